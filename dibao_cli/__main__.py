@@ -1,0 +1,3 @@
+from dibao_cli.cli import main
+
+main()

@@ -1,0 +1,204 @@
+"""Cell cleaners: one function per kind of cell, each taking what a reader returns (str, float, int,
+bool, date, datetime or None) and returning a clean value or raising CellError.
+
+Money comes back as integer fen (分), never float. Blank comes back as None, distinct from 0.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+
+class CellError(ValueError):
+    """A cell value that cannot be accepted; `message` and `fix` are for the clerk."""
+
+    def __init__(self, code: str, message: str, fix: str, severity: str = "error"):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fix = fix
+        self.severity = severity
+
+
+def text(raw) -> str | None:
+    """Normalise a text cell: full-width to half-width, non-breaking and stray spaces removed."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        s = raw
+    elif isinstance(raw, bool):
+        s = "是" if raw else "否"
+    elif isinstance(raw, float):
+        s = str(int(raw)) if raw.is_integer() else repr(raw)
+    elif isinstance(raw, _dt.datetime):
+        s = raw.date().isoformat() if raw.time() == _dt.time() else raw.isoformat(" ")
+    else:
+        s = str(raw)
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s)
+    s = " ".join(s.split())
+    if s.startswith("'"):
+        s = s[1:].strip()
+    return s or None
+
+
+_CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
+
+
+def name(raw) -> str | None:
+    """A person's name: spaces between Chinese characters (used to align two-character names) removed."""
+    s = text(raw)
+    if s is None:
+        return None
+    return _CJK_SPACES.sub("", s)
+
+
+_MONEY_STRIP = str.maketrans("", "", ",，元¥￥ ")
+
+
+def money(raw, allow_negative: bool = False) -> int | None:
+    """Yuan amount -> integer fen. Accepts 1234.5, "1,234.50", "1234元"; at most two decimals."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise CellError("money_format", "金额不能是是/否", "填写以元为单位的数字")
+    if isinstance(raw, int):
+        fen = raw * 100
+    elif isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise CellError("money_format", "金额不是数字", "填写以元为单位的数字")
+        scaled = raw * 100
+        fen = round(scaled)
+        if abs(scaled - fen) > 1e-6 * max(1.0, abs(scaled)):
+            raise CellError("money_decimals", "金额超过两位小数", "金额精确到分（最多两位小数）")
+    elif isinstance(raw, str):
+        s = raw
+        if not s.isascii():
+            s = unicodedata.normalize("NFKC", s)
+        s = s.translate(_MONEY_STRIP).strip().lstrip("'")
+        if not s:
+            return None
+        if s in ("-", "—", "/", "无"):
+            return 0
+        try:
+            value = Decimal(s)
+        except InvalidOperation:
+            raise CellError("money_format", "金额不是数字", "填写以元为单位的数字，如 1234.50") from None
+        if not value.is_finite():
+            raise CellError("money_format", "金额不是数字", "填写以元为单位的数字，如 1234.50")
+        if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
+            raise CellError("money_decimals", "金额超过两位小数", "金额精确到分（最多两位小数）")
+        fen = int(value * 100)
+    else:
+        raise CellError("money_format", "金额不是数字", "填写以元为单位的数字")
+    if fen < 0 and not allow_negative:
+        raise CellError("money_negative", "金额不能为负数", "填写0或正数")
+    return fen
+
+
+_COUNT_UNITS = str.maketrans("", "", "套辆台个处间户 ")
+
+
+def count(raw) -> int | None:
+    """A whole number of things (vehicles, homes): "2", 2.0, "2辆"."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise CellError("count_format", "应为整数", "填写0、1、2等整数")
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise CellError("count_format", "应为整数", "填写0、1、2等整数")
+        value = int(raw)
+    elif isinstance(raw, int):
+        value = raw
+    else:
+        s = text(raw)
+        if s is None:
+            return None
+        s = s.translate(_COUNT_UNITS)
+        if s in ("无", "没有", "否"):
+            return 0
+        if s.endswith(".0"):
+            s = s[:-2]
+        if not s.isdigit():
+            raise CellError("count_format", "应为整数", "填写0、1、2等整数")
+        value = int(s)
+    if value < 0:
+        raise CellError("count_format", "不能为负数", "填写0、1、2等整数")
+    return value
+
+
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def date(raw) -> _dt.date | None:
+    """A date: a date cell, an Excel serial, 2024-03-01, 2024/3/1, 2024年3月1日, 20240301."""
+    if raw is None:
+        return None
+    if isinstance(raw, _dt.datetime):
+        return raw.date()
+    if isinstance(raw, _dt.date):
+        return raw
+    if isinstance(raw, bool):
+        raise CellError("date_format", "不是日期", "按 2024-03-01 的格式填写日期")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not raw.is_integer():
+            raw = int(raw)
+        if 20000101 <= raw <= 21001231:
+            return date(str(int(raw)))
+        if 1 <= raw <= 80000:
+            return _EXCEL_EPOCH + _dt.timedelta(days=int(raw))
+        raise CellError("date_format", "不是日期", "按 2024-03-01 的格式填写日期")
+    s = text(raw)
+    if s is None:
+        return None
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(s)
+        if m:
+            try:
+                return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                raise CellError("date_invalid", "日期不存在", "核对年、月、日") from None
+    if s.isdigit() and 1 <= int(s) <= 80000:
+        return _EXCEL_EPOCH + _dt.timedelta(days=int(s))
+    raise CellError("date_format", "不是可识别的日期", "按 2024-03-01 的格式填写日期")
+
+
+_YES = frozenset(("是", "y", "yes", "true", "1", "√", "✓", "有", "是的", "对"))
+_NO = frozenset(("否", "n", "no", "false", "0", "×", "x", "无", "不是", "没有"))
+
+
+def yes_no(raw) -> bool | None:
+    """是/否 and its variants (Y/N, √/×, 1/0, 有/无)."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return raw
+    s = text(raw)
+    if s is None:
+        return None
+    s = s.lower()
+    if s in _YES:
+        return True
+    if s in _NO:
+        return False
+    raise CellError("yes_no", "应填“是”或“否”", "填写“是”或“否”")
+
+
+def enum(raw, mapping: dict[str, str], allowed: str) -> str | None:
+    """One of a fixed set; `mapping` maps accepted spellings to the canonical value."""
+    s = text(raw)
+    if s is None:
+        return None
+    value = mapping.get(s)
+    if value is None:
+        raise CellError("enum", f"不是可用的值（可用：{allowed}）", f"改为：{allowed}")
+    return value

@@ -1,0 +1,28 @@
+"""The `dibao` command: parses options, calls the library, formats output. Nothing else."""
+
+from __future__ import annotations
+
+import click
+
+from dibao_cli import __version__
+from dibao_cli.cli.common import CONTEXT, DibaoGroup
+
+
+@click.group(cls=DibaoGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="dibao", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="出错时显示完整的技术信息（traceback），供维护人员排查。")
+def main(debug: bool) -> None:
+    """dibao：最低生活保障（低保）名册核查、核算与文书工具。
+
+    \b
+    常用：
+      dibao check 名册.xlsx          检查名册中的每一个问题
+      dibao template -o 名册.xlsx    生成空白标准名册
+    """
+
+
+
+from dibao_cli.cli import check  # noqa: E402
+
+for command in (check.check, check.template):
+    main.add_command(command)

@@ -1,0 +1,89 @@
+"""`dibao check` and `dibao template`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dibao_cli.cli.common import CONTEXT, input_options, output_options, parse_date, resolve_format
+from dibao_cli.cli.console import console, progress_bar
+from dibao_cli.exitcodes import ExitStatus
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def load_roster(paths, sheet, all_sheets, encoding, on_date):
+    """Read rosters with a progress bar (shared by every command that reads rosters)."""
+    from dibao_cli.roster import read_rosters
+
+    with progress_bar("读取名册") as advance:
+        return read_rosters([Path(p) for p in paths], sheet=sheet, all_sheets=all_sheets, encoding=encoding,
+                            on_date=on_date, progress=advance)
+
+
+def problem_value(show_id: bool):
+    """Masks ID numbers in problem values shown on screen."""
+    from dibao_cli.idcard import mask_id
+
+    def mask(problem):
+        if show_id or not (problem.code.startswith("id_") or problem.column in ("身份证号",)):
+            return problem.value
+        return mask_id(problem.value)
+
+    return mask
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@input_options
+@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核查日期（算年龄用），默认今天。")
+@output_options(FORMATS)
+@click.option("--show-id", is_flag=True, help="屏幕上显示完整身份证号（默认打码）。")
+@click.option("--fail-on-warning", is_flag=True, help="只有警告时也以状态码 1 退出。")
+def check(rosters, sheet, all_sheets, encoding, on_date, fmt, output, force, show_id, fail_on_warning):
+    """检查名册：列出每一个问题（文件、工作表、行、列、值、问题、修改方法）。
+
+    \b
+    退出状态：0 没有错误；1 有错误（或加 --fail-on-warning 时有警告）；
+    3 文件无法读取；2 用法错误。
+    \b
+    例：dibao check 名册.xlsx
+        dibao check 各村/*.xlsx --format xlsx -o 问题清单.xlsx
+    """
+    from dibao_cli import check_report
+    from dibao_cli.outputs import write_output
+
+    fmt = resolve_format(fmt, output, FORMATS)
+    roster = load_roster(rosters, sheet, all_sheets, encoding, on_date)
+    mask = problem_value(show_id)
+    if fmt == "table":
+        if output is not None:
+            raise click.UsageError("表格只能显示在屏幕上；写文件请用 --format xlsx、csv 或 json。")
+        check_report.print_table(console(), roster, mask)
+    else:
+        data = {"json": check_report.as_json, "csv": check_report.as_csv, "xlsx": check_report.as_xlsx}[fmt](roster)
+        if fmt == "xlsx" and output is None:
+            raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
+        write_output(output, data, force)
+        if output is not None:
+            check_report.print_summary(console(), roster)
+    errors, warnings = roster.error_count(), roster.warning_count()
+    if errors or (fail_on_warning and warnings):
+        raise SystemExit(ExitStatus.PROBLEMS_FOUND)
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="文件",
+              help="写入的 .xlsx 文件。")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖它。")
+def template(output, force):
+    """生成空白标准名册：每个可识别的列、列说明（批注）和下拉选项。
+
+    例：dibao template -o 名册模板.xlsx
+    """
+    from dibao_cli.outputs import atomic_write
+    from dibao_cli.roster_template import template_bytes
+
+    atomic_write(output, template_bytes(), force)
+    console().print(f"已生成空白名册：{output}")

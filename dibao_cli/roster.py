@@ -1,0 +1,705 @@
+"""Reading rosters: one row per household member, grouped into households, every problem reported.
+
+`read_rosters(paths)` returns a Roster: households (with their members), the problems found (each with
+file, sheet, row and column), the unknown columns kept, and a summary. It never raises for bad cells;
+it raises InputUnreadable only when a file cannot be read as a roster at all.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import gc
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from dibao_cli import cells
+from dibao_cli.columns import HOUSEHOLD, REQUIRED, Column, income_item_column, recognise, text_header
+from dibao_cli.errors import InputUnreadable
+from dibao_cli.idcard import IdError, age_on, parse_id
+from dibao_cli.problems import ERROR, WARNING, Problem
+from dibao_cli.sheets import Book, Sheet, open_book
+
+HEADER_SCAN_ROWS = 30
+HEAD_RELATIONS = frozenset(("户主", "本人", "户主本人"))
+NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审核", "负责人", "合计", "总计", "小计", "单位负责人")
+MIN_HEAD_AGE = 16
+
+
+class Member:
+    """One person of a household, with clean values (money in integer fen)."""
+
+    __slots__ = (
+        "file", "sheet", "row", "name", "id_number", "birth", "male", "relation", "is_head", "sex",
+        "birth_date", "ethnicity", "disability_type", "disability_grade", "serious_illness", "labour",
+        "student", "co_resident", "tekun", "incomes", "expenses", "extra", "has_error",
+    )
+
+    def __init__(self, file: str, sheet: str, row: int):
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.name = None
+        self.id_number = None
+        self.birth = None  # from the ID number
+        self.male = None  # from the ID number
+        self.relation = None
+        self.is_head = False
+        self.sex = None
+        self.birth_date = None
+        self.ethnicity = None
+        self.disability_type = None
+        self.disability_grade = None
+        self.serious_illness = None
+        self.labour = None
+        self.student = None
+        self.co_resident = None
+        self.tekun = None
+        self.incomes: dict[str, int] = {}
+        self.expenses: dict[str, int] = {}
+        self.extra: dict[str, object] = {}
+        self.has_error = False
+
+    def age(self, day: _dt.date) -> int | None:
+        return None if self.birth is None else age_on(self.birth, day)
+
+
+HOUSEHOLD_FIELDS = (
+    "township", "village", "head_name", "area_type", "lifted_out", "deposits", "vehicles", "homes",
+    "business", "state", "enrolled_on", "phase_out_start", "last_check", "current_benefit",
+)
+
+
+class Household:
+    __slots__ = ("household_id", "file", "sheet", "row", "members", "values", "has_error") + ()
+
+    def __init__(self, household_id: str, file: str, sheet: str, row: int):
+        self.household_id = household_id
+        self.file = file
+        self.sheet = sheet
+        self.row = row  # first row of the household
+        self.members: list[Member] = []
+        self.values: dict[str, object] = {}  # household-level values by column key
+        self.has_error = False
+
+    def get(self, key: str):
+        return self.values.get(key)
+
+    @property
+    def township(self):
+        return self.values.get("township")
+
+    @property
+    def village(self):
+        return self.values.get("village")
+
+    @property
+    def head(self) -> Member | None:
+        heads = [m for m in self.members if m.is_head]
+        return heads[0] if len(heads) == 1 else None
+
+    @property
+    def head_name(self):
+        head = self.head
+        return head.name if head is not None else self.values.get("head_name")
+
+
+@dataclass
+class SheetSummary:
+    file: str
+    sheet: str
+    header_row: int
+    data_rows: int
+    members: int
+    unknown_columns: list[str]
+    income_columns: list[str]
+
+
+@dataclass
+class Roster:
+    households: dict[str, Household] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    sheets: list[SheetSummary] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    orphans: list[Member] = field(default_factory=list)  # members with a blank 户编号
+
+    @property
+    def member_count(self) -> int:
+        return sum(len(h.members) for h in self.households.values()) + len(self.orphans)
+
+    def error_count(self) -> int:
+        return sum(1 for p in self.problems if p.severity == ERROR)
+
+    def warning_count(self) -> int:
+        return sum(1 for p in self.problems if p.severity == WARNING)
+
+    def by_township(self) -> dict[str, tuple[int, int]]:
+        out: dict[str, list[int]] = {}
+        for household in self.households.values():
+            entry = out.setdefault(household.township or "（未填乡镇）", [0, 0])
+            entry[0] += 1
+            entry[1] += len(household.members)
+        return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+
+    def income_items(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for summary in self.sheets:
+            for item in summary.income_columns:
+                seen.setdefault(item, None)
+        return list(seen)
+
+
+# --------------------------------------------------------------------------- header detection
+
+
+@dataclass
+class HeaderLayout:
+    header_rows: tuple[int, ...]  # 0-based absolute rows that make the header
+    columns: list[tuple[int, Column | None, str]]  # (col index, column or None, header text)
+    score: int
+
+
+def _fill_merged(grid: dict[int, list], merged: list) -> None:
+    """Copy each merged range's top-left value into the whole range (header zone only)."""
+    for (r0, c0), (r1, c1) in merged:
+        if r0 not in grid:
+            continue
+        row0 = grid[r0]
+        value = row0[c0] if c0 < len(row0) else None
+        if value is None:
+            continue
+        for r in range(r0, r1 + 1):
+            row = grid.get(r)
+            if row is None:
+                continue
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if row[c] is None:
+                    row[c] = value
+
+
+def _row_columns(row: list) -> list[tuple[int, Column | None, str]]:
+    out = []
+    for index, raw in enumerate(row):
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        column = recognise(raw) or income_item_column(raw)
+        out.append((index, column, text_header(raw)))
+    return out
+
+
+def _score(columns: list[tuple[int, Column | None, str]]) -> int:
+    keys = {c.key for _, c, _ in columns if c is not None}
+    return len(keys)
+
+
+def find_header(grid: dict[int, list]) -> HeaderLayout | None:
+    """The header row (or two-row header) among the first rows: most recognised columns wins."""
+    best: HeaderLayout | None = None
+    indices = sorted(grid)
+    for position, r in enumerate(indices):
+        single = _row_columns(grid[r])
+        candidates = [HeaderLayout((r,), single, _score(single))]
+        if position + 1 < len(indices) and indices[position + 1] == r + 1:
+            lower = grid[r + 1]
+            combined = []
+            width = max(len(grid[r]), len(lower))
+            for c in range(width):
+                top = grid[r][c] if c < len(grid[r]) else None
+                bottom = lower[c] if c < len(lower) else None
+                pick = None
+                for raw in (bottom, top):
+                    if raw is None or (isinstance(raw, str) and not raw.strip()):
+                        continue
+                    column = recognise(raw) or income_item_column(raw)
+                    if column is not None:
+                        pick = (c, column, text_header(raw))
+                        break
+                if pick is None:
+                    raw = bottom if bottom not in (None, "") else top
+                    if raw is not None and str(raw).strip():
+                        pick = (c, None, text_header(raw))
+                if pick is not None:
+                    combined.append(pick)
+            candidates.append(HeaderLayout((r, r + 1), combined, _score(combined)))
+        for candidate in candidates:
+            if best is None or candidate.score > best.score:
+                best = candidate
+    if best is None or best.score < 3:
+        return None
+    return best
+
+
+# --------------------------------------------------------------------------- cell conversion
+
+
+def _converter(column: Column) -> Callable:
+    kind = column.kind
+    if kind == "text":
+        return cells.text
+    if kind == "name":
+        return cells.name
+    if kind == "date":
+        return cells.date
+    if kind == "money":
+        return cells.money
+    if kind == "money_signed":
+        return lambda raw: cells.money(raw, allow_negative=True)
+    if kind == "count":
+        return cells.count
+    if kind == "yes_no":
+        return cells.yes_no
+    if kind == "enum":
+        mapping, allowed = column.mapping, "、".join(column.values)
+        return lambda raw: cells.enum(raw, mapping, allowed)
+    if kind == "grade":
+        return _grade
+    raise ValueError(kind)
+
+
+_GRADES = {
+    "1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4, "壹": 1, "贰": 2, "叁": 3, "肆": 4,
+    "i": 1, "ii": 2, "iii": 3, "iv": 4,
+}
+
+
+def _grade(raw) -> int | None:
+    """Disability grade 一级..四级 (also 1, 1级, 一, Ⅰ级) -> 1..4."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    s = cells.text(raw)
+    if s is None or s in ("无", "否"):
+        return None
+    key = s.lower().removesuffix("级").removesuffix("等")
+    grade = _GRADES.get(key)
+    if grade is None:
+        raise cells.CellError("grade", "残疾等级应为一级至四级", "填写一级、二级、三级或四级；不是残疾人留空")
+    return grade
+
+
+_MISS = object()
+
+
+class _Slot:
+    """One recognised column of a sheet with its converter and a memo of converted values."""
+
+    __slots__ = ("index", "column", "header", "convert", "memo", "key", "level", "attr")
+
+    def __init__(self, index: int, column: Column, header: str):
+        self.index = index
+        self.column = column
+        self.header = header
+        self.key = column.key
+        self.level = column.level
+        self.convert = None if column.kind in ("id", "ignore") else _converter(column)
+        # names and ID numbers are nearly all distinct: memoising them only costs memory
+        self.memo = None if column.kind in ("id", "name", "ignore") else {}
+        self.attr = column.key if column.key in Member.__slots__ else None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Reader:
+    def __init__(self, on_date: _dt.date, progress: Callable[[int], None] | None):
+        self.roster = Roster()
+        self.on_date = on_date
+        self.progress = progress
+        self.seen_ids: dict[str, tuple[str, str, int, str]] = {}  # id -> (file, sheet, row, household)
+
+    def problem(self, file, sheet, row, column, value, message, fix, severity=ERROR, code="", household=""):
+        self.roster.problems.append(
+            Problem(file, sheet, row, column, "" if value is None else str(value), message, fix, severity, code,
+                    household or "")
+        )
+
+    # ---- sheets
+    def read_file(self, path: Path, sheet_name: str | None, all_sheets: bool, encoding: str | None) -> None:
+        book = open_book(path, encoding)
+        file = str(path)
+        self.roster.files.append(file)
+        if sheet_name is not None:
+            names = [s.name for s in book.sheets]
+            if book.kind == "text":
+                raise InputUnreadable(f"{file} 是文本文件，没有工作表；请去掉 --sheet。")
+            if sheet_name not in names:
+                raise InputUnreadable(f"{file} 中没有名为“{sheet_name}”的工作表。现有工作表：{'、'.join(names)}。")
+            chosen = [s for s in book.sheets if s.name == sheet_name]
+        else:
+            chosen = book.sheets
+        read_any = False
+        skipped_rosters = []
+        for sheet in chosen:
+            if read_any and not all_sheets and sheet_name is None:
+                if self._sheet_has_header(sheet):
+                    skipped_rosters.append(sheet.name)
+                continue
+            if self.read_sheet(book, sheet, required=sheet_name is not None or len(chosen) == 1):
+                read_any = True
+        if not read_any:
+            self._raise_no_header(book, chosen)
+        if skipped_rosters:
+            self.problem(file, "", None, "", "", f"工作簿中还有 {len(skipped_rosters)} 个名册工作表未读取："
+                         f"{'、'.join(skipped_rosters)}", "如需一并读取，请加 --all-sheets；或用 --sheet 指定工作表",
+                         WARNING, "sheets_skipped")
+
+    def _sheet_has_header(self, sheet: Sheet) -> bool:
+        grid = {}
+        for index, row in sheet.rows():
+            if index >= HEADER_SCAN_ROWS:
+                break
+            grid[index] = row
+        return find_header(grid) is not None
+
+    def _raise_no_header(self, book: Book, sheets: list[Sheet]) -> None:
+        file = str(book.path)
+        where = f"工作表“{sheets[0].name}”" if len(sheets) == 1 and sheets[0].name else "任何工作表"
+        missing = "、".join(c.header for c in REQUIRED)
+        raise InputUnreadable(
+            f"{file} 的{where}中找不到名册表头（前 {HEADER_SCAN_ROWS} 行内没有“{missing}”等列名）。"
+            f"请确认这是低保名册，或用 dibao template 生成标准名册后照填。"
+        )
+
+    def read_sheet(self, book: Book, sheet: Sheet, required: bool) -> bool:
+        file = str(book.path)
+        rows = sheet.rows()
+        grid: dict[int, list] = {}
+        for index, row in rows:
+            grid[index] = row
+            if len(grid) >= HEADER_SCAN_ROWS:
+                break
+        header_grid = {k: list(v) for k, v in grid.items()}
+        merged = sheet.merged
+        _fill_merged(header_grid, merged)
+        layout = find_header(header_grid)
+        if layout is None:
+            if required:
+                self._raise_no_header(book, [sheet])
+            return False
+        slots = self._make_slots(file, sheet.name, layout)
+        last_header = layout.header_rows[-1]
+        summary = SheetSummary(file, sheet.name, last_header + 1, 0, 0,
+                               [h for _, c, h in layout.columns if c is None],
+                               [c.header for _, c, _ in layout.columns if c is not None and c.key.startswith("income:")])
+        self.roster.sheets.append(summary)
+        for header in summary.unknown_columns:
+            self.problem(file, sheet.name, last_header + 1, header, "", "未识别的列：已保留，但不参与计算",
+                         "如果这是收入或支出项目，请把列名改成标准名称（见 dibao template）", WARNING, "unknown_column")
+
+        fill = _MergedFill(merged, last_header)
+
+        def data_rows():
+            for index in sorted(grid):
+                if index > last_header:
+                    yield index, grid[index]
+            yield from rows
+
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # a bulk load creates millions of objects and no cycles
+        try:
+            self._read_data(file, sheet.name, data_rows(), slots, layout.columns, fill, summary)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        return True
+
+    def _make_slots(self, file: str, sheet: str, layout: HeaderLayout) -> list[_Slot]:
+        slots: list[_Slot] = []
+        seen: dict[str, str] = {}
+        header_row = layout.header_rows[-1] + 1
+        for index, column, header in layout.columns:
+            if column is None:
+                continue
+            if column.key in seen:
+                self.problem(file, sheet, header_row, header, "", f"与“{seen[column.key]}”是同一列，已忽略这一列",
+                             "删除重复的列，或改成正确的列名", WARNING, "duplicate_column")
+                continue
+            seen[column.key] = header
+            slots.append(_Slot(index, column, header))
+        missing = [c.header for c in REQUIRED if c.key not in seen]
+        if missing:
+            found = "、".join(h for _, _, h in layout.columns)
+            raise InputUnreadable(
+                f"{file}{'（工作表“' + sheet + '”）' if sheet else ''} 缺少必需的列：{'、'.join(missing)}。"
+                f"第 {header_row} 行的列名是：{found}。请补上这些列（列名写法见 dibao template）。"
+            )
+        return slots
+
+    # ---- rows
+    def _read_data(self, file: str, sheet: str, rows, slots: list[_Slot], layout_columns, fill,
+                   summary: SheetSummary) -> None:
+        households = self.roster.households
+        seen_ids = self.seen_ids
+        progress = self.progress
+        id_slot = next(s for s in slots if s.key == "id_number")
+        name_slot = next(s for s in slots if s.key == "name")
+        hid_slot = next(s for s in slots if s.key == "household_id")
+        member_slots = [s for s in slots if s.level != HOUSEHOLD and s.key not in ("id_number",) and s.convert]
+        household_slots = [s for s in slots if s.level == HOUSEHOLD and s.convert and s.key != "household_id"]
+        width = max(s.index for s in slots) + 1
+        unknown = {i: h for i, c, h in layout_columns if c is None}
+        count = 0
+        for index, row in rows:
+            count += 1
+            if progress is not None and count % 5000 == 0:
+                progress(5000)
+            if fill.active:
+                row = fill.apply(index, row)
+            if len(row) < width:
+                row = row + [None] * (width - len(row))
+            line = index + 1
+            raw_name = row[name_slot.index]
+            raw_id = row[id_slot.index]
+            if raw_name is None and raw_id is None:
+                if self._is_blank_or_note(row):
+                    continue
+                self.problem(file, sheet, line, "", "", "这一行有内容，但没有姓名和身份证号",
+                             "补上姓名和身份证号；如果是说明文字，请移到表格下方单独一行的第一列", ERROR, "row_no_person")
+                continue
+            summary.data_rows += 1
+            member = Member(file, sheet, line)
+            household_id = cells.text(row[hid_slot.index])
+            # member-level cells
+            for slot in member_slots:
+                raw = row[slot.index]
+                if raw is None:
+                    continue
+                memo = slot.memo
+                if memo is not None:
+                    value = memo.get(raw, _MISS)
+                    if value is _MISS:
+                        try:
+                            value = slot.convert(raw)
+                        except cells.CellError as exc:
+                            value = exc
+                        if len(memo) < 10000:
+                            memo[raw] = value
+                else:
+                    try:
+                        value = slot.convert(raw)
+                    except cells.CellError as exc:
+                        value = exc
+                if isinstance(value, cells.CellError):
+                    self.problem(file, sheet, line, slot.header, raw, value.message, value.fix, value.severity,
+                                 value.code, household_id)
+                    if value.severity == ERROR:
+                        member.has_error = True
+                    continue
+                if value is None:
+                    continue
+                key = slot.key
+                if slot.attr is not None:
+                    setattr(member, slot.attr, value)
+                elif key.startswith("income:"):
+                    member.incomes[key[7:]] = value
+                elif key.startswith("expense:"):
+                    member.expenses[key[8:]] = value
+            self._read_id(file, sheet, line, id_slot, raw_id, member, household_id)
+            if member.name is None:
+                self.problem(file, sheet, line, name_slot.header, "", "姓名为空", "填写成员姓名", ERROR, "name_missing",
+                             household_id)
+                member.has_error = True
+            relation = member.relation
+            member.is_head = relation in HEAD_RELATIONS
+            for index_extra, header in unknown.items():
+                if index_extra < len(row) and row[index_extra] is not None:
+                    member.extra[header] = row[index_extra]
+            summary.members += 1
+            if household_id is None:
+                self.problem(file, sheet, line, hid_slot.header, "", "户编号为空：不知道此人属于哪一户",
+                             "填写户编号（同一户的成员填同一个编号，可合并单元格）", ERROR, "household_id_missing")
+                member.has_error = True
+                self.roster.orphans.append(member)
+                continue
+            household = households.get(household_id)
+            if household is None:
+                household = Household(household_id, file, sheet, line)
+                households[household_id] = household
+            elif household.file != file:
+                self.problem(file, sheet, line, hid_slot.header, household_id,
+                             f"户编号与另一文件 {household.file} 中的一户相同", "核对户编号；同一户只应出现在一个名册中",
+                             WARNING, "household_in_two_files", household_id)
+            household.members.append(member)
+            if member.has_error:
+                household.has_error = True
+            # household-level cells
+            values = household.values
+            for slot in household_slots:
+                raw = row[slot.index]
+                if raw is None:
+                    continue
+                value = slot.memo.get(raw, _MISS)
+                if value is _MISS:
+                    try:
+                        value = slot.convert(raw)
+                    except cells.CellError as exc:
+                        value = exc
+                    if len(slot.memo) < 10000:
+                        slot.memo[raw] = value
+                if isinstance(value, cells.CellError):
+                    self.problem(file, sheet, line, slot.header, raw, value.message, value.fix, value.severity,
+                                 value.code, household_id)
+                    if value.severity == ERROR:
+                        household.has_error = True
+                    continue
+                if value is None:
+                    continue
+                previous = values.get(slot.key, _MISS)
+                if previous is _MISS:
+                    values[slot.key] = value
+                elif previous != value:
+                    self.problem(file, sheet, line, slot.header, raw,
+                                 f"同一户内不一致：本户前面的行是“{_show(previous)}”",
+                                 "户级信息只填在户主行，或每行填同样的值", ERROR, "household_conflict", household_id)
+                    household.has_error = True
+        if progress is not None:
+            progress(count % 5000)
+
+    def _read_id(self, file, sheet, line, slot: _Slot, raw, member: Member, household_id) -> None:
+        try:
+            info = parse_id(raw)
+        except IdError as exc:
+            self.problem(file, sheet, line, slot.header, raw, exc.message, exc.fix, ERROR, exc.code, household_id)
+            member.has_error = True
+            return
+        member.id_number = info.number
+        member.birth = info.birth
+        member.male = info.male
+        if info.upgraded:
+            self.problem(file, sheet, line, slot.header, raw, f"15位旧身份证号，已按国家标准升为18位：{info.number}",
+                         "在名册中改填18位号码", WARNING, "id_upgraded", household_id)
+        previous = self.seen_ids.get(info.number)
+        if previous is None:
+            self.seen_ids[info.number] = (file, sheet, line, household_id or "")
+            return
+        p_file, p_sheet, p_line, p_household = previous
+        if p_file != file:
+            where, code = f"另一个文件 {p_file} 第 {p_line} 行", "id_duplicate_file"
+        elif p_household == (household_id or ""):
+            where, code = f"本户第 {p_line} 行", "id_duplicate_household"
+        else:
+            where, code = f"第 {p_line} 行（户编号 {p_household}）", "id_duplicate_other_household"
+        self.problem(file, sheet, line, slot.header, raw, f"身份证号重复：与{where}相同", "同一人只能登记一次；删除重复的行",
+                     ERROR, code, household_id)
+        member.has_error = True
+
+    @staticmethod
+    def _is_blank_or_note(row: list) -> bool:
+        filled = [v for v in row if v is not None and (not isinstance(v, str) or v.strip())]
+        if not filled:
+            return True
+        first = cells.text(filled[0]) or ""
+        return first.startswith(NOTE_PREFIXES) or len(filled) == 1
+
+    # ---- households
+    def check_households(self) -> None:
+        for household in self.roster.households.values():
+            self._check_household(household)
+
+    def _check_household(self, household: Household) -> None:
+        members = household.members
+        heads = [m for m in members if m.is_head]
+        hid = household.household_id
+        if len(heads) != 1:
+            if not heads:
+                message, fix = "本户没有户主（与户主关系没有“户主”）", "在户主那一行的“与户主关系”填“户主”"
+            else:
+                message = f"本户有 {len(heads)} 个户主（第 {'、'.join(str(m.row) for m in heads)} 行）"
+                fix = "每户只能有一个户主；其他人填与户主的关系"
+            self.problem(household.file, household.sheet, household.row, "与户主关系", "", message, fix, ERROR,
+                         "head_count", hid)
+            household.has_error = True
+        else:
+            head = heads[0]
+            age = head.age(self.on_date)
+            if age is not None and age < MIN_HEAD_AGE:
+                self.problem(head.file, head.sheet, head.row, "与户主关系", head.relation,
+                             f"户主未满 {MIN_HEAD_AGE} 周岁（{age} 岁）", "核对户主；未成年人当户主时请确认监护情况",
+                             WARNING, "head_minor", hid)
+            named = household.values.get("head_name")
+            if named and head.name and named != head.name:
+                self.problem(head.file, head.sheet, head.row, "户主姓名", named,
+                             f"户主姓名与户主本人的姓名“{head.name}”不一致", "核对户主姓名", WARNING, "head_name_mismatch", hid)
+        for member in members:
+            if member.birth is not None and member.birth_date is not None and member.birth_date != member.birth:
+                self.problem(member.file, member.sheet, member.row, "出生日期", member.birth_date.isoformat(),
+                             f"出生日期与身份证号中的 {member.birth.isoformat()} 不一致",
+                             "核对原始证件；年龄一律按身份证号计算", ERROR, "birth_mismatch", hid)
+                household.has_error = True
+            if member.male is not None and member.sex is not None and (member.sex == "男") != member.male:
+                self.problem(member.file, member.sheet, member.row, "性别", member.sex,
+                             f"性别与身份证号（第17位表示{'男' if member.male else '女'}）不一致", "核对原始证件",
+                             ERROR, "sex_mismatch", hid)
+                household.has_error = True
+            if member.birth is not None and member.birth > self.on_date:
+                self.problem(member.file, member.sheet, member.row, "身份证号", member.id_number,
+                             "身份证号中的出生日期晚于核查日期", "核对原始证件", ERROR, "id_birth_future", hid)
+                household.has_error = True
+
+
+class _MergedFill:
+    """Fills merged cells in the data area (户编号, 户主姓名, 乡镇 are often merged down a household)."""
+
+    def __init__(self, merged: list, last_header: int):
+        self.by_start: dict[int, list[tuple[int, int, int]]] = {}
+        for (r0, c0), (r1, c1) in merged:
+            if r1 <= last_header:
+                continue
+            self.by_start.setdefault(r0, []).append((c0, r1, c1))
+        self.pending: dict[int, dict[int, object]] = {}
+        self.active = bool(self.by_start)
+
+    def apply(self, index: int, row: list) -> list:
+        starts = self.by_start.get(index)
+        pending = self.pending.pop(index, None)
+        if starts is None and pending is None:
+            return row
+        row = list(row)
+        if pending:
+            need = max(pending) + 1
+            if len(row) < need:
+                row.extend([None] * (need - len(row)))
+            for c, v in pending.items():
+                if row[c] is None:
+                    row[c] = v
+        if starts:
+            for c0, r1, c1 in starts:
+                value = row[c0] if c0 < len(row) else None
+                if value is None:
+                    continue
+                for c in range(c0 + 1, c1 + 1):
+                    if len(row) <= c:
+                        row.extend([None] * (c + 1 - len(row)))
+                    if row[c] is None:
+                        row[c] = value
+                for r in range(index + 1, r1 + 1):
+                    target = self.pending.setdefault(r, {})
+                    for c in range(c0, c1 + 1):
+                        target[c] = value
+        return row
+
+
+def _show(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_rosters(
+    paths: Iterable[Path],
+    *,
+    sheet: str | None = None,
+    all_sheets: bool = False,
+    encoding: str | None = None,
+    on_date: _dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Roster:
+    """Read one or more roster files into one Roster; problems are collected, not raised."""
+    reader = _Reader(on_date or _dt.date.today(), progress)
+    for path in paths:
+        reader.read_file(Path(path), sheet, all_sheets, encoding)
+    reader.check_households()
+    return reader.roster

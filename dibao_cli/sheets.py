@@ -1,0 +1,208 @@
+"""Low-level access to the sheets of a spreadsheet or text file, whatever its format.
+
+Workbooks (.xlsx .xlsm .xls .ods) are read with python-calamine (Rust; several times faster than
+openpyxl's read-only mode on large sheets, see ../shared/spreadsheet-facts.md). CSV/TXT files are read
+with the standard csv module after the encoding is settled: a BOM decides, else strict UTF-8, else
+GB18030 (a superset of GBK and GB2312). Every failure becomes an InputUnreadable with one Chinese
+sentence naming the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from dibao_cli.errors import InputUnreadable
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class Sheet:
+    """One sheet: its name, a row iterator (0-based absolute row index, cells from column 0) and the
+    merged ranges ((row0, col0), (row1, col1)), inclusive and 0-based."""
+
+    name: str
+    rows: Callable[[], Iterator[tuple[int, list]]]
+    merged: list = field(default_factory=list)
+    size_hint: int = 0  # number of rows, when the reader knows it (for progress bars)
+
+
+@dataclass
+class Book:
+    path: Path
+    kind: str  # "workbook" or "text"
+    sheets: list[Sheet]
+    encoding: str | None = None
+
+
+def open_book(path: Path, encoding: str | None = None) -> Book:
+    """Open a roster file of any supported format; raise InputUnreadable with the reason."""
+    path = Path(path)
+    if not path.exists():
+        raise InputUnreadable(f"找不到文件：{path}。请检查文件名和所在文件夹。")
+    if path.is_dir():
+        raise InputUnreadable(f"{path} 是文件夹，不是名册文件。请指定其中的 .xlsx/.xls/.csv 文件。")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise InputUnreadable(f"无法读取文件 {path}：{exc.strerror or exc}。请检查文件权限。") from None
+    if size == 0:
+        raise InputUnreadable(f"文件 {path} 是空的（0 字节）。请确认保存完整后再试。")
+    suffix = path.suffix.lower()
+    if head.startswith(_ZIP) or head.startswith(_OLE) or suffix in WORKBOOK_SUFFIXES:
+        return _open_workbook(path, head, suffix)
+    if suffix in TEXT_SUFFIXES or _looks_like_text(path):
+        return _open_text(path, encoding)
+    raise InputUnreadable(
+        f"{path} 不是电子表格：dibao 读取 .xlsx、.xlsm、.xls、.ods、.csv、.txt 文件。请在 Excel 中另存为 .xlsx 后再试。"
+    )
+
+
+def _looks_like_text(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        sample = fh.read(4096)
+    return b"\x00" not in sample
+
+
+def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
+    import python_calamine as pc
+
+    if suffix in TEXT_SUFFIXES:
+        raise InputUnreadable(f"{path} 的扩展名是 {suffix}，内容却是 Excel 工作簿。请把扩展名改为 .xlsx 或 .xls 后再试。")
+    if not (head.startswith(_ZIP) or head.startswith(_OLE)):
+        raise InputUnreadable(
+            f"{path} 不是有效的 Excel 文件（内容不是工作簿，可能只是改了扩展名）。请用 Excel 打开后另存为 .xlsx 再试。"
+        )
+    try:
+        workbook = pc.CalamineWorkbook.from_path(str(path))
+        names = list(workbook.sheet_names)
+    except pc.PasswordError:
+        raise InputUnreadable(f"{path} 设有打开密码，dibao 无法读取。请在 Excel 中取消密码后另存再试。") from None
+    except Exception as exc:  # calamine reports damage with several exception types
+        raise _damaged(path, head, exc) from None
+    if not names:
+        raise InputUnreadable(f"{path} 中没有任何工作表。")
+
+    def make(name: str) -> Sheet:
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+        except Exception as exc:
+            raise _damaged(path, head, exc) from None
+        merged = list(sheet.merged_cell_ranges or [])
+        offset = sheet.start[1] if sheet.start else 0
+        height = sheet.total_height or 0
+
+        def rows() -> Iterator[tuple[int, list]]:
+            pad = [None] * offset
+            try:
+                for index, row in enumerate(sheet.iter_rows()):
+                    yield index, pad + [None if v == "" else v for v in row]
+            except Exception as exc:
+                raise _damaged(path, head, exc) from None
+
+        return Sheet(name, rows, merged, height)
+
+    return Book(path, "workbook", [_LazySheet(name, make) for name in names])
+
+
+class _LazySheet(Sheet):
+    """A sheet whose content is only loaded when its rows or merged ranges are asked for."""
+
+    def __init__(self, name: str, make: Callable[[str], Sheet]):
+        self.name = name
+        self._make = make
+        self._sheet: Sheet | None = None
+
+    def _load(self) -> Sheet:
+        if self._sheet is None:
+            self._sheet = self._make(self.name)
+        return self._sheet
+
+    @property
+    def rows(self):  # type: ignore[override]
+        return self._load().rows
+
+    @property
+    def merged(self):  # type: ignore[override]
+        return self._load().merged
+
+    @property
+    def size_hint(self):  # type: ignore[override]
+        return self._load().size_hint
+
+
+def _damaged(path: Path, head: bytes, exc: Exception) -> InputUnreadable:
+    text = str(exc)
+    if "password" in text.lower() or "encrypt" in text.lower():
+        return InputUnreadable(f"{path} 设有打开密码，dibao 无法读取。请在 Excel 中取消密码后另存再试。")
+    if head.startswith(_OLE) and path.suffix.lower() in (".xlsx", ".xlsm"):
+        return InputUnreadable(
+            f"{path} 无法作为 .xlsx 读取：它可能设有打开密码，或其实是旧版 .xls 文件。请在 Excel 中取消密码并另存为 .xlsx 后再试。"
+        )
+    return InputUnreadable(
+        f"{path} 已损坏或不完整（可能没有下载或拷贝完整），无法读取。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"
+    )
+
+
+def detect_encoding(data: bytes) -> str:
+    """BOM first; else strict UTF-8; else GB18030 (covers GBK and GB2312)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        raise InputUnreadable("无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK）。请用 --encoding 指定编码，或在 Excel 中另存为 .xlsx。") from None
+
+
+def _open_text(path: Path, encoding: str | None) -> Book:
+    data = path.read_bytes()
+    if encoding is None:
+        try:
+            encoding = detect_encoding(data)
+        except InputUnreadable as exc:
+            raise InputUnreadable(f"{path}：{exc.message}") from None
+    try:
+        content = data.decode(encoding)
+    except LookupError:
+        raise InputUnreadable(f"不认识的编码 {encoding}。常用的有 utf-8、gb18030、gbk。") from None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputUnreadable(
+            f"{path} 第 {line} 行不是 {encoding} 编码的文字。请去掉 --encoding 让 dibao 自动识别，或改用正确的编码。"
+        ) from None
+    del data
+    if content.startswith("\ufeff"):
+        content = content[1:]
+    if not content.strip():
+        raise InputUnreadable(f"文件 {path} 没有任何内容。")
+    sample = content[:65536]
+    first_line = sample.split("\n", 1)[0]
+    delimiter = max(",\t;|", key=first_line.count) if any(d in first_line for d in ",\t;|") else ","
+
+    def rows() -> Iterator[tuple[int, list]]:
+        reader = csv.reader(io.StringIO(content), delimiter=delimiter)
+        try:
+            for index, row in enumerate(reader):
+                yield index, [v if v.strip() else None for v in row]
+        except csv.Error as exc:
+            raise InputUnreadable(f"{path} 第 {reader.line_num} 行格式有误（{exc}），无法按 CSV 读取。") from None
+
+    return Book(path, "text", [Sheet("", rows, [], content.count("\n") + 1)], encoding)
