@@ -63,6 +63,7 @@ EXPENSE_ITEMS = (
 
 COLUMNS: tuple[Column, ...] = (
     Column("seq", "序号", "ignore", aliases=("编号", "no"), note="可有可无，dibao 不使用"),
+    Column("remarks", "备注", "ignore", aliases=("说明", "remarks"), note="备注，dibao 不使用"),
     Column("township", "乡镇", "text", HOUSEHOLD, ("乡镇街道", "乡镇(街道)", "街道", "乡(镇)", "township"),
            note="乡镇或街道名称"),
     Column("village", "村(社区)", "text", HOUSEHOLD, ("村", "村社区", "社区", "村居", "村委会", "行政村", "village"),

@@ -297,6 +297,21 @@ class _Slot:
         self.memo = None if column.kind in ("id", "name", "ignore") else {}
         self.attr = column.key if column.key in Member.__slots__ else None
 
+    def value(self, raw):
+        """The clean value of a cell, or the CellError describing what is wrong with it."""
+        memo = self.memo
+        if memo is not None:
+            value = memo.get((raw, type(raw)), _MISS)
+            if value is not _MISS:
+                return value
+        try:
+            value = self.convert(raw)
+        except cells.CellError as exc:
+            value = exc
+        if memo is not None and len(memo) < 10000:
+            memo[(raw, type(raw))] = value
+        return value
+
 
 # --------------------------------------------------------------------------- reading
 
@@ -465,21 +480,7 @@ class _Reader:
                 raw = row[slot.index]
                 if raw is None:
                     continue
-                memo = slot.memo
-                if memo is not None:
-                    value = memo.get(raw, _MISS)
-                    if value is _MISS:
-                        try:
-                            value = slot.convert(raw)
-                        except cells.CellError as exc:
-                            value = exc
-                        if len(memo) < 10000:
-                            memo[raw] = value
-                else:
-                    try:
-                        value = slot.convert(raw)
-                    except cells.CellError as exc:
-                        value = exc
+                value = slot.value(raw)
                 if isinstance(value, cells.CellError):
                     self.problem(file, sheet, line, slot.header, raw, value.message, value.fix, value.severity,
                                  value.code, household_id)
@@ -529,14 +530,7 @@ class _Reader:
                 raw = row[slot.index]
                 if raw is None:
                     continue
-                value = slot.memo.get(raw, _MISS)
-                if value is _MISS:
-                    try:
-                        value = slot.convert(raw)
-                    except cells.CellError as exc:
-                        value = exc
-                    if len(slot.memo) < 10000:
-                        slot.memo[raw] = value
+                value = slot.value(raw)
                 if isinstance(value, cells.CellError):
                     self.problem(file, sheet, line, slot.header, raw, value.message, value.fix, value.severity,
                                  value.code, household_id)
