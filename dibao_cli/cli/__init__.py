@@ -17,12 +17,14 @@ def main(debug: bool) -> None:
     \b
     常用：
       dibao check 名册.xlsx          检查名册中的每一个问题
+      dibao assess 名册.xlsx         核算每一户的认定结果和月保障金
+      dibao explain 名册.xlsx 户编号  逐步说明一户的核算
       dibao template -o 名册.xlsx    生成空白标准名册
     """
 
 
 
-from dibao_cli.cli import check  # noqa: E402
+from dibao_cli.cli import assess, check  # noqa: E402
 
-for command in (check.check, check.template):
+for command in (check.check, assess.assess, assess.explain, assess.policy, assess.init, check.template):
     main.add_command(command)

@@ -1,0 +1,220 @@
+"""What `dibao assess` produces: JSON for scripts, a terminal table, CSV and a workbook a clerk can file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from dibao_cli.assessment import CENT, STATUS_LABEL, Assessment, HouseholdResult
+from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes, json_bytes, xlsx_bytes
+from dibao_cli.problems import FIELDS_ZH, as_row_zh
+
+STATUS_ORDER = ("dibao", "single_person", "phase_out", "exit", "marginal", "ineligible")
+
+
+def y(value) -> str:
+    """Yuan with two decimals, as a string (exact; JSON numbers would lose the trailing zeros)."""
+    return str(Decimal(value).quantize(CENT))
+
+
+def f2y(fen) -> str:
+    return y(Decimal(fen) / 100)
+
+
+def policy_block(assessment: Assessment) -> dict:
+    policy = assessment.policy.policy
+    return {
+        "name": policy.name,
+        "region": policy.region,
+        "date": assessment.day.isoformat(),
+        "hash": policy.digest,
+        "files": [f.path for f in policy.files],
+        "notes": policy.notes,
+    }
+
+
+def household_dict(r: HouseholdResult) -> dict:
+    h = r.household
+    return {
+        "household_id": h.household_id,
+        "township": h.township,
+        "village": h.village,
+        "head_name": h.head_name,
+        "area_type": r.area_type,
+        "members": len(r.members),
+        "covered_members": len(r.covered) if r.status in ("dibao", "single_person", "phase_out") else 0,
+        "status": r.status,
+        "status_label": STATUS_LABEL[r.status],
+        "annual_income": {
+            "counted": f2y(r.counted),
+            "excluded": f2y(sum(r.excluded.values())),
+            "excluded_items": {k: f2y(v) for k, v in r.excluded.items()},
+            "employment_deduction": f2y(r.employment_deduction),
+            "rigid_deduction": f2y(r.rigid_deduction),
+            "adjusted": f2y(r.adjusted),
+        },
+        "per_capita_monthly_income": y(r.per_capita),
+        "monthly_standard": y(r.monthly_standard),
+        "monthly_benefit": {
+            "differential": y(r.differential),
+            "classified": y(r.classified),
+            "total": y(r.total) if r.benefit_known else None,
+        },
+        "phase_out": None if r.phase_out_start is None else {
+            "start": r.phase_out_start.isoformat(), "end": r.phase_out_end.isoformat()},
+        "single_person": [{"name": s.member.name, "ground": s.ground, "total": y(s.total)} for s in r.singles],
+        "reasons": [x.as_dict() for x in r.reasons],
+        "flags": [x.as_dict() for x in r.flags],
+    }
+
+
+def totals(assessment: Assessment) -> dict:
+    households, people, money = Counter(), Counter(), {}
+    for r in assessment.results:
+        households[r.status] += 1
+        people[r.status] += len(r.members)
+        money[r.status] = money.get(r.status, Decimal(0)) + (r.total if r.benefit_known else 0)
+    return {
+        status: {"label": STATUS_LABEL[status], "households": households[status], "members": people[status],
+                 "monthly_benefit": y(money.get(status, 0))}
+        for status in STATUS_ORDER
+    }
+
+
+def as_json(assessment: Assessment) -> bytes:
+    return json_bytes({
+        "policy": policy_block(assessment),
+        "summary": totals(assessment),
+        "households": [household_dict(r) for r in assessment.results],
+        "left_out": [{"household_id": h.household_id, "problems": [p.as_dict() for p in ps]}
+                     for h, ps in assessment.left_out],
+        "problems": [p.as_dict() for p in assessment.problems],
+    })
+
+
+HOUSEHOLD_HEADER = ("户编号", "乡镇", "村(社区)", "户主", "城乡", "共同生活人数", "保障人数", "认定结果", "计入收入(元/年)",
+                    "不计入收入(元/年)", "就业成本扣减", "刚性支出扣减", "核算收入(元/年)", "月人均收入", "月低保标准",
+                    "差额(元/月)", "分类施保(元/月)", "月保障金", "渐退开始", "渐退结束", "理由", "提示")
+MONEY_COLUMNS = (8, 9, 10, 11, 12, 13, 14, 15, 16, 17)
+
+
+def household_row(r: HouseholdResult, numeric: bool = False) -> list:
+    h = r.household
+    conv = (lambda v: float(v)) if numeric else (lambda v: v)
+    values = [r.counted / 100, sum(r.excluded.values()) / 100, r.employment_deduction / 100, r.rigid_deduction / 100,
+              r.adjusted / 100, r.per_capita, r.monthly_standard, r.differential, r.classified, r.total]
+    shown = [conv(Decimal(v).quantize(CENT)) if numeric else y(v) for v in values]
+    if not r.benefit_known:
+        shown[-1] = None if numeric else ""
+    return [h.household_id, h.township or "", h.village or "", h.head_name or "", r.area_type,
+            len(r.members), len(r.covered) if r.status in ("dibao", "single_person", "phase_out") else 0,
+            STATUS_LABEL[r.status], *shown,
+            r.phase_out_start.isoformat() if r.phase_out_start else "",
+            r.phase_out_end.isoformat() if r.phase_out_end else "",
+            "；".join(x.text for x in r.reasons), "；".join(x.text for x in r.flags)]
+
+
+def as_csv(assessment: Assessment) -> bytes:
+    return csv_bytes(HOUSEHOLD_HEADER, (household_row(r) for r in assessment.results))
+
+
+MEMBER_HEADER = ("户编号", "姓名", "身份证号", "与户主关系", "年龄", "共同生活", "特困", "劳动能力", "残疾", "重病",
+                 "计入收入(元/年)", "不计入收入(元/年)", "就业成本扣减", "分类施保类别", "单人户")
+
+
+def _member_rows(assessment: Assessment, mask):
+    day = assessment.day
+    for r in assessment.results:
+        income_by_member = {id(i.member): i for i in r.incomes}
+        classified = {id(m): c for m, c in r.classified_people}
+        singles = {id(s.member) for s in r.singles}
+        for m in r.household.members:
+            income = income_by_member.get(id(m))
+            yield [r.household.household_id, m.name, mask(m.id_number), m.relation or "", m.age(day),
+                   "否" if m.co_resident is False else "是", "是" if m.tekun else "", m.labour or "",
+                   f"{m.disability_type or ''}{m.disability_grade or ''}{'级' if m.disability_grade else ''}",
+                   "是" if m.serious_illness else "",
+                   float(Decimal(income.counted) / 100) if income else None,
+                   float(Decimal(sum(income.excluded.values())) / 100) if income else None,
+                   float((income.employment_deduction / 100).quantize(CENT)) if income else None,
+                   "、".join(classified.get(id(m), [])), "是" if id(m) in singles else ""]
+
+
+def as_xlsx(assessment: Assessment, mask=lambda v: v or "") -> bytes:
+    policy = policy_block(assessment)
+    summary_rows = [["核算日期", policy["date"]], ["地区", policy["region"]], ["政策", policy["name"]],
+                    ["政策指纹", policy["hash"][:16]], [], ["认定结果", "户数", "人数", "月保障金(元)"]]
+    for status in STATUS_ORDER:
+        t = totals(assessment)[status]
+        summary_rows.append([t["label"], t["households"], t["members"], float(Decimal(t["monthly_benefit"]))])
+    summary_rows.append(["有错误未核算", len(assessment.left_out), sum(len(h.members) for h, _ in assessment.left_out), None])
+    money_formats = {i: MONEY_FORMAT for i in MONEY_COLUMNS}
+    return xlsx_bytes([
+        SheetSpec("汇总", ["项目", "户数", "人数", "月保障金(元)"], summary_rows, widths={0: 16, 1: 40},
+                  formats={3: MONEY_FORMAT}),
+        SheetSpec("户明细", HOUSEHOLD_HEADER, (household_row(r, numeric=True) for r in assessment.results),
+                  widths={0: 10, 7: 14, 20: 60, 21: 40}, formats=money_formats),
+        SheetSpec("成员明细", MEMBER_HEADER, _member_rows(assessment, mask), widths={2: 22},
+                  formats={10: MONEY_FORMAT, 11: MONEY_FORMAT, 12: MONEY_FORMAT}),
+        SheetSpec("问题", FIELDS_ZH, (as_row_zh(p) for p in assessment.problems), widths={0: 28, 6: 50, 7: 50}),
+    ])
+
+
+SHORT_REASON = {
+    "below_standard": "低于标准", "phase_out_back": "恢复低保", "phase_out": "渐退中", "phase_out_ended": "渐退期满",
+    "marginal": "低于1.5倍标准", "above_marginal": "收入超过边缘线", "single_person": "单人户", "all_tekun": "全员特困",
+    "property_deposits": "存款超限", "property_vehicles": "有机动车", "property_homes": "房产超限",
+    "property_business": "有工商登记", "single_person_income": "本人收入超标",
+}
+
+
+def short_reasons(r: HouseholdResult) -> str:
+    seen = []
+    for reason in r.reasons:
+        label = SHORT_REASON.get(reason.code, reason.code)
+        if label not in seen and reason.code != "above_standard":
+            seen.append(label)
+    return "、".join(seen)
+
+
+STATUS_STYLE = {"dibao": "green", "single_person": "green", "phase_out": "yellow", "exit": "red", "marginal": "cyan",
+                "ineligible": "white"}
+
+
+def print_table(console, assessment: Assessment, limit: int | None = None) -> None:
+    from rich.table import Table
+
+    p = policy_block(assessment)
+    console.print(f"核算日期 {p['date']}；地区 {p['region']}；政策：{p['name']}（指纹 {p['hash'][:12]}）")
+    for note in p["notes"]:
+        console.print(f"[dim]{note}[/]")
+    table = Table(title="逐户结果", title_justify="left")
+    for name, justify in (("户编号", "left"), ("村(社区)", "left"), ("户主", "left"), ("人数", "right"),
+                          ("保障", "right"), ("结果", "left"), ("月人均收入", "right"), ("标准", "right"),
+                          ("月保障金", "right"), ("理由", "left")):
+        table.add_column(name, justify=justify, overflow="fold")
+    rows = assessment.results if limit is None else assessment.results[:limit]
+    for r in rows:
+        d = household_dict(r)
+        total = d["monthly_benefit"]["total"]
+        table.add_row(d["household_id"], d["village"] or "", d["head_name"] or "", str(d["members"]),
+                      str(d["covered_members"]), f"[{STATUS_STYLE[r.status]}]{d['status_label']}[/]",
+                      d["per_capita_monthly_income"], d["monthly_standard"],
+                      "未知" if total is None else total, short_reasons(r))
+    console.print(table)
+    if limit is not None and len(assessment.results) > limit:
+        console.print(f"（只显示前 {limit} 户；全部结果请用 --format xlsx -o 结果.xlsx）")
+    summary = Table(title="汇总", title_justify="left")
+    for name in ("认定结果", "户数", "人数", "月保障金(元)"):
+        summary.add_column(name, justify="left" if name == "认定结果" else "right")
+    for status, t in totals(assessment).items():
+        summary.add_row(t["label"], str(t["households"]), str(t["members"]), t["monthly_benefit"])
+    summary.add_row("有错误未核算", str(len(assessment.left_out)), str(sum(len(h.members) for h, _ in assessment.left_out)), "")
+    console.print(summary)
+    if assessment.left_out:
+        console.print(f"[red]{len(assessment.left_out)} 户因名册错误未核算[/]：" +
+                      "、".join(h.household_id for h, _ in assessment.left_out[:20]) +
+                      ("……" if len(assessment.left_out) > 20 else "") + "。用 dibao check 查看并修改。")
+    flagged = sum(1 for r in assessment.results if r.flags)
+    if flagged:
+        console.print(f"{flagged} 户有提示（特困候选、脱贫户未纳入、金额变化等），见 xlsx 的“户明细”或 dibao explain。")

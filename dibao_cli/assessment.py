@@ -1,0 +1,406 @@
+"""Assessing households: the steps of the computation in order, each figure with its reason and basis.
+
+`assess_roster(roster, policy_at)` returns an Assessment: a HouseholdResult per household that can be
+decided, and the households left out because their rows have errors (never guessed).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dibao_cli.policy import PolicyAt
+from dibao_cli.problems import ERROR, WARNING, Problem
+from dibao_cli.roster import Household, Member, Roster
+from dibao_cli.rules import basis
+from dibao_cli.rules.benefit import classified, differential, round_benefit, with_minimum
+from dibao_cli.rules.income import MemberIncome, adjusted_income, employment_deduction, member_income, rigid_deduction
+from dibao_cli.rules.members import (cannot_work, classified_categories, co_resident_members, covered_members,
+                                     lost_ability, single_person_ground)
+from dibao_cli.rules.phase_out import phase_out_end
+from dibao_cli.rules.property import property_failures
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+STATUS_LABEL = {
+    "dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "exit": "停保（渐退期满）",
+    "marginal": "低保边缘", "ineligible": "不符合",
+}
+CURRENT_DIBAO = ("低保", "渐退期")
+
+
+@dataclass
+class Reason:
+    code: str
+    text: str
+    basis: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "text": self.text, "basis": self.basis}
+
+
+@dataclass
+class Step:
+    """One step of `dibao explain`: a title, lines of arithmetic, and the basis."""
+
+    title: str
+    lines: list[str]
+    basis: str
+
+
+@dataclass
+class SingleCover:
+    member: Member
+    ground: str
+    own_adjusted: Decimal  # fen
+    differential: Decimal  # yuan, unrounded
+    classified: Decimal
+    total: Decimal  # rounded
+    categories: list[str]
+
+
+@dataclass
+class HouseholdResult:
+    household: Household
+    members: list[Member]
+    covered: list[Member]
+    status: str
+    incomes: list[MemberIncome]
+    counted: int
+    excluded: dict[str, int]
+    employment_deduction: Decimal
+    rigid_deduction: Decimal
+    adjusted: Decimal
+    area_type: str
+    annual_standard: Decimal  # fen per person per year
+    per_capita: Decimal  # yuan per month, unrounded
+    differential: Decimal = ZERO
+    classified: Decimal = ZERO
+    total: Decimal = ZERO
+    phase_out_start: _dt.date | None = None
+    phase_out_end: _dt.date | None = None
+    reasons: list[Reason] = field(default_factory=list)
+    flags: list[Reason] = field(default_factory=list)
+    singles: list[SingleCover] = field(default_factory=list)
+    classified_people: list[tuple[Member, list[str]]] = field(default_factory=list)
+    steps: list[Step] | None = None
+    minimum_applied: bool = False
+    benefit_known: bool = True
+
+    @property
+    def monthly_standard(self) -> Decimal:
+        return self.annual_standard / 1200
+
+
+@dataclass
+class Assessment:
+    policy: PolicyAt
+    day: _dt.date
+    results: list[HouseholdResult]
+    left_out: list[tuple[Household, list[Problem]]]
+    problems: list[Problem]
+
+
+def yuan(fen) -> str:
+    """Display of a fen amount in yuan with two decimals (display only; the figures stay exact)."""
+    return f"{(Decimal(fen) / 100).quantize(CENT):,.2f}"
+
+
+def money(value: Decimal) -> str:
+    return f"{value.quantize(CENT):,.2f}"
+
+
+def _cite(entry) -> str:
+    return f"{entry.source}（{entry.region} {entry.since.isoformat()} 起）"
+
+
+def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trace: bool = False) -> HouseholdResult:
+    """Every step of the decision for one household at `day`."""
+    steps: list[Step] | None = [] if trace else None
+    members = co_resident_members(household)
+    covered = covered_members(members)
+    area = household.get("area_type")
+    annual_std = policy.annual_standard_fen(area)
+    std_entry = policy.standard_entry(area)
+
+    # 1-2. members and counted income
+    incomes = [member_income(m, policy) for m in members]
+    counted = sum(i.counted for i in incomes)
+    excluded: dict[str, int] = {}
+    for income in incomes:
+        for item, fen in income.excluded.items():
+            excluded[item] = excluded.get(item, 0) + fen
+    # 3. deductions
+    for income in incomes:
+        income.employment_deduction = employment_deduction(income, area, policy)
+    employment = sum((i.employment_deduction for i in incomes), ZERO)
+    rigid = rigid_deduction(members, policy)
+    adjusted = adjusted_income(counted, employment, rigid)
+    # 4. per-capita monthly income
+    n = len(members)
+    per_capita = adjusted / (1200 * n) if n else ZERO
+    result = HouseholdResult(household, members, covered, "ineligible", incomes, counted, excluded, employment, rigid,
+                             adjusted, area, annual_std, per_capita, steps=steps)
+    if steps is not None:
+        _trace_income(result, policy, day)
+    cite_std = _cite(std_entry)
+    std_text = f"{'城市' if area == '城市' else '农村'}低保标准 {money(result.monthly_standard)} 元/人·月"
+
+    if not covered:
+        result.reasons.append(Reason("all_tekun", "共同生活成员都已是特困供养人员，不再纳入低保", basis.TEKUN))
+        _flags(result, policy, day)
+        return result
+
+    # 5. property test
+    failures = property_failures(household, n, annual_std / 12, policy)
+    if failures:
+        for code, text in failures:
+            result.reasons.append(Reason(code, text, basis.PROPERTY))
+        if household.get("state") in CURRENT_DIBAO:
+            result.flags.append(Reason("stop_current", "现为低保对象，财产不符合规定：应停止保障并书面告知理由", basis.PROPERTY))
+        _step(result, "财产核查", [t for _, t in failures] + ["结论：财产不符合规定 → 不符合"], basis.PROPERTY)
+        _flags(result, policy, day)
+        return result
+    _step(result, "财产核查", ["存款、车辆、房产、工商登记均未超过政策上限"], basis.PROPERTY)
+
+    below = adjusted < annual_std * n
+    comparison = f"家庭月人均收入 {money(per_capita)} 元{'低于' if below else '不低于'}{std_text}"
+    state = household.get("state")
+    start = household.get("phase_out_start")
+    in_phase_out = state == "渐退期" or (state == "低保" and start is not None)
+
+    if below:
+        # 6. 低保 with the differential benefit and 分类施保
+        result.status = "dibao"
+        result.reasons.append(Reason("below_standard", comparison, f"{basis.STANDARD}；标准出处：{cite_std}"))
+        if in_phase_out:
+            result.reasons.append(Reason("phase_out_back", "渐退期内收入又低于标准：恢复正常保障", basis.PHASE_OUT))
+        _household_benefit(result, policy, day)
+    elif state in CURRENT_DIBAO:
+        # 7. phase-out
+        months = policy.phase_out_months
+        if not in_phase_out or start is None:
+            start = day
+        end = phase_out_end(start, months)
+        result.phase_out_start, result.phase_out_end = start, end
+        if day > end:
+            result.status = "exit"
+            result.reasons.append(Reason("above_standard", comparison, f"{basis.STANDARD}；标准出处：{cite_std}"))
+            result.reasons.append(Reason("phase_out_ended", f"渐退期 {start.isoformat()} 至 {end.isoformat()} 已满，"
+                                         "收入仍不低于标准：停止保障（停保），书面告知", basis.PHASE_OUT))
+        else:
+            result.status = "phase_out"
+            result.reasons.append(Reason("above_standard", comparison, f"{basis.STANDARD}；标准出处：{cite_std}"))
+            started = "本次进入渐退期" if start == day and not in_phase_out else "仍在渐退期内"
+            result.reasons.append(Reason("phase_out", f"{started}：{start.isoformat()} 至 {end.isoformat()}（{months} 个月），"
+                                         "期间按原金额发放", f"{basis.PHASE_OUT}；{_cite(policy.entry('phase_out_months'))}"))
+            current = household.get("current_benefit")
+            if current is None:
+                result.benefit_known = False
+                result.flags.append(Reason("benefit_unknown", "渐退期按原金额发放，但名册没有“当前月保障金”：请补填",
+                                           basis.PHASE_OUT))
+            else:
+                result.total = Decimal(current) / 100
+                result.covered = covered
+        _step(result, "渐退期", [r.text for r in result.reasons[-1:]], basis.PHASE_OUT)
+    else:
+        multiplier = policy.marginal_multiplier
+        if adjusted < annual_std * n * multiplier:
+            # 8. 低保边缘, with 单人户 for severely ill or disabled members
+            result.status = "marginal"
+            result.reasons.append(Reason("marginal", f"{comparison}，但低于标准的 {multiplier} 倍"
+                                         f"（{money(result.monthly_standard * multiplier)} 元）：低保边缘家庭",
+                                         f"{basis.MARGINAL}；{_cite(policy.entry('marginal_multiplier'))}"))
+            _single_persons(result, policy, day)
+        else:
+            # 9. not eligible
+            result.reasons.append(Reason("above_marginal", f"{comparison}，也不低于标准的 {multiplier} 倍"
+                                         f"（{money(result.monthly_standard * multiplier)} 元）：不符合",
+                                         f"{basis.STANDARD}；标准出处：{cite_std}"))
+        _step(result, "认定", [r.text for r in result.reasons], basis.STANDARD)
+    _flags(result, policy, day)
+    return result
+
+
+def _household_benefit(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
+    """民发〔2021〕57号第二十三条 and 青海分类施保, then minimum and rounding."""
+    n, covered = len(result.members), result.covered
+    result.differential = differential(result.annual_standard, result.adjusted, n, len(covered))
+    people = [(m, classified_categories(m, day, policy)) for m in covered]
+    result.classified_people = [(m, c) for m, c in people if c]
+    result.classified = classified(result.annual_standard, policy.classified_share, len(result.classified_people))
+    exact = result.differential + result.classified
+    raised, result.minimum_applied = with_minimum(exact, policy.minimum_monthly_benefit)
+    result.total = round_benefit(raised, policy.rounding)
+    if result.steps is not None:
+        lines = [
+            f"差额：({money(result.monthly_standard)} − {money(result.per_capita)}) × {len(covered)} 人 = {money(result.differential)} 元",
+            f"分类施保：{money(result.monthly_standard)} × {policy.classified_share} × {len(result.classified_people)} 人 = "
+            f"{money(result.classified)} 元" + "".join(f"；{m.name}（{'、'.join(c)}）" for m, c in result.classified_people),
+        ]
+        if result.minimum_applied:
+            lines.append(f"低于每户最低 {money(policy.minimum_monthly_benefit)} 元，按最低金额发放")
+        lines.append(f"合计 {money(exact)} 元，四舍五入到{_unit(policy.rounding)}（只取整一次）：{money(result.total)} 元/月")
+        _step(result, "月保障金", lines, f"{basis.BENEFIT}；{basis.CLASSIFIED}；{_cite(policy.entry('classified_share'))}；"
+              f"取整：{_cite(policy.entry('rounding'))}")
+
+
+def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
+    """Each severely ill or disabled member of a marginal household, as a household of one on own income."""
+    for income in result.incomes:
+        member = income.member
+        if member.tekun:
+            continue
+        ground = single_person_ground(member, policy)
+        if ground is None:
+            continue
+        own = income.adjusted
+        if own >= result.annual_standard:
+            result.reasons.append(Reason("single_person_income", f"{member.name}（{ground}）本人收入不低于标准，不按单人户纳入",
+                                         basis.SINGLE_PERSON))
+            continue
+        categories = classified_categories(member, day, policy)
+        diff = differential(result.annual_standard, own, 1, 1)
+        extra = classified(result.annual_standard, policy.classified_share, 1 if categories else 0)
+        raised, _ = with_minimum(diff + extra, policy.minimum_monthly_benefit)
+        total = round_benefit(raised, policy.rounding)
+        result.singles.append(SingleCover(member, ground, own, diff, extra, total, categories))
+    if result.singles:
+        result.status = "single_person"
+        result.covered = [s.member for s in result.singles]
+        result.differential = sum((s.differential for s in result.singles), ZERO)
+        result.classified = sum((s.classified for s in result.singles), ZERO)
+        result.total = sum((s.total for s in result.singles), ZERO)
+        result.classified_people = [(s.member, s.categories) for s in result.singles if s.categories]
+        for single in result.singles:
+            result.reasons.append(Reason(
+                "single_person",
+                f"{single.member.name}（{single.ground}）按单人户纳入：本人月收入 {yuan(single.own_adjusted / 12)} 元，"
+                f"差额 {money(single.differential)} 元 + 分类施保 {money(single.classified)} 元 = {money(single.total)} 元/月",
+                basis.SINGLE_PERSON))
+
+
+def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
+    """Flags beside the status: 脱贫户 members left out, 特困 candidates, 特困 members, amount changes."""
+    household = result.household
+    covered_ids = {id(m) for m in result.covered} if result.status in ("dibao", "single_person", "phase_out") else set()
+    if household.get("lifted_out"):
+        for member in result.members:
+            if lost_ability(member) and id(member) not in covered_ids and not member.tekun:
+                result.flags.append(Reason(
+                    "lifted_out_not_covered",
+                    f"脱贫户成员 {member.name} {member.labour}劳动能力，未纳入低保或特困：请核实是否应纳入",
+                    basis.LIFTED_OUT))
+    if result.members and all(cannot_work(m, day) for m in result.members) and result.adjusted < result.annual_standard * len(result.members):
+        for member in result.members:
+            if not member.tekun:
+                result.flags.append(Reason(
+                    "tekun_candidate",
+                    f"{member.name} 无劳动能力、家庭人均收入低于低保标准，且户内无有劳动能力的成员：可能符合特困供养条件，"
+                    "请核实户外有无履行能力的法定赡养抚养义务人",
+                    basis.TEKUN))
+    for member in result.members:
+        if member.tekun:
+            result.flags.append(Reason("tekun_member", f"{member.name} 已是特困供养人员，不纳入低保保障人数，收入和人口仍按共同生活计算",
+                                       basis.TEKUN))
+    current = household.get("current_benefit")
+    if household.get("state") == "低保" and result.status in ("dibao",) and current is not None:
+        old = Decimal(current) / 100
+        if old != result.total:
+            result.flags.append(Reason("amount_changed", f"月保障金由 {money(old)} 元变为 {money(result.total)} 元：应发变更通知",
+                                       basis.BENEFIT))
+
+
+def _unit(unit: Decimal) -> str:
+    return {Decimal("1"): "元", Decimal("0.1"): "角", Decimal("0.01"): "分"}.get(unit, str(unit))
+
+
+def _step(result: HouseholdResult, title: str, lines: list[str], basis_text: str) -> None:
+    if result.steps is not None:
+        result.steps.append(Step(title, lines, basis_text))
+
+
+def _trace_income(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
+    household = result.household
+    lines = []
+    for member in household.members:
+        age = member.age(day)
+        tag = "" if member.co_resident is not False else "（不共同生活，不计入）"
+        lines.append(f"{member.name}，{member.relation or ''}，{age if age is not None else '?'} 岁{tag}"
+                     + ("，特困供养人员" if member.tekun else ""))
+    _step(result, "家庭成员", lines + [f"共同生活成员 {len(result.members)} 人，保障对象 {len(result.covered)} 人"],
+          f"{basis.MEMBERS}；{basis.AGE}")
+    lines = []
+    for income in result.incomes:
+        for item, fen in income.member.incomes.items():
+            found = policy.income_item(item)
+            if found is None:
+                lines.append(f"{income.member.name}：{item} {yuan(fen)} 元 —— 政策中没有此项目")
+                continue
+            category, entry = found
+            verdict = "计入" if entry.value else "不计入"
+            lines.append(f"{income.member.name}：{item} {yuan(fen)} 元 —— {verdict}（{_cite(entry)}）")
+    lines.append(f"计入收入合计 {yuan(result.counted)} 元/年；不计入 {yuan(sum(result.excluded.values()))} 元/年")
+    _step(result, "家庭收入（近12个月）", lines, f"{basis.INCOME}；{basis.EXCLUDED}")
+    lines = []
+    for income in result.incomes:
+        if income.employment_deduction:
+            lines.append(f"{income.member.name}：工资性收入 {yuan(income.by_category.get('工资性收入', 0))} 元 × "
+                         f"{policy.employment_deduction_share}，每人每年最多 {money(policy.employment_deduction_cap_annual)} 元"
+                         f" → 扣减 {yuan(income.employment_deduction)} 元")
+    if not lines:
+        lines.append(f"无就业成本扣减（适用：{'、'.join(policy.employment_deduction_area_types)}；需有工资性收入）")
+    lines.append(f"刚性支出扣减 {yuan(result.rigid_deduction)} 元" + ("" if policy.rigid_deduction_enabled else "（政策未启用）"))
+    lines.append(f"核算收入 = {yuan(result.counted)} − {yuan(result.employment_deduction)} − {yuan(result.rigid_deduction)}"
+                 f" = {yuan(result.adjusted)} 元/年")
+    _step(result, "扣减", lines, f"{basis.EMPLOYMENT}（{_cite(policy.entry('employment_deduction_share'))}）；{basis.RIGID}")
+    std = policy.standard_entry(result.area_type)
+    _step(result, "人均收入与标准", [
+        f"月人均收入 = {yuan(result.adjusted)} ÷ 12 ÷ {len(result.members)} = {money(result.per_capita)} 元",
+        f"{result.area_type}低保标准 {money(result.monthly_standard)} 元/人·月"
+        + ("（年标准 ÷ 12）" if result.area_type != "城市" else "") + f"，{std.since.isoformat()} 起执行",
+    ], f"{basis.STANDARD}；{_cite(std)}")
+
+
+def unknown_items(roster: Roster, policy: PolicyAt) -> list[str]:
+    return [item for item in roster.income_items() if policy.income_item(item) is None]
+
+
+def assess_roster(roster: Roster, policy: PolicyAt, day: _dt.date, trace: bool = False,
+                  only: set[str] | None = None) -> Assessment:
+    """Assess every household that can be decided; list the others with their problems."""
+    problems = list(roster.problems)
+    by_household: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.severity == ERROR and problem.household_id:
+            by_household.setdefault(problem.household_id, []).append(problem)
+    unknown = set(unknown_items(roster, policy))
+    for item in sorted(unknown):
+        problems.append(Problem("", "", None, item, "", f"收入项目“{item}”不在政策的收入项目中，无法判断是否计入",
+                                "在本县政策文件 [income_items] 中写明它计入还是不计入，或把列名改成标准名称",
+                                WARNING, "income_item_unknown"))
+    results, left_out = [], []
+    for household in roster.households.values():
+        if only is not None and household.household_id not in only:
+            continue
+        own = list(by_household.get(household.household_id, []))
+        if household.has_error and not own:
+            own = [Problem(household.file, household.sheet, household.row, "", "", "本户有错误", "见问题清单")]
+        if household.get("area_type") is None:
+            own.append(Problem(household.file, household.sheet, household.row, "城乡类别", "",
+                               "城乡类别为空：不知道适用城市还是农村标准", "填写“城市”或“农村”", ERROR, "area_type_missing",
+                               household.household_id))
+        unknown_here = sorted({item for m in household.members for item, fen in m.incomes.items() if fen and item in unknown})
+        if unknown_here:
+            own.append(Problem(household.file, household.sheet, household.row, "、".join(unknown_here), "",
+                               "有政策未列明的收入项目，本户暂不核算", "在政策文件中写明这些项目计入还是不计入", ERROR,
+                               "income_item_unknown", household.household_id))
+        new = own[len(by_household.get(household.household_id, [])):]
+        problems.extend(p for p in new if p.code)
+        if own:
+            left_out.append((household, own))
+            continue
+        results.append(assess_household(household, policy, day, trace))
+    return Assessment(policy, day, results, left_out, problems)

@@ -1,0 +1,201 @@
+"""`dibao assess`, `dibao explain`, `dibao policy show|check`, `dibao init`."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import click
+
+from dibao_cli.cli.check import load_roster
+from dibao_cli.cli.common import CONTEXT, input_options, output_options, parse_date, resolve_format
+from dibao_cli.cli.console import console
+from dibao_cli.exitcodes import ExitStatus
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def policy_options(func):
+    func = click.option("--region", metavar="地区代码", help="县（区）代码，如共和县 632521；默认取 dibao.toml，再默认青海省级。")(func)
+    func = click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
+                        help="本地政策文件（.toml），可给多个（市州、县）。")(func)
+    return func
+
+
+def resolve(region, policies, day):
+    from dibao_cli.config import choose_policy
+    from dibao_cli.policy import PolicyAt
+
+    return PolicyAt(choose_policy(region, policies), day)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@input_options
+@policy_options
+@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认今天。")
+@output_options(FORMATS)
+@click.option("--show-id", is_flag=True, help="xlsx 成员明细中不打码（默认显示完整身份证号供内部核对）。", hidden=True)
+@click.option("--limit", type=int, default=200, show_default=True, help="屏幕表格最多显示的户数。")
+def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, show_id, limit):
+    """核算名册中每一户：收入、扣减、人均收入、认定结果、月保障金及理由。
+
+    \b
+    退出状态：0 全部核算；1 有户因名册错误未核算；3 文件无法读取；4 政策有误。
+    \b
+    例：dibao assess 名册.xlsx
+        dibao assess 名册.xlsx --region 632521 --date 2026-11-30 --format xlsx -o 核算结果.xlsx
+        dibao assess 名册.xlsx --format json > 结果.json
+    """
+    from dibao_cli import assess_report
+    from dibao_cli.assessment import assess_roster
+    from dibao_cli.outputs import write_output
+
+    day = on_date or _dt.date.today()
+    fmt = resolve_format(fmt, output, FORMATS)
+    policy = resolve(region, policies, day)
+    roster = load_roster(rosters, sheet, all_sheets, encoding, day)
+    assessment = assess_roster(roster, policy, day)
+    if fmt == "table":
+        if output is not None:
+            raise click.UsageError("表格只能显示在屏幕上；写文件请用 --format xlsx、csv 或 json。")
+        assess_report.print_table(console(), assessment, limit)
+    else:
+        if fmt == "xlsx" and output is None:
+            raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
+        data = {"json": assess_report.as_json, "csv": assess_report.as_csv, "xlsx": assess_report.as_xlsx}[fmt](assessment)
+        write_output(output, data, force)
+        if output is not None:
+            console().print(f"已写入 {output}：核算 {len(assessment.results)} 户，未核算 {len(assessment.left_out)} 户。")
+    if assessment.left_out:
+        raise SystemExit(ExitStatus.PROBLEMS_FOUND)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("roster", type=click.Path(path_type=Path), metavar="名册文件")
+@click.argument("household_id", metavar="户编号")
+@input_options
+@policy_options
+@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认今天。")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="输出格式：text、json。")
+def explain(roster, household_id, sheet, all_sheets, encoding, policies, region, on_date, fmt):
+    """逐步说明一户的核算：每个成员的收入项目、扣减、标准及出处、比较、结果和保障金算式。
+
+    例：dibao explain 名册.xlsx GH001 --date 2026-11-30
+    """
+    from dibao_cli import assess_report
+    from dibao_cli.assessment import assess_roster
+    from dibao_cli.errors import NotFound
+    from dibao_cli.outputs import json_bytes
+    from dibao_cli.templating import render
+
+    day = on_date or _dt.date.today()
+    policy = resolve(region, policies, day)
+    data = load_roster([roster], sheet, all_sheets, encoding, day)
+    if household_id not in data.households:
+        raise NotFound(f"名册 {roster} 中没有户编号为“{household_id}”的户。")
+    assessment = assess_roster(data, policy, day, trace=True, only={household_id})
+    if assessment.left_out:
+        household, problems = assessment.left_out[0]
+        lines = [f"户 {household_id} 有错误，未核算："] + [
+            f"  第 {p.row} 行 {p.column}：{p.message}（{p.fix}）" for p in problems]
+        click.echo("\n".join(lines))
+        raise SystemExit(ExitStatus.PROBLEMS_FOUND)
+    result = assessment.results[0]
+    d = assess_report.household_dict(result)
+    block = assess_report.policy_block(assessment)
+    if fmt == "json":
+        d["steps"] = [{"title": s.title, "lines": s.lines, "basis": s.basis} for s in result.steps]
+        click.echo(json_bytes({"policy": block, "household": d}).decode(), nl=False)
+        return
+    click.echo(render("explain.txt.j2", r=result, d=d, policy=block), nl=False)
+
+
+@click.group(context_settings=CONTEXT)
+def policy():
+    """查看或检查政策参数（低保标准、不计入收入的项目、扣减、财产上限、渐退期、分类施保……）。"""
+
+
+@policy.command("show", context_settings=CONTEXT)
+@policy_options
+@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="查看这一天适用的数值，默认今天。")
+def policy_show(policies, region, on_date):
+    """显示某地某日适用的每个政策数值及其出处。
+
+    例：dibao policy show --region 632521 --date 2026-11-30
+    """
+    from rich.table import Table
+
+    from dibao_cli.policy.schema import PARAMETERS
+
+    day = on_date or _dt.date.today()
+    at = resolve(region, policies, day)
+    out = console()
+    out.print(f"地区 {at.policy.region}；政策 {at.policy.name}；日期 {day.isoformat()}；指纹 {at.policy.digest[:12]}")
+    for note in at.policy.notes:
+        out.print(f"[dim]{note}[/]")
+    table = Table(title="政策参数", title_justify="left", show_lines=False)
+    for name in ("类别", "参数", "数值", "起始日期", "来自", "出处"):
+        table.add_column(name, overflow="fold")
+    for param in PARAMETERS:
+        e = at.entry(param.name)
+        value = e.value
+        if isinstance(value, tuple):
+            value = "、".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = "是" if value else "否"
+        elif param.kind == "rounding":
+            value = {"1": "元", "0.1": "角", "0.01": "分"}.get(str(value), str(value))
+        table.add_row(param.group, param.label, f"{value} {param.unit}".strip(), e.since.isoformat(), e.region, e.source)
+    out.print(table)
+    items = Table(title="收入项目", title_justify="left")
+    for name in ("项目", "类别", "计入", "起始日期", "来自", "出处"):
+        items.add_column(name, overflow="fold")
+    for item in at.policy.income_item_names():
+        found = at.income_item(item)
+        if found is None:
+            continue
+        category, e = found
+        items.add_row(item, category or "", "计入" if e.value else "[yellow]不计入[/]", e.since.isoformat(), e.region, e.source)
+    out.print(items)
+
+
+@policy.command("check", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="政策文件...")
+@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="同时检查这一天每个参数都有适用的值。")
+def policy_check(files, on_date):
+    """检查政策文件：格式、参数名、日期、数值类型、出处；可同时检查某日是否每个参数都有值。
+
+    例：dibao policy check 632521-共和县.toml --date 2026-11-30
+    """
+    from dibao_cli.policy import PolicyAt, load_policy
+
+    loaded = load_policy(None, list(files))
+    day = on_date or _dt.date.today()
+    PolicyAt(loaded, day)
+    console().print(f"政策文件无误：{'、'.join(str(f) for f in files)}（地区 {loaded.region}，{day.isoformat()} 每个参数都有适用的值）。")
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("--region", required=True, metavar="地区代码", help="本县（区）代码，如共和县 632521。")
+@click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
+              help="本县政策文件（放在本文件夹中）。")
+@click.option("--force", is_flag=True, help="dibao.toml 已存在时覆盖。")
+def init(region, policies, force):
+    """在当前文件夹写入 dibao.toml，记下本县代码和政策文件；以后的命令自动使用。
+
+    例：dibao init --region 632521 --policy 632521-共和县.toml
+    """
+    from dibao_cli.config import CONFIG_NAME, config_text
+    from dibao_cli.outputs import atomic_write
+    from dibao_cli.policy import load_policy
+
+    load_policy(region, list(policies))  # validate before writing
+    names = []
+    for p in policies:
+        try:
+            names.append(str(Path(p).resolve().relative_to(Path.cwd().resolve())))
+        except ValueError:
+            names.append(str(Path(p).resolve()))
+    atomic_write(Path(CONFIG_NAME), config_text(region, names).encode("utf-8"), force)
+    console().print(f"已写入 {CONFIG_NAME}：地区 {region}" + (f"，政策文件 {'、'.join(names)}" if names else ""))

@@ -1,0 +1,47 @@
+"""Policy: dated, cited, per-region values (see loader.py), resolved for one assessment date."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+
+from dibao_cli.errors import PolicyInvalid
+from dibao_cli.policy.loader import Entry, Policy, load_policy, parse_policy_file, region_name  # noqa: F401
+from dibao_cli.policy.schema import PARAMETERS
+
+
+class PolicyAt:
+    """Every parameter of a policy resolved at one date; `entry(name)` gives its citation."""
+
+    def __init__(self, policy: Policy, day: _dt.date):
+        self.policy = policy
+        self.day = day
+        self.entries: dict[str, Entry] = {p.name: policy.entry(p.name, day) for p in PARAMETERS}
+        for name, entry in self.entries.items():
+            setattr(self, name, entry.value)
+        minimum = self.entries["phase_out_minimum_months"]
+        months = self.entries["phase_out_months"]
+        if months.value < minimum.value:
+            raise PolicyInvalid(
+                f"政策文件 {months.file}{f' 第 {months.line} 行' if months.line else ''}（phase_out_months）："
+                f"渐退期 {months.value} 个月短于规定的下限 {minimum.value} 个月（{minimum.source}）。"
+            )
+        self._items: dict[str, tuple] = {}
+
+    def entry(self, name: str) -> Entry:
+        return self.entries[name]
+
+    def income_item(self, item: str):
+        """(category, entry) or None; cached per item."""
+        if item not in self._items:
+            self._items[item] = self.policy.income_item(item, self.day)
+        return self._items[item]
+
+    def annual_standard_fen(self, area_type: str) -> Decimal:
+        """The standard for one person over a year, in fen: rural annual, or urban monthly x 12."""
+        if area_type == "城市":
+            return self.urban_standard_monthly * 1200
+        return self.rural_standard_annual * 100
+
+    def standard_entry(self, area_type: str) -> Entry:
+        return self.entries["urban_standard_monthly" if area_type == "城市" else "rural_standard_annual"]

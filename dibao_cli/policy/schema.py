@@ -1,0 +1,62 @@
+"""What a policy file may hold: every parameter with its type, unit and label (for `dibao policy show`).
+
+Each parameter is dated and cited in the file; this catalogue only says what is allowed. A parameter
+or key that is not here is an error in the file, never ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+AREA_TYPES = ("农村", "城市")
+INCOME_CATEGORIES = ("工资性收入", "经营净收入", "财产净收入", "转移净收入", "其他收入")
+EXPENSES = ("医疗支出", "教育支出", "康复支出")
+DISABILITY_TYPES = ("视力", "听力", "言语", "肢体", "智力", "精神", "多重")
+CLASSIFIED_CATEGORIES = ("重度残疾", "重病", "老年", "未成年")
+ROUNDING = {"元": "1", "角": "0.1", "分": "0.01"}
+INCOME_TREATMENT = {"计入": True, "不计入": False}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # money share multiplier months count bool choices grades rounding
+    label: str
+    unit: str = ""
+    choices: tuple = ()
+    group: str = ""
+
+
+PARAMETERS: tuple[Param, ...] = (
+    Param("rural_standard_annual", "money", "农村低保标准", "元/人·年", group="标准"),
+    Param("urban_standard_monthly", "money", "城市低保标准", "元/人·月", group="标准"),
+    Param("tekun_basic_monthly", "money", "特困人员基本生活标准", "元/人·月", group="标准"),
+    Param("employment_deduction_share", "share", "就业成本扣减：工资性收入的比例", "", group="收入核算"),
+    Param("employment_deduction_cap_annual", "money", "就业成本扣减：每名就业成员每年上限", "元/人·年", group="收入核算"),
+    Param("employment_deduction_area_types", "choices", "就业成本扣减适用的城乡类别", "", AREA_TYPES, "收入核算"),
+    Param("rigid_deduction_enabled", "bool", "扣减刚性支出", "", group="收入核算"),
+    Param("rigid_deduction_items", "choices", "可扣减的刚性支出项目", "", EXPENSES, "收入核算"),
+    Param("rigid_deduction_cap_annual", "money", "刚性支出扣减：每户每年上限", "元/户·年", group="收入核算"),
+    Param("deposit_limit_months", "months", "存款及金融资产上限：人均不超过月低保标准的倍数", "个月", group="家庭财产"),
+    Param("max_vehicles", "count", "机动车辆上限", "辆", group="家庭财产"),
+    Param("max_homes", "count", "房产套数上限", "套", group="家庭财产"),
+    Param("business_allowed", "bool", "允许有工商登记", "", group="家庭财产"),
+    Param("marginal_multiplier", "multiplier", "低保边缘：人均收入低于低保标准的倍数", "倍", group="认定"),
+    Param("single_person_disability_grades", "grades", "单人户：残疾等级", "级", group="认定"),
+    Param("single_person_grade3_types", "choices", "单人户：三级残疾中的类别", "", DISABILITY_TYPES, "认定"),
+    Param("single_person_serious_illness", "bool", "单人户：重病患者", "", group="认定"),
+    Param("phase_out_months", "months", "渐退期", "个月", group="渐退"),
+    Param("phase_out_minimum_months", "months", "渐退期下限（县里不得低于）", "个月", group="渐退"),
+    Param("classified_share", "share", "分类施保：每人每月加发低保标准的比例", "", group="保障金"),
+    Param("classified_categories", "choices", "分类施保对象类别", "", CLASSIFIED_CATEGORIES, "保障金"),
+    Param("classified_elderly_age", "count", "分类施保：老年人年龄下限", "周岁", group="保障金"),
+    Param("classified_minor_age", "count", "分类施保：未成年人年龄上限（不含）", "周岁", group="保障金"),
+    Param("classified_disability_grades", "grades", "分类施保：重度残疾等级", "级", group="保障金"),
+    Param("minimum_monthly_benefit", "money", "每户每月最低保障金", "元/户·月", group="保障金"),
+    Param("rounding", "rounding", "保障金取整单位（四舍五入）", "", tuple(ROUNDING), "保障金"),
+)
+BY_NAME = {p.name: p for p in PARAMETERS}
+ENTRY_KEYS = {"value", "source", "note"}
+INCOME_ITEM_KEYS = {"category"}
+REGION_KEYS = {"code", "name"}
+TOP_KEYS = {"region", "parameters", "income_items"}

@@ -1,0 +1,71 @@
+"""Household income (民发〔2021〕57号第十一条): counted items, excluded items, deductions.
+
+Amounts are integer fen or exact Decimals of fen; nothing is rounded here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from dibao_cli.roster import Member
+
+ZERO = Decimal(0)
+
+
+class MemberIncome:
+    __slots__ = ("member", "counted", "excluded", "by_category", "unknown", "employment_deduction")
+
+    def __init__(self, member: Member):
+        self.member = member
+        self.counted = 0  # fen
+        self.excluded: dict[str, int] = {}
+        self.by_category: dict[str, int] = {}
+        self.unknown: dict[str, int] = {}
+        self.employment_deduction = ZERO
+
+    @property
+    def adjusted(self) -> Decimal:
+        """The member's own income after the employment-cost deduction (for 单人户), not below 0."""
+        return max(ZERO, self.counted - self.employment_deduction)
+
+
+def member_income(member: Member, policy) -> MemberIncome:
+    """Sort each income item of a member into counted or excluded by the policy's income_items."""
+    result = MemberIncome(member)
+    for item, fen in member.incomes.items():
+        found = policy.income_item(item)
+        if found is None:
+            if fen:
+                result.unknown[item] = fen
+            continue
+        category, entry = found
+        if entry.value:
+            result.counted += fen
+            key = category or item
+            result.by_category[key] = result.by_category.get(key, 0) + fen
+        elif fen:
+            result.excluded[item] = result.excluded.get(item, 0) + fen
+    return result
+
+
+def employment_deduction(income: MemberIncome, area_type: str, policy) -> Decimal:
+    """民发〔2021〕57号第十一条 (就业成本): a share of the member's wage income, capped per member."""
+    if area_type not in policy.employment_deduction_area_types:
+        return ZERO
+    wage = income.by_category.get("工资性收入", 0)
+    if wage <= 0:
+        return ZERO
+    return min(Decimal(wage) * policy.employment_deduction_share, policy.employment_deduction_cap_annual * 100)
+
+
+def rigid_deduction(members: list[Member], policy) -> Decimal:
+    """民发〔2021〕57号第十一条 (刚性支出): the listed expenses of the household, capped, if enabled."""
+    if not policy.rigid_deduction_enabled:
+        return ZERO
+    total = sum(m.expenses.get(item, 0) for m in members for item in policy.rigid_deduction_items)
+    return min(Decimal(total), policy.rigid_deduction_cap_annual * 100)
+
+
+def adjusted_income(counted: int, employment: Decimal, rigid: Decimal) -> Decimal:
+    """Counted income minus deductions, never below 0."""
+    return max(ZERO, counted - employment - rigid)
