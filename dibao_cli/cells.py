@@ -7,6 +7,7 @@ Money comes back as integer fen (分), never float. Blank comes back as None, di
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -56,6 +57,7 @@ def name(raw) -> str | None:
     return _CJK_SPACES.sub("", s)
 
 
+MAX_YUAN = 10**12  # a household amount above a trillion yuan is a typing error, not money
 _MONEY_STRIP = str.maketrans("", "", ",，元¥￥ ")
 
 
@@ -66,10 +68,14 @@ def money(raw, allow_negative: bool = False) -> int | None:
     if isinstance(raw, bool):
         raise CellError("money_format", "金额不能是是/否", "填写以元为单位的数字")
     if isinstance(raw, int):
+        if abs(raw) > MAX_YUAN:
+            raise CellError("money_too_large", "金额大得不合理", "核对金额（以元为单位）")
         fen = raw * 100
     elif isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
             raise CellError("money_format", "金额不是数字", "填写以元为单位的数字")
+        if abs(raw) > MAX_YUAN:
+            raise CellError("money_too_large", "金额大得不合理", "核对金额（以元为单位）")
         scaled = raw * 100
         fen = round(scaled)
         if abs(scaled - fen) > 1e-6 * max(1.0, abs(scaled)):
@@ -89,6 +95,8 @@ def money(raw, allow_negative: bool = False) -> int | None:
             raise CellError("money_format", "金额不是数字", "填写以元为单位的数字，如 1234.50") from None
         if not value.is_finite():
             raise CellError("money_format", "金额不是数字", "填写以元为单位的数字，如 1234.50")
+        if abs(value) > MAX_YUAN:
+            raise CellError("money_too_large", "金额大得不合理", "核对金额（以元为单位）")
         if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
             raise CellError("money_decimals", "金额超过两位小数", "金额精确到分（最多两位小数）")
         fen = int(value * 100)
@@ -109,7 +117,7 @@ def count(raw) -> int | None:
     if isinstance(raw, bool):
         raise CellError("count_format", "应为整数", "填写0、1、2等整数")
     if isinstance(raw, float):
-        if not raw.is_integer():
+        if not math.isfinite(raw) or not raw.is_integer():
             raise CellError("count_format", "应为整数", "填写0、1、2等整数")
         value = int(raw)
     elif isinstance(raw, int):
@@ -150,7 +158,9 @@ def date(raw) -> _dt.date | None:
     if isinstance(raw, bool):
         raise CellError("date_format", "不是日期", "按 2024-03-01 的格式填写日期")
     if isinstance(raw, (int, float)):
-        if isinstance(raw, float) and not raw.is_integer():
+        if isinstance(raw, float):
+            if not math.isfinite(raw):
+                raise CellError("date_format", "不是日期", "按 2024-03-01 的格式填写日期")
             raw = int(raw)
         if 20000101 <= raw <= 21001231:
             return date(str(int(raw)))
