@@ -112,6 +112,8 @@ def xlsx_bytes(sheets: Sequence[SheetSpec]) -> bytes:
             for row in spec.rows:
                 out = list(row)
                 for index, fmt in formats.items():
+                    if index >= len(out):
+                        continue
                     value = out[index]
                     if value is not None and value != "":
                         cell = WriteOnlyCell(ws, value=value)
