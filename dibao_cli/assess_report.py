@@ -6,6 +6,7 @@ from collections import Counter
 from decimal import Decimal
 
 from dibao_cli.assessment import CENT, STATUS_LABEL, Assessment, HouseholdResult
+from dibao_cli.bulk import bulk
 from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes, json_bytes, xlsx_bytes
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
@@ -82,6 +83,11 @@ def totals(assessment: Assessment) -> dict:
 
 
 def as_json(assessment: Assessment) -> bytes:
+    with bulk():
+        return _as_json(assessment)
+
+
+def _as_json(assessment: Assessment) -> bytes:
     return json_bytes({
         "policy": policy_block(assessment),
         "summary": totals(assessment),

@@ -10,6 +10,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from dibao_cli.bulk import bulk
 from dibao_cli.policy import PolicyAt
 from dibao_cli.problems import ERROR, WARNING, Problem
 from dibao_cli.roster import Household, Member, Roster
@@ -382,6 +383,12 @@ def assess_roster(roster: Roster, policy: PolicyAt, day: _dt.date, trace: bool =
                                 "在本县政策文件 [income_items] 中写明它计入还是不计入，或把列名改成标准名称",
                                 WARNING, "income_item_unknown"))
     results, left_out = [], []
+    with bulk():
+        _assess_all(roster, policy, day, trace, only, by_household, unknown, problems, results, left_out)
+    return Assessment(policy, day, results, left_out, problems)
+
+
+def _assess_all(roster, policy, day, trace, only, by_household, unknown, problems, results, left_out) -> None:
     for household in roster.households.values():
         if only is not None and household.household_id not in only:
             continue
@@ -403,4 +410,3 @@ def assess_roster(roster: Roster, policy: PolicyAt, day: _dt.date, trace: bool =
             left_out.append((household, own))
             continue
         results.append(assess_household(household, policy, day, trace))
-    return Assessment(policy, day, results, left_out, problems)

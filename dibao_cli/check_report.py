@@ -61,16 +61,19 @@ def print_summary(console, roster: Roster) -> None:
         console.print("[green]没有发现问题。[/]")
 
 
-def print_table(console, roster: Roster, mask) -> None:
+def print_table(console, roster: Roster, mask, limit: int | None = None) -> None:
     from rich.table import Table
 
-    if roster.problems:
+    problems = roster.problems if limit is None else roster.problems[:limit]
+    if problems:
         table = Table(title="问题清单", title_justify="left", show_lines=False)
         for name in FIELDS_ZH[:-1]:
             table.add_column(name, overflow="fold")
-        for problem in roster.problems:
+        for problem in problems:
             row = as_row_zh(problem, mask)[:-1]
             row[5] = f"[red]{row[5]}[/]" if problem.severity == "error" else f"[yellow]{row[5]}[/]"
             table.add_row(*[str(v) for v in row])
         console.print(table)
+        if len(problems) < len(roster.problems):
+            console.print(f"（屏幕上只显示前 {len(problems)} 个问题；完整清单请用 --format xlsx -o 问题清单.xlsx）")
     print_summary(console, roster)

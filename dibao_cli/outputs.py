@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -58,7 +57,10 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 
 def json_bytes(obj) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
+    """Indented UTF-8 JSON; orjson writes a million-member result in a fraction of the stdlib's time."""
+    import orjson
+
+    return orjson.dumps(obj, default=str, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 class SheetSpec:

@@ -8,12 +8,12 @@ it raises InputUnreadable only when a file cannot be read as a roster at all.
 from __future__ import annotations
 
 import datetime as _dt
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from dibao_cli import cells
+from dibao_cli.bulk import bulk
 from dibao_cli.columns import HOUSEHOLD, REQUIRED, Column, income_item_column, recognise, text_header
 from dibao_cli.errors import InputUnreadable
 from dibao_cli.idcard import IdError, age_on, parse_id
@@ -300,8 +300,9 @@ class _Slot:
     def value(self, raw):
         """The clean value of a cell, or the CellError describing what is wrong with it."""
         memo = self.memo
+        key = raw if type(raw) is str else (raw, type(raw))
         if memo is not None:
-            value = memo.get((raw, type(raw)), _MISS)
+            value = memo.get(key, _MISS)
             if value is not _MISS:
                 return value
         try:
@@ -309,7 +310,7 @@ class _Slot:
         except cells.CellError as exc:
             value = exc
         if memo is not None and len(memo) < 10000:
-            memo[(raw, type(raw))] = value
+            memo[key] = value
         return value
 
 
@@ -410,13 +411,7 @@ class _Reader:
                     yield index, grid[index]
             yield from rows
 
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # a bulk load creates millions of objects and no cycles
-        try:
-            self._read_data(file, sheet.name, data_rows(), slots, layout.columns, fill, summary)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
+        self._read_data(file, sheet.name, data_rows(), slots, layout.columns, fill, summary)
         return True
 
     def _make_slots(self, file: str, sheet: str, layout: HeaderLayout) -> list[_Slot]:
@@ -454,6 +449,15 @@ class _Reader:
         household_slots = [s for s in slots if s.level == HOUSEHOLD and s.convert and s.key != "household_id"]
         width = max(s.index for s in slots) + 1
         unknown = {i: h for i, c, h in layout_columns if c is None}
+        plan = []
+        for slot in member_slots:
+            if slot.attr is not None:
+                target, name_ = 0, slot.attr
+            elif slot.key.startswith("income:"):
+                target, name_ = 1, slot.key[7:]
+            else:
+                target, name_ = 2, slot.key[8:]
+            plan.append((slot.index, slot.memo, slot.convert, target, name_, slot))
         count = 0
         for index, row in rows:
             count += 1
@@ -475,27 +479,32 @@ class _Reader:
             summary.data_rows += 1
             member = Member(file, sheet, line)
             household_id = cells.text(row[hid_slot.index])
-            # member-level cells
-            for slot in member_slots:
-                raw = row[slot.index]
+            # member-level cells (the memo lookup is inlined: this loop runs for every cell)
+            for index_, memo, convert, target, name_, slot in plan:
+                raw = row[index_]
                 if raw is None:
                     continue
-                value = slot.value(raw)
-                if isinstance(value, cells.CellError):
+                if memo is not None:
+                    memo_key = raw if type(raw) is str else (raw, type(raw))
+                    value = memo.get(memo_key, _MISS)
+                    if value is _MISS:
+                        value = slot.value(raw)
+                else:
+                    value = slot.value(raw)
+                if value is None:
+                    continue
+                if type(value) is cells.CellError:
                     self.problem(file, sheet, line, slot.header, raw, value.message, value.fix, value.severity,
                                  value.code, household_id)
                     if value.severity == ERROR:
                         member.has_error = True
                     continue
-                if value is None:
-                    continue
-                key = slot.key
-                if slot.attr is not None:
-                    setattr(member, slot.attr, value)
-                elif key.startswith("income:"):
-                    member.incomes[key[7:]] = value
-                elif key.startswith("expense:"):
-                    member.expenses[key[8:]] = value
+                if target == 0:
+                    setattr(member, name_, value)
+                elif target == 1:
+                    member.incomes[name_] = value
+                else:
+                    member.expenses[name_] = value
             self._read_id(file, sheet, line, id_slot, raw_id, member, household_id)
             if member.name is None:
                 self.problem(file, sheet, line, name_slot.header, "", "姓名为空", "填写成员姓名", ERROR, "name_missing",
@@ -530,7 +539,10 @@ class _Reader:
                 raw = row[slot.index]
                 if raw is None:
                     continue
-                value = slot.value(raw)
+                memo = slot.memo
+                value = _MISS if memo is None else memo.get(raw if type(raw) is str else (raw, type(raw)), _MISS)
+                if value is _MISS:
+                    value = slot.value(raw)
                 if isinstance(value, cells.CellError):
                     self.problem(file, sheet, line, slot.header, raw, value.message, value.fix, value.severity,
                                  value.code, household_id)
@@ -693,7 +705,8 @@ def read_rosters(
 ) -> Roster:
     """Read one or more roster files into one Roster; problems are collected, not raised."""
     reader = _Reader(on_date or _dt.date.today(), progress)
-    for path in paths:
-        reader.read_file(Path(path), sheet, all_sheets, encoding)
-    reader.check_households()
+    with bulk():
+        for path in paths:
+            reader.read_file(Path(path), sheet, all_sheets, encoding)
+        reader.check_households()
     return reader.roster

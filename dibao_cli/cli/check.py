@@ -41,7 +41,8 @@ def problem_value(show_id: bool):
 @output_options(FORMATS)
 @click.option("--show-id", is_flag=True, help="屏幕上显示完整身份证号（默认打码）。")
 @click.option("--fail-on-warning", is_flag=True, help="只有警告时也以状态码 1 退出。")
-def check(rosters, sheet, all_sheets, encoding, on_date, fmt, output, force, show_id, fail_on_warning):
+@click.option("--limit", type=int, default=200, show_default=True, help="屏幕表格最多显示的问题数。")
+def check(rosters, sheet, all_sheets, encoding, on_date, fmt, output, force, show_id, fail_on_warning, limit):
     """检查名册：列出每一个问题（文件、工作表、行、列、值、问题、修改方法）。
 
     \b
@@ -60,7 +61,7 @@ def check(rosters, sheet, all_sheets, encoding, on_date, fmt, output, force, sho
     if fmt == "table":
         if output is not None:
             raise click.UsageError("表格只能显示在屏幕上；写文件请用 --format xlsx、csv 或 json。")
-        check_report.print_table(console(), roster, mask)
+        check_report.print_table(console(), roster, mask, limit)
     else:
         data = {"json": check_report.as_json, "csv": check_report.as_csv, "xlsx": check_report.as_xlsx}[fmt](roster)
         if fmt == "xlsx" and output is None:
