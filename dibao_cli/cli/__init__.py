@@ -9,7 +9,8 @@ from dibao_cli.cli.common import CONTEXT, DibaoGroup
 
 
 @click.group(cls=DibaoGroup, context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", prog_name="dibao", message="%(prog)s %(version)s")
+@click.version_option(__version__, "-V", "--version", prog_name="dibao", message="%(prog)s %(version)s",
+                      help="显示版本号并退出。")
 @click.option("--debug", is_flag=True, help="出错时显示完整的技术信息（traceback），供维护人员排查。")
 def main(debug: bool) -> None:
     """dibao：最低生活保障（低保）名册核查、核算与文书工具。

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import CONTEXT, input_options, output_options, parse_date, resolve_format
+from dibao_cli.cli.common import CONTEXT, DibaoCommand, DibaoSubGroup, input_options, output_options, parse_date, resolve_format
 from dibao_cli.cli.console import console
 from dibao_cli.exitcodes import ExitStatus
 
@@ -29,14 +29,14 @@ def resolve(region, policies, day):
     return PolicyAt(choose_policy(region, policies), day)
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
 @input_options
 @policy_options
 @click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认今天。")
 @output_options(FORMATS)
 @click.option("--show-id", is_flag=True, help="xlsx 成员明细中不打码（默认显示完整身份证号供内部核对）。", hidden=True)
-@click.option("--limit", type=int, default=200, show_default=True, help="屏幕表格最多显示的户数。")
+@click.option("--limit", type=int, default=200, help="屏幕表格最多显示的户数（默认 200）。")
 def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, show_id, limit):
     """核算名册中每一户：收入、扣减、人均收入、认定结果、月保障金及理由。
 
@@ -71,7 +71,7 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("roster", type=click.Path(path_type=Path), metavar="名册文件")
 @click.argument("household_id", metavar="户编号")
 @input_options
@@ -111,12 +111,12 @@ def explain(roster, household_id, sheet, all_sheets, encoding, policies, region,
     click.echo(render("explain.txt.j2", r=result, d=d, policy=block), nl=False)
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=DibaoSubGroup, context_settings=CONTEXT)
 def policy():
     """查看或检查政策参数（低保标准、不计入收入的项目、扣减、财产上限、渐退期、分类施保……）。"""
 
 
-@policy.command("show", context_settings=CONTEXT)
+@policy.command("show", cls=DibaoCommand, context_settings=CONTEXT)
 @policy_options
 @click.option("--date", "on_date", callback=parse_date, metavar="日期", help="查看这一天适用的数值，默认今天。")
 def policy_show(policies, region, on_date):
@@ -160,7 +160,7 @@ def policy_show(policies, region, on_date):
     out.print(items)
 
 
-@policy.command("check", context_settings=CONTEXT)
+@policy.command("check", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="政策文件...")
 @click.option("--date", "on_date", callback=parse_date, metavar="日期", help="同时检查这一天每个参数都有适用的值。")
 def policy_check(files, on_date):
@@ -176,7 +176,7 @@ def policy_check(files, on_date):
     console().print(f"政策文件无误：{'、'.join(str(f) for f in files)}（地区 {loaded.region}，{day.isoformat()} 每个参数都有适用的值）。")
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.option("--region", required=True, metavar="地区代码", help="本县（区）代码，如共和县 632521。")
 @click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
               help="本县政策文件（放在本文件夹中）。")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.common import CONTEXT, input_options, output_options, parse_date, resolve_format
+from dibao_cli.cli.common import CONTEXT, DibaoCommand, DibaoSubGroup, input_options, output_options, parse_date, resolve_format
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.exitcodes import ExitStatus
 
@@ -34,14 +34,14 @@ def problem_value(show_id: bool):
     return mask
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
 @input_options
 @click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核查日期（算年龄用），默认今天。")
 @output_options(FORMATS)
 @click.option("--show-id", is_flag=True, help="屏幕上显示完整身份证号（默认打码）。")
 @click.option("--fail-on-warning", is_flag=True, help="只有警告时也以状态码 1 退出。")
-@click.option("--limit", type=int, default=200, show_default=True, help="屏幕表格最多显示的问题数。")
+@click.option("--limit", type=int, default=200, help="屏幕表格最多显示的问题数（默认 200）。")
 def check(rosters, sheet, all_sheets, encoding, on_date, fmt, output, force, show_id, fail_on_warning, limit):
     """检查名册：列出每一个问题（文件、工作表、行、列、值、问题、修改方法）。
 
@@ -74,7 +74,7 @@ def check(rosters, sheet, all_sheets, encoding, on_date, fmt, output, force, sho
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="文件",
               help="写入的 .xlsx 文件。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖它。")

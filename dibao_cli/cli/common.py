@@ -13,8 +13,57 @@ from dibao_cli.exitcodes import ExitStatus
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class DibaoGroup(click.Group):
+class ChineseHelp:
+    """Help pages in Chinese: headings, the help option, commands in the order they were added."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        if isinstance(self, click.Group):
+            kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), "用法：")
+
+    def format_options(self, ctx, formatter):
+        records = [r for p in self.get_params(ctx) if isinstance(p, click.Option) and (r := p.get_help_record(ctx))]
+        if records:
+            with formatter.section("选项"):
+                formatter.write_dl(records)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+    def list_commands(self, ctx):
+        return list(getattr(self, "commands", {}))
+
+    def format_commands(self, ctx, formatter):
+        found = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        found = [(name, cmd) for name, cmd in found if cmd is not None and not cmd.hidden]
+        if found:
+            limit = formatter.width - 6 - max(len(name) for name, _ in found)
+            with formatter.section("命令"):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in found])
+
+
+class DibaoCommand(ChineseHelp, click.Command):
+    pass
+
+
+class DibaoSubGroup(ChineseHelp, click.Group):
+    command_class = DibaoCommand
+
+
+class DibaoGroup(ChineseHelp, click.Group):
     """Maps every failure to one exit status and one Chinese sentence (tracebacks only with --debug)."""
+
+    command_class = DibaoCommand
+    group_class = DibaoSubGroup
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
