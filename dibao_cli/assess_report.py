@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from dibao_cli.assessment import CENT, STATUS_LABEL, Assessment, HouseholdResult
 from dibao_cli.bulk import bulk
-from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes, json_bytes, xlsx_bytes
+from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes, json_bytes
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
 STATUS_ORDER = ("dibao", "single_person", "phase_out", "exit", "marginal", "ineligible")
@@ -146,7 +146,7 @@ def _member_rows(assessment: Assessment, mask):
                    "、".join(classified.get(id(m), [])), "是" if id(m) in singles else ""]
 
 
-def as_xlsx(assessment: Assessment, mask=lambda v: v or "") -> bytes:
+def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpec]:
     policy = policy_block(assessment)
     summary_rows = [["核算日期", policy["date"]], ["地区", policy["region"]], ["政策", policy["name"]],
                     ["政策指纹", policy["hash"][:16]], [], ["认定结果", "户数", "人数", "月保障金(元)"]]
@@ -155,7 +155,7 @@ def as_xlsx(assessment: Assessment, mask=lambda v: v or "") -> bytes:
         summary_rows.append([t["label"], t["households"], t["members"], float(Decimal(t["monthly_benefit"]))])
     summary_rows.append(["有错误未核算", len(assessment.left_out), sum(len(h.members) for h, _ in assessment.left_out), None])
     money_formats = {i: MONEY_FORMAT for i in MONEY_COLUMNS}
-    return xlsx_bytes([
+    return [
         SheetSpec("汇总", ["项目", "户数", "人数", "月保障金(元)"], summary_rows, widths={0: 16, 1: 40},
                   formats={3: MONEY_FORMAT}),
         SheetSpec("户明细", HOUSEHOLD_HEADER, (household_row(r, numeric=True) for r in assessment.results),
@@ -163,7 +163,7 @@ def as_xlsx(assessment: Assessment, mask=lambda v: v or "") -> bytes:
         SheetSpec("成员明细", MEMBER_HEADER, _member_rows(assessment, mask), widths={2: 22},
                   formats={10: MONEY_FORMAT, 11: MONEY_FORMAT, 12: MONEY_FORMAT}),
         SheetSpec("问题", FIELDS_ZH, (as_row_zh(p) for p in assessment.problems), widths={0: 28, 6: 50, 7: 50}),
-    ])
+    ]
 
 
 SHORT_REASON = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes, xlsx_bytes
+from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 from dibao_cli.roster import Roster
 
@@ -29,16 +29,16 @@ def as_csv(roster: Roster) -> bytes:
     return csv_bytes(FIELDS_ZH, (as_row_zh(p) for p in roster.problems))
 
 
-def as_xlsx(roster: Roster) -> bytes:
+def xlsx_sheets(roster: Roster) -> list[SheetSpec]:
     s = summary(roster)
     rows = [["文件数", len(s["files"])], ["户数", s["households"]], ["人数", s["members"]],
             ["错误", s["errors"]], ["警告", s["warnings"]], ["有错误的户", s["households_with_errors"]], [], ["乡镇", "户数", "人数"]]
     rows += [[k, v["households"], v["members"]] for k, v in s["by_township"].items()]
-    return xlsx_bytes([
+    return [
         SheetSpec("汇总", ["项目", "数量", ""], rows, widths={0: 24, 1: 12}),
         SheetSpec("问题", FIELDS_ZH, (as_row_zh(p) for p in roster.problems),
                   widths={0: 28, 1: 12, 2: 6, 3: 14, 4: 22, 5: 6, 6: 50, 7: 50, 8: 12}),
-    ])
+    ]
 
 
 def print_summary(console, roster: Roster) -> None:

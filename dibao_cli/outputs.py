@@ -3,6 +3,7 @@ force. Workbooks are written with openpyxl's write-only mode."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -20,8 +21,9 @@ def refuse_existing(path: Path, force: bool) -> None:
         raise OutputRefused(f"{path} 是文件夹，不能作为输出文件。")
 
 
-def atomic_write(path: Path, data: bytes, force: bool) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, then rename."""
+@contextlib.contextmanager
+def atomic_path(path: Path, force: bool):
+    """Yields a temporary path in the same folder; on success it is renamed over `path`."""
     path = Path(path)
     refuse_existing(path, force)
     folder = path.parent if str(path.parent) else Path(".")
@@ -29,12 +31,12 @@ def atomic_write(path: Path, data: bytes, force: bool) -> None:
         raise OutputRefused(f"输出文件夹 {folder} 不存在。请先建好文件夹。")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
     except OSError as exc:
         raise OutputRefused(f"无法在 {folder} 中写文件：{exc.strerror or exc}。") from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
+        yield Path(tmp)
+        with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         if path.exists() and not force:  # appeared meanwhile
             raise OutputRefused(f"输出文件 {path} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
@@ -45,6 +47,12 @@ def atomic_write(path: Path, data: bytes, force: bool) -> None:
         except OSError:
             pass
         raise
+
+
+def atomic_write(path: Path, data: bytes, force: bool) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename."""
+    with atomic_path(path, force) as tmp:
+        tmp.write_bytes(data)
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
@@ -79,55 +87,55 @@ class SheetSpec:
 MONEY_FORMAT = "#,##0.00"
 
 
-def xlsx_bytes(sheets: Sequence[SheetSpec]) -> bytes:
-    """A workbook with frozen, bold headers and set widths; money cells get a number format."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool) -> None:
+    """A workbook with frozen, bold headers and set widths; money cells get a number format.
 
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    for spec in sheets:
-        ws = workbook.create_sheet(spec.name[:31])
-        for index, header in enumerate(spec.header):
-            width = spec.widths.get(index) or max(8, min(40, len(str(header)) * 2 + 2))
-            ws.column_dimensions[get_column_letter(index + 1)].width = width
-        first = 1
-        if spec.title:
-            cell = WriteOnlyCell(ws, value=spec.title)
-            cell.font = Font(bold=True, size=13)
-            ws.append([cell])
-            first = 2
-        ws.freeze_panes = f"A{first + 1}"
-        header_cells = []
-        for header in spec.header:
-            cell = WriteOnlyCell(ws, value=header)
-            cell.font = bold
-            cell.fill = fill
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            header_cells.append(cell)
-        ws.append(header_cells)
-        formats = spec.formats
-        if formats:
-            for row in spec.rows:
-                out = list(row)
-                for index, fmt in formats.items():
-                    if index >= len(out):
+    Written with xlsxwriter in constant-memory mode (rows go to disk as they come): measured here it is
+    the fastest maintained xlsx writer, which matters for a million-member result. Strings are never
+    turned into formulas or links (a name starting with "=" stays text)."""
+    import datetime as _dt
+
+    import xlsxwriter
+
+    with atomic_path(Path(path), force) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
+                                              "strings_to_urls": False, "strings_to_numbers": False})
+        header_format = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "vcenter",
+                                         "border": 1})
+        title_format = book.add_format({"bold": True, "font_size": 13})
+        date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+        number_formats: dict[str, object] = {}
+        for spec in sheets:
+            ws = book.add_worksheet(spec.name[:31])
+            for index, header in enumerate(spec.header):
+                width = spec.widths.get(index) or max(8, min(40, len(str(header)) * 2 + 2))
+                ws.set_column(index, index, width)
+            r = 0
+            if spec.title:
+                ws.write_string(0, 0, spec.title, title_format)
+                r = 1
+            ws.write_row(r, 0, [str(h) for h in spec.header], header_format)
+            ws.freeze_panes(r + 1, 0)
+            formats = {i: number_formats.setdefault(f, book.add_format({"num_format": f}))
+                       for i, f in spec.formats.items()}
+            write_string, write_number = ws.write_string, ws.write_number
+            for values in spec.rows:
+                r += 1
+                for c, value in enumerate(values):
+                    if value is None or value == "":
                         continue
-                    value = out[index]
-                    if value is not None and value != "":
-                        cell = WriteOnlyCell(ws, value=value)
-                        cell.number_format = fmt
-                        out[index] = cell
-                ws.append(out)
-        else:
-            for row in spec.rows:
-                ws.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+                    kind = type(value)
+                    if kind is str:
+                        write_string(r, c, value)
+                    elif kind is int or kind is float:
+                        write_number(r, c, value, formats.get(c))
+                    elif kind is bool:
+                        ws.write_boolean(r, c, value)
+                    elif isinstance(value, (_dt.date, _dt.datetime)):
+                        ws.write_datetime(r, c, value, date_format)
+                    else:
+                        write_string(r, c, str(value))
+        book.close()
 
 
 def write_output(path: Path | None, data: bytes, force: bool) -> None:

@@ -49,7 +49,7 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
     """
     from dibao_cli import assess_report
     from dibao_cli.assessment import assess_roster
-    from dibao_cli.outputs import write_output
+    from dibao_cli.outputs import write_output, write_xlsx
 
     day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
@@ -61,10 +61,12 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
             raise click.UsageError("表格只能显示在屏幕上；写文件请用 --format xlsx、csv 或 json。")
         assess_report.print_table(console(), assessment, limit)
     else:
-        if fmt == "xlsx" and output is None:
-            raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
-        data = {"json": assess_report.as_json, "csv": assess_report.as_csv, "xlsx": assess_report.as_xlsx}[fmt](assessment)
-        write_output(output, data, force)
+        if fmt == "xlsx":
+            if output is None:
+                raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
+            write_xlsx(output, assess_report.xlsx_sheets(assessment), force)
+        else:
+            write_output(output, {"json": assess_report.as_json, "csv": assess_report.as_csv}[fmt](assessment), force)
         if output is not None:
             console().print(f"已写入 {output}：核算 {len(assessment.results)} 户，未核算 {len(assessment.left_out)} 户。")
     if assessment.left_out:

@@ -53,7 +53,7 @@ def check(rosters, sheet, all_sheets, encoding, on_date, fmt, output, force, sho
         dibao check 各村/*.xlsx --format xlsx -o 问题清单.xlsx
     """
     from dibao_cli import check_report
-    from dibao_cli.outputs import write_output
+    from dibao_cli.outputs import write_output, write_xlsx
 
     fmt = resolve_format(fmt, output, FORMATS)
     roster = load_roster(rosters, sheet, all_sheets, encoding, on_date)
@@ -62,11 +62,13 @@ def check(rosters, sheet, all_sheets, encoding, on_date, fmt, output, force, sho
         if output is not None:
             raise click.UsageError("表格只能显示在屏幕上；写文件请用 --format xlsx、csv 或 json。")
         check_report.print_table(console(), roster, mask, limit)
-    else:
-        data = {"json": check_report.as_json, "csv": check_report.as_csv, "xlsx": check_report.as_xlsx}[fmt](roster)
-        if fmt == "xlsx" and output is None:
+    elif fmt == "xlsx":
+        if output is None:
             raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
-        write_output(output, data, force)
+        write_xlsx(output, check_report.xlsx_sheets(roster), force)
+    else:
+        write_output(output, {"json": check_report.as_json, "csv": check_report.as_csv}[fmt](roster), force)
+    if fmt != "table":
         if output is not None:
             check_report.print_summary(console(), roster)
     errors, warnings = roster.error_count(), roster.warning_count()
