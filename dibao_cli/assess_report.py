@@ -15,11 +15,18 @@ STATUS_ORDER = ("dibao", "single_person", "phase_out", "exit", "marginal", "inel
 
 def y(value) -> str:
     """Yuan with two decimals, as a string (exact; JSON numbers would lose the trailing zeros)."""
-    return str(Decimal(value).quantize(CENT))
+    if type(value) is not Decimal:
+        value = Decimal(value)
+    return str(value.quantize(CENT))
 
 
 def f2y(fen) -> str:
-    return y(Decimal(fen) / 100)
+    """Fen (int or exact Decimal) as yuan with two decimals."""
+    if type(fen) is int:
+        sign = "-" if fen < 0 else ""
+        fen = abs(fen)
+        return f"{sign}{fen // 100}.{fen % 100:02d}"
+    return y(fen / 100)
 
 
 def policy_block(assessment: Assessment) -> dict:

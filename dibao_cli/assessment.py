@@ -113,8 +113,15 @@ def money(value: Decimal) -> str:
     return f"{value.quantize(CENT):,.2f}"
 
 
+_CITES: dict[int, str] = {}
+
+
 def _cite(entry) -> str:
-    return f"{entry.source}（{entry.region} {entry.since.isoformat()} 起）"
+    """The citation of a policy entry (source, region, date in force), built once per entry."""
+    text = _CITES.get(id(entry))
+    if text is None:
+        text = _CITES[id(entry)] = f"{entry.source}（{entry.region} {entry.since.isoformat()} 起）"
+    return text
 
 
 def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trace: bool = False) -> HouseholdResult:

@@ -27,6 +27,7 @@ class PolicyAt:
                 f"渐退期 {months.value} 个月短于规定的下限 {minimum.value} 个月（{minimum.source}）。"
             )
         self._items: dict[str, tuple] = {}
+        self._annual: dict[str, Decimal] = {}
 
     def entry(self, name: str) -> Entry:
         return self.entries[name]
@@ -39,9 +40,14 @@ class PolicyAt:
 
     def annual_standard_fen(self, area_type: str) -> Decimal:
         """The standard for one person over a year, in fen: rural annual, or urban monthly x 12."""
-        if area_type == "城市":
-            return self.urban_standard_monthly * 1200
-        return self.rural_standard_annual * 100
+        value = self._annual.get(area_type)
+        if value is None:
+            if area_type == "城市":
+                value = self.urban_standard_monthly * 1200
+            else:
+                value = self.rural_standard_annual * 100
+            self._annual[area_type] = value
+        return value
 
     def standard_entry(self, area_type: str) -> Entry:
         return self.entries["urban_standard_monthly" if area_type == "城市" else "rural_standard_annual"]
