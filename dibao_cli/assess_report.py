@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from dibao_cli.assessment import CENT, STATUS_LABEL, Assessment, HouseholdResult
 from dibao_cli.bulk import bulk
-from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes, json_bytes
+from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
 STATUS_ORDER = ("dibao", "single_person", "phase_out", "exit", "marginal", "ineligible")
@@ -47,7 +47,7 @@ def household_dict(r: HouseholdResult) -> dict:
         "household_id": h.household_id,
         "township": h.township,
         "village": h.village,
-        "head_name": h.head_name,
+        "head_name": h.head_label,
         "area_type": r.area_type,
         "members": len(r.members),
         "covered_members": len(r.covered) if r.status in ("dibao", "single_person", "phase_out") else 0,
@@ -89,20 +89,30 @@ def totals(assessment: Assessment) -> dict:
     }
 
 
-def as_json(assessment: Assessment) -> bytes:
+def json_chunks(assessment: Assessment):
+    """The JSON document (format in README.md) in pieces: one household at a time."""
+    import orjson
+
+    def dumps(obj) -> bytes:
+        return orjson.dumps(obj, option=orjson.OPT_INDENT_2)
+
     with bulk():
-        return _as_json(assessment)
+        yield b'{\n"policy": ' + dumps(policy_block(assessment)) + b',\n"summary": ' + dumps(totals(assessment))
+        yield b',\n"households": ['
+        buffer = []
+        for index, result in enumerate(assessment.results):
+            buffer.append((b"\n" if index == 0 else b",\n") + dumps(household_dict(result)))
+            if len(buffer) >= 1000:
+                yield b"".join(buffer)
+                buffer.clear()
+        yield b"".join(buffer)
+        yield b"\n],\n\"left_out\": " + dumps([{"household_id": h.household_id, "problems": [p.as_dict() for p in ps]}
+                                               for h, ps in assessment.left_out])
+        yield b',\n"problems": ' + dumps([p.as_dict() for p in assessment.problems]) + b"\n}\n"
 
 
-def _as_json(assessment: Assessment) -> bytes:
-    return json_bytes({
-        "policy": policy_block(assessment),
-        "summary": totals(assessment),
-        "households": [household_dict(r) for r in assessment.results],
-        "left_out": [{"household_id": h.household_id, "problems": [p.as_dict() for p in ps]}
-                     for h, ps in assessment.left_out],
-        "problems": [p.as_dict() for p in assessment.problems],
-    })
+def as_json(assessment: Assessment) -> bytes:
+    return b"".join(json_chunks(assessment))
 
 
 HOUSEHOLD_HEADER = ("户编号", "乡镇", "村(社区)", "户主", "城乡", "共同生活人数", "保障人数", "认定结果", "计入收入(元/年)",
@@ -119,7 +129,7 @@ def household_row(r: HouseholdResult, numeric: bool = False) -> list:
     shown = [conv(Decimal(v).quantize(CENT)) if numeric else y(v) for v in values]
     if not r.benefit_known:
         shown[-1] = None if numeric else ""
-    return [h.household_id, h.township or "", h.village or "", h.head_name or "", r.area_type,
+    return [h.household_id, h.township or "", h.village or "", h.head_label or "", r.area_type,
             len(r.members), len(r.covered) if r.status in ("dibao", "single_person", "phase_out") else 0,
             STATUS_LABEL[r.status], *shown,
             r.phase_out_start.isoformat() if r.phase_out_start else "",

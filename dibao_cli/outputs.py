@@ -138,6 +138,22 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool) -> None:
         book.close()
 
 
+def write_chunks(path: Path | None, chunks, force: bool) -> None:
+    """Stream byte chunks to a file (atomic, no overwrite without force) or to standard output, so that a
+    million-household result never has to sit in memory as one document."""
+    if path is None or str(path) == "-":
+        import sys
+
+        out = sys.stdout.buffer
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+        return
+    with atomic_path(Path(path), force) as tmp, open(tmp, "wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+
+
 def write_output(path: Path | None, data: bytes, force: bool) -> None:
     """To a file (atomic, no overwrite without force) or, with no path, to standard output."""
     if path is None or str(path) == "-":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -26,13 +27,20 @@ NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审�
 MIN_HEAD_AGE = 16
 
 
+HOUSEHOLD_FIELDS = (
+    "township", "village", "head_name", "area_type", "lifted_out", "deposits", "vehicles", "homes",
+    "business", "state", "enrolled_on", "phase_out_start", "last_check", "current_benefit",
+)
+EMPTY = MappingProxyType({})
+
+
 class Member:
     """One person of a household, with clean values (money in integer fen)."""
 
     __slots__ = (
         "file", "sheet", "row", "name", "id_number", "birth", "male", "relation", "is_head", "sex",
         "birth_date", "ethnicity", "disability_type", "disability_grade", "serious_illness", "labour",
-        "student", "co_resident", "tekun", "incomes", "expenses", "extra", "has_error",
+        "student", "co_resident", "tekun", "incomes", "expenses", "extra", "has_error", "household_id",
     )
 
     def __init__(self, file: str, sheet: str, row: int):
@@ -55,23 +63,24 @@ class Member:
         self.student = None
         self.co_resident = None
         self.tekun = None
-        self.incomes: dict[str, int] = {}
-        self.expenses: dict[str, int] = {}
-        self.extra: dict[str, object] = {}
+        # shared read-only empties until a value arrives: most members have few items (memory at 1M rows)
+        self.incomes: dict[str, int] = EMPTY  # type: ignore[assignment]
+        self.expenses: dict[str, int] = EMPTY  # type: ignore[assignment]
+        self.extra: dict[str, object] = EMPTY  # type: ignore[assignment]
         self.has_error = False
+        self.household_id = None
 
     def age(self, day: _dt.date) -> int | None:
         return None if self.birth is None else age_on(self.birth, day)
 
 
-HOUSEHOLD_FIELDS = (
-    "township", "village", "head_name", "area_type", "lifted_out", "deposits", "vehicles", "homes",
-    "business", "state", "enrolled_on", "phase_out_start", "last_check", "current_benefit",
-)
 
 
 class Household:
-    __slots__ = ("household_id", "file", "sheet", "row", "members", "values", "has_error") + ()
+    """A household: its members and its household-level values (one slot per household column, None
+    when the roster leaves it blank)."""
+
+    __slots__ = ("household_id", "file", "sheet", "row", "members", "has_error") + HOUSEHOLD_FIELDS
 
     def __init__(self, household_id: str, file: str, sheet: str, row: int):
         self.household_id = household_id
@@ -79,19 +88,12 @@ class Household:
         self.sheet = sheet
         self.row = row  # first row of the household
         self.members: list[Member] = []
-        self.values: dict[str, object] = {}  # household-level values by column key
         self.has_error = False
+        for name in HOUSEHOLD_FIELDS:
+            setattr(self, name, None)
 
     def get(self, key: str):
-        return self.values.get(key)
-
-    @property
-    def township(self):
-        return self.values.get("township")
-
-    @property
-    def village(self):
-        return self.values.get("village")
+        return getattr(self, key)
 
     @property
     def head(self) -> Member | None:
@@ -99,9 +101,10 @@ class Household:
         return heads[0] if len(heads) == 1 else None
 
     @property
-    def head_name(self):
+    def head_label(self):
+        """The head's own name, or the 户主姓名 column when the head cannot be told."""
         head = self.head
-        return head.name if head is not None else self.values.get("head_name")
+        return head.name if head is not None else self.head_name
 
 
 @dataclass
@@ -322,7 +325,7 @@ class _Reader:
         self.roster = Roster()
         self.on_date = on_date
         self.progress = progress
-        self.seen_ids: dict[str, tuple[str, str, int, str]] = {}  # id -> (file, sheet, row, household)
+        self.seen_ids: dict[str, Member] = {}  # id -> first member with it
 
     def problem(self, file, sheet, row, column, value, message, fix, severity=ERROR, code="", household=""):
         self.roster.problems.append(
@@ -479,6 +482,7 @@ class _Reader:
             summary.data_rows += 1
             member = Member(file, sheet, line)
             household_id = cells.text(row[hid_slot.index])
+            member.household_id = household_id
             # member-level cells (the memo lookup is inlined: this loop runs for every cell)
             for index_, memo, convert, target, name_, slot in plan:
                 raw = row[index_]
@@ -502,8 +506,12 @@ class _Reader:
                 if target == 0:
                     setattr(member, name_, value)
                 elif target == 1:
+                    if member.incomes is EMPTY:
+                        member.incomes = {}
                     member.incomes[name_] = value
                 else:
+                    if member.expenses is EMPTY:
+                        member.expenses = {}
                     member.expenses[name_] = value
             self._read_id(file, sheet, line, id_slot, raw_id, member, household_id)
             if member.name is None:
@@ -514,6 +522,8 @@ class _Reader:
             member.is_head = relation in HEAD_RELATIONS
             for index_extra, header in unknown.items():
                 if index_extra < len(row) and row[index_extra] is not None:
+                    if member.extra is EMPTY:
+                        member.extra = {}
                     member.extra[header] = row[index_extra]
             summary.members += 1
             if household_id is None:
@@ -534,7 +544,6 @@ class _Reader:
             if member.has_error:
                 household.has_error = True
             # household-level cells
-            values = household.values
             for slot in household_slots:
                 raw = row[slot.index]
                 if raw is None:
@@ -551,9 +560,9 @@ class _Reader:
                     continue
                 if value is None:
                     continue
-                previous = values.get(slot.key, _MISS)
-                if previous is _MISS:
-                    values[slot.key] = value
+                previous = getattr(household, slot.key)
+                if previous is None:
+                    setattr(household, slot.key, value)
                 elif previous != value:
                     self.problem(file, sheet, line, slot.header, raw,
                                  f"同一户内不一致：本户前面的行是“{_show(previous)}”",
@@ -577,9 +586,9 @@ class _Reader:
                          "在名册中改填18位号码", WARNING, "id_upgraded", household_id)
         previous = self.seen_ids.get(info.number)
         if previous is None:
-            self.seen_ids[info.number] = (file, sheet, line, household_id or "")
+            self.seen_ids[info.number] = member
             return
-        p_file, p_sheet, p_line, p_household = previous
+        p_file, p_line, p_household = previous.file, previous.row, previous.household_id or ""
         if p_file != file:
             where, code = f"另一个文件 {p_file} 第 {p_line} 行", "id_duplicate_file"
         elif p_household == (household_id or ""):
@@ -623,7 +632,7 @@ class _Reader:
                 self.problem(head.file, head.sheet, head.row, "与户主关系", head.relation,
                              f"户主未满 {MIN_HEAD_AGE} 周岁（{age} 岁）", "核对户主；未成年人当户主时请确认监护情况",
                              WARNING, "head_minor", hid)
-            named = household.values.get("head_name")
+            named = household.head_name
             if named and head.name and named != head.name:
                 self.problem(head.file, head.sheet, head.row, "户主姓名", named,
                              f"户主姓名与户主本人的姓名“{head.name}”不一致", "核对户主姓名", WARNING, "head_name_mismatch", hid)

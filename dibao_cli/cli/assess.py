@@ -49,7 +49,7 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
     """
     from dibao_cli import assess_report
     from dibao_cli.assessment import assess_roster
-    from dibao_cli.outputs import write_output, write_xlsx
+    from dibao_cli.outputs import write_chunks, write_output, write_xlsx
 
     day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
@@ -65,8 +65,10 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
             if output is None:
                 raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
             write_xlsx(output, assess_report.xlsx_sheets(assessment), force)
+        elif fmt == "json":
+            write_chunks(output, assess_report.json_chunks(assessment), force)
         else:
-            write_output(output, {"json": assess_report.as_json, "csv": assess_report.as_csv}[fmt](assessment), force)
+            write_output(output, assess_report.as_csv(assessment), force)
         if output is not None:
             console().print(f"已写入 {output}：核算 {len(assessment.results)} 户，未核算 {len(assessment.left_out)} 户。")
     if assessment.left_out:
