@@ -76,31 +76,51 @@ def household_dict(r: HouseholdResult) -> dict:
     }
 
 
+class Totals:
+    """Households, members and monthly money by status, added up one result at a time."""
+
+    def __init__(self, results=()):
+        self.households, self.people, self.money = Counter(), Counter(), {}
+        for r in results:
+            self.add(r)
+
+    def add(self, r: HouseholdResult) -> None:
+        self.households[r.status] += 1
+        self.people[r.status] += len(r.members)
+        if r.benefit_known:
+            self.money[r.status] = self.money.get(r.status, Decimal(0)) + r.total
+
+    def as_dict(self) -> dict:
+        return {
+            status: {"label": STATUS_LABEL[status], "households": self.households[status],
+                     "members": self.people[status], "monthly_benefit": y(self.money.get(status, 0))}
+            for status in STATUS_ORDER
+        }
+
+
 def totals(assessment: Assessment) -> dict:
-    households, people, money = Counter(), Counter(), {}
-    for r in assessment.results:
-        households[r.status] += 1
-        people[r.status] += len(r.members)
-        money[r.status] = money.get(r.status, Decimal(0)) + (r.total if r.benefit_known else 0)
-    return {
-        status: {"label": STATUS_LABEL[status], "households": households[status], "members": people[status],
-                 "monthly_benefit": y(money.get(status, 0))}
-        for status in STATUS_ORDER
-    }
+    return Totals(assessment.results).as_dict()
 
 
 def json_chunks(assessment: Assessment):
-    """The JSON document (format in README.md) in pieces: one household at a time."""
+    """The JSON document (format in README.md) in pieces: households are assessed, written and dropped one
+    at a time when the assessment is only planned (`plan_assessment`), so memory stays flat; the summary
+    comes last because it is added up on the way."""
     import orjson
+
+    from dibao_cli.assessment import iter_results
 
     def dumps(obj) -> bytes:
         return orjson.dumps(obj, option=orjson.OPT_INDENT_2)
 
+    results = assessment.results if assessment.results or not assessment.pending else iter_results(assessment)
+    running = Totals()
     with bulk():
-        yield b'{\n"policy": ' + dumps(policy_block(assessment)) + b',\n"summary": ' + dumps(totals(assessment))
+        yield b'{\n"policy": ' + dumps(policy_block(assessment))
         yield b',\n"households": ['
         buffer = []
-        for index, result in enumerate(assessment.results):
+        for index, result in enumerate(results):
+            running.add(result)
             buffer.append((b"\n" if index == 0 else b",\n") + dumps(household_dict(result)))
             if len(buffer) >= 1000:
                 yield b"".join(buffer)
@@ -108,7 +128,8 @@ def json_chunks(assessment: Assessment):
         yield b"".join(buffer)
         yield b"\n],\n\"left_out\": " + dumps([{"household_id": h.household_id, "problems": [p.as_dict() for p in ps]}
                                                for h, ps in assessment.left_out])
-        yield b',\n"problems": ' + dumps([p.as_dict() for p in assessment.problems]) + b"\n}\n"
+        yield b',\n"problems": ' + dumps([p.as_dict() for p in assessment.problems])
+        yield b',\n"summary": ' + dumps(running.as_dict()) + b"\n}\n"
 
 
 def as_json(assessment: Assessment) -> bytes:

@@ -102,6 +102,7 @@ class Assessment:
     results: list[HouseholdResult]
     left_out: list[tuple[Household, list[Problem]]]
     problems: list[Problem]
+    pending: list[Household] = field(default_factory=list)  # households that can be decided
 
 
 def yuan(fen) -> str:
@@ -376,9 +377,11 @@ def unknown_items(roster: Roster, policy: PolicyAt) -> list[str]:
     return [item for item in roster.income_items() if policy.income_item(item) is None]
 
 
-def assess_roster(roster: Roster, policy: PolicyAt, day: _dt.date, trace: bool = False,
-                  only: set[str] | None = None) -> Assessment:
-    """Assess every household that can be decided; list the others with their problems."""
+def plan_assessment(roster: Roster, policy: PolicyAt, day: _dt.date, only: set[str] | None = None) -> Assessment:
+    """Sort households into those that can be decided (`pending`) and those left out with their problems.
+
+    Nothing is assessed yet: `assess_roster` assesses and keeps every result (tables, xlsx, explain);
+    `iter_results` assesses one household at a time for streamed output (JSON of a whole province)."""
     problems = list(roster.problems)
     by_household: dict[str, list[Problem]] = {}
     for problem in problems:
@@ -389,31 +392,44 @@ def assess_roster(roster: Roster, policy: PolicyAt, day: _dt.date, trace: bool =
         problems.append(Problem("", "", None, item, "", f"收入项目“{item}”不在政策的收入项目中，无法判断是否计入",
                                 "在本县政策文件 [income_items] 中写明它计入还是不计入，或把列名改成标准名称",
                                 WARNING, "income_item_unknown"))
-    results, left_out = [], []
-    with bulk():
-        _assess_all(roster, policy, day, trace, only, by_household, unknown, problems, results, left_out)
-    return Assessment(policy, day, results, left_out, problems)
-
-
-def _assess_all(roster, policy, day, trace, only, by_household, unknown, problems, results, left_out) -> None:
+    assessment = Assessment(policy, day, [], [], problems)
     for household in roster.households.values():
         if only is not None and household.household_id not in only:
             continue
         own = list(by_household.get(household.household_id, []))
         if household.has_error and not own:
             own = [Problem(household.file, household.sheet, household.row, "", "", "本户有错误", "见问题清单")]
-        if household.get("area_type") is None:
-            own.append(Problem(household.file, household.sheet, household.row, "城乡类别", "",
+        new = []
+        if household.area_type is None:
+            new.append(Problem(household.file, household.sheet, household.row, "城乡类别", "",
                                "城乡类别为空：不知道适用城市还是农村标准", "填写“城市”或“农村”", ERROR, "area_type_missing",
                                household.household_id))
-        unknown_here = sorted({item for m in household.members for item, fen in m.incomes.items() if fen and item in unknown})
-        if unknown_here:
-            own.append(Problem(household.file, household.sheet, household.row, "、".join(unknown_here), "",
-                               "有政策未列明的收入项目，本户暂不核算", "在政策文件中写明这些项目计入还是不计入", ERROR,
-                               "income_item_unknown", household.household_id))
-        new = own[len(by_household.get(household.household_id, [])):]
-        problems.extend(p for p in new if p.code)
+        if unknown:
+            items = sorted({item for m in household.members for item, fen in m.incomes.items() if fen and item in unknown})
+            if items:
+                new.append(Problem(household.file, household.sheet, household.row, "、".join(items), "",
+                                   "有政策未列明的收入项目，本户暂不核算", "在政策文件中写明这些项目计入还是不计入", ERROR,
+                                   "income_item_unknown", household.household_id))
+        problems.extend(new)
+        own.extend(new)
         if own:
-            left_out.append((household, own))
-            continue
-        results.append(assess_household(household, policy, day, trace))
+            assessment.left_out.append((household, own))
+        else:
+            assessment.pending.append(household)
+    return assessment
+
+
+def iter_results(assessment: Assessment, trace: bool = False):
+    """Assess the pending households one at a time (nothing is kept)."""
+    policy, day = assessment.policy, assessment.day
+    for household in assessment.pending:
+        yield assess_household(household, policy, day, trace)
+
+
+def assess_roster(roster: Roster, policy: PolicyAt, day: _dt.date, trace: bool = False,
+                  only: set[str] | None = None) -> Assessment:
+    """Assess every household that can be decided; list the others with their problems."""
+    with bulk():
+        assessment = plan_assessment(roster, policy, day, only)
+        assessment.results = list(iter_results(assessment, trace))
+    return assessment

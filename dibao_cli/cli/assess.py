@@ -48,14 +48,17 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
         dibao assess 名册.xlsx --format json > 结果.json
     """
     from dibao_cli import assess_report
-    from dibao_cli.assessment import assess_roster
+    from dibao_cli.assessment import assess_roster, plan_assessment
     from dibao_cli.outputs import write_chunks, write_output, write_xlsx
 
     day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
     policy = resolve(region, policies, day)
     roster = load_roster(rosters, sheet, all_sheets, encoding, day)
-    assessment = assess_roster(roster, policy, day)
+    if fmt == "json":  # streamed: each household is assessed, written and dropped
+        assessment = plan_assessment(roster, policy, day)
+    else:
+        assessment = assess_roster(roster, policy, day)
     if fmt == "table":
         if output is not None:
             raise click.UsageError("表格只能显示在屏幕上；写文件请用 --format xlsx、csv 或 json。")
@@ -70,7 +73,7 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
         else:
             write_output(output, assess_report.as_csv(assessment), force)
         if output is not None:
-            console().print(f"已写入 {output}：核算 {len(assessment.results)} 户，未核算 {len(assessment.left_out)} 户。")
+            console().print(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")
     if assessment.left_out:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
