@@ -11,4 +11,5 @@ class ExitStatus(IntEnum):
     POLICY_INVALID = 4  # a policy file or the working-folder config is wrong or has no value for the date
     OUTPUT_REFUSED = 5  # the output exists (no --force) or cannot be written
     NOT_FOUND = 6  # a household named on the command line is not in the roster
+    LEDGER = 7  # the ledger cannot be opened, is from a newer dibao, or the month is already imported
     INTERNAL = 70  # a bug in dibao: rerun with --debug and report it

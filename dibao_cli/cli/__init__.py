@@ -20,12 +20,15 @@ def main(debug: bool) -> None:
       dibao check 名册.xlsx          检查名册中的每一个问题
       dibao assess 名册.xlsx         核算每一户的认定结果和月保障金
       dibao explain 名册.xlsx 户编号  逐步说明一户的核算
+      dibao import 名册.xlsx --month 2026-12   存入台账（逐月历史）
+      dibao review                   列出到期要做的核查
       dibao template -o 名册.xlsx    生成空白标准名册
     """
 
 
 
-from dibao_cli.cli import assess, check  # noqa: E402
+from dibao_cli.cli import assess, check, ledger  # noqa: E402
 
-for command in (check.check, assess.assess, assess.explain, assess.policy, assess.init, check.template):
+for command in (check.check, assess.assess, assess.explain, ledger.import_, ledger.history, ledger.review, ledger.log_,
+                ledger.db_group, assess.policy, assess.init, check.template):
     main.add_command(command)

@@ -47,6 +47,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("single_person_serious_illness", "bool", "单人户：重病患者", "", group="认定"),
     Param("phase_out_months", "months", "渐退期", "个月", group="渐退"),
     Param("phase_out_minimum_months", "months", "渐退期下限（县里不得低于）", "个月", group="渐退"),
+    Param("review_months_stable", "months", "定期核查：收入稳定的家庭每隔", "个月", group="动态管理"),
+    Param("review_months_unstable", "months", "定期核查：收入不稳定或有劳动能力成员的家庭每隔", "个月", group="动态管理"),
     Param("classified_share", "share", "分类施保：每人每月加发低保标准的比例", "", group="保障金"),
     Param("classified_categories", "choices", "分类施保对象类别", "", CLASSIFIED_CATEGORIES, "保障金"),
     Param("classified_elderly_age", "count", "分类施保：老年人年龄下限", "周岁", group="保障金"),

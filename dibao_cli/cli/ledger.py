@@ -1,0 +1,224 @@
+"""`dibao import`, `dibao history`, `dibao review`, `dibao log`, `dibao db backup`."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from pathlib import Path
+
+import click
+
+from dibao_cli.cli.assess import policy_options, resolve
+from dibao_cli.cli.check import load_roster
+from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, input_options, output_options, parse_date,
+                                  resolve_format)
+from dibao_cli.cli.console import console
+from dibao_cli.exitcodes import ExitStatus
+
+REVIEW_FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def db_option(func):
+    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), metavar="台账文件",
+                        help="台账文件（默认取环境变量 DIBAO_DB，再默认当前文件夹的 dibao.db）。")(func)
+
+
+def open_ledger(db, create=True):
+    from dibao_cli.ledger.store import Ledger, ledger_path
+
+    return Ledger(ledger_path(db), create=create)
+
+
+def command_line() -> str:
+    return " ".join(["dibao", *sys.argv[1:]])
+
+
+@click.command("import", cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@click.option("--month", required=True, metavar="月份", help="导入的月份，如 2026-12。")
+@input_options
+@policy_options
+@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认该月最后一天。")
+@db_option
+@click.option("--skip-invalid", is_flag=True, help="名册有错误时，先导入没有错误的户，并列出未导入的户。")
+@click.option("--replace", is_flag=True, help="该月已导入时用这份名册替换（旧版本保留在历史中）。")
+def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_date, db, skip_invalid, replace):
+    """把一个月的名册核算后存入台账：每户的结果、成员、渐退期、变化（新增、停保、转类、成员增减）。
+
+    \b
+    上月台账中的结果（低保、渐退期及开始日期、月保障金）自动带到本月；名册中的写法与台账不一致时会提示。
+    退出状态：0 已导入；1 名册有错误未导入（或用 --skip-invalid 时有户被跳过）；7 该月已导入（加 --replace）。
+    \b
+    例：dibao import 名册-2026-12.xlsx --month 2026-12
+        dibao import 各乡镇/*.xlsx --month 2026-12 --skip-invalid
+    """
+    from dibao_cli.ledger.monthly import import_month, month_end, parse_month
+
+    month = parse_month(month)
+    day = on_date or month_end(month)
+    policy = resolve(region, policies, day)
+    roster = load_roster(rosters, sheet, all_sheets, encoding, day)
+    ledger = open_ledger(db)
+    try:
+        report = import_month(ledger, roster, policy, month, day, list(rosters), skip_invalid, replace, command_line())
+    finally:
+        ledger.close()
+    out = console()
+    out.print(f"已导入 {month}（核算日期 {day.isoformat()}）：{report.households} 户，{report.members} 人"
+              + ("；替换了该月原有数据（原版本保留在历史中）" if report.replaced else "") + f"。台账：{ledger.path}")
+    labels = {"new": "新纳入", "exit": "停保", "transfer": "转类", "phase_out_started": "进入渐退期",
+              "back_to_dibao": "恢复低保", "amount_changed": "金额变化", "member_added": "成员增加",
+              "member_removed": "成员减少", "linked": "户编号变更", "disappeared": "本月未出现", "new_marginal": "新认定边缘"}
+    if report.events:
+        out.print("本月变化：" + "，".join(f"{labels.get(k, k)} {v} 户" for k, v in sorted(report.events.items())))
+    for warning in report.warnings[:50]:
+        out.print(f"[yellow]提示[/] 户 {warning.household_id} {warning.column}“{warning.value}”：{warning.message}")
+    if len(report.warnings) > 50:
+        out.print(f"……另有 {len(report.warnings) - 50} 条提示")
+    if report.skipped:
+        out.print(f"[red]{len(report.skipped)} 户因名册错误未导入[/]：{'、'.join(report.skipped[:30])}"
+                  + ("……" if len(report.skipped) > 30 else "") + "。用 dibao check 查看。")
+        raise SystemExit(ExitStatus.PROBLEMS_FOUND)
+
+
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("household_id", metavar="户编号")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", help="输出格式：table、json。")
+def history(household_id, db, fmt):
+    """显示一户在台账中的逐月记录：认定结果、人数、收入、保障金、渐退期、变化事件。
+
+    户编号变更过的户（户主去世或迁出后换了户主）会连同原户编号的记录一起显示。
+    例：dibao history GH003
+    """
+    from dibao_cli.errors import NotFound
+    from dibao_cli.outputs import json_bytes
+
+    ledger = open_ledger(db, create=False)
+    try:
+        rows = ledger.history(household_id)
+    finally:
+        ledger.close()
+    if not rows:
+        raise NotFound(f"台账中没有户编号为“{household_id}”的户。")
+    if fmt == "json":
+        click.echo(json_bytes(rows).decode(), nl=False)
+        return
+    from rich.table import Table
+
+    from dibao_cli.assessment import STATUS_LABEL
+
+    table = Table(title=f"户 {household_id} 的台账记录", title_justify="left")
+    for name in ("月份", "户编号", "户主", "结果", "人数", "保障", "月人均收入", "月保障金", "渐退期", "变化"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        total = "" if r["total_fen"] is None else f"{r['total_fen'] / 100:.2f}"
+        phase = f"{r['phase_out_start']}～{r['phase_out_end']}" if r["phase_out_start"] else ""
+        from decimal import Decimal
+
+        table.add_row(r["month"], r["household_id"], r["head_name"] or "", STATUS_LABEL.get(r["status"], r["status"]),
+                      str(r["members"]), str(r["covered"]), f"{Decimal(r['per_capita']):.2f}", total, phase,
+                      "；".join(r["events"]))
+    console().print(table)
+
+
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
+@click.option("--month", metavar="月份", help="按台账中这个月的数据（默认最近导入的月份）。")
+@click.option("--as-of", "as_of", callback=parse_date, metavar="日期", help="到期判断的日期，默认今天。")
+@click.option("--within", "within", type=int, default=30, help="列出今后多少天内到期的（默认 30 天），已过期的总会列出。")
+@input_options
+@policy_options
+@db_option
+@output_options(REVIEW_FORMATS)
+def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies, region, db, fmt, output, force):
+    """列出到期要做的核查：渐退期满复核、定期核查（稳定户每年、收入不稳定户每半年）、单人户复核、从未核查的户。
+
+    \b
+    不给名册时按台账；给了名册时按名册自己的渐退开始日期、上次核查日期等列（不用台账）。
+    退出状态：0 没有到期事项；1 有到期事项。
+    \b
+    例：dibao review --within 30
+        dibao review --month 2026-12 --format xlsx -o 核查清单.xlsx
+        dibao review 名册.xlsx --as-of 2026-12-31
+    """
+    from dibao_cli import review_report
+    from dibao_cli.review import due_items
+
+    as_of = as_of or _dt.date.today()
+    fmt = resolve_format(fmt, output, REVIEW_FORMATS)
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
+    policy = resolve(region, policies, as_of)
+    if rosters:
+        from dibao_cli.assessment import assess_roster
+        from dibao_cli.review import cases_from_assessment
+
+        roster = load_roster(rosters, sheet, all_sheets, encoding, as_of)
+        cases = cases_from_assessment(assess_roster(roster, policy, as_of))
+        source = "名册：" + "、".join(str(r) for r in rosters)
+    else:
+        from dibao_cli.ledger.monthly import parse_month
+        from dibao_cli.review_report import cases_from_ledger
+
+        ledger = open_ledger(db, create=False)
+        try:
+            month = parse_month(month) if month else ledger.latest_month()
+            if month is None:
+                raise click.UsageError("台账中还没有任何月份；请先用 dibao import 导入，或给出名册文件。")
+            cases = cases_from_ledger(ledger, month)
+            source = f"台账 {ledger.path}，{month} 月"
+        finally:
+            ledger.close()
+    items = due_items(cases, as_of, within, policy)
+    review_report.write(items, fmt, output, force, source, as_of, within, console())
+    if items:
+        raise SystemExit(ExitStatus.PROBLEMS_FOUND)
+
+
+@click.command("log", cls=DibaoCommand, context_settings=CONTEXT)
+@db_option
+@click.option("--limit", type=int, default=50, help="显示最近多少条（默认 50）。")
+def log_(db, limit):
+    """显示台账的操作记录：时间、操作人、命令、输入文件指纹、政策指纹、dibao 版本。
+
+    例：dibao log --limit 20
+    """
+    from rich.table import Table
+
+    ledger = open_ledger(db, create=False)
+    try:
+        rows = ledger.log(limit)
+    finally:
+        ledger.close()
+    table = Table(title="操作记录", title_justify="left")
+    for name in ("时间", "操作人", "命令", "输入文件（SHA-256 前12位）", "政策指纹", "版本"):
+        table.add_column(name, overflow="fold")
+    import json
+
+    for at, user, command, inputs, policy_hash, version in rows:
+        files = "；".join(f"{k} {v[:12]}" for k, v in json.loads(inputs).items())
+        table.add_row(at, user, command, files, (policy_hash or "")[:12], version)
+    console().print(table)
+
+
+@click.group("db", cls=DibaoSubGroup, context_settings=CONTEXT)
+def db_group():
+    """台账文件的维护（备份）。"""
+
+
+@db_group.command("backup", cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path), metavar="备份文件")
+@db_option
+@click.option("--force", is_flag=True, help="备份文件已存在时覆盖。")
+def db_backup(target, db, force):
+    """在台账使用中也能做出一致的备份副本。
+
+    例：dibao db backup 备份/dibao-2026-12.db
+    """
+    ledger = open_ledger(db, create=False)
+    try:
+        ledger.backup(target, force)
+    finally:
+        ledger.close()
+    console().print(f"已备份台账 {ledger.path} 到 {target}")

@@ -1,0 +1,177 @@
+"""The ledger store: one SQLite file behind a small interface (open, transaction, queries).
+
+Everything the rest of dibao needs from the ledger goes through `Ledger`; a PostgreSQL backend for a
+shared prefecture database would implement the same methods. Writers take the write lock at the start
+(BEGIN IMMEDIATE) and wait up to `timeout` seconds for another writer, so two imports at once queue
+instead of corrupting the file; a crash or Ctrl-C inside a transaction leaves the previous state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import getpass
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+from dibao_cli import __version__
+from dibao_cli.errors import DibaoError, OutputRefused
+from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.ledger.schema import MIGRATIONS, VERSION
+
+DEFAULT_NAME = "dibao.db"
+
+
+class LedgerError(DibaoError):
+    status = ExitStatus.LEDGER
+
+
+def ledger_path(option: Path | None) -> Path:
+    """--db, else $DIBAO_DB, else dibao.db in the working folder."""
+    if option is not None:
+        return Path(option)
+    env = os.environ.get("DIBAO_DB")
+    return Path(env) if env else Path.cwd() / DEFAULT_NAME
+
+
+class Ledger:
+    def __init__(self, path: Path, create: bool = True, timeout: float = 120.0):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise LedgerError(f"找不到台账 {self.path}。请先用 dibao import 导入名册，或用 --db 指定台账文件。")
+        try:
+            self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(f"台账 {self.path} 无法打开（{exc}）。它可能不是 dibao 台账或已损坏；请用备份恢复。") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > VERSION:
+            raise LedgerError(f"台账 {self.path} 由更新版本的 dibao 建立（结构版本 {version}），请升级 dibao。")
+        while version < VERSION:
+            with self.transaction():
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                version += 1
+                self.db.execute(f"PRAGMA user_version = {version}")
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """One write transaction: all or nothing."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # ---- months
+    def active_import(self, month: str):
+        return self.db.execute("SELECT id FROM imports WHERE month = ? AND superseded_by IS NULL", (month,)).fetchone()
+
+    def latest_month(self, before: str | None = None) -> str | None:
+        if before is None:
+            row = self.db.execute("SELECT MAX(month) FROM imports WHERE superseded_by IS NULL").fetchone()
+        else:
+            row = self.db.execute("SELECT MAX(month) FROM imports WHERE superseded_by IS NULL AND month < ?",
+                                  (before,)).fetchone()
+        return row[0] if row else None
+
+    def households_of(self, month: str) -> dict[str, sqlite3.Row]:
+        self.db.row_factory = sqlite3.Row
+        try:
+            rows = self.db.execute(
+                "SELECT h.* FROM households h JOIN imports i ON i.id = h.import_id "
+                "WHERE i.month = ? AND i.superseded_by IS NULL", (month,)).fetchall()
+        finally:
+            self.db.row_factory = None
+        return {r["household_id"]: r for r in rows}
+
+    def member_index(self, month: str) -> dict[str, str]:
+        """ID number -> household of that month (for following a household whose 户编号 changed)."""
+        rows = self.db.execute(
+            "SELECT m.id_number, m.household_id FROM members m JOIN imports i ON i.id = m.import_id "
+            "WHERE i.month = ? AND i.superseded_by IS NULL", (month,))
+        return dict(rows)
+
+    def members_of(self, month: str) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for id_number, hid in self.member_index(month).items():
+            out.setdefault(hid, set()).add(id_number)
+        return out
+
+    # ---- history
+    def history(self, household_id: str) -> list[dict]:
+        """Every month of a household, following links to earlier and later 户编号."""
+        ids = {household_id}
+        while True:
+            marks = ",".join("?" * len(ids))
+            rows = self.db.execute(
+                f"SELECT household_id, linked_from FROM households WHERE household_id IN ({marks}) "
+                f"OR linked_from IN ({marks})", (*ids, *ids)).fetchall()
+            found = set(ids)
+            for hid, linked in rows:
+                found.add(hid)
+                if linked:
+                    found.add(linked)
+            if found == ids:
+                break
+            ids = found
+        marks = ",".join("?" * len(ids))
+        self.db.row_factory = sqlite3.Row
+        try:
+            rows = self.db.execute(
+                f"SELECT i.month, i.id AS import_id, h.* FROM households h JOIN imports i ON i.id = h.import_id "
+                f"WHERE h.household_id IN ({marks}) AND i.superseded_by IS NULL ORDER BY i.month", tuple(ids)).fetchall()
+            events = self.db.execute(
+                f"SELECT import_id, household_id, kind, detail FROM events WHERE household_id IN ({marks})",
+                tuple(ids)).fetchall()
+        finally:
+            self.db.row_factory = None
+        by_import: dict[tuple, list[str]] = {}
+        for e in events:
+            by_import.setdefault((e["import_id"], e["household_id"]), []).append(e["detail"])
+        return [dict(r) | {"events": by_import.get((r["import_id"], r["household_id"]), [])} for r in rows]
+
+    # ---- audit
+    def audit(self, command: str, inputs: dict, policy_hash: str | None) -> None:
+        self.db.execute(
+            "INSERT INTO audit (at, os_user, command, inputs, policy_hash, dibao_version) VALUES (?, ?, ?, ?, ?, ?)",
+            (_dt.datetime.now().isoformat(timespec="seconds"), _user(), command, json.dumps(inputs, ensure_ascii=False),
+             policy_hash, __version__))
+
+    def log(self, limit: int = 50) -> list[tuple]:
+        return self.db.execute("SELECT at, os_user, command, inputs, policy_hash, dibao_version FROM audit "
+                               "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+
+    def backup(self, target: Path, force: bool) -> None:
+        """A consistent copy of a ledger in use (SQLite's online backup)."""
+        target = Path(target)
+        if target.exists() and not force:
+            raise OutputRefused(f"备份文件 {target} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
+        tmp = target.with_name(f".{target.name}.tmp")
+        dest = sqlite3.connect(str(tmp))
+        try:
+            self.db.backup(dest)
+        finally:
+            dest.close()
+        os.replace(tmp, target)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on some systems
+        return "unknown"
