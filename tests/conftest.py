@@ -129,7 +129,7 @@ def run(monkeypatch, tmp_path):
 
     def invoke(*args):
         runner = CliRunner()
-        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False, prog_name="dibao")
         return Run(result)
 
     return invoke

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import sys
 from pathlib import Path
 
 import click
@@ -30,7 +29,16 @@ def open_ledger(db, create=True):
 
 
 def command_line() -> str:
-    return " ".join(["dibao", *sys.argv[1:]])
+    """The command as the audit log records it: its path and the options given."""
+    ctx = click.get_current_context()
+    parts = [ctx.command_path]
+    for name, value in ctx.params.items():
+        if value in (None, False, ()):
+            continue
+        if isinstance(value, tuple):
+            value = " ".join(str(v) for v in value)
+        parts.append(name if value is True else f"{name}={value}")
+    return " ".join(parts)
 
 
 @click.command("import", cls=DibaoCommand, context_settings=CONTEXT)
@@ -179,7 +187,8 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
 @click.command("log", cls=DibaoCommand, context_settings=CONTEXT)
 @db_option
 @click.option("--limit", type=int, default=50, help="显示最近多少条（默认 50）。")
-def log_(db, limit):
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", help="输出格式：table、json。")
+def log_(db, limit, fmt):
     """显示台账的操作记录：时间、操作人、命令、输入文件指纹、政策指纹、dibao 版本。
 
     例：dibao log --limit 20
@@ -191,11 +200,16 @@ def log_(db, limit):
         rows = ledger.log(limit)
     finally:
         ledger.close()
+    import json
+
+    if fmt == "json":
+        keys = ("at", "os_user", "command", "inputs", "policy_hash", "dibao_version")
+        click.echo(json.dumps([dict(zip(keys, r)) | {"inputs": json.loads(r[3])} for r in rows], ensure_ascii=False,
+                              indent=2))
+        return
     table = Table(title="操作记录", title_justify="left")
     for name in ("时间", "操作人", "命令", "输入文件（SHA-256 前12位）", "政策指纹", "版本"):
         table.add_column(name, overflow="fold")
-    import json
-
     for at, user, command, inputs, policy_hash, version in rows:
         files = "；".join(f"{k} {v[:12]}" for k, v in json.loads(inputs).items())
         table.add_row(at, user, command, files, (policy_hash or "")[:12], version)

@@ -1,0 +1,238 @@
+"""The ledger month after month: phase-out across months, links, transfers, replace, audit, crash and
+concurrency safety, review from the ledger and from a roster, the year-end script."""
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, person, write_xlsx
+
+SCRIPT = EXAMPLES / "year-end-review.sh"
+
+
+def months(start: str, count: int):
+    year, month = int(start[:4]), int(start[5:])
+    for _ in range(count):
+        yield f"{year:04d}-{month:02d}"
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+
+
+def family(income, **extra):
+    return [person("H1", "才让东智", "1979-06-18", 经营净收入=income, **extra),
+            person("H1", "拉毛措", "1982-02-28", "配偶", seq=12)]
+
+
+def load(run, tmp_path, month, rows, *args, code=0):
+    path = write_xlsx(tmp_path / f"{month}.xlsx", rows)
+    result = run("import", path, "--month", month, "--db", tmp_path / "l.db", *args)
+    assert result.code == code, result.out + result.err
+    return result
+
+
+def history(run, tmp_path, hid="H1"):
+    result = run("history", hid, "--db", tmp_path / "l.db", "--format", "json")
+    assert result.code == 0, result.err
+    return result.json()
+
+
+def test_phase_out_starts_carries_forward_for_12_months_then_exits(run, tmp_path):
+    """Seed: 不少于1年的渐退期. Below the standard in Jan (低保); above from Feb: phase-out starts in Feb and
+    ends on 2027-02-27; the household is still in it eleven months later (Jan 2027) and exits in Feb 2027."""
+    load(run, tmp_path, "2026-01", family(3600))  # 3600 / 24 = 150 < 400
+    for month in months("2026-02", 12):
+        load(run, tmp_path, month, family(12000))  # 500 > 400; the roster says nothing about phase-out
+    load(run, tmp_path, "2027-02", family(12000))
+    rows = history(run, tmp_path)
+    statuses = [(r["month"], r["status"]) for r in rows]
+    assert statuses[0] == ("2026-01", "dibao")
+    assert all(status == "phase_out" for month, status in statuses[1:13])
+    assert statuses[12] == ("2027-01", "phase_out") and statuses[13] == ("2027-02", "exit")
+    assert {r["phase_out_start"] for r in rows[1:]} == {"2026-02-28"}
+    assert rows[1]["phase_out_end"] == "2027-02-27"
+    jan = rows[0]["total_fen"]
+    assert jan == 50000 and all(r["total_fen"] == jan for r in rows[1:13])  # the amount paid continues
+    assert "进入渐退期：2026-02-28 至 2027-02-27" in rows[1]["events"]
+    assert rows[13]["events"] == ["停保（渐退期满）"]
+
+
+def test_back_to_dibao_when_income_falls_during_phase_out(run, tmp_path):
+    load(run, tmp_path, "2026-01", family(3600))
+    load(run, tmp_path, "2026-02", family(12000))
+    load(run, tmp_path, "2026-03", family(2400))
+    rows = history(run, tmp_path)
+    assert [r["status"] for r in rows] == ["dibao", "phase_out", "dibao"]
+    assert rows[2]["events"] == ["渐退期内收入又低于标准，恢复正常保障", "月保障金由 500.00 元变为 700.00 元"] or \
+        rows[2]["events"][0] == "渐退期内收入又低于标准，恢复正常保障"
+
+
+def test_roster_phase_out_date_disagreeing_with_the_ledger_is_reported(run, tmp_path):
+    load(run, tmp_path, "2026-01", family(3600))
+    load(run, tmp_path, "2026-02", family(12000))
+    result = load(run, tmp_path, "2026-03", family(12000, 渐退开始日期="2026-01-01", 当前保障类别="渐退期"))
+    assert "渐退开始日期“2026-01-01”：与台账记录的渐退开始日期 2026-02-28 不一致" in result.out
+    assert history(run, tmp_path)[2]["phase_out_start"] == "2026-02-28"
+
+
+def test_month_already_imported_needs_replace_and_history_keeps_the_old_version(run, tmp_path):
+    load(run, tmp_path, "2026-01", family(3600))
+    again = load(run, tmp_path, "2026-01", family(4800), code=7)
+    assert "已有 2026-01 月的数据" in again.err
+    load(run, tmp_path, "2026-01", family(4800), "--replace")
+    assert history(run, tmp_path)[0]["total_fen"] == 40000
+    db = sqlite3.connect(tmp_path / "l.db")
+    assert db.execute("SELECT COUNT(*), COUNT(superseded_by) FROM imports WHERE month = '2026-01'").fetchone() == (2, 1)
+
+
+def test_roster_with_errors_is_refused_unless_skip_invalid(run, tmp_path):
+    rows = family(3600) + [dict(person("H2", "冶玛", "1950-11-11", seq=12), 身份证号="6.32521E+17")]
+    refused = load(run, tmp_path, "2026-01", rows, code=1)
+    assert "名册有 1 个错误，未导入" in refused.err
+    skipped = load(run, tmp_path, "2026-01", rows, "--skip-invalid", code=1)
+    assert "1 户因名册错误未导入" in skipped.out and "H2" in skipped.out
+    assert len(history(run, tmp_path)) == 1
+
+
+def test_household_followed_when_the_head_dies_and_the_id_changes(run, tmp_path):
+    load(run, tmp_path, "2026-01", family(3600))
+    widow = [person("H1-2", "拉毛措", "1982-02-28", seq=12, 经营净收入=3600)]
+    result = load(run, tmp_path, "2026-02", widow)
+    assert "户编号变更 1 户" in result.out and "本月未出现" not in result.out and "新纳入" not in result.out
+    rows = history(run, tmp_path, "H1-2")
+    assert [(r["month"], r["household_id"]) for r in rows] == [("2026-01", "H1"), ("2026-02", "H1-2")]
+    assert "户编号由 H1 变为 H1-2（户主变更）" in rows[1]["events"] and "减少成员 1 人" in rows[1]["events"]
+    assert [r["month"] for r in history(run, tmp_path, "H1")] == ["2026-01", "2026-02"]
+
+
+def test_move_between_categories_is_a_transfer(run, tmp_path):
+    load(run, tmp_path, "2026-01", family(10800))  # 450: marginal
+    load(run, tmp_path, "2026-02", family(3600))   # 150: 低保
+    rows = history(run, tmp_path)
+    assert [r["status"] for r in rows] == ["marginal", "dibao"]
+    assert rows[1]["events"] == ["由边缘转为低保"]
+
+
+def test_member_added_and_household_disappearing(run, tmp_path):
+    load(run, tmp_path, "2026-01", family(3600) + [person("H2", "冶玛", "1950-11-11", seq=12)])
+    baby = person("H1", "才让加", "2026-01-10", "子", seq=13)
+    result = load(run, tmp_path, "2026-02", family(3600) + [baby])
+    assert "成员增加 1 户" in result.out and "本月未出现 1 户" in result.out
+    assert "新增成员 1 人" in history(run, tmp_path)[1]["events"]
+
+
+def test_audit_log_and_backup(run, tmp_path):
+    load(run, tmp_path, "2026-01", family(3600))
+    log = run("log", "--db", tmp_path / "l.db", "--format", "json")
+    entry = log.json()[0]
+    assert log.code == 0 and entry["command"].startswith("dibao import month=2026-01")
+    assert list(entry["inputs"]) == [str(tmp_path / "2026-01.xlsx")] and len(entry["policy_hash"]) == 64
+    assert run("db", "backup", tmp_path / "copy.db", "--db", tmp_path / "l.db").code == 0
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    assert copy.execute("SELECT month FROM imports").fetchall() == [("2026-01",)]
+    assert run("db", "backup", tmp_path / "copy.db", "--db", tmp_path / "l.db").code == 5
+
+
+def test_review_from_the_ledger(run, tmp_path):
+    load(run, tmp_path, "2026-01", family(3600))
+    load(run, tmp_path, "2026-02", family(12000))
+    review = run("review", "--db", tmp_path / "l.db", "--as-of", "2027-02-01", "--within", "30", "--format", "json")
+    assert review.code == 1
+    items = {(i["household_id"], i["kind"], i["due"]) for i in review.json()["items"]}
+    assert ("H1", "phase_out_end", "2027-02-27") in items
+    assert ("H1", "never_checked", "2026-07-31") in items  # newly covered in Jan: first check after 6 months
+    quiet = run("review", "--db", tmp_path / "l.db", "--as-of", "2026-02-01", "--within", "10", "--format", "json")
+    assert quiet.code == 0 and quiet.json()["items"] == []
+    out = tmp_path / "清单.xlsx"
+    assert run("review", "--db", tmp_path / "l.db", "--as-of", "2027-02-01", "-o", out).code == 1
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["恰卜恰镇"] and wb["恰卜恰镇"]["A2"].value == "乡镇"
+
+
+def test_review_from_a_roster_without_ledger(run, tmp_path):
+    review = run("review", EXAMPLES / "roster.xlsx", "--as-of", "2026-11-30", "--within", "0", "--format", "json")
+    assert review.code == 1
+    items = {(i["household_id"], i["kind"]) for i in review.json()["items"]}
+    assert ("GH027", "periodic") in items  # last check 2025-10-10, members can work: every six months
+    assert ("GH007", "periodic") in items  # 2025-11-20, stable: yearly, due 2026-11-20
+    assert ("GH021", "periodic") not in items  # due 2026-12-05, after the date
+    assert not any(hid == "GH001" for hid, _ in items)  # an applicant, not yet covered
+
+
+def _slow_roster(tmp_path) -> Path:
+    target = tmp_path / "big.xlsx"
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "benchmarks" / "make_roster.py"),
+                    "20000", str(target)], check=True)
+    return target
+
+
+def _cli(*args):
+    return [sys.executable, "-m", "dibao_cli", *map(str, args)]
+
+
+def test_killed_import_leaves_the_previous_state(tmp_path):
+    """A crash mid-import (SIGKILL at several moments) never leaves half a month."""
+    big = _slow_roster(tmp_path)
+    db = tmp_path / "l.db"
+    first = write_xlsx(tmp_path / "jan.xlsx", family(3600))
+    assert subprocess.run(_cli("import", first, "--month", "2026-01", "--db", db)).returncode == 0
+    t = time.perf_counter()
+    assert subprocess.run(_cli("import", big, "--month", "2026-02", "--db", tmp_path / "timing.db"),
+                          capture_output=True).returncode == 0
+    duration = time.perf_counter() - t
+    for fraction in (0.5, 0.75, 0.9):
+        proc = subprocess.Popen(_cli("import", big, "--month", "2026-02", "--db", db, "--replace"),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * fraction)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        con = sqlite3.connect(db)
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        active = con.execute("SELECT month, households FROM imports WHERE superseded_by IS NULL ORDER BY month").fetchall()
+        assert active[0] == ("2026-01", 1)
+        if len(active) == 2:  # the import finished before the kill: then it is whole
+            count = con.execute("SELECT COUNT(*) FROM households h JOIN imports i ON i.id = h.import_id "
+                                "WHERE i.month = '2026-02' AND i.superseded_by IS NULL").fetchone()[0]
+            assert active[1][1] == count > 6000
+        con.close()
+
+
+def test_two_imports_at_once_both_land(tmp_path):
+    big = _slow_roster(tmp_path)
+    db = tmp_path / "l.db"
+    procs = [subprocess.Popen(_cli("import", big, "--month", month, "--db", db), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE) for month in ("2026-01", "2026-02")]
+    for proc in procs:
+        assert proc.wait() == 0, proc.stderr.read().decode()
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    rows = con.execute("SELECT month, households FROM imports ORDER BY month").fetchall()
+    assert [m for m, _ in rows] == ["2026-01", "2026-02"] and rows[0][1] == rows[1][1] > 6000
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_year_end_script(tmp_path):
+    folder = tmp_path / "rosters"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "roster.xlsx", folder / "恰卜恰镇.xlsx")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+               DIBAO_DB=str(tmp_path / "l.db"))
+    done = subprocess.run(["bash", str(SCRIPT), str(folder), "2026", str(tmp_path / "out")], env=env,
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert {p.name for p in (tmp_path / "out").iterdir()} >= {"到期核查清单.xlsx", "核算结果.xlsx", "汇总.txt"}
+    assert "已导入 2026-12" in (tmp_path / "out" / "汇总.txt").read_text(encoding="utf-8")
+    (folder / "乙镇.xlsx").write_bytes(b"not a workbook at all")
+    stopped = subprocess.run(["bash", str(SCRIPT), str(folder), "2026", str(tmp_path / "out2")], env=env,
+                             capture_output=True, text=True, cwd=tmp_path)
+    assert stopped.returncode == 3 and "乙镇.xlsx" in stopped.stderr
