@@ -236,3 +236,24 @@ def test_year_end_script(tmp_path):
     stopped = subprocess.run(["bash", str(SCRIPT), str(folder), "2026", str(tmp_path / "out2")], env=env,
                              capture_output=True, text=True, cwd=tmp_path)
     assert stopped.returncode == 3 and "乙镇.xlsx" in stopped.stderr
+
+
+def test_schema_is_versioned_and_a_newer_ledger_is_refused(run, tmp_path):
+    load(run, tmp_path, "2026-01", family(3600))
+    con = sqlite3.connect(tmp_path / "l.db")
+    from dibao_cli.ledger.schema import VERSION
+
+    assert con.execute("PRAGMA user_version").fetchone() == (VERSION,)
+    con.execute(f"PRAGMA user_version = {VERSION + 1}")
+    con.commit()
+    con.close()
+    newer = run("history", "H1", "--db", tmp_path / "l.db")
+    assert newer.code == 7 and "更新版本的 dibao" in newer.err
+
+
+def test_not_a_ledger_and_unknown_household(run, tmp_path):
+    (tmp_path / "x.db").write_bytes(b"this is not sqlite" * 100)
+    assert run("history", "H1", "--db", tmp_path / "x.db").code == 7
+    assert run("history", "H1", "--db", tmp_path / "none.db").code == 7
+    load(run, tmp_path, "2026-01", family(3600))
+    assert run("history", "H9", "--db", tmp_path / "l.db").code == 6
