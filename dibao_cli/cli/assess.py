@@ -146,6 +146,9 @@ def policy_show(policies, region, on_date):
         table.add_column(name, overflow="fold")
     for param in PARAMETERS:
         e = at.entry(param.name)
+        if e is None:
+            table.add_row(param.group, param.label, "[dim]未设[/]", "", "", "政策文件未设此项，相关监测会跳过并说明")
+            continue
         value = e.value
         if isinstance(value, tuple):
             value = "、".join(str(v) for v in value)

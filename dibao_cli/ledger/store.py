@@ -112,6 +112,13 @@ class Ledger:
             out.setdefault(hid, set()).add(id_number)
         return out
 
+    def paid_months(self, household_id: str) -> list[tuple[str, int]]:
+        """(month, monthly amount in fen) for every month the household was covered, oldest first."""
+        return self.db.execute(
+            "SELECT i.month, h.total_fen FROM households h JOIN imports i ON i.id = h.import_id "
+            "WHERE h.household_id = ? AND i.superseded_by IS NULL AND h.status IN ('dibao', 'single_person', 'phase_out') "
+            "ORDER BY i.month", (household_id,)).fetchall()
+
     # ---- history
     def history(self, household_id: str) -> list[dict]:
         """Every month of a household, following links to earlier and later 户编号."""

@@ -16,9 +16,13 @@ class PolicyAt:
     def __init__(self, policy: Policy, day: _dt.date):
         self.policy = policy
         self.day = day
-        self.entries: dict[str, Entry] = {p.name: policy.entry(p.name, day) for p in PARAMETERS}
-        for name, entry in self.entries.items():
-            setattr(self, name, entry.value)
+        self.entries: dict[str, Entry] = {}
+        for param in PARAMETERS:
+            if param.optional and not policy.has(param.name, day):
+                setattr(self, param.name, None)
+                continue
+            self.entries[param.name] = policy.entry(param.name, day)
+            setattr(self, param.name, self.entries[param.name].value)
         minimum = self.entries["phase_out_minimum_months"]
         months = self.entries["phase_out_months"]
         if months.value < minimum.value:
@@ -29,8 +33,9 @@ class PolicyAt:
         self._items: dict[str, tuple] = {}
         self._annual: dict[str, Decimal] = {}
 
-    def entry(self, name: str) -> Entry:
-        return self.entries[name]
+    def entry(self, name: str) -> Entry | None:
+        """The entry in force (None for an optional parameter the policy does not set)."""
+        return self.entries.get(name)
 
     def income_item(self, item: str):
         """(category, entry) or None; cached per item."""

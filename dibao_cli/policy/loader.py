@@ -298,6 +298,10 @@ class Policy:
             f"政策中没有 {day.isoformat()} 适用的“{label}”（参数 {name}）。请在本县政策文件中补上起始日期不晚于 {day.isoformat()} 的值。"
         )
 
+    def has(self, name: str, day: _dt.date) -> bool:
+        """Whether parameter `name` has a value in force at `day` in any file of the chain."""
+        return any(e.since <= day for f in self.files for e in f.parameters.get(name, ()))
+
     def income_item(self, item: str, day: _dt.date) -> tuple[str | None, Entry] | None:
         """(category, entry) for an income item at `day`, or None when the policy does not know the item."""
         category = None

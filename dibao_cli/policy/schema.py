@@ -25,6 +25,7 @@ class Param:
     unit: str = ""
     choices: tuple = ()
     group: str = ""
+    optional: bool = False  # no value in force -> the check that needs it is skipped and says so
 
 
 PARAMETERS: tuple[Param, ...] = (
@@ -49,6 +50,14 @@ PARAMETERS: tuple[Param, ...] = (
     Param("phase_out_minimum_months", "months", "渐退期下限（县里不得低于）", "个月", group="渐退"),
     Param("review_months_stable", "months", "定期核查：收入稳定的家庭每隔", "个月", group="动态管理"),
     Param("review_months_unstable", "months", "定期核查：收入不稳定或有劳动能力成员的家庭每隔", "个月", group="动态管理"),
+    Param("rigid_hardship_share", "share", "刚性支出困难：近12个月刚性支出占家庭收入的比例不低于", "", group="监测"),
+    Param("rural_disposable_income_annual", "money", "上年农村居民人均可支配收入（本市州）", "元/人·年", group="监测",
+          optional=True),
+    Param("urban_disposable_income_annual", "money", "上年城镇居民人均可支配收入（本市州）", "元/人·年", group="监测",
+          optional=True),
+    Param("income_drop_share", "share", "收入大幅下降：比上月减少的比例不低于", "", group="监测"),
+    Param("disability_living_subsidy_monthly", "money", "困难残疾人生活补贴", "元/人·月", group="监测", optional=True),
+    Param("disability_care_subsidy_monthly", "money", "重度残疾人护理补贴", "元/人·月", group="监测", optional=True),
     Param("classified_share", "share", "分类施保：每人每月加发低保标准的比例", "", group="保障金"),
     Param("classified_categories", "choices", "分类施保对象类别", "", CLASSIFIED_CATEGORIES, "保障金"),
     Param("classified_elderly_age", "count", "分类施保：老年人年龄下限", "周岁", group="保障金"),

@@ -1,0 +1,73 @@
+"""What `dibao crosscheck` produces: the 疑点清单 as a table, JSON, CSV or a workbook."""
+
+from __future__ import annotations
+
+from dibao_cli.crosscheck import Finding, yuan
+from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+
+HEADER = ("乡镇", "村(社区)", "户编号", "户主", "成员", "成员身份证号", "疑点", "匹配方式", "比对记录", "来源文件", "来源行",
+          "后续处理", "依据", "已发月数", "应追缴(元)", "追缴说明")
+
+
+def record_text(f: Finding) -> str:
+    parts = [f"{k}：{v}" for k, v in f.record.details.items() if v]
+    if f.record.name:
+        parts.insert(0, f"姓名：{f.record.name}")
+    return "；".join(parts)
+
+
+def row(f: Finding, mask=lambda v: v) -> list:
+    h = f.household
+    return [h.township or "", h.village or "", h.household_id, h.head_label or "", f.member.name or "",
+            mask(f.member.id_number), f.text, f.evidence, record_text(f), f.record.file,
+            f.record.row, f.follow_up, f.basis, "" if f.months is None else f.months, yuan(f.recover_fen),
+            f.recover_note]
+
+
+def as_dict(f: Finding) -> dict:
+    h = f.household
+    return {
+        "household_id": h.household_id, "township": h.township, "village": h.village, "head_name": h.head_label,
+        "member_name": f.member.name, "member_id": f.member.id_number, "code": f.code, "text": f.text,
+        "evidence": f.evidence, "record": {"file": f.record.file, "sheet": f.record.sheet, "row": f.record.row,
+                                           "name": f.record.name,
+                                           "date": f.record.date.isoformat() if f.record.date else None,
+                                           "details": f.record.details},
+        "follow_up": f.follow_up, "basis": f.basis, "months_paid_since": f.months,
+        "recover": yuan(f.recover_fen) or None, "recover_note": f.recover_note,
+    }
+
+
+def as_json(findings, problems, kind) -> bytes:
+    return json_bytes({"kind": kind.key, "label": kind.label, "findings": [as_dict(f) for f in findings],
+                       "extract_problems": [p.as_dict() for p in problems]})
+
+
+def as_csv(findings) -> bytes:
+    return csv_bytes(HEADER, (row(f) for f in findings))
+
+
+def xlsx_sheets(findings, problems) -> list[SheetSpec]:
+    from dibao_cli.problems import FIELDS_ZH, as_row_zh
+
+    return [SheetSpec("疑点清单", HEADER, [row(f) for f in findings], widths={5: 22, 6: 40, 8: 40, 9: 24, 11: 36, 12: 40, 15: 40}),
+            SheetSpec("比对数据的问题", FIELDS_ZH, [as_row_zh(p) for p in problems], widths={0: 28, 6: 50, 7: 50})]
+
+
+def print_table(console, findings, problems, kind, mask) -> None:
+    from rich.table import Table
+
+    if findings:
+        table = Table(title=f"疑点清单（与{kind.label}数据比对）", title_justify="left")
+        for name in ("村(社区)", "户编号", "户主", "成员", "身份证号", "疑点", "匹配", "来源行", "应追缴(元)"):
+            table.add_column(name, overflow="fold")
+        for f in findings:
+            r = row(f, mask)
+            table.add_row(r[1], r[2], r[3], r[4], r[5], r[6], "身份证号" if f.evidence == "身份证号" else "姓名+出生日期",
+                          f"{f.record.file.split('/')[-1]} 第{f.record.row}行", r[14])
+        console.print(table)
+        console.print(f"发现 [bold red]{len(findings)}[/] 条疑点。完整清单（含后续处理、依据、追缴说明）请用 --format xlsx -o 疑点清单.xlsx")
+    else:
+        console.print(f"[green]名册中没有人出现在{kind.label}数据中。[/]")
+    if problems:
+        console.print(f"[yellow]比对数据本身有 {len(problems)} 个问题[/]（如身份证号被 Excel 损坏），这些行无法比对，见 xlsx 的“比对数据的问题”表。")

@@ -1,0 +1,57 @@
+"""What `dibao monitor` produces: signals grouped by village for the follow-up visits."""
+
+from __future__ import annotations
+
+from dibao_cli.monitor import Signal
+from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+
+HEADER = ("乡镇", "村(社区)", "户编号", "户主", "成员", "信号", "情况", "依据")
+
+
+def row(s: Signal) -> list:
+    return [s.township, s.village, s.household_id, s.head_name, s.member, s.label, s.figures, s.basis]
+
+
+def as_json(signals, notes) -> bytes:
+    return json_bytes({"notes": notes, "signals": [s.as_dict() for s in signals]})
+
+
+def as_csv(signals) -> bytes:
+    return csv_bytes(HEADER, (row(s) for s in signals))
+
+
+def xlsx_sheets(signals, notes) -> list[SheetSpec]:
+    villages: dict[str, list[Signal]] = {}
+    for s in signals:
+        villages.setdefault(f"{s.township}{s.village}" or "未填村", []).append(s)
+    sheets = [SheetSpec(name[:31], HEADER, [row(s) for s in group], widths={6: 60, 7: 60}, title=f"{name} 走访重点")
+              for name, group in villages.items()]
+    sheets.append(SheetSpec("说明", ("说明",), [[n] for n in notes] or [["全部监测均已执行"]], widths={0: 100}))
+    return sheets
+
+
+def print_table(console, signals, notes) -> None:
+    from rich.table import Table
+
+    for note in notes:
+        console.print(f"[yellow]注意[/]：{note}")
+    if not signals:
+        console.print("[green]没有发现需要重点走访的户。[/]")
+        return
+    current = None
+    table = None
+    for s in signals:
+        key = (s.township, s.village)
+        if key != current:
+            if table is not None:
+                console.print(table)
+            current = key
+            table = Table(title=f"{s.township}{s.village}", title_justify="left")
+            for name in ("户编号", "户主", "成员", "信号", "情况"):
+                table.add_column(name, overflow="fold")
+        table.add_row(s.household_id, s.head_name, s.member, s.label, s.figures)
+    console.print(table)
+    counts: dict[str, int] = {}
+    for s in signals:
+        counts[s.label] = counts.get(s.label, 0) + 1
+    console.print("合计：" + "，".join(f"{k} {v}" for k, v in counts.items()))
