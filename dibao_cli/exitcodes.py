@@ -12,4 +12,5 @@ class ExitStatus(IntEnum):
     OUTPUT_REFUSED = 5  # the output exists (no --force) or cannot be written
     NOT_FOUND = 6  # a household named on the command line is not in the roster
     LEDGER = 7  # the ledger cannot be opened, is from a newer dibao, or the month is already imported
+    TEMPLATE = 8  # a template is missing, has a syntax error, uses an unknown variable or an unsafe operation
     INTERNAL = 70  # a bug in dibao: rerun with --debug and report it

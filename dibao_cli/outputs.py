@@ -75,13 +75,14 @@ class SheetSpec:
     """A sheet to write: name, header, rows, column widths and number formats by column index."""
 
     def __init__(self, name: str, header: Sequence[str], rows: Iterable[Sequence], widths: dict | None = None,
-                 formats: dict | None = None, title: str | None = None):
+                 formats: dict | None = None, title: str | None = None, preamble: Sequence[Sequence] = ()):
         self.name = name
         self.header = header
         self.rows = rows
         self.widths = widths or {}
         self.formats = formats or {}
         self.title = title
+        self.preamble = preamble  # rows above the header (a report's 填报单位, 填表人, 填报日期 block)
 
 
 MONEY_FORMAT = "#,##0.00"
@@ -114,6 +115,9 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool) -> None:
             if spec.title:
                 ws.write_string(0, 0, spec.title, title_format)
                 r = 1
+            for line in spec.preamble:
+                ws.write_row(r, 0, [str(v) for v in line])
+                r += 1
             ws.write_row(r, 0, [str(h) for h in spec.header], header_format)
             ws.freeze_panes(r + 1, 0)
             formats = {i: number_formats.setdefault(f, book.add_format({"num_format": f}))

@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from dibao_cli import __version__
@@ -28,6 +28,7 @@ from dibao_cli.review import can_work
 
 STATE_OF = {"dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "marginal": "边缘"}
 CATEGORY = {"dibao": "低保", "single_person": "低保", "phase_out": "低保", "marginal": "边缘"}
+COVERED = ("dibao", "single_person", "phase_out")
 CATEGORY_OF_STATE = {"低保": "低保", "单人户": "低保", "渐退期": "低保", "边缘": "边缘", "特困": "特困"}
 
 
@@ -201,12 +202,18 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                     len(result.covered) if result.status in ("dibao", "single_person", "phase_out") else 0,
                     result.status, result.counted, str(result.adjusted), str(result.per_capita),
                     _fen(result.total) if result.benefit_known else None,
+                    _round_fen(result.differential), _round_fen(result.classified),
                     result.phase_out_start.isoformat() if result.phase_out_start else None,
                     result.phase_out_end.isoformat() if result.phase_out_end else None,
                     h.last_check.isoformat() if h.last_check else None,
                     enrolled.isoformat() if enrolled else None,
-                    1 if can_work(result.members, day) else 0, ",".join(r.code for r in result.reasons)))
-                member_rows.extend((import_id, hid, m.id_number, m.name, m.relation) for m in h.members)
+                    1 if can_work(result.members, day) else 0,
+                    json.dumps([r.as_dict() for r in result.reasons], ensure_ascii=False)))
+                covered_ids = {id(m) for m in result.covered} if result.status in COVERED else set()
+                member_rows.extend((import_id, hid, m.id_number, m.name, m.relation,
+                                    None if m.male is None else int(m.male),
+                                    m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour,
+                                    1 if id(m) in covered_ids else 0) for m in h.members)
                 report.households += 1
                 report.members += len(h.members)
                 if len(household_rows) >= 5000:
@@ -224,9 +231,14 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
     return report
 
 
+def _round_fen(value: Decimal) -> int:
+    """Components of the benefit (differential, 分类施保) to whole fen for the statistics."""
+    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def _flush(db, households, members, events) -> None:
-    db.executemany("INSERT INTO households VALUES (" + ",".join("?" * 21) + ")", households)
-    db.executemany("INSERT INTO members VALUES (?, ?, ?, ?, ?)", members)
+    db.executemany("INSERT INTO households VALUES (" + ",".join("?" * 23) + ")", households)
+    db.executemany("INSERT INTO members VALUES (" + ",".join("?" * 10) + ")", members)
     db.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", events)
     households.clear()
     members.clear()

@@ -36,6 +36,8 @@ MIGRATIONS = [
         adjusted_fen TEXT NOT NULL,
         per_capita TEXT NOT NULL,
         total_fen INTEGER,
+        differential_fen INTEGER NOT NULL,
+        classified_fen INTEGER NOT NULL,
         phase_out_start TEXT,
         phase_out_end TEXT,
         last_check TEXT,
@@ -51,7 +53,12 @@ MIGRATIONS = [
         household_id TEXT NOT NULL,
         id_number TEXT NOT NULL,
         name TEXT,
-        relation TEXT
+        relation TEXT,
+        male INTEGER,
+        birth TEXT,
+        disability_grade INTEGER,
+        labour TEXT,
+        covered INTEGER NOT NULL
     );
     CREATE INDEX members_import ON members (import_id, household_id);
     CREATE TABLE events (
@@ -61,6 +68,10 @@ MIGRATIONS = [
         detail TEXT NOT NULL
     );
     CREATE INDEX events_household ON events (household_id);
+    CREATE TABLE doc_numbers (
+        prefix TEXT PRIMARY KEY,
+        last INTEGER NOT NULL
+    );
     CREATE TABLE audit (
         id INTEGER PRIMARY KEY,
         at TEXT NOT NULL,

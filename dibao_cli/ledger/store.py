@@ -119,6 +119,26 @@ class Ledger:
             "WHERE h.household_id = ? AND i.superseded_by IS NULL AND h.status IN ('dibao', 'single_person', 'phase_out') "
             "ORDER BY i.month", (household_id,)).fetchall()
 
+    def allocate_numbers(self, prefix: str, count: int) -> list[int]:
+        """`count` document numbers under `prefix` that were never given before (one transaction)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT last FROM doc_numbers WHERE prefix = ?", (prefix,)).fetchone()
+            last = row[0] if row else 0
+            if row:
+                db.execute("UPDATE doc_numbers SET last = ? WHERE prefix = ?", (last + count, prefix))
+            else:
+                db.execute("INSERT INTO doc_numbers (prefix, last) VALUES (?, ?)", (prefix, last + count))
+        return list(range(last + 1, last + count + 1))
+
+    def events_of(self, month: str) -> dict[str, list[str]]:
+        """Event kinds by household for a month."""
+        out: dict[str, list[str]] = {}
+        for hid, kind in self.db.execute(
+                "SELECT e.household_id, e.kind FROM events e JOIN imports i ON i.id = e.import_id "
+                "WHERE i.month = ? AND i.superseded_by IS NULL", (month,)):
+            out.setdefault(hid, []).append(kind)
+        return out
+
     # ---- history
     def history(self, household_id: str) -> list[dict]:
         """Every month of a household, following links to earlier and later 户编号."""

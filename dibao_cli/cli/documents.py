@@ -1,0 +1,309 @@
+"""`dibao notice`, `dibao publicity`, `dibao templates copy`, `dibao report monthly|year`."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import shutil
+from pathlib import Path
+
+import click
+
+from dibao_cli.cli.assess import policy_options, resolve
+from dibao_cli.cli.check import load_roster
+from dibao_cli.cli.common import CONTEXT, DibaoCommand, DibaoSubGroup, input_options, parse_date
+from dibao_cli.cli.console import console
+from dibao_cli.cli.ledger import command_line, db_option, open_ledger
+
+NOTICE_KINDS = ("auto", "approval", "refusal", "phase-out", "termination", "change")
+
+
+def issuer_options(func):
+    func = click.option("--phone", metavar="电话", help="咨询或举报电话（印在通知书、公示上）。")(func)
+    func = click.option("--review-body", metavar="机关", help="受理行政复议的机关（默认本县人民政府）。")(func)
+    func = click.option("--doc-prefix", metavar="文号前缀", help="文号前缀，如 共和民低〔2026〕（默认按地区和年份）。")(func)
+    func = click.option("--bureau", metavar="单位", help="发文单位，如 共和县民政局（默认按 --region）。")(func)
+    func = click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+                        help="用这个文件夹里的模板（先用 dibao templates copy 复制自带模板再修改）。")(func)
+    return func
+
+
+def _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day):
+    from dibao_cli.assessment import assess_roster
+
+    policy = resolve(region, policies, day)
+    assessment = assess_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
+    return policy, assessment
+
+
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
+@click.option("--month", metavar="月份", help="不给名册时：按台账中这个月的结果出通知书。")
+@click.option("--kind", type=click.Choice(NOTICE_KINDS), default="auto",
+              help="通知书种类：auto（按结果自动：新纳入→审批，不符合→不予批准，进入渐退→渐退，渐退期满→停保，金额变化→变更）、"
+                   "approval、refusal、phase-out、termination、change。")
+@click.option("--household", "households", multiple=True, metavar="户编号", help="只给这些户出通知书（可多次给）。")
+@click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="通知书写入的文件夹。")
+@click.option("--format", "fmt", type=click.Choice(("html", "docx")), default="html",
+              help="html（浏览器打印，A4 每户一页，另有合并文件）或 docx（Word/WPS 可编辑）。")
+@input_options
+@policy_options
+@issuer_options
+@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算及发文日期，默认今天。")
+@db_option
+@click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
+def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, encoding, policies, region, templates,
+           bureau, doc_prefix, review_body, phone, on_date, db, force):
+    """出具通知书：审批（确认）、不予批准、渐退、停保（终止）、变更（增减发）。
+
+    \b
+    每份写明发文单位、文号（台账中连续编号，不会重复）、户主、村、人数、月人均收入、标准、金额及起始月份、
+    理由和政策依据；不利决定写明行政复议（60日内）和行政诉讼（6个月内）的途径；留有盖章和签收位置。
+    \b
+    例：dibao notice 名册.xlsx --region 632521 -o 通知书
+        dibao notice 名册.xlsx --kind refusal --household GH002 -o 通知书 --format docx
+        dibao notice --month 2026-12 --region 632521 -o 12月通知书
+    """
+    from dibao_cli.documents.issue import (choose, default_issuer, ledger_kind, notice_from_ledger, notice_from_result,
+                                           write_notices)
+
+    day = on_date or _dt.date.today()
+    if bool(rosters) == bool(month):
+        raise click.UsageError("请给出名册文件，或用 --month 按台账出通知书（二者选一）。")
+    only = set(households) if households else None
+    ledger = open_ledger(db)
+    try:
+        if rosters:
+            policy, assessment = _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day)
+            issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
+            chosen, skipped = choose(assessment.results, kind, only)
+            numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
+            notices = [notice_from_result(r, k, issuer, f"{issuer.prefix}{n}号") for (r, k), n in zip(chosen, numbers)]
+            inputs = {str(p): "" for p in rosters}
+            policy_hash = policy.policy.digest
+        else:
+            from dibao_cli.ledger.monthly import parse_month
+
+            month = parse_month(month)
+            policy = resolve(region, policies, day)
+            issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
+            rows = ledger.households_of(month)
+            before_month = ledger.latest_month(before=month)
+            before = ledger.households_of(before_month) if before_month else {}
+            events = ledger.events_of(month)
+            chosen, skipped = [], []
+            for hid, row in rows.items():
+                if only is not None and hid not in only:
+                    continue
+                wanted = ledger_kind(row, events.get(hid, []), before.get(hid)) if kind == "auto" else kind
+                if wanted is not None:
+                    chosen.append((row, wanted))
+            numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
+            notices = []
+            for (row, wanted), number in zip(chosen, numbers):
+                previous = before.get(row["household_id"])
+                notices.append(notice_from_ledger(row, wanted, issuer, f"{issuer.prefix}{number}号",
+                                                  previous["total_fen"] if previous else None, None))
+            inputs = {f"台账 {ledger.path}": month}
+            policy_hash = policy.policy.digest
+        written = write_notices(notices, folder, fmt, force, templates)
+        ledger.audit(command_line(), inputs, policy_hash)
+    finally:
+        ledger.close()
+    out = console()
+    for message in skipped:
+        out.print(f"[yellow]跳过[/]：{message}")
+    counts: dict[str, int] = {}
+    for n in notices:
+        counts[n["title"]] = counts.get(n["title"], 0) + 1
+    if not notices:
+        out.print("没有需要出具的通知书。")
+        return
+    out.print(f"已写入 {folder}：" + "，".join(f"{k} {v} 份" for k, v in counts.items())
+              + (f"；合并打印文件 {written[-1].name}" if fmt == "html" else ""))
+
+
+@click.group("templates", cls=DibaoSubGroup, context_settings=CONTEXT)
+def templates_group():
+    """通知书、公示、报表模板的管理。"""
+
+
+@templates_group.command("copy", cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹")
+@click.option("--force", is_flag=True, help="文件夹中已有同名模板时覆盖。")
+def templates_copy(folder, force):
+    """把自带模板复制到一个文件夹，供本局修改；以后用 --templates 文件夹（或放在工作文件夹的 templates/ 下）即可生效。
+
+    例：dibao templates copy 本局模板
+    """
+    from dibao_cli.errors import OutputRefused
+    from dibao_cli.templating import shipped_templates
+
+    source = shipped_templates()
+    files = [p for p in sorted(source.iterdir()) if p.is_file() and p.suffix in (".j2", ".docx")]
+    folder.mkdir(parents=True, exist_ok=True)
+    clashes = [p.name for p in files if (folder / p.name).exists()]
+    if clashes and not force:
+        raise OutputRefused(f"{folder} 中已有模板 {'、'.join(clashes)}，未覆盖。加 --force 覆盖。")
+    for path in files:
+        shutil.copyfile(path, folder / path.name)
+    console().print(f"已复制 {len(files)} 个模板到 {folder}：{'、'.join(p.name for p in files)}")
+
+
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="公示文件：.html（每村一页，打印张贴）或 .xlsx（每村一张表）。")
+@click.option("--from", "start", callback=parse_date, metavar="日期", help="公示开始日期（公示 7 天），默认今天。")
+@click.option("--all", "include_all", is_flag=True, help="公示全部保障对象（默认只公示本次新纳入的）。")
+@input_options
+@policy_options
+@issuer_options
+@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认今天。")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+def publicity(rosters, output, start, include_all, sheet, all_sheets, encoding, policies, region, templates, bureau,
+              doc_prefix, review_body, phone, on_date, force):
+    """生成村（社区）公示名单：只有姓名、保障人数、月保障金和公示期，不含身份证号、住址、收入、疾病和残疾情况。
+
+    例：dibao publicity 名册.xlsx --region 632521 --from 2026-12-01 --phone 0974-8512345 -o 公示.html
+    """
+    from dibao_cli.documents import publicity as pub
+    from dibao_cli.documents.issue import default_issuer
+    from dibao_cli.documents.notices import cn_date
+    from dibao_cli.outputs import atomic_write, write_xlsx
+    from dibao_cli.templating import render
+
+    day = on_date or _dt.date.today()
+    start = start or day
+    policy, assessment = _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day)
+    issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
+    items = pub.entries(assessment.results, include_all)
+    suffix = output.suffix.lower()
+    if suffix == ".xlsx":
+        write_xlsx(output, pub.xlsx_sheets(items, start, issuer.phone, issuer.bureau), force)
+    elif suffix in (".html", ".htm"):
+        first, last = pub.period(start)
+        villages = [{"township": t, "village": v, "entries": group} for (t, v), group in pub.by_village(items).items()]
+        html = render("publicity.html.j2", templates, autoescape=True, villages=villages, first=first, last=last,
+                      phone=issuer.phone, bureau=issuer.bureau, issued_on=cn_date(day))
+        atomic_write(output, html.encode("utf-8"), force)
+    else:
+        raise click.UsageError("公示文件请用 .html 或 .xlsx 结尾。")
+    console().print(f"已写入 {output}：{len(pub.by_village(items))} 个村（社区），{len(items)} 户（人）。")
+
+
+@click.group("report", cls=DibaoSubGroup, context_settings=CONTEXT)
+def report_group():
+    """统计报表：民政统计月报、年度汇总。"""
+
+
+@report_group.command("monthly", cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
+@click.option("--month", metavar="月份", help="按台账中这个月出月报（如 2026-12）。")
+@click.option("--previous", type=click.Path(path_type=Path), metavar="上月名册", help="不用台账时：上月名册（算新增、退出）。")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="月报文件：.xlsx（带表头信息）或 .html（含本年趋势图）。")
+@click.option("--unit", metavar="单位", help="填报单位（默认 --bureau 或本县民政局）。")
+@click.option("--filled-by", default="", metavar="姓名", help="填表人。")
+@input_options
+@policy_options
+@issuer_options
+@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="名册模式的核算日期（默认今天）。")
+@db_option
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+def report_monthly(rosters, month, previous, output, unit, filled_by, sheet, all_sheets, encoding, policies, region,
+                   templates, bureau, doc_prefix, review_body, phone, on_date, db, force):
+    """民政统计月报：每个乡镇一行另加合计——户数、人数（女性、老年人、未成年人、残疾人）、劳动能力、本月新增和退出、
+    本月支出（差额、分类施保、渐退期分列）、本年累计、月人均补助。
+
+    \b
+    例：dibao report monthly --month 2026-12 --region 632521 -o 12月月报.xlsx
+        dibao report monthly 名册-12月.xlsx --previous 名册-11月.xlsx --region 632521 -o 月报.html
+    """
+    from dibao_cli.documents import statistics as st
+    from dibao_cli.documents.issue import default_issuer
+    from dibao_cli.documents.notices import cn_date
+    from dibao_cli.ledger.monthly import month_end, parse_month
+    from dibao_cli.outputs import SheetSpec, atomic_write, write_xlsx
+    from dibao_cli.templating import render
+
+    if bool(rosters) == bool(month):
+        raise click.UsageError("请给出名册文件，或用 --month 按台账出月报（二者选一）。")
+    today = _dt.date.today()
+    trend = []
+    if month:
+        month = parse_month(month)
+        day = month_end(month)
+        policy = resolve(region, policies, day)
+        ledger = open_ledger(db, create=False)
+        try:
+            current = st.from_ledger(ledger, month)
+            if not current and ledger.active_import(month) is None:
+                raise click.UsageError(f"台账中没有 {month} 月的数据；请先用 dibao import 导入。")
+            before_month = ledger.latest_month(before=month)
+            before = st.from_ledger(ledger, before_month) if before_month else []
+            ytd = st.year_to_date(ledger, month)
+            trend = st.trend(ledger, month)
+        finally:
+            ledger.close()
+        note = "" if before_month else "台账中没有上月数据，本月新增、退出按 0 计。"
+        period = f"{day.year}年{day.month}月"
+    else:
+        from dibao_cli.assessment import assess_roster
+
+        day = on_date or today
+        policy = resolve(region, policies, day)
+        current = st.from_results(assess_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day).results, day)
+        before = None
+        if previous is not None:
+            before = st.from_results(assess_roster(load_roster([previous], sheet, all_sheets, encoding, day), policy,
+                                                   day).results, day)
+        ytd = None
+        note = "名册模式：本年累计只含本月；" + ("" if previous else "未给上月名册，新增、退出按 0 计。")
+        period = f"{day.year}年{day.month}月"
+    rows, total = st.month_rows(current, before if before is not None else None, day, ytd)
+    unit = unit or default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone).bureau
+    header = [label for _, label in st.COLUMNS]
+    title = f"最低生活保障情况统计月报（{period}）"
+    if output.suffix.lower() == ".xlsx":
+        preamble = [[f"填报单位：{unit}", "", "", f"统计期：{period}", "", "", f"填报日期：{cn_date(today)}"],
+                    [f"填表人：{filled_by}", "", "", "单位：户、人、元"]] + ([[f"注：{note}"]] if note else [])
+        money_formats = {i + 1: "#,##0.00" for i, (key, _) in enumerate(st.COLUMNS) if key in st.MONEY or key == "average"}
+        write_xlsx(output, [SheetSpec("月报", ["乡镇", *header], st.table_rows(rows, total, numeric=True),
+                                      widths={0: 14}, formats=money_formats, title=title, preamble=preamble)], force)
+    elif output.suffix.lower() in (".html", ".htm"):
+        html = render("monthly-report.html.j2", templates, autoescape=True, title=title, unit=unit, period=period,
+                      filled_by=filled_by, filled_on=cn_date(today), header=header, rows=st.table_rows(rows, total),
+                      trend=trend, note=note)
+        atomic_write(output, html.encode("utf-8"), force)
+    else:
+        raise click.UsageError("月报文件请用 .xlsx 或 .html 结尾。")
+    v = total.values
+    console().print(f"已写入 {output}：{len(rows)} 个乡镇，合计 {v['households']} 户 {v['persons']} 人，"
+                    f"本月支出 {st.fen_text(v['total'])} 元。")
+
+
+@report_group.command("year", cls=DibaoCommand, context_settings=CONTEXT)
+@click.option("--year", "year", type=int, required=True, help="年份，如 2026。")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="年度汇总：.xlsx（按月、按乡镇两张表）。")
+@db_option
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+def report_year(year, output, db, force):
+    """年度汇总（按台账）：每月的保障户数、人数、新增、退出、进入渐退期、渐退期满停保、支出；各乡镇全年情况。
+
+    例：dibao report year --year 2026 -o 2026年度汇总.xlsx
+    """
+    from dibao_cli.documents import statistics as st
+    from dibao_cli.outputs import SheetSpec, write_xlsx
+
+    ledger = open_ledger(db, create=False)
+    try:
+        months, townships = st.year_summary(ledger, year)
+    finally:
+        ledger.close()
+    if not months:
+        raise click.UsageError(f"台账中没有 {year} 年的数据。")
+    write_xlsx(output, [SheetSpec("按月", st.YEAR_MONTH_HEADER, months, title=f"{year}年最低生活保障年度汇总（按月）"),
+                        SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, title=f"{year}年各乡镇情况")], force)
+    console().print(f"已写入 {output}：{len(months)} 个月，{len(townships)} 个乡镇。")

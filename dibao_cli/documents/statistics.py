@@ -1,0 +1,214 @@
+"""The monthly statistical report (民政统计月报, domain.md §9) and the year-end summary.
+
+Rows per township and a total. Breakdowns of persons that are exhaustive (sex, age group, labour
+ability) add up to the persons; the money columns add up to the month's total (差额 + 分类施保 +
+渐退期发放 + 取整及保底调整 = 本月合计). Both are checked by the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from dibao_cli.idcard import age_on
+
+COVERED = ("dibao", "single_person", "phase_out")
+
+
+@dataclass
+class Person:
+    male: bool | None
+    birth: _dt.date | None
+    disabled: bool
+    labour: str | None
+
+
+@dataclass
+class CoveredHousehold:
+    household_id: str
+    township: str
+    status: str
+    total_fen: int
+    differential_fen: int
+    classified_fen: int
+    persons: list[Person]
+
+
+COLUMNS = (
+    ("households", "户数"), ("persons", "人数"), ("women", "女性"), ("men", "男性"), ("elderly", "老年人(60岁以上)"),
+    ("working_age", "18-59岁"), ("minors", "未成年人"), ("disabled", "残疾人"), ("lost", "完全丧失劳动能力"),
+    ("partly", "部分丧失劳动能力"), ("other_labour", "有劳动能力或未填"), ("new_households", "本月新增户数"),
+    ("new_persons", "本月新增人数"), ("exit_households", "本月退出户数"), ("exit_persons", "本月退出人数"),
+    ("differential", "差额(元)"), ("classified", "分类施保(元)"), ("phase_out", "渐退期发放(元)"),
+    ("adjustment", "取整及保底调整(元)"), ("total", "本月合计(元)"), ("year_to_date", "本年累计(元)"),
+    ("average", "月人均补助(元)"),
+)
+MONEY = ("differential", "classified", "phase_out", "adjustment", "total", "year_to_date")
+
+
+@dataclass
+class Row:
+    township: str
+    values: dict = field(default_factory=lambda: {key: 0 for key, _ in COLUMNS if key != "average"})
+
+    @property
+    def average(self) -> int:
+        """Total per person in fen, rounded half up (display only)."""
+        persons = self.values["persons"]
+        return (2 * self.values["total"] + persons) // (2 * persons) if persons else 0
+
+
+def month_rows(current: list[CoveredHousehold], previous: list[CoveredHousehold] | None, day: _dt.date,
+               year_to_date: dict[str, int] | None) -> tuple[list[Row], Row]:
+    """Rows per township and the total for one month."""
+    rows: dict[str, Row] = {}
+
+    def row(township: str) -> Row:
+        return rows.setdefault(township or "（未填乡镇）", Row(township or "（未填乡镇）"))
+
+    before = {h.household_id: h for h in previous} if previous is not None else {}
+    now_ids = set()
+    for h in current:
+        now_ids.add(h.household_id)
+        v = row(h.township).values
+        v["households"] += 1
+        v["persons"] += len(h.persons)
+        for p in h.persons:
+            v["women" if p.male is False else "men"] += 1
+            age = age_on(p.birth, day) if p.birth else None
+            if age is not None and age >= 60:
+                v["elderly"] += 1
+            elif age is not None and age < 18:
+                v["minors"] += 1
+            else:
+                v["working_age"] += 1
+            v["disabled"] += 1 if p.disabled else 0
+            v["lost" if p.labour in ("完全丧失", "无") and (age is None or age >= 18) else
+              "partly" if p.labour == "部分丧失" else "other_labour"] += 1
+        if previous is not None and h.household_id not in before:
+            v["new_households"] += 1
+            v["new_persons"] += len(h.persons)
+        if h.status == "phase_out":
+            v["phase_out"] += h.total_fen
+        else:
+            v["differential"] += h.differential_fen
+            v["classified"] += h.classified_fen
+            v["adjustment"] += h.total_fen - h.differential_fen - h.classified_fen
+        v["total"] += h.total_fen
+    for hid, h in before.items():
+        if hid not in now_ids:
+            v = row(h.township).values
+            v["exit_households"] += 1
+            v["exit_persons"] += len(h.persons)
+    for township, r in rows.items():
+        r.values["year_to_date"] = (year_to_date or {}).get(township, 0) if year_to_date is not None else r.values["total"]
+    ordered = [rows[k] for k in sorted(rows)]
+    total = Row("合计")
+    for r in ordered:
+        for key in total.values:
+            total.values[key] += r.values[key]
+    return ordered, total
+
+
+def fen_text(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+def table_rows(rows: list[Row], total: Row, numeric: bool = False) -> list[list]:
+    out = []
+    for r in [*rows, total]:
+        line = [r.township]
+        for key, _ in COLUMNS:
+            value = r.average if key == "average" else r.values[key]
+            if key in MONEY or key == "average":
+                line.append(value / 100 if numeric else fen_text(value))
+            else:
+                line.append(value)
+        out.append(line)
+    return out
+
+
+def _fen(value) -> int:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def from_results(results, day: _dt.date) -> list[CoveredHousehold]:
+    """Covered households of an assessment (roster mode)."""
+    out = []
+    for r in results:
+        if r.status not in COVERED or not r.benefit_known:
+            continue
+        covered = r.covered
+        out.append(CoveredHousehold(
+            r.household.household_id, r.household.township or "", r.status, int(r.total * 100),
+            _fen(r.differential), _fen(r.classified),
+            [Person(m.male, m.birth, bool(m.disability_grade), m.labour) for m in covered]))
+    return out
+
+
+def from_ledger(ledger, month: str) -> list[CoveredHousehold]:
+    rows = ledger.households_of(month)
+    persons: dict[str, list[Person]] = {}
+    for hid, male, birth, grade, labour in ledger.db.execute(
+            "SELECT m.household_id, m.male, m.birth, m.disability_grade, m.labour FROM members m "
+            "JOIN imports i ON i.id = m.import_id WHERE i.month = ? AND i.superseded_by IS NULL AND m.covered = 1",
+            (month,)):
+        persons.setdefault(hid, []).append(Person(None if male is None else bool(male),
+                                                  _dt.date.fromisoformat(birth) if birth else None, bool(grade), labour))
+    return [CoveredHousehold(hid, r["township"] or "", r["status"], r["total_fen"] or 0, r["differential_fen"],
+                             r["classified_fen"], persons.get(hid, []))
+            for hid, r in rows.items() if r["status"] in COVERED and r["total_fen"] is not None]
+
+
+def year_to_date(ledger, month: str) -> dict[str, int]:
+    """Money paid per township from January to `month` of the same year (ledger)."""
+    out: dict[str, int] = {}
+    for township, fen in ledger.db.execute(
+            "SELECT COALESCE(h.township, ''), SUM(h.total_fen) FROM households h JOIN imports i ON i.id = h.import_id "
+            "WHERE i.superseded_by IS NULL AND i.month >= ? AND i.month <= ? "
+            "AND h.status IN ('dibao', 'single_person', 'phase_out') GROUP BY 1", (month[:4] + "-01", month)):
+        out[township or "（未填乡镇）"] = fen or 0
+    return out
+
+
+def trend(ledger, month: str) -> list[tuple[str, int, int]]:
+    """(month, households, total fen) for each imported month of the year up to `month`."""
+    return ledger.db.execute(
+        "SELECT i.month, COUNT(*), COALESCE(SUM(h.total_fen), 0) FROM households h JOIN imports i ON i.id = h.import_id "
+        "WHERE i.superseded_by IS NULL AND i.month >= ? AND i.month <= ? "
+        "AND h.status IN ('dibao', 'single_person', 'phase_out') GROUP BY i.month ORDER BY i.month",
+        (month[:4] + "-01", month)).fetchall()
+
+
+def year_summary(ledger, year: int) -> tuple[list[list], list[list]]:
+    """By month: households, persons, new, exited, phase-outs started and ended, money; by township."""
+    months = []
+    for (month,) in ledger.db.execute("SELECT DISTINCT month FROM imports WHERE superseded_by IS NULL AND month LIKE ? "
+                                      "ORDER BY month", (f"{year}-%",)):
+        stats = ledger.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(h.covered), 0), COALESCE(SUM(h.total_fen), 0) FROM households h "
+            "JOIN imports i ON i.id = h.import_id WHERE i.month = ? AND i.superseded_by IS NULL "
+            "AND h.status IN ('dibao', 'single_person', 'phase_out')", (month,)).fetchone()
+        events = dict(ledger.db.execute(
+            "SELECT e.kind, COUNT(*) FROM events e JOIN imports i ON i.id = e.import_id "
+            "WHERE i.month = ? AND i.superseded_by IS NULL GROUP BY e.kind", (month,)).fetchall())
+        ended = ledger.db.execute(
+            "SELECT COUNT(*) FROM households h JOIN imports i ON i.id = h.import_id WHERE i.month = ? "
+            "AND i.superseded_by IS NULL AND h.status = 'exit'", (month,)).fetchone()[0]
+        months.append([month, stats[0], stats[1], events.get("new", 0), events.get("exit", 0) + events.get("disappeared", 0),
+                       events.get("phase_out_started", 0), ended, fen_text(stats[2])])
+    townships = []
+    for township, households, fen in ledger.db.execute(
+            "SELECT COALESCE(h.township, ''), COUNT(DISTINCT h.household_id), COALESCE(SUM(h.total_fen), 0) "
+            "FROM households h JOIN imports i ON i.id = h.import_id WHERE i.superseded_by IS NULL AND i.month LIKE ? "
+            "AND h.status IN ('dibao', 'single_person', 'phase_out') GROUP BY 1 ORDER BY 1", (f"{year}-%",)):
+        townships.append([township or "（未填乡镇）", households, fen_text(fen)])
+    return months, townships
+
+
+YEAR_MONTH_HEADER = ("月份", "保障户数", "保障人数", "新增户数", "退出户数", "进入渐退期户数", "渐退期满停保户数", "当月支出(元)")
+YEAR_TOWNSHIP_HEADER = ("乡镇", "全年保障过的户数", "全年支出(元)")
