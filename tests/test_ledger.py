@@ -257,3 +257,19 @@ def test_not_a_ledger_and_unknown_household(run, tmp_path):
     assert run("history", "H1", "--db", tmp_path / "none.db").code == 7
     load(run, tmp_path, "2026-01", family(3600))
     assert run("history", "H9", "--db", tmp_path / "l.db").code == 6
+
+
+def test_cut_off_day_sets_the_assessment_day_and_the_reporting_period(run, tmp_path):
+    """A county that counts from the 16th to the 15th: December is assessed on 2026-12-15."""
+    policy = tmp_path / "c.toml"
+    policy.write_text('[region]\ncode = "632521"\n[parameters.report_cutoff_day]\n'
+                      '"2026-01-01" = { value = 15, source = "本县统计口径" }\n', encoding="utf-8")
+    write_xlsx(tmp_path / "12.xlsx", family(3600))
+    out = run("import", tmp_path / "12.xlsx", "--month", "2026-12", "--db", tmp_path / "l.db", "--region", "632521",
+              "--policy", policy)
+    assert "核算日期 2026-12-15" in out.out
+    from dibao_cli.ledger.monthly import reporting_period
+
+    assert reporting_period("2026-12", 15) == "2026年11月16日至2026年12月15日"
+    assert reporting_period("2026-01", 15) == "2025年12月16日至2026年1月15日"
+    assert reporting_period("2026-12", None) == "2026年12月"

@@ -205,13 +205,14 @@ def report_group():
               help="月报文件：.xlsx（带表头信息）或 .html（含本年趋势图）。")
 @click.option("--unit", metavar="单位", help="填报单位（默认 --bureau 或本县民政局）。")
 @click.option("--filled-by", default="", metavar="姓名", help="填表人。")
+@click.option("--filled-on", callback=parse_date, metavar="日期", help="填报日期（默认今天）。")
 @input_options
 @policy_options
 @issuer_options
 @click.option("--date", "on_date", callback=parse_date, metavar="日期", help="名册模式的核算日期（默认今天）。")
 @db_option
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
-def report_monthly(rosters, month, previous, output, unit, filled_by, sheet, all_sheets, encoding, policies, region,
+def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on, sheet, all_sheets, encoding, policies, region,
                    templates, bureau, doc_prefix, review_body, phone, on_date, db, force):
     """民政统计月报：每个乡镇一行另加合计——户数、人数（女性、老年人、未成年人、残疾人）、劳动能力、本月新增和退出、
     本月支出（差额、分类施保、渐退期分列）、本年累计、月人均补助。
@@ -223,13 +224,13 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, sheet, all
     from dibao_cli.documents import statistics as st
     from dibao_cli.documents.issue import default_issuer
     from dibao_cli.documents.notices import cn_date
-    from dibao_cli.ledger.monthly import month_end, parse_month
+    from dibao_cli.ledger.monthly import month_end, parse_month, reporting_period
     from dibao_cli.outputs import SheetSpec, atomic_write, write_xlsx
     from dibao_cli.templating import render
 
     if bool(rosters) == bool(month):
         raise click.UsageError("请给出名册文件，或用 --month 按台账出月报（二者选一）。")
-    today = _dt.date.today()
+    today = filled_on or _dt.date.today()
     trend = []
     if month:
         month = parse_month(month)
@@ -247,7 +248,7 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, sheet, all
         finally:
             ledger.close()
         note = "" if before_month else "台账中没有上月数据，本月新增、退出按 0 计。"
-        period = f"{day.year}年{day.month}月"
+        period = reporting_period(month, policy.report_cutoff_day)
     else:
         from dibao_cli.assessment import assess_roster
 

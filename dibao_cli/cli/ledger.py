@@ -46,7 +46,8 @@ def command_line() -> str:
 @click.option("--month", required=True, metavar="月份", help="导入的月份，如 2026-12。")
 @input_options
 @policy_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认该月最后一天。")
+@click.option("--date", "on_date", callback=parse_date, metavar="日期",
+              help="核算日期，默认该月最后一天（政策设了统计截止日时为该月的截止日）。")
 @db_option
 @click.option("--skip-invalid", is_flag=True, help="名册有错误时，先导入没有错误的户，并列出未导入的户。")
 @click.option("--replace", is_flag=True, help="该月已导入时用这份名册替换（旧版本保留在历史中）。")
@@ -60,11 +61,14 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
     例：dibao import 名册-2026-12.xlsx --month 2026-12
         dibao import 各乡镇/*.xlsx --month 2026-12 --skip-invalid
     """
-    from dibao_cli.ledger.monthly import import_month, month_end, parse_month
+    from dibao_cli.ledger.monthly import import_month, month_end, parse_month, reporting_day
 
     month = parse_month(month)
     day = on_date or month_end(month)
     policy = resolve(region, policies, day)
+    if on_date is None and policy.report_cutoff_day:
+        day = reporting_day(month, policy.report_cutoff_day)
+        policy = resolve(region, policies, day)
     roster = load_roster(rosters, sheet, all_sheets, encoding, day)
     ledger = open_ledger(db)
     try:

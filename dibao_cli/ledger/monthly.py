@@ -48,6 +48,22 @@ def month_end(month: str) -> _dt.date:
     return _dt.date(year, mon, calendar.monthrange(year, mon)[1])
 
 
+def reporting_day(month: str, cutoff: int | None) -> _dt.date:
+    """The day a month is counted to: its cut-off day where the county sets one (e.g. the 15th), else its end."""
+    end = month_end(month)
+    return end if not cutoff else end.replace(day=min(cutoff, end.day))
+
+
+def reporting_period(month: str, cutoff: int | None) -> str:
+    """统计期: the calendar month, or from the day after last month's cut-off to this month's."""
+    end = reporting_day(month, cutoff)
+    if not cutoff:
+        return f"{end.year}年{end.month}月"
+    year, mon = (end.year, end.month - 1) if end.month > 1 else (end.year - 1, 12)
+    start = reporting_day(f"{year:04d}-{mon:02d}", cutoff) + _dt.timedelta(days=1)
+    return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
+
+
 def file_hash(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:

@@ -58,6 +58,7 @@ PARAMETERS: tuple[Param, ...] = (
     Param("income_drop_share", "share", "收入大幅下降：比上月减少的比例不低于", "", group="监测"),
     Param("disability_living_subsidy_monthly", "money", "困难残疾人生活补贴", "元/人·月", group="监测", optional=True),
     Param("disability_care_subsidy_monthly", "money", "重度残疾人护理补贴", "元/人·月", group="监测", optional=True),
+    Param("report_cutoff_day", "count", "统计截止日（每月几日；不设则按自然月）", "日", group="动态管理", optional=True),
     Param("classified_share", "share", "分类施保：每人每月加发低保标准的比例", "", group="保障金"),
     Param("classified_categories", "choices", "分类施保对象类别", "", CLASSIFIED_CATEGORIES, "保障金"),
     Param("classified_elderly_age", "count", "分类施保：老年人年龄下限", "周岁", group="保障金"),
