@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes, write_output, write_xlsx
+from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
 from dibao_cli.review import DueItem, ReviewCase
 
 HEADER = ("乡镇", "村(社区)", "户编号", "户主", "事项", "到期日", "说明", "依据")
@@ -25,37 +25,40 @@ def row(item: DueItem) -> list:
             item.due.isoformat() if item.due else "", item.detail, item.basis]
 
 
-def write(items: list[DueItem], fmt: str, output, force: bool, source: str, as_of: _dt.date, within: int, console) -> None:
-    if fmt == "json":
-        write_output(output, json_bytes({"source": source, "as_of": as_of.isoformat(), "within_days": within,
-                                         "items": [i.as_dict() for i in items]}), force)
-    elif fmt == "csv":
-        write_output(output, csv_bytes(HEADER, (row(i) for i in items)), force)
-    elif fmt == "xlsx":
-        townships: dict[str, list[DueItem]] = {}
-        for item in items:
-            townships.setdefault(item.township or "未填乡镇", []).append(item)
-        sheets = [SheetSpec(name, HEADER, [row(i) for i in group], widths={6: 50, 7: 60},
-                            title=f"{name} 到期核查清单（截至 {as_of.isoformat()}，含今后 {within} 天内到期）")
-                  for name, group in sorted(townships.items())]
-        if not sheets:
-            sheets = [SheetSpec("核查清单", HEADER, [], title=f"截至 {as_of.isoformat()} 没有到期的核查")]
-        write_xlsx(output, sheets, force)
-        console.print(f"已写入 {output}：{len(items)} 项到期核查。")
-    else:
-        from rich.table import Table
+def as_json(items: list[DueItem], source: str, as_of: _dt.date, within: int) -> bytes:
+    return json_bytes({"source": source, "as_of": as_of.isoformat(), "within_days": within,
+                       "items": [i.as_dict() for i in items]})
 
-        console.print(f"来源：{source}；截至 {as_of.isoformat()}，含今后 {within} 天内到期")
-        if not items:
-            console.print("[green]没有到期的核查。[/]")
-            return
-        table = Table(title="到期核查", title_justify="left")
-        for name in HEADER[:-1]:
-            table.add_column(name, overflow="fold")
-        for item in items:
-            table.add_row(*[str(v) for v in row(item)[:-1]])
-        console.print(table)
-        counts: dict[str, int] = {}
-        for item in items:
-            counts[item.label] = counts.get(item.label, 0) + 1
-        console.print("合计：" + "，".join(f"{k} {v} 户" for k, v in counts.items()))
+
+def as_csv(items: list[DueItem]) -> bytes:
+    return csv_bytes(HEADER, (row(i) for i in items))
+
+
+def xlsx_sheets(items: list[DueItem], as_of: _dt.date, within: int) -> list[SheetSpec]:
+    """One sheet per township: what a township clerk prints."""
+    townships: dict[str, list[DueItem]] = {}
+    for item in items:
+        townships.setdefault(item.township or "未填乡镇", []).append(item)
+    sheets = [SheetSpec(name, HEADER, [row(i) for i in group], widths={6: 50, 7: 60},
+                        title=f"{name} 到期核查清单（截至 {as_of.isoformat()}，含今后 {within} 天内到期）")
+              for name, group in sorted(townships.items())]
+    return sheets or [SheetSpec("核查清单", HEADER, [], title=f"截至 {as_of.isoformat()} 没有到期的核查")]
+
+
+def print_table(console, items: list[DueItem], source: str, as_of: _dt.date, within: int) -> None:
+    from rich.table import Table
+
+    console.print(f"来源：{source}；截至 {as_of.isoformat()}，含今后 {within} 天内到期")
+    if not items:
+        console.print("[green]没有到期的核查。[/]")
+        return
+    table = Table(title="到期核查", title_justify="left")
+    for name in HEADER[:-1]:
+        table.add_column(name, overflow="fold")
+    for item in items:
+        table.add_row(*[str(v) for v in row(item)[:-1]])
+    console.print(table)
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.label] = counts.get(item.label, 0) + 1
+    console.print("合计：" + "，".join(f"{k} {v} 户" for k, v in counts.items()))

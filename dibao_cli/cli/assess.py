@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import CONTEXT, DibaoCommand, DibaoSubGroup, input_options, output_options, parse_date, resolve_format
+from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, emit, input_options, output_options, parse_date,
+                                  resolve_format)
 from dibao_cli.cli.console import console
 from dibao_cli.exitcodes import ExitStatus
 
@@ -49,7 +50,6 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
     """
     from dibao_cli import assess_report
     from dibao_cli.assessment import assess_roster, plan_assessment
-    from dibao_cli.outputs import write_chunks, write_output, write_xlsx
 
     day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
@@ -59,21 +59,11 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
         assessment = plan_assessment(roster, policy, day)
     else:
         assessment = assess_roster(roster, policy, day)
-    if fmt == "table":
-        if output is not None:
-            raise click.UsageError("表格只能显示在屏幕上；写文件请用 --format xlsx、csv 或 json。")
-        assess_report.print_table(console(), assessment, limit)
-    else:
-        if fmt == "xlsx":
-            if output is None:
-                raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
-            write_xlsx(output, assess_report.xlsx_sheets(assessment), force)
-        elif fmt == "json":
-            write_chunks(output, assess_report.json_chunks(assessment), force)
-        else:
-            write_output(output, assess_report.as_csv(assessment), force)
-        if output is not None:
-            console().print(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")
+    emit(fmt, output, force, table=lambda: assess_report.print_table(console(), assessment, limit),
+         sheets=lambda: assess_report.xlsx_sheets(assessment), json=lambda: assess_report.json_chunks(assessment),
+         csv=lambda: assess_report.as_csv(assessment))
+    if output is not None:
+        console().print(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")
     if assessment.left_out:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 

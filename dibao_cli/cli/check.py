@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.common import CONTEXT, DibaoCommand, DibaoSubGroup, input_options, output_options, parse_date, resolve_format
+from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, emit, input_options, output_options, parse_date,
+                                  resolve_format)
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.exitcodes import ExitStatus
 
@@ -53,24 +54,14 @@ def check(rosters, sheet, all_sheets, encoding, on_date, fmt, output, force, sho
         dibao check 各村/*.xlsx --format xlsx -o 问题清单.xlsx
     """
     from dibao_cli import check_report
-    from dibao_cli.outputs import write_output, write_xlsx
 
     fmt = resolve_format(fmt, output, FORMATS)
     roster = load_roster(rosters, sheet, all_sheets, encoding, on_date)
-    mask = problem_value(show_id)
-    if fmt == "table":
-        if output is not None:
-            raise click.UsageError("表格只能显示在屏幕上；写文件请用 --format xlsx、csv 或 json。")
-        check_report.print_table(console(), roster, mask, limit)
-    elif fmt == "xlsx":
-        if output is None:
-            raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
-        write_xlsx(output, check_report.xlsx_sheets(roster), force)
-    else:
-        write_output(output, {"json": check_report.as_json, "csv": check_report.as_csv}[fmt](roster), force)
-    if fmt != "table":
-        if output is not None:
-            check_report.print_summary(console(), roster)
+    emit(fmt, output, force, table=lambda: check_report.print_table(console(), roster, problem_value(show_id), limit),
+         sheets=lambda: check_report.xlsx_sheets(roster), json=lambda: check_report.as_json(roster),
+         csv=lambda: check_report.as_csv(roster))
+    if output is not None:
+        check_report.print_summary(console(), roster)
     errors, warnings = roster.error_count(), roster.warning_count()
     if errors or (fail_on_warning and warnings):
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)

@@ -160,13 +160,38 @@ def output_options(formats: tuple[str, ...]):
 
 
 def resolve_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...]) -> str:
-    if fmt:
-        return fmt
-    if output is not None:
-        suffix = output.suffix.lower().lstrip(".")
-        if suffix in allowed:
-            return suffix
-        raise click.UsageError(f"无法从文件名 {output.name} 判断输出格式，请用 --format 指定（{'、'.join(allowed)}）。")
-    return "table"
+    """The output format (from --format, else the -o file's extension, else table), checked against the target
+    before any work is done: a table goes to the screen, a workbook to a file."""
+    if not fmt:
+        if output is None:
+            fmt = "table"
+        else:
+            fmt = output.suffix.lower().lstrip(".")
+            if fmt not in allowed:
+                raise click.UsageError(f"无法从文件名 {output.name} 判断输出格式，请用 --format 指定（{'、'.join(allowed)}）。")
+    if fmt == "table" and output is not None:
+        raise click.UsageError("表格只能显示在屏幕上；写文件请用 --format xlsx、csv 或 json。")
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
+    return fmt
+
+
+def emit(fmt: str, output: Path | None, force: bool, *, table, sheets, json, csv) -> None:
+    """Write one result in the chosen format; each argument is a function that builds that format
+    (`json` may return bytes or an iterator of byte chunks, which is streamed)."""
+    from dibao_cli.outputs import write_chunks, write_output, write_xlsx
+
+    if fmt == "table":
+        table()
+    elif fmt == "xlsx":
+        write_xlsx(output, sheets(), force)
+    elif fmt == "json":
+        data = json()
+        if isinstance(data, bytes):
+            write_output(output, data, force)
+        else:
+            write_chunks(output, data, force)
+    else:
+        write_output(output, csv(), force)
 
 

@@ -9,8 +9,8 @@ import click
 
 from dibao_cli.cli.assess import policy_options, resolve
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, input_options, output_options, parse_date,
-                                  resolve_format)
+from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, emit, input_options, output_options,
+                                  parse_date, resolve_format)
 from dibao_cli.cli.console import console
 from dibao_cli.exitcodes import ExitStatus
 
@@ -159,8 +159,6 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
 
     as_of = as_of or _dt.date.today()
     fmt = resolve_format(fmt, output, REVIEW_FORMATS)
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
     policy = resolve(region, policies, as_of)
     if rosters:
         from dibao_cli.assessment import assess_roster
@@ -183,7 +181,11 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
         finally:
             ledger.close()
     items = due_items(cases, as_of, within, policy)
-    review_report.write(items, fmt, output, force, source, as_of, within, console())
+    emit(fmt, output, force, table=lambda: review_report.print_table(console(), items, source, as_of, within),
+         sheets=lambda: review_report.xlsx_sheets(items, as_of, within),
+         json=lambda: review_report.as_json(items, source, as_of, within), csv=lambda: review_report.as_csv(items))
+    if fmt == "xlsx":
+        console().print(f"已写入 {output}：{len(items)} 项到期核查。")
     if items:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 

@@ -10,7 +10,7 @@ import click
 
 from dibao_cli.cli.assess import policy_options, resolve
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import CONTEXT, DibaoCommand, input_options, output_options, parse_date, resolve_format
+from dibao_cli.cli.common import CONTEXT, DibaoCommand, emit, input_options, output_options, parse_date, resolve_format
 from dibao_cli.cli.console import console
 from dibao_cli.cli.ledger import db_option
 from dibao_cli.exitcodes import ExitStatus
@@ -63,12 +63,9 @@ def crosscheck(rosters, against, kind, key, columns, name_birth, against_encodin
     from dibao_cli.crosscheck import crosscheck as run_crosscheck
     from dibao_cli.extract import KINDS, generic_kind, parse_mapping, read_extract
     from dibao_cli.idcard import mask_id
-    from dibao_cli.outputs import write_output, write_xlsx
 
     day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
     kind_key = KIND_NAMES[kind]
     if kind_key == "generic":
         if not key:
@@ -87,17 +84,13 @@ def crosscheck(rosters, against, kind, key, columns, name_birth, against_encodin
         if ledger:
             ledger.close()
     mask = (lambda v: v or "") if show_id else mask_id
-    if fmt == "table":
-        if output is not None:
-            raise click.UsageError("表格只能显示在屏幕上；写文件请用 --format xlsx、csv 或 json。")
-        crosscheck_report.print_table(console(), findings, extract.problems, the_kind, mask)
-    elif fmt == "xlsx":
-        write_xlsx(output, crosscheck_report.xlsx_sheets(findings, extract.problems), force)
+    emit(fmt, output, force,
+         table=lambda: crosscheck_report.print_table(console(), findings, extract.problems, the_kind, mask),
+         sheets=lambda: crosscheck_report.xlsx_sheets(findings, extract.problems),
+         json=lambda: crosscheck_report.as_json(findings, extract.problems, the_kind),
+         csv=lambda: crosscheck_report.as_csv(findings))
+    if fmt == "xlsx":
         console().print(f"已写入 {output}：{len(findings)} 条疑点。")
-    elif fmt == "json":
-        write_output(output, crosscheck_report.as_json(findings, extract.problems, the_kind), force)
-    else:
-        write_output(output, crosscheck_report.as_csv(findings), force)
     if findings:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
@@ -127,14 +120,11 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
     from dibao_cli.assessment import assess_roster
     from dibao_cli.monitor import monitor as run_monitor
     from dibao_cli.monitor import previous_from_assessment, previous_from_ledger
-    from dibao_cli.outputs import write_output, write_xlsx
 
     if previous is not None and month is not None:
         raise click.UsageError("--previous 和 --month 只能用一个。")
     day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
     policy = resolve(region, policies, day)
     assessment = assess_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
     before = None
@@ -151,16 +141,10 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
         finally:
             ledger.close()
     signals, notes = run_monitor(assessment, before)
-    if fmt == "table":
-        if output is not None:
-            raise click.UsageError("表格只能显示在屏幕上；写文件请用 --format xlsx、csv 或 json。")
-        monitor_report.print_table(console(), signals, notes)
-    elif fmt == "xlsx":
-        write_xlsx(output, monitor_report.xlsx_sheets(signals, notes), force)
+    emit(fmt, output, force, table=lambda: monitor_report.print_table(console(), signals, notes),
+         sheets=lambda: monitor_report.xlsx_sheets(signals, notes), json=lambda: monitor_report.as_json(signals, notes),
+         csv=lambda: monitor_report.as_csv(signals))
+    if fmt == "xlsx":
         console().print(f"已写入 {output}：{len(signals)} 条信号。")
-    elif fmt == "json":
-        write_output(output, monitor_report.as_json(signals, notes), force)
-    else:
-        write_output(output, monitor_report.as_csv(signals), force)
     if signals:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)

@@ -14,6 +14,7 @@ import getpass
 import json
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from dibao_cli import __version__
@@ -43,27 +44,43 @@ class Ledger:
             raise LedgerError(f"找不到台账 {self.path}。请先用 dibao import 导入名册，或用 --db 指定台账文件。")
         try:
             self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self._wal(timeout)
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise LedgerError(f"台账 {self.path} 无法打开（{exc}）。它可能不是 dibao 台账或已损坏；请用备份恢复。") from None
 
+    def _wal(self, timeout: float) -> None:
+        """Write-ahead logging (readers never block the writer); switching needs a moment alone with the file."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def close(self) -> None:
         self.db.close()
 
     def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > VERSION:
-            raise LedgerError(f"台账 {self.path} 由更新版本的 dibao 建立（结构版本 {version}），请升级 dibao。")
-        while version < VERSION:
-            with self.transaction():
+        """Bring the schema up to date in place. The version is read inside the write transaction, so two
+        processes opening a new ledger at once cannot both create it."""
+        if self.db.execute("PRAGMA user_version").fetchone()[0] == VERSION:
+            return
+        with self.transaction():
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version > VERSION:
+                raise LedgerError(f"台账 {self.path} 由更新版本的 dibao 建立（结构版本 {version}），请升级 dibao。")
+            while version < VERSION:
                 for statement in MIGRATIONS[version].split(";"):
                     if statement.strip():
                         self.db.execute(statement)
                 version += 1
-                self.db.execute(f"PRAGMA user_version = {version}")
+            self.db.execute(f"PRAGMA user_version = {version}")
 
     @contextlib.contextmanager
     def transaction(self):
