@@ -36,9 +36,8 @@ def resolve(region, policies, day):
 @policy_options
 @click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认今天。")
 @output_options(FORMATS)
-@click.option("--show-id", is_flag=True, help="xlsx 成员明细中不打码（默认显示完整身份证号供内部核对）。", hidden=True)
 @click.option("--limit", type=int, default=200, help="屏幕表格最多显示的户数（默认 200）。")
-def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, show_id, limit):
+def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, limit):
     """核算名册中每一户：收入、扣减、人均收入、认定结果、月保障金及理由。
 
     \b
