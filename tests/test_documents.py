@@ -185,3 +185,11 @@ def test_monthly_report_from_the_ledger_counts_new_and_exits(run, tmp_path):
 
     months = [r for r in load_workbook(tmp_path / "y.xlsx")["按月"].iter_rows(min_row=3, values_only=True)]
     assert [m[0] for m in months] == ["2026-10", "2026-11"] and months[1][4] == 1  # A1 left in November
+
+
+def test_households_with_errors_are_named_and_exit_1(run, tmp_path):
+    out = notices(run, tmp_path, EXAMPLES / "messy-roster.xlsx", *COUNTY, "-o", tmp_path / "out", code=1)
+    assert "6 户因名册错误未核算，没有包含在内" in out.out and "GH020" in out.out
+    assert not (tmp_path / "out" / "GH020-不予批准告知书.html").exists()
+    report = run("report", "monthly", EXAMPLES / "messy-roster.xlsx", *COUNTY, "--date", DAY, "-o", tmp_path / "m.xlsx")
+    assert report.code == 1 and "因名册错误未核算" in report.out

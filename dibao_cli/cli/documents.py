@@ -13,6 +13,7 @@ from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import CONTEXT, DibaoCommand, DibaoSubGroup, input_options, parse_date
 from dibao_cli.cli.console import console
 from dibao_cli.cli.ledger import command_line, db_option, open_ledger
+from dibao_cli.exitcodes import ExitStatus
 
 NOTICE_KINDS = ("auto", "approval", "refusal", "phase-out", "termination", "change")
 
@@ -33,6 +34,15 @@ def _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region,
     policy = resolve(region, policies, day)
     assessment = assess_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
     return policy, assessment
+
+
+def warn_left_out(assessment) -> None:
+    """Households whose rows have errors are not in a document: say so, and exit 1 at the end."""
+    if assessment.left_out:
+        ids = [h.household_id for h, _ in assessment.left_out]
+        console().print(f"[red]{len(ids)} 户因名册错误未核算，没有包含在内[/]：{'、'.join(ids[:30])}"
+                        + ("……" if len(ids) > 30 else "") + "。用 dibao check 查看并修改。")
+        raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
@@ -118,9 +128,13 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         counts[n["title"]] = counts.get(n["title"], 0) + 1
     if not notices:
         out.print("没有需要出具的通知书。")
+        if rosters:
+            warn_left_out(assessment)
         return
     out.print(f"已写入 {folder}：" + "，".join(f"{k} {v} 份" for k, v in counts.items())
               + (f"；合并打印文件 {written[-1].name}" if fmt == "html" else ""))
+    if rosters:
+        warn_left_out(assessment)
 
 
 @click.group("templates", cls=DibaoSubGroup, context_settings=CONTEXT)
@@ -190,6 +204,7 @@ def publicity(rosters, output, start, include_all, sheet, all_sheets, encoding, 
     else:
         raise click.UsageError("公示文件请用 .html 或 .xlsx 结尾。")
     console().print(f"已写入 {output}：{len(pub.by_village(items))} 个村（社区），{len(items)} 户（人）。")
+    warn_left_out(assessment)
 
 
 @click.group("report", cls=DibaoSubGroup, context_settings=CONTEXT)
@@ -254,7 +269,8 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
 
         day = on_date or today
         policy = resolve(region, policies, day)
-        current = st.from_results(assess_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day).results, day)
+        assessment = assess_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
+        current = st.from_results(assessment.results, day)
         before = None
         if previous is not None:
             before = st.from_results(assess_roster(load_roster([previous], sheet, all_sheets, encoding, day), policy,
@@ -282,6 +298,8 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
     v = total.values
     console().print(f"已写入 {output}：{len(rows)} 个乡镇，合计 {v['households']} 户 {v['persons']} 人，"
                     f"本月支出 {st.fen_text(v['total'])} 元。")
+    if rosters:
+        warn_left_out(assessment)
 
 
 @report_group.command("year", cls=DibaoCommand, context_settings=CONTEXT)
