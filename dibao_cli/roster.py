@@ -197,6 +197,19 @@ def _score(columns: list[tuple[int, Column | None, str]]) -> int:
     return len(keys)
 
 
+def _looks_like_data(row: list) -> bool:
+    """A row with numbers, dates or an ID number is a data row, never the second row of a header."""
+    for value in row:
+        if value is None or isinstance(value, bool):
+            continue
+        if not isinstance(value, str):
+            return True
+        text = value.strip()
+        if len(text) >= 15 and text[:15].isdigit():
+            return True
+    return False
+
+
 def find_header(grid: dict[int, list]) -> HeaderLayout | None:
     """The header row (or two-row header) among the first rows: most recognised columns wins."""
     best: HeaderLayout | None = None
@@ -204,7 +217,7 @@ def find_header(grid: dict[int, list]) -> HeaderLayout | None:
     for position, r in enumerate(indices):
         single = _row_columns(grid[r])
         candidates = [HeaderLayout((r,), single, _score(single))]
-        if position + 1 < len(indices) and indices[position + 1] == r + 1:
+        if position + 1 < len(indices) and indices[position + 1] == r + 1 and not _looks_like_data(grid[r + 1]):
             lower = grid[r + 1]
             combined = []
             width = max(len(grid[r]), len(lower))
