@@ -125,14 +125,29 @@ def _cite(entry) -> str:
     return text
 
 
+_STANDARDS: dict[tuple[int, str], tuple] = {}
+
+
+def _standard(policy: PolicyAt, area: str) -> tuple:
+    """The standard for an area type with its texts, built once per policy and area (a hot path at 1M rows)."""
+    key = (id(policy), area)
+    found = _STANDARDS.get(key)
+    if found is None or found[0] is not policy:
+        annual = policy.annual_standard_fen(area)
+        entry = policy.standard_entry(area)
+        text = f"{'城市' if area == '城市' else '农村'}低保标准 {money(annual / 1200)} 元/人·月"
+        found = (policy, annual, annual / 12, entry, text, f"{basis.STANDARD}；标准出处：{_cite(entry)}")
+        _STANDARDS[key] = found
+    return found[1:]
+
+
 def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trace: bool = False) -> HouseholdResult:
     """Every step of the decision for one household at `day`."""
     steps: list[Step] | None = [] if trace else None
     members = co_resident_members(household)
     covered = covered_members(members)
-    area = household.get("area_type")
-    annual_std = policy.annual_standard_fen(area)
-    std_entry = policy.standard_entry(area)
+    area = household.area_type
+    annual_std, monthly_std_fen, std_entry, std_text, standard_basis = _standard(policy, area)
 
     # 1-2. members and counted income
     incomes = [member_income(m, policy) for m in members]
@@ -154,8 +169,6 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
                              adjusted, area, annual_std, per_capita, steps=steps)
     if steps is not None:
         _trace_income(result, policy, day)
-    cite_std = _cite(std_entry)
-    std_text = f"{'城市' if area == '城市' else '农村'}低保标准 {money(result.monthly_standard)} 元/人·月"
 
     if not covered:
         result.reasons.append(Reason("all_tekun", "共同生活成员都已是特困供养人员，不再纳入低保", basis.TEKUN))
@@ -163,7 +176,7 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
         return result
 
     # 5. property test
-    failures = property_failures(household, n, annual_std / 12, policy)
+    failures = property_failures(household, n, monthly_std_fen, policy)
     if failures:
         for code, text in failures:
             result.reasons.append(Reason(code, text, basis.PROPERTY))
@@ -183,7 +196,7 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
     if below:
         # 6. 低保 with the differential benefit and 分类施保
         result.status = "dibao"
-        result.reasons.append(Reason("below_standard", comparison, f"{basis.STANDARD}；标准出处：{cite_std}"))
+        result.reasons.append(Reason("below_standard", comparison, standard_basis))
         if in_phase_out:
             result.reasons.append(Reason("phase_out_back", "渐退期内收入又低于标准：恢复正常保障", basis.PHASE_OUT))
         _household_benefit(result, policy, day)
@@ -196,12 +209,12 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
         result.phase_out_start, result.phase_out_end = start, end
         if day > end:
             result.status = "exit"
-            result.reasons.append(Reason("above_standard", comparison, f"{basis.STANDARD}；标准出处：{cite_std}"))
+            result.reasons.append(Reason("above_standard", comparison, standard_basis))
             result.reasons.append(Reason("phase_out_ended", f"渐退期 {start.isoformat()} 至 {end.isoformat()} 已满，"
                                          "收入仍不低于标准：停止保障（停保），书面告知", basis.PHASE_OUT))
         else:
             result.status = "phase_out"
-            result.reasons.append(Reason("above_standard", comparison, f"{basis.STANDARD}；标准出处：{cite_std}"))
+            result.reasons.append(Reason("above_standard", comparison, standard_basis))
             started = "本次进入渐退期" if start == day and not in_phase_out else "仍在渐退期内"
             result.reasons.append(Reason("phase_out", f"{started}：{start.isoformat()} 至 {end.isoformat()}（{months} 个月），"
                                          "期间按原金额发放", f"{basis.PHASE_OUT}；{_cite(policy.entry('phase_out_months'))}"))
@@ -227,7 +240,7 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
             # 9. not eligible
             result.reasons.append(Reason("above_marginal", f"{comparison}，也不低于标准的 {multiplier} 倍"
                                          f"（{money(result.monthly_standard * multiplier)} 元）：不符合",
-                                         f"{basis.STANDARD}；标准出处：{cite_std}"))
+                                         standard_basis))
         _step(result, "认定", [r.text for r in result.reasons], basis.STANDARD)
     _flags(result, policy, day)
     return result

@@ -32,8 +32,9 @@ class MemberIncome:
 def member_income(member: Member, policy) -> MemberIncome:
     """Sort each income item of a member into counted or excluded by the policy's income_items."""
     result = MemberIncome(member)
+    lookup = policy.income_item
     for item, fen in member.incomes.items():
-        found = policy.income_item(item)
+        found = lookup(item)
         if found is None:
             if fen:
                 result.unknown[item] = fen
