@@ -24,10 +24,17 @@ class CellError(ValueError):
         self.severity = severity
 
 
+# any character that normalising could change: whitespace, full-width forms, a leading apostrophe
+_NEEDS_CLEANING = re.compile(r"[\s\u3000\uff01-\uff5e'\u00a0]")
+
+
 def text(raw) -> str | None:
     """Normalise a text cell: full-width to half-width, non-breaking and stray spaces removed."""
     if raw is None:
         return None
+    if type(raw) is str and raw and _NEEDS_CLEANING.search(raw) is None and (raw.isascii() or raw.isprintable()):
+        if raw.isascii() or unicodedata.is_normalized("NFKC", raw):
+            return raw  # already clean: nearly every cell of a real roster
     if isinstance(raw, str):
         s = raw
     elif isinstance(raw, bool):
@@ -52,6 +59,8 @@ _CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 def name(raw) -> str | None:
     """A person's name: spaces between Chinese characters (used to align two-character names) removed."""
     s = text(raw)
+    if s is raw:
+        return s  # no spaces at all
     if s is None:
         return None
     return _CJK_SPACES.sub("", s)

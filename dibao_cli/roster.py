@@ -473,8 +473,10 @@ class _Reader:
                 target, name_ = 1, slot.key[7:]
             else:
                 target, name_ = 2, slot.key[8:]
-            plan.append((slot.index, slot.memo, slot.convert, target, name_, slot))
+            plan.append((slot.index, slot.memo.get if slot.memo is not None else None, target, name_, slot))
         count = 0
+        last_household = None
+        last_raw: list = [None] * len(household_slots)
         for index, row in rows:
             count += 1
             if progress is not None and count % 5000 == 0:
@@ -497,16 +499,12 @@ class _Reader:
             household_id = cells.text(row[hid_slot.index])
             member.household_id = household_id
             # member-level cells (the memo lookup is inlined: this loop runs for every cell)
-            for index_, memo, convert, target, name_, slot in plan:
+            for index_, memo_get, target, name_, slot in plan:
                 raw = row[index_]
                 if raw is None:
                     continue
-                if memo is not None:
-                    memo_key = raw if type(raw) is str else (raw, type(raw))
-                    value = memo.get(memo_key, _MISS)
-                    if value is _MISS:
-                        value = slot.value(raw)
-                else:
+                value = _MISS if memo_get is None else memo_get(raw if type(raw) is str else (raw, type(raw)), _MISS)
+                if value is _MISS:
                     value = slot.value(raw)
                 if value is None:
                     continue
@@ -518,6 +516,8 @@ class _Reader:
                     continue
                 if target == 0:
                     setattr(member, name_, value)
+                elif value == 0:
+                    continue  # a zero amount changes no sum and lists nothing: no dict for it (memory at 1M rows)
                 elif target == 1:
                     if member.incomes is EMPTY:
                         member.incomes = {}
@@ -556,11 +556,16 @@ class _Reader:
             household.members.append(member)
             if member.has_error:
                 household.has_error = True
-            # household-level cells
-            for slot in household_slots:
+            # household-level cells: a row of the same household repeating the previous row's cell is skipped
+            same = household is last_household
+            last_household = household
+            for position, slot in enumerate(household_slots):
                 raw = row[slot.index]
                 if raw is None:
                     continue
+                if same and last_raw[position] == raw and type(last_raw[position]) is type(raw):
+                    continue
+                last_raw[position] = raw
                 memo = slot.memo
                 value = _MISS if memo is None else memo.get(raw if type(raw) is str else (raw, type(raw)), _MISS)
                 if value is _MISS:
