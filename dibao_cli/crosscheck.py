@@ -66,7 +66,7 @@ def _recovery(finding: Finding, day: _dt.date, policy, ledger_months: list[tuple
         finding.months, finding.recover_fen = 0, 0
         return
     finding.months = len(paid)
-    if finding.code.startswith("death"):
+    if finding.code.startswith("death"):  # only the difference after removing the dead member
         current = paid[-1][1]
         remaining = _without(household, finding.member)
         if remaining.members:

@@ -193,3 +193,16 @@ def test_households_with_errors_are_named_and_exit_1(run, tmp_path):
     assert not (tmp_path / "out" / "GH020-不予批准告知书.html").exists()
     report = run("report", "monthly", EXAMPLES / "messy-roster.xlsx", *COUNTY, "--date", DAY, "-o", tmp_path / "m.xlsx")
     assert report.code == 1 and "因名册错误未核算" in report.out
+
+
+def test_notices_from_a_ledger_month(run, tmp_path):
+    """--month: the month's events decide the notice (低保 in October, above the standard in November)."""
+    for month, income in (("2026-10", 3600), ("2026-11", 12000)):
+        write_xlsx(tmp_path / f"{month}.xlsx", [person("H1", "才让东智", "1979-06-18", 经营净收入=income),
+                                                person("H1", "拉毛措", "1982-02-28", "配偶", seq=12)])
+        assert run("import", tmp_path / f"{month}.xlsx", "--month", month, "--db", tmp_path / "l.db").code == 0
+    out = notices(run, tmp_path, "--month", "2026-11", *COUNTY, "-o", tmp_path / "out")
+    assert "渐退告知书 1 份" in out.out.replace("最低生活保障", "")
+    sections, text = parse(tmp_path / "out" / "H1-渐退告知书.html")
+    assert sections == [("H1", "phase-out")]
+    assert "2026年11月30日 至 2027年11月29日" in text and "每月 500.00 元" in text and "申请行政复议" in text

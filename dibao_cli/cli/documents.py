@@ -113,7 +113,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             for (row, wanted), number in zip(chosen, numbers):
                 previous = before.get(row["household_id"])
                 notices.append(notice_from_ledger(row, wanted, issuer, f"{issuer.prefix}{number}号",
-                                                  previous["total_fen"] if previous else None, None))
+                                                  previous["total_fen"] if previous else None))
             inputs = {f"台账 {ledger.path}": month}
             policy_hash = policy.policy.digest
         written = write_notices(notices, folder, fmt, force, templates)

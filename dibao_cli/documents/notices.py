@@ -97,7 +97,7 @@ def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, numbe
     }
 
 
-def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int | None, state: str | None) -> dict:
+def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int | None) -> dict:
     """The same notice from a ledger month (`dibao notice --month`)."""
     reasons = json.loads(row["reasons"]) if row["reasons"].startswith("[") else []
     start_month = add_months(issuer.day.replace(day=1), 1)

@@ -54,14 +54,6 @@ class PolicyFile:
     income_items: dict[str, tuple[str, list[Entry]]] = field(default_factory=dict)  # item -> (category, entries)
 
 
-def region_level(code: str) -> str:
-    if code == PROVINCE:
-        return "province"
-    if code.endswith("00"):
-        return "prefecture"
-    return "county"
-
-
 def region_chain(code: str) -> list[str]:
     """630000 -> [630000]; 632500 -> [630000, 632500]; 632521 -> [630000, 632500, 632521]."""
     check_region(code)
@@ -342,9 +334,6 @@ def load_policy(region: str | None = None, policy_paths: list[Path] | tuple = ()
             )
         if policy_file.region in by_region and not by_region[policy_file.region].path.startswith("（内置）"):
             raise PolicyInvalid(f"同一地区 {policy_file.region} 给了两个政策文件：{by_region[policy_file.region].path} 和 {policy_file.path}。")
-        if policy_file.region == PROVINCE and PROVINCE in by_region:
-            # a full replacement of the province file is allowed: it is then the base
-            pass
         by_region[policy_file.region] = policy_file
     files = [by_region[c] for c in chain if c in by_region]
     policy = Policy(region, files)
