@@ -33,3 +33,8 @@ for command in (check.check, assess.assess, assess.explain, ledger.import_, ledg
                 ledger.db_group, monitoring.crosscheck, monitoring.monitor, documents.notice, documents.publicity, documents.report_group, documents.templates_group,
                 assess.policy, assess.init, check.template):
     main.add_command(command)
+
+from dibao_cli.cli import casework  # noqa: E402
+
+for command in (casework.apply, casework.step, casework.record, casework.cases, casework.visit, casework.visits_group):
+    main.add_command(command)

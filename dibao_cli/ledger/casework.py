@@ -63,6 +63,16 @@ def open_application_of(ledger: Ledger, household_id: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def latest_application_of(ledger: Ledger, household_id: str) -> dict | None:
+    """The household's open application, else its latest one."""
+    found = open_application_of(ledger, household_id)
+    if found is not None:
+        return found
+    rows = _rows(ledger, f"SELECT {', '.join(APP_FIELDS)} FROM case_applications WHERE household_id = ? "
+                         "ORDER BY accepted_on DESC, id DESC LIMIT 1", (household_id,), APP_FIELDS)
+    return rows[0] if rows else None
+
+
 def applications(ledger: Ledger, open_only: bool = True) -> list[dict]:
     where = "WHERE status = 'open' " if open_only else ""
     return _rows(ledger, f"SELECT {', '.join(APP_FIELDS)} FROM case_applications {where}ORDER BY accepted_on, id", (),
