@@ -244,6 +244,8 @@ def record_step(ledger, app: dict, key: str, on: _dt.date, *, people: list[str] 
     """Record one step of an open application; a decision or withdrawal closes it. False: already recorded."""
     from dibao_cli.ledger import casework as store
 
+    if store.has_step(ledger, app["id"], key, on.isoformat()):
+        return False
     if on < _d(app["accepted_on"]):
         raise CaseworkError(f"{STEPS[key]}的日期 {on.isoformat()} 早于受理日期 {app['accepted_on']}。请核对日期。")
     if key == "home_visit" and len(people) < 2:

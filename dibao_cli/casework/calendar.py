@@ -23,6 +23,7 @@ class WorkCalendar:
     holidays: frozenset  # days off that would otherwise be working days (and weekend days inside a holiday)
     workdays: frozenset  # weekend days that are working days (调休)
     known_years: frozenset
+    package_last_year: int = 0
     source: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -39,7 +40,7 @@ class WorkCalendar:
             return True
         if day in self.holidays:
             return False
-        if not self.is_known(day) and (day.month, day.day) in FIXED_HOLIDAYS:
+        if day.year > self.package_last_year and (day.month, day.day) in FIXED_HOLIDAYS:
             return False
         return day.weekday() < 5
 
@@ -83,6 +84,7 @@ def build_calendar(policy=None) -> WorkCalendar:
     holidays = set(chinese_calendar.holidays)
     workdays = set(chinese_calendar.workdays)
     known = {d.year for d in holidays}
+    package_last_year = max(known)
     version = getattr(chinese_calendar, "__version__", "")
     source = f"国务院办公厅历年部分节假日安排（chinese-calendar {version}，{min(known)}–{max(known)} 年）"
     if policy is not None:
@@ -95,4 +97,4 @@ def build_calendar(policy=None) -> WorkCalendar:
             else:
                 workdays.discard(day)
                 holidays.add(day)
-    return WorkCalendar(frozenset(holidays), frozenset(workdays), frozenset(known), source)
+    return WorkCalendar(frozenset(holidays), frozenset(workdays), frozenset(known), package_last_year, source)

@@ -143,7 +143,7 @@ def _import_file(ledger, path: Path, encoding, result: ImportResult) -> None:
         if found is None:
             continue
         read_any = True
-        kind, header_row, columns = found
+        kind, header_row, columns, _ = found
         result.sheets.append((file, sheet.name, kind))
         slots = []
         seen = set()
@@ -254,10 +254,10 @@ def _application_row(ledger, file, sheet, row: _Row, result: ImportResult) -> No
     except DibaoError as exc:
         _problem(result, file, sheet, row, "step", exc.message, "改为表头批注中列出的事项之一")
         return
-    app = store.open_application_of(ledger, hid)
+    app = store.application_for(ledger, hid, day.isoformat())
     if app is None:
-        _problem(result, file, sheet, row, "household_id", "台账中没有这一户办理中的申请",
-                 "先登记受理（事项填“受理”，或用 dibao apply），或核对户编号")
+        _problem(result, file, sheet, row, "household_id", "台账中没有这一户在这一天以前受理的申请",
+                 "先登记受理（事项填“受理”，或用 dibao apply），或核对户编号和日期")
         return
     try:
         created = apps.record_step(ledger, app, key, day, people=apps.parse_people(row.get("people")),

@@ -80,6 +80,11 @@ def crosscheck(rosters, against, kind, key, columns, name_birth, against_encodin
     try:
         findings = run_crosscheck(roster, extract, day, policy, name_birth=name_birth,
                                   ledger_paid=ledger.paid_months if ledger else None)
+        if ledger:  # casework: findings get ids; closed ones are not reported again
+            from dibao_cli.casework.signals import crosscheck_as_dict, track
+
+            findings, line = track(ledger, "crosscheck", findings, day, crosscheck_as_dict)
+            console(stderr=True).print(line)
     finally:
         if ledger:
             ledger.close()
@@ -141,6 +146,15 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
         finally:
             ledger.close()
     signals, notes = run_monitor(assessment, before)
+    ledger = _ledger_if_any(db)
+    if ledger:  # casework: signals get ids; closed ones are not reported again
+        from dibao_cli.casework.signals import track
+
+        try:
+            signals, line = track(ledger, "monitor", signals, day, lambda s: s.as_dict())
+        finally:
+            ledger.close()
+        notes = [*notes, line]
     emit(fmt, output, force, table=lambda: monitor_report.print_table(console(), signals, notes),
          sheets=lambda: monitor_report.xlsx_sheets(signals, notes), json=lambda: monitor_report.as_json(signals, notes),
          csv=lambda: monitor_report.as_csv(signals))

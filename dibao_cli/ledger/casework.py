@@ -73,6 +73,18 @@ def latest_application_of(ledger: Ledger, household_id: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def application_for(ledger: Ledger, household_id: str, day: str) -> dict | None:
+    """The household's application a step on `day` belongs to: the latest accepted on or before it."""
+    rows = _rows(ledger, f"SELECT {', '.join(APP_FIELDS)} FROM case_applications WHERE household_id = ? "
+                         "AND accepted_on <= ? ORDER BY accepted_on DESC, id DESC LIMIT 1", (household_id, day), APP_FIELDS)
+    return rows[0] if rows else None
+
+
+def has_step(ledger: Ledger, app_id: int, step: str, day: str) -> bool:
+    return ledger.db.execute("SELECT 1 FROM case_steps WHERE application_id = ? AND step = ? AND on_date = ?",
+                             (app_id, step, day)).fetchone() is not None
+
+
 def applications(ledger: Ledger, open_only: bool = True) -> list[dict]:
     where = "WHERE status = 'open' " if open_only else ""
     return _rows(ledger, f"SELECT {', '.join(APP_FIELDS)} FROM case_applications {where}ORDER BY accepted_on, id", (),
@@ -144,11 +156,17 @@ def record_signals(ledger: Ledger, origin: str, found: list[dict], day: str) -> 
     """Register what a run of `monitor` or `crosscheck` found. Returns (signal, id, state) for each, state
     "new" (first seen), "open" (seen before, not yet closed) or "closed" (closed by a visit or decision)."""
     out = []
+    seen: dict[tuple, int] = {}
     with ledger.transaction() as db:
         for s in found:
             key = (s["household_id"], origin, s["code"], s.get("member") or "")
-            row = db.execute("SELECT id, closed_on FROM case_signals WHERE household_id = ? AND origin = ? AND code = ? "
-                             "AND member = ? ORDER BY id DESC LIMIT 1", key).fetchone()
+            # the n-th signal with the same key in this run is the n-th one registered with that key (a
+            # household can have two of a kind without a member name, e.g. two 特困 candidates)
+            nth = seen.get(key, 0)
+            seen[key] = nth + 1
+            rows = db.execute("SELECT id, closed_on FROM case_signals WHERE household_id = ? AND origin = ? AND code = ? "
+                              "AND member = ? ORDER BY id", key).fetchall()
+            row = rows[nth] if nth < len(rows) else None
             if row is None:
                 cursor = db.execute(
                     "INSERT INTO case_signals (household_id, township, village, head_name, member, origin, code, label, "
