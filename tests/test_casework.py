@@ -344,3 +344,26 @@ def test_visits_imported_from_a_sheet(run, tmp_path):
     ]
     c = cases(run, "2026-11-05")[1]
     assert c["next_step"] == "信息核对"
+
+
+def test_example_sheets_import_clean_and_show_the_weekly_picture(run, tmp_path):
+    from conftest import EXAMPLES
+
+    out = run("record", EXAMPLES / "applications.xlsx", EXAMPLES / "visits.xlsx", "--format", "json")
+    assert out.code == 0, out.out + out.err
+    assert out.json()["counts"] == {"applications": 5, "steps": 17, "visits": 4, "skipped": 0, "closed_signals": 0,
+                                    "errors": 0}
+    data = run("cases", "--date", "2026-11-30", "--format", "json")
+    assert data.code == 1
+    found = [(c["household_id"], c["next_step"], c["due"], c["days_left"], c["overdue"]) for c in data.json()["cases"]]
+    assert found == [
+        ("GH103", "启动调查", "2026-11-05", -17, True),
+        ("GH102", "重新调查", "2026-11-23", -5, True),
+        ("GH105", "启动调查", "2026-11-30", 0, False),
+        ("GH104", "县级入户核查", "2026-12-02", 2, False),
+    ]
+    out = run("visits", "sheet", "GH104", "-o", tmp_path / "s.html", "--date", "2026-11-30")
+    assert out.code == 0
+    html = (tmp_path / "s.html").read_text(encoding="utf-8")
+    assert "<td>祁国庆</td><td>申请人</td><td>男</td><td>68</td><td>632521********" in html
+    assert "编号 4，申请低保，2026-11-09 受理；村干部近亲属（须县级入户核查）" in html

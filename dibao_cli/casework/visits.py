@@ -195,6 +195,16 @@ def sheet_context(ledger, household_id: str, today: _dt.date, month: str | None 
             members.append({"name": m[0] or "", "relation": m[1] or "", "sex": "" if m[2] is None else ("男" if m[2] else "女"),
                             "age": "" if age is None else age, "id_number": mask_id(m[4]), "labour": m[5] or "",
                             "disability_grade": f"{m[6]}级" if m[6] else ""})
+    if not members and app is not None:  # an applicant not yet in any month's roster
+        member = {"name": app["applicant"], "relation": "申请人", "sex": "", "age": "", "id_number": "", "labour": "",
+                  "disability_grade": ""}
+        if app["applicant_id"]:
+            from dibao_cli.idcard import age_on, parse_id
+
+            info = parse_id(app["applicant_id"])
+            member.update(sex="男" if info.male else "女", age=age_on(info.birth, today),
+                          id_number=mask_id(app["applicant_id"]))
+        members.append(member)
     status_names = {"dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "marginal": "低保边缘"}
     return {
         "household_id": household_id,

@@ -26,8 +26,17 @@ def _setup(region, policies):
 
 
 def _warn(calendar) -> None:
+    from rich.markup import escape
+
     for warning in calendar.warnings:
-        console(stderr=True).print(f"[yellow]注意[/]：{warning}")
+        console(stderr=True).print(f"[yellow]注意[/]：{escape(warning)}")
+
+
+def _cells(values) -> list[str]:
+    """Table cells with the clerk's own text shown as written (no rich markup)."""
+    from rich.markup import escape
+
+    return [escape(str(v)) for v in values]
 
 
 def _people(text):
@@ -199,7 +208,7 @@ def record(files, encoding, db, fmt, output, force):
             for name in FIELDS_ZH[:-1]:
                 t.add_column(name, overflow="fold")
             for p in result.problems:
-                t.add_row(*[str(v) for v in as_row_zh(p)[:-1]])
+                t.add_row(*_cells(as_row_zh(p)[:-1]))
             console().print(t)
         console().print(line)
 
@@ -266,8 +275,8 @@ def cases(on_date, township, policies, region, db, fmt, output, force):
         for s in found:
             row = _case_row(s)
             left = _left(s)
-            t.add_row(str(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                      f"[red]{left}[/]" if s.overdue else left, row[11])
+            cells = _cells([row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]])
+            t.add_row(*cells, f"[red]{left}[/]" if s.overdue else left, *_cells([row[11]]))
         console().print(t)
         console().print(f"共 {len(found)} 件，其中逾期 {overdue} 件。")
 
@@ -387,11 +396,11 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
                 if t is not None:
                     console().print(t)
                 current = key
-                t = Table(title=f"{v.township}{v.village}  走访人：{v.visitor}", title_justify="left")
+                t = Table(title=_cells([f"{v.township}{v.village}  走访人：{v.visitor}"])[0], title_justify="left")
                 for name in ("户编号", "户主或申请人", "事项", "原因", "期限"):
                     t.add_column(name, overflow="fold")
             due = v.due.isoformat() if v.due else "尽快"
-            t.add_row(v.household_id, v.head_name, v.kind, v.reason, f"[red]{due} 已逾期[/]" if v.overdue else due)
+            t.add_row(*_cells([v.household_id, v.head_name, v.kind, v.reason]), f"[red]{due} 已逾期[/]" if v.overdue else due)
         console().print(t)
         console().print(f"共 {len(found)} 项，其中逾期 {sum(1 for v in found if v.overdue)} 项。")
 
