@@ -367,3 +367,57 @@ def test_example_sheets_import_clean_and_show_the_weekly_picture(run, tmp_path):
     html = (tmp_path / "s.html").read_text(encoding="utf-8")
     assert "<td>祁国庆</td><td>申请人</td><td>男</td><td>68</td><td>632521********" in html
     assert "编号 4，申请低保，2026-11-09 受理；村干部近亲属（须县级入户核查）" in html
+
+
+def test_crosscheck_finding_is_tracked_and_closed_by_a_visit(run, tmp_path):
+    from openpyxl import Workbook
+
+    from conftest import EXAMPLES
+    from dibao_cli.roster import read_rosters
+
+    roster = EXAMPLES / "roster.xlsx"
+    number = next(m.id_number for h in read_rosters([roster]).households.values() for m in h.members if m.name == "杨国庆")
+    wb = Workbook()
+    wb.active.append(["姓名", "身份证号", "火化日期"])
+    wb.active.append(["杨国庆", number, "2026-06-15"])
+    wb.save(tmp_path / "殡葬.xlsx")
+    args = ("crosscheck", roster, "--against", tmp_path / "殡葬.xlsx", "--kind", "殡葬", "--format", "json")
+    assert run("apply", "GH900", "--applicant", "建台账", "--accepted", "2026-11-02").code == 0  # creates dibao.db
+    out = run(*args, "--date", "2026-11-30")
+    assert out.code == 1 and [f["household_id"] for f in out.json()["findings"]] == ["GH007"]
+    assert "信号已登记到台账：新发现 1 条，此前登记尚未核实 0 条" in out.err
+    due = run("visits", "due", "--date", "2026-11-30", "--within", "30", "--format", "json").json()["visits"]
+    assert [(v["household_id"], v["kind"], v["due"]) for v in due if v["kind"] == "信号核实"] == [
+        ("GH007", "信号核实", "2026-12-15")]
+    assert run("visit", "GH007", "--date", "2026-12-01", "--by", "王芳", "--kind", "信号核实", "--findings", "户主已去世",
+               "--members", "户主去世，配偶独居", "--outcome", "有变化已记录").code == 0
+    out = run(*args, "--date", "2026-12-02")
+    assert out.code == 0 and out.json()["findings"] == []
+    assert "已经走访或审批关闭的 1 条不再列出" in out.err
+
+
+def test_a_decision_closes_the_households_signals_and_one_open_application_per_household(run, tmp_path):
+    from dibao_cli.casework import applications as apps
+    from dibao_cli.ledger import casework as store
+    from dibao_cli.ledger.store import Ledger
+
+    ledger = Ledger(tmp_path / "t.db")
+    try:
+        store.record_signals(ledger, "monitor", [{"household_id": "H1", "code": "rigid_hardship", "label": "刚性支出困难"}],
+                             "2026-11-02")
+        app_id, created = apps.register(ledger, household_id="H1", applicant="甲", programmes="刚性支出",
+                                        accepted_on=D(2026, 11, 3))
+        assert created and store.signals(ledger)[0]["closed_on"] is None
+        apps.record_step(ledger, store.application(ledger, app_id), "decision", D(2026, 11, 20), result="批准")
+        assert store.signals(ledger) == []
+        closed = store.signals(ledger, open_only=False)[0]
+        assert (closed["closed_on"], closed["closed_by"]) == ("2026-11-20", "申请 1 县级审批")
+        again = store.record_signals(ledger, "monitor", [{"household_id": "H1", "code": "rigid_hardship", "label": "x"}],
+                                     "2026-12-01")
+        assert [(i, state) for _, i, state in again] == [(1, "closed")]
+    finally:
+        ledger.close()
+    assert run("apply", "H2", "--applicant", "乙", "--accepted", "2026-11-02").code == 0
+    assert run("apply", "H2", "--applicant", "乙", "--accepted", "2026-11-02").out.startswith("已登记过（未重复登记）申请 1")
+    out = run("apply", "H2", "--applicant", "乙", "--accepted", "2026-11-09")
+    assert out.code == 2 and "户 H2 已有办理中的申请 1（2026-11-02 受理）" in out.err

@@ -233,6 +233,10 @@ def register(ledger, *, household_id: str, applicant: str, applicant_id: str = "
 
     if not household_id or not applicant:
         raise CaseworkError("登记申请需要户编号和申请人姓名。")
+    current = store.open_application_of(ledger, household_id)
+    if current is not None and current["accepted_on"] != accepted_on.isoformat():
+        raise CaseworkError(f"户 {household_id} 已有办理中的申请 {current['id']}（{current['accepted_on']} 受理）。"
+                            "一次申请分类审核认定，不必重复登记；如申请人撤回，先登记“撤回申请”。")
     return store.insert_application(ledger, {
         "household_id": household_id, "applicant": applicant, "applicant_id": applicant_id, "township": township,
         "village": village, "programmes": programmes, "accepted_on": accepted_on.isoformat(),

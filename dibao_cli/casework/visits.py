@@ -128,11 +128,7 @@ def due_visits(ledger, policy, calendar: WorkCalendar, today: _dt.date, within_d
         seen = last.get(household_id)
         return seen["visitors"] if seen else (fallback or "未指定")
 
-    heads: dict[str, dict] = {}
     month = month or ledger.latest_month()
-    if month:
-        heads = {hid: {"township": r["township"] or "", "village": r["village"] or "", "head_name": r["head_name"] or "",
-                       "row": r} for hid, r in ledger.households_of(month).items()}
     out: list[DueVisit] = []
     for state in states(ledger, policy, calendar, today):
         if not any(state.next_step.startswith(s) for s in VISIT_STEPS) or state.due is None or state.due > horizon:
@@ -162,10 +158,9 @@ def due_visits(ledger, policy, calendar: WorkCalendar, today: _dt.date, within_d
                 if case.last_check is None or visited > case.last_check:
                     case.last_check = visited
         for item in due_items(cases, today, within_days, PolicyAt(policy, today)):
-            if item.kind == "phase_out_end" or item.kind in ("periodic", "single_person", "never_checked"):
-                out.append(DueVisit(item.township, item.village, visitor(item.household_id), item.household_id,
-                                    item.head_name, "定期回访", f"{item.label}：{item.detail}", item.due,
-                                    item.due is not None and today > item.due))
+            out.append(DueVisit(item.township, item.village, visitor(item.household_id), item.household_id,
+                                item.head_name, "定期回访", f"{item.label}：{item.detail}", item.due,
+                                item.due is not None and today > item.due))
     out.sort(key=lambda v: (v.township, v.village, v.visitor, not v.overdue, v.due or _dt.date.min, v.household_id))
     return out
 

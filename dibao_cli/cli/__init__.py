@@ -22,6 +22,7 @@ def main(debug: bool) -> None:
       dibao explain 名册.xlsx 户编号  逐步说明一户的核算
       dibao import 名册.xlsx --month 2026-12   存入台账（逐月历史）
       dibao review                   列出到期要做的核查
+      dibao cases                    办理中的申请、下一步和期限
       dibao template -o 名册.xlsx    生成空白标准名册
     """
 
