@@ -421,3 +421,20 @@ def test_a_decision_closes_the_households_signals_and_one_open_application_per_h
     assert run("apply", "H2", "--applicant", "乙", "--accepted", "2026-11-02").out.startswith("已登记过（未重复登记）申请 1")
     out = run("apply", "H2", "--applicant", "乙", "--accepted", "2026-11-09")
     assert out.code == 2 and "户 H2 已有办理中的申请 1（2026-11-02 受理）" in out.err
+
+
+def test_late_start_is_noted_and_a_gb18030_csv_visit_sheet_imports(run, tmp_path):
+    run("apply", "GH701", "--applicant", "晚办", "--accepted", "2026-09-29", "--village", "西台村")
+    path = tmp_path / "走访.csv"
+    path.write_text("户编号,走访日期,走访人,走访类型,发现情况\nGH701,2026/10/12,韩军 马兰,入户调查,无\n", encoding="gb18030")
+    out = run("record", path, "--format", "json")
+    assert out.code == 0 and out.json()["counts"]["visits"] == 1 and out.json()["counts"]["steps"] == 1
+    c = cases(run, "2026-10-12")[1]
+    assert c["next_step"] == "信息核对"
+    assert c["notes"] == ["启动调查（2026-10-12）晚于期限 2026-10-09"]
+    # the application's own staff are the visitors of its next visit when the household was never visited
+    run("apply", "GH702", "--applicant", "新户", "--accepted", "2026-11-02", "--village", "东巴村")
+    run("step", "2", "启动调查", "--date", "2026-11-03", "--by", "韩军")
+    due = run("visits", "due", "--date", "2026-11-04", "--within", "0", "--format", "json").json()["visits"]
+    assert [(v["household_id"], v["kind"], v["visitor"], v["due"]) for v in due] == [
+        ("GH702", "入户调查（至少两人）", "韩军", "2026-12-14")]

@@ -144,9 +144,13 @@ def case_state(app: dict, steps: list[dict], calendar: WorkCalendar, deadlines: 
             return state("", None, "refused")
         return state(STEPS["refusal_notice"], calendar.add_workdays(_d(decision["on_date"]), deadlines.refusal),
                      count_overall=False)
-    investigation = _last(steps, "investigation")
-    if investigation is None:
-        return state(STEPS["investigation"], calendar.add_workdays(accepted, deadlines.investigation))
+    investigation_due = calendar.add_workdays(accepted, deadlines.investigation)
+    started = [s for s in steps if s["step"] in ("investigation", "home_visit", "info_check")]
+    if not started:
+        return state(STEPS["investigation"], investigation_due)
+    first = min(_d(s["on_date"]) for s in started)  # a home visit or a check is the investigation under way
+    if first > investigation_due:
+        notes.append(f"启动调查（{first.isoformat()}）晚于期限 {investigation_due.isoformat()}")
     visit = _last(steps, "home_visit")
     if visit is None:
         return state(STEPS["home_visit"] + "（至少两人）", overall_due)

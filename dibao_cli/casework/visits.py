@@ -130,11 +130,14 @@ def due_visits(ledger, policy, calendar: WorkCalendar, today: _dt.date, within_d
 
     month = month or ledger.latest_month()
     out: list[DueVisit] = []
-    for state in states(ledger, policy, calendar, today):
-        if not any(state.next_step.startswith(s) for s in VISIT_STEPS) or state.due is None or state.due > horizon:
-            continue
+    open_states = states(ledger, policy, calendar, today)
+    steps = store.steps_of(ledger, [s.app["id"] for s in open_states])
+    for state in open_states:
+        if not any(state.next_step.startswith(s) for s in VISIT_STEPS):
+            continue  # an application waiting for a visit is always listed, whatever its deadline
         app = state.app
-        out.append(DueVisit(app["township"], app["village"], visitor(app["household_id"]), app["household_id"],
+        handled_by = next((s["people"] for s in reversed(steps[app["id"]]) if s["people"]), "")
+        out.append(DueVisit(app["township"], app["village"], visitor(app["household_id"], handled_by), app["household_id"],
                             app["applicant"], state.next_step, f"申请 {app['id']}（{app['programmes']}）",
                             state.due, state.overdue))
     followup = policy.entry("signal_followup_days", today).value

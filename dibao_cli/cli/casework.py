@@ -364,7 +364,7 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
     """按村和走访人列出到期的走访：申请的入户调查和县级核查、监测信号的核实、定期回访。
 
     \b
-    走访人取这一户上次走访的人；没有走访过的写“未指定”。
+    走访人取这一户上次走访的人；没有走访过的，申请取其经办人，都没有的写“未指定”。
     退出状态：0 没有到期的走访；1 有到期的走访。
     \b
     例：dibao visits due --within 14
