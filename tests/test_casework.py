@@ -314,7 +314,11 @@ def test_visit_sheet_is_prefilled_from_the_ledger(run, tmp_path):
     assert "<td>马德</td><td>户主</td><td>男</td><td>66</td><td>632521********" in html
     assert "<td>马兰</td><td>配偶</td><td>女</td><td>64</td>" in html
     assert "<td>2026-11-02</td><td>定期回访</td><td>王芳</td><td>无变化</td>" in html
+    assert "<h1>入户调查表</h1>" in html and "六项日常生活能力" not in html
     assert run("visits", "sheet", "H7", "-o", "入户调查表.html").code == 5
+    assert run("visits", "sheet", "H7", "--title", "特困入户核查表", "-o", "特困.html").code == 0
+    html = (tmp_path / "特困.html").read_text(encoding="utf-8")
+    assert "<h1>特困入户核查表</h1>" in html and "六项日常生活能力" in html
     out = run("visits", "sheet", "H9", "-o", "x.html")
     assert out.code == 6 and "找不到户 H9：2026-11 月名册中没有这一户" in out.err
     # the periodic visit counts as the latest check: the yearly re-check is due a year after it

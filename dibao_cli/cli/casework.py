@@ -420,12 +420,14 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="入户调查表（.html，每户一页，用浏览器打印）。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@click.option("--title", type=click.Choice(("入户调查表", "特困入户核查表")), default="入户调查表", show_default=True,
+              help="表名：入户调查表，或特困人员核查用的特困入户核查表（自理能力、供养方式、照料人一栏必填）。")
 @click.option("--month", metavar="月份", help="用台账中这个月的名册预填（默认最近一个月）。")
 @click.option("--date", "on_date", callback=parse_date, metavar="日期", help="打印日期（算年龄），默认今天。")
 @click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="用这个文件夹里的模板（先用 dibao templates copy 复制自带模板再修改）。")
 @db_option
-def visits_sheet(households, output, force, month, on_date, templates, db):
+def visits_sheet(households, output, force, title, month, on_date, templates, db):
     """打印入户调查表：每户一页，按台账预填家庭成员和办理中的申请，其余由走访人现场填写。
 
     \b
@@ -446,6 +448,7 @@ def visits_sheet(households, output, force, month, on_date, templates, db):
         pages = [sheet_context(ledger, hid, day, parse_month(month) if month else None) for hid in households]
     finally:
         ledger.close()
-    html = render("visit-sheet.html.j2", templates, autoescape=True, households=pages, printed_on=day.isoformat())
+    html = render("visit-sheet.html.j2", templates, autoescape=True, households=pages, printed_on=day.isoformat(),
+                  title=title, tekun=title == "特困入户核查表")
     write_output(output, html.encode("utf-8"), force)
-    console().print(f"已写入 {output}：{len(pages)} 户入户调查表。")
+    console().print(f"已写入 {output}：{len(pages)} 户{title}。")
