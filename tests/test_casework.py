@@ -398,6 +398,10 @@ def test_crosscheck_finding_is_tracked_and_closed_by_a_visit(run, tmp_path):
     out = run(*args, "--date", "2026-12-02")
     assert out.code == 0 and out.json()["findings"] == []
     assert "已经走访或审批关闭的 1 条不再列出" in out.err
+    # every change to the ledger is in its audit log
+    log = run("log").out
+    for command in ("dibao apply", "dibao crosscheck", "dibao visit"):
+        assert command in log, command
 
 
 def test_a_decision_closes_the_households_signals_and_one_open_application_per_household(run, tmp_path):

@@ -11,7 +11,7 @@ from dibao_cli.cli.assess import policy_options
 from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, emit, output_options, parse_date,
                                   resolve_format)
 from dibao_cli.cli.console import console
-from dibao_cli.cli.ledger import db_option, open_ledger
+from dibao_cli.cli.ledger import command_line, db_option, open_ledger
 from dibao_cli.exitcodes import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -109,6 +109,8 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
         steps = store.steps_of(ledger, [app_id])[app_id]
         state = apps.case_state(app, steps, calendar, apps.Deadlines.from_policy(policy, accepted),
                                 on_date or _dt.date.today())
+        if created:
+            ledger.audit(command_line(), {}, policy.digest)
     finally:
         ledger.close()
     word = "已登记" if created else "已登记过（未重复登记）"
@@ -156,6 +158,8 @@ def step(application_id, step, on, people, result, note, policies, region, on_da
         steps = store.steps_of(ledger, [application_id])[application_id]
         state = apps.case_state(app, steps, calendar, apps.Deadlines.from_policy(policy, apps._d(app["accepted_on"])),
                                 on_date or _dt.date.today())
+        if created:
+            ledger.audit(command_line(), {}, policy.digest)
     finally:
         ledger.close()
     word = "已登记" if created else "已登记过（未重复登记）"
@@ -193,6 +197,10 @@ def record(files, encoding, db, fmt, output, force):
     ledger = open_ledger(db)
     try:
         result = import_events(ledger, list(files), encoding)
+        if result.applications or result.steps or result.visits:
+            from dibao_cli.ledger.monthly import file_hash
+
+            ledger.audit(command_line(), {str(p): file_hash(Path(p)) for p in files}, None)
     finally:
         ledger.close()
     counts = {"applications": result.applications, "steps": result.steps, "visits": result.visits,
@@ -328,6 +336,8 @@ def visit(household_id, on, visitors, kind, findings, members_change, income_cha
                                    changes={"成员": members_change, "收入": income_change, "财产": property_change,
                                             "照料": care_level},
                                    result=outcome, signal_ids=list(signal_ids) or None, source="dibao visit")
+        if done.visit_id is not None:
+            ledger.audit(command_line(), {}, None)
     finally:
         ledger.close()
     if done.visit_id is None:

@@ -82,8 +82,11 @@ def crosscheck(rosters, against, kind, key, columns, name_birth, against_encodin
                                   ledger_paid=ledger.paid_months if ledger else None)
         if ledger:  # casework: findings get ids; closed ones are not reported again
             from dibao_cli.casework.signals import crosscheck_as_dict, track
+            from dibao_cli.cli.ledger import command_line
+            from dibao_cli.ledger.monthly import file_hash
 
             findings, line = track(ledger, "crosscheck", findings, day, crosscheck_as_dict)
+            ledger.audit(command_line(), {str(against): file_hash(against)}, policy.policy.digest)
             console(stderr=True).print(line)
     finally:
         if ledger:
@@ -149,9 +152,12 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
     ledger = _ledger_if_any(db)
     if ledger:  # casework: signals get ids; closed ones are not reported again
         from dibao_cli.casework.signals import track
+        from dibao_cli.cli.ledger import command_line
+        from dibao_cli.ledger.monthly import file_hash
 
         try:
             signals, line = track(ledger, "monitor", signals, day, lambda s: s.as_dict())
+            ledger.audit(command_line(), {str(r): file_hash(r) for r in rosters}, policy.policy.digest)
         finally:
             ledger.close()
         notes = [*notes, line]
