@@ -13,6 +13,9 @@ INCOME_CATEGORIES = ("工资性收入", "经营净收入", "财产净收入", "�
 EXPENSES = ("医疗支出", "教育支出", "康复支出")
 DISABILITY_TYPES = ("视力", "听力", "言语", "肢体", "智力", "精神", "多重")
 CLASSIFIED_CATEGORIES = ("重度残疾", "重病", "老年", "未成年")
+TEKUN_EXCLUDABLE = ("基础养老金", "优待抚恤金", "高龄津贴", "计划生育奖励扶助金", "奖学金", "残疾人两项补贴",
+                    "社会保险待遇")
+RIGID_EXPENSES = ("基本生活支出", "医疗支出", "教育支出", "康复支出", "其他刚性支出")
 ROUNDING = {"元": "1", "角": "0.1", "分": "0.01"}
 INCOME_TREATMENT = {"计入": True, "不计入": False}
 
@@ -66,6 +69,25 @@ PARAMETERS: tuple[Param, ...] = (
     Param("classified_disability_grades", "grades", "分类施保：重度残疾等级", "级", group="保障金"),
     Param("minimum_monthly_benefit", "money", "每户每月最低保障金", "元/户·月", group="保障金"),
     Param("rounding", "rounding", "保障金取整单位（四舍五入）", "", tuple(ROUNDING), "保障金"),
+    # 特困人员救助供养
+    Param("tekun_basic_floor_multiplier", "multiplier", "特困基本生活标准不低于低保标准的倍数（低于时提示）", "倍",
+          group="特困供养"),
+    Param("tekun_care_self_monthly", "money", "特困照料护理标准：生活全自理", "元/人·月", group="特困供养"),
+    Param("tekun_care_partial_monthly", "money", "特困照料护理标准：半失能", "元/人·月", group="特困供养"),
+    Param("tekun_care_full_monthly", "money", "特困照料护理标准：全失能", "元/人·月", group="特困供养"),
+    Param("tekun_child_age", "count", "特困：无劳动能力的未成年人年龄上限（不含）", "周岁", group="特困供养"),
+    Param("tekun_elderly_age", "count", "特困：无劳动能力的老年人年龄下限", "周岁", group="特困供养"),
+    Param("tekun_grades_intellectual_mental", "grades", "特困：无劳动能力的智力、精神残疾等级", "级", group="特困供养"),
+    Param("tekun_grades_physical", "grades", "特困：无劳动能力的肢体残疾等级", "级", group="特困供养"),
+    Param("tekun_grades_visual", "grades", "特困：无劳动能力的视力残疾等级", "级", group="特困供养"),
+    Param("tekun_income_excluded", "choices", "特困：本人收入中另不计入的项目", "", TEKUN_EXCLUDABLE, "特困供养"),
+    Param("tekun_member_in_household", "bool", "低保家庭中的特困人员仍计入家庭人口和收入", "", group="特困供养"),
+    Param("tekun_review_months", "months", "特困人员定期核查：每隔", "个月", group="特困供养"),
+    # 刚性支出困难家庭
+    Param("rigid_expense_items", "choices", "刚性支出困难家庭：计入的刚性支出项目", "", RIGID_EXPENSES, "刚性支出困难"),
+    Param("rigid_valid_months", "months", "刚性支出困难家庭认定有效期", "个月", group="刚性支出困难"),
+    Param("rigid_single_person_students", "bool", "刚性支出困难家庭中的在校大学生可按单人保纳入低保", "",
+          group="刚性支出困难"),
     # casework
     Param("deadline_investigation_workdays", "count", "受理申请后启动调查的期限", "个工作日", group="办理时限"),
     Param("deadline_decision_workdays", "count", "乡镇审核意见后县级作出决定的期限", "个工作日", group="办理时限"),
