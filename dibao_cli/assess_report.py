@@ -10,7 +10,7 @@ from dibao_cli.bulk import bulk
 from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
-STATUS_ORDER = ("dibao", "single_person", "phase_out", "exit", "marginal", "ineligible", "tekun")
+STATUS_ORDER = ("dibao", "single_person", "phase_out", "exit", "marginal", "ineligible", "tekun", "rigid")
 
 
 def y(value) -> str:
@@ -75,6 +75,21 @@ def household_dict(r: HouseholdResult) -> dict:
         "flags": [x.as_dict() for x in r.flags],
         "programmes": programmes(r),
         "tekun": [tekun_dict(d) for d in r.tekun],
+        "rigid_expense": None if r.rigid is None else rigid_dict(r.rigid),
+    }
+
+
+def rigid_dict(d) -> dict:
+    return {
+        "recognised": d.recognised,
+        "expenses_12_months": f2y(d.spent),
+        "income_12_months": f2y(d.income),
+        "share": None if d.ratio is None else str(d.ratio.quantize(Decimal("0.0001"))),
+        "required_share": str(d.share),
+        "per_capita_annual_income": f2y(d.per_capita),
+        "disposable_income_line": f2y(d.line),
+        "valid_from": d.valid_from.isoformat() if d.valid_from else None,
+        "valid_until": d.valid_until.isoformat() if d.valid_until else None,
     }
 
 
@@ -88,6 +103,8 @@ def programmes(r: HouseholdResult) -> list[str]:
         out.append(PROGRAMME_OF_STATUS[r.status])
     if r.supported:
         out.append("特困供养")
+    if r.rigid is not None and r.rigid.recognised:
+        out.append("刚性支出困难家庭")
     return out
 
 
@@ -266,7 +283,7 @@ SHORT_REASON = {
     "property_deposits": "存款超限", "property_vehicles": "有机动车", "property_homes": "房产超限",
     "property_business": "有工商登记", "single_person_income": "本人收入超标", "tekun": "特困供养",
     "tekun_can_work": "非特困（有劳动能力）", "tekun_income": "非特困（收入超标）", "tekun_property": "非特困（财产）",
-    "tekun_supporter": "非特困（有义务人）",
+    "tekun_supporter": "非特困（有义务人）", "rigid": "刚性支出困难", "rigid_not_met": "",
 }
 
 
@@ -274,13 +291,13 @@ def short_reasons(r: HouseholdResult) -> str:
     seen = []
     for reason in r.reasons:
         label = SHORT_REASON.get(reason.code, reason.code)
-        if label not in seen and reason.code != "above_standard":
+        if label and label not in seen and reason.code != "above_standard":
             seen.append(label)
     return "、".join(seen)
 
 
 STATUS_STYLE = {"dibao": "green", "single_person": "green", "phase_out": "yellow", "exit": "red", "marginal": "cyan",
-                "ineligible": "white", "tekun": "magenta"}
+                "ineligible": "white", "tekun": "magenta", "rigid": "cyan"}
 
 
 def print_table(console, assessment: Assessment, limit: int | None = None) -> None:

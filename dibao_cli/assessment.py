@@ -21,6 +21,7 @@ from dibao_cli.rules.members import (cannot_work, classified_categories, co_resi
                                      lost_ability, single_person_ground)
 from dibao_cli.rules.phase_out import phase_out_end
 from dibao_cli.rules.property import property_failures
+from dibao_cli.rules import rigid as rigid_rules
 from dibao_cli.rules import tekun as tekun_rules
 
 ZERO = Decimal(0)
@@ -29,6 +30,7 @@ CENT = Decimal("0.01")
 STATUS_LABEL = {
     "dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "exit": "停保（渐退期满）",
     "marginal": "低保边缘", "ineligible": "不符合", "tekun": "特困供养",
+    "rigid": "刚性支出困难家庭",
 }
 CURRENT_DIBAO = ("低保", "渐退期")
 
@@ -91,6 +93,7 @@ class HouseholdResult:
     minimum_applied: bool = False
     benefit_known: bool = True
     tekun: list = field(default_factory=list)  # tekun_rules.TekunDecision, one per person assessed for 特困
+    rigid: rigid_rules.RigidDecision | None = None  # 刚性支出困难家庭, checked for households above the 边缘 line
 
     @property
     def supported(self) -> list:
@@ -260,6 +263,7 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
             result.reasons.append(Reason("above_marginal", f"{comparison}，也不低于标准的 {multiplier} 倍"
                                          f"（{money(result.monthly_standard * multiplier)} 元）：不符合",
                                          standard_basis))
+            _rigid(result, policy, day)
         _step(result, "认定", [r.text for r in result.reasons], basis.STANDARD)
     _flags(result, policy, day)
     return result
@@ -288,20 +292,56 @@ def _household_benefit(result: HouseholdResult, policy: PolicyAt, day: _dt.date)
               f"取整：{_cite(policy.entry('rounding'))}")
 
 
-def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
-    """Each severely ill or disabled member of a marginal household, as a household of one on own income."""
+def _rigid(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
+    """青海刚性支出困难家庭 (2025) for a household above the 边缘 line whose property passed, then its 单人保 members."""
+    household = result.household
+    current = household.get("state") == "刚性支出"
+    since = household.get("enrolled_on") if current else None
+    decision = rigid_rules.recognise(result.members, result.counted, result.area_type, policy, day, since)
+    if decision is not None and decision.recognised and decision.valid_until < day:
+        decision = rigid_rules.recognise(result.members, result.counted, result.area_type, policy, day)
+        result.flags.append(Reason("rigid_renewed", f"认定有效期已满，复核仍符合条件：重新认定，有效期 "
+                                   f"{decision.valid_from.isoformat()} 至 {decision.valid_until.isoformat()}", rigid_rules.BASIS))
+    if decision is None:
+        if current:
+            result.flags.append(Reason("rigid_unknown", "现为刚性支出困难家庭，但名册没有刚性支出或政策未设上年人均可支配收入：无法复核",
+                                       rigid_rules.BASIS))
+        return
+    result.rigid = decision
+    cite = (f"{rigid_rules.BASIS}；{_cite(policy.entry('rigid_hardship_share'))}；"
+            f"{_cite(policy.entry('urban_disposable_income_annual' if result.area_type == '城市' else 'rural_disposable_income_annual'))}")
+    if not decision.recognised:
+        result.reasons.append(Reason("rigid_not_met", f"不符合刚性支出困难家庭条件：{decision.text}", cite))
+        if current:
+            result.flags.append(Reason("rigid_ended", "现为刚性支出困难家庭，复核已不符合条件：应书面告知并退出", cite))
+        return
+    result.status = "rigid"
+    result.reasons.append(Reason("rigid", f"刚性支出困难家庭：{decision.text}；认定有效期 {decision.valid_from.isoformat()} 至 "
+                                 f"{decision.valid_until.isoformat()}", cite))
+    if not current:
+        result.flags.append(Reason("rigid_new", "符合刚性支出困难家庭条件：应出具认定通知，纳入低收入人口动态监测", cite))
+    _single_persons(result, policy, day, rigid=True)
+
+
+def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date, rigid: bool = False) -> None:
+    """Each severely ill or disabled member of a marginal household, as a household of one on own income; in a
+    刚性支出困难家庭 also university students where the policy lets them in."""
+    single_basis = f"{basis.SINGLE_PERSON}；{rigid_rules.SINGLE}" if rigid else basis.SINGLE_PERSON
+    students = rigid and policy.rigid_single_person_students
     supported = {id(d.member) for d in result.supported}
     for income in result.incomes:
         member = income.member
         if id(member) in supported or (member.tekun and not result.tekun):
             continue
         ground = single_person_ground(member, policy)
+        if ground is None and students:
+            ground = rigid_rules.student_ground(member)
         if ground is None:
             continue
         own = income.adjusted
         if own >= result.annual_standard:
             result.reasons.append(Reason("single_person_income", f"{member.name}（{ground}）本人收入不低于标准，不按单人户纳入",
-                                         basis.SINGLE_PERSON))
+                                         single_basis))
             continue
         categories = classified_categories(member, day, policy)
         diff = differential(result.annual_standard, own, 1, 1)
@@ -321,7 +361,7 @@ def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date) ->
                 "single_person",
                 f"{single.member.name}（{single.ground}）按单人户纳入：本人月收入 {yuan(single.own_adjusted / 12)} 元，"
                 f"差额 {money(single.differential)} 元 + 分类施保 {money(single.classified)} 元 = {money(single.total)} 元/月",
-                basis.SINGLE_PERSON))
+                single_basis))
 
 
 def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:

@@ -44,7 +44,7 @@ SUPPORT_MODES = ("分散供养", "集中供养")
 SUPPORTERS = ("无", "无履行能力", "有履行能力")
 SCHOOL_LEVELS = ("学前", "小学", "初中", "高中", "中职", "大专", "本科", "研究生")
 UNIVERSITY_LEVELS = ("大专", "本科", "研究生")
-STATES = ("低保", "单人户", "渐退期", "特困", "边缘", "无")
+STATES = ("低保", "单人户", "渐退期", "特困", "边缘", "刚性支出", "无")
 
 INCOME_ITEMS = (
     ("工资性收入", ("工资收入", "工资性收入元", "wage", "wages"), False),
@@ -142,9 +142,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("state", "当前保障类别", "enum", HOUSEHOLD, ("保障类别", "当前类别", "救助类别", "state"), values=STATES,
            mapping=_enum_map(STATES, {"低保户": "低保", "城市低保": "低保", "农村低保": "低保", "单人保": "单人户",
                                       "渐退": "渐退期", "特困供养": "特困", "低保边缘": "边缘", "边缘户": "边缘",
-                                      "否": "无", "未纳入": "无"}),
-           note="低保、单人户、渐退期、特困、边缘、无"),
-    Column("enrolled_on", "纳入日期", "date", HOUSEHOLD, ("纳入时间", "审批日期", "enrolled_on"), note="纳入低保的日期"),
+                                      "否": "无", "未纳入": "无", "刚性支出困难家庭": "刚性支出",
+                                      "刚性支出困难": "刚性支出"}),
+           note="低保、单人户、渐退期、特困、边缘、刚性支出、无"),
+    Column("enrolled_on", "纳入日期", "date", HOUSEHOLD, ("纳入时间", "审批日期", "enrolled_on"), note="纳入低保的日期；刚性支出困难家庭填认定日期（有效期从这天算起）"),
     Column("phase_out_start", "渐退开始日期", "date", HOUSEHOLD, ("渐退开始时间", "渐退日期", "phase_out_start"),
            note="进入渐退期的日期"),
     Column("last_check", "上次核查日期", "date", HOUSEHOLD, ("上次核查时间", "最近核查日期", "复核日期", "last_check"),
