@@ -204,11 +204,13 @@ def list_(start, end, status, db, fmt, output, force):
     def table():
         from rich.table import Table
 
-        t = Table(title="临时救助", title_justify="left")
-        for name in HEADER:
-            t.add_column(name, overflow="fold")
+        t = Table(title="临时救助（全部列见 --format xlsx）", title_justify="left")
+        shown = (0, 1, 4, 5, 6, 8, 9, 11, 13, 14, 15)
+        for index in shown:
+            t.add_column(HEADER[index], overflow="fold", no_wrap=index in (0, 1, 9, 13, 15))
         for c in rows:
-            t.add_row(*_esc(row(c)))
+            values = row(c)
+            t.add_row(*_esc([values[i] for i in shown]))
         console().print(t)
         s = Table(title="已批准（按审批日期）", title_justify="left")
         for name in ("救助类型", "件数", "人数", "金额(元)"):
