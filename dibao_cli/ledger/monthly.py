@@ -26,10 +26,12 @@ from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
 from dibao_cli.review import can_work
 
-STATE_OF = {"dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "marginal": "边缘"}
-CATEGORY = {"dibao": "低保", "single_person": "低保", "phase_out": "低保", "marginal": "边缘"}
+STATE_OF = {"dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "marginal": "边缘", "tekun": "特困",
+            "rigid": "刚性支出"}
+CATEGORY = {"dibao": "低保", "single_person": "低保", "phase_out": "低保", "marginal": "边缘", "tekun": "特困",
+            "rigid": "刚性支出"}
 COVERED = ("dibao", "single_person", "phase_out")
-CATEGORY_OF_STATE = {"低保": "低保", "单人户": "低保", "渐退期": "低保", "边缘": "边缘", "特困": "特困"}
+CATEGORY_OF_STATE = {"低保": "低保", "单人户": "低保", "渐退期": "低保", "边缘": "边缘", "特困": "特困", "刚性支出": "刚性支出"}
 
 
 class RosterRefused(DibaoError):
@@ -107,6 +109,8 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
     if household.phase_out_start is not None and start is None and status != "phase_out":
         warn("渐退开始日期", household.phase_out_start.isoformat(), "台账中本户上月不在渐退期")
     household.state = state if household.state != "特困" else household.state
+    if status == "rigid" and household.enrolled_on is None and previous["enrolled_on"]:
+        household.enrolled_on = _dt.date.fromisoformat(previous["enrolled_on"])  # 刚性支出 validity carries on
     household.phase_out_start = start
     if status in ("dibao", "single_person", "phase_out") and previous["total_fen"] is not None:
         if household.current_benefit is not None and household.current_benefit != previous["total_fen"]:
@@ -139,6 +143,9 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
         old, new = previous["total_fen"], _fen(result.total)
         if old is not None and new is not None and old != new:
             out.append(("amount_changed", f"月保障金由 {old / 100:.2f} 元变为 {new / 100:.2f} 元"))
+    from dibao_cli.assistance.schedule import tiered_events  # 特困 / 刚性支出 and 低保<->特困 转类 of a member
+
+    out.extend(tiered_events(result, cat_before, cat_now))
     if members_before is not None:
         added, removed = members_now - members_before, members_before - members_now
         if added:
@@ -212,6 +219,8 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                     enrolled = _dt.date.fromisoformat(record["enrolled_on"])
                 if enrolled is None and result.status in ("dibao", "single_person"):
                     enrolled = day  # newly covered: the approval is the first check
+                if result.status == "rigid" and result.rigid is not None:
+                    enrolled = result.rigid.valid_from  # 刚性支出: validity counts from the recognition
                 household_rows.append((
                     import_id, hid, linked, h.township, h.village, h.head_label, head.id_number if head else None,
                     h.area_type, len(result.members),
