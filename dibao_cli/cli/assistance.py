@@ -10,6 +10,7 @@ import click
 from dibao_cli.cli.assess import policy_options, resolve
 from dibao_cli.cli.common import CONTEXT, DibaoSubGroup, emit, output_options, parse_date, resolve_format
 from dibao_cli.cli.console import console
+from dibao_cli.cli.documents import issuer_options
 from dibao_cli.cli.ledger import command_line, db_option, open_ledger
 from dibao_cli.exitcodes import ExitStatus
 
@@ -232,3 +233,74 @@ def list_(start, end, status, db, fmt, output, force):
                                                            c["paid_on"], c["reason"], c["warnings"]])) for c in rows],
                                   "totals": stats_json()}),
          csv=lambda: csv_bytes(HEADER, [row(c) for c in rows]))
+
+
+@assistance_group.command("notice")
+@click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册...]")
+@click.option("--case", "cases", multiple=True, type=int, metavar="申请编号", help="临时救助申请编号（可写多次）：出具审批通知书或不予批准告知书。")
+@click.option("--household", "households", multiple=True, metavar="户编号", help="给了名册时只出具这些户的（可写多次）。")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="写入这个 HTML 文件（每份通知一页，可直接打印）。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="发文日期和核算日期，默认今天。")
+@click.option("--sheet", metavar="工作表", help="名册只读这个工作表。")
+@policy_options
+@issuer_options
+@db_option
+def notice(rosters, cases, households, output, force, on_date, sheet, policies, region, templates, bureau, doc_prefix,
+           review_body, phone, db):
+    """出具特困供养审批/终止通知书、刚性支出困难家庭认定通知书（给名册），临时救助审批通知书/不予批准告知书（--case）。
+
+    \b
+    文号从台账按前缀连续编号（默认“××民救〔年份〕”）。
+    退出状态：0 已写出；2 没有可出具的通知；6 没有这件申请或这一户。
+    \b
+    例：dibao assistance notice 名册.xlsx --region 632521 -o 特困通知.html
+        dibao assistance notice --case 3 --case 4 --region 632521 -o 临时救助通知.html
+    """
+    import datetime as _dt
+
+    from dibao_cli.assistance import notices as tiered
+    from dibao_cli.assistance.register import case_or_fail
+    from dibao_cli.documents.issue import default_issuer
+    from dibao_cli.errors import NotFound
+    from dibao_cli.outputs import write_output
+    from dibao_cli.templating import render
+
+    if not rosters and not cases:
+        raise click.UsageError("请给出名册文件（特困、刚性支出通知），或用 --case 指定临时救助申请。")
+    day = on_date or _dt.date.today()
+    policy = resolve(region, policies, day)
+    issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
+    if doc_prefix is None:
+        issuer.prefix = issuer.prefix.replace("民低", "民救")
+    found = []
+    if rosters:
+        from dibao_cli.assessment import assess_roster
+        from dibao_cli.cli.check import load_roster
+
+        assessment = assess_roster(load_roster(rosters, sheet, False, None, day), policy, day,
+                                   only=set(households) if households else None)
+        seen = {r.household.household_id for r in assessment.results}
+        missing = [h for h in households if h not in seen]
+        if missing:
+            raise NotFound(f"名册中没有这些户（或有错误未核算）：{'、'.join(missing)}。")
+        for result in assessment.results:
+            for kind, subject in tiered.kinds_for_result(result):
+                found.append(tiered.from_result(result, kind, subject, issuer))
+    ledger = open_ledger(db)
+    try:
+        for case_id in cases:
+            case = case_or_fail(ledger, case_id)
+            if case["status"] == "open":
+                raise click.UsageError(f"临时救助申请 {case_id} 还没有审批，不能出具通知。")
+            found.append(tiered.from_case(case, issuer))
+        if not found:
+            raise click.UsageError("没有需要出具的通知（没有新认定或终止的特困人员、新认定的刚性支出困难家庭）。")
+        for n, number in zip(found, ledger.allocate_numbers(issuer.prefix, len(found))):
+            n["doc_number"] = f"{issuer.prefix}{number}号"
+        ledger.audit(command_line(), {}, policy.policy.digest)
+    finally:
+        ledger.close()
+    write_output(output, render("notice-tiered.html.j2", templates, autoescape=True, notices=found).encode("utf-8"), force)
+    console().print(f"已写入 {output}：{len(found)} 份通知（" + "、".join(sorted({n['title'] for n in found})) + "）。")

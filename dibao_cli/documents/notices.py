@@ -65,6 +65,8 @@ def auto_kind(result: HouseholdResult) -> str | None:
         return "phase-out" if state != "渐退期" else None
     if status == "exit":
         return "termination"
+    if status == "tekun":
+        return None  # 低保 -> 特困 is a 转类: the 特困供养审批通知书 (dibao assistance notice) says it
     return "termination" if covered_before else "refusal"
 
 
