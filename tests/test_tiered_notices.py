@@ -51,3 +51,27 @@ def test_temporary_assistance_notices_from_the_register(run, tmp_path):
                "--db", db).code == 6
     assert run("assistance", "notice", "--case", "2", "--region", "632521", "-o", tmp_path / "t.html",
                "--db", db).code == 5  # exists, no --force
+
+
+def test_monthly_report_has_a_section_per_programme(run, tmp_path):
+    """Ledger month 2026-11 of the example roster: 特困 分散 3 persons 2880 + 850 = 3730, 集中 1 person 960 + 850 =
+    1810; 临时救助 decided in November: 急难型 1 case 1 person 600, 支出型 1 case 3 persons 3200."""
+    from openpyxl import load_workbook
+
+    db = tmp_path / "l.db"
+    out = run("import", EXAMPLES / "tiered-roster.xlsx", "--month", "2026-11", *COUNTY, "--db", db)
+    assert out.code == 0, out.err
+    assert run("assistance", "import", EXAMPLES / "临时救助申请.xlsx", "--db", db).code == 0
+    out = run("report", "monthly", "--month", "2026-11", *COUNTY, "-o", tmp_path / "m.html", "--db", db)
+    assert out.code == 0, out.err
+    text = (tmp_path / "m.html").read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="tiered" data-section="\d">(.*?)</table>', text, re.S)
+    rows = [[re.findall(r"<td>([^<]*)</td>", tr) for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", t, re.S)[1:]] for t in tables]
+    assert rows[0] == [["分散供养", "3", "2,880.00", "850.00", "3,730.00"], ["集中供养", "1", "960.00", "850.00", "1,810.00"],
+                       ["合计", "4", "3,840.00", "1,700.00", "5,540.00"]]
+    assert rows[1] == [["急难型", "1", "1", "600.00"], ["支出型", "1", "3", "3,200.00"], ["合计", "2", "4", "3,800.00"]]
+    out = run("report", "monthly", "--month", "2026-11", *COUNTY, "-o", tmp_path / "m.xlsx", "--db", db)
+    assert out.code == 0, out.err
+    book = load_workbook(tmp_path / "m.xlsx")
+    assert book.sheetnames == ["月报", "特困人员", "临时救助"]
+    assert [c.value for c in book["临时救助"][4]] == ["合计", 2, 4, 3800]

@@ -260,6 +260,11 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
             before = st.from_ledger(ledger, before_month) if before_month else []
             ytd = st.year_to_date(ledger, month)
             trend = st.trend(ledger, month)
+            from dibao_cli.assistance import register as tiered_register, statistics as tiered_st  # 特困, 临时救助
+            from dibao_cli.ledger.assistance import tekun_of
+
+            tiered_people = tekun_of(ledger, month)
+            tiered_temporary = tiered_register.summary(ledger, *tiered_st.month_bounds(month))
         finally:
             ledger.close()
         note = "" if before_month else "台账中没有上月数据，本月新增、退出按 0 计。"
@@ -271,6 +276,9 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         policy = resolve(region, policies, day)
         assessment = assess_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
         current = st.from_results(assessment.results, day)
+        from dibao_cli.assistance import statistics as tiered_st  # 特困 section (临时救助 needs the ledger)
+
+        tiered_people, tiered_temporary = tiered_st.tekun_from_results(assessment.results), None
         before = None
         if previous is not None:
             before = st.from_results(assess_roster(load_roster([previous], sheet, all_sheets, encoding, day), policy,
@@ -286,12 +294,15 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         preamble = [[f"填报单位：{unit}", "", "", f"统计期：{period}", "", "", f"填报日期：{cn_date(today)}"],
                     [f"填表人：{filled_by}", "", "", "单位：户、人、元"]] + ([[f"注：{note}"]] if note else [])
         money_formats = {i + 1: "#,##0.00" for i, (key, _) in enumerate(st.COLUMNS) if key in st.MONEY or key == "average"}
+        extra = [SheetSpec(s["title"][:4], s["header"], s["rows"], widths={0: 14})
+                 for s in tiered_st.sections(tiered_people, tiered_temporary, numeric=True)]
         write_xlsx(output, [SheetSpec("月报", ["乡镇", *header], st.table_rows(rows, total, numeric=True),
-                                      widths={0: 14}, formats=money_formats, title=title, preamble=preamble)], force)
+                                      widths={0: 14}, formats=money_formats, title=title, preamble=preamble)] + extra,
+                   force)
     elif output.suffix.lower() in (".html", ".htm"):
         html = render("monthly-report.html.j2", templates, autoescape=True, title=title, unit=unit, period=period,
                       filled_by=filled_by, filled_on=cn_date(today), header=header, rows=st.table_rows(rows, total),
-                      trend=trend, note=note)
+                      trend=trend, note=note, tiered=tiered_st.sections(tiered_people, tiered_temporary))
         atomic_write(output, html.encode("utf-8"), force)
     else:
         raise click.UsageError("月报文件请用 .xlsx 或 .html 结尾。")

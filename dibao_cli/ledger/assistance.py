@@ -91,3 +91,23 @@ def totals_by_kind(ledger: Ledger, start: str, end: str) -> dict[str, dict]:
             "AND decided_on >= ? AND decided_on <= ? GROUP BY kind ORDER BY kind", (start, end)).fetchall():
         out[kind] = {"cases": n, "persons": persons or 0, "amount_fen": fen or 0}
     return out
+
+
+# ---------------------------------------------------------------- 特困 persons of a ledger month
+def tekun_rows(import_id: int, result) -> list[tuple]:
+    """The 特困 persons a month's assessment supports, as rows of assistance_tekun (amounts in fen)."""
+    h = result.household
+    return [(import_id, h.household_id, h.township, d.member.id_number, d.member.name, d.mode, d.care_level,
+             int(d.basic * 100), int(d.care * 100)) for d in result.supported]
+
+
+def store_tekun(db, rows: list[tuple]) -> None:
+    db.executemany("INSERT INTO assistance_tekun VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def tekun_of(ledger: Ledger, month: str) -> list[dict]:
+    keys = ("household_id", "township", "id_number", "name", "mode", "care_level", "basic_fen", "care_fen")
+    return [dict(zip(keys, row)) for row in ledger.db.execute(
+        "SELECT t.household_id, t.township, t.id_number, t.name, t.mode, t.care_level, t.basic_fen, t.care_fen "
+        "FROM assistance_tekun t JOIN imports i ON i.id = t.import_id WHERE i.month = ? AND i.superseded_by IS NULL "
+        "ORDER BY t.household_id, t.id_number", (month,)).fetchall()]

@@ -22,6 +22,7 @@ from dibao_cli.assessment import iter_results, plan_assessment
 from dibao_cli.bulk import bulk
 from dibao_cli.errors import DibaoError
 from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
 from dibao_cli.review import can_work
@@ -203,7 +204,10 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                 db.execute("UPDATE imports SET superseded_by = ? WHERE id = ?", (import_id, existing[0]))
                 report.replaced = True
             household_rows, member_rows, event_rows = [], [], []
+            tekun_rows = []  # 特困 persons and their monthly support (dibao_cli/ledger/assistance.py)
             for result in iter_results(assessment):
+                if result.tekun:
+                    tekun_rows.extend(assistance_store.tekun_rows(import_id, result))
                 h = result.household
                 hid = h.household_id
                 linked = links.get(hid)
@@ -244,6 +248,7 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                 if len(household_rows) >= 5000:
                     _flush(db, household_rows, member_rows, event_rows)
             _flush(db, household_rows, member_rows, event_rows)
+            assistance_store.store_tekun(db, tekun_rows)
             continuing = present | set(links.values())
             for hid, record in previous.items():
                 if hid not in continuing and CATEGORY.get(record["status"]):

@@ -172,6 +172,18 @@ MIGRATIONS = [
     );
     CREATE UNIQUE INDEX assistance_cases_key ON assistance_cases (household_id, person, applied_on, cause);
     CREATE INDEX assistance_cases_decided ON assistance_cases (decided_on);
+    CREATE TABLE assistance_tekun (
+        import_id INTEGER NOT NULL,
+        household_id TEXT NOT NULL,
+        township TEXT,
+        id_number TEXT NOT NULL,
+        name TEXT,
+        mode TEXT NOT NULL,
+        care_level TEXT,
+        basic_fen INTEGER NOT NULL,
+        care_fen INTEGER NOT NULL
+    );
+    CREATE INDEX assistance_tekun_import ON assistance_tekun (import_id);
     """,
 ]
 VERSION = len(MIGRATIONS)

@@ -1,0 +1,61 @@
+"""The monthly report's sections beside 低保: 特困供养 (分散 / 集中: persons and money) and 临时救助 (cases,
+persons and money by type, each case once, by decision date)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from dibao_cli.rules import temporary
+
+MODES = ("分散供养", "集中供养")
+TEKUN_HEADER = ("供养方式", "人数", "基本生活(元)", "照料护理(元)", "本月合计(元)")
+TEMPORARY_HEADER = ("救助类型", "件数", "人数", "金额(元)")
+
+
+def _fen(fen: int) -> str:
+    return f"{fen // 100:,}.{fen % 100:02d}"
+
+
+def tekun_from_results(results) -> list[dict]:
+    return [{"mode": d.mode, "basic_fen": int(d.basic * 100), "care_fen": int(d.care * 100)}
+            for r in results for d in r.supported]
+
+
+def tekun_rows(people: list[dict], numeric: bool = False) -> list[list]:
+    """One row per 供养方式 and a total: persons, basic living, care, month total."""
+    rows = []
+    totals = [0, 0, 0]
+    for mode in MODES:
+        chosen = [p for p in people if p["mode"] == mode]
+        basic, care = sum(p["basic_fen"] for p in chosen), sum(p["care_fen"] for p in chosen)
+        totals = [totals[0] + len(chosen), totals[1] + basic, totals[2] + care]
+        rows.append([mode, len(chosen), basic, care, basic + care])
+    rows.append(["合计", totals[0], totals[1], totals[2], totals[1] + totals[2]])
+    show = (lambda fen: fen / 100) if numeric else _fen
+    return [[r[0], r[1], show(r[2]), show(r[3]), show(r[4])] for r in rows]
+
+
+def temporary_rows(summary: dict, numeric: bool = False) -> list[list]:
+    show = (lambda fen: fen / 100) if numeric else _fen
+    rows = [[kind, v["cases"], v["persons"], show(v["amount_fen"])] for kind, v in summary["by_kind"].items()]
+    t = summary["total"]
+    return rows + [["合计", t["cases"], t["persons"], show(t["amount_fen"])]]
+
+
+def sections(people: list[dict], temporary_summary: dict | None, numeric: bool = False) -> list[dict]:
+    """The report's extra sections (a title, a header and rows); 临时救助 only where the ledger has the month."""
+    out = [{"title": "特困人员救助供养", "header": TEKUN_HEADER, "rows": tekun_rows(people, numeric)}]
+    if temporary_summary is not None:
+        out.append({"title": "临时救助（按审批日期，每件只计一次）", "header": TEMPORARY_HEADER,
+                    "rows": temporary_rows(temporary_summary, numeric)})
+    return out
+
+
+def month_bounds(month: str) -> tuple[_dt.date, _dt.date]:
+    import calendar
+
+    year, mon = int(month[:4]), int(month[5:])
+    return _dt.date(year, mon, 1), _dt.date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+KINDS = temporary.KINDS
