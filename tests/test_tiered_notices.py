@@ -75,3 +75,20 @@ def test_monthly_report_has_a_section_per_programme(run, tmp_path):
     book = load_workbook(tmp_path / "m.xlsx")
     assert book.sheetnames == ["月报", "特困人员", "临时救助"]
     assert [c.value for c in book["临时救助"][4]] == ["合计", 2, 4, 3800]
+
+
+def test_report_year_sums_tekun_and_temporary_assistance(run, tmp_path):
+    """Two ledger months of the example roster: 特困 5540 a month -> 11080 (6 + 2 person-months); 临时救助 decided in
+    2026: March 3200 (3 persons), November 600 + 3200 (4 persons) -> 3 cases, 7 persons, 7000 for the year."""
+    from openpyxl import load_workbook
+
+    db = tmp_path / "l.db"
+    for month in ("2026-10", "2026-11"):
+        assert run("import", EXAMPLES / "tiered-roster.xlsx", "--month", month, *COUNTY, "--db", db).code == 0
+    assert run("assistance", "import", EXAMPLES / "临时救助申请.xlsx", "--db", db).code == 0
+    out = run("report", "year", "--year", "2026", "-o", tmp_path / "y.xlsx", "--db", db)
+    assert out.code == 0, out.err
+    sheet = load_workbook(tmp_path / "y.xlsx")["特困与临时救助"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
+    assert rows == [["2026-03", 0, 0, "0.00", 1, 3, "3,200.00"], ["2026-10", 3, 1, "5,540.00", 0, 0, "0.00"],
+                    ["2026-11", 3, 1, "5,540.00", 2, 4, "3,800.00"], ["合计", 6, 2, "11,080.00", 3, 7, "7,000.00"]]

@@ -59,3 +59,28 @@ def month_bounds(month: str) -> tuple[_dt.date, _dt.date]:
 
 
 KINDS = temporary.KINDS
+
+
+YEAR_HEADER = ("月份", "特困分散供养人数", "特困集中供养人数", "特困供养金(元)", "临时救助件数", "临时救助人数", "临时救助金额(元)")
+
+
+def year_rows(ledger, year: int) -> list[list]:
+    """`dibao report year`: per month (with a ledger month or a 临时救助 decision), 特困 persons by 供养方式 and money,
+    and 临时救助 approved that month (cases, persons, money, each case once); a total row (its 特困 persons are
+    person-months)."""
+    from dibao_cli.assistance.register import summary
+    from dibao_cli.ledger.assistance import tekun_of
+
+    rows = []
+    months = {m for (m,) in ledger.db.execute("SELECT DISTINCT month FROM imports WHERE superseded_by IS NULL AND month LIKE ?",
+                                              (f"{year}-%",))}
+    months |= {d[:7] for (d,) in ledger.db.execute("SELECT decided_on FROM assistance_cases WHERE status = 'approved' "
+                                                   "AND decided_on LIKE ?", (f"{year}-%",))}
+    months = sorted(months)
+    for month in months:
+        people = tekun_of(ledger, month)
+        temp = summary(ledger, *month_bounds(month))["total"]
+        rows.append([month, sum(p["mode"] == MODES[0] for p in people), sum(p["mode"] == MODES[1] for p in people),
+                     sum(p["basic_fen"] + p["care_fen"] for p in people), temp["cases"], temp["persons"], temp["amount_fen"]])
+    total = ["合计"] + [sum(r[i] for r in rows) for i in range(1, 7)]
+    return [r[:3] + [_fen(r[3])] + r[4:6] + [_fen(r[6])] for r in rows + [total]]

@@ -330,10 +330,15 @@ def report_year(year, output, db, force):
     ledger = open_ledger(db, create=False)
     try:
         months, townships = st.year_summary(ledger, year)
+        from dibao_cli.assistance import statistics as tiered_st  # 特困 and 临时救助 by month
+
+        tiered_rows = tiered_st.year_rows(ledger, year)
     finally:
         ledger.close()
     if not months:
         raise click.UsageError(f"台账中没有 {year} 年的数据。")
     write_xlsx(output, [SheetSpec("按月", st.YEAR_MONTH_HEADER, months, title=f"{year}年最低生活保障年度汇总（按月）"),
-                        SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, title=f"{year}年各乡镇情况")], force)
+                        SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, title=f"{year}年各乡镇情况"),
+                        SheetSpec("特困与临时救助", tiered_st.YEAR_HEADER, tiered_rows,
+                                  title=f"{year}年特困人员救助供养和临时救助（按月）")], force)
     console().print(f"已写入 {output}：{len(months)} 个月，{len(townships)} 个乡镇。")
