@@ -24,6 +24,9 @@ def test_dibao_household_moving_to_tekun_is_one_transfer_event(run, tmp_path):
     assert rows[0]["events"] == ["新纳入低保"]
     assert rows[1]["events"] == ["由低保转为特困"]
     assert rows[2]["events"] == []
+    review = run("review", "--db", tmp_path / "l.db", "--as-of", "2027-02-01", "--within", "0", "--format", "json")
+    assert review.code == 1
+    assert {(i["household_id"], i["kind"], i["due"]) for i in review.json()["items"]} == {("H1", "tekun_review", "2027-01-31")}
 
 
 def test_a_member_of_a_dibao_household_moving_to_tekun_is_a_member_transfer(run, tmp_path):

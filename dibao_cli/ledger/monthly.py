@@ -223,6 +223,8 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                     enrolled = _dt.date.fromisoformat(record["enrolled_on"])
                 if enrolled is None and result.status in ("dibao", "single_person"):
                     enrolled = day  # newly covered: the approval is the first check
+                if enrolled is None and result.status == "tekun":
+                    enrolled = day  # newly 特困: the yearly review counts from the recognition
                 if result.status == "rigid" and result.rigid is not None:
                     enrolled = result.rigid.valid_from  # 刚性支出: validity counts from the recognition
                 household_rows.append((
