@@ -194,7 +194,7 @@ def publicity(rosters, output, start, include_all, sheet, all_sheets, encoding, 
     items = pub.entries(assessment.results, include_all)
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
-        write_xlsx(output, pub.xlsx_sheets(items, start, issuer.phone, issuer.bureau), force)
+        write_xlsx(output, pub.xlsx_sheets(items, start, issuer.phone, issuer.bureau, cn_date(day)), force)
     elif suffix in (".html", ".htm"):
         first, last = pub.period(start)
         villages = [{"township": t, "village": v, "entries": group} for (t, v), group in pub.by_village(items).items()]
