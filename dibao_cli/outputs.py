@@ -249,11 +249,12 @@ class SheetSpec:
     column is as wide as its content. formats: number formats by column index. title: a line above the
     table (the sheet's full name when the name had to be shortened). preamble: rows between the title and
     the header (a report's 填报单位 block). footer: lines after the table, each (text, "left"|"right"), merged
-    across the table's width (a notice's 公示期 and 落款). borders: ruled cells, as on a printed list."""
+    across the table's width (a notice's 公示期 and 落款). borders: ruled cells and a centred title, as on a
+    printed list."""
 
     def __init__(self, name: str, header: Sequence[str], rows: Iterable[Sequence], widths: dict | None = None,
                  formats: dict | None = None, title: str | None = None, preamble: Sequence[Sequence] = (),
-                 footer: Sequence[tuple[str, str]] = (), borders: bool = False):
+                 footer: Sequence[tuple[str, str]] = (), borders: bool = False, landscape: bool = True):
         self.name = name
         self.header = header
         self.rows = rows
@@ -263,6 +264,7 @@ class SheetSpec:
         self.preamble = preamble
         self.footer = footer
         self.borders = borders
+        self.landscape = landscape  # False for a notice to be posted (portrait, centred)
 
 
 MONEY_FORMAT = "#,##0.00"
@@ -343,6 +345,20 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+def _fast_width(text: str) -> int:
+    """display_width for text that is ASCII plus Chinese (three UTF-8 bytes, two columns), in C speed."""
+    n = len(text)
+    return n + (len(text.encode("utf-8", "replace")) - n) // 2
+
+
+def _lines(text_width: int, column_width: int) -> int:
+    """Lines a text of this display width takes in a wrapped column of this width."""
+    return max(1, -(-text_width // max(1, column_width - 2)))
+
+
 def _format(book, **props):
     """One format object per distinct set of properties in a workbook."""
     cache = book.__dict__.setdefault("_dibao_formats", {})
@@ -371,30 +387,50 @@ def _write_sheet(book, spec: SheetSpec, name: str) -> None:
                             border=1)
     cell_formats = {}
     for c in range(ncols):
-        props = dict(border)
+        props = dict(border, valign="top")
         if c in spec.formats:
             props["num_format"] = spec.formats[c]
         if c in wrapped:
-            props.update(text_wrap=True, valign="top")
-        cell_formats[c] = _format(book, **props) if props else None
-    date_props = {"num_format": "yyyy-mm-dd", **border}
+            props.update(text_wrap=True)
+        cell_formats[c] = _format(book, **props)
+    date_props = {"num_format": "yyyy-mm-dd", "valign": "top", **border}
     date_format = _format(book, **date_props)
 
     r = 0
     if title:
-        ws.write_string(0, 0, clean_text(title), _format(book, bold=True, font_size=13))
+        if spec.borders and ncols > 1:
+            ws.set_row(0, 24)
+            ws.merge_range(0, 0, 0, ncols - 1, clean_text(title), _format(book, bold=True, font_size=15, align="center",
+                                                                        valign="vcenter"))
+        else:
+            ws.write_string(0, 0, clean_text(title), _format(book, bold=True, font_size=13))
         r = 1
     for line in spec.preamble:
         ws.write_row(r, 0, [clean_text(str(v)) for v in line])
         r += 1
     header_row = r
+    header_lines = max([_lines(display_width(str(h)), widths.get(c, 8)) for c, h in enumerate(spec.header)] or [1])
+    if header_lines > 1:
+        ws.set_row(r, LINE_HEIGHT * header_lines + 3)
     ws.write_row(r, 0, [clean_text(str(h)) for h in spec.header], header_format)
     ws.freeze_panes(r + 1, 0)
     write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
 
+    wrapped_widths = [(c, widths[c]) for c in sorted(wrapped)]
+
     def write(values):
         nonlocal r
         r += 1
+        if wrapped_widths:  # rows grow to show wrapped text (spreadsheets do not do it on opening)
+            lines = 1
+            for c, w in wrapped_widths:
+                if c < len(values) and type(values[c]) is str:
+                    text = values[c]
+                    n = _lines(len(text) if text.isascii() else _fast_width(text), w)
+                    if n > lines:
+                        lines = n
+            if lines > 1:
+                ws.set_row(r, LINE_HEIGHT * lines + 3)
         for c, value in enumerate(values):
             fmt = cell_formats.get(c)
             kind = type(value)
@@ -429,8 +465,8 @@ def _write_sheet(book, spec: SheetSpec, name: str) -> None:
             r += 1
             fmt = _format(book, text_wrap=True, valign="top", align="right" if align == "right" else "left")
             text = clean_text(str(text))
-            lines = max(1, -(-display_width(text) // max(1, sum(widths.values()) - 2)) + text.count("\n"))
-            ws.set_row(r, 15 * lines + 3)
+            lines = sum(_lines(display_width(part), sum(widths.values())) for part in text.split("\n"))
+            ws.set_row(r, LINE_HEIGHT * lines + 3)
             if ncols > 1:
                 ws.merge_range(r, 0, r, ncols - 1, text, fmt)
             else:
@@ -438,7 +474,11 @@ def _write_sheet(book, spec: SheetSpec, name: str) -> None:
 
     # Print setup: A4 landscape, one page wide, the header row on every page, page numbers.
     ws.set_paper(9)
-    ws.set_landscape()
+    if spec.landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+        ws.center_horizontally()
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)

@@ -75,5 +75,6 @@ def xlsx_sheets(items: list[Entry], start: _dt.date, phone: str, bureau: str, is
         rows = [[i + 1, e.name, e.covered, float(e.amount), e.kind, e.note] for i, e in enumerate(group)]
         footer = [(appeal_text(first, last, bureau, phone), "left"), (f"{township}人民政府\n{issued_on}", "right")]
         sheets.append(SheetSpec(f"{township}{village}", HEADER, rows, formats={3: MONEY_FORMAT},
-                                title=f"{township}{village}最低生活保障对象公示", footer=footer, borders=True))
+                                title=f"{township}{village}最低生活保障对象公示", footer=footer, borders=True,
+                                landscape=False))
     return sheets or [SheetSpec("公示", HEADER, [], title="本期没有需要公示的对象")]
