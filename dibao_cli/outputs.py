@@ -212,7 +212,12 @@ def _to_stdout(chunks) -> None:
     out = sys.stdout.buffer
     try:
         for chunk in chunks:
-            out.write(chunk)
+            view = memoryview(chunk)
+            while view:  # a write can be short (the disk filled up); the next one then reports why
+                written = out.write(view)
+                if not written:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                view = view[written:]
         out.flush()
     except OSError as exc:
         if _full_disk(exc):
