@@ -392,13 +392,13 @@ def _write_sheet(book, spec: SheetSpec, name: str) -> None:
                             border=1)
     cell_formats = {}
     for c in range(ncols):
-        props = dict(border, valign="top")
+        props = dict(border)
         if c in spec.formats:
             props["num_format"] = spec.formats[c]
         if c in wrapped:
-            props.update(text_wrap=True)
-        cell_formats[c] = _format(book, **props)
-    date_props = {"num_format": "yyyy-mm-dd", "valign": "top", **border}
+            props.update(text_wrap=True, valign="top")
+        cell_formats[c] = _format(book, **props) if props else None  # no style attribute: a smaller, faster file
+    date_props = {"num_format": "yyyy-mm-dd", **border}
     date_format = _format(book, **date_props)
 
     r = 0
