@@ -155,7 +155,7 @@ def _full_disk(exc: BaseException) -> OSError | None:
 
 
 def disk_full_message(path) -> str:
-    return (f"磁盘已满，无法写入 {path}（没有留下不完整的文件）。请清理磁盘空间，或用 -o 写到有空间的位置后重试。")
+    return f"磁盘已满，无法写入 {path}（没有留下不完整的文件）。请清理磁盘空间，或写到有空间的磁盘后重试。"
 
 
 def refuse_existing(path: Path, force: bool) -> None:

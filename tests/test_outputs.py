@@ -68,6 +68,14 @@ def test_a_full_disk_behind_a_redirection_and_for_publicity(tmp_path):
                                       "-o", tmp_path / "公示.html")
     assert result.returncode == 5 and "磁盘已满" in result.stderr.decode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scratch", "重定向.csv"]
+    # templates copy: the templates that fit are whole, the one that did not is not there at all
+    result, _ = dibao_with_file_limit(tmp_path, 8192, "templates", "copy", tmp_path / "模板")
+    assert result.returncode == 5 and "磁盘已满" in result.stderr.decode()
+    from dibao_cli.templating import shipped_templates
+
+    copied = list((tmp_path / "模板").iterdir())
+    assert copied and all(p.read_bytes() == (shipped_templates() / p.name).read_bytes() for p in copied)
+    assert len(copied) < len([p for p in shipped_templates().iterdir() if p.suffix in (".j2", ".docx")])
 
 
 def long_numbers_roster(path):
