@@ -306,6 +306,8 @@ def _column_widths(spec: SheetSpec, sample: list) -> tuple[dict[int, int], set[i
         header = display_width(str(spec.header[c])) if c < len(spec.header) else 0
         # A header may wrap onto two lines, so it asks for about half its width (but a short header fits).
         want = max(widest[c], min(header, max(8, (header + 1) // 2)), 4) + 2
+        if "0.00" in str(spec.formats.get(c, "")):  # rows past the sample may hold larger sums: "##,###.##" fits
+            want = max(want, 11)
         cap = spec.widths.get(c, MAX_WIDTH)
         if want > cap:
             wrapped.add(c)
