@@ -76,8 +76,8 @@ def print_table(console, findings, problems, kind, mask, show_all: bool = False)
                           f"{f.record.file.split('/')[-1]} 第{f.record.row}行", r[14])
         console.print(table)
         if cut:
-            print_cut(console, len(findings), len(shown), "条", ((f.household.township, "疑点") for f in findings),
-                      "疑点清单")
+            matched = ((f.household.township, "按身份证号" if f.evidence == "身份证号" else "按姓名+出生日期") for f in findings)
+            print_cut(console, len(findings), len(shown), "条", matched, "疑点清单")
         console.print(f"发现 [bold red]{len(findings)}[/] 条疑点。完整清单（含后续处理、依据、追缴说明）请用 --format xlsx -o 疑点清单.xlsx")
     else:
         console.print(f"[green]名册中没有人出现在{kind.label}数据中。[/]")

@@ -187,3 +187,16 @@ def test_long_tables_show_a_township_summary_and_the_first_rows(run, tmp_path):
     assert len([line for line in assessed.out.splitlines() if line.startswith("│ R")]) == 200
     assert len([line for line in run("assess", roster, "--date", DAY, "--all").out.splitlines()
                 if line.startswith("│ R")]) == 301
+
+    import datetime as dt
+
+    from conftest import pid
+
+    deaths = [{"姓名": f"户主{i}", "身份证号": pid((dt.date(1950, 1, 1) + dt.timedelta(days=i)).isoformat()),
+               "火化日期": "2026-06-15"} for i in range(301)]
+    extract = write_xlsx(tmp_path / "殡葬.xlsx", deaths, header=["姓名", "身份证号", "火化日期"])
+    found = run("crosscheck", roster, "--against", extract, "--kind", "殡葬", "--date", DAY)
+    assert found.code == 1
+    assert len([line for line in found.out.splitlines() if line.startswith("│ 西台村")]) == 100
+    assert re.search(r"│ 倒淌河镇 +│ +101 │ +101 │", found.out) and "共 301 条，屏幕上只显示了前 100 条" in found.out
+    assert "按身份证号" in found.out
