@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -453,6 +454,8 @@ def _write_sheet(book, spec: SheetSpec, name: str) -> None:
                 ws.write_boolean(r, c, value, fmt)
             elif isinstance(value, (_dt.date, _dt.datetime)):
                 ws.write_datetime(r, c, value, date_format)
+            elif isinstance(value, Decimal):  # money stays a number the clerk can add up
+                write_number(r, c, float(value), fmt)
             else:
                 write_string(r, c, clean_text(str(value)), fmt)
         if spec.borders:

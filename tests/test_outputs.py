@@ -200,3 +200,17 @@ def test_long_tables_show_a_township_summary_and_the_first_rows(run, tmp_path):
     assert len([line for line in found.out.splitlines() if line.startswith("│ 西台村")]) == 100
     assert re.search(r"│ 倒淌河镇 +│ +101 │ +101 │", found.out) and "共 301 条，屏幕上只显示了前 100 条" in found.out
     assert "按身份证号" in found.out
+
+
+def test_workbook_cells_numbers_stay_numbers_and_text_stays_text(tmp_path):
+    from decimal import Decimal
+
+    from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, write_xlsx
+
+    write_xlsx(tmp_path / "w.xlsx", [SheetSpec("西台村[一组]", ["户\x07编号", "金额"], [["=1+1", Decimal("12.50")], ["0012", 3]],
+                                            formats={1: MONEY_FORMAT}, title="标题\x00")], False)
+    ws = load_workbook(tmp_path / "w.xlsx")["西台村_一组_"]
+    assert ws["A1"].value == "西台村[一组]　标题"  # the full name, since the sheet name had to change
+    assert [c.value for c in ws[2]] == ["户编号", "金额"]
+    assert (ws["A3"].value, ws["A3"].data_type) == ("=1+1", "s") and (ws["A4"].value, ws["A4"].data_type) == ("0012", "s")
+    assert (ws["B3"].value, ws["B3"].data_type, ws["B3"].number_format) == (12.5, "n", MONEY_FORMAT)
