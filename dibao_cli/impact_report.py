@@ -294,8 +294,8 @@ def xlsx_sheets(impact: Impact) -> list[SheetSpec]:
 
 # ---------------------------------------------------------------------------------------------- HTML
 def html_context(impact: Impact, title: str, unit: str) -> dict:
-    """Figures for templates/impact.html.j2: aggregates, and the households whose amount falls by number and
-    village only (no names, reasons, income, health or disability: the page goes outside the bureau)."""
+    """Figures for templates/impact.html.j2: aggregates, and the households whose amount falls by number, village
+    and amounts only (no names, statuses, reasons, income, health or disability: the page leaves the bureau)."""
     p = policy_block(impact)
     now = total(impact.base_money)
     alternatives = []
@@ -317,8 +317,7 @@ def html_context(impact: Impact, title: str, unit: str) -> dict:
             "matrix": [[status_label(bs), *(alt.transitions.get((bs, a_s)) for a_s in statuses)]
                        for bs in statuses if any(alt.transitions.get((bs, a_s)) for a_s in statuses)],
             "decreases": [{"household_id": c.household.household_id, "township": c.household.township or "",
-                           "village": c.household.village or "", "before_status": status_label(c.before.status),
-                           "after_status": status_label(c.after.status), "before": _amount(c.before),
+                           "village": c.household.village or "", "before": _amount(c.before),
                            "after": _amount(c.after), "delta": "未知" if c.after.total is None else _signed(c.delta)}
                           for c in alt.decreases],
             "monthly_delta": _signed(total(alt.money).total - now.total),

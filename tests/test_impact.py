@@ -223,6 +223,8 @@ def test_html_page_with_chart_for_the_finance_bureau(run, tmp_path):
     page.feed(target.read_text(encoding="utf-8"))
     text = "".join(page.text)
     assert "测算单位：共和县民政局" in text and "月保障金减少的户：1 户" in text
+    falls = text[text.index("月保障金减少的户："):text.index("分乡镇月保障金")]
+    assert "S1" in falls and "460.00" in falls and "125.00" in falls and "-335.00" in falls and "单人户" not in falls
     assert "690.00" in text and "565.00" in text and "-125.00" in text and "-1500.00" in text
     assert not any(tag == "script" or attrs.get("src") or attrs.get("href") for tag, attrs in page.tags)
     # two bars per township (before, after), heights in proportion to the money: 660 is the highest
@@ -241,3 +243,24 @@ def test_households_with_errors_are_left_out_of_both_sides(run, tmp_path):
     assert data["left_out"] == 1 and data["alternatives"][0]["budget"]["monthly_delta"] == "-125.00"
     transitions = {(t["from"], t["to"]): t["households"] for t in data["alternatives"][0]["transitions"]}
     assert transitions[("left_out", "left_out")] == 1
+
+
+def test_example_roster_with_the_example_reform_file(run):
+    from conftest import EXAMPLES
+
+    out = run("impact", EXAMPLES / "roster.xlsx", "--region", "632521", "--base-policy", EXAMPLES / "632521-共和县.toml",
+              "--policy", EXAMPLES / "reform-2027.toml", "--effective", "2027-01-01", "--format", "json")
+    assert out.code == 0, out.err
+    [alt] = out.json()["alternatives"]
+    assert [c["parameter"] for c in alt["changes"]] == ["rural_standard_annual", "urban_standard_monthly"]
+    households = by_id(alt["households"])
+    # GH001: 3 persons, 7800/year, one 分类施保 person: (6000 x 3 - 7800) / 12 = 850 + 500 x 0.15 = 925 (was 550 + 60)
+    assert (households["GH001"]["before"]["monthly_benefit"], households["GH001"]["after"]["monthly_benefit"]) == \
+        ("610.00", "925.00")
+    # GH013 (城市, 2 persons, 500/month each): (700 - 500) x 2 = 400 (was (640 - 500) x 2 = 280)
+    assert (households["GH013"]["before"]["monthly_benefit"], households["GH013"]["after"]["monthly_benefit"]) == \
+        ("280.00", "400.00")
+    assert [(d["household_id"], d["monthly_delta"]) for d in alt["decreases"]] == \
+        [("GH003", "-368.00"), ("GH006", "-252.00"), ("GH025", "-288.00")]
+    assert sum(int(h["monthly_delta"].replace(".", "")) for h in alt["households"]) == \
+        int(alt["budget"]["monthly_delta"].replace(".", "")) == 365900
