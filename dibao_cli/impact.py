@@ -133,7 +133,7 @@ def build_reforms(base: Policy, effective: _dt.date, policy_paths=(), sets=(), g
             raise PolicyInvalid(f"{shown}：参数 {name} 给了两次。")
         seen.add(name)
     set_file = [override_file(base.region, pairs, effective, SET_SOURCE)] if pairs else []
-    set_name = "，".join(f"{name}={shown.split('=', 1)[1]}" for name, _, shown in pairs)
+    set_name = "，".join(f"{BY_NAME[name].label}={shown.split('=', 1)[1].strip()}" for name, _, shown in pairs)
     if grid is not None:
         if len(files) > 1:
             raise PolicyInvalid("--grid 只能与一个方案文件（--policy）一起用。")
@@ -141,7 +141,7 @@ def build_reforms(base: Policy, effective: _dt.date, policy_paths=(), sets=(), g
         if name in seen:
             raise PolicyInvalid(f"--grid {grid}：参数 {name} 已用 --set 给出。")
         prefix = "，".join(x for x in ([Path(files[0].path).stem] if files else []) + ([set_name] if set_name else []))
-        return [Reform((f"{prefix}，" if prefix else "") + f"{name}={shown}",
+        return [Reform((f"{prefix}，" if prefix else "") + f"{BY_NAME[name].label}={shown}",
                        files + set_file + [override_file(base.region, [(name, raw, f"--grid {name}={shown}")],
                                                           effective, SET_SOURCE)])
                 for raw, shown in values]

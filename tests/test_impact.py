@@ -67,7 +67,7 @@ def test_raising_the_rural_standard_hand_computed(run, tmp_path):
                                "phase_out": "30.00", "adjustment": "0.00", "monthly": "690.00", "annual": "8280.00",
                                "unknown": 0}
     [alt] = data["alternatives"]
-    assert alt["name"] == "rural_standard_annual=6000"
+    assert alt["name"] == "农村低保标准=6000"
     assert alt["changes"] == [{"parameter": "rural_standard_annual", "label": "农村低保标准", "before": "4800 元/人·年",
                                "after": "6000 元/人·年", "source": "测算方案（--set rural_standard_annual=6000）"}]
     assert alt["budget"] == {"households": 4, "persons": 7, "differential": "490.00", "classified": "75.00",
@@ -127,9 +127,9 @@ def test_alternatives_and_grid_one_line_each(run, tmp_path):
     #   S1 (475) stays 边缘 with its 单人户 450 + 67.50 = 517.50 -> 518 (rounded once, half up): 798, +108
     # 6000 -> as in the first test; 6600 -> 550/month: M1 (550 - 450) x 2 = 200, P1 (550 - 480) x 2 = 140,
     #   D1 350, S1 (550 - 475) x 2 = 150 + 82.50 = 232.50 -> 233 (down from 460): 923, +233
-    assert lines == [("rural_standard_annual=5400", "798.00", "108.00", 0),
-                     ("rural_standard_annual=6000", "565.00", "-125.00", 1),
-                     ("rural_standard_annual=6600", "923.00", "233.00", 1)]
+    assert lines == [("农村低保标准=5400", "798.00", "108.00", 0),
+                     ("农村低保标准=6000", "565.00", "-125.00", 1),
+                     ("农村低保标准=6600", "923.00", "233.00", 1)]
     reform_a = tmp_path / "a.toml"
     reform_a.write_text('[region]\ncode = "630000"\n[parameters.marginal_multiplier]\n'
                         '"2026-01-01" = { value = 2, source = "方案甲" }\n', encoding="utf-8")
@@ -186,7 +186,7 @@ def test_xlsx_one_sheet_per_view_exact_figures(run, tmp_path):
     summary = [row for row in book["方案一览"].iter_rows(values_only=True)]
     header = summary.index(next(r for r in summary if r[0] == "方案"))
     assert summary[header + 1][:9] == ("现行政策", 3, 4, 600, 60, 30, 0, 690, 8280)
-    assert summary[header + 2][:11] == ("1. rural_standard_annual=6000", 4, 7, 490, 75, 0, 0, 565, 6780, -125, -1500)
+    assert summary[header + 2][:11] == ("1. 农村低保标准=6000", 4, 7, 490, 75, 0, 0, 565, 6780, -125, -1500)
     assert summary[header + 2][11:] == (1, 0, 3, 1)
     falls = list(book["金额减少的户"].iter_rows(values_only=True))
     assert falls[0][0] == "月保障金减少的户：1 户（实施前须逐户核实并书面告知）"
@@ -264,3 +264,32 @@ def test_example_roster_with_the_example_reform_file(run):
         [("GH003", "-368.00"), ("GH006", "-252.00"), ("GH025", "-288.00")]
     assert sum(int(h["monthly_delta"].replace(".", "")) for h in alt["households"]) == \
         int(alt["budget"]["monthly_delta"].replace(".", "")) == 365900
+
+
+def test_reform_file_with_an_income_item_grid_on_top_and_wrong_region(run, tmp_path):
+    path = roster(tmp_path)
+    reform = tmp_path / "经营收入不计入.toml"
+    reform.write_text('[region]\ncode = "630000"\n[income_items."经营净收入"]\n'
+                      '"2026-01-01" = { value = "不计入", source = "方案丙" }\n', encoding="utf-8")
+    data = impact(run, path, "--policy", reform, "--grid", "classified_share=0.15:0.2:0.05", "--format", "json").json()
+    first, second = data["alternatives"]
+    assert first["name"] == "经营收入不计入，分类施保：每人每月加发低保标准的比例=0.15"
+    assert first["changes"] == [{"parameter": "经营净收入", "label": "收入项目“经营净收入”", "before": "计入",
+                                 "after": "不计入", "source": "方案丙"}]
+    # no income counted: M1 (400 x 2) 800, P1 800, D1 400, S1 800 + 60, I1 400 = 3260; at 20 %: S1 + 80 -> 3280
+    assert (first["budget"]["monthly"], second["budget"]["monthly"]) == ("3260.00", "3280.00")
+    assert first["budget"]["entered"] == 2 and first["budget"]["decreases"] == 0
+    wrong = tmp_path / "西宁.toml"
+    wrong.write_text('[region]\ncode = "630100"\n[parameters.rural_standard_annual]\n'
+                     '"2026-01-01" = { value = 6000, source = "西宁" }\n', encoding="utf-8")
+    out = run("impact", path, "--region", "632521", "--policy", wrong, "--date", DAY)
+    assert out.code == 4 and "不适用于现行政策的地区 632521" in out.err
+    assert run("impact", path, *REFORM, "--format", "html", "--date", DAY).code == 2
+
+
+def test_several_alternatives_on_screen_list_every_decrease(run, tmp_path):
+    out = impact(run, roster(tmp_path), "--grid", "rural_standard_annual=5400:6600:600")
+    text = out.out
+    assert "方案 1：没有月保障金减少的户。" in text
+    assert "方案 2：月保障金减少的户（1 户）" in text and "方案 3：月保障金减少的户（1 户）" in text
+    assert "状态变化（行" not in text and "分乡镇月保障金" not in text and "只给一个方案时屏幕上全部列出" in text
