@@ -70,6 +70,35 @@ def change_dict(c: Change) -> dict:
 
 
 def as_json(impact: Impact) -> dict:
+    """The whole document as one object (format in README.md)."""
+    return {**as_json_head(impact), "alternatives": [
+        {**alternative_head(impact, alt), "decreases": [change_dict(c) for c in alt.decreases],
+         "households": [change_dict(c) for c in alt.changes]} for alt in impact.alternatives]}
+
+
+def json_chunks(impact: Impact):
+    """The same document as `as_json`, in pieces: the listed households are turned into JSON a thousand at a
+    time, so a province-sized comparison never sits in memory twice."""
+    import orjson
+
+    def dumps(obj) -> bytes:
+        return orjson.dumps(obj, option=orjson.OPT_INDENT_2)
+
+    head = as_json_head(impact)
+    yield dumps(head)[:-2] + b',\n  "alternatives": ['
+    for index, alt in enumerate(impact.alternatives):
+        body = alternative_head(impact, alt)
+        yield (b"\n" if index == 0 else b",\n") + dumps(body)[:-2]
+        for key, items in (("decreases", alt.decreases), ("households", alt.changes)):
+            yield f',\n  "{key}": ['.encode()
+            for start in range(0, len(items), 1000):
+                yield (b"\n" if start == 0 else b",\n") + b",\n".join(dumps(change_dict(c)) for c in items[start:start + 1000])
+            yield b"]"
+        yield b"\n}"
+    yield b"\n]\n}\n"
+
+
+def as_json_head(impact: Impact) -> dict:
     return {
         "date": impact.day.isoformat(),
         "effective": impact.effective.isoformat(),
@@ -79,20 +108,21 @@ def as_json(impact: Impact) -> dict:
         "members": impact.persons,
         "left_out": impact.left_out,
         "current": money_dict(total(impact.base_money)),
-        "alternatives": [{
-            "name": alt.reform.name,
-            "files": [f.path for f in alt.reform.files],
-            "changes": [{"parameter": d.name, "label": d.label, "before": d.before, "after": d.after, "source": d.source}
-                        for d in alt.differences],
-            "notes": alt.notes,
-            "budget": budget(impact, alt),
-            "transitions": matrix(alt),
-            "townships": [{"township": t, "before": money_dict(b), "after": money_dict(a),
-                           "monthly_delta": f2y(a.total - b.total), "annual_delta": f2y(a.annual - b.annual)}
-                          for t, b, a in townships(impact, alt)],
-            "decreases": [change_dict(c) for c in alt.decreases],
-            "households": [change_dict(c) for c in alt.changes],
-        } for alt in impact.alternatives],
+    }
+
+
+def alternative_head(impact: Impact, alt: Alternative) -> dict:
+    return {
+        "name": alt.reform.name,
+        "files": [f.path for f in alt.reform.files],
+        "changes": [{"parameter": d.name, "label": d.label, "before": d.before, "after": d.after, "source": d.source}
+                    for d in alt.differences],
+        "notes": alt.notes,
+        "budget": budget(impact, alt),
+        "transitions": matrix(alt),
+        "townships": [{"township": t, "before": money_dict(b), "after": money_dict(a),
+                       "monthly_delta": f2y(a.total - b.total), "annual_delta": f2y(a.annual - b.annual)}
+                      for t, b, a in townships(impact, alt)],
     }
 
 

@@ -293,3 +293,23 @@ def test_several_alternatives_on_screen_list_every_decrease(run, tmp_path):
     assert "方案 1：没有月保障金减少的户。" in text
     assert "方案 2：月保障金减少的户（1 户）" in text and "方案 3：月保障金减少的户（1 户）" in text
     assert "状态变化（行" not in text and "分乡镇月保障金" not in text and "只给一个方案时屏幕上全部列出" in text
+
+
+def test_streamed_json_is_the_whole_document(tmp_path):
+    import datetime as dt
+    import json
+
+    from dibao_cli.config import choose_policy
+    from dibao_cli.impact import build_reforms, compare, reform_policy
+    from dibao_cli.impact_report import as_json, json_chunks
+    from dibao_cli.policy import PolicyAt
+    from dibao_cli.roster import read_rosters
+
+    day = dt.date.fromisoformat(DAY)
+    base_policy = choose_policy(None, [], folder=tmp_path)
+    reforms = [(r, PolicyAt(reform_policy(base_policy, r), day))
+               for r in build_reforms(base_policy, day, grid="rural_standard_annual=5400:6600:600")]
+    result = compare(read_rosters([roster(tmp_path)], on_date=day), PolicyAt(base_policy, day), reforms, day, day)
+    streamed = json.loads(b"".join(json_chunks(result)))
+    assert streamed == json.loads(json.dumps(as_json(result), default=str))
+    assert [len(a["households"]) for a in streamed["alternatives"]] == [2, 4, 4]

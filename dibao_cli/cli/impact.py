@@ -76,11 +76,8 @@ def impact(rosters, sheet, all_sheets, encoding, region, base_policies, policies
     if fmt == "html":
         html()
     else:
-        from dibao_cli.outputs import json_bytes
-
         emit(fmt, output, force, table=lambda: impact_report.print_report(console(), result, limit),
-             sheets=lambda: impact_report.xlsx_sheets(result), json=lambda: json_bytes(impact_report.as_json(result)),
-             csv=None)
+             sheets=lambda: impact_report.xlsx_sheets(result), json=lambda: impact_report.json_chunks(result), csv=None)
     if output is not None:
         falls = sum(len(a.decreases) for a in result.alternatives)
         console().print(f"已写入 {output}：{len(result.alternatives)} 个方案，{result.households} 户"
