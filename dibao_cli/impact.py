@@ -355,8 +355,9 @@ def compare(roster, base: PolicyAt, reforms: list[tuple[Reform, PolicyAt]], day:
     alternatives = [Alternative(reform, policy, differences(base, policy)) for reform, policy in reforms]
     for alt in alternatives:
         if not alt.differences:
-            alt.notes.append(f"本方案在 {day.isoformat()} 与现行政策没有差别（方案文件中的日期是否晚于核算日期？"
-                             "可用 --effective 指定生效日期）。")
+            dated = any(f.path != SET_SOURCE for f in alt.reform.files)
+            alt.notes.append(f"本方案在 {day.isoformat()} 与现行政策没有差别" + (
+                "（方案文件中的日期是否晚于核算日期？可用 --effective 指定生效日期）。" if dated else "。"))
     with bulk():
         base_plan = plan_assessment(roster, base, day)
         base_pending = {id(h) for h in base_plan.pending}

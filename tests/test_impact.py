@@ -313,3 +313,10 @@ def test_streamed_json_is_the_whole_document(tmp_path):
     streamed = json.loads(b"".join(json_chunks(result)))
     assert streamed == json.loads(json.dumps(as_json(result), default=str))
     assert [len(a["households"]) for a in streamed["alternatives"]] == [2, 4, 4]
+
+
+def test_a_reform_equal_to_the_policy_in_force_says_so(run, tmp_path):
+    data = impact(run, roster(tmp_path), "--set", "rural_standard_annual=4800", "--format", "json").json()
+    [alt] = data["alternatives"]
+    assert alt["changes"] == [] and alt["households"] == [] and alt["budget"]["monthly_delta"] == "0.00"
+    assert alt["notes"] == ["本方案在 2026-11-30 与现行政策没有差别。"]
