@@ -269,7 +269,8 @@ def xlsx_sheets(impact: Impact) -> list[SheetSpec]:
         rows.append([f"{number}. {alt.reform.name}", *money_cells(after), (after.total - now.total) / 100,
                      (after.annual - now.annual) / 100, b["entered"], b["left"], b["rises"], b["decreases"]])
     money_cols = {i: MONEY_FORMAT for i in range(3, 11)}
-    sheets = [_printable(SheetSpec("方案一览", header, rows, widths={0: 34}, formats=money_cols,
+    sheets = [_printable(SheetSpec("方案一览", header, rows, widths={0: 34, **{i: 14 for i in range(3, 11)}},
+                                   formats=money_cols,
                                    title="低保方案资金测算（元）", preamble=preamble))]
     content = [[f"{n}. {alt.reform.name}", d.label, d.before, d.after, d.source]
                for n, alt in enumerate(impact.alternatives, start=1) for d in alt.differences]
@@ -293,7 +294,7 @@ def xlsx_sheets(impact: Impact) -> list[SheetSpec]:
                        c.before_reasons, c.after_reasons]
 
     change_formats = {8: MONEY_FORMAT, 11: MONEY_FORMAT, 12: MONEY_FORMAT, 13: MONEY_FORMAT}
-    widths = {0: 24, 14: 50, 15: 50}
+    widths = {0: 24, 6: 10, 8: 12, 9: 10, 11: 12, 12: 12, 13: 12, 14: 50, 15: 50}
     falls = sum(len(alt.decreases) for alt in impact.alternatives)
     sheets.append(_printable(SheetSpec("金额减少的户", change_header, change_rows(lambda alt: alt.decreases), widths=widths,
                                        formats=change_formats,
@@ -316,7 +317,9 @@ def xlsx_sheets(impact: Impact) -> list[SheetSpec]:
                   (a.annual - b.annual) / 100]
                  for n, alt in enumerate(impact.alternatives, start=1) for t, b, a in townships(impact, alt)]
     town_formats = {i: MONEY_FORMAT for i in (*range(4, 10), *range(12, 20))}
-    sheets.append(_printable(SheetSpec("分乡镇资金", town_header, town_rows, widths={0: 24, 1: 14}, formats=town_formats)))
+    sheets.append(_printable(SheetSpec("分乡镇资金", town_header, town_rows,
+                                       widths={0: 24, 1: 14, **{i: 13 for i in range(2, 20)}},
+                                       formats=town_formats)))
     sheets.append(_printable(SheetSpec("变化户", change_header, change_rows(lambda alt: alt.changes), widths=widths,
                                        formats=change_formats)))
     return sheets
