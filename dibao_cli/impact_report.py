@@ -353,9 +353,11 @@ def html_context(impact: Impact, title: str, unit: str) -> dict:
                            "village": c.household.village or "", "before": _amount(c.before),
                            "after": _amount(c.after), "delta": "未知" if c.after.total is None else _signed(c.delta)}
                           for c in alt.decreases],
+            "bar": (alt.reform.name, total(alt.money).total),
             "monthly_delta": _signed(total(alt.money).total - now.total),
             "annual_delta": _signed(total(alt.money).annual - now.annual),
         })
     return {"title": title, "unit": unit, "day": impact.day.isoformat(), "effective": impact.effective.isoformat(),
             "policy": p, "households": impact.households, "persons": impact.persons, "left_out": impact.left_out,
-            "current": money_dict(now), "alternatives": alternatives, "annual_note": ANNUAL_NOTE}
+            "current": money_dict(now), "current_fen": now.total, "alternatives": alternatives,
+            "annual_note": ANNUAL_NOTE}

@@ -320,3 +320,15 @@ def test_a_reform_equal_to_the_policy_in_force_says_so(run, tmp_path):
     [alt] = data["alternatives"]
     assert alt["changes"] == [] and alt["households"] == [] and alt["budget"]["monthly_delta"] == "0.00"
     assert alt["notes"] == ["本方案在 2026-11-30 与现行政策没有差别。"]
+
+
+def test_html_with_several_alternatives_charts_the_budget_of_each(run, tmp_path):
+    target = tmp_path / "方案.html"
+    impact(run, roster(tmp_path), "--grid", "rural_standard_annual=5400:6600:600", "-o", target)
+    page = Page()
+    page.feed(target.read_text(encoding="utf-8"))
+    # first chart: 现行 690, then 798, 565, 923 (the highest, 150 px)
+    heights = [float(r["height"]) for r in page.rects[:4]]
+    assert heights == [112.1, 129.7, 91.8, 150.0]
+    text = "".join(page.text)
+    assert "方案 3：农村低保标准=6600" in text and "月保障金减少的户：1 户" in text and "没有月保障金减少的户" in text
