@@ -38,7 +38,7 @@ def impact(rosters, sheet, all_sheets, encoding, region, base_policies, policies
 
     \b
     名册只读取、核查一次，按现行政策和每个方案各核算一次，两边用同一核算日期。
-    退出状态：0 完成；1 有户因名册错误未核算；3 名册无法读取；4 政策或方案有误。
+    退出状态：0 完成；1 有户因名册错误未核算；2 用法错误；3 名册无法读取；4 政策或方案有误；5 输出文件已存在。
     \b
     例：dibao impact 名册.xlsx --effective 2027-01-01 --set rural_standard_annual=6000
         dibao impact 名册.xlsx --policy 方案甲.toml --policy 方案乙.toml -o 测算.xlsx
