@@ -296,24 +296,26 @@ def _cell_width(value, number_format) -> int:
 def _column_widths(spec: SheetSpec, sample: list) -> tuple[dict[int, int], set[int]]:
     """Width of each column from its header and the sampled rows, and the columns whose text wraps."""
     columns = max([len(spec.header)] + [len(r) for r in sample]) if sample or spec.header else 0
-    widest = [0] * columns
+    widest, widest_number = [0] * columns, [0] * columns
     for values in sample:
         for c, value in enumerate(values):
             w = _cell_width(value, spec.formats.get(c))
             if w > widest[c]:
                 widest[c] = w
+            if type(value) is not str and w > widest_number[c]:
+                widest_number[c] = w
     widths, wrapped = {}, set()
     for c in range(columns):
         header = display_width(str(spec.header[c])) if c < len(spec.header) else 0
         # A header may wrap onto two lines, so it asks for about half its width (but a short header fits).
         want = max(widest[c], min(header, max(8, (header + 1) // 2)), 4) + 2
-        if "0.00" in str(spec.formats.get(c, "")):  # rows past the sample may hold larger sums: "##,###.##" fits
-            want = max(want, 11)
         cap = spec.widths.get(c, MAX_WIDTH)
-        if want > cap:
+        if want > cap:  # text wraps at the cap; a number cannot wrap (Excel would show ####), so it never is cut
             wrapped.add(c)
             want = cap
-        widths[c] = want
+        if "0.00" in str(spec.formats.get(c, "")):  # rows past the sample may hold larger sums: "##,###.##" fits
+            want = max(want, 11)
+        widths[c] = max(want, widest_number[c] + 2)
     return widths, wrapped
 
 

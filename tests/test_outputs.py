@@ -207,10 +207,13 @@ def test_workbook_cells_numbers_stay_numbers_and_text_stays_text(tmp_path):
 
     from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, write_xlsx
 
-    write_xlsx(tmp_path / "w.xlsx", [SheetSpec("西台村[一组]", ["户\x07编号", "金额"], [["=1+1", Decimal("12.50")], ["0012", 3]],
-                                            formats={1: MONEY_FORMAT}, title="标题\x00")], False)
+    write_xlsx(tmp_path / "w.xlsx", [SheetSpec("西台村[一组]", ["户\x07编号", "金额"],
+                                            [["=1+1", Decimal("12.50")], ["0012", 12345678.5]],
+                                            formats={1: MONEY_FORMAT}, title="标题\x00", widths={1: 8})], False)
     ws = load_workbook(tmp_path / "w.xlsx")["西台村_一组_"]
     assert ws["A1"].value == "西台村[一组]　标题"  # the full name, since the sheet name had to change
     assert [c.value for c in ws[2]] == ["户编号", "金额"]
     assert (ws["A3"].value, ws["A3"].data_type) == ("=1+1", "s") and (ws["A4"].value, ws["A4"].data_type) == ("0012", "s")
     assert (ws["B3"].value, ws["B3"].data_type, ws["B3"].number_format) == (12.5, "n", MONEY_FORMAT)
+    # a number is never narrower than its text ("12,345,678.50"), whatever width the caller asked for
+    assert int(ws.column_dimensions["B"].width) == len("12,345,678.50") + 2
