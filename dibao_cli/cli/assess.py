@@ -37,7 +37,8 @@ def resolve(region, policies, day):
 @click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认今天。")
 @output_options(FORMATS)
 @click.option("--limit", type=int, default=200, help="屏幕表格最多显示的户数（默认 200）。")
-def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, limit):
+@click.option("--all", "show_all", is_flag=True, help="屏幕表格显示全部户（默认超过 --limit 时只显示前面的户和按乡镇汇总）。")
+def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, limit, show_all):
     """核算名册中每一户：收入、扣减、人均收入、认定结果、月保障金及理由。
 
     \b
@@ -58,7 +59,7 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
         assessment = plan_assessment(roster, policy, day)
     else:
         assessment = assess_roster(roster, policy, day)
-    emit(fmt, output, force, table=lambda: assess_report.print_table(console(), assessment, limit),
+    emit(fmt, output, force, table=lambda: assess_report.print_table(console(), assessment, None if show_all else limit),
          sheets=lambda: assess_report.xlsx_sheets(assessment), json=lambda: assess_report.json_chunks(assessment),
          csv=lambda: assess_report.as_csv(assessment))
     if output is not None:
