@@ -410,7 +410,6 @@ def _tekun_report(result: HouseholdResult, policy: PolicyAt) -> None:
     """特困 decisions as reasons, flags (转类, 终止, floor check) and an explain step."""
     state = result.household.get("state")
     lines = []
-    care_cites = "；".join(_cite(policy.entry(p)) for p in tekun_rules.CARE_PARAM.values())
     for d in result.tekun:
         name = d.member.name
         if d.outcome == "supported":
@@ -421,7 +420,9 @@ def _tekun_report(result: HouseholdResult, policy: PolicyAt) -> None:
                     f"{d.mode}：基本生活 {money(d.basic)} 元 + {care} = {money(d.total)} 元/月，发给{d.payee}")
             result.reasons.append(Reason("tekun", text, f"{tekun_rules.ARTICLE_6}；{tekun_rules.ARTICLE_7}；"
                                          f"{tekun_rules.ARTICLE_8}；{tekun_rules.SUPPORT}；"
-                                         f"标准出处：{_cite(policy.entry('tekun_basic_monthly'))}；{care_cites}"))
+                                         f"标准出处：{_cite(policy.entry('tekun_basic_monthly'))}"
+                                         + (f"；{_cite(policy.entry(tekun_rules.CARE_PARAM[d.care_level]))}"
+                                            if d.care_known else "")))
             lines.append(text)
             if not d.care_known:
                 result.flags.append(Reason("tekun_care_unknown", f"{name}：名册未填“自理能力”，照料护理标准待生活自理能力评估后确定",
