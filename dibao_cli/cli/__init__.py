@@ -15,7 +15,6 @@ from dibao_cli.cli.common import CONTEXT, DibaoGroup
 def main(debug: bool) -> None:
     """dibao：最低生活保障（低保）名册核查、核算与文书工具。
 
-    \b
     常用：
       dibao check 名册.xlsx          检查名册中的每一个问题
       dibao assess 名册.xlsx         核算每一户的认定结果和月保障金

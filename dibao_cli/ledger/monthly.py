@@ -20,7 +20,7 @@ from pathlib import Path
 from dibao_cli import __version__
 from dibao_cli.assessment import iter_results, plan_assessment
 from dibao_cli.bulk import bulk
-from dibao_cli.errors import DibaoError
+from dibao_cli.errors import DibaoError, UsageInvalid
 from dibao_cli.exitcodes import ExitStatus
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
@@ -39,7 +39,7 @@ class RosterRefused(DibaoError):
 def parse_month(text: str) -> str:
     m = re.fullmatch(r"(\d{4})-?(\d{1,2})", (text or "").strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise DibaoError(f"月份“{text}”应写成 2026-12 的形式。")
+        raise UsageInvalid(f"月份“{text}”应写成 2026-12 的形式。")
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
