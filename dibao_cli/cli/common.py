@@ -12,6 +12,7 @@ import click
 
 from dibao_cli.errors import DibaoError, ExitStatus, UsageInvalid
 
+INTERRUPTED_MESSAGE = "已中止（Ctrl-C）：没有写完的文件不会留下，台账保持本次操作之前的样子。"
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -125,7 +126,7 @@ class DibaoGroup(ChineseHelp, click.Group):
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except (click.Abort, KeyboardInterrupt):
-            click.echo("\n已中止（Ctrl-C）：本次操作没有完成，已写入的文件和台账保持原样。", err=True)
+            click.echo(INTERRUPTED_MESSAGE, err=True)
             sys.exit(ExitStatus.INTERRUPTED)
         except click.UsageError as exc:
             if debug:
