@@ -92,12 +92,14 @@ def test_art23_differential_and_classified_once_per_person(run, tmp_path):
                             person("H", "乙", "1960-07-02", "配偶", seq=12, 重病="是", 残疾等级="一级", 残疾类别="肢体"),
                             person("H", "丙", "2014-09-10", "子", seq=13)])
     assert h["status"] == "dibao" and h["annual_income"]["adjusted"] == "7800.00"
-    assert h["monthly_benefit"] == {"differential": "550.00", "classified": "120.00", "total": "670.00"}
+    assert h["monthly_benefit"] == {"differential": "550.00", "classified": "120.00", "minimum_top_up": "0.00",
+                                    "rounding": "0.00", "total": "670.00"}
 
 
 def test_urban_classified_is_15_percent_of_the_urban_standard(run, tmp_path):
     h = one(run, tmp_path, [person("H", "甲", "2015-01-01", area_type="城市")])
-    assert h["monthly_benefit"] == {"differential": "640.00", "classified": "96.00", "total": "736.00"}
+    assert h["monthly_benefit"] == {"differential": "640.00", "classified": "96.00", "minimum_top_up": "0.00",
+                                    "rounding": "0.00", "total": "736.00"}
 
 
 @pytest.mark.parametrize("income,unit,total", [
@@ -210,7 +212,8 @@ def test_tekun_member_is_not_covered_but_counts_in_the_household(run, tmp_path):
             person("H", "丙", "1990-02-02", "女", seq=12, area_type="城市", 工资性收入=6000)]
     h = one(run, tmp_path, rows)
     assert h["members"] == 3 and h["covered_members"] == 2
-    assert h["monthly_benefit"] == {"differential": "680.00", "classified": "96.00", "total": "776.00"}
+    assert h["monthly_benefit"] == {"differential": "680.00", "classified": "96.00", "minimum_top_up": "0.00",
+                                    "rounding": "0.00", "total": "776.00"}
     assert "tekun_member" in [f["code"] for f in h["flags"]]
 
 
