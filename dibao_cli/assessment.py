@@ -7,6 +7,7 @@ decided, and the households left out because their rows have errors (never guess
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -122,6 +123,7 @@ class Assessment:
     left_out: list[tuple[Household, list[Problem]]]
     problems: list[Problem]
     pending: list[Household] = field(default_factory=list)  # households that can be decided
+    progress: Callable[[int], None] | None = None  # told every PROGRESS_STEP households assessed
 
 
 def yuan(fen) -> str:
@@ -449,17 +451,31 @@ def plan_assessment(roster: Roster, policy: PolicyAt, day: _dt.date, only: set[s
     return assessment
 
 
+PROGRESS_STEP = 1000
+
+
 def iter_results(assessment: Assessment, trace: bool = False):
     """Assess the pending households one at a time (nothing is kept)."""
-    policy, day = assessment.policy, assessment.day
-    for household in assessment.pending:
+    policy, day, progress = assessment.policy, assessment.day, assessment.progress
+    if progress is None:
+        for household in assessment.pending:
+            yield assess_household(household, policy, day, trace)
+        return
+    for count, household in enumerate(assessment.pending, start=1):
         yield assess_household(household, policy, day, trace)
+        if count % PROGRESS_STEP == 0:
+            progress(PROGRESS_STEP)
+    progress(len(assessment.pending) % PROGRESS_STEP)
 
 
 def assess_roster(roster: Roster, policy: PolicyAt, day: _dt.date, trace: bool = False,
-                  only: set[str] | None = None) -> Assessment:
-    """Assess every household that can be decided; list the others with their problems."""
+                  only: set[str] | None = None, progress: Callable[[int], None] | None = None) -> Assessment:
+    """Assess every household that can be decided; list the others with their problems. `progress(n)` is told
+    as households are assessed (for a progress bar)."""
     with bulk():
         assessment = plan_assessment(roster, policy, day, only)
+        assessment.progress = progress
+        if progress is not None:
+            progress(len(assessment.left_out))  # left out: done with, as far as progress goes
         assessment.results = list(iter_results(assessment, trace))
     return assessment

@@ -5,7 +5,11 @@ from __future__ import annotations
 import click
 
 from dibao_cli import __version__
-from dibao_cli.cli.common import CONTEXT, DibaoGroup
+from dibao_cli.cli.messages import install
+
+install()  # click's texts in Chinese before any option is declared (click translates some at declaration)
+
+from dibao_cli.cli.common import CONTEXT, DibaoGroup  # noqa: E402
 
 
 @click.group(cls=DibaoGroup, context_settings=CONTEXT)

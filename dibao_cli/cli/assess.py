@@ -10,7 +10,7 @@ import click
 from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, emit, input_options, limit_option,
                                   output_options, policy_options, resolve_format)
-from dibao_cli.cli.console import console
+from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -46,13 +46,17 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
     fmt = resolve_format(fmt, output, FORMATS)
     policy = resolve(region, policies, day)
     roster = load_roster(rosters, sheet, all_sheets, encoding, day)
-    if fmt == "json":  # streamed: each household is assessed, written and dropped
-        assessment = plan_assessment(roster, policy, day)
-    else:
-        assessment = assess_roster(roster, policy, day)
-    emit(fmt, output, force, table=lambda: assess_report.print_table(console(), assessment, limit),
-         sheets=lambda: assess_report.xlsx_sheets(assessment), json=lambda: assess_report.json_chunks(assessment),
-         csv=lambda: assess_report.as_csv(assessment))
+    with progress_bar("核算", total=len(roster.households), unit="户") as advance:
+        if fmt == "json":  # streamed: each household is assessed, written and dropped
+            assessment = plan_assessment(roster, policy, day)
+            assessment.progress = advance
+            if advance is not None:
+                advance(len(assessment.left_out))
+        else:
+            assessment = assess_roster(roster, policy, day, progress=advance)
+        emit(fmt, output, force, table=lambda: assess_report.print_table(console(), assessment, limit),
+             sheets=lambda: assess_report.xlsx_sheets(assessment), json=lambda: assess_report.json_chunks(assessment),
+             csv=lambda: assess_report.as_csv(assessment))
     if output is not None:
         console().print(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")
     if assessment.left_out:

@@ -77,6 +77,14 @@ class ChineseHelp:
                 for line in text.splitlines():
                     formatter.write(f"{'':>{formatter.current_indent}}{line}\n" if line.strip() else "\n")
 
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if exc.ctx is None:  # click's parser leaves some errors without their command (for the help hint)
+                exc.ctx = ctx
+            raise
+
     def format_usage(self, ctx, formatter):
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), "用法：")
 
@@ -101,7 +109,11 @@ class ChineseHelp:
 
 
 class DibaoCommand(ChineseHelp, click.Command):
-    pass
+    def invoke(self, ctx):
+        from dibao_cli.cli.console import run_progress
+
+        with run_progress():  # on a terminal: one progress display, stage by stage, for the whole run
+            return super().invoke(ctx)
 
 
 class DibaoSubGroup(ChineseHelp, click.Group):
@@ -311,19 +323,37 @@ def resolve_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...
 def emit(fmt: str, output: Path | None, force: bool, *, table, sheets, json, csv) -> None:
     """Write one result in the chosen format; each argument is a function that builds that format
     (`json` may return bytes or an iterator of byte chunks, which is streamed)."""
+    from dibao_cli.cli.console import progress_bar
     from dibao_cli.outputs import write_chunks, write_output, write_xlsx
 
     if fmt == "table":
         table()
-    elif fmt == "xlsx":
-        write_xlsx(output, sheets(), force)
-    elif fmt == "json":
-        data = json()
-        if isinstance(data, bytes):
-            write_output(output, data, force)
+        return
+    with progress_bar(f"写入 {output.name if output is not None else fmt.upper()}", unit="行") as advance:
+        if fmt == "xlsx":
+            specs = sheets()
+            if advance is not None:
+                for spec in specs:
+                    spec.rows = _counted(spec.rows, advance)
+            write_xlsx(output, specs, force)
+        elif fmt == "json":
+            data = json()
+            if isinstance(data, bytes):
+                write_output(output, data, force)
+            else:
+                write_chunks(output, data, force)
         else:
-            write_chunks(output, data, force)
-    else:
-        write_output(output, csv(), force)
+            write_output(output, csv(), force)
 
 
+def _counted(rows, advance, step: int = 1000):
+    """The rows, telling `advance` every `step` rows (the progress of writing a large workbook)."""
+    count = 0
+    for row in rows:
+        yield row
+        count += 1
+        if count == step:
+            advance(count)
+            count = 0
+    if count:
+        advance(count)

@@ -292,7 +292,7 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
 
 
 @report_group.command("year", cls=DibaoCommand, context_settings=CONTEXT)
-@click.option("--year", "year", type=int, required=True, help="年份，如 2026。")
+@click.option("--year", "year", type=int, required=True, metavar="年份", help="年份，如 2026。")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="年度汇总：.xlsx（按月、按乡镇两张表）。")
 @db_option

@@ -12,7 +12,7 @@ from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (CONTEXT, DibaoCommand, date_option, db_option, emit, input_options, month_option,
                                   output_options, policy_options, resolve_format)
-from dibao_cli.cli.console import console
+from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -85,11 +85,13 @@ def crosscheck(rosters, against, kind, key, columns, name_birth, against_encodin
         the_kind = KINDS[kind_key]
     policy = resolve(region, policies, day)
     roster = load_roster(rosters, sheet, all_sheets, encoding, day)
-    extract = read_extract(against, the_kind, against_encoding)
+    with progress_bar(f"读取比对文件 {against.name}"):
+        extract = read_extract(against, the_kind, against_encoding)
     ledger = _ledger_if_any(db)
     try:
-        findings = run_crosscheck(roster, extract, day, policy, name_birth=name_birth,
-                                  ledger_paid=ledger.paid_months if ledger else None)
+        with progress_bar("比对"):
+            findings = run_crosscheck(roster, extract, day, policy, name_birth=name_birth,
+                                      ledger_paid=ledger.paid_months if ledger else None)
     finally:
         if ledger:
             ledger.close()
@@ -135,7 +137,9 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
     day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
     policy = resolve(region, policies, day)
-    assessment = assess_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
+    roster = load_roster(rosters, sheet, all_sheets, encoding, day)
+    with progress_bar("核算", total=len(roster.households), unit="户") as advance:
+        assessment = assess_roster(roster, policy, day, progress=advance)
     before = None
     if previous is not None:
         before = previous_from_assessment(assess_roster(load_roster([previous], sheet, all_sheets, encoding, day),
@@ -149,7 +153,8 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
             before = previous_from_ledger(ledger, parse_month(month))
         finally:
             ledger.close()
-    signals, notes = run_monitor(assessment, before)
+    with progress_bar("监测"):
+        signals, notes = run_monitor(assessment, before)
     emit(fmt, output, force, table=lambda: monitor_report.print_table(console(), signals, notes),
          sheets=lambda: monitor_report.xlsx_sheets(signals, notes), json=lambda: monitor_report.as_json(signals, notes),
          csv=lambda: monitor_report.as_csv(signals))
