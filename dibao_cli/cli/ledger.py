@@ -112,18 +112,19 @@ def history(household_id, db, fmt):
         return
     from rich.table import Table
 
+    from decimal import Decimal
+
+    from dibao_cli import money
     from dibao_cli.assessment import STATUS_LABEL
 
     table = Table(title=f"户 {household_id} 的台账记录", title_justify="left")
     for name in ("月份", "户编号", "户主", "结果", "人数", "保障", "月人均收入", "月保障金", "渐退期", "变化"):
         table.add_column(name, overflow="fold")
     for r in rows:
-        total = "" if r["total_fen"] is None else f"{r['total_fen'] / 100:.2f}"
+        total = "" if r["total_fen"] is None else money.fen_text(r["total_fen"], False)
         phase = f"{r['phase_out_start']}～{r['phase_out_end']}" if r["phase_out_start"] else ""
-        from decimal import Decimal
-
         table.add_row(r["month"], r["household_id"], r["head_name"] or "", STATUS_LABEL.get(r["status"], r["status"]),
-                      str(r["members"]), str(r["covered"]), f"{Decimal(r['per_capita']):.2f}", total, phase,
+                      str(r["members"]), str(r["covered"]), money.plain(Decimal(r["per_capita"])), total, phase,
                       "；".join(r["events"]))
     console().print(table)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+from dibao_cli import money
 from dibao_cli.documents.notices import auto_kind, cn_date
 from dibao_cli.outputs import SheetSpec
 
@@ -32,9 +33,9 @@ def entries(results, include_all: bool) -> list[Entry]:
         h = r.household
         if r.status == "single_person":
             for s in r.singles:
-                out.append(Entry(h.township or "", h.village or "", s.member.name or "", 1, f"{s.total:.2f}", "单人户"))
+                out.append(Entry(h.township or "", h.village or "", s.member.name or "", 1, money.plain(s.total), "单人户"))
             continue
-        out.append(Entry(h.township or "", h.village or "", h.head_label or "", len(r.covered), f"{r.total:.2f}",
+        out.append(Entry(h.township or "", h.village or "", h.head_label or "", len(r.covered), money.plain(r.total),
                          "新纳入" if new else "继续保障"))
     out.sort(key=lambda e: (e.township, e.village, e.name))
     return out
