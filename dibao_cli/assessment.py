@@ -110,8 +110,7 @@ class HouseholdResult:
             return breakdown(self.differential, self.classified, self.total, self.minimum)
         if self.status == "single_person" and self.singles:
             parts = [s.breakdown for s in self.singles]
-            return Breakdown(*(sum(getattr(b, f) for b in parts) for f in
-                               ("differential", "classified", "minimum_top_up", "rounding", "total")))
+            return Breakdown(*(sum(values) for values in zip(*(b[:5] for b in parts))))
         return None
 
 

@@ -11,10 +11,12 @@ on paper always add up to the amount paid.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NamedTuple
 
 CENT = Decimal("0.01")
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
 UNIT_NAMES = {Decimal("1"): "元", Decimal("0.1"): "角", Decimal("0.01"): "分"}
 
 
@@ -35,15 +37,17 @@ def parse_fen(text: str) -> int:
 def to_fen(yuan) -> int:
     """An exact amount in yuan as integer fen, rounded half up (the display rounding)."""
     if type(yuan) is not Decimal:
+        if type(yuan) is int:
+            return yuan * 100
         yuan = Decimal(yuan)
-    return int((yuan * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int((yuan * HUNDRED).to_integral_value(ROUND_HALF_UP))
 
 
 def fen_to_fen(fen) -> int:
     """An exact amount in fen (int or Decimal, e.g. a deduction of 10 % of wages) as integer fen, half up."""
     if type(fen) is int:
         return fen
-    return int(Decimal(fen).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(Decimal(fen).quantize(ONE, rounding=ROUND_HALF_UP))
 
 
 # --- the policy's rounding -----------------------------------------------------------------------------------
@@ -73,7 +77,10 @@ def yuan(amount) -> str:
 
 def plain(amount) -> str:
     """An amount in yuan for files and JSON (no grouping), rounded half up to the fen: "1234.57"."""
-    return fen_text(to_fen(amount), grouping=False)
+    if type(amount) is not Decimal:
+        amount = Decimal(amount)
+    shown = amount.quantize(CENT, rounding=ROUND_HALF_UP)  # a hot path (JSON of a province): no detour via fen
+    return "0.00" if not shown else str(shown)
 
 
 def fen_yuan(fen, grouping: bool = True) -> str:
@@ -101,8 +108,7 @@ def exact(amount: Decimal, places: int = 4) -> str:
 
 # --- a benefit and its parts ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Breakdown:
+class Breakdown(NamedTuple):
     """A monthly benefit as shown: parts in fen that add up to the total paid.
 
     differential + classified + minimum_top_up + rounding == total, always (the last two are 0 unless the
