@@ -37,8 +37,11 @@ def test_a_month_that_does_not_exist_is_a_usage_error(run, args, command):
 
 
 def test_month_is_normalised_once_for_every_command(run, tmp_path):
-    result = run("import", ROSTER, "--month", "202612", "--db", tmp_path / "l.db", "--skip-invalid")
-    assert result.code in (0, 1) and "已导入 2026-12（" in result.out
+    ledger = tmp_path / "l.db"
+    result = run("import", ROSTER, "--month", "202612", "--db", ledger)
+    assert result.code == 0 and result.out.startswith("已导入 2026-12（核算日期 2026-12-31）：32 户，75 人。")
+    again = run("review", "--month", "2026-12", "--db", ledger, "--as-of", "2026-12-31", "--format", "json")
+    assert again.code == ExitStatus.PROBLEMS_FOUND and again.json()["source"] == f"台账 {ledger}，2026-12 月"
 
 
 def test_notice_without_bureau_or_region_is_a_usage_error(run):

@@ -12,7 +12,7 @@ from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, input_options,
                                   issuer_options, month_option, policy_options)
-from dibao_cli.cli.console import console
+from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.cli.ledger import command_line, open_ledger
 from dibao_cli.exitcodes import ExitStatus
 
@@ -23,7 +23,9 @@ def _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region,
     from dibao_cli.assessment import assess_roster
 
     policy = resolve(region, policies, day)
-    assessment = assess_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
+    roster = load_roster(rosters, sheet, all_sheets, encoding, day)
+    with progress_bar("核算", total=len(roster.households), unit="户") as advance:
+        assessment = assess_roster(roster, policy, day, progress=advance)
     return policy, assessment
 
 
@@ -106,7 +108,8 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
                                                   previous["total_fen"] if previous else None))
             inputs = {f"台账 {ledger.path}": month}
             policy_hash = policy.policy.digest
-        written = write_notices(notices, folder, fmt, force, templates)
+        with progress_bar(f"写入通知书 {len(notices)} 份"):
+            written = write_notices(notices, folder, fmt, force, templates)
         ledger.audit(command_line(), inputs, policy_hash)
     finally:
         ledger.close()

@@ -12,7 +12,7 @@ from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, emit, input_options,
                                   limit_option, month_option, output_options, policy_options, resolve_format,
                                   within_option)
-from dibao_cli.cli.console import console
+from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.exitcodes import ExitStatus
 
 REVIEW_FORMATS = ("table", "json", "csv", "xlsx")
@@ -66,7 +66,9 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
     roster = load_roster(rosters, sheet, all_sheets, encoding, day)
     ledger = open_ledger(db)
     try:
-        report = import_month(ledger, roster, policy, month, day, list(rosters), skip_invalid, replace, command_line())
+        with progress_bar("核算并存入台账"):
+            report = import_month(ledger, roster, policy, month, day, list(rosters), skip_invalid, replace,
+                                  command_line())
     finally:
         ledger.close()
     out = console()
@@ -159,7 +161,8 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
         from dibao_cli.review import cases_from_assessment
 
         roster = load_roster(rosters, sheet, all_sheets, encoding, as_of)
-        cases = cases_from_assessment(assess_roster(roster, policy, as_of))
+        with progress_bar("核算", total=len(roster.households), unit="户") as advance:
+            cases = cases_from_assessment(assess_roster(roster, policy, as_of, progress=advance))
         source = "名册：" + "、".join(str(r) for r in rosters)
     else:
         from dibao_cli.ledger.monthly import parse_month
