@@ -150,3 +150,21 @@ def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
     done = subprocess.run([sys.executable, "-m", "dibao_cli", "assess", str(ROSTER), "--date", DAY, "-o", str(target)],
                           capture_output=True, text=True)
     assert done.returncode == 0 and done.stderr == ""
+
+
+@pytest.mark.parametrize("path", [("import",), ("notice",), ("crosscheck",), ("report", "monthly")], ids=" ".join)
+def test_help_fits_a_narrow_terminal_and_no_line_opens_with_closing_punctuation(path):
+    from rich.cells import cell_len
+
+    from dibao_cli.cli.common import DibaoContext
+
+    command = main
+    for name in path:
+        command = command.commands[name]
+    ctx = DibaoContext(command, info_name=" ".join(path), terminal_width=60)
+    lines = command.get_help(ctx).splitlines()
+    # examples, the usage line and an option's own spelling are never broken; everything written in Chinese is
+    prose = [line for line in lines if not line.strip().startswith(("dibao ", "例：", "用法："))
+             and re.search(r"[\u4e00-\u9fff]", line)]
+    assert max(cell_len(line) for line in prose) <= 60
+    assert [line for line in lines if line.strip()[:1] in tuple("。，、；：）")] == []

@@ -43,7 +43,38 @@ class ChineseFormatter(click.HelpFormatter):
                 self.write(" " * (first - _width(term) + col_spacing))
             else:
                 self.write("\n" + " " * (first + col_spacing + self.current_indent))
-            self.write(f"{definition}\n")
+            room = max(self.width - first - col_spacing - self.current_indent, 20)
+            lines = _wrap(definition, room)
+            pad = " " * (first + col_spacing + self.current_indent)
+            self.write(lines[0] + "\n" + "".join(f"{pad}{line}\n" for line in lines[1:]))
+
+
+NO_LINE_START = "。，、；：？！）》」』”’…"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` terminal columns; Chinese breaks between any two characters, other text at spaces
+    where it can."""
+    lines, line = [], ""
+    for char in text:
+        if _width(line + char) > width:
+            cut = line.rfind(" ")
+            if cut > 0 and line[cut + 1:].isascii() and char != " ":
+                lines.append(line[:cut])
+                line = line[cut + 1:]
+            elif char in NO_LINE_START and len(line) > 1:  # 。，）… never open a line: take a character along
+                keep = len(line) - 1
+                while keep > 1 and line[keep] in NO_LINE_START:
+                    keep -= 1
+                lines.append(line[:keep])
+                line = line[keep:]
+            else:
+                lines.append(line.rstrip())
+                line = ""
+            if char == " " and not line:
+                continue
+        line += char
+    return [*lines, line] if line or not lines else lines
 
 
 class DibaoContext(click.Context):
@@ -68,14 +99,21 @@ class ChineseHelp:
         return option
 
     def format_help_text(self, ctx, formatter):
-        """The docstring as written, line by line: Chinese has no spaces to wrap at, so the help texts are laid
-        out by hand and never rewrapped (no need for click's backspace marker)."""
+        """The docstring line by line as written (no need for click's backspace marker): a prose line longer than
+        the terminal is wrapped by display width (Chinese breaks anywhere); examples and indented lines never are."""
         text = inspect.cleandoc(self.help or "").partition("\f")[0]
         if text:
             formatter.write_paragraph()
             with formatter.indentation():
+                indent = " " * formatter.current_indent
+                room = max(formatter.width - formatter.current_indent, 20)
                 for line in text.splitlines():
-                    formatter.write(f"{'':>{formatter.current_indent}}{line}\n" if line.strip() else "\n")
+                    if not line.strip():
+                        formatter.write("\n")
+                    elif line.startswith((" ", "例：", "dibao ")):
+                        formatter.write(f"{indent}{line}\n")
+                    else:
+                        formatter.write("".join(f"{indent}{part}\n" for part in _wrap(line, room)))
 
     def parse_args(self, ctx, args):
         try:
