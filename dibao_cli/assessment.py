@@ -276,7 +276,9 @@ def _household_benefit(result: HouseholdResult, policy: PolicyAt, day: _dt.date)
     result.total = round_benefit(raised, policy.rounding)
     if result.steps is not None:
         lines = [
-            f"差额：({money(result.monthly_standard)} − {money(result.per_capita)}) × {len(covered)} 人 = {money(result.differential)} 元",
+            # from the exact annual figures, as computed: (400.00 − 83.33) × 2 would give 633.34, not 633.33
+            f"差额：(年标准 {yuan(result.annual_standard)} × {n} 人 − 核算收入 {yuan(result.adjusted)}) ÷ 12 ÷ {n} 人"
+            f" × {len(covered)} 人 = {money(result.differential)} 元",
             f"分类施保：{money(result.monthly_standard)} × {policy.classified_share} × {len(result.classified_people)} 人 = "
             f"{money(result.classified)} 元" + "".join(f"；{m.name}（{'、'.join(c)}）" for m, c in result.classified_people),
         ]
