@@ -168,3 +168,8 @@ def test_help_fits_a_narrow_terminal_and_no_line_opens_with_closing_punctuation(
              and re.search(r"[\u4e00-\u9fff]", line)]
     assert max(cell_len(line) for line in prose) <= 60
     assert [line for line in lines if line.strip()[:1] in tuple("。，、；：）")] == []
+
+
+def test_a_group_without_its_command_shows_its_help(run):
+    result = run("policy")
+    assert result.code == 2 and result.err.startswith("用法：dibao policy [选项] 命令 [参数]...\n") and "用法错误" not in result.err

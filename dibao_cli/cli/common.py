@@ -181,6 +181,9 @@ class DibaoGroup(ChineseHelp, click.Group):
         except click.UsageError as exc:
             if debug:
                 raise
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a command group given without its command: its help
+                click.echo(exc.format_message(), err=True)
+                sys.exit(ExitStatus.USAGE)
             hint = f"运行 {exc.ctx.command_path if exc.ctx else 'dibao'} --help 查看用法。"
             click.echo(f"用法错误：{_usage_message(exc)}\n{hint}", err=True)
             sys.exit(ExitStatus.USAGE)
