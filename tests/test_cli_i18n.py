@@ -49,7 +49,7 @@ def test_required_options_are_marked_in_chinese(run):
 @pytest.mark.parametrize("args,err", [
     (("import", ROSTER), "用法错误：缺少选项 --month。\n运行 dibao import --help 查看用法。\n"),
     (("assess",), "用法错误：缺少参数 名册文件...。\n运行 dibao assess --help 查看用法。\n"),
-    (("asess",), "用法错误：没有命令 asess。 是不是要写：assess？\n运行 dibao --help 查看用法。\n"),
+    (("explian",), "用法错误：没有命令 explian。 是不是要写：explain？\n运行 dibao --help 查看用法。\n"),
     (("assess", ROSTER, "--fromat", "json"), "用法错误：没有选项 --fromat。 是不是要写：--format？\n运行 dibao assess --help 查看用法。\n"),
     (("report", "year", "--year", "abc", "-o", "y.xlsx"),
      "用法错误：--year 的取值无效：“abc”不是有效的数字。\n运行 dibao report year --help 查看用法。\n"),
