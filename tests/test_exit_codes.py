@@ -171,3 +171,13 @@ def test_an_unexpected_failure_is_70_and_says_how_to_report_it(capsys):
     assert exc.value.code == ExitStatus.INTERNAL == 70
     assert capsys.readouterr().err == ("内部错误（ZeroDivisionError）：dibao 遇到了意外情况，输入文件未被修改。"
                                        "请加 --debug 重新运行，并把输出发给维护人员。\n")
+
+
+@pytest.mark.parametrize("args,command,message", [
+    (("assess", ROSTER, "--region", "12"), "assess", "地区代码“12”应为6位数字，如共和县 632521、海南州 632500、青海省 630000。"),
+    (("init", "--region", "110105"), "init", "地区代码 110105 不在青海省（63开头）。dibao 目前只带青海省政策。"),
+])
+def test_a_wrong_region_on_the_command_line_is_a_usage_error(run, args, command, message):
+    result = run(*args)
+    assert result.code == 2
+    assert result.err == usage(f"--region 的取值无效：{message}", command)

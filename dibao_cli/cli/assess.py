@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, emit, input_options, limit_option,
+from dibao_cli.cli.common import (REGION, CONTEXT, DibaoCommand, DibaoSubGroup, date_option, emit, input_options, limit_option,
                                   output_options, policy_options, resolve_format)
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
@@ -172,7 +172,7 @@ def policy_check(files, on_date):
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.option("--region", required=True, metavar="地区代码", help="本县（区）代码，如共和县 632521。")
+@click.option("--region", required=True, type=REGION, metavar="地区代码", help="本县（区）代码，如共和县 632521。")
 @click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
               help="本县政策文件（放在本文件夹中）。")
 @click.option("--force", is_flag=True, help="dibao.toml 已存在时覆盖。")

@@ -250,8 +250,25 @@ class MonthType(click.ParamType):
             self.fail(exc.message, param, ctx)
 
 
+class RegionType(click.ParamType):
+    """A region code on the command line (632521): a wrong one is a usage error, exit 2."""
+
+    name = "地区代码"
+
+    def convert(self, value, param, ctx):
+        from dibao_cli.policy.loader import check_region
+
+        value = str(value).strip()
+        try:
+            check_region(value)
+        except DibaoError as exc:
+            self.fail(exc.message, param, ctx)
+        return value
+
+
 DATE = DateType()
 MONTH = MonthType()
+REGION = RegionType()
 
 
 def parse_date(ctx, param, value):
@@ -301,7 +318,7 @@ def within_option(help: str, default: int):
 
 def policy_options(func):
     """--region and --policy: which county's policy applies."""
-    func = click.option("--region", metavar="地区代码", help="县（区）代码，如共和县 632521；默认取 dibao.toml，再默认青海省级。")(func)
+    func = click.option("--region", type=REGION, metavar="地区代码", help="县（区）代码，如共和县 632521；默认取 dibao.toml，再默认青海省级。")(func)
     func = click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
                         help="本地政策文件（.toml），可给多个（市州、县）。")(func)
     return func
