@@ -61,3 +61,21 @@ class NotFound(DibaoError):
     """Something named on the command line does not exist in the data."""
 
     status = ExitStatus.NOT_FOUND
+
+
+class LedgerError(DibaoError):
+    """The ledger cannot be opened or used as asked (newer dibao, month already imported, read-only...)."""
+
+    status = ExitStatus.LEDGER
+
+
+class TemplateError(DibaoError):
+    """A template is missing, has a syntax error, uses an unknown variable or an unsafe operation."""
+
+    status = ExitStatus.TEMPLATE
+
+
+class RosterRefused(DibaoError):
+    """A roster with errors is refused as a whole (e.g. `import` without --skip-invalid)."""
+
+    status = ExitStatus.PROBLEMS_FOUND

@@ -20,8 +20,7 @@ from pathlib import Path
 from dibao_cli import __version__, money
 from dibao_cli.assessment import iter_results, plan_assessment
 from dibao_cli.bulk import bulk
-from dibao_cli.errors import DibaoError, UsageInvalid
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
 from dibao_cli.review import can_work
@@ -30,10 +29,6 @@ STATE_OF = {"dibao": "低保", "single_person": "单人户", "phase_out": "渐�
 CATEGORY = {"dibao": "低保", "single_person": "低保", "phase_out": "低保", "marginal": "边缘"}
 COVERED = ("dibao", "single_person", "phase_out")
 CATEGORY_OF_STATE = {"低保": "低保", "单人户": "低保", "渐退期": "低保", "边缘": "边缘", "特困": "特困"}
-
-
-class RosterRefused(DibaoError):
-    status = ExitStatus.PROBLEMS_FOUND
 
 
 def parse_month(text: str) -> str:
