@@ -173,3 +173,27 @@ def test_help_fits_a_narrow_terminal_and_no_line_opens_with_closing_punctuation(
 def test_a_group_without_its_command_shows_its_help(run):
     result = run("policy")
     assert result.code == 2 and result.err.startswith("用法：dibao policy [选项] 命令 [参数]...\n") and "用法错误" not in result.err
+
+
+def test_progress_never_mixes_with_the_table_on_the_same_terminal():
+    """Stages are shown only while they run: the table (stdout on the same terminal) is printed between them."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "dibao_cli", "assess", str(ROSTER), "--date", DAY],
+                            stdout=slave, stderr=slave, env={**os.environ, "COLUMNS": "150"})
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert proc.wait() == 0
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode(errors="replace"))
+    assert "读取名册" in text and "核算" in text and "逐户结果" in text
+    for heading in ("核算日期 2026-11-30", "逐户结果", "汇总"):
+        start = text.index(heading)
+        assert text[start - 1] in "\r\n", (heading, text[max(0, start - 40):start + 10])

@@ -47,15 +47,18 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
     policy = resolve(region, policies, day)
     roster = load_roster(rosters, sheet, all_sheets, encoding, day)
     with progress_bar("核算", total=len(roster.households), unit="户") as advance:
-        if fmt == "json":  # streamed: each household is assessed, written and dropped
+        if fmt == "json":  # streamed: each household is assessed, written and dropped, inside this stage
             assessment = plan_assessment(roster, policy, day)
             assessment.progress = advance
             if advance is not None:
                 advance(len(assessment.left_out))
+            emit(fmt, output, force, table=None, sheets=None, json=lambda: assess_report.json_chunks(assessment),
+                 csv=None)
         else:
             assessment = assess_roster(roster, policy, day, progress=advance)
+    if fmt != "json":
         emit(fmt, output, force, table=lambda: assess_report.print_table(console(), assessment, limit),
-             sheets=lambda: assess_report.xlsx_sheets(assessment), json=lambda: assess_report.json_chunks(assessment),
+             sheets=lambda: assess_report.xlsx_sheets(assessment), json=None,
              csv=lambda: assess_report.as_csv(assessment))
     if output is not None:
         console().print(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")

@@ -147,11 +147,7 @@ class ChineseHelp:
 
 
 class DibaoCommand(ChineseHelp, click.Command):
-    def invoke(self, ctx):
-        from dibao_cli.cli.console import run_progress
-
-        with run_progress():  # on a terminal: one progress display, stage by stage, for the whole run
-            return super().invoke(ctx)
+    pass
 
 
 class DibaoSubGroup(ChineseHelp, click.Group):

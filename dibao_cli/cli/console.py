@@ -1,12 +1,15 @@
-"""Terminal output: a rich console, and, only when stderr is a terminal, one progress display for the whole
-run of a command in which each stage (读取名册, 核算, 写入 …) appears by name as it starts."""
+"""Terminal output: a rich console, and, only when stderr is a terminal, a progress display for each stage of
+a run (读取名册, 核算, 写入 …) named as it starts, so a long run is never a blank screen.
+
+The display is live only while a stage runs: tables and messages are printed between stages and never
+collide with it. A stage inside another (streamed JSON: 核算 while 写入) joins the display already shown."""
 
 from __future__ import annotations
 
 import contextlib
 import sys
 
-_RUN = None  # the running command's rich Progress, or None (not a terminal, or no command running)
+_LIVE = None  # the rich Progress shown while a stage runs, or None
 
 
 def console(stderr: bool = False):
@@ -15,13 +18,7 @@ def console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-@contextlib.contextmanager
-def run_progress():
-    """The progress display of one command run (entered by every dibao command; nothing when not on a terminal)."""
-    global _RUN
-    if _RUN is not None or not sys.stderr.isatty():
-        yield
-        return
+def _progress():
     from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
@@ -34,26 +31,31 @@ def run_progress():
                 return Text(f"{int(task.completed):,}/{int(task.total):,} {unit}".rstrip())
             return Text(f"{int(task.completed):,} {unit}".rstrip() if task.completed else "")
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), Count(), TimeElapsedColumn(),
-                  console=console(stderr=True), transient=True) as progress:
-        _RUN = progress
-        try:
-            yield
-        finally:
-            _RUN = None
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), Count(), TimeElapsedColumn(),
+                    console=console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False)
 
 
 @contextlib.contextmanager
 def progress_bar(description: str, total: int | None = None, unit: str = ""):
-    """One named stage of the run: yields advance(n), or None when no progress is shown. A stage without a
-    total shows a spinner and the time spent, so a long step is never a blank screen."""
-    progress = _RUN
-    if progress is None:
+    """One named stage of the run: yields advance(n), or None when stderr is not a terminal. A stage without a
+    total shows a spinner, the count so far and the time spent."""
+    global _LIVE
+    if not sys.stderr.isatty():
         yield None
         return
+    outer = _LIVE is None
+    if outer:
+        _LIVE = _progress()
+        _LIVE.start()
+    progress = _LIVE
     task = progress.add_task(description, total=total, unit=unit)
     progress.refresh()
     try:
         yield lambda n: progress.advance(task, n)
     finally:
-        progress.update(task, visible=False)
+        if outer:
+            progress.stop()
+            _LIVE = None
+        else:
+            progress.update(task, visible=False)
+
