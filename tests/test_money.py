@@ -121,3 +121,17 @@ def test_shown_parts_add_up_to_the_shown_total_for_every_household(tmp_path_fact
                 Decimal(notice["total"].replace(",", ""))
         else:
             assert shown["minimum_top_up"] == shown["rounding"] == "0.00"
+
+
+@given(fen=st.integers(-10**12, 10**12))
+def test_fen_text_and_parse_fen_round_trip(fen):
+    assert money.parse_fen(money.fen_text(fen, grouping=False)) == fen
+    assert money.to_fen(Decimal(fen) / 100) == fen and money.fen_to_fen(Decimal(fen)) == fen
+    assert money.fen_text(fen).replace(",", "") == money.fen_text(fen, grouping=False) == money.plain(Decimal(fen) / 100)
+
+
+@given(amount=st.decimals(min_value=-10**6, max_value=10**6, places=5, allow_nan=False, allow_infinity=False))
+def test_display_is_the_half_up_rounding_of_the_exact_amount(amount):
+    shown = Decimal(money.plain(amount))
+    assert shown == amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert abs(shown - amount) <= Decimal("0.005")

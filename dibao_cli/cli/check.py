@@ -9,7 +9,7 @@ import click
 from dibao_cli.cli.common import (CONTEXT, DibaoCommand, date_option, emit, input_options, limit_option, output_options,
                                   resolve_format)
 from dibao_cli.cli.console import console, progress_bar
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
 

@@ -14,7 +14,7 @@ from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_opt
                                   issuer_options, month_option, policy_options)
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.cli.ledger import command_line, open_ledger
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import ExitStatus
 
 NOTICE_KINDS = ("auto", "approval", "refusal", "phase-out", "termination", "change")
 

@@ -13,7 +13,7 @@ from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_opt
                                   limit_option, month_option, output_options, policy_options, resolve_format,
                                   within_option)
 from dibao_cli.cli.console import console, progress_bar
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import ExitStatus
 
 REVIEW_FORMATS = ("table", "json", "csv", "xlsx")
 
