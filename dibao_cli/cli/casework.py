@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.common import (DATE, CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, emit, month_option,
+from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, emit, month_option,
                                   output_options, policy_options, resolve_format, within_option)
 from dibao_cli.cli.console import console
 from dibao_cli.cli.ledger import command_line, open_ledger
@@ -66,7 +66,7 @@ def _left(state) -> str:
 @click.argument("household_id", metavar="户编号")
 @click.option("--applicant", required=True, metavar="姓名", help="申请人姓名。")
 @click.option("--id", "applicant_id", metavar="身份证号", help="申请人身份证号。")
-@click.option("--accepted", required=True, type=DATE, metavar="日期", help="受理日期。")
+@date_option("受理日期。", "--accepted", required=True)
 @click.option("--programme", "programmes", default="低保", show_default=True, metavar="类别",
               help="申请类别：低保、特困、边缘、刚性支出，可写多个用逗号分开（一次申请、分类审核认定）。")
 @click.option("--relative", metavar="类别", help="申请家庭成员是低保经办人员或村干部的近亲属时填：经办人员 或 村干部（单独登记）。")
@@ -123,12 +123,12 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("application_id", type=int, metavar="申请编号")
 @click.argument("step", metavar="事项")
-@click.option("--date", "on", required=True, type=DATE, metavar="日期", help="这件事发生的日期。")
+@date_option("这件事发生的日期。", "--date", "on", required=True)
 @click.option("--by", "people", metavar="姓名", help="经办人或调查人，多人用逗号分开（入户调查至少两人）。")
 @click.option("--result", default="", metavar="结果", help="县级审批的结果：批准 或 不予批准。")
 @click.option("--note", default="", metavar="说明", help="说明：异议内容、延期理由等。")
 @policy_options
-@click.option("--today", "on_date", type=DATE, metavar="日期", help="按这一天显示剩余期限，默认今天。")
+@date_option("按这一天显示剩余期限，默认今天。", "--today", "on_date")
 @db_option
 def step(application_id, step, on, people, result, note, policies, region, on_date, db):
     """登记申请的一个办理步骤，并给出下一步和期限。
@@ -296,7 +296,7 @@ def cases(on_date, township, policies, region, db, fmt, output, force):
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("household_id", metavar="户编号")
-@click.option("--date", "on", required=True, type=DATE, metavar="日期", help="走访日期。")
+@date_option("走访日期。", "--date", "on", required=True)
 @click.option("--by", "visitors", required=True, metavar="姓名", help="走访人，多人用逗号分开（入户调查、县级核查至少两人）。")
 @click.option("--kind", required=True, metavar="类型", help="走访类型：入户调查、定期回访、信号核实、特困核查、县级核查。")
 @click.option("--findings", default="", metavar="文字", help="发现的情况。")

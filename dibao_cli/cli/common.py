@@ -272,10 +272,10 @@ def parse_date(ctx, param, value):
     return None if value is None else DATE.convert(value, param, ctx)
 
 
-def date_option(help: str, *names: str):
+def date_option(help: str, *names: str, required: bool = False):
     """--date (or another date option given by `names`), parsed once into a datetime.date."""
     names = names or ("--date", "on_date")
-    return click.option(*names, type=DATE, metavar="日期", help=help)
+    return click.option(*names, type=DATE, required=required, metavar="日期", help=help)
 
 
 def month_option(help: str, required: bool = False):
