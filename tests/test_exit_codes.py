@@ -44,10 +44,15 @@ def test_month_is_normalised_once_for_every_command(run, tmp_path):
     assert again.code == ExitStatus.PROBLEMS_FOUND and again.json()["source"] == f"台账 {ledger}，2026-12 月"
 
 
-def test_notice_without_bureau_or_region_is_a_usage_error(run):
-    result = run("notice", ROSTER, "-o", "out", "--date", DAY)
+@pytest.mark.parametrize("args,command", [
+    (("notice", ROSTER, "-o", "out"), "notice"),
+    (("publicity", ROSTER, "-o", "公示.html"), "publicity"),
+    (("report", "monthly", ROSTER, "-o", "月报.xlsx"), "report monthly"),
+])
+def test_documents_without_bureau_or_region_are_a_usage_error(run, tmp_path, args, command):
+    result = run(*args, "--date", DAY)
     assert result.code == 2
-    assert result.err == "错误：请用 --bureau 写明发文单位（如 共和县民政局），或用 --region 指定本县。\n"
+    assert result.err == usage("请用 --bureau 写明发文单位（如 共和县民政局），或用 --region 指定本县。", command)
 
 
 @pytest.mark.parametrize("columns,shown", [("xx", "xx"), ("姓名=户主姓名,单位", "单位")])

@@ -147,7 +147,11 @@ class ChineseHelp:
 
 
 class DibaoCommand(ChineseHelp, click.Command):
-    pass
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UsageInvalid as exc:  # found by the library (no --bureau...): said like click's own usage errors
+            raise click.UsageError(exc.message, ctx=ctx) from exc
 
 
 class DibaoSubGroup(ChineseHelp, click.Group):
