@@ -8,7 +8,7 @@ from decimal import Decimal
 from dibao_cli import money
 from dibao_cli.assessment import STATUS_LABEL, Assessment, HouseholdResult
 from dibao_cli.bulk import bulk
-from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes
+from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes, print_cut
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
 STATUS_ORDER = ("dibao", "single_person", "phase_out", "exit", "marginal", "ineligible")
@@ -201,13 +201,13 @@ def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpe
     summary_rows.append(["有错误未核算", len(assessment.left_out), sum(len(h.members) for h, _ in assessment.left_out), None])
     money_formats = {i: MONEY_FORMAT for i in MONEY_COLUMNS}
     return [
-        SheetSpec("汇总", ["项目", "户数", "人数", "月保障金(元)"], summary_rows, widths={0: 16, 1: 40},
+        SheetSpec("汇总", ["项目", "户数", "人数", "月保障金(元)"], summary_rows, widths={1: 40},
                   formats={3: MONEY_FORMAT}),
         SheetSpec("户明细", HOUSEHOLD_HEADER, (household_row(r, numeric=True) for r in assessment.results),
-                  widths={0: 10, 7: 14, 21: 60, 22: 40}, formats=money_formats),
-        SheetSpec("成员明细", MEMBER_HEADER, _member_rows(assessment, mask), widths={2: 22},
+                  widths={21: 36, 22: 30}, formats=money_formats),
+        SheetSpec("成员明细", MEMBER_HEADER, _member_rows(assessment, mask),
                   formats={10: MONEY_FORMAT, 11: MONEY_FORMAT, 12: MONEY_FORMAT}),
-        SheetSpec("问题", FIELDS_ZH, (as_row_zh(p) for p in assessment.problems), widths={0: 28, 6: 50, 7: 50}),
+        SheetSpec("问题", FIELDS_ZH, (as_row_zh(p) for p in assessment.problems), widths={0: 40, 6: 40, 7: 40}),
     ]
 
 
@@ -243,7 +243,7 @@ def print_table(console, assessment: Assessment, limit: int | None = None) -> No
     for name, justify in (("户编号", "left"), ("村(社区)", "left"), ("户主", "left"), ("人数", "right"),
                           ("保障", "right"), ("结果", "left"), ("月人均收入", "right"), ("标准", "right"),
                           ("月保障金", "right"), ("理由", "left")):
-        table.add_column(name, justify=justify, overflow="fold")
+        table.add_column(name, justify=justify, overflow="fold", no_wrap=justify == "right" or name == "户编号")
     rows = assessment.results if limit is None else assessment.results[:limit]
     for r in rows:
         d = household_dict(r)
@@ -254,7 +254,8 @@ def print_table(console, assessment: Assessment, limit: int | None = None) -> No
                       "未知" if total is None else total, short_reasons(r))
     console.print(table)
     if limit is not None and len(assessment.results) > limit:
-        console.print(f"（只显示前 {limit} 户；全部结果请用 --format xlsx -o 结果.xlsx）")
+        print_cut(console, len(assessment.results), limit, "户",
+                  ((r.household.township, STATUS_LABEL[r.status]) for r in assessment.results), "核算结果")
     summary = Table(title="汇总", title_justify="left")
     for name in ("认定结果", "户数", "人数", "月保障金(元)"):
         summary.add_column(name, justify="left" if name == "认定结果" else "right")

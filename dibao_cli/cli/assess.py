@@ -30,7 +30,8 @@ def resolve(region, policies, day):
 @date_option("核算日期，默认今天。")
 @output_options(FORMATS)
 @limit_option("屏幕表格最多显示的户数（默认 200）。", 200)
-def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, limit):
+@click.option("--all", "show_all", is_flag=True, help="屏幕表格显示全部户（默认超过 --limit 时只显示前面的户和按乡镇汇总）。")
+def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, limit, show_all):
     """核算名册中每一户：收入、扣减、人均收入、认定结果、月保障金及理由。
 
     退出状态：0 全部核算；1 有户因名册错误未核算；3 文件无法读取；4 政策有误。
@@ -57,7 +58,8 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
         else:
             assessment = assess_roster(roster, policy, day, progress=advance)
     if fmt != "json":
-        emit(fmt, output, force, table=lambda: assess_report.print_table(console(), assessment, limit),
+        emit(fmt, output, force,
+             table=lambda: assess_report.print_table(console(), assessment, None if show_all else limit),
              sheets=lambda: assess_report.xlsx_sheets(assessment), json=None,
              csv=lambda: assess_report.as_csv(assessment))
     if output is not None:

@@ -15,7 +15,12 @@ _LIVE = None  # the rich Progress shown while a stage runs, or None
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    out = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not out.is_terminal:
+        # Piped or redirected (a script's 汇总.txt): no screen width to fit, so tables keep their natural
+        # width and never break a value such as 1222.00 or 2026-11 across lines.
+        out = Console(stderr=stderr, highlight=False, soft_wrap=False, width=100_000)
+    return out
 
 
 def _progress():

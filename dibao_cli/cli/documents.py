@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import shutil
 from pathlib import Path
 
 import click
@@ -152,8 +151,10 @@ def templates_copy(folder, force):
     clashes = [p.name for p in files if (folder / p.name).exists()]
     if clashes and not force:
         raise OutputRefused(f"{folder} 中已有模板 {'、'.join(clashes)}，未覆盖。加 --force 覆盖。")
-    for path in files:
-        shutil.copyfile(path, folder / path.name)
+    from dibao_cli.outputs import atomic_write
+
+    for path in files:  # atomic: a full disk leaves no empty or half-copied template
+        atomic_write(folder / path.name, path.read_bytes(), True)
     console().print(f"已复制 {len(files)} 个模板到 {folder}：{'、'.join(p.name for p in files)}")
 
 
@@ -187,7 +188,7 @@ def publicity(rosters, output, start, include_all, sheet, all_sheets, encoding, 
     items = pub.entries(assessment.results, include_all)
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
-        write_xlsx(output, pub.xlsx_sheets(items, start, issuer.phone, issuer.bureau), force)
+        write_xlsx(output, pub.xlsx_sheets(items, start, issuer.phone, issuer.bureau, cn_date(day)), force)
     elif suffix in (".html", ".htm"):
         first, last = pub.period(start)
         villages = [{"township": t, "village": v, "entries": group} for (t, v), group in pub.by_village(items).items()]

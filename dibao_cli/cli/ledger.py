@@ -140,7 +140,9 @@ def history(household_id, db, fmt):
 @policy_options
 @db_option
 @output_options(REVIEW_FORMATS)
-def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies, region, db, fmt, output, force):
+@click.option("--all", "show_all", is_flag=True, help="屏幕表格显示全部事项（默认超过 300 项时只显示前 100 项和按乡镇汇总）。")
+def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies, region, db, fmt, output, force,
+           show_all):
     """列出到期要做的核查：渐退期满复核、定期核查（稳定户每年、收入不稳定户每半年）、单人户复核、从未核查的户。
 
     不给名册时按台账；给了名册时按名册自己的渐退开始日期、上次核查日期等列（不用台账）。
@@ -178,7 +180,8 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
         finally:
             ledger.close()
     items = due_items(cases, as_of, within, policy)
-    emit(fmt, output, force, table=lambda: review_report.print_table(console(), items, source, as_of, within),
+    emit(fmt, output, force, table=lambda: review_report.print_table(console(), items, source, as_of, within,
+                                                                        show_all),
          sheets=lambda: review_report.xlsx_sheets(items, as_of, within),
          json=lambda: review_report.as_json(items, source, as_of, within), csv=lambda: review_report.as_csv(items))
     if fmt == "xlsx":

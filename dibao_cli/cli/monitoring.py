@@ -57,8 +57,9 @@ def _columns(ctx, param, value):
 @db_option
 @output_options(FORMATS)
 @click.option("--show-id", is_flag=True, help="屏幕上显示完整身份证号（默认打码）。")
+@click.option("--all", "show_all", is_flag=True, help="屏幕表格显示全部疑点（默认超过 300 条时只显示前 100 条和按乡镇汇总）。")
 def crosscheck(rosters, against, kind, key, columns, name_birth, against_encoding, sheet, all_sheets, encoding,
-               policies, region, on_date, db, fmt, output, force, show_id):
+               policies, region, on_date, db, fmt, output, force, show_id, show_all):
     """与其他部门数据比对，列出疑点清单：户、成员、发现了什么、对应记录及其文件和行、后续处理、应追缴金额。
 
     按身份证号匹配（同号不同名会注明）；记录有日期且早于本月的，给出此后已发月数和应追缴金额
@@ -105,7 +106,8 @@ def crosscheck(rosters, against, kind, key, columns, name_birth, against_encodin
             ledger.close()
     mask = (lambda v: v or "") if show_id else mask_id
     emit(fmt, output, force,
-         table=lambda: crosscheck_report.print_table(console(), findings, extract.problems, the_kind, mask),
+         table=lambda: crosscheck_report.print_table(console(), findings, extract.problems, the_kind, mask,
+                                                           show_all),
          sheets=lambda: crosscheck_report.xlsx_sheets(findings, extract.problems),
          json=lambda: crosscheck_report.as_json(findings, extract.problems, the_kind),
          csv=lambda: crosscheck_report.as_csv(findings))
@@ -124,7 +126,9 @@ def crosscheck(rosters, against, kind, key, columns, name_birth, against_encodin
 @date_option("监测日期，默认今天。")
 @db_option
 @output_options(FORMATS)
-def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, region, on_date, db, fmt, output, force):
+@click.option("--all", "show_all", is_flag=True, help="屏幕表格显示全部信号（默认超过 300 条时只显示前 100 条和按乡镇汇总）。")
+def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, region, on_date, db, fmt, output, force,
+            show_all):
     """监测预警：列出需要重点走访的户，按村分组，每条写明信号、数字和依据。
 
     刚性支出困难家庭候选；收入大幅下降、成员变化（需要上月数据）；脱贫户丧失劳动能力成员未纳入；特困候选；
@@ -175,7 +179,7 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
         finally:
             ledger.close()
         notes = [*notes, line]
-    emit(fmt, output, force, table=lambda: monitor_report.print_table(console(), signals, notes),
+    emit(fmt, output, force, table=lambda: monitor_report.print_table(console(), signals, notes, show_all),
          sheets=lambda: monitor_report.xlsx_sheets(signals, notes), json=lambda: monitor_report.as_json(signals, notes),
          csv=lambda: monitor_report.as_csv(signals))
     if fmt == "xlsx":
