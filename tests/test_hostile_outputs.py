@@ -59,7 +59,8 @@ def test_every_csv_neutralises_formulas_and_keeps_numbers(run, tmp_path):
     assert by_id["GH001"][2] == "'" + CALC and by_id["GH001"][3] == "'" + HYPERLINK
     assert by_id["GH002"][1] == "'" + MINUS and by_id["GH002"][3] == "'" + PLUS
     assert by_id["6325211010001"][3] == "'" + AT
-    assert by_id["GH001"][17] == "460.00" and by_id["GH001"][5] == "1"  # numbers stay plain numbers
+    # numbers stay plain numbers
+    assert by_id["GH001"][18] == "460.00" and by_id["GH001"][17] == "0.00" and by_id["GH001"][5] == "1"
     # check: the problem's cell text (性别 "=cmd...") is neutralised too
     out = run("check", roster, "--date", DAY, "--format", "csv")
     rows = read_csv(out.out)

@@ -96,14 +96,14 @@ def test_workbooks_fit_their_content_and_print_on_landscape_a4(run, tmp_path):
         assert ws.sheet_properties.pageSetUpPr.fitToPage
     households, members = book["户明细"], book["成员明细"]
     assert households.freeze_panes == "A2" and households.print_title_rows == "$1:$1"
-    assert households.auto_filter.ref == "A1:V3"
+    assert households.auto_filter.ref == "A1:W3"
     assert households["A2"].value == "6325211010001" and households.column_dimensions["A"].width >= 14
     assert members["C2"].value == "632521195001010114" and members.column_dimensions["C"].width >= 19
-    income, benefit = households["I2"], households["R2"]  # 计入收入(元/年), 月保障金: numeric, two decimals
+    income, benefit = households["I2"], households["S2"]  # 计入收入(元/年), 月保障金: numeric, two decimals
     assert income.value == 1234.5 and income.number_format == "#,##0.00"
     assert benefit.data_type == "n" and benefit.number_format == "#,##0.00"
-    reasons = households["U2"]
-    assert reasons.alignment.wrap_text and int(households.column_dimensions["U"].width) == 36
+    reasons = households["V2"]
+    assert reasons.alignment.wrap_text and int(households.column_dimensions["V"].width) == 36
 
 
 def test_monitor_and_review_sheets_fit_signals_and_repeat_the_header(run, tmp_path):

@@ -55,7 +55,8 @@ def test_art6_7_8_elder_with_care_level_in_a_dibao_household(run, tmp_path):
             person("H", "丙", "2015-06-06", "孙子", seq=15)]
     h = one(run, tmp_path, rows)
     assert h["status"] == "dibao" and h["members"] == 3 and h["covered_members"] == 2
-    assert h["monthly_benefit"] == {"differential": "433.33", "classified": "60.00", "total": "493.00"}
+    assert h["monthly_benefit"] == {"differential": "433.33", "classified": "60.00", "minimum_top_up": "0.00",
+                                    "rounding": "-0.33", "total": "493.00"}
     assert h["programmes"] == ["低保", "特困供养"]
     [t] = h["tekun"]
     assert t["name"] == "甲" and t["outcome"] == "supported" and t["no_ability_grounds"] == ["60周岁以上"]

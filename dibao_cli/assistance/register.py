@@ -12,8 +12,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dibao_cli.errors import DibaoError, NotFound
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import NotFound, UsageInvalid
 from dibao_cli.ledger import assistance as store
 from dibao_cli.rules import temporary
 
@@ -26,10 +25,8 @@ REFUSE = ("不予批准", "不批准", "不同意", "不予救助")
 STATUS_LABEL = {"open": "待审批", "approved": "已批准", "refused": "不予批准"}
 
 
-class AssistanceError(DibaoError):
-    """A case or decision that cannot be recorded as given."""
-
-    status = ExitStatus.USAGE
+class AssistanceError(UsageInvalid):
+    """A case or decision that cannot be recorded as given (exit 2, like a usage mistake)."""
 
 
 @dataclass

@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from dibao_cli.cli.assess import policy_options, resolve
-from dibao_cli.cli.common import CONTEXT, DibaoSubGroup, emit, output_options, parse_date, resolve_format
+from dibao_cli.cli.common import CONTEXT, DibaoSubGroup, date_option, emit, output_options, resolve_format
 from dibao_cli.cli.console import console
 from dibao_cli.cli.documents import issuer_options
 from dibao_cli.cli.ledger import command_line, db_option, open_ledger
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
 HEADER = ("编号", "户编号", "乡镇", "村(社区)", "救助对象", "人数", "类型", "困难程度", "原因", "申请日期", "申请金额",
@@ -45,7 +45,6 @@ def _money(ctx, param, value):
 def assistance_group():
     """临时救助：登记申请（导入申请表）、审批、发放，查询和统计。
 
-    \b
     例：dibao assistance import 恰卜恰镇-临时救助申请.xlsx
         dibao assistance decide 3 --approve --date 2026-11-20
         dibao assistance decide 4 --refuse --date 2026-11-20 --reason 家庭收入超过规定
@@ -63,7 +62,6 @@ def assistance_group():
 def import_(files, encoding, policies, region, db, fmt, output, force):
     """导入临时救助申请表（每行一件申请；已填审批结果、发放日期的同时登记）。
 
-    \b
     有问题的行不导入，并逐条列出文件、工作表、行、列和改法；已导入过的行自动跳过（新填的审批结果、发放日期会补登），
     改好后把整张表重新导入即可。审批金额按政策文件的临时救助规则核对。
     退出状态：0 全部导入；1 有行因问题未导入；3 文件无法读取。
@@ -117,7 +115,7 @@ def import_(files, encoding, policies, region, db, fmt, output, force):
 @assistance_group.command("decide")
 @click.argument("case_id", type=int, metavar="申请编号")
 @click.option("--approve/--refuse", "approve", required=True, help="批准，或不予批准（须写 --reason）。")
-@click.option("--date", "on", required=True, callback=parse_date, metavar="日期", help="审批日期。")
+@date_option("审批日期。", "--date", "on", required=True)
 @click.option("--amount", callback=_money, metavar="元", help="审批金额；不写则按申请金额，超过规则上限的按上限。")
 @click.option("--level", metavar="层级", help="审批层级：乡镇先行救助 或 县级审批（不写按金额确定）。")
 @click.option("--reason", default="", metavar="理由", help="不予批准的理由，或批准的说明。")
@@ -126,7 +124,6 @@ def import_(files, encoding, policies, region, db, fmt, output, force):
 def decide(case_id, approve, on, amount, level, reason, policies, region, db):
     """审批一件临时救助申请：按政策文件的规则核定金额和审批层级，并提示当年累计和同一原因重复救助。
 
-    \b
     退出状态：0 已登记；2 金额、层级或理由不符合规定（说明里给出规则和数字）；6 没有这件申请。
     """
     from dibao_cli.assistance import register as reg
@@ -155,7 +152,7 @@ def decide(case_id, approve, on, amount, level, reason, policies, region, db):
 
 @assistance_group.command("pay")
 @click.argument("case_id", type=int, metavar="申请编号")
-@click.option("--date", "on", required=True, callback=parse_date, metavar="日期", help="发放日期。")
+@date_option("发放日期。", "--date", "on", required=True)
 @db_option
 def pay(case_id, on, db):
     """登记已批准的临时救助的发放日期。退出状态：0 已登记；2 未批准或日期有误；6 没有这件申请。"""
@@ -171,8 +168,8 @@ def pay(case_id, on, db):
 
 
 @assistance_group.command("list")
-@click.option("--from", "start", callback=parse_date, metavar="日期", help="从这一天起（按审批日期，未审批的按申请日期）。")
-@click.option("--to", "end", callback=parse_date, metavar="日期", help="到这一天止。")
+@date_option("从这一天起（按审批日期，未审批的按申请日期）。", "--from", "start")
+@date_option("到这一天止。", "--to", "end")
 @click.option("--status", type=click.Choice(("open", "approved", "refused")), help="只列这一状态：open 待审批、approved 已批准、refused 不予批准。")
 @db_option
 @output_options(FORMATS)
@@ -242,7 +239,7 @@ def list_(start, end, status, db, fmt, output, force):
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="写入这个 HTML 文件（每份通知一页，可直接打印）。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="发文日期和核算日期，默认今天。")
+@date_option("发文日期和核算日期，默认今天。", "--date", "on_date")
 @click.option("--sheet", metavar="工作表", help="名册只读这个工作表。")
 @policy_options
 @issuer_options
@@ -251,10 +248,8 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
            review_body, phone, db):
     """出具特困供养审批/终止通知书、刚性支出困难家庭认定通知书（给名册），临时救助审批通知书/不予批准告知书（--case）。
 
-    \b
     文号从台账按前缀连续编号（默认“××民救〔年份〕”）。
     退出状态：0 已写出；2 没有可出具的通知；6 没有这件申请或这一户。
-    \b
     例：dibao assistance notice 名册.xlsx --region 632521 -o 特困通知.html
         dibao assistance notice --case 3 --case 4 --region 632521 -o 临时救助通知.html
     """

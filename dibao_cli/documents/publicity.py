@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+from dibao_cli import money
 from dibao_cli.documents.notices import auto_kind, cn_date
 from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, clean_text
 
@@ -37,9 +38,9 @@ def entries(results, include_all: bool) -> list[Entry]:
         note = "新纳入" if new else "继续保障"
         if r.status == "single_person":
             for s in r.singles:
-                out.append(Entry(township, village, clean_text(s.member.name or ""), 1, f"{s.total:.2f}", "低保", note))
+                out.append(Entry(township, village, clean_text(s.member.name or ""), 1, money.plain(s.total), "低保", note))
             continue
-        out.append(Entry(township, village, clean_text(h.head_label or ""), len(r.covered), f"{r.total:.2f}", "低保",
+        out.append(Entry(township, village, clean_text(h.head_label or ""), len(r.covered), money.plain(r.total), "低保",
                          note))
     out.sort(key=lambda e: (e.township, e.village, e.name))
     return out
