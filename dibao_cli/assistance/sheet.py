@@ -8,7 +8,6 @@ decision or payment is added when the sheet now has one), so a corrected sheet c
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from dibao_cli.rules import temporary
-
 MODES = ("分散供养", "集中供养")
 TEKUN_HEADER = ("供养方式", "人数", "基本生活(元)", "照料护理(元)", "本月合计(元)")
 TEMPORARY_HEADER = ("救助类型", "件数", "人数", "金额(元)")
@@ -57,8 +55,6 @@ def month_bounds(month: str) -> tuple[_dt.date, _dt.date]:
     year, mon = int(month[:4]), int(month[5:])
     return _dt.date(year, mon, 1), _dt.date(year, mon, calendar.monthrange(year, mon)[1])
 
-
-KINDS = temporary.KINDS
 
 
 YEAR_HEADER = ("月份", "特困分散供养人数", "特困集中供养人数", "特困供养金(元)", "临时救助件数", "临时救助人数", "临时救助金额(元)")
