@@ -154,3 +154,24 @@ def test_a_file_without_the_header_is_unreadable(run, tmp_path):
     wb.save(path)
     out = run("assistance", "import", path, "--db", tmp_path / "l.db")
     assert out.code == 3 and "户编号、城乡类别、救助类型、困难原因、申请日期" in out.err
+
+
+def test_a_csv_sheet_with_a_bad_date_names_the_row_and_column(run, tmp_path):
+    """The same sheet as CSV (read by the roster reader): a bad 申请日期 is reported with its row and fix."""
+    import csv
+
+    path = tmp_path / "临时救助.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADER)
+        writer.writerow([{"户编号": "C1", "城乡类别": "农村", "救助类型": "急难型", "困难原因": "火灾",
+                          "申请日期": "2026-11-02"}.get(h, "") for h in HEADER])
+        writer.writerow([{"户编号": "C2", "城乡类别": "农村", "救助类型": "急难型", "困难原因": "火灾",
+                          "申请日期": "2026-13-45"}.get(h, "") for h in HEADER])
+    out = run("assistance", "import", path, "--db", tmp_path / "l.db", "--format", "json")
+    assert out.code == 1
+    data = out.json()
+    assert data["counts"]["applications"] == 1 and data["counts"]["errors"] == 1
+    [problem] = data["problems"]
+    assert (problem["row"], problem["column"], problem["value"], problem["household_id"]) == (3, "申请日期", "2026-13-45", "C2")
+    assert problem["fix"]
