@@ -92,3 +92,16 @@ def test_report_year_sums_tekun_and_temporary_assistance(run, tmp_path):
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
     assert rows == [["2026-03", 0, 0, "0.00", 1, 3, "3,200.00"], ["2026-10", 3, 1, "5,540.00", 0, 0, "0.00"],
                     ["2026-11", 3, 1, "5,540.00", 2, 4, "3,800.00"], ["合计", 6, 2, "11,080.00", 3, 7, "7,000.00"]]
+
+
+def test_tekun_publicity_lists_names_only(run, tmp_path):
+    out = run("assistance", "publicity", EXAMPLES / "tiered-roster.xlsx", *COUNTY, "--date", DAY, "--from", "2026-12-01",
+              "-o", tmp_path / "p.html")
+    assert out.code == 0, out.err
+    text = (tmp_path / "p.html").read_text(encoding="utf-8")
+    villages = re.findall(r'data-village="([^"]+)"', text)
+    names = re.findall(r"<tr><td>\d+</td><td>([^<]+)</td><td>特困人员救助供养</td></tr>", text)
+    assert villages == ["恰卜恰镇西台村"] and names == ["杨小军", "韩桂英", "马福寿"]  # TK03 is already supported
+    assert "公示期：2026年12月1日至2026年12月7日（7天）" in text
+    for private in ("960", "1,810", "全失能", "智力", "6325"):
+        assert private not in text

@@ -299,3 +299,49 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
         ledger.close()
     write_output(output, render("notice-tiered.html.j2", templates, autoescape=True, notices=found).encode("utf-8"), force)
     console().print(f"已写入 {output}：{len(found)} 份通知（" + "、".join(sorted({n['title'] for n in found})) + "）。")
+
+
+@assistance_group.command("publicity")
+@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册...")
+@date_option("公示开始日期（公示期 7 天）。", "--from", "start", required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="写入这个 HTML 文件（每村一页）。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@date_option("核算日期，默认今天。", "--date", "on_date")
+@click.option("--sheet", metavar="工作表", help="名册只读这个工作表。")
+@policy_options
+@issuer_options
+def publicity(rosters, start, output, force, on_date, sheet, policies, region, templates, bureau, doc_prefix, review_body,
+              phone):
+    """特困人员救助供养公示名单：本次新认定的特困人员，每村一页，只有姓名和类别（不公示金额：照料护理标准会透露自理能力）。
+
+    退出状态：0 已写出；2 没有新认定的特困人员。
+    例：dibao assistance publicity 名册-11月.xlsx --from 2026-12-01 --region 632521 -o 特困公示.html
+    """
+    import datetime as _dt
+
+    from dibao_cli.assessment import assess_roster
+    from dibao_cli.cli.check import load_roster
+    from dibao_cli.documents.issue import default_issuer
+    from dibao_cli.documents.notices import cn_date
+    from dibao_cli.outputs import write_output
+    from dibao_cli.templating import render
+
+    day = on_date or _dt.date.today()
+    policy = resolve(region, policies, day)
+    issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
+    assessment = assess_roster(load_roster(rosters, sheet, False, None, day), policy, day)
+    villages: dict[tuple[str, str], list[str]] = {}
+    for result in assessment.results:
+        h = result.household
+        for d in result.supported:
+            if not d.existing:
+                villages.setdefault((h.township or "", h.village or ""), []).append(d.member.name or "")
+    if not villages:
+        raise click.UsageError("名册中没有新认定的特困人员，不需要公示。")
+    last = start + _dt.timedelta(days=6)
+    html = render("publicity-tekun.html.j2", templates, autoescape=True, first=cn_date(start), last=cn_date(last),
+                  bureau=issuer.bureau, phone=issuer.phone, issued_on=cn_date(day),
+                  villages=[{"township": t, "village": v, "names": sorted(names)} for (t, v), names in sorted(villages.items())])
+    write_output(output, html.encode("utf-8"), force)
+    console().print(f"已写入 {output}：{len(villages)} 个村（社区），{sum(len(n) for n in villages.values())} 人。")
