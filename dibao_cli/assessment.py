@@ -485,7 +485,7 @@ def _trace_income(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> N
         age = member.age(day)
         tag = "" if member.co_resident is not False else "（不共同生活，不计入）"
         lines.append(f"{member.name}，{member.relation or ''}，{age if age is not None else '?'} 岁{tag}"
-                     + ("，特困供养人员" if member.tekun else ""))
+                     + ("，特困供养人员" if member.tekun or any(d.member is member for d in result.supported) else ""))
     _step(result, "家庭成员", lines + [f"共同生活成员 {len(result.members)} 人，保障对象 {len(result.covered)} 人"],
           f"{basis.MEMBERS}；{basis.AGE}")
     lines = []
