@@ -38,6 +38,10 @@ def test_a_member_of_a_dibao_household_moving_to_tekun_is_a_member_transfer(run,
     assert [r["status"] for r in rows] == ["dibao", "dibao"]
     assert "马福寿 由低保转为特困供养（转类）" in rows[1]["events"]
     assert not any("停保" in e or "新纳入" in e for e in rows[1]["events"])
+    # next month, the roster not yet marked 特困 = 是: the 转类 is not recorded again
+    load(run, tmp_path, "2026-03", [person("H1", "马福寿", "1950-03-01", 其他收入=1200, 赡养抚养扶养人="无履行能力",
+                                           自理能力="半失能"), son])
+    assert history(run, tmp_path)[2]["events"] == []
 
 
 def test_tekun_ending_and_rigid_recognition_are_events(run, tmp_path):

@@ -15,8 +15,10 @@ BASIS_TEKUN = "《特困人员认定办法》（民发〔2021〕43号）：县�
 BASIS_RIGID = "青海省刚性支出困难家庭认定（2025年）：认定有效期12个月，期满复核"
 
 
-def tiered_events(result, cat_before: str | None, cat_now: str | None) -> list[tuple[str, str]]:
-    """Events beside the 低保 ones of `ledger.monthly._events` (categories 低保, 边缘, 特困, 刚性支出)."""
+def tiered_events(result, cat_before: str | None, cat_now: str | None,
+                  previous_tekun: frozenset = frozenset()) -> list[tuple[str, str]]:
+    """Events beside the 低保 ones of `ledger.monthly._events` (categories 低保, 边缘, 特困, 刚性支出);
+    `previous_tekun`: ID numbers supported as 特困 last month (a member's 转类 is recorded once)."""
     out = []
     if cat_before is None and cat_now == "特困":
         out.append(("new_tekun", "新认定为特困供养"))
@@ -30,6 +32,8 @@ def tiered_events(result, cat_before: str | None, cat_now: str | None) -> list[t
         for flag in result.flags:
             if flag.code == "transfer_to_tekun":
                 name = flag.text.split(" ", 1)[0]
+                if any(d.member.name == name and d.member.id_number in previous_tekun for d in result.supported):
+                    continue  # moved last month: the roster has not been marked 特困 = 是 yet
                 out.append(("member_transfer", f"{name} 由低保转为特困供养（转类）"))
             elif flag.code == "tekun_ended" and cat_now == "低保":
                 name = flag.text.split(" ", 1)[0]

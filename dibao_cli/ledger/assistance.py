@@ -105,6 +105,11 @@ def store_tekun(db, rows: list[tuple]) -> None:
     db.executemany("INSERT INTO assistance_tekun VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
+def tekun_ids(ledger: Ledger, month: str) -> frozenset:
+    """ID numbers of the people supported as 特困 in a ledger month."""
+    return frozenset(p["id_number"] for p in tekun_of(ledger, month))
+
+
 def tekun_of(ledger: Ledger, month: str) -> list[dict]:
     keys = ("household_id", "township", "id_number", "name", "mode", "care_level", "basic_fen", "care_fen")
     return [dict(zip(keys, row)) for row in ledger.db.execute(

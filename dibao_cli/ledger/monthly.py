@@ -115,7 +115,8 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
         household.current_benefit = previous["total_fen"]
 
 
-def _events(result, previous, members_before: set[str] | None, members_now: set[str], linked_from) -> list[tuple]:
+def _events(result, previous, members_before: set[str] | None, members_now: set[str], linked_from,
+            previous_tekun: frozenset = frozenset()) -> list[tuple]:
     out = []
     status = result.status
     before = previous["status"] if previous is not None else None
@@ -141,7 +142,7 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
             out.append(("amount_changed", f"月保障金由 {money.fen_text(old, False)} 元变为 {money.fen_text(new, False)} 元"))
     from dibao_cli.assistance.schedule import tiered_events  # 特困 / 刚性支出 and 低保<->特困 转类 of a member
 
-    out.extend(tiered_events(result, cat_before, cat_now))
+    out.extend(tiered_events(result, cat_before, cat_now, previous_tekun))
     if members_before is not None:
         added, removed = members_now - members_before, members_before - members_now
         if added:
@@ -162,6 +163,7 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
     previous_month = ledger.latest_month(before=month)
     previous = ledger.households_of(previous_month) if previous_month else {}
     previous_members = ledger.members_of(previous_month) if previous_month else {}
+    previous_tekun = assistance_store.tekun_ids(ledger, previous_month) if previous_month else frozenset()
     member_home = ledger.member_index(previous_month) if previous_month else {}
     present = set(roster.households)
     links: dict[str, str] = {}
@@ -209,7 +211,7 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                 record = previous.get(linked or hid)
                 members_now = {m.id_number for m in h.members}
                 for kind, detail in _events(result, record, previous_members.get(linked or hid) if record else None,
-                                            members_now, linked):
+                                            members_now, linked, previous_tekun):
                     event_rows.append((import_id, hid, kind, detail))
                     report.events[kind] = report.events.get(kind, 0) + 1
                 head = h.head
