@@ -121,7 +121,11 @@ def _cite(entry) -> str:
     """The citation of a policy entry (source, region, date in force), built once per entry."""
     text = _CITES.get(id(entry))
     if text is None:
-        text = _CITES[id(entry)] = f"{entry.source}（{entry.region} {entry.since.isoformat()} 起）"
+        from dibao_cli.policy.loader import region_name
+
+        since = entry.since
+        text = _CITES[id(entry)] = (f"{entry.source}（{region_name(entry.region)}，{since.year}年{since.month}月{since.day}日起执行"
+                                    + ("；默认值，须县里确认" if not entry.confirmed else "") + "）")
     return text
 
 
