@@ -39,7 +39,7 @@ def notices(run, tmp_path, *args, code=0):
 
 
 def test_auto_notices_for_the_example_roster(run, tmp_path):
-    notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out")
+    notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out", "--publicity-from", "2026-11-20")
     sections, text = parse(tmp_path / "out" / "全部通知书.html")
     kinds = dict(sections)
     assert kinds["GH001"] == "approval" and kinds["GH002"] == "refusal" and kinds["GH004"] == "termination"
@@ -89,7 +89,7 @@ def test_docx_notice_opens_in_word(run, tmp_path):
     from docx import Document
 
     notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out", "--format", "docx", "--household", "GH002",
-            "--household", "GH001")
+            "--household", "GH001", "--publicity-from", "2026-11-20")
     refusal = "\n".join(p.text for p in Document(tmp_path / "out" / "GH002-不予批准告知书.docx").paragraphs)
     assert "最低生活保障不予批准告知书" in refusal and "李永福" in refusal and "申请行政复议" in refusal
     assert "{{" not in refusal and "{%" not in refusal

@@ -15,7 +15,7 @@ from dibao_cli.cli.console import console
 from dibao_cli.cli.ledger import command_line, db_option, open_ledger
 from dibao_cli.exitcodes import ExitStatus
 
-NOTICE_KINDS = ("auto", "approval", "refusal", "phase-out", "termination", "change")
+NOTICE_KINDS = ("auto", "approval", "refusal", "marginal", "phase-out", "termination", "change")
 
 
 def issuer_options(func):
@@ -49,8 +49,8 @@ def warn_left_out(assessment) -> None:
 @click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
 @click.option("--month", metavar="月份", help="不给名册时：按台账中这个月的结果出通知书。")
 @click.option("--kind", type=click.Choice(NOTICE_KINDS), default="auto",
-              help="通知书种类：auto（按结果自动：新纳入→审批，不符合→不予批准，进入渐退→渐退，渐退期满→停保，金额变化→变更）、"
-                   "approval、refusal、phase-out、termination、change。")
+              help="通知书种类：auto（按结果自动：新纳入→审批，不符合→不予批准，低保边缘→低保边缘认定，本月进入渐退→渐退，"
+                   "渐退期满或不再符合→停保，金额变化→变更）、approval、refusal、marginal、phase-out、termination、change。")
 @click.option("--household", "households", multiple=True, metavar="户编号", help="只给这些户出通知书（可多次给）。")
 @click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="通知书写入的文件夹。")
@@ -60,10 +60,12 @@ def warn_left_out(assessment) -> None:
 @policy_options
 @issuer_options
 @click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算及发文日期，默认今天。")
+@click.option("--publicity-from", "publicity_from", callback=parse_date, metavar="日期",
+              help="新纳入户公示（7天）的开始日期，默认同 --date。审批通知书的落款日期不早于公示期满的次日。")
 @db_option
 @click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
 def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, encoding, policies, region, templates,
-           bureau, doc_prefix, review_body, phone, on_date, db, force):
+           bureau, doc_prefix, review_body, phone, on_date, publicity_from, db, force):
     """出具通知书：审批（确认）、不予批准、渐退、停保（终止）、变更（增减发）。
 
     \b
@@ -76,19 +78,22 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
     """
     from dibao_cli.documents.issue import (choose, default_issuer, ledger_kind, notice_from_ledger, notice_from_result,
                                            write_notices)
+    from dibao_cli.documents.notices import cn_date
 
     day = on_date or _dt.date.today()
     if bool(rosters) == bool(month):
         raise click.UsageError("请给出名册文件，或用 --month 按台账出通知书（二者选一）。")
     only = set(households) if households else None
+    gone = []
     ledger = open_ledger(db)
     try:
         if rosters:
             policy, assessment = _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day)
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
+            issuer.publicity_from = publicity_from
             chosen, skipped = choose(assessment.results, kind, only)
             numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
-            notices = [notice_from_result(r, k, issuer, f"{issuer.prefix}{n}号") for (r, k), n in zip(chosen, numbers)]
+            notices = [notice_from_result(r, k, issuer, f"{issuer.prefix}{n}号", policy) for (r, k), n in zip(chosen, numbers)]
             inputs = {str(p): "" for p in rosters}
             policy_hash = policy.policy.digest
         else:
@@ -97,6 +102,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             month = parse_month(month)
             policy = resolve(region, policies, day)
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
+            issuer.publicity_from = publicity_from
             rows = ledger.households_of(month)
             before_month = ledger.latest_month(before=month)
             before = ledger.households_of(before_month) if before_month else {}
@@ -113,7 +119,9 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             for (row, wanted), number in zip(chosen, numbers):
                 previous = before.get(row["household_id"])
                 notices.append(notice_from_ledger(row, wanted, issuer, f"{issuer.prefix}{number}号",
-                                                  previous["total_fen"] if previous else None))
+                                                  previous["total_fen"] if previous else None, policy, previous))
+            gone = [before[hid] for hid, kinds in events.items() if "disappeared" in kinds and hid in before
+                    and (only is None or hid in only)]
             inputs = {f"台账 {ledger.path}": month}
             policy_hash = policy.policy.digest
         written = write_notices(notices, folder, fmt, force, templates)
@@ -121,8 +129,27 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
     finally:
         ledger.close()
     out = console()
+    for message in policy.policy.notes:
+        out.print(f"[yellow]注意[/]：{message}")
     for message in skipped:
         out.print(f"[yellow]跳过[/]：{message}")
+    approvals = [n for n in notices if n["kind"] == "approval"]
+    if approvals:
+        end = issuer.publicity_end
+        note = (f"审批通知书落款日期为 {approvals[0]['issued_on']}：在公示期（{cn_date(issuer.publicity_from or day)}至"
+                f"{cn_date(end)}）满后；保障金自 {approvals[0]['start_month']} 起发放。")
+        if issuer.issued_on("approval") != day:
+            note += f"发文日期 {cn_date(day)} 早于公示期满，审批通知书未用这个日期。如公示已在此前完成，请用 --publicity-from 给出公示开始日期。"
+        out.print(f"[yellow]注意[/]：{note}")
+    if not rosters and gone:
+        from dibao_cli.documents.notices import disappeared_csv
+        from dibao_cli.outputs import atomic_write
+
+        listed = Path(folder) / f"待核实-{month}名册中没有的户.csv"
+        atomic_write(listed, disappeared_csv(gone), True)
+        out.print(f"[yellow]{len(gone)} 户上月在册、本月名册中没有[/]（{'、'.join(r['household_id'] for r in gone[:30])}"
+                  f"{'……' if len(gone) > 30 else ''}）：原因不明，未出具通知书，已列入 {listed.name}。"
+                  "请逐户核实（死亡、迁出或漏报）：需要停保的书面告知理由，漏报的补进名册后重新导入。")
     counts: dict[str, int] = {}
     for n in notices:
         counts[n["title"]] = counts.get(n["title"], 0) + 1
