@@ -104,11 +104,12 @@ def test_bureau_templates_override_and_unknown_variables_are_errors(run, tmp_pat
     notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out", "--household", "GH001", "--templates", tmp_path / "mine")
     assert "送达回执（本局格式）" in (tmp_path / "out" / "GH001-审批通知书.html").read_text(encoding="utf-8")
     lines = template.read_text(encoding="utf-8").splitlines()
-    lines.insert(40, "{{ n.bank_account }}")
+    at = next(i for i, line in enumerate(lines) if "<section class=\"notice\"" in line) + 1  # inside the loop
+    lines.insert(at, "{{ n.bank_account }}")
     template.write_text("\n".join(lines), encoding="utf-8")
     bad = notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "bad", "--household", "GH001", "--templates",
                   tmp_path / "mine", code=8)
-    assert "notice.html.j2 第 41 行" in bad.err and "bank_account" in bad.err
+    assert f"notice.html.j2 第 {at + 1} 行" in bad.err and "bank_account" in bad.err
 
 
 def test_user_templates_run_in_the_sandbox(run, tmp_path):

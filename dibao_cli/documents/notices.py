@@ -217,7 +217,6 @@ def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, numbe
     if kind in ("approval", "change"):
         bases += _benefit_bases(policy, result.minimum_applied)
     if kind == "change":
-        n["changes"] = [{"item": "月最低生活保障金", "before": f"{n['old_amount']} 元", "after": f"{n['total']} 元"}]
         n["appeal"] = old is not None and result.total < old
     if kind == "marginal":
         n["assistance"] = list(policy.marginal_assistance) if policy is not None else []
@@ -264,8 +263,7 @@ def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int
                                (f"当地{row['area_type'] or ''}低保标准", f"{before_std} 元/人·月", f"{standard} 元/人·月")):
                 if a != b and (before_std and standard or not item.startswith("当地")):
                     changes.append({"item": item, "before": a, "after": b})
-        changes.append({"item": "月最低生活保障金", "before": f"{n['old_amount']} 元", "after": f"{n['total']} 元"})
-        n["changes"] = changes
+        n["changes"] = changes  # the amount itself is in the notice's first sentence
     if kind == "marginal":
         n["assistance"] = list(policy.marginal_assistance) if policy is not None else []
     n["bases"] = list(dict.fromkeys(b for b in bases if b))
