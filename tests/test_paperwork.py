@@ -1,0 +1,188 @@
+"""Documents fit to send: nothing internal on paper, the official form read back from the files, procedure
+in order (approval after publicity), and notices that say why."""
+
+import re
+from html.parser import HTMLParser
+
+from conftest import DAY, EXAMPLES, person, write_xlsx
+
+ROSTER = EXAMPLES / "roster.xlsx"
+COUNTY = ["--region", "632521", "--policy", EXAMPLES / "632521-共和县.toml", "--phone", "0974-8512345"]
+
+# Text that must never reach a household or an auditor: internal references, markers of unconfirmed values,
+# region codes, internal status codes, instructions to staff, ISO dates.
+FORBIDDEN = ["seed", "[设置]", "[示例]", "设置]", "兴安盟", "赣州", "领域说明", "domain", "630000", "632521 ", "632500",
+             "single_person", "phase_out", "ineligible", "marginal", "dibao", "书面告知", "应发变更通知", "须县里确认",
+             "默认值", "文号待", "待填", "差额 0.00 元，分类施保 0.00", "None", "nan"]
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class Visible(HTMLParser):
+    """The text a reader sees (no style, no attributes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.skip, self.parts = False, []
+
+    def handle_starttag(self, tag, attrs):
+        self.skip = tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self.skip = False
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def visible(path) -> str:
+    parser = Visible()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "".join(parser.parts)
+
+
+def docx_text(path) -> str:
+    from docx import Document
+
+    document = Document(path)
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def assert_clean(name: str, text: str) -> None:
+    for word in FORBIDDEN:
+        assert word not in text, f"{name}: “{word}” on a printed document"
+    assert not ISO_DATE.search(text), f"{name}: ISO date {ISO_DATE.search(text).group()}"
+
+
+def ledger_months(run, tmp_path):
+    """A ledger with two months: a new household, a change with income and members, one that vanished."""
+    october = [person("H1", "才让", "1979-06-18", 经营净收入=3600), person("H1", "拉毛", "1982-02-28", "配偶", seq=12),
+               person("H1", "多杰", "2012-03-01", "子女", seq=13),
+               person("H2", "马福", "1960-01-01", 经营净收入=1200)]
+    november = [person("H1", "才让", "1979-06-18", 经营净收入=1200), person("H1", "拉毛", "1982-02-28", "配偶", seq=12),
+                person("H3", "韩梅", "1970-05-05", seq=12, 经营净收入=7000)]
+    for month, rows in (("2026-10", october), ("2026-11", november)):
+        write_xlsx(tmp_path / f"{month}.xlsx", rows)
+        assert run("import", tmp_path / f"{month}.xlsx", "--month", month, "--db", tmp_path / "l.db").code == 0
+
+
+def test_no_internal_text_on_any_document(run, tmp_path):
+    """Every kind of notice (HTML and Word, roster and ledger), the publicity list and the monthly report."""
+    out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "html", "--db", tmp_path / "n.db")
+    assert out.code == 0, out.err
+    kinds = {p.name.split("-", 1)[1].split(".")[0] for p in (tmp_path / "html").glob("GH*.html")}
+    assert kinds == {"审批通知书", "不予批准告知书", "低保边缘认定告知书", "渐退告知书", "停保通知书", "变更通知书"}
+    for path in (tmp_path / "html").glob("*.html"):
+        assert_clean(path.name, visible(path))
+    out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "docx", "--format", "docx", "--db", tmp_path / "n.db")
+    assert out.code == 0, out.err
+    for path in (tmp_path / "docx").glob("*.docx"):
+        assert_clean(path.name, docx_text(path))
+    ledger_months(run, tmp_path)
+    out = run("notice", "--month", "2026-11", *COUNTY, "--date", DAY, "-o", tmp_path / "ledger", "--db", tmp_path / "l.db")
+    assert out.code == 0, out.err
+    for path in (tmp_path / "ledger").glob("*.html"):
+        assert_clean(path.name, visible(path))
+    assert run("publicity", ROSTER, *COUNTY, "--from", "2026-12-01", "--date", DAY, "-o", tmp_path / "p.html").code == 0
+    assert_clean("公示", visible(tmp_path / "p.html"))
+    assert run("report", "monthly", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "m.html").code == 0
+    assert_clean("月报", visible(tmp_path / "m.html"))
+
+
+def test_unconfirmed_figures_cite_the_county_document(run, tmp_path):
+    out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "out", "--household", "GH002",
+              "--db", tmp_path / "n.db")
+    assert out.code == 0, out.err
+    text = visible(tmp_path / "out" / "GH002-不予批准告知书.html")
+    # the deposit limit has no provincial document: the county's own document is cited instead
+    assert "依据：《社会救助暂行办法》（国务院令第649号）；《最低生活保障审核确认办法》（民发〔2021〕57号）；《共和县最低生活保障工作实施细则》。" in text
+    assert "存款及金融资产 30,000.00 元，超过上限 19,200.00 元" in text and "家庭财产状况不符合规定" in text
+
+
+def test_word_notice_is_a4_with_chinese_fonts_and_one_page_layout(run, tmp_path):
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "out", "--format", "docx", "--household", "GH005",
+              "--db", tmp_path / "n.db")
+    assert out.code == 0, out.err
+    document = Document(tmp_path / "out" / "GH005-渐退告知书.docx")
+    section = document.sections[0]
+    assert [round(x.mm) for x in (section.page_width, section.page_height)] == [210, 297]  # A4, not Letter
+    assert [round(x.mm) for x in (section.left_margin, section.right_margin, section.top_margin,
+                                  section.bottom_margin)] == [28, 26, 25, 15]
+    normal = document.styles["Normal"]
+    assert normal.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋" and normal.font.size == Pt(16)
+    sizes = [run.font.size for p in document.paragraphs for run in p.runs if run.text.strip()]
+    assert sizes and min(sizes) >= Pt(12)
+    text = docx_text(tmp_path / "out" / "GH005-渐退告知书.docx")
+    assert "渐退期内月保障金 420.00 元（按原金额发放）" in text and "差额" not in text
+    assert "特此告知。" in text and "送达回执" in text.replace(" ", "") and "送达方式" in text and "签收日期" in text
+    title = document.paragraphs[0].runs[0]
+    assert title.font.size == Pt(22) and title.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "宋体"
+
+
+def test_html_notice_has_the_official_parts(run, tmp_path):
+    out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "out", "--household", "GH004",
+              "--db", tmp_path / "n.db")
+    assert out.code == 0, out.err
+    raw = (tmp_path / "out" / "GH004-停保通知书.html").read_text(encoding="utf-8")
+    assert "size: A4 portrait" in raw and "font-size: 16pt" in raw and '"仿宋_GB2312"' in raw and '"FangSong"' in raw
+    sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)pt", raw)]
+    assert min(s for s in sizes if s != 10.5) >= 12  # only the cut-line label is smaller
+    text = visible(tmp_path / "out" / "GH004-停保通知书.html")
+    assert "共和民低〔2026〕1号" in text and "赵德明（恰卜恰镇西台村，户编号 GH004）：" in text and "特此通知。" in text
+    # why: the phase-out ended with income still above the standard
+    assert "渐退期已满，家庭月人均收入仍不低于当地低保标准，你户已不符合最低生活保障条件" in text
+    assert "渐退期 2025年10月1日 至 2026年9月30日 已满" in text
+    for part in ("送达回执", "送达文书", "受送达人", "送达方式", "签收人签名", "签收日期", "送达人签名"):
+        assert part in text
+
+
+def test_approval_is_dated_after_the_publicity_period(run, tmp_path):
+    out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "a", "--household", "GH001", "--db", tmp_path / "n.db")
+    assert out.code == 0, out.err
+    text = visible(tmp_path / "a" / "GH001-审批通知书.html")
+    assert "2026年12月7日" in text and "自 2027年1月 起按月发放最低生活保障金 610.00 元" in text
+    said = out.out.replace("\n", "")
+    assert "公示期（2026年11月30日至2026年12月6日）满后" in said and "早于公示期满" in said
+    out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "b", "--household", "GH001",
+              "--publicity-from", "2026-11-20", "--db", tmp_path / "n.db")
+    text = visible(tmp_path / "b" / "GH001-审批通知书.html")
+    assert "2026年11月30日" in text and "自 2026年12月 起" in text and "早于公示期满" not in out.out.replace("\n", "")
+
+
+def test_phase_out_notice_only_when_entering(run, tmp_path):
+    rows = [person("P1", "甲", "1970-01-01", 经营净收入=12000, 当前保障类别="低保", 当前月保障金=300,
+                   渐退开始日期="2026-08-01"),
+            person("P2", "乙", "1971-01-01", seq=13, 经营净收入=12000, 当前保障类别="低保", 当前月保障金=300)]
+    roster = write_xlsx(tmp_path / "r.xlsx", rows)
+    out = run("notice", roster, *COUNTY, "--date", DAY, "-o", tmp_path / "out", "--db", tmp_path / "n.db")
+    assert out.code == 0, out.err
+    assert sorted(p.name for p in (tmp_path / "out").glob("P*")) == ["P2-渐退告知书.html"]
+
+
+def test_marginal_household_is_told_what_it_can_get(run, tmp_path):
+    out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "out", "--household", "GH016",
+              "--db", tmp_path / "n.db")
+    assert out.code == 0, out.err
+    text = visible(tmp_path / "out" / "GH016-低保边缘认定告知书.html")
+    assert "认定你户为低保边缘家庭" in text and "可以按规定申请医疗救助、临时救助等救助" in text
+    assert "（600.00 元）" in text and "申请行政复议" in text
+
+
+def test_ledger_change_notice_says_what_changed_and_vanished_households_are_listed(run, tmp_path):
+    ledger_months(run, tmp_path)
+    out = run("notice", "--month", "2026-11", *COUNTY, "--date", DAY, "-o", tmp_path / "out", "--db", tmp_path / "l.db")
+    assert out.code == 0, out.err
+    text = visible(tmp_path / "out" / "H1-变更通知书.html")
+    flat = text.replace("\n", "")
+    assert "月最低生活保障金由 960.00 元调整为 700.00 元，自 2026年12月 起执行" in flat and "申请行政复议" in flat
+    assert "家庭月人均收入100.00 元50.00 元家庭共同生活人口3 人2 人保障人数3 人2 人" in flat
+    listed = (tmp_path / "out" / "待核实-2026-11名册中没有的户.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert listed[0].startswith("户编号,乡镇,村(社区),户主,上月认定") and listed[1].startswith("H2,恰卜恰镇,西台村,马福,低保,")
+    assert len(listed) == 2 and "1 户上月在册、本月名册中没有" in out.out.replace("\n", "")
