@@ -152,7 +152,9 @@ def test_monthly_report_sums_and_breakdowns(run, tmp_path):
     roster = write_xlsx(tmp_path / "r.xlsx", two_townships())
     out = run("report", "monthly", roster, *COUNTY, "--date", DAY, "-o", tmp_path / "月报.xlsx")
     assert out.code == 0, out.err
-    ws = load_workbook(tmp_path / "月报.xlsx")["月报"]
+    book = load_workbook(tmp_path / "月报.xlsx")
+    assert book.sheetnames == ["城市低保", "农村低保"]  # urban and rural reported separately; all rows here are rural
+    ws = book["农村低保"]
     rows = [r for r in ws.iter_rows(values_only=True)]
     header_at = next(i for i, r in enumerate(rows) if r[0] == "乡镇")
     header = rows[header_at]
@@ -185,7 +187,8 @@ def test_monthly_report_from_the_ledger_counts_new_and_exits(run, tmp_path):
     from openpyxl import load_workbook
 
     months = [r for r in load_workbook(tmp_path / "y.xlsx")["按月"].iter_rows(min_row=3, values_only=True)]
-    assert [m[0] for m in months] == ["2026-10", "2026-11"] and months[1][4] == 1  # A1 left in November
+    assert [m[0] for m in months] == ["2026-10", "2026-11", "合计"] and months[1][4] == 1  # A1 left in November
+    assert isinstance(months[0][7], (int, float)) and months[2][7] == pytest.approx(months[0][7] + months[1][7])  # money as numbers
 
 
 def test_households_with_errors_are_named_and_exit_1(run, tmp_path):

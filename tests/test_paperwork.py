@@ -186,3 +186,32 @@ def test_ledger_change_notice_says_what_changed_and_vanished_households_are_list
     listed = (tmp_path / "out" / "待核实-2026-11名册中没有的户.csv").read_text(encoding="utf-8-sig").splitlines()
     assert listed[0].startswith("户编号,乡镇,村(社区),户主,上月认定") and listed[1].startswith("H2,恰卜恰镇,西台村,马福,低保,")
     assert len(listed) == 2 and "1 户上月在册、本月名册中没有" in out.out.replace("\n", "")
+
+
+def test_monthly_report_separates_urban_and_rural_with_the_county_header(run, tmp_path):
+    from openpyxl import load_workbook
+
+    policy = tmp_path / "632521-共和县.toml"
+    policy.write_text('[region]\ncode = "632521"\n[documents]\nstats_form_urban = "民统城1表"\nstats_form_rural = "民统农2表"\n'
+                      'stats_approval = "国统制〔2024〕1号"\n', encoding="utf-8")
+    rows = [person("U1", "城甲", "1950-01-01", area_type="城市", 其他收入=1200),
+            person("R1", "农乙", "1950-01-01", seq=13, 其他收入=1200), person("R2", "农丙", "1980-01-01", seq=12)]
+    roster = write_xlsx(tmp_path / "r.xlsx", rows)
+    out = run("report", "monthly", roster, "--region", "632521", "--policy", policy, "--date", DAY, "--unit", "共和县民政局",
+              "-o", tmp_path / "m.xlsx")
+    assert out.code == 0, out.err
+    book = load_workbook(tmp_path / "m.xlsx")
+    found = {}
+    for area, form in (("城市", "民统城1表"), ("农村", "民统农2表")):
+        cells = [[c for c in r if c is not None] for r in book[f"{area}低保"].iter_rows(values_only=True)]
+        assert cells[0] == [f"{area}最低生活保障情况统计月报（2026年11月）"]
+        assert cells[1] == [f"表\u3000\u3000号：{form}", "制表机关：民政部", "批准机关及文号：国统制〔2024〕1号"]
+        assert cells[2] == ["填报单位：共和县民政局", "统计期：2026年11月", "单位：户、人、元"]
+        header = next(r for r in cells if r and r[0] == "乡镇")
+        assert "本年累计(元，仅本月)" in header and "本年累计(元)" not in header
+        total = next(r for r in cells if r and r[0] == "合计")
+        found[area] = dict(zip(header, total))
+        assert any("名册模式：“本年累计”一列只含本月" in str(r[0]) for r in cells if r)
+    # urban U1: 640 - 100 = 540 + 96 (15 % for 60 or over) = 636; rural R1: 400 - 100 + 60 = 360, R2: 400
+    assert (found["城市"]["户数"], found["城市"]["人数"], found["城市"]["本月合计(元)"]) == (1, 1, 636)
+    assert (found["农村"]["户数"], found["农村"]["人数"], found["农村"]["本月合计(元)"]) == (2, 2, 760)

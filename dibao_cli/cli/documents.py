@@ -256,7 +256,8 @@ def report_group():
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on, sheet, all_sheets, encoding, policies, region,
                    templates, bureau, doc_prefix, review_body, phone, on_date, db, force):
-    """民政统计月报：每个乡镇一行另加合计——户数、人数（女性、老年人、未成年人、残疾人）、劳动能力、本月新增和退出、
+    """民政统计月报：城市低保、农村低保分别成表（表头有表号、制表机关、填报单位、统计期、单位，见政策文件 [documents]），
+    每个乡镇一行另加合计——户数、人数（女性、老年人、未成年人、残疾人）、劳动能力、本月新增和退出、
     本月支出（差额、分类施保、渐退期分列）、本年累计、月人均补助。
 
     \b
@@ -274,6 +275,7 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         raise click.UsageError("请给出名册文件，或用 --month 按台账出月报（二者选一）。")
     today = filled_on or _dt.date.today()
     trend = []
+    ytd: dict | None = None
     if month:
         month = parse_month(month)
         day = month_end(month)
@@ -285,7 +287,7 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
                 raise click.UsageError(f"台账中没有 {month} 月的数据；请先用 dibao import 导入。")
             before_month = ledger.latest_month(before=month)
             before = st.from_ledger(ledger, before_month) if before_month else []
-            ytd = st.year_to_date(ledger, month)
+            ytd = {area: st.year_to_date(ledger, month, area) for area in st.AREAS}
             trend = st.trend(ledger, month)
         finally:
             ledger.close()
@@ -302,29 +304,50 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         if previous is not None:
             before = st.from_results(assess_roster(load_roster([previous], sheet, all_sheets, encoding, day), policy,
                                                    day).results, day)
-        ytd = None
-        note = "名册模式：本年累计只含本月；" + ("" if previous else "未给上月名册，新增、退出按 0 计。")
+        note = ("名册模式：“本年累计”一列只含本月（名册中没有前几个月的发放记录）。"
+                + ("" if previous else "未给上月名册，本月新增、退出按 0 计。"))
         period = f"{day.year}年{day.month}月"
-    rows, total = st.month_rows(current, before if before is not None else None, day, ytd)
     unit = unit or default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone).bureau
-    header = [label for _, label in st.COLUMNS]
-    title = f"最低生活保障情况统计月报（{period}）"
+    columns = [(key, "本年累计(元，仅本月)" if key == "year_to_date" and ytd is None else label) for key, label in st.COLUMNS]
+    header = [label for _, label in columns]
+    reports = []
+    for area in st.AREAS:
+        rows, total = st.month_rows(st.by_area(current, area), st.by_area(before, area), day,
+                                    ytd[area] if ytd is not None else None)
+        reports.append({"area": area, "title": f"{area}最低生活保障情况统计月报", "rows": rows, "total": total,
+                        "head": st.header_block(policy, area, unit, period)})
     if output.suffix.lower() == ".xlsx":
-        preamble = [[f"填报单位：{unit}", "", "", f"统计期：{period}", "", "", f"填报日期：{cn_date(today)}"],
-                    [f"填表人：{filled_by}", "", "", "单位：户、人、元"]] + ([[f"注：{note}"]] if note else [])
         money_formats = {i + 1: "#,##0.00" for i, (key, _) in enumerate(st.COLUMNS) if key in st.MONEY or key == "average"}
-        write_xlsx(output, [SheetSpec("月报", ["乡镇", *header], st.table_rows(rows, total, numeric=True),
-                                      widths={0: 14}, formats=money_formats, title=title, preamble=preamble)], force)
+        sheets = []
+        for report in reports:
+            head = report["head"]
+            preamble = [[f"表　　号：{head['form'] or '＿＿＿＿'}", "", "", f"制表机关：{head['authority']}", "", "",
+                         f"批准机关及文号：{head['approval'] or '＿＿＿＿'}"],
+                        [f"填报单位：{unit}", "", "", f"统计期：{period}", "", "", f"单位：{head['measure']}"],
+                        [f"填表人：{filled_by}", "", "", "审核人：", "", "", f"填报日期：{cn_date(today)}"]]
+            if note:
+                preamble.append([f"注：{note}"])
+            sheets.append(SheetSpec(f"{report['area']}低保", ["乡镇", *header],
+                                    st.table_rows(report["rows"], report["total"], numeric=True), widths={0: 14},
+                                    formats=money_formats, title=f"{report['title']}（{period}）", preamble=preamble))
+        write_xlsx(output, sheets, force)
     elif output.suffix.lower() in (".html", ".htm"):
-        html = render("monthly-report.html.j2", templates, autoescape=True, title=title, unit=unit, period=period,
-                      filled_by=filled_by, filled_on=cn_date(today), header=header, rows=st.table_rows(rows, total),
-                      trend=trend, note=note)
+        html = render("monthly-report.html.j2", templates, autoescape=True, title=f"最低生活保障情况统计月报（{period}）",
+                      unit=unit, period=period, filled_by=filled_by, filled_on=cn_date(today), header=header,
+                      reports=[dict(r, table=st.table_rows(r["rows"], r["total"])) for r in reports], trend=trend,
+                      note=note)
         atomic_write(output, html.encode("utf-8"), force)
     else:
         raise click.UsageError("月报文件请用 .xlsx 或 .html 结尾。")
-    v = total.values
-    console().print(f"已写入 {output}：{len(rows)} 个乡镇，合计 {v['households']} 户 {v['persons']} 人，"
-                    f"本月支出 {st.fen_text(v['total'])} 元。")
+    said = []
+    for report in reports:
+        v = report["total"].values
+        said.append(f"{report['area']}低保 {len(report['rows'])} 个乡镇，合计 {v['households']} 户 {v['persons']} 人，"
+                    f"本月支出 {st.fen_text(v['total'])} 元")
+    console().print(f"已写入 {output}：" + "；".join(said) + "。")
+    if ytd is None:
+        console().print("[yellow]注意[/]：名册模式的“本年累计”只含本月。要得到完整的本年累计，先用 dibao import 把各月名册导入台账，"
+                        "再用 dibao report monthly --month 出月报。")
     if rosters:
         warn_left_out(assessment)
 
@@ -332,16 +355,20 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
 @report_group.command("year", cls=DibaoCommand, context_settings=CONTEXT)
 @click.option("--year", "year", type=int, required=True, help="年份，如 2026。")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="年度汇总：.xlsx（按月、按乡镇两张表）。")
+              help="年度汇总：.xlsx（按月、按乡镇两张表，金额为数字，带合计行）或 .html（打印）。")
+@click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="用这个文件夹里的模板。")
 @db_option
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
-def report_year(year, output, db, force):
-    """年度汇总（按台账）：每月的保障户数、人数、新增、退出、进入渐退期、渐退期满停保、支出；各乡镇全年情况。
+def report_year(year, output, templates, db, force):
+    """年度汇总（按台账）：每月的保障户数、人数、新增、退出、进入渐退期、渐退期满停保、支出；各乡镇全年情况；均带合计行。
 
     例：dibao report year --year 2026 -o 2026年度汇总.xlsx
+        dibao report year --year 2026 -o 2026年度汇总.html
     """
     from dibao_cli.documents import statistics as st
-    from dibao_cli.outputs import SheetSpec, write_xlsx
+    from dibao_cli.outputs import SheetSpec, atomic_write, write_xlsx
+    from dibao_cli.templating import render
 
     ledger = open_ledger(db, create=False)
     try:
@@ -350,6 +377,17 @@ def report_year(year, output, db, force):
         ledger.close()
     if not months:
         raise click.UsageError(f"台账中没有 {year} 年的数据。")
-    write_xlsx(output, [SheetSpec("按月", st.YEAR_MONTH_HEADER, months, title=f"{year}年最低生活保障年度汇总（按月）"),
-                        SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, title=f"{year}年各乡镇情况")], force)
-    console().print(f"已写入 {output}：{len(months)} 个月，{len(townships)} 个乡镇。")
+    suffix = output.suffix.lower()
+    if suffix == ".xlsx":
+        write_xlsx(output, [SheetSpec("按月", st.YEAR_MONTH_HEADER, months, formats={7: "#,##0.00"},
+                                      title=f"{year}年最低生活保障年度汇总（按月）"),
+                            SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, formats={2: "#,##0.00"},
+                                      title=f"{year}年各乡镇情况")], force)
+    elif suffix in (".html", ".htm"):
+        html = render("year-report.html.j2", templates, autoescape=True, year=year,
+                      month_header=st.YEAR_MONTH_HEADER, months=months, township_header=st.YEAR_TOWNSHIP_HEADER,
+                      townships=townships)
+        atomic_write(output, html.encode("utf-8"), force)
+    else:
+        raise click.UsageError("年度汇总请用 .xlsx 或 .html 结尾。")
+    console().print(f"已写入 {output}：{len(months) - 1} 个月，{len(townships) - 1} 个乡镇。")
