@@ -215,3 +215,12 @@ def test_monthly_report_separates_urban_and_rural_with_the_county_header(run, tm
     # urban U1: 640 - 100 = 540 + 96 (15 % for 60 or over) = 636; rural R1: 400 - 100 + 60 = 360, R2: 400
     assert (found["城市"]["户数"], found["城市"]["人数"], found["城市"]["本月合计(元)"]) == (1, 1, 636)
     assert (found["农村"]["户数"], found["农村"]["人数"], found["农村"]["本月合计(元)"]) == (2, 2, 760)
+
+
+def test_templates_copy_also_writes_the_year_end_script_and_the_county_example(run, tmp_path):
+    out = run("templates", "copy", tmp_path / "mine")
+    assert out.code == 0, out.err
+    names = sorted(p.name for p in (tmp_path / "mine").iterdir())
+    assert names == ["632521-共和县.toml", "explain.txt.j2", "monthly-report.html.j2", "notice.docx", "notice.html.j2",
+                     "publicity.html.j2", "year-end-review.sh", "year-report.html.j2"]
+    assert (tmp_path / "mine" / "year-end-review.sh").read_bytes() == (EXAMPLES / "year-end-review.sh").read_bytes()

@@ -171,24 +171,32 @@ def templates_group():
 
 @templates_group.command("copy", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹")
-@click.option("--force", is_flag=True, help="文件夹中已有同名模板时覆盖。")
+@click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
 def templates_copy(folder, force):
     """把自带模板复制到一个文件夹，供本局修改；以后用 --templates 文件夹（或放在工作文件夹的 templates/ 下）即可生效。
+    同时复制示例：县级政策文件 632521-共和县.toml 和年终复核脚本 year-end-review.sh。
 
     例：dibao templates copy 本局模板
     """
     from dibao_cli.errors import OutputRefused
-    from dibao_cli.templating import shipped_templates
+    from dibao_cli.templating import shipped_examples, shipped_templates
 
     source = shipped_templates()
     files = [p for p in sorted(source.iterdir()) if p.is_file() and p.suffix in (".j2", ".docx")]
+    examples = shipped_examples()
+    files += [examples / name for name in EXAMPLE_FILES if (examples / name).is_file()]
     folder.mkdir(parents=True, exist_ok=True)
     clashes = [p.name for p in files if (folder / p.name).exists()]
     if clashes and not force:
-        raise OutputRefused(f"{folder} 中已有模板 {'、'.join(clashes)}，未覆盖。加 --force 覆盖。")
+        raise OutputRefused(f"{folder} 中已有 {'、'.join(clashes)}，未覆盖。加 --force 覆盖。")
     for path in files:
         shutil.copyfile(path, folder / path.name)
-    console().print(f"已复制 {len(files)} 个模板到 {folder}：{'、'.join(p.name for p in files)}")
+    console().print(f"已复制 {len(files)} 个文件到 {folder}：{'、'.join(p.name for p in files)}")
+    if (folder / "year-end-review.sh").exists():
+        console().print(f"年终复核脚本：bash {folder / 'year-end-review.sh'} 名册文件夹 [年份] [输出文件夹]")
+
+
+EXAMPLE_FILES = ("year-end-review.sh", "632521-共和县.toml")
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
