@@ -87,7 +87,9 @@ def test_no_internal_text_on_any_document(run, tmp_path):
     for path in (tmp_path / "ledger").glob("*.html"):
         assert_clean(path.name, visible(path))
     assert run("publicity", ROSTER, *COUNTY, "--from", "2026-12-01", "--date", DAY, "-o", tmp_path / "p.html").code == 0
-    assert_clean("公示", visible(tmp_path / "p.html"))
+    publicity = visible(tmp_path / "p.html")
+    assert_clean("公示", publicity)
+    assert "周明" in publicity and "单人户" not in publicity  # the category would reveal a severe illness or disability
     assert run("report", "monthly", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "m.html").code == 0
     assert_clean("月报", visible(tmp_path / "m.html"))
 

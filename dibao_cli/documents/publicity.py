@@ -17,7 +17,7 @@ class Entry:
     name: str
     covered: int
     amount: str
-    kind: str  # 新纳入 / 继续保障 / 单人户
+    kind: str  # 新纳入 / 继续保障
 
 
 def entries(results, include_all: bool) -> list[Entry]:
@@ -32,7 +32,9 @@ def entries(results, include_all: bool) -> list[Entry]:
         h = r.household
         if r.status == "single_person":
             for s in r.singles:
-                out.append(Entry(h.township or "", h.village or "", s.member.name or "", 1, f"{s.total:.2f}", "单人户"))
+                # never "单人户" on a public list: it would tell the village the person is severely ill or disabled
+                out.append(Entry(h.township or "", h.village or "", s.member.name or "", 1, f"{s.total:.2f}",
+                                 "新纳入" if new else "继续保障"))
             continue
         out.append(Entry(h.township or "", h.village or "", h.head_label or "", len(r.covered), f"{r.total:.2f}",
                          "新纳入" if new else "继续保障"))
