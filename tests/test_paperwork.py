@@ -77,8 +77,11 @@ def test_no_internal_text_on_any_document(run, tmp_path):
     assert kinds == {"审批通知书", "不予批准告知书", "低保边缘认定告知书", "渐退告知书", "停保通知书", "变更通知书"}
     for path in (tmp_path / "html").glob("*.html"):
         assert_clean(path.name, visible(path))
-    out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "docx", "--format", "docx", "--db", tmp_path / "n.db")
+    one_of_each = [a for h in ("GH001", "GH002", "GH016", "GH005", "GH004", "GH007") for a in ("--household", h)]
+    out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "docx", "--format", "docx", *one_of_each,
+              "--db", tmp_path / "n.db")
     assert out.code == 0, out.err
+    assert len(list((tmp_path / "docx").glob("*.docx"))) == 6
     for path in (tmp_path / "docx").glob("*.docx"):
         assert_clean(path.name, docx_text(path))
     ledger_months(run, tmp_path)
@@ -152,6 +155,7 @@ def test_approval_is_dated_after_the_publicity_period(run, tmp_path):
     assert "2026年12月7日" in text and "自 2027年1月 起按月发放最低生活保障金 610.00 元" in text
     said = out.out.replace("\n", "")
     assert "公示期（2026年11月30日至2026年12月6日）满后" in said and "早于公示期满" in said
+    assert "农村低保标准 4800 元/人·年自2021年1月1日起执行，至今已5年以上未更新" in said  # a standard years old is said
     out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "b", "--household", "GH001",
               "--publicity-from", "2026-11-20", "--db", tmp_path / "n.db")
     text = visible(tmp_path / "b" / "GH001-审批通知书.html")

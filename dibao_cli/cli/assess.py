@@ -109,7 +109,7 @@ def explain(roster, household_id, sheet, all_sheets, encoding, policies, region,
         d["steps"] = [{"title": s.title, "lines": s.lines, "basis": s.basis} for s in result.steps]
         click.echo(json_bytes({"policy": block, "household": d}).decode(), nl=False)
         return
-    click.echo(render("explain.txt.j2", r=result, d=d, policy=block), nl=False)
+    click.echo(render("explain.txt.j2", r=result, d=d, policy=block, region_name=region_name(block["region"])), nl=False)
 
 
 @click.group(cls=DibaoSubGroup, context_settings=CONTEXT)
