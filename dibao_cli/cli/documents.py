@@ -336,9 +336,12 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
             if note:
                 preamble.append([f"注：{note}"])
             sheets.append(SheetSpec(f"{report['area']}低保", ["乡镇", *header],
-                                    st.table_rows(report["rows"], report["total"], numeric=True), widths={0: 14},
+                                    st.table_rows(report["rows"], report["total"], numeric=True),
+                                    widths={0: 12, **{i + 1: 11 if key in st.MONEY or key == "average" else 6
+                                                      for i, (key, _) in enumerate(st.COLUMNS)}},
                                     formats=money_formats, title=f"{report['title']}（{period}）", preamble=preamble))
         write_xlsx(output, sheets, force)
+        st.print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets})
     elif output.suffix.lower() in (".html", ".htm"):
         html = render("monthly-report.html.j2", templates, autoescape=True, title=f"最低生活保障情况统计月报（{period}）",
                       unit=unit, period=period, filled_by=filled_by, filled_on=cn_date(today), header=header,
@@ -391,6 +394,7 @@ def report_year(year, output, templates, db, force):
                                       title=f"{year}年最低生活保障年度汇总（按月）"),
                             SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, formats={2: "#,##0.00"},
                                       title=f"{year}年各乡镇情况")], force)
+        st.print_setup(output, {"按月": 2, "按乡镇": 2}, landscape=False)
     elif suffix in (".html", ".htm"):
         html = render("year-report.html.j2", templates, autoescape=True, year=year,
                       month_header=st.YEAR_MONTH_HEADER, months=months, township_header=st.YEAR_TOWNSHIP_HEADER,

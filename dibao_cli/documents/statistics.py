@@ -237,3 +237,33 @@ def year_summary(ledger, year: int) -> tuple[list[list], list[list]]:
 
 YEAR_MONTH_HEADER = ("月份", "保障户数", "保障人数", "新增户数", "退出户数", "进入渐退期户数", "渐退期满停保户数", "当月支出(元)")
 YEAR_TOWNSHIP_HEADER = ("乡镇", "全年保障过的户数", "全年支出(元)")
+
+
+def print_setup(path, header_rows: dict[str, int], landscape: bool = True) -> None:
+    """A4, landscape, fit to one page wide, the column header repeated on every printed page.
+
+    Applied to a small report after it is written (the month's or year's rows, not a roster), then the file is
+    replaced atomically."""
+    import os
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    book = load_workbook(path)
+    for name, row in header_rows.items():
+        ws = book[name]
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_title_rows = f"{row}:{row}"
+        longest = max((len(str(c.value or "")) for c in ws[row]), default=0)
+        ws.row_dimensions[row].height = 15 * max(1, min(4, (longest + 4) // 5))  # wrapped header: room for its lines
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.5
+        ws.print_options.horizontalCentered = True
+    tmp = path.with_name(f".{path.name}.print.tmp")
+    book.save(tmp)
+    os.replace(tmp, path)
