@@ -217,7 +217,7 @@ def test_monthly_report_separates_urban_and_rural_with_the_county_header(run, tm
         assert "本年累计(元，仅本月)" in header and "本年累计(元)" not in header
         ws = book[f"{area}低保"]
         assert (ws.page_setup.orientation, ws.page_setup.paperSize, ws.page_setup.fitToWidth) == ("landscape", 9, 1)
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "6:6"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$6:$6"
         assert ws.cell(6, 1).value == "乡镇"
         total = next(r for r in cells if r and r[0] == "合计")
         found[area] = dict(zip(header, total))
