@@ -91,6 +91,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             policy, assessment = _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day)
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
             issuer.publicity_from = publicity_from
+            issuer.publicity_days = getattr(policy, "publicity_days", None) or issuer.publicity_days
             chosen, skipped = choose(assessment.results, kind, only)
             numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
             notices = [notice_from_result(r, k, issuer, f"{issuer.prefix}{n}号", policy) for (r, k), n in zip(chosen, numbers)]
@@ -103,6 +104,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             policy = resolve(region, policies, day)
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
             issuer.publicity_from = publicity_from
+            issuer.publicity_days = getattr(policy, "publicity_days", None) or issuer.publicity_days
             rows = ledger.households_of(month)
             before_month = ledger.latest_month(before=month)
             before = ledger.households_of(before_month) if before_month else {}

@@ -53,11 +53,12 @@ class Issuer:
     prefix: str
     day: _dt.date
     phone: str = ""
-    publicity_from: _dt.date | None = None  # start of the 7-day 公示 that approvals follow (default: `day`)
+    publicity_from: _dt.date | None = None  # start of the 公示 that approvals follow (default: `day`)
+    publicity_days: int = PUBLICITY_DAYS  # the policy's publicity_days
 
     @property
     def publicity_end(self) -> _dt.date:
-        return (self.publicity_from or self.day) + _dt.timedelta(days=PUBLICITY_DAYS - 1)
+        return (self.publicity_from or self.day) + _dt.timedelta(days=self.publicity_days - 1)
 
     def issued_on(self, kind: str) -> _dt.date:
         """The date on a notice: an approval comes after the publicity period it followed (民发〔2021〕57号)."""
