@@ -95,6 +95,12 @@ def test_no_internal_text_on_any_document(run, tmp_path):
     assert "周明" in publicity and "单人户" not in publicity  # the category would reveal a severe illness or disability
     assert run("report", "monthly", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "m.html").code == 0
     assert_clean("月报", visible(tmp_path / "m.html"))
+    assert run("report", "monthly", "--month", "2026-11", *COUNTY[:4], "--db", tmp_path / "l.db", "-o", tmp_path / "ml.html").code == 0
+    assert_clean("月报（台账）", visible(tmp_path / "ml.html"))
+    assert run("report", "year", "--year", "2026", "--db", tmp_path / "l.db", "-o", tmp_path / "y.html").code == 0
+    year = visible(tmp_path / "y.html")
+    assert_clean("年度汇总", year)
+    assert "2026年10月" in year and "合计" in year
 
 
 def test_unconfirmed_figures_cite_the_county_document(run, tmp_path):
