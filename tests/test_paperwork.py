@@ -243,3 +243,19 @@ def test_templates_copy_also_writes_the_year_end_script_and_the_county_example(r
     assert names == sorted([*shipped, "632521-共和县.toml", "year-end-review.sh"])
     assert {"notice.html.j2", "notice.docx", "monthly-report.html.j2", "year-report.html.j2"} <= set(names)
     assert (tmp_path / "mine" / "year-end-review.sh").read_bytes() == (EXAMPLES / "year-end-review.sh").read_bytes()
+
+
+def test_roster_change_notice_says_what_changed_since_the_ledger_month(run, tmp_path):
+    october = [person("C1", "才让", "1979-06-18", 经营净收入=2400), person("C1", "拉毛", "1982-02-28", "配偶", seq=12),
+               person("C1", "多杰", "1990-03-01", "子女", seq=13)]
+    write_xlsx(tmp_path / "10.xlsx", october)
+    assert run("import", tmp_path / "10.xlsx", "--month", "2026-10", "--db", tmp_path / "l.db").code == 0
+    november = [dict(person("C1", "才让", "1979-06-18", 经营净收入=4800), 当前保障类别="低保", 当前月保障金=1140),
+                person("C1", "拉毛", "1982-02-28", "配偶", seq=12)]
+    roster = write_xlsx(tmp_path / "11.xlsx", november)
+    out = run("notice", roster, *COUNTY, "--date", DAY, "-o", tmp_path / "out", "--db", tmp_path / "l.db")
+    assert out.code == 0, out.err
+    flat = visible(tmp_path / "out" / "C1-变更通知书.html").replace("\n", "")
+    # October: 2400 / 12 / 3 = 66.67 per person; November: 4800 / 12 / 2 = 200.00, (400 - 200) x 2 = 400
+    assert "月最低生活保障金由 1,140.00 元调整为 400.00 元" in flat
+    assert "家庭月人均收入66.67 元200.00 元家庭共同生活人口3 人2 人保障人数3 人2 人" in flat

@@ -94,7 +94,11 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             issuer.publicity_days = getattr(policy, "publicity_days", None) or issuer.publicity_days
             chosen, skipped = choose(assessment.results, kind, only)
             numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
-            notices = [notice_from_result(r, k, issuer, f"{issuer.prefix}{n}号", policy) for (r, k), n in zip(chosen, numbers)]
+            last = ledger.latest_month(before=f"{day:%Y-%m}") if any(k == "change" for _, k in chosen) else None
+            earlier = ledger.households_of(last) if last else {}  # for what changed since the last imported month
+            notices = [notice_from_result(r, k, issuer, f"{issuer.prefix}{n}号", policy,
+                                          earlier.get(r.household.household_id) if k == "change" else None)
+                       for (r, k), n in zip(chosen, numbers)]
             inputs = {str(p): "" for p in rosters}
             policy_hash = policy.policy.digest
         else:

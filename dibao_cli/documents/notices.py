@@ -195,8 +195,10 @@ def _base(kind, issuer, number, *, household_id, head_name, township, village, a
             "marginal_line": "", "bases": []}
 
 
-def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, number: str, policy=None) -> dict:
-    """Everything a notice shows, from an assessment result (`policy`: the PolicyAt it was assessed with)."""
+def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, number: str, policy=None,
+                       previous=None) -> dict:
+    """Everything a notice shows, from an assessment result (`policy`: the PolicyAt it was assessed with;
+    `previous`: the household's row in the ledger's latest month, when there is one, for what changed)."""
     h = result.household
     old = Decimal(h.current_benefit) / 100 if h.current_benefit is not None else None
     n = _base(kind, issuer, number, household_id=h.household_id, head_name=h.head_label, township=h.township,
@@ -219,6 +221,7 @@ def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, numbe
         bases += _benefit_bases(policy, result.minimum_applied)
     if kind == "change":
         n["appeal"] = old is not None and result.total < old
+        n["changes"] = _changes(previous, n)
     if kind == "marginal":
         n["assistance"] = list(policy.marginal_assistance) if policy is not None else []
         n["marginal_line"] = _money(result.monthly_standard * policy.marginal_multiplier) if policy is not None else ""
@@ -255,20 +258,26 @@ def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int
         bases += _benefit_bases(policy, False)
     if kind == "change":
         n["appeal"] = old is not None and total < old
-        changes = []
-        if previous is not None:
-            before_std = _standard_from(json.loads(previous["reasons"]) if previous["reasons"].startswith("[") else [])
-            for item, a, b in (("家庭月人均收入", f"{_money(Decimal(previous['per_capita']))} 元", f"{n['per_capita']} 元"),
-                               ("家庭共同生活人口", f"{previous['members']} 人", f"{row['members']} 人"),
-                               ("保障人数", f"{previous['covered']} 人", f"{row['covered']} 人"),
-                               (f"当地{row['area_type'] or ''}低保标准", f"{before_std} 元/人·月", f"{standard} 元/人·月")):
-                if a != b and (before_std and standard or not item.startswith("当地")):
-                    changes.append({"item": item, "before": a, "after": b})
-        n["changes"] = changes  # the amount itself is in the notice's first sentence
+        n["changes"] = _changes(previous, n)  # the amount itself is in the notice's first sentence
     if kind == "marginal":
         n["assistance"] = list(policy.marginal_assistance) if policy is not None else []
     n["bases"] = list(dict.fromkeys(b for b in bases if b))
     return n
+
+
+def _changes(previous, n: dict) -> list[dict]:
+    """What changed since the ledger's previous month: income, members, covered members, the standard."""
+    if previous is None:
+        return []
+    before_std = _standard_from(json.loads(previous["reasons"]) if previous["reasons"].startswith("[") else [])
+    changes = []
+    for item, a, b in (("家庭月人均收入", f"{_money(Decimal(previous['per_capita']))} 元", f"{n['per_capita']} 元"),
+                       ("家庭共同生活人口", f"{previous['members']} 人", f"{n['members']} 人"),
+                       ("保障人数", f"{previous['covered']} 人", f"{n['covered']} 人"),
+                       (f"当地{n['area_type']}低保标准", f"{before_std} 元/人·月", f"{n['standard']} 元/人·月")):
+        if a != b and (before_std and n["standard"] or not item.startswith("当地")):
+            changes.append({"item": item, "before": a, "after": b})
+    return changes
 
 
 def _standard_from(reasons: list[dict]) -> str:
