@@ -259,3 +259,17 @@ def test_roster_change_notice_says_what_changed_since_the_ledger_month(run, tmp_
     # October: 2400 / 12 / 3 = 66.67 per person; November: 4800 / 12 / 2 = 200.00, (400 - 200) x 2 = 400
     assert "月最低生活保障金由 1,140.00 元调整为 400.00 元" in flat
     assert "家庭月人均收入66.67 元200.00 元家庭共同生活人口3 人2 人保障人数3 人2 人" in flat
+
+
+def test_a_household_gone_from_the_roster_gets_a_termination_that_says_why(run, tmp_path):
+    ledger_months(run, tmp_path)
+    common = ["--month", "2026-11", *COUNTY, "--date", DAY, "--db", tmp_path / "l.db"]
+    refused = run("notice", *common, "-o", tmp_path / "x", "--ground", "死亡", "--household", "H1")
+    assert refused.code == 2 and "H1 不是上月在册、2026-11 名册中没有的户" in refused.err
+    out = run("notice", *common, "-o", tmp_path / "out", "--ground", "死亡", "--household", "H2")
+    assert out.code == 0, out.err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["H2-停保通知书.html", "全部通知书.html"]
+    text = visible(tmp_path / "out" / "H2-停保通知书.html")
+    assert "经核查，你户保障对象已死亡，你户已不符合最低生活保障条件，决定自 2026年12月 起停止发放" in text
+    assert "马福（恰卜恰镇西台村，户编号 H2）" in text and "申请行政复议" in text
+    assert_clean("停保（死亡）", text)

@@ -16,6 +16,7 @@ from dibao_cli.cli.ledger import command_line, db_option, open_ledger
 from dibao_cli.exitcodes import ExitStatus
 
 NOTICE_KINDS = ("auto", "approval", "refusal", "marginal", "phase-out", "termination", "change")
+GROUNDS = {"死亡": "你户保障对象已死亡", "迁出": "你户已迁出本县（区）"}
 
 
 def issuer_options(func):
@@ -62,10 +63,12 @@ def warn_left_out(assessment) -> None:
 @click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算及发文日期，默认今天。")
 @click.option("--publicity-from", "publicity_from", callback=parse_date, metavar="日期",
               help="新纳入户公示（7天）的开始日期，默认同 --date。审批通知书的落款日期不早于公示期满的次日。")
+@click.option("--ground", type=click.Choice(tuple(GROUNDS)), metavar="原因",
+              help="按台账出具时，给本月名册中已没有的户出停保通知书并写明原因：死亡、迁出（配合 --household）。")
 @db_option
 @click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
 def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, encoding, policies, region, templates,
-           bureau, doc_prefix, review_body, phone, on_date, publicity_from, db, force):
+           bureau, doc_prefix, review_body, phone, on_date, publicity_from, ground, db, force):
     """出具通知书：审批（确认）、不予批准、渐退、停保（终止）、变更（增减发）。
 
     \b
@@ -83,6 +86,8 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
     day = on_date or _dt.date.today()
     if bool(rosters) == bool(month):
         raise click.UsageError("请给出名册文件，或用 --month 按台账出通知书（二者选一）。")
+    if ground and (rosters or not households):
+        raise click.UsageError("--ground 只用于按台账出具（--month），并用 --household 指定本月名册中已没有的户。")
     only = set(households) if households else None
     gone = []
     ledger = open_ledger(db)
@@ -114,20 +119,30 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             before = ledger.households_of(before_month) if before_month else {}
             events = ledger.events_of(month)
             chosen, skipped = [], []
+            gone = [before[hid] for hid, kinds in events.items() if "disappeared" in kinds and hid in before
+                    and (only is None or hid in only)]
             for hid, row in rows.items():
-                if only is not None and hid not in only:
+                if only is not None and hid not in only or ground:
                     continue
                 wanted = ledger_kind(row, events.get(hid, []), before.get(hid)) if kind == "auto" else kind
                 if wanted is not None:
                     chosen.append((row, wanted))
+            if ground:  # households the clerk has checked: gone from the roster because of death or moving away
+                unknown = sorted(only - {r["household_id"] for r in gone})
+                if unknown:
+                    raise click.UsageError(f"{'、'.join(unknown)} 不是上月在册、{month} 名册中没有的户，不能用 --ground 出停保通知书。")
+                chosen = [(r, "termination") for r in gone]
+                gone = []
             numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
             notices = []
             for (row, wanted), number in zip(chosen, numbers):
+                if ground:
+                    notices.append(notice_from_ledger(row, wanted, issuer, f"{issuer.prefix}{number}号", None, policy,
+                                                      None, ground=GROUNDS[ground]))
+                    continue
                 previous = before.get(row["household_id"])
                 notices.append(notice_from_ledger(row, wanted, issuer, f"{issuer.prefix}{number}号",
                                                   previous["total_fen"] if previous else None, policy, previous))
-            gone = [before[hid] for hid, kinds in events.items() if "disappeared" in kinds and hid in before
-                    and (only is None or hid in only)]
             inputs = {f"台账 {ledger.path}": month}
             policy_hash = policy.policy.digest
         written = write_notices(notices, folder, fmt, force, templates)
@@ -155,7 +170,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         atomic_write(listed, disappeared_csv(gone), True)
         out.print(f"[yellow]{len(gone)} 户上月在册、本月名册中没有[/]（{'、'.join(r['household_id'] for r in gone[:30])}"
                   f"{'……' if len(gone) > 30 else ''}）：原因不明，未出具通知书，已列入 {listed.name}。"
-                  "请逐户核实（死亡、迁出或漏报）：需要停保的书面告知理由，漏报的补进名册后重新导入。")
+                  "请逐户核实：死亡或迁出的，用 --ground 死亡（或迁出）--household 户编号 出具停保通知书；漏报的补进名册后重新导入。")
     counts: dict[str, int] = {}
     for n in notices:
         counts[n["title"]] = counts.get(n["title"], 0) + 1

@@ -230,8 +230,11 @@ def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, numbe
 
 
 def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int | None, policy=None,
-                       previous=None) -> dict:
-    """The same notice from a ledger month (`dibao notice --month`); `previous` is last month's row."""
+                       previous=None, ground: str = "") -> dict:
+    """The same notice from a ledger month (`dibao notice --month`); `previous` is last month's row.
+
+    `ground`: a termination for a household gone from the roster (death, moved away), the clerk having
+    checked why; `row` is then the household's last row."""
     stored = json.loads(row["reasons"]) if row["reasons"].startswith("[") else []
     total = Decimal(row["total_fen"] or 0) / 100
     old = Decimal(old_fen) / 100 if old_fen is not None else None
@@ -254,6 +257,9 @@ def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int
         "phase_out_start": day(row["phase_out_start"]), "phase_out_end": day(row["phase_out_end"]),
         "singles": [], "reasons": reasons, "ground": _ground(kind, [c for c, _ in pairs]),
     })
+    if ground:
+        n.update(ground=ground, reasons=[{"text": ground, "basis": MEASURES, "code": "gone"}])
+        bases = [RELIEF, MEASURES]
     if kind in ("approval", "change"):
         bases += _benefit_bases(policy, False)
     if kind == "change":
