@@ -412,9 +412,10 @@ def report_year(year, output, templates, db, force):
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
         write_xlsx(output, [SheetSpec("按月", st.YEAR_MONTH_HEADER, months, formats={7: "#,##0.00"},
+                                      widths={0: 10, **{i: 9 for i in range(1, 7)}, 7: 14},
                                       title=f"{year}年最低生活保障年度汇总（按月）"),
                             SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, formats={2: "#,##0.00"},
-                                      title=f"{year}年各乡镇情况")], force)
+                                      widths={0: 16, 1: 12, 2: 16}, title=f"{year}年各乡镇情况")], force)
         st.print_setup(output, {"按月": 2, "按乡镇": 2}, landscape=False)
     elif suffix in (".html", ".htm"):
         html = render("year-report.html.j2", templates, autoescape=True, year=year,
