@@ -24,7 +24,8 @@ TITLE_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
 
 BODY = {
-    "approval": "你户申请最低生活保障一事，经入户调查、信息核对和公示，符合最低生活保障条件，决定给予你户"
+    "approval": "你户申请最低生活保障一事，经入户调查、信息核对和公示{% if publicity_period %}（公示期 {{ publicity_period }}）"
+                "{% endif %}，符合最低生活保障条件，决定给予你户"
                 "最低生活保障{% if singles %}（按单人户纳入：{% for s in singles %}{{ s.name }}，月保障金 {{ s.total }} 元"
                 "{% if not loop.last %}；{% endif %}{% endfor %}）{% endif %}，保障人数 {{ covered }} 人，自 {{ start_month }} 起按月发放"
                 "最低生活保障金 {{ total }} 元。",

@@ -273,3 +273,15 @@ def test_a_household_gone_from_the_roster_gets_a_termination_that_says_why(run, 
     assert "经核查，你户保障对象已死亡，你户已不符合最低生活保障条件，决定自 2026年12月 起停止发放" in text
     assert "马福（恰卜恰镇西台村，户编号 H2）" in text and "申请行政复议" in text
     assert_clean("停保（死亡）", text)
+
+
+def test_approval_follows_the_publicity_recorded_for_the_application(run, tmp_path):
+    db = tmp_path / "n.db"
+    assert run("apply", "GH001", "--applicant", "马建国", "--accepted", "2026-11-02", "--date", "2026-11-02", "--db", db).code == 0
+    assert run("step", "1", "公示", "--date", "2026-11-16", "--today", "2026-11-16", "--db", db).code == 0
+    out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "out", "--household", "GH001", "--db", db)
+    assert out.code == 0, out.err
+    text = visible(tmp_path / "out" / "GH001-审批通知书.html")
+    assert "经入户调查、信息核对和公示（公示期 2026年11月16日至2026年11月22日）" in text
+    assert "共和县民政局2026年11月30日" in text.replace("\n", "").replace(" ", "").replace("（盖章）", "")
+    assert "自 2026年12月 起按月发放" in text and "早于公示期满" not in out.out.replace("\n", "")

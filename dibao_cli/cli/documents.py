@@ -101,7 +101,8 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
             last = ledger.latest_month(before=f"{day:%Y-%m}") if any(k == "change" for _, k in chosen) else None
             earlier = ledger.households_of(last) if last else {}  # for what changed since the last imported month
-            notices = [notice_from_result(r, k, issuer, f"{issuer.prefix}{n}号", policy,
+            notices = [notice_from_result(r, k, _issuer_for(ledger, issuer, r.household.household_id, k, publicity_from),
+                                          f"{issuer.prefix}{n}号", policy,
                                           earlier.get(r.household.household_id) if k == "change" else None)
                        for (r, k), n in zip(chosen, numbers)]
             inputs = {str(p): "" for p in rosters}
@@ -141,7 +142,9 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
                                                       None, ground=GROUNDS[ground]))
                     continue
                 previous = before.get(row["household_id"])
-                notices.append(notice_from_ledger(row, wanted, issuer, f"{issuer.prefix}{number}号",
+                notices.append(notice_from_ledger(row, wanted,
+                                                  _issuer_for(ledger, issuer, row["household_id"], wanted, publicity_from),
+                                                  f"{issuer.prefix}{number}号",
                                                   previous["total_fen"] if previous else None, policy, previous))
             inputs = {f"台账 {ledger.path}": month}
             policy_hash = policy.policy.digest
@@ -154,13 +157,16 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         out.print(f"[yellow]注意[/]：{message}")
     for message in skipped:
         out.print(f"[yellow]跳过[/]：{message}")
-    approvals = [n for n in notices if n["kind"] == "approval"]
-    if approvals:
-        end = issuer.publicity_end
-        note = (f"审批通知书落款日期为 {approvals[0]['issued_on']}：在公示期（{cn_date(issuer.publicity_from or day)}至"
-                f"{cn_date(end)}）满后；保障金自 {approvals[0]['start_month']} 起发放。")
-        if issuer.issued_on("approval") != day:
-            note += f"发文日期 {cn_date(day)} 早于公示期满，审批通知书未用这个日期。如公示已在此前完成，请用 --publicity-from 给出公示开始日期。"
+    groups: dict[tuple, int] = {}
+    for n in notices:
+        if n["kind"] == "approval":
+            key = (n["issued_on"], n["publicity_period"], n["start_month"])
+            groups[key] = groups.get(key, 0) + 1
+    for (issued, period, start), count in groups.items():
+        note = f"审批通知书 {count} 份落款日期为 {issued}：在公示期（{period}）满后；保障金自 {start} 起发放。"
+        if issued != cn_date(day):
+            note += (f"发文日期 {cn_date(day)} 早于公示期满，这些审批通知书未用这个日期。如公示已在此前完成，"
+                     "请用 --publicity-from 给出公示开始日期（台账中登记过公示的申请，按登记的日期）。")
         out.print(f"[yellow]注意[/]：{note}")
     if not rosters and gone:
         from dibao_cli.documents.notices import disappeared_csv
@@ -183,6 +189,27 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
               + (f"；合并打印文件 {written[-1].name}" if fmt == "html" else ""))
     if rosters:
         warn_left_out(assessment)
+
+
+def _issuer_for(ledger, issuer, household_id: str, kind: str, publicity_from):
+    """The issuer for one notice: an approval follows the publicity recorded for the household's application
+    in the ledger (dibao apply / step), unless --publicity-from says otherwise."""
+    if kind != "approval" or publicity_from is not None:
+        return issuer
+    import dataclasses
+    import sqlite3
+
+    from dibao_cli.ledger.casework import latest_application_of, steps_of
+
+    try:
+        app = latest_application_of(ledger, household_id)
+        steps = steps_of(ledger, [app["id"]])[app["id"]] if app is not None else []
+    except sqlite3.OperationalError:  # a ledger from before casework
+        return issuer
+    recorded = [s["on_date"] for s in steps if s["step"] == "publicity"]
+    if not recorded:
+        return issuer
+    return dataclasses.replace(issuer, publicity_from=_dt.date.fromisoformat(max(recorded)))
 
 
 @click.group("templates", cls=DibaoSubGroup, context_settings=CONTEXT)

@@ -187,12 +187,14 @@ def _ground(kind: str, codes: list[str]) -> str:
 
 def _base(kind, issuer, number, *, household_id, head_name, township, village, area_type) -> dict:
     day = issuer.issued_on(kind)
+    start = issuer.publicity_from or issuer.day
     return {"kind": kind, "title": KINDS[kind], "doc_number": number, "bureau": issuer.bureau,
             "issued_on": cn_date(day), "household_id": household_id, "head_name": head_name or "",
             "township": township or "", "village": village or "", "area_type": area_type or "",
             "start_month": cn_month(add_months(day.replace(day=1), 1)), "review_body": issuer.review_body,
             "phone": issuer.phone, "appeal": kind in ADVERSE, "changes": [], "assistance": [], "ground": "",
-            "marginal_line": "", "bases": []}
+            "marginal_line": "", "bases": [],
+            "publicity_period": f"{cn_date(start)}至{cn_date(issuer.publicity_end)}" if kind == "approval" else ""}
 
 
 def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, number: str, policy=None,
