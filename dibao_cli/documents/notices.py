@@ -96,7 +96,8 @@ def auto_kind(result: HouseholdResult) -> str | None:
         return None
     if status == "phase_out":
         # only a household entering its phase-out now; one already in it was told when it began
-        return "phase-out" if any(r.code == "phase_out" and r.text.startswith("本次") for r in result.reasons) else None
+        entering = state != "渐退期" and result.household.get("phase_out_start") is None
+        return "phase-out" if entering else None
     if status == "exit":
         return "termination"
     if covered_before:
@@ -128,14 +129,13 @@ def _reason_text(code: str, text: str) -> str:
     return text
 
 
-def _reason_basis(code: str, policy) -> list[str]:
+def _reason_basis(code: str, policy, area_type: str) -> list[str]:
     """The public documents behind a reason: national documents, and the policy file's printable citations."""
     def cite(name):
         return policy.citation(name) if policy is not None else ""
 
-    standard = [cite("rural_standard_annual")] if policy is not None else []
     if code in ("below_standard", "above_standard", "above_marginal"):
-        return [MEASURES, *standard]
+        return [MEASURES, cite("urban_standard_monthly" if area_type == "城市" else "rural_standard_annual")]
     if code in PROPERTY_PARAMS:
         return [MEASURES, cite(PROPERTY_PARAMS[code])]
     if code in ("phase_out", "phase_out_ended", "phase_out_back"):
@@ -153,9 +153,7 @@ def _reasons(pairs, policy, area_type: str) -> tuple[list[dict], list[str]]:
     """(reasons as printed, every citation once in order)."""
     reasons, bases = [], [RELIEF, MEASURES]
     for code, text in pairs:
-        cites = [c for c in _reason_basis(code, policy) if c]
-        if policy is not None and code in ("below_standard", "above_standard", "above_marginal"):
-            cites = [MEASURES, policy.citation("urban_standard_monthly" if area_type == "城市" else "rural_standard_annual")]
+        cites = [c for c in _reason_basis(code, policy, area_type) if c]
         reasons.append({"text": _reason_text(code, text), "basis": "；".join(cites), "code": code})
         bases.extend(cites)
     return reasons, list(dict.fromkeys(b for b in bases if b))
