@@ -62,18 +62,20 @@ def warn_left_out(assessment) -> None:
 @issuer_options
 @click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算及发文日期，默认今天。")
 @click.option("--publicity-from", "publicity_from", callback=parse_date, metavar="日期",
-              help="新纳入户公示（7天）的开始日期，默认同 --date。审批通知书的落款日期不早于公示期满的次日。")
+              help="新纳入户公示（7天）的开始日期；默认取台账中这一户申请登记的公示，再默认同 --date。"
+                   "审批通知书的落款日期不早于公示期满的次日。")
 @click.option("--ground", type=click.Choice(tuple(GROUNDS)), metavar="原因",
               help="按台账出具时，给本月名册中已没有的户出停保通知书并写明原因：死亡、迁出（配合 --household）。")
 @db_option
 @click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
 def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, encoding, policies, region, templates,
            bureau, doc_prefix, review_body, phone, on_date, publicity_from, ground, db, force):
-    """出具通知书：审批（确认）、不予批准、渐退、停保（终止）、变更（增减发）。
+    """出具通知书：审批（确认）、不予批准、低保边缘家庭认定、渐退、停保（终止）、变更（增减发）。
 
     \b
-    每份写明发文单位、文号（台账中连续编号，不会重复）、户主、村、人数、月人均收入、标准、金额及起始月份、
-    理由和政策依据；不利决定写明行政复议（60日内）和行政诉讼（6个月内）的途径；留有盖章和签收位置。
+    每份写明发文单位、文号（台账中连续编号，不会重复）、主送户主、人数、月人均收入、标准、金额及起始月份、
+    理由和依据（只引公开文件）；不利决定写明行政复议（60日内）和行政诉讼（6个月内）的途径；落款留盖章位置，
+    下方是可剪下的送达回执。审批通知书的落款日期在公示期满之后。
     \b
     例：dibao notice 名册.xlsx --region 632521 -o 通知书
         dibao notice 名册.xlsx --kind refusal --household GH002 -o 通知书 --format docx
