@@ -285,3 +285,21 @@ def test_approval_follows_the_publicity_recorded_for_the_application(run, tmp_pa
     assert "经入户调查、信息核对和公示（公示期 2026年11月16日至2026年11月22日）" in text
     assert "共和县民政局2026年11月30日" in text.replace("\n", "").replace(" ", "").replace("（盖章）", "")
     assert "自 2026年12月 起按月发放" in text and "早于公示期满" not in out.out.replace("\n", "")
+
+
+def test_readme_notice_and_template_examples_run_in_the_order_written(run, tmp_path):
+    import shlex
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = []
+    for section in ("### dibao review", "### dibao notice", "### dibao templates copy"):
+        block = readme.split(section, 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+        lines += [line.split("  #")[0].strip() for line in block.splitlines()]
+    commands = [line for line in lines if line.startswith(("dibao notice 名册.xlsx", "dibao templates copy"))]
+    assert len(commands) >= 6
+    (tmp_path / "名册.xlsx").write_bytes(ROSTER.read_bytes())
+    for command in commands:
+        out = run(*shlex.split(command)[1:])
+        assert out.code == 0, f"{command}: {out.err}"
