@@ -296,7 +296,7 @@ def test_readme_notice_and_template_examples_run_in_the_order_written(run, tmp_p
     lines = []
     for section in ("### dibao review", "### dibao notice", "### dibao templates copy"):
         block = readme.split(section, 1)[1].split("```bash", 1)[1].split("```", 1)[0]
-        lines += [line.split("  #")[0].strip() for line in block.splitlines()]
+        lines += [line.split(" #")[0].strip() for line in block.splitlines()]
     commands = [line for line in lines if line.startswith(("dibao notice 名册.xlsx", "dibao templates copy"))]
     assert len(commands) >= 6
     (tmp_path / "名册.xlsx").write_bytes(ROSTER.read_bytes())
