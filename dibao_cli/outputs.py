@@ -120,6 +120,11 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool) -> None:
                 r += 1
             ws.write_row(r, 0, [str(h) for h in spec.header], header_format)
             ws.freeze_panes(r + 1, 0)
+            if getattr(spec, "landscape", False):  # printable: A4 landscape, one page wide, header on every page
+                ws.set_landscape()
+                ws.set_paper(9)
+                ws.fit_to_pages(1, 0)
+                ws.repeat_rows(r)
             formats = {i: number_formats.setdefault(f, book.add_format({"num_format": f}))
                        for i, f in spec.formats.items()}
             write_string, write_number = ws.write_string, ws.write_number

@@ -416,3 +416,21 @@ def load_policy(region: str | None = None, policy_paths: list[Path] | tuple = ()
     for code in missing:
         policy.notes.append(f"{region_name(code)}（{code}）没有政策文件，沿用上级的数值。")
     return policy
+
+
+def override_file(region: str, pairs: list[tuple[str, object, str]], since: _dt.date, source: str) -> PolicyFile:
+    """Values given outside a policy file (`dibao impact --set name=value`), checked exactly like a file's
+    values (same parameter names, types and limits) and dated from `since`. `pairs` holds (name, raw value,
+    what the user wrote); the returned file goes on top of a policy's chain."""
+    result = PolicyFile(source, region, source, hashlib.sha256(repr((pairs, since)).encode()).hexdigest())
+    for name, raw, shown in pairs:
+        param = schema.BY_NAME.get(name)
+        if param is None:
+            raise PolicyInvalid(f"{shown}：不认识的参数 {name}（可用参数见 dibao policy show）。")
+
+        def fail(message, shown=shown):
+            return PolicyInvalid(f"{shown}：{message}")
+
+        value = _convert(param, raw, fail)
+        result.parameters[name] = [Entry(since, value, f"{source}（{shown}）", "", source, region, None)]
+    return result
