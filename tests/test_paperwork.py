@@ -195,6 +195,8 @@ def test_ledger_change_notice_says_what_changed_and_vanished_households_are_list
     flat = text.replace("\n", "")
     assert "月最低生活保障金由 960.00 元调整为 700.00 元，自 2026年12月 起执行" in flat and "申请行政复议" in flat
     assert "家庭月人均收入100.00 元50.00 元家庭共同生活人口3 人2 人保障人数3 人2 人" in flat
+    marginal = visible(tmp_path / "out" / "H3-低保边缘认定告知书.html")
+    assert "但低于低保边缘家庭的收入标准（600.00 元），且家庭财产状况符合规定，认定你户为低保边缘家庭" in marginal
     listed = (tmp_path / "out" / "待核实-2026-11名册中没有的户.csv").read_text(encoding="utf-8-sig").splitlines()
     assert listed[0].startswith("户编号,乡镇,村(社区),户主,上月认定") and listed[1].startswith("H2,恰卜恰镇,西台村,马福,低保,")
     assert len(listed) == 2 and "1 户上月在册、本月名册中没有" in out.out.replace("\n", "")

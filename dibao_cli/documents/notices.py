@@ -267,6 +267,8 @@ def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int
         n["changes"] = _changes(previous, n)  # the amount itself is in the notice's first sentence
     if kind == "marginal":
         n["assistance"] = list(policy.marginal_assistance) if policy is not None else []
+        line = re.search(r"倍（([\d,]+\.\d\d) 元）", next((r["text"] for r in stored if r["code"] == "marginal"), ""))
+        n["marginal_line"] = line.group(1) if line else ""
     n["bases"] = list(dict.fromkeys(b for b in bases if b))
     return n
 
