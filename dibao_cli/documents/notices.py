@@ -126,6 +126,8 @@ def _reason_text(code: str, text: str) -> str:
         return text.replace("：不符合", "")
     if code == "all_tekun":
         return "共同生活的家庭成员均已纳入特困人员救助供养，不再纳入最低生活保障"
+    if code == "property_vehicles":
+        return text.replace("，超过上限 0 辆", "（按规定家庭不得有机动车辆）")
     return text
 
 
