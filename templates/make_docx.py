@@ -37,7 +37,9 @@ BODY = {
     "phase-out": "经核查，你户家庭月人均收入 {{ per_capita }} 元，已不低于当地{{ area_type }}最低生活保障标准 {{ standard }} 元/人·月。"
                  "按规定给予你户渐退期：自 {{ phase_out_start }} 至 {{ phase_out_end }}，渐退期内按原金额每月 {{ total }} 元发放。"
                  "渐退期满后重新核查，家庭月人均收入仍不低于当地低保标准的，停止发放最低生活保障金。",
-    "termination": "经核查，{{ ground }}，你户已不符合最低生活保障条件，决定自 {{ start_month }} 起停止发放你户最低生活保障金。理由如下：",
+    "termination": "经核查，{{ ground }}，你户已不符合最低生活保障条件，决定自 {{ start_month }} 起停止发放你户最低生活保障金。"
+                   "{% if assistance %}你户家庭月人均收入低于低保边缘家庭的收入标准{% if marginal_line %}（{{ marginal_line }} 元）"
+                   "{% endif %}，认定为低保边缘家庭，可以按规定申请{{ assistance | join('、') }}等救助。{% endif %}理由如下：",
     "change": "经核查，你户家庭情况发生变化，月最低生活保障金由 {{ old_amount }} 元调整为 {{ total }} 元，自 {{ start_month }} 起执行。"
               "{% if changes %}变化情况：{% for c in changes %}{{ c.item }}由 {{ c.before }} 调整为 {{ c.after }}"
               "{% if not loop.last %}；{% endif %}{% endfor %}。{% endif %}",

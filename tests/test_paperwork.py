@@ -309,3 +309,15 @@ def test_readme_notice_and_template_examples_run_in_the_order_written(run, tmp_p
             continue  # Word output is run by the other tests; its own folder is checked above
         out = run(*shlex.split(command)[1:])
         assert out.code == 0, f"{command}: {out.err}"
+
+
+def test_a_household_leaving_dibao_for_marginal_is_told_what_it_can_apply_for(run, tmp_path):
+    # 2 persons, 12000 a year: 500 a month each, above 400 but below 600; phase-out already over
+    rows = [person("M1", "甲", "1970-01-01", 经营净收入=12000, 当前保障类别="渐退期", 当前月保障金=300,
+                   渐退开始日期="2025-06-01"),
+            person("M1", "乙", "1972-01-01", "配偶", seq=12)]
+    roster = write_xlsx(tmp_path / "r.xlsx", rows)
+    out = run("notice", roster, *COUNTY, "--date", DAY, "-o", tmp_path / "out", "--db", tmp_path / "n.db")
+    assert out.code == 0, out.err
+    text = visible(tmp_path / "out" / "M1-停保通知书.html")
+    assert "认定为低保边缘家庭，可以按规定申请医疗救助、临时救助等救助" in text and "（600.00 元）" in text

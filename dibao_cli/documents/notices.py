@@ -224,7 +224,13 @@ def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, numbe
     if kind == "change":
         n["appeal"] = old is not None and result.total < old
         n["changes"] = _changes(previous, n)
-    if kind == "marginal":
+    marginal_now = result.status == "marginal" or (
+        result.status == "exit" and policy is not None
+        and result.per_capita < result.monthly_standard * policy.marginal_multiplier)  # phase-out over, still low
+    if kind == "marginal" or (kind == "termination" and marginal_now):
+        # a household leaving 低保 for 低保边缘 is told what it can still apply for
+        if policy is not None:
+            bases += [LOW_INCOME, policy.citation("marginal_multiplier"), policy.citation("marginal_assistance")]
         n["assistance"] = list(policy.marginal_assistance) if policy is not None else []
         n["marginal_line"] = _money(result.monthly_standard * policy.marginal_multiplier) if policy is not None else ""
     n["bases"] = list(dict.fromkeys(b for b in bases if b))
