@@ -65,6 +65,33 @@ def png(pdf: Path, folder: Path, dpi: int) -> list[Path]:
     return sorted(folder.glob(f"{pdf.stem}-*.png"))
 
 
+def long_cases(path: Path) -> Path:
+    """Households whose notices are the longest: every property limit exceeded; leaving 低保 for 低保边缘."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from dibao_cli.idcard import build_id
+
+    header = ["乡镇", "村(社区)", "户编号", "姓名", "身份证号", "与户主关系", "城乡类别", "经营净收入", "存款及金融资产",
+              "机动车辆", "房产套数", "工商登记", "当前保障类别", "当前月保障金", "渐退开始日期"]
+    rows = [["倒淌河镇", "黄河沿村委会", "W1", "扎西才让多杰", build_id("632521", dt.date(1960, 1, 1), 11), "户主", "农村",
+             30000, 90000, 2, 3, "是", "低保", 800, None],
+            ["倒淌河镇", "黄河沿村委会", "W1", "卓玛", build_id("632521", dt.date(1962, 1, 1), 12), "配偶", "农村",
+             None, None, None, None, None, None, None, None],
+            ["恰卜恰镇", "西台村", "W2", "马福海", build_id("632521", dt.date(1970, 1, 1), 13), "户主", "农村",
+             12000, None, None, None, None, "渐退期", 300, "2025-06-01"],
+            ["恰卜恰镇", "西台村", "W2", "马秀兰", build_id("632521", dt.date(1972, 1, 1), 14), "配偶", "农村",
+             None, None, None, None, None, None, None, None]]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
 def make_files(work: Path) -> Path:
     files = work / "files"
     files.mkdir(parents=True)
@@ -72,6 +99,11 @@ def make_files(work: Path) -> Path:
     db = str(work / "台账.db")
     dibao("notice", roster, *COUNTY, "--date", DAY, "-o", str(files / "通知书"), "--db", db, cwd=work)
     dibao("notice", roster, *COUNTY, "--date", DAY, "-o", str(files / "通知书-Word"), "--format", "docx", "--db", db, cwd=work)
+    # the longest notices, to check that they too keep to one page
+    long = str(long_cases(work / "长通知书名册.xlsx"))
+    dibao("notice", long, *COUNTY, "--date", DAY, "-o", str(files / "通知书"), "--db", db, "--force", cwd=work)
+    dibao("notice", long, *COUNTY, "--date", DAY, "-o", str(files / "通知书-Word"), "--format", "docx", "--db", db,
+          "--force", cwd=work)
     dibao("publicity", roster, *COUNTY, "--from", "2026-12-01", "--date", DAY, "-o", str(files / "公示.html"), cwd=work)
     dibao("publicity", roster, *COUNTY, "--from", "2026-12-01", "--date", DAY, "-o", str(files / "公示.xlsx"), cwd=work)
     dibao("report", "monthly", roster, *COUNTY, "--date", DAY, "--filled-by", "张三", "-o", str(files / "月报-名册.html"), cwd=work)
@@ -101,11 +133,17 @@ def main() -> int:
     png_dir.mkdir()
     problems = []
     # HTML: the combined notices and every report
+    # every notice in one file (the combined file of the last run holds only the long cases)
+    notices = sorted((files / "通知书").glob("[GW]*.html"))
+    parts = [p.read_text(encoding="utf-8") for p in notices]
+    head, tail = parts[0].split("<body>")[0], "</body>\n</html>\n"
+    sections = ["<section" + p.split("<section", 1)[1].rsplit("</body>", 1)[0] for p in parts]
+    (files / "通知书" / "全部通知书.html").write_text(head + "<body>\n" + "".join(sections) + tail, encoding="utf-8")
     html = [files / "通知书" / "全部通知书.html", *sorted(files.glob("*.html"))]
     for path in html:
         chromium_pdf(path, pdf_dir / f"{path.stem}-html.pdf")
     combined = pdf_dir / "全部通知书-html.pdf"
-    expected = len(list((files / "通知书").glob("GH*.html")))
+    expected = len(notices)
     if pages(combined) != expected:
         problems.append(f"全部通知书: {pages(combined)} pages for {expected} notices")
     for page in range(1, pages(combined) + 1):
