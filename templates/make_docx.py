@@ -165,7 +165,7 @@ def build(path: Path) -> None:
                   "{% if kind in ('approval', 'change', 'phase-out') %}{{ covered }} 人{% endif %}"]],
            [39, 39, 39, 39], keep=False)
     _tag(doc, "{%p if kind in ('approval', 'change') %}")
-    _para(doc, "月保障金 {{ total }} 元（差额 {{ differential }} 元{% if classified != '0.00' %}，分类施保 {{ classified }} 元{% endif %}）。",
+    _para(doc, "月保障金 {{ total }} 元{% if breakdown %}（{{ breakdown }}）{% endif %}。",
           size=12, before=2)
     _tag(doc, "{%p elif kind == 'phase-out' %}")
     _para(doc, "渐退期内月保障金 {{ total }} 元（按原金额发放）。", size=12, before=2)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dibao_cli import money
 from dibao_cli.assessment import STATUS_LABEL, HouseholdResult
 from dibao_cli.rules.phase_out import add_months
 
@@ -106,7 +107,7 @@ def auto_kind(result: HouseholdResult) -> str | None:
 
 
 def _money(value) -> str:
-    return f"{Decimal(value).quantize(Decimal('0.01')):,.2f}"
+    return money.yuan(value)
 
 
 def _reason_text(code: str, text: str) -> str:
@@ -193,7 +194,7 @@ def _base(kind, issuer, number, *, household_id, head_name, township, village, a
             "township": township or "", "village": village or "", "area_type": area_type or "",
             "start_month": cn_month(add_months(day.replace(day=1), 1)), "review_body": issuer.review_body,
             "phone": issuer.phone, "appeal": kind in ADVERSE, "changes": [], "assistance": [], "ground": "",
-            "marginal_line": "", "bases": [],
+            "marginal_line": "", "bases": [], "breakdown": "",
             "publicity_period": f"{cn_date(start)}至{cn_date(issuer.publicity_end)}" if kind == "approval" else ""}
 
 
@@ -208,11 +209,14 @@ def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, numbe
     pairs = [(r.code, r.text) for r in result.reasons]
     reasons, bases = _reasons(pairs, policy, result.area_type)
     covered = result.status in ("dibao", "single_person", "phase_out")
+    b = result.breakdown  # the parts as shown add up to the total
     n.update({
         "members": len(result.members), "covered": len(result.covered) if covered else 0,
         "per_capita": _money(result.per_capita), "standard": _money(result.monthly_standard),
-        "total": _money(result.total) if result.benefit_known else "", "differential": _money(result.differential),
-        "classified": _money(result.classified), "old_amount": _money(old) if old is not None else "",
+        "total": _money(result.total) if result.benefit_known else "",
+        "differential": money.fen_text(b.differential) if b else _money(result.differential),
+        "classified": money.fen_text(b.classified) if b else _money(result.classified),
+        "breakdown": b.text() if b else "", "old_amount": _money(old) if old is not None else "",
         "status_label": STATUS_LABEL[result.status],
         "phase_out_start": cn_date(result.phase_out_start) if result.phase_out_start else "",
         "phase_out_end": cn_date(result.phase_out_end) if result.phase_out_end else "",
@@ -259,8 +263,10 @@ def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int
     n.update({
         "members": row["members"], "covered": row["covered"], "per_capita": _money(per_capita),
         "standard": standard, "total": _money(total),
-        "differential": _money(Decimal(row["differential_fen"]) / 100),
-        "classified": _money(Decimal(row["classified_fen"]) / 100), "old_amount": _money(old) if old is not None else "",
+        "differential": money.fen_text(row["differential_fen"]), "classified": money.fen_text(row["classified_fen"]),
+        "breakdown": (money.breakdown_fen(row["differential_fen"], row["classified_fen"], row["total_fen"]).text()
+                      if row["total_fen"] is not None and row["status"] in ("dibao", "single_person") else ""),
+        "old_amount": _money(old) if old is not None else "",
         "status_label": STATUS_LABEL.get(row["status"], ""),
         "phase_out_start": day(row["phase_out_start"]), "phase_out_end": day(row["phase_out_end"]),
         "singles": [], "reasons": reasons, "ground": _ground(kind, [c for c, _ in pairs]),
