@@ -151,7 +151,11 @@ def _cite(policy: PolicyAt, entry) -> str:
     key = ("cite", id(entry))  # the policy holds the entry, so its id cannot be reused while this memo lives
     text = policy.memo.get(key)
     if text is None:
-        text = policy.memo[key] = f"{entry.source}（{entry.region} {entry.since.isoformat()} 起）"
+        from dibao_cli.policy.loader import region_name
+
+        since = entry.since
+        text = policy.memo[key] = (f"{entry.source}（{region_name(entry.region)}，{since.year}年{since.month}月{since.day}日起执行"
+                                   + ("；默认值，须县里确认" if not entry.confirmed else "") + "）")
     return text
 
 

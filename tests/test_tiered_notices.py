@@ -73,7 +73,7 @@ def test_monthly_report_has_a_section_per_programme(run, tmp_path):
     out = run("report", "monthly", "--month", "2026-11", *COUNTY, "-o", tmp_path / "m.xlsx", "--db", db)
     assert out.code == 0, out.err
     book = load_workbook(tmp_path / "m.xlsx")
-    assert book.sheetnames == ["月报", "特困人员", "临时救助"]
+    assert book.sheetnames == ["城市低保", "农村低保", "特困人员", "临时救助"]
     assert [c.value for c in book["临时救助"][4]] == ["合计", 2, 4, 3800]
 
 

@@ -41,9 +41,12 @@ def temporary_rows(summary: dict, numeric: bool = False) -> list[list]:
 
 
 def sections(people: list[dict], temporary_summary: dict | None, numeric: bool = False) -> list[dict]:
-    """The report's extra sections (a title, a header and rows); 临时救助 only where the ledger has the month."""
-    out = [{"title": "特困人员救助供养", "header": TEKUN_HEADER, "rows": tekun_rows(people, numeric)}]
-    if temporary_summary is not None:
+    """The report's extra sections (a title, a header and rows): 特困 where someone is supported, 临时救助 where the
+    ledger has cases approved in the period (a report without either is the 低保 report alone)."""
+    out = []
+    if people:
+        out.append({"title": "特困人员救助供养", "header": TEKUN_HEADER, "rows": tekun_rows(people, numeric)})
+    if temporary_summary is not None and temporary_summary["total"]["cases"]:
         out.append({"title": "临时救助（按审批日期，每件只计一次）", "header": TEMPORARY_HEADER,
                     "rows": temporary_rows(temporary_summary, numeric)})
     return out

@@ -55,6 +55,7 @@ PARAMETERS: tuple[Param, ...] = (
     Param("single_person_disability_grades", "grades", "单人户：残疾等级", "级", group="认定"),
     Param("single_person_grade3_types", "choices", "单人户：三级残疾中的类别", "", DISABILITY_TYPES, "认定"),
     Param("single_person_serious_illness", "bool", "单人户：重病患者", "", group="认定"),
+    Param("marginal_assistance", "texts", "低保边缘家庭可获得的救助（印在认定告知书上）", "", group="认定"),
     Param("phase_out_months", "months", "渐退期", "个月", group="渐退"),
     Param("phase_out_minimum_months", "months", "渐退期下限（县里不得低于）", "个月", group="渐退"),
     Param("review_months_stable", "months", "定期核查：收入稳定的家庭每隔", "个月", group="动态管理"),
@@ -118,8 +119,21 @@ PARAMETERS: tuple[Param, ...] = (
     Param("signal_followup_days", "count", "监测信号登记后入户核实的期限", "日", group="办理时限"),
 )
 BY_NAME = {p.name: p for p in PARAMETERS}
-ENTRY_KEYS = {"value", "source", "note"}
+# value: the figure; source: the printable citation (document name, 文号, article) that notices show;
+# note: a remark for staff only (`policy show`), never printed on a document;
+# confirmed = false: a default with no provincial document, which the county must confirm (`policy check`
+# warns; notices cite the county's own policy document instead of `source`).
+ENTRY_KEYS = {"value", "source", "note", "confirmed"}
 INCOME_ITEM_KEYS = {"category"}
 REGION_KEYS = {"code", "name"}
-TOP_KEYS = {"region", "parameters", "income_items", "calendar"}
+TOP_KEYS = {"region", "parameters", "income_items", "documents", "calendar"}
 CALENDAR_VALUES = {"休": False, "班": True}  # casework: a holiday or a working day (调休)
+
+# [documents]: what the county prints on its documents (all optional; the most specific file wins).
+DOCUMENT_KEYS = {
+    "policy_document": "本县低保政策文件的名称和文号（政策未经省级文件规定的数值，通知书引用此文件）",
+    "stats_authority": "统计月报的制表机关",
+    "stats_form_urban": "城市低保统计月报的表号",
+    "stats_form_rural": "农村低保统计月报的表号",
+    "stats_approval": "统计月报的批准机关及文号",
+}
