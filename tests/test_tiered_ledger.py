@@ -68,3 +68,13 @@ def test_review_lists_tekun_yearly_and_rigid_at_twelve_months(run, tmp_path):
     assert out.code == 1, out.err
     items = {(i["household_id"], i["kind"], i["due"]) for i in out.json()["items"]}
     assert items == {("T1", "tekun_review", "2026-11-20"), ("R1", "rigid_review", "2026-11-30")}
+
+
+def test_a_tekun_household_moving_back_to_dibao_is_one_transfer_event(run, tmp_path):
+    """《特困人员认定办法》: an elder whose supporter can now support leaves 特困 and, on 600 a year, falls back to
+    低保: one 转类 for the household, not a second one for the same person beside it."""
+    load(run, tmp_path, "2026-01", elder(特困="是", 赡养抚养扶养人="无"))
+    load(run, tmp_path, "2026-02", elder(特困="是", 赡养抚养扶养人="有履行能力"))
+    rows = history(run, tmp_path)
+    assert [r["status"] for r in rows] == ["tekun", "dibao"]
+    assert rows[1]["events"] == ["由特困转为低保"]
