@@ -35,6 +35,13 @@ def test_small_urgent_amount_is_a_township_first_grant():
     assert (a.by_months, a.granted, a.level) == (Decimal(5120), Decimal("3200.00"), "县级审批")
 
 
+def test_a_figure_below_the_maximum_is_granted_as_given_never_rounded_up():
+    """Rounding applies to the computed amount (standard x months x persons); a request or an approved amount of
+    700.50 under the 800 maximum is granted as 700.50, not rounded up to 701 (more than was asked)."""
+    a = temporary.amount(POLICY, "农村", "急难型", "一般", 1, Decimal("700.50"))
+    assert (a.maximum, a.granted, a.capped) == (Decimal("800.00"), Decimal("700.50"), False)
+
+
 def test_amount_is_rounded_once_half_up():
     """A rural standard of 4900 a year: 408.333... x 2 = 816.67 -> 817 元."""
     import tempfile

@@ -28,7 +28,9 @@ def tiered_events(result, cat_before: str | None, cat_now: str | None,
         out.append(("tekun_ended", "终止特困供养"))
     elif cat_before == "刚性支出" and cat_now is None:
         out.append(("rigid_ended", "刚性支出困难家庭复核不再符合，退出"))
-    if cat_now not in ("特困",):
+    # a member's own 转类 only while the household stays in its programme: when the household itself moves
+    # (特困 -> 低保, 低保 -> 特困) the household event above is that 转类, recorded once
+    if cat_now not in ("特困",) and (cat_before is None or cat_before == cat_now):
         for flag in result.flags:
             if flag.code == "transfer_to_tekun":
                 name = flag.text.split(" ", 1)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -29,11 +30,18 @@ def _yuan(fen) -> str:
     return "" if fen is None else f"{Decimal(fen) / 100:.2f}"
 
 
+# Plain yuan: 1200, 1200.5, 1,200.50 (commas only between groups of three digits), optional 元.
+_YUAN = re.compile(r"(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+
 def _money(ctx, param, value):
     if value is None:
         return None
+    text = str(value).strip().removesuffix("元").strip()
+    if not _YUAN.fullmatch(text):  # nan, inf, 1e3 and a decimal comma (6000,50) are not amounts
+        raise click.BadParameter(f"“{value}”不是金额，请写成 1200 或 1200.50（小数点用“.”）", ctx=ctx, param=param)
     try:
-        amount = Decimal(str(value).replace(",", "").removesuffix("元"))
+        amount = Decimal(text.replace(",", ""))
     except InvalidOperation:
         raise click.BadParameter(f"“{value}”不是金额，请写成 1200 或 1200.50", ctx=ctx, param=param) from None
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
