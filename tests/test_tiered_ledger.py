@@ -78,3 +78,22 @@ def test_a_tekun_household_moving_back_to_dibao_is_one_transfer_event(run, tmp_p
     rows = history(run, tmp_path)
     assert [r["status"] for r in rows] == ["tekun", "dibao"]
     assert rows[1]["events"] == ["由特困转为低保"]
+
+
+def test_a_rigid_household_with_a_single_person_student_is_recognised_once_and_reviewed_at_twelve_months(run, tmp_path):
+    """刚性支出 with a 单人保 student (status 单人户 in the ledger): the recognition is an event in its first month only,
+    its validity counts from that month's assessment day, and `review` lists the 12-month review beside the 低保 one."""
+    policy = tmp_path / "c.toml"
+    policy.write_text(COUNTY, encoding="utf-8")
+    family = [person("H1", "陈国栋", "1975-04-04", seq=71, 经营净收入=24000, 医疗支出=10400),
+              person("H1", "刘桂兰", "1976-04-04", "配偶", seq=72, 教育支出=4000),
+              person("H1", "陈浩", "2005-09-09", "子", seq=73, 在校学生="是", 就读学段="本科")]
+    load(run, tmp_path, "2026-01", family, "--region", "632521", "--policy", policy)
+    load(run, tmp_path, "2026-02", family, "--region", "632521", "--policy", policy)
+    rows = history(run, tmp_path)
+    assert [r["status"] for r in rows] == ["single_person", "single_person"]
+    assert rows[0]["events"] == ["新纳入低保", "新认定为刚性支出困难家庭"] and rows[1]["events"] == []
+    review = run("review", "--db", tmp_path / "l.db", "--as-of", "2027-01-31", "--within", "0", "--region", "632521",
+                 "--policy", policy, "--format", "json")
+    items = {(i["kind"], i["due"]) for i in review.json()["items"]}
+    assert ("rigid_review", "2027-01-30") in items
