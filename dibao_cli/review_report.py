@@ -4,6 +4,7 @@ township (what a township clerk prints)."""
 from __future__ import annotations
 
 import datetime as _dt
+import json
 
 from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes, print_cut, screen_rows
 from dibao_cli.review import DueItem, ReviewCase
@@ -16,7 +17,8 @@ def cases_from_ledger(ledger, month: str) -> list[ReviewCase]:
         return _dt.date.fromisoformat(text) if text else None
 
     return [ReviewCase(r["household_id"], r["township"], r["village"], r["head_name"], r["status"],
-                       day(r["phase_out_end"]), day(r["last_check"]), bool(r["can_work"]), day(r["enrolled_on"]))
+                       day(r["phase_out_end"]), day(r["last_check"]), bool(r["can_work"]), day(r["enrolled_on"]),
+                       any(reason.get("code") == "rigid" for reason in json.loads(r["reasons"] or "[]")))
             for r in ledger.households_of(month).values()]
 
 

@@ -28,6 +28,8 @@ def tiered_events(result, cat_before: str | None, cat_now: str | None,
         out.append(("tekun_ended", "终止特困供养"))
     elif cat_before == "刚性支出" and cat_now is None:
         out.append(("rigid_ended", "刚性支出困难家庭复核不再符合，退出"))
+    elif cat_now == "低保" and any(f.code == "rigid_new" for f in result.flags):
+        out.append(("new_rigid", "新认定为刚性支出困难家庭"))  # with a 单人保 member: recorded as 单人户
     # a member's own 转类 only while the household stays in its programme: when the household itself moves
     # (特困 -> 低保, 低保 -> 特困) the household event above is that 转类, recorded once
     if cat_now not in ("特困",) and (cat_before is None or cat_before == cat_now):
@@ -60,7 +62,7 @@ def tiered_due_items(cases, horizon: _dt.date, policy, make_item) -> list:
                 items.append(make_item(*where, "tekun_review", "特困供养核查", due,
                                        f"{'上次核查' if case.last_check else '认定'} {start.isoformat()}，"
                                        f"每 {policy.tekun_review_months} 个月核查一次", BASIS_TEKUN))
-        elif case.status == "rigid":
+        elif case.status == "rigid" or (case.status == "single_person" and case.rigid):
             if case.enrolled_on is None:
                 items.append(make_item(*where, "rigid_review", "刚性支出困难家庭复核", None, "没有认定日期", BASIS_RIGID))
                 continue
