@@ -97,3 +97,18 @@ def test_a_rigid_household_with_a_single_person_student_is_recognised_once_and_r
                  "--policy", policy, "--format", "json")
     items = {(i["kind"], i["due"]) for i in review.json()["items"]}
     assert ("rigid_review", "2027-01-30") in items
+
+
+def test_a_member_transfer_keeps_a_name_with_a_space_and_is_recorded_once(run, tmp_path):
+    """The 转类 event names the person; a name written with a space (Tashi Dorje) is not cut at the space, and
+    next month's roster (not yet marked 特困 = 是) does not record it again."""
+    son = person("H1", "马建军", "1980-05-05", "子", seq=13, 工资性收入=6000)
+    elder_row = dict(其他收入=1200)
+    load(run, tmp_path, "2026-01", [person("H1", "Tashi Dorje", "1950-03-01", **elder_row), son])
+    moved = [person("H1", "Tashi Dorje", "1950-03-01", 赡养抚养扶养人="无履行能力", 自理能力="半失能", **elder_row), son]
+    load(run, tmp_path, "2026-02", moved)
+    load(run, tmp_path, "2026-03", moved)
+    rows = history(run, tmp_path)
+    # (4800 x 2 - 6600) / 12 / 2 x 1 covered = 125.00; January 250.00 + 60.00 分类施保 for the elder = 310.00
+    assert rows[1]["events"] == ["月保障金由 310.00 元变为 125.00 元", "Tashi Dorje 由低保转为特困供养（转类）"]
+    assert rows[2]["events"] == []

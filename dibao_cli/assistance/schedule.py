@@ -35,13 +35,18 @@ def tiered_events(result, cat_before: str | None, cat_now: str | None,
     if cat_now not in ("特困",) and (cat_before is None or cat_before == cat_now):
         for flag in result.flags:
             if flag.code == "transfer_to_tekun":
-                name = flag.text.split(" ", 1)[0]
-                if any(d.member.name == name and d.member.id_number in previous_tekun for d in result.supported):
+                # the flag names the person first; a name may itself hold a space (Tashi Dorje)
+                found = next((d for d in result.supported if flag.text.startswith(f"{d.member.name} 现为")), None)
+                if found is None:
+                    continue
+                if found.member.id_number in previous_tekun:
                     continue  # moved last month: the roster has not been marked 特困 = 是 yet
-                out.append(("member_transfer", f"{name} 由低保转为特困供养（转类）"))
+                out.append(("member_transfer", f"{found.member.name} 由低保转为特困供养（转类）"))
             elif flag.code == "tekun_ended" and cat_now == "低保":
-                name = flag.text.split(" ", 1)[0]
-                out.append(("member_transfer", f"{name} 由特困供养转为低保（转类）"))
+                found = next((d for d in result.tekun if d.outcome == "ended"
+                              and flag.text.startswith(f"{d.member.name} 不再符合")), None)
+                if found is not None:
+                    out.append(("member_transfer", f"{found.member.name} 由特困供养转为低保（转类）"))
     return out
 
 
