@@ -246,3 +246,13 @@ def test_a_refusal_without_a_reason_in_the_sheet_points_at_the_remarks_column(ru
     [problem] = out.json()["problems"]
     assert (problem["row"], problem["column"]) == (3, "说明") and "--reason" not in problem["problem"] + problem["fix"]
     assert "说明" in problem["fix"]
+
+
+def test_a_case_number_beyond_any_case_is_not_found_never_an_internal_error(run, tmp_path):
+    """An application number too large for the ledger (a pasted ID number, say) used to end in exit 70."""
+    db = tmp_path / "l.db"
+    for args in (("decide", "99999999999999999999", "--approve", "--date", "2026-11-10"),
+                 ("pay", "99999999999999999999", "--date", "2026-11-10"), ("decide", "0", "--approve", "--date", "2026-11-10")):
+        out = run("assistance", *args, "--db", db)
+        assert out.code == 6, (args, out.err)
+        assert "台账中没有编号为" in out.err
