@@ -209,19 +209,20 @@ def test_sheet_problems_name_file_sheet_row_column_and_fix(run, tmp_path):
     out = run("record", path, "--format", "json")
     assert out.code == 1
     problems = [(p["sheet"], p["row"], p["column"], p["value"], p["problem"]) for p in out.json()["problems"]]
+    # in the sheet's row order, whatever the check that found them
     assert problems == [
         ("办理记录", 4, "日期", "2026-11-31", "日期不存在"),
-        ("办理记录", 8, "申请类别", "低保,救急", "不认识的申请类别：救急。可用：低保、特困、边缘、刚性支出（可写多个，用逗号分开）。"),
-        ("办理记录", 9, "身份证号", "632521197001011234", problems[2][4]),
         ("办理记录", 5, "经办人", "王芳", "入户调查须由至少两名工作人员进行：请填写两名以上调查人（用逗号分开）。"),
         ("办理记录", 6, "户编号", "GH302", "台账中没有这一户在这一天以前受理的申请"),
         ("办理记录", 7, "事项", "盖章", "不认识的办理事项“盖章”。可用：受理、启动调查、入户调查、信息核对、乡镇审核意见、公示、"
                                        "公示异议、重新调查、县级入户核查、县级审批、书面告知、延期、撤回申请。"),
+        ("办理记录", 8, "申请类别", "低保,救急", "不认识的申请类别：救急。可用：低保、特困、边缘、刚性支出（可写多个，用逗号分开）。"),
+        ("办理记录", 9, "身份证号", "632521197001011234", problems[5][4]),
     ]
-    assert problems[2][4].startswith("身份证号有误：")
+    assert problems[5][4].startswith("身份证号有误：")
     first = out.json()["problems"][0]
     assert first["file"] == str(path) and first["fix"] == "核对年、月、日"
-    assert out.json()["problems"][4]["fix"] == "先登记受理（事项填“受理”，或用 dibao apply），或核对户编号和日期"
+    assert out.json()["problems"][2]["fix"] == "先登记受理（事项填“受理”，或用 dibao apply），或核对户编号和日期"
     assert out.json()["counts"]["applications"] == 1
     # the table names the same problems for the clerk
     out = run("record", path)
@@ -416,6 +417,10 @@ def test_a_decision_closes_the_households_signals_and_one_open_application_per_h
         app_id, created = apps.register(ledger, household_id="H1", applicant="甲", programmes="刚性支出",
                                         accepted_on=D(2026, 11, 3))
         assert created and store.signals(ledger)[0]["closed_on"] is None
+        for key, day, people in (("investigation", 4, []), ("home_visit", 5, ["甲", "乙"]), ("info_check", 6, []),
+                                 ("township_opinion", 9, []), ("publicity", 10, [])):
+            apps.record_step(ledger, store.application(ledger, app_id), key, D(2026, 11, day), people=people)
+        assert store.signals(ledger)[0]["closed_on"] is None
         apps.record_step(ledger, store.application(ledger, app_id), "decision", D(2026, 11, 20), result="批准")
         assert store.signals(ledger) == []
         closed = store.signals(ledger, open_only=False)[0]
@@ -446,3 +451,92 @@ def test_late_start_is_noted_and_a_gb18030_csv_visit_sheet_imports(run, tmp_path
     due = run("visits", "due", "--date", "2026-11-04", "--within", "0", "--format", "json").json()["visits"]
     assert [(v["household_id"], v["kind"], v["visitor"], v["due"]) for v in due] == [
         ("GH702", "入户调查（至少两人）", "韩军", "2026-12-14")]
+
+
+# ---------------------------------------------------------------- hostile input to the importer and the steps
+def test_hostile_cells_in_the_township_sheets_are_named_not_crashed_on(run, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "走访记录.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("走访记录")
+    ws.write_row(0, 0, ["户编号", "走访日期", "走访人", "走访类型", "发现情况", "处理结果", "信号编号"])
+    ws.write_row(1, 0, ["GH1", "2026-11-05", "韩军", "定期回访", "无", "无变化", "99999999999999999999999"])
+    ws.write_row(2, 0, ["GH2", "2026-11-05", "韩军", "定期回访", "家中\x07有人", "无变化"])
+    ws.write_row(3, 0, ["GH3", "2062-11-05", "韩军", "定期回访", "无", "无变化"])
+    ws.write_row(4, 0, ["GH4", "2026-11-05", "韩\u200b军", "定期回访", "无", "无变化"])
+    wb.close()
+    out = run("record", path, "--format", "json")
+    assert out.code == 1, out.err
+    assert [(p["row"], p["column"], p["problem"]) for p in out.json()["problems"]] == [
+        (2, "信号编号", "信号编号 99999999999999999999999 不是户 GH1 的信号。用 dibao visits due 查看信号编号。"),
+        (3, "发现情况", "含有看不见的控制字符（U+0007）"),
+        (4, "走访日期", f"日期 2062-11-05 晚于今天（{dt.date.today().isoformat()}），记录的应是已经发生的事"),
+        (5, "走访人", "含有看不见的控制字符（U+200B）"),
+    ]
+    assert out.json()["problems"][1]["fix"] == "删去这一格里看不见的字符（可把内容重新输入一遍）后重新导入"
+    assert out.json()["counts"]["visits"] == 0
+    out = run("visit", "GH1", "--date", "2026-11-05", "--by", "韩军", "--kind", "定期回访", "--signal", "99999999999999999999999")
+    assert out.code == 2 and "信号编号 99999999999999999999999 不是户 GH1 的信号" in out.err
+    out = run("step", "99999999999999999999999", "启动调查", "--date", "2026-11-05")
+    assert out.code == 6 and "台账中没有编号为 99999999999999999999999 的申请" in out.err
+
+
+def test_nul_in_a_csv_is_refused_with_its_place(run, tmp_path):
+    path = tmp_path / "办理.csv"
+    path.write_bytes("户编号,申请人,事项,日期\nGH20,马\x00六,受理,2026-11-02\n".encode("gb18030"))
+    out = run("record", path, "--format", "json")
+    assert out.code == 1
+    assert [(p["row"], p["column"], p["problem"]) for p in out.json()["problems"]] == [
+        (2, "申请人", "含有看不见的控制字符（U+0000）")]
+    assert out.json()["counts"]["applications"] == 0
+
+
+def test_a_sheet_missing_a_required_column_names_it(run, tmp_path):
+    path = sheet(tmp_path / "走访.xlsx", ["户编号", "走访日期", "走访类型", "发现情况"], [["GH1", "2026-11-05", "定期回访", "无"]],
+                 title="走访")
+    out = run("record", path)
+    assert out.code == 3
+    assert (f"{path} 工作表“走访”第 2 行像是入户走访记录的表头，但缺少“走访人”列。请在表头加上这一列"
+            "（必需的列：户编号、走访日期、走访人、走访类型）。") in out.err
+    # beside a good sheet, the incomplete one is a problem of its own (exit 1), the good one is imported
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    good = wb.create_sheet("办理记录")
+    good.append(APP_HEADER)
+    good.append(["GH9", "甲", None, None, None, "低保", None, "受理", "2026-11-02", None, None, None])
+    wb.save(path)
+    out = run("record", path, "--format", "json")
+    assert out.code == 1
+    assert [(p["sheet"], p["row"], p["column"], p["problem"]) for p in out.json()["problems"]] == [
+        ("走访", 2, "走访人", "缺少“走访人”列，这张工作表没有导入")]
+    assert out.json()["counts"]["applications"] == 1
+
+
+def test_steps_out_of_order_and_after_the_decision_are_refused(run):
+    run("apply", "GH801", "--applicant", "跳步", "--accepted", "2026-11-02")
+    out = run("step", "1", "县级审批", "--date", "2026-11-03", "--result", "批准")
+    assert out.code == 2 and "申请 1 还没有登记启动调查，不能登记县级审批（须依次：启动调查、入户调查、信息核对、乡镇审核意见、公示）。" in out.err
+    for args in (("启动调查", "--date", "2026-11-03"), ("入户调查", "--date", "2026-11-04", "--by", "韩军,马兰"),
+                 ("信息核对", "--date", "2026-11-05")):
+        assert run("step", "1", *args).code == 0
+    out = run("step", "1", "县级审批", "--date", "2026-11-06", "--result", "不予批准")
+    assert out.code == 2 and "申请 1 还没有登记乡镇审核意见，不能登记县级审批" in out.err
+    assert run("step", "1", "乡镇审核意见", "--date", "2026-11-09").code == 0
+    out = run("step", "1", "县级审批", "--date", "2026-11-10", "--result", "批准")
+    assert out.code == 2 and "申请 1 还没有登记公示，不能登记县级审批" in out.err
+    assert run("step", "1", "公示", "--date", "2026-11-10").code == 0
+    assert run("step", "1", "公示异议", "--date", "2026-11-12", "--note", "有异议").code == 0
+    out = run("step", "1", "县级审批", "--date", "2026-11-20", "--result", "批准")
+    assert out.code == 2 and "申请 1 还没有登记重新调查，不能登记县级审批" in out.err
+    # a step dated before the step it answers is refused too
+    assert run("step", "1", "重新调查", "--date", "2026-11-13", "--by", "韩军,马兰").code == 0
+    assert run("step", "1", "乡镇审核意见", "--date", "2026-11-16").code == 0
+    assert run("step", "1", "公示", "--date", "2026-11-17").code == 0
+    assert run("step", "1", "县级审批", "--date", "2026-11-25", "--result", "不予批准").code == 0
+    out = run("step", "1", "书面告知", "--date", "2026-11-24")
+    assert out.code == 2 and "书面告知的日期 2026-11-24 早于县级审批（2026-11-25）。请核对日期。" in out.err
+    assert run("step", "1", "书面告知", "--date", "2026-11-26").code == 0
+    out = run("step", "1", "县级审批", "--date", "2026-11-27", "--result", "批准")
+    assert out.code == 2 and "申请 1 已办结（不予批准），不能再登记县级审批。" in out.err

@@ -17,6 +17,7 @@ APP_FIELDS = ("id", "household_id", "applicant", "applicant_id", "township", "vi
 STEP_FIELDS = ("id", "application_id", "step", "on_date", "people", "result", "note", "source")
 VISIT_FIELDS = ("id", "household_id", "township", "village", "visited_on", "visitors", "kind", "findings", "outcome",
                 "source")
+SQLITE_MAX_INT = 2**63 - 1
 SIGNAL_FIELDS = ("id", "household_id", "township", "village", "head_name", "member", "origin", "code", "label",
                  "figures", "raised_on", "last_seen", "closed_on", "closed_by")
 
@@ -53,6 +54,8 @@ def insert_application(ledger: Ledger, app: dict) -> tuple[int, bool]:
 
 
 def application(ledger: Ledger, app_id: int) -> dict | None:
+    if not 0 < app_id <= SQLITE_MAX_INT:
+        return None
     rows = _rows(ledger, f"SELECT {', '.join(APP_FIELDS)} FROM case_applications WHERE id = ?", (app_id,), APP_FIELDS)
     return rows[0] if rows else None
 
@@ -199,5 +202,7 @@ def close_signals(ledger: Ledger, household_id: str, on: str, by: str, ids: list
 
 
 def signal(ledger: Ledger, signal_id: int) -> dict | None:
+    if not 0 < signal_id <= SQLITE_MAX_INT:  # a number no row can have (SQLite cannot even compare it)
+        return None
     rows = _rows(ledger, f"SELECT {', '.join(SIGNAL_FIELDS)} FROM case_signals WHERE id = ?", (signal_id,), SIGNAL_FIELDS)
     return rows[0] if rows else None
