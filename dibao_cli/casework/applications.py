@@ -178,6 +178,15 @@ def case_state(app: dict, steps: list[dict], calendar: WorkCalendar, deadlines: 
     return state(STEPS["decision"], decision_due)
 
 
+def state_of(ledger, app_id: int, policy, calendar: WorkCalendar, today: _dt.date) -> CaseState:
+    """One application's state, as the ledger holds it now."""
+    from dibao_cli.ledger import casework as store
+
+    app = store.application(ledger, app_id)
+    steps = store.steps_of(ledger, [app_id])[app_id]
+    return case_state(app, steps, calendar, Deadlines.from_policy(policy, _d(app["accepted_on"])), today)
+
+
 def states(ledger, policy, calendar: WorkCalendar, today: _dt.date, open_only: bool = True) -> list[CaseState]:
     """Every (open) application's state, overdue first, then by due date."""
     from dibao_cli.ledger import casework as store

@@ -173,7 +173,7 @@ def sheet_context(ledger, household_id: str, today: _dt.date, month: str | None 
     """What the 入户调查表 is prefilled with: the household and members from the ledger's latest month (or
     the open application when the household is not in the ledger yet), the open application, past visits."""
     from dibao_cli.errors import NotFound
-    from dibao_cli.idcard import mask_id
+    from dibao_cli.idcard import age_on, mask_id, parse_id
     from dibao_cli.ledger import casework as store
 
     month = month or ledger.latest_month()
@@ -184,21 +184,17 @@ def sheet_context(ledger, household_id: str, today: _dt.date, month: str | None 
         raise NotFound(f"找不到户 {household_id}：{where}，也没有这一户的申请。请核对户编号。")
     members = []
     if row is not None:
-        for m in ledger.db.execute("SELECT name, relation, male, birth, id_number, labour, disability_grade FROM members "
-                                   "WHERE import_id = ? AND household_id = ? ORDER BY rowid", (row["import_id"], household_id)):
-            birth = _dt.date.fromisoformat(m[3]) if m[3] else None
-            age = None
-            if birth is not None:
-                age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-            members.append({"name": m[0] or "", "relation": m[1] or "", "sex": "" if m[2] is None else ("男" if m[2] else "女"),
-                            "age": "" if age is None else age, "id_number": mask_id(m[4]), "labour": m[5] or "",
-                            "disability_grade": f"{m[6]}级" if m[6] else ""})
+        for m in store.household_members(ledger, row["import_id"], household_id):
+            birth = _dt.date.fromisoformat(m["birth"]) if m["birth"] else None
+            members.append({"name": m["name"] or "", "relation": m["relation"] or "",
+                            "sex": "" if m["male"] is None else ("男" if m["male"] else "女"),
+                            "age": "" if birth is None else age_on(birth, today), "id_number": mask_id(m["id_number"]),
+                            "labour": m["labour"] or "",
+                            "disability_grade": f"{m['disability_grade']}级" if m["disability_grade"] else ""})
     if not members and app is not None:  # an applicant not yet in any month's roster
         member = {"name": app["applicant"], "relation": "申请人", "sex": "", "age": "", "id_number": "", "labour": "",
                   "disability_grade": ""}
         if app["applicant_id"]:
-            from dibao_cli.idcard import age_on, parse_id
-
             info = parse_id(app["applicant_id"])
             member.update(sex="男" if info.male else "女", age=age_on(info.birth, today),
                           id_number=mask_id(app["applicant_id"]))

@@ -89,7 +89,6 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
     """
     from dibao_cli.casework import applications as apps
     from dibao_cli.idcard import IdError, parse_id
-    from dibao_cli.ledger import casework as store
 
     policy, calendar = _setup(region, policies)
     if applicant_id:
@@ -105,10 +104,7 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
                                         applicant_id=applicant_id or "", township=township, village=village,
                                         programmes=programme_text, accepted_on=accepted, close_relative=relative_kind,
                                         source="dibao apply")
-        app = store.application(ledger, app_id)
-        steps = store.steps_of(ledger, [app_id])[app_id]
-        state = apps.case_state(app, steps, calendar, apps.Deadlines.from_policy(policy, accepted),
-                                on_date or _dt.date.today())
+        state = apps.state_of(ledger, app_id, policy, calendar, on_date or _dt.date.today())
         if created:
             ledger.audit(command_line(), {}, policy.digest)
     finally:
@@ -145,7 +141,6 @@ def step(application_id, step, on, people, result, note, policies, region, on_da
         dibao step 1 县级审批 --date 2026-10-22 --result 批准
     """
     from dibao_cli.casework import applications as apps
-    from dibao_cli.ledger import casework as store
 
     policy, calendar = _setup(region, policies)
     key = apps.step_key(step)
@@ -154,10 +149,7 @@ def step(application_id, step, on, people, result, note, policies, region, on_da
         app = apps.get_application(ledger, application_id)
         created = apps.record_step(ledger, app, key, on, people=_people(people), result=result, note=note,
                                    source="dibao step")
-        app = store.application(ledger, application_id)
-        steps = store.steps_of(ledger, [application_id])[application_id]
-        state = apps.case_state(app, steps, calendar, apps.Deadlines.from_policy(policy, apps._d(app["accepted_on"])),
-                                on_date or _dt.date.today())
+        state = apps.state_of(ledger, application_id, policy, calendar, on_date or _dt.date.today())
         if created:
             ledger.audit(command_line(), {}, policy.digest)
     finally:

@@ -124,6 +124,15 @@ def steps_of(ledger: Ledger, app_ids: list[int]) -> dict[int, list[dict]]:
 
 
 # ---------------------------------------------------------------- visits
+MEMBER_FIELDS = ("name", "relation", "male", "birth", "id_number", "labour", "disability_grade")
+
+
+def household_members(ledger: Ledger, import_id: int, household_id: str) -> list[dict]:
+    """The members of a household in one month's roster, in roster order (what a visit sheet is prefilled with)."""
+    return _rows(ledger, f"SELECT {', '.join(MEMBER_FIELDS)} FROM members WHERE import_id = ? AND household_id = ? "
+                         "ORDER BY rowid", (import_id, household_id), MEMBER_FIELDS)
+
+
 def insert_visit(ledger: Ledger, visit: dict) -> int | None:
     """The new visit's id, or None when a visit of the same kind to the household that day is recorded."""
     with ledger.transaction() as db:
