@@ -224,9 +224,10 @@ def test_sheet_problems_name_file_sheet_row_column_and_fix(run, tmp_path):
     assert first["file"] == str(path) and first["fix"] == "核对年、月、日"
     assert out.json()["problems"][2]["fix"] == "先登记受理（事项填“受理”，或用 dibao apply），或核对户编号和日期"
     assert out.json()["counts"]["applications"] == 1
-    # the table names the same problems for the clerk
+    # the table names the same problems for the clerk, the ID number masked on screen (as dibao check does)
     out = run("record", path)
     assert out.code == 1 and "有问题未导入 6 行" in out.out
+    assert "632521197001011234" not in out.out and "632521********1234" in out.out
 
 
 def test_sheet_without_a_known_header_is_unreadable(run, tmp_path):

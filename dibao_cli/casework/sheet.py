@@ -221,8 +221,9 @@ def _import_file(ledger, path: Path, encoding, result: ImportResult, today: _dt.
                 try:
                     value = _convert(column, raw, today)
                 except cells.CellError as exc:
+                    code = f"id_{exc.code}" if column.kind == "id" else exc.code  # masked on screen
                     result.problems.append(Problem(file, sheet.name, index + 1, header, _shown(raw), exc.message, exc.fix,
-                                                   ERROR, exc.code, cells.text(row[slots[0][0]]) or ""))
+                                                   ERROR, code, cells.text(row[slots[0][0]]) or ""))
                     bad = True
                     continue
                 if value is not None:
@@ -258,8 +259,9 @@ def _import_file(ledger, path: Path, encoding, result: ImportResult, today: _dt.
 def _problem(result, file, sheet, row: _Row, key: str, message: str, fix: str, headers_default: str = "") -> None:
     header = row.headers.get(key, headers_default)
     raw = row.raw.get(key)
+    code = "id_casework" if key == "applicant_id" else "casework"  # an id_ problem's value is masked on screen
     result.problems.append(Problem(file, sheet, row.line, header, _shown(raw), message, fix, ERROR,
-                                   "casework", row.get("household_id") or ""))
+                                   code, row.get("household_id") or ""))
 
 
 def _missing(result, file, sheet, row: _Row, keys: dict[str, str]) -> bool:

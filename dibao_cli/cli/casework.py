@@ -182,6 +182,7 @@ def record(files, encoding, db, fmt, output, force):
         dibao record 办理记录.xlsx --format xlsx -o 导入问题.xlsx
     """
     from dibao_cli.casework.sheet import import_events
+    from dibao_cli.cli.check import problem_value
     from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
     from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
@@ -207,8 +208,9 @@ def record(files, encoding, db, fmt, output, force):
             t = Table(title="问题清单", title_justify="left")
             for name in FIELDS_ZH[:-1]:
                 t.add_column(name, overflow="fold")
+            shown = problem_value(False)  # ID numbers masked on screen, in full in the files written with -o
             for p in result.problems:
-                t.add_row(*_cells(as_row_zh(p)[:-1]))
+                t.add_row(*_cells(as_row_zh(p, shown)[:-1]))
             console().print(t)
         console().print(line)
 
