@@ -187,6 +187,10 @@ def record(files, encoding, db, fmt, output, force):
     from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
     fmt = resolve_format(fmt, output, FORMATS)
+    if output is not None:
+        from dibao_cli.outputs import refuse_existing
+
+        refuse_existing(output, force)  # before the import: a refused output must not leave half the work done
     ledger = open_ledger(db)
     try:
         result = import_events(ledger, list(files), encoding)
