@@ -466,6 +466,7 @@ def test_hostile_cells_in_the_township_sheets_are_named_not_crashed_on(run, tmp_
     ws.write_row(2, 0, ["GH2", "2026-11-05", "韩军", "定期回访", "家中\x07有人", "无变化"])
     ws.write_row(3, 0, ["GH3", "2062-11-05", "韩军", "定期回访", "无", "无变化"])
     ws.write_row(4, 0, ["GH4", "2026-11-05", "韩\u200b军", "定期回访", "无", "无变化"])
+    ws.write_row(5, 0, ["GH5", "1899-11-05", "韩军", "定期回访", "无", "无变化"])
     wb.close()
     out = run("record", path, "--format", "json")
     assert out.code == 1, out.err
@@ -474,6 +475,7 @@ def test_hostile_cells_in_the_township_sheets_are_named_not_crashed_on(run, tmp_
         (3, "发现情况", "含有看不见的控制字符（U+0007）"),
         (4, "走访日期", f"日期 2062-11-05 晚于今天（{dt.date.today().isoformat()}），记录的应是已经发生的事"),
         (5, "走访人", "含有看不见的控制字符（U+200B）"),
+        (6, "走访日期", "日期 1899-11-05 离已知的节假日安排（2004–2026 年）太远，无法推算工作日：请核对日期是否写错。"),
     ]
     assert out.json()["problems"][1]["fix"] == "删去这一格里看不见的字符（可把内容重新输入一遍）后重新导入"
     assert out.json()["counts"]["visits"] == 0
@@ -549,3 +551,20 @@ def test_steps_out_of_order_and_after_the_decision_are_refused(run):
     assert run("step", "1", "书面告知", "--date", "2026-11-26").code == 0
     out = run("step", "1", "县级审批", "--date", "2026-11-27", "--result", "批准")
     assert out.code == 2 and "申请 1 已办结（不予批准），不能再登记县级审批。" in out.err
+
+
+def test_dates_far_from_the_known_calendar_are_refused_not_crashed_on(run):
+    out = run("apply", "GH77", "--applicant", "甲", "--accepted", "9999-12-20")
+    assert out.code == 2
+    assert "日期 9999-12-20 离已知的节假日安排（2004–2026 年）太远，无法推算工作日：请核对日期是否写错。" in out.err
+    assert run("apply", "GH78", "--applicant", "乙", "--accepted", "2026-11-02").code == 0
+    out = run("cases", "--date", "2062-11-30")
+    assert out.code == 2 and "日期 2062-11-30 离已知的节假日安排（2004–2026 年）太远" in out.err
+    out = run("step", "1", "启动调查", "--date", "1899-11-30")
+    assert out.code == 2 and "日期 1899-11-30 离已知的节假日安排（2004–2026 年）太远" in out.err
+    out = run("visit", "GH78", "--date", "0001-11-30", "--by", "韩军", "--kind", "定期回访")
+    assert out.code == 2 and "日期 0001-11-30 离已知的节假日安排（2004–2026 年）太远" in out.err
+    out = run("visits", "due", "--within", "99999999", "--date", "2026-11-30")
+    assert out.code == 2 and "--within 应为 0 到 3660 天之间的天数" in out.err
+    out = run("visits", "due", "--within", "-5", "--date", "2026-11-30")
+    assert out.code == 2 and "--within 应为 0 到 3660 天之间的天数" in out.err

@@ -147,7 +147,24 @@ def _convert(column: Column, raw, today: _dt.date):
     elif isinstance(value, _dt.date) and value > today:
         raise cells.CellError("date_future", f"日期 {value.isoformat()} 晚于今天（{today.isoformat()}），记录的应是已经发生的事",
                               "核对年、月、日")
+    elif isinstance(value, _dt.date):
+        try:
+            _calendar().check(value)
+        except DibaoError as exc:
+            raise cells.CellError("date_range", exc.message, "核对年、月、日") from None
     return value
+
+
+def _calendar():
+    from dibao_cli.casework.calendar import build_calendar
+
+    global _CALENDAR
+    if _CALENDAR is None:
+        _CALENDAR = build_calendar()
+    return _CALENDAR
+
+
+_CALENDAR = None
 
 
 class _Row:

@@ -15,6 +15,7 @@ from dibao_cli.cli.ledger import command_line, db_option, open_ledger
 from dibao_cli.exitcodes import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
+MAX_WITHIN_DAYS = 3660  # ten years: a longer look-ahead is a typing error
 
 
 def _setup(region, policies):
@@ -91,6 +92,9 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
     from dibao_cli.idcard import IdError, parse_id
 
     policy, calendar = _setup(region, policies)
+    for day in (accepted, on_date):
+        if day is not None:
+            calendar.check(day)
     if applicant_id:
         try:
             applicant_id = parse_id(applicant_id).number
@@ -143,6 +147,9 @@ def step(application_id, step, on, people, result, note, policies, region, on_da
     from dibao_cli.casework import applications as apps
 
     policy, calendar = _setup(region, policies)
+    for day in (on, on_date):
+        if day is not None:
+            calendar.check(day)
     key = apps.step_key(step)
     ledger = open_ledger(db, create=False)
     try:
@@ -261,7 +268,7 @@ def cases(on_date, township, policies, region, db, fmt, output, force):
 
     fmt = resolve_format(fmt, output, FORMATS)
     policy, calendar = _setup(region, policies)
-    day = on_date or _dt.date.today()
+    day = calendar.check(on_date or _dt.date.today())
     ledger = open_ledger(db, create=False)
     try:
         found = [s for s in states(ledger, policy, calendar, day) if not township or s.app["township"] == township]
@@ -324,7 +331,9 @@ def visit(household_id, on, visitors, kind, findings, members_change, income_cha
         dibao visit GH004 --date 2026-12-03 --by 王芳 --kind 信号核实 --income 务工收入减少 --outcome 有变化已记录
     """
     from dibao_cli.casework import visits
+    from dibao_cli.casework.calendar import build_calendar
 
+    build_calendar().check(on)
     kind_value = visits.visit_kind(kind)
     outcome = visits.outcome(result)
     ledger = open_ledger(db)
@@ -383,8 +392,10 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
     from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
 
     fmt = resolve_format(fmt, output, FORMATS)
+    if not 0 <= within <= MAX_WITHIN_DAYS:
+        raise click.UsageError(f"--within 应为 0 到 {MAX_WITHIN_DAYS} 天之间的天数，这里是 {within}。")
     policy, calendar = _setup(region, policies)
-    day = on_date or _dt.date.today()
+    day = calendar.check(on_date or _dt.date.today())
     ledger = open_ledger(db, create=False)
     try:
         found = due_visits(ledger, policy, calendar, day, within, parse_month(month) if month else None)
