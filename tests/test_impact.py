@@ -368,3 +368,12 @@ def test_printed_charts_label_every_bar_in_yuan_and_stay_on_one_page(run, tmp_pa
     impact(run, roster(tmp_path), "--grid", "rural_standard_annual=5400:6600:600", "-o", several)
     labels = svg_labels(several.read_text(encoding="utf-8"))
     assert labels[:8] == ["690.00", "现行", "798.00", "方案 1", "565.00", "方案 2", "923.00", "方案 3"]
+
+
+def test_set_values_that_are_not_finite_numbers_say_so(run, tmp_path):
+    path = roster(tmp_path)
+    for value in ("rural_standard_annual=inf", "marginal_multiplier=nan", "rural_standard_annual=1e400",
+                  "rural_standard_annual=-inf"):
+        out = run("impact", path, "--set", value, "--date", DAY)
+        assert out.code == 4, (value, out.out, out.err)
+        assert f"--set {value}：应为有限的数字" in out.err and "不能为负数" not in out.err
