@@ -568,3 +568,19 @@ def test_dates_far_from_the_known_calendar_are_refused_not_crashed_on(run):
     assert out.code == 2 and "--within 应为 0 到 3660 天之间的天数" in out.err
     out = run("visits", "due", "--within", "-5", "--date", "2026-11-30")
     assert out.code == 2 and "--within 应为 0 到 3660 天之间的天数" in out.err
+
+
+def test_spring_festival_2026_with_its_working_saturdays(run):
+    from dibao_cli.casework.calendar import build_calendar
+
+    cal = build_calendar()
+    # 春节 2026: 02-15..02-23 off; Saturdays 02-14 and 02-28 worked
+    assert [cal.is_workday(D(2026, 2, d)) for d in (13, 14, 15, 20, 23, 24, 28)] == [True, True, False, False, False, True, True]
+    assert cal.add_workdays(D(2026, 2, 12), 3) == D(2026, 2, 24)  # 02-13, 02-14 (Saturday worked), 02-24
+    assert cal.add_workdays(D(2026, 2, 12), 30) == D(2026, 4, 1)
+    assert cal.workdays_between(D(2026, 2, 12), D(2026, 2, 25)) == 4
+    assert run("apply", "GH950", "--applicant", "春节", "--accepted", "2026-02-12", "--date", "2026-02-12").code == 0
+    c = cases(run, "2026-02-13", code=0)[1]
+    assert (c["next_step"], c["due"], c["days_left"], c["overall_due"]) == ("启动调查", "2026-02-24", 2, "2026-04-01")
+    c = cases(run, "2026-02-25", code=1)[1]
+    assert (c["due"], c["days_left"], c["overdue"]) == ("2026-02-24", -1, True)
