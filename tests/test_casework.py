@@ -317,6 +317,9 @@ def test_visit_sheet_is_prefilled_from_the_ledger(run, tmp_path):
     assert "<td>马兰</td><td>配偶</td><td>女</td><td>64</td>" in html
     assert "<td>2026-11-02</td><td>定期回访</td><td>王芳</td><td>无变化</td>" in html
     assert "<h1>入户调查表</h1>" in html and "六项日常生活能力" not in html
+    # the signatures are never split over two printed pages
+    assert '<table class="sign">' in html and "table.sign { margin-top: 12px; break-inside: avoid;" in html
+    assert "以上为户编号 H7（马德）的入户调查表，经调查人和被调查人核对无误后签名。" in html  # if it lands on a page of its own
     assert run("visits", "sheet", "H7", "-o", "入户调查表.html").code == 5
     assert run("visits", "sheet", "H7", "--title", "特困入户核查表", "-o", "特困.html").code == 0
     html = (tmp_path / "特困.html").read_text(encoding="utf-8")
@@ -395,6 +398,16 @@ def test_crosscheck_finding_is_tracked_and_closed_by_a_visit(run, tmp_path):
     due = run("visits", "due", "--date", "2026-11-30", "--within", "30", "--format", "json").json()["visits"]
     assert [(v["household_id"], v["kind"], v["due"]) for v in due if v["kind"] == "信号核实"] == [
         ("GH007", "信号核实", "2026-12-15")]
+    # the visit sheet tells the visitors what to verify and the signal's number to write back (the roster of this
+    # household is not in the ledger: the sheet is prefilled from the signal)
+    import re
+
+    signal_id = re.match(r"信号 (\d+)：", next(v for v in due if v["kind"] == "信号核实")["reason"]).group(1)
+    out = run("visits", "sheet", "GH007", "-o", tmp_path / "核实.html", "--date", "2026-11-30")
+    assert out.code == 0, out.err
+    html = (tmp_path / "核实.html").read_text(encoding="utf-8")
+    assert "<th>待核实的信号</th>" in html and f"编号 {signal_id}（2026-11-30 登记）：" in html
+    assert "户主（申请人）</th><td>杨国庆</td>" in html and "恰卜恰镇" in html
     assert run("visit", "GH007", "--date", "2026-12-01", "--by", "王芳", "--kind", "信号核实", "--findings", "户主已去世",
                "--members", "户主去世，配偶独居", "--outcome", "有变化已记录").code == 0
     out = run(*args, "--date", "2026-12-02")

@@ -193,9 +193,14 @@ def record_signals(ledger: Ledger, origin: str, found: list[dict], day: str) -> 
     return out
 
 
-def signals(ledger: Ledger, open_only: bool = True) -> list[dict]:
-    where = "WHERE closed_on IS NULL " if open_only else ""
-    return _rows(ledger, f"SELECT {', '.join(SIGNAL_FIELDS)} FROM case_signals {where}ORDER BY raised_on, id", (),
+def signals(ledger: Ledger, open_only: bool = True, household_id: str | None = None) -> list[dict]:
+    """Signals (open ones, or all), of every household or of one."""
+    where = ["closed_on IS NULL"] if open_only else []
+    if household_id is not None:
+        where.append("household_id = ?")
+    clause = f"WHERE {' AND '.join(where)} " if where else ""
+    params = (household_id,) if household_id is not None else ()
+    return _rows(ledger, f"SELECT {', '.join(SIGNAL_FIELDS)} FROM case_signals {clause}ORDER BY raised_on, id", params,
                  SIGNAL_FIELDS)
 
 
