@@ -597,3 +597,18 @@ def test_spring_festival_2026_with_its_working_saturdays(run):
     assert (c["next_step"], c["due"], c["days_left"], c["overall_due"]) == ("启动调查", "2026-02-24", 2, "2026-04-01")
     c = cases(run, "2026-02-25", code=1)[1]
     assert (c["due"], c["days_left"], c["overdue"]) == ("2026-02-24", -1, True)
+
+
+def test_steps_of_the_same_day_count_in_the_procedures_order(run, tmp_path):
+    # the township's opinion and the start of its 公示 on one day, written in the sheet in the other order
+    path = sheet(tmp_path / "同日.xlsx", APP_HEADER, [
+        ["GH960", "同日", None, "恰卜恰镇", "西台村", "低保", None, "受理", "2026-11-02", None, None, None],
+        ["GH960", None, None, None, None, None, None, "公示", "2026-11-09", None, None, None],
+        ["GH960", None, None, None, None, None, None, "乡镇审核意见", "2026-11-09", None, None, None],
+        ["GH960", None, None, None, None, None, None, "信息核对", "2026-11-05", None, None, None],
+        ["GH960", None, None, None, None, None, None, "入户调查", "2026-11-04", "韩军,马兰", None, None],
+    ])
+    assert run("record", path).code == 0
+    c = cases(run, "2026-11-10", code=0)[1]
+    assert (c["next_step"], c["due"], c["notes"]) == ("公示期满后县级审批", "2026-11-23", ["公示期至 2026-11-15"])
+    assert run("step", "1", "县级审批", "--date", "2026-11-16", "--result", "批准").code == 0

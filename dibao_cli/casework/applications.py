@@ -101,17 +101,24 @@ def _d(text: str) -> _dt.date:
     return _dt.date.fromisoformat(text)
 
 
-def _last(steps: list[dict], key: str, after: tuple | None = None) -> dict | None:
-    """The latest step of a kind (optionally only one after position `after` = (date, id))."""
-    found = None
-    for s in steps:
-        if s["step"] == key and (after is None or (s["on_date"], s["id"]) > after):
-            found = s
-    return found
+# steps recorded on the same day are taken in the procedure's order, whatever order they were written in
+SAME_DAY_ORDER = {key: rank for rank, key in enumerate((
+    "investigation", "home_visit", "info_check", "objection", "reinvestigation", "township_opinion", "publicity",
+    "county_visit", "decision", "refusal_notice", "extension", "withdrawal"))}
 
 
 def _pos(step: dict | None) -> tuple | None:
-    return None if step is None else (step["on_date"], step["id"])
+    """Where a step stands in the procedure: (date, order within the day, id)."""
+    return None if step is None else (step["on_date"], SAME_DAY_ORDER.get(step["step"], len(SAME_DAY_ORDER)), step["id"])
+
+
+def _last(steps: list[dict], key: str, after: tuple | None = None) -> dict | None:
+    """The latest step of a kind (optionally only one after position `after`, see `_pos`)."""
+    found = None
+    for s in steps:
+        if s["step"] == key and (after is None or _pos(s) > after):
+            found = s
+    return found
 
 
 def case_state(app: dict, steps: list[dict], calendar: WorkCalendar, deadlines: Deadlines,
