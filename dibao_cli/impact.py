@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from dibao_cli import money
 from dibao_cli.assess_report import short_reasons
 from dibao_cli.assessment import STATUS_LABEL, assess_household, plan_assessment
 from dibao_cli.bulk import bulk
@@ -203,7 +204,7 @@ def differences(base: PolicyAt, alt: PolicyAt) -> list[Difference]:
 
 # ---------------------------------------------------------------------------------------------- comparison
 def _fen(value: Decimal) -> int:
-    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return money.to_fen(value)
 
 
 class Money:

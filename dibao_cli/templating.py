@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dibao_cli.errors import DibaoError
-from dibao_cli.exitcodes import ExitStatus
-
-
-class TemplateError(DibaoError):
-    status = ExitStatus.TEMPLATE
+from dibao_cli.errors import DibaoError, TemplateError
 
 
 def shipped_templates() -> Path:
@@ -23,6 +18,15 @@ def shipped_templates() -> Path:
         if candidate.is_dir():
             return candidate
     raise DibaoError("找不到 dibao 自带的模板文件夹（安装不完整）。请重新安装 dibao。")
+
+
+def shipped_examples() -> Path:
+    """The shipped examples (year-end script, county policy file): inside the wheel or examples/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "examples", here.parent / "examples"):
+        if candidate.is_dir():
+            return candidate
+    return here / "examples"
 
 
 def search_path(override: Path | None = None) -> list[Path]:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import click
 
 from dibao_cli import __version__
-from dibao_cli.cli.common import CONTEXT, DibaoGroup
+from dibao_cli.cli.messages import install
+
+install()  # click's texts in Chinese before any option is declared (click translates some at declaration)
+
+from dibao_cli.cli.common import CONTEXT, DibaoGroup  # noqa: E402
 
 
 @click.group(cls=DibaoGroup, context_settings=CONTEXT)
@@ -15,7 +19,6 @@ from dibao_cli.cli.common import CONTEXT, DibaoGroup
 def main(debug: bool) -> None:
     """dibao：最低生活保障（低保）名册核查、核算与文书工具。
 
-    \b
     常用：
       dibao check 名册.xlsx          检查名册中的每一个问题
       dibao assess 名册.xlsx         核算每一户的认定结果和月保障金
@@ -39,3 +42,7 @@ from dibao_cli.cli import casework  # noqa: E402
 
 for command in (casework.apply, casework.step, casework.record, casework.cases, casework.visit, casework.visits_group):
     main.add_command(command)
+
+from dibao_cli.cli import assistance  # noqa: E402
+
+main.add_command(assistance.assistance_group)

@@ -8,41 +8,39 @@ from pathlib import Path
 import click
 
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, emit, input_options, output_options, parse_date,
-                                  resolve_format)
-from dibao_cli.cli.console import console
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.cli.common import (REGION, CONTEXT, DibaoCommand, DibaoSubGroup, date_option, emit, input_options, limit_option,
+                                  output_options, policy_options, resolve_format)
+from dibao_cli.cli.console import console, progress_bar
+from dibao_cli.errors import ExitStatus
+from dibao_cli.policy.loader import region_name
 
 FORMATS = ("table", "json", "csv", "xlsx")
-
-
-def policy_options(func):
-    func = click.option("--region", metavar="地区代码", help="县（区）代码，如共和县 632521；默认取 dibao.toml，再默认青海省级。")(func)
-    func = click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
-                        help="本地政策文件（.toml），可给多个（市州、县）。")(func)
-    return func
 
 
 def resolve(region, policies, day):
     from dibao_cli.config import choose_policy
     from dibao_cli.policy import PolicyAt
 
-    return PolicyAt(choose_policy(region, policies), day)
+    at = PolicyAt(choose_policy(region, policies), day)
+    for message in at.stale_standards():  # a standard years old is said with every result that uses it
+        if message not in at.policy.notes:
+            at.policy.notes.append(message)
+    return at
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
 @input_options
 @policy_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认今天。")
+@date_option("核算日期，默认今天。")
 @output_options(FORMATS)
-@click.option("--limit", type=int, default=200, help="屏幕表格最多显示的户数（默认 200）。")
-def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, limit):
+@limit_option("屏幕表格最多显示的户数（默认 200）。", 200)
+@click.option("--all", "show_all", is_flag=True, help="屏幕表格显示全部户（默认超过 --limit 时只显示前面的户和按乡镇汇总）。")
+def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, limit, show_all):
     """核算名册中每一户：收入、扣减、人均收入、认定结果、月保障金及理由。
 
-    \b
     退出状态：0 全部核算；1 有户因名册错误未核算；3 文件无法读取；4 政策有误。
-    \b
+
     例：dibao assess 名册.xlsx
         dibao assess 名册.xlsx --region 632521 --date 2026-11-30 --format xlsx -o 核算结果.xlsx
         dibao assess 名册.xlsx --format json > 结果.json
@@ -54,13 +52,21 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
     fmt = resolve_format(fmt, output, FORMATS)
     policy = resolve(region, policies, day)
     roster = load_roster(rosters, sheet, all_sheets, encoding, day)
-    if fmt == "json":  # streamed: each household is assessed, written and dropped
-        assessment = plan_assessment(roster, policy, day)
-    else:
-        assessment = assess_roster(roster, policy, day)
-    emit(fmt, output, force, table=lambda: assess_report.print_table(console(), assessment, limit),
-         sheets=lambda: assess_report.xlsx_sheets(assessment), json=lambda: assess_report.json_chunks(assessment),
-         csv=lambda: assess_report.as_csv(assessment))
+    with progress_bar("核算", total=len(roster.households), unit="户") as advance:
+        if fmt == "json":  # streamed: each household is assessed, written and dropped, inside this stage
+            assessment = plan_assessment(roster, policy, day)
+            assessment.progress = advance
+            if advance is not None:
+                advance(len(assessment.left_out))
+            emit(fmt, output, force, table=None, sheets=None, json=lambda: assess_report.json_chunks(assessment),
+                 csv=None)
+        else:
+            assessment = assess_roster(roster, policy, day, progress=advance)
+    if fmt != "json":
+        emit(fmt, output, force,
+             table=lambda: assess_report.print_table(console(), assessment, None if show_all else limit),
+             sheets=lambda: assess_report.xlsx_sheets(assessment), json=None,
+             csv=lambda: assess_report.as_csv(assessment))
     if output is not None:
         console().print(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")
     if assessment.left_out:
@@ -72,7 +78,7 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
 @click.argument("household_id", metavar="户编号")
 @input_options
 @policy_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认今天。")
+@date_option("核算日期，默认今天。")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="输出格式：text、json。")
 def explain(roster, household_id, sheet, all_sheets, encoding, policies, region, on_date, fmt):
     """逐步说明一户的核算：每个成员的收入项目、扣减、标准及出处、比较、结果和保障金算式。
@@ -104,7 +110,7 @@ def explain(roster, household_id, sheet, all_sheets, encoding, policies, region,
         d["steps"] = [{"title": s.title, "lines": s.lines, "basis": s.basis} for s in result.steps]
         click.echo(json_bytes({"policy": block, "household": d}).decode(), nl=False)
         return
-    click.echo(render("explain.txt.j2", r=result, d=d, policy=block), nl=False)
+    click.echo(render("explain.txt.j2", r=result, d=d, policy=block, region_name=region_name(block["region"])), nl=False)
 
 
 @click.group(cls=DibaoSubGroup, context_settings=CONTEXT)
@@ -114,7 +120,7 @@ def policy():
 
 @policy.command("show", cls=DibaoCommand, context_settings=CONTEXT)
 @policy_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="查看这一天适用的数值，默认今天。")
+@date_option("查看这一天适用的数值，默认今天。")
 def policy_show(policies, region, on_date):
     """显示某地某日适用的每个政策数值及其出处。
 
@@ -131,7 +137,7 @@ def policy_show(policies, region, on_date):
     for note in at.policy.notes:
         out.print(f"[dim]{note}[/]")
     table = Table(title="政策参数", title_justify="left", show_lines=False)
-    for name in ("类别", "参数", "数值", "起始日期", "来自", "出处"):
+    for name in ("类别", "参数", "数值", "起始日期", "来自", "出处（印在通知书上）", "备注（不印）"):
         table.add_column(name, overflow="fold")
     for param in PARAMETERS:
         e = at.entry(param.name)
@@ -145,23 +151,37 @@ def policy_show(policies, region, on_date):
             value = "是" if value else "否"
         elif param.kind == "rounding":
             value = {"1": "元", "0.1": "角", "0.01": "分"}.get(str(value), str(value))
-        table.add_row(param.group, param.label, f"{value} {param.unit}".strip(), e.since.isoformat(), e.region, e.source)
+        table.add_row(param.group, param.label, f"{value} {param.unit}".strip(), e.since.isoformat(), region_name(e.region),
+                      at.policy.citation(e), _remark(e))
     out.print(table)
     items = Table(title="收入项目", title_justify="left")
-    for name in ("项目", "类别", "计入", "起始日期", "来自", "出处"):
+    for name in ("项目", "类别", "计入", "起始日期", "来自", "出处（印在通知书上）", "备注（不印）"):
         items.add_column(name, overflow="fold")
     for item in at.policy.income_item_names():
         found = at.income_item(item)
         if found is None:
             continue
         category, e = found
-        items.add_row(item, category or "", "计入" if e.value else "[yellow]不计入[/]", e.since.isoformat(), e.region, e.source)
+        items.add_row(item, category or "", "计入" if e.value else "[yellow]不计入[/]", e.since.isoformat(),
+                      region_name(e.region), at.policy.citation(e), _remark(e))
     out.print(items)
+    unconfirmed = at.policy.unconfirmed(day)
+    if unconfirmed:
+        out.print(f"[yellow]{len(unconfirmed)} 个数值是默认值，县里尚未确认[/]（备注中标“须县里确认”）；确认前通知书引用"
+                  f"{at.policy.local_document()}。")
+
+
+def _remark(entry) -> str:
+    """Staff-only remarks: the note, and whether the county must still confirm the value."""
+    parts = [f"[yellow]须县里确认[/]（默认出处：{entry.source}）"] if not entry.confirmed else []
+    if entry.note:
+        parts.append(entry.note)
+    return "；".join(parts)
 
 
 @policy.command("check", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="政策文件...")
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="同时检查这一天每个参数都有适用的值。")
+@date_option("同时检查这一天每个参数都有适用的值。")
 def policy_check(files, on_date):
     """检查政策文件：格式、参数名、日期、数值类型、出处；可同时检查某日是否每个参数都有值。
 
@@ -171,12 +191,22 @@ def policy_check(files, on_date):
 
     loaded = load_policy(None, list(files))
     day = on_date or _dt.date.today()
-    PolicyAt(loaded, day)
-    console().print(f"政策文件无误：{'、'.join(str(f) for f in files)}（地区 {loaded.region}，{day.isoformat()} 每个参数都有适用的值）。")
+    at = PolicyAt(loaded, day)
+    out = console()
+    out.print(f"政策文件无误：{'、'.join(str(f) for f in files)}（地区 {loaded.region}，{day.isoformat()} 每个参数都有适用的值）。")
+    unconfirmed = loaded.unconfirmed(day)
+    if unconfirmed:
+        out.print(f"[yellow]注意[/]：{len(unconfirmed)} 个数值没有省级文件依据或尚未确认，须县里按本地文件确认后再出具通知书"
+                  f"（确认后在该条中删去 confirmed = false）；确认前通知书引用{loaded.local_document()}：")
+        for label, entry in unconfirmed:
+            where = f"{entry.file}" + (f" 第 {entry.line} 行" if entry.line else "")
+            out.print(f"  · {label}（{where}）")
+    for message in at.stale_standards():
+        out.print(f"[yellow]注意[/]：{message}")
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.option("--region", required=True, metavar="地区代码", help="本县（区）代码，如共和县 632521。")
+@click.option("--region", required=True, type=REGION, metavar="地区代码", help="本县（区）代码，如共和县 632521。")
 @click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
               help="本县政策文件（放在本文件夹中）。")
 @click.option("--force", is_flag=True, help="dibao.toml 已存在时覆盖。")

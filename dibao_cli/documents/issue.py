@@ -7,7 +7,8 @@ from pathlib import Path
 
 from dibao_cli.documents.notices import (ALLOWED, FILE_LABEL, Issuer, auto_kind, notice_from_ledger, notice_from_result,
                                          safe_name)
-from dibao_cli.errors import DibaoError, OutputRefused
+from dibao_cli.assessment import STATUS_LABEL
+from dibao_cli.errors import OutputRefused, UsageInvalid
 from dibao_cli.outputs import atomic_write
 from dibao_cli.policy.loader import COUNTIES, PREFECTURES, region_name
 
@@ -18,7 +19,7 @@ def default_issuer(region: str, day: _dt.date, bureau: str | None, review_body: 
     known = region in COUNTIES or region in PREFECTURES
     if bureau is None:
         if not known or region == "630000":
-            raise DibaoError("请用 --bureau 写明发文单位（如 共和县民政局），或用 --region 指定本县。")
+            raise UsageInvalid("请用 --bureau 写明发文单位（如 共和县民政局），或用 --region 指定本县。")
         bureau = f"{name}民政局"
     if review_body is None:
         review_body = f"{name}人民政府" if known and region != "630000" else "本级人民政府"
@@ -39,7 +40,7 @@ def choose(results, kind: str, households: set[str] | None) -> tuple[list, list[
         if wanted is None:
             continue
         if result.status not in ALLOWED[wanted]:
-            skipped.append(f"户 {hid} 的核算结果是“{result.status}”，不能发{FILE_LABEL[wanted]}")
+            skipped.append(f"户 {hid} 的核算结果是“{STATUS_LABEL[result.status]}”，不能发{FILE_LABEL[wanted]}")
             continue
         chosen.append((result, wanted))
     return chosen, skipped
@@ -55,7 +56,7 @@ def ledger_kind(row, events: list[str], previous) -> str | None:
     if "amount_changed" in events:
         return "change"
     if previous is None and row["status"] in ("ineligible", "marginal"):
-        return "refusal"
+        return "marginal" if row["status"] == "marginal" else "refusal"
     return None
 
 
