@@ -1,4 +1,4 @@
-"""Early warning (seed: 及早发现、及时帮扶): households and people the follow-up visits should see first.
+"""Early warning (及早发现、及时帮扶): households and people the follow-up visits should see first.
 
 Each signal names the household, the member where there is one, the figures behind it and the basis.
 Signals that need a figure the policy does not set are skipped, and the output says which and why.
