@@ -112,3 +112,20 @@ def test_a_member_transfer_keeps_a_name_with_a_space_and_is_recorded_once(run, t
     # (4800 x 2 - 6600) / 12 / 2 x 1 covered = 125.00; January 250.00 + 60.00 分类施保 for the elder = 310.00
     assert rows[1]["events"] == ["月保障金由 310.00 元变为 125.00 元", "Tashi Dorje 由低保转为特困供养（转类）"]
     assert rows[2]["events"] == []
+
+
+def test_review_lists_the_yearly_tekun_check_of_a_tekun_member_in_a_dibao_household(run, tmp_path):
+    """特困 reviewed yearly (tekun_review_months) also when the supported person lives in a 低保 household: beside
+    the household's half-yearly 低保 check (the son can work), from the roster and from the ledger."""
+    rows = [person("T3", "马福寿", "1950-03-01", 特困="是", 赡养抚养扶养人="无履行能力", 自理能力="半失能", 其他收入=1200,
+                   当前保障类别="低保", 上次核查日期="2025-11-20"),
+            person("T3", "马建军", "1980-05-05", "子", seq=13, 工资性收入=6000)]
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    out = run("review", path, "--as-of", "2026-11-30", "--within", "0", "--format", "json")
+    assert out.code == 1, out.err
+    items = {(i["household_id"], i["kind"], i["due"]) for i in out.json()["items"]}
+    assert items == {("T3", "periodic", "2026-05-20"), ("T3", "tekun_review", "2026-11-20")}
+    load(run, tmp_path, "2026-11", rows)
+    out = run("review", "--db", tmp_path / "l.db", "--as-of", "2026-11-30", "--within", "0", "--format", "json")
+    items = {(i["household_id"], i["kind"], i["due"]) for i in out.json()["items"]}
+    assert items == {("T3", "periodic", "2026-05-20"), ("T3", "tekun_review", "2026-11-20")}

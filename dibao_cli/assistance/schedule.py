@@ -1,8 +1,9 @@
 """特困供养 and 刚性支出困难家庭 in the ledger's monthly events and in `dibao review`.
 
 Monthly events: a person moving between 低保 and 特困 is a 转类 (never 停保 + 新增); a household newly
-recognised, or leaving, 特困 or 刚性支出 gets its own event. Reviews: 特困 households are re-checked every
-`tekun_review_months` (yearly by default); a 刚性支出 recognition is re-checked when its validity ends.
+recognised, or leaving, 特困 or 刚性支出 gets its own event. Reviews: 特困 households, and households with 特困
+members, are re-checked every `tekun_review_months` (yearly by default); a 刚性支出 recognition is re-checked
+when its validity ends.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def tiered_due_items(cases, horizon: _dt.date, policy, make_item) -> list:
     items = []
     for case in cases:
         where = (case.household_id, case.township or "", case.village or "", case.head_name or "")
-        if case.status == "tekun":
+        if case.status == "tekun" or case.tekun_members:  # a whole 特困 household, or 特困 members in another
             start = case.last_check or case.enrolled_on
             if start is None:
                 items.append(make_item(*where, "tekun_review", "特困供养核查", None, "既没有上次核查日期，也没有认定日期",
@@ -64,10 +65,11 @@ def tiered_due_items(cases, horizon: _dt.date, policy, make_item) -> list:
                 continue
             due = add_months(start, policy.tekun_review_months)
             if due <= horizon:
+                members = "" if case.status == "tekun" else f"户内特困供养人员 {case.tekun_members} 人；"
                 items.append(make_item(*where, "tekun_review", "特困供养核查", due,
-                                       f"{'上次核查' if case.last_check else '认定'} {start.isoformat()}，"
+                                       f"{members}{'上次核查' if case.last_check else '认定'} {start.isoformat()}，"
                                        f"每 {policy.tekun_review_months} 个月核查一次", BASIS_TEKUN))
-        elif case.status == "rigid" or (case.status == "single_person" and case.rigid):
+        if case.status == "rigid" or (case.status == "single_person" and case.rigid):
             if case.enrolled_on is None:
                 items.append(make_item(*where, "rigid_review", "刚性支出困难家庭复核", None, "没有认定日期", BASIS_RIGID))
                 continue
