@@ -272,6 +272,9 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
 
     if not rosters and not cases:
         raise click.UsageError("请给出名册文件（特困、刚性支出通知），或用 --case 指定临时救助申请。")
+    from dibao_cli.outputs import refuse_existing
+
+    refuse_existing(output, force)  # before any 文号 is allocated: a refused output must not leave a gap
     day = on_date or _dt.date.today()
     policy = resolve(region, policies, day)
     issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
