@@ -256,3 +256,18 @@ def test_a_case_number_beyond_any_case_is_not_found_never_an_internal_error(run,
         out = run("assistance", *args, "--db", db)
         assert out.code == 6, (args, out.err)
         assert "台账中没有编号为" in out.err
+
+
+def test_a_row_whose_decision_fails_says_the_application_itself_was_registered(run, tmp_path):
+    """The application of a row whose decision cannot be recorded is registered (it was received); the problem and
+    the summary say so instead of 'not imported', and the case is listed as open."""
+    rows = [{"户编号": "P1", "城乡类别": "农村", "救助类型": "急难型", "困难原因": "火灾", "申请日期": "2026-03-01",
+             "审批结果": "批准", "审批金额": 900, "审批日期": "2026-03-02"}]
+    db = tmp_path / "l.db"
+    out = run("assistance", "import", sheet(tmp_path / "a.xlsx", rows), "--db", db, "--format", "json")
+    assert out.code == 1
+    [problem] = out.json()["problems"]
+    assert problem["problem"].endswith("（申请已登记，审批未登记）") and problem["column"] == "审批金额"
+    assert "导入：新申请 1 件，审批 0 件，发放 0 件；已有而跳过 0 行；有问题 1 行（其中 1 行已登记申请、待改正后重新导入补登）。" in out.err
+    [case] = run("assistance", "list", "--db", db, "--format", "json").json()["cases"]
+    assert case["status"] == "open"

@@ -64,6 +64,7 @@ class ImportResult:
     decisions: int = 0
     payments: int = 0
     skipped: int = 0
+    registered_only: int = 0  # rows with a problem whose application was registered (the decision was not)
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -197,9 +198,14 @@ def _row(ledger, file, sheet, line, row, slots, policy, result: ImportResult) ->
         if column.key == "household_id":
             household = value
 
+    registered = False
+
     def fail(key: str, message: str, fix: str) -> None:
         raw = raws.get(key)
         header = headers.get(key) or next((c.header for c in COLUMNS if c.key == key), key)
+        if registered:  # the application was received and is in the register; only its decision or payment is not
+            result.registered_only += 1
+            message += "（申请已登记，审批未登记）" if key != "paid_on" else "（申请和审批已登记，发放未登记）"
         result.problems.append(Problem(file, sheet, line, header, _shown(raw), message, fix, ERROR,
                                        "assistance", values.get("household_id") or ""))
 
@@ -232,6 +238,7 @@ def _row(ledger, file, sheet, line, row, slots, policy, result: ImportResult) ->
         return
     if created:
         result.applications += 1
+    registered = True
     case = store.get(ledger, case_id)
     decided = _decision(ledger, case, values, policy, fail, result, PolicyAt)
     if decided is None:

@@ -93,7 +93,9 @@ def import_(files, encoding, policies, region, db, fmt, output, force):
     counts = {"applications": result.applications, "decisions": result.decisions, "payments": result.payments,
               "skipped": result.skipped, "errors": result.errors()}
     line = (f"导入：新申请 {result.applications} 件，审批 {result.decisions} 件，发放 {result.payments} 件；"
-            f"已有而跳过 {result.skipped} 行；有问题未导入 {result.errors()} 行。")
+            f"已有而跳过 {result.skipped} 行；"
+            + (f"有问题 {result.errors()} 行（其中 {result.registered_only} 行已登记申请、待改正后重新导入补登）。"
+               if result.registered_only else f"有问题未导入 {result.errors()} 行。"))
 
     def table():
         from rich.table import Table
