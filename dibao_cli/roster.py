@@ -322,6 +322,7 @@ class _Slot:
             if value is not _MISS:
                 return value
         try:
+            cells.refuse_bad(raw)
             value = self.convert(raw)
         except cells.CellError as exc:
             value = exc
@@ -496,7 +497,15 @@ class _Reader:
                 continue
             summary.data_rows += 1
             member = Member(file, sheet, line)
-            household_id = cells.text(row[hid_slot.index])
+            raw_hid = row[hid_slot.index]
+            hid_bad = False
+            try:
+                cells.refuse_bad(raw_hid)
+                household_id = cells.text(raw_hid)
+            except cells.CellError as exc:
+                self.problem(file, sheet, line, hid_slot.header, raw_hid, exc.message, exc.fix, ERROR, exc.code)
+                member.has_error = True
+                household_id, hid_bad = None, True
             member.household_id = household_id
             # member-level cells (the memo lookup is inlined: this loop runs for every cell)
             for index_, memo_get, target, name_, slot in plan:
@@ -537,11 +546,13 @@ class _Reader:
                 if index_extra < len(row) and row[index_extra] is not None:
                     if member.extra is EMPTY:
                         member.extra = {}
-                    member.extra[header] = row[index_extra]
+                    value = row[index_extra]
+                    member.extra[header] = str(value) if type(value) is cells.BadCell else value
             summary.members += 1
             if household_id is None:
-                self.problem(file, sheet, line, hid_slot.header, "", "户编号为空：不知道此人属于哪一户",
-                             "填写户编号（同一户的成员填同一个编号，可合并单元格）", ERROR, "household_id_missing")
+                if not hid_bad:
+                    self.problem(file, sheet, line, hid_slot.header, "", "户编号为空：不知道此人属于哪一户",
+                                 "填写户编号（同一户的成员填同一个编号，可合并单元格）", ERROR, "household_id_missing")
                 member.has_error = True
                 self.roster.orphans.append(member)
                 continue
@@ -591,6 +602,12 @@ class _Reader:
 
     def _read_id(self, file, sheet, line, slot: _Slot, raw, member: Member, household_id) -> None:
         try:
+            cells.refuse_bad(raw)
+        except cells.CellError as exc:
+            self.problem(file, sheet, line, slot.header, raw, exc.message, exc.fix, ERROR, exc.code, household_id)
+            member.has_error = True
+            return
+        try:
             info = parse_id(raw)
         except IdError as exc:
             self.problem(file, sheet, line, slot.header, raw, exc.message, exc.fix, ERROR, exc.code, household_id)
@@ -622,6 +639,8 @@ class _Reader:
         filled = [v for v in row if v is not None and (not isinstance(v, str) or v.strip())]
         if not filled:
             return True
+        if type(filled[0]) is cells.BadCell:
+            return False
         first = cells.text(filled[0]) or ""
         return first.startswith(NOTE_PREFIXES) or len(filled) == 1
 

@@ -32,10 +32,18 @@ def test_net_business_income_may_be_negative():
     assert cells.money("-300", allow_negative=True) == -30000
 
 
-@pytest.mark.parametrize("raw", ["2024-03-01", "2024/3/1", "2024年3月1日", "20240301", 45352, "45352",
+@pytest.mark.parametrize("raw", ["2024-03-01", "2024/3/1", "2024年3月1日", "20240301", dt.date(2024, 3, 1),
                                  dt.datetime(2024, 3, 1, 0, 0), "2024.03.01"])
 def test_dates_in_every_shape(raw):
     assert cells.date(raw) == dt.date(2024, 3, 1)
+
+
+@pytest.mark.parametrize("raw", [45352, 45352.0, "45352", 2026, 2026.0, "2026", 3, 3.0, "3", 45000, 20240301])
+def test_a_bare_number_is_never_a_date(raw):
+    """Only date cells and date text are dates: a serial number typed into a plain cell is refused."""
+    with pytest.raises(cells.CellError) as exc:
+        cells.date(raw)
+    assert exc.value.code == "date_number"
 
 
 def test_impossible_date_is_an_error():
