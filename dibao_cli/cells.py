@@ -72,6 +72,14 @@ def refuse_bad(raw) -> None:
             raise error_value(s)
 
 
+def is_bad(raw) -> bool:
+    try:
+        refuse_bad(raw)
+    except CellError:
+        return True
+    return False
+
+
 # any character that normalising could change: whitespace, full-width forms, a leading apostrophe
 _NEEDS_CLEANING = re.compile(r"[\s\u3000\uff01-\uff5e'\u00a0]")
 

@@ -343,7 +343,7 @@ class _Reader:
 
     def problem(self, file, sheet, row, column, value, message, fix, severity=ERROR, code="", household=""):
         self.roster.problems.append(
-            Problem(file, sheet, row, column, "" if value is None else str(value), message, fix, severity, code,
+            Problem(file, sheet, row, column, _shown_raw(value), message, fix, severity, code,
                     household or "")
         )
 
@@ -536,7 +536,7 @@ class _Reader:
                         member.expenses = {}
                     member.expenses[name_] = value
             self._read_id(file, sheet, line, id_slot, raw_id, member, household_id)
-            if member.name is None:
+            if member.name is None and not cells.is_bad(raw_name):
                 self.problem(file, sheet, line, name_slot.header, "", "姓名为空", "填写成员姓名", ERROR, "name_missing",
                              household_id)
                 member.has_error = True
@@ -730,6 +730,15 @@ class _MergedFill:
                     for c in range(c0, c1 + 1):
                         target[c] = value
         return row
+
+
+def _shown_raw(value) -> str:
+    """A cell as the clerk typed it: 2026 rather than the reader's 2026.0."""
+    if value is None:
+        return ""
+    if type(value) is float and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 def _show(value) -> str:

@@ -38,7 +38,9 @@ MAX_TOTAL_BYTES = 3072 * MB  # all parts of a workbook once decompressed
 MAX_RATIO = 100  # decompressed / compressed size of one part (checked for parts above RATIO_FLOOR)
 RATIO_FLOOR = 16 * MB  # smaller parts cannot cost much, whatever their ratio
 MAX_ZIP_ENTRIES = 10_000
-MAX_CELLS = 25_000_000  # cells of one sheet (rows x columns of the area the reader builds)
+MAX_CELLS = 20_000_000  # cells of one sheet (rows x columns of the area the reader builds)
+MAX_ROW_BYTES = 16 * MB  # one row of a sheet's XML (a real row is a few kilobytes)
+MAX_SHARED_STRINGS_BYTES = 400 * MB  # the shared-strings part, which the reader keeps in memory whole
 MAX_COLUMNS = 1_000  # columns of one sheet
 MAX_ROWS = 1_048_576  # rows of one sheet (Excel's own limit)
 MAX_LINE_BYTES = 1 * MB  # one line of a CSV/TXT file
@@ -78,9 +80,10 @@ def guard_zip(path: Path) -> zipfile.ZipFile | None:
     for info in infos:
         size = info.file_size
         total += size
-        if size > MAX_PART_BYTES:
+        limit = _part_limit(info.filename)
+        if size > limit:
             zf.close()
-            raise _too_big(path, f"解压后有 {mb(size)}（内部文件 {info.filename}，上限 {mb(MAX_PART_BYTES)}）")
+            raise _too_big(path, f"解压后有 {mb(size)}（内部文件 {info.filename}，上限 {mb(limit)}）")
         if size > RATIO_FLOOR and size > MAX_RATIO * max(info.compress_size, 1):
             zf.close()
             raise _too_big(path, f"的内部文件 {info.filename} 压缩了 {size / max(info.compress_size, 1):,.0f} 倍"
@@ -91,18 +94,23 @@ def guard_zip(path: Path) -> zipfile.ZipFile | None:
     return zf
 
 
+def _part_limit(name: str) -> int:
+    return MAX_SHARED_STRINGS_BYTES if name.lower().endswith("sharedstrings.xml") else MAX_PART_BYTES
+
+
 def stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The decompressed bytes of one part, chunk by chunk, stopping at the limits; a part whose real size
     differs from the size its header declares is refused (a forged header hides a bomb)."""
     seen = 0
+    limit = _part_limit(info.filename)
     with zf.open(info) as fh:
         while True:
             chunk = fh.read(_CHUNK)
             if not chunk:
                 break
             seen += len(chunk)
-            if seen > MAX_PART_BYTES:
-                raise _too_big(path, f"解压后超过 {mb(MAX_PART_BYTES)}（内部文件 {info.filename}）")
+            if seen > limit:
+                raise _too_big(path, f"解压后超过 {mb(limit)}（内部文件 {info.filename}）")
             yield chunk
         decompressor = getattr(fh, "_decompressor", None)
         if decompressor is not None and hasattr(decompressor, "eof") and not decompressor.eof:
@@ -204,8 +212,8 @@ def scan_xlsx_sheet(path: Path, zf: zipfile.ZipFile, part: str, sheet_name: str)
         buffer = carry + chunk
         cut = buffer.rfind(b"</row>")
         if cut == -1:
-            if len(buffer) > 64 * MB:
-                raise _too_big(path, f"的工作表“{sheet_name}”中有一行超过 64 MB")
+            if len(buffer) > MAX_ROW_BYTES + _CHUNK:
+                raise _too_big(path, f"的工作表“{sheet_name}”中有一行超过 {mb(MAX_ROW_BYTES)}（上限）")
             carry = buffer
             continue
         cut += len(b"</row>")
