@@ -32,6 +32,7 @@ HOUSEHOLD_FIELDS = (
     "business", "state", "enrolled_on", "phase_out_start", "last_check", "current_benefit",
 )
 EMPTY = MappingProxyType({})
+NO_HOUSEHOLD = "（未填户编号的人）"
 
 
 class Member:
@@ -142,7 +143,10 @@ class Roster:
             entry = out.setdefault(household.township or "（未填乡镇）", [0, 0])
             entry[0] += 1
             entry[1] += len(household.members)
-        return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+        table = {k: (v[0], v[1]) for k, v in sorted(out.items())}
+        if self.orphans:  # members with a blank 户编号 belong to no household, but they are counted
+            table[NO_HOUSEHOLD] = (0, len(self.orphans))
+        return table
 
     def income_items(self) -> list[str]:
         seen: dict[str, None] = {}

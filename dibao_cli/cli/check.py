@@ -35,34 +35,53 @@ def problem_value(show_id: bool):
     return mask
 
 
+def _policy_options(func):
+    """The same --region/--policy as assess and import (cli/assess.py imports this module, so they are
+    declared here rather than imported from there)."""
+    func = click.option("--region", metavar="地区代码", help="县（区）代码，如共和县 632521；默认取 dibao.toml，再默认青海省级。")(func)
+    func = click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
+                        help="本地政策文件（.toml），可给多个（市州、县）。")(func)
+    return func
+
+
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
 @input_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核查日期（算年龄用），默认今天。")
+@_policy_options
+@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核查日期（算年龄、选政策数值用），默认今天。")
 @output_options(FORMATS)
 @click.option("--show-id", is_flag=True, help="屏幕上显示完整身份证号（默认打码）。")
 @click.option("--fail-on-warning", is_flag=True, help="只有警告时也以状态码 1 退出。")
 @click.option("--limit", type=int, default=200, help="屏幕表格最多显示的问题数（默认 200）。")
-def check(rosters, sheet, all_sheets, encoding, on_date, fmt, output, force, show_id, fail_on_warning, limit):
+def check(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, show_id, fail_on_warning,
+          limit):
     """检查名册：列出每一个问题（文件、工作表、行、列、值、问题、修改方法）。
+
+    按与 assess、import 相同的政策（--region、--policy）检查：核算时会被排除的户，这里一定报告。
 
     \b
     退出状态：0 没有错误；1 有错误（或加 --fail-on-warning 时有警告）；
-    3 文件无法读取；2 用法错误。
+    3 文件无法读取；4 政策有误；2 用法错误。
     \b
     例：dibao check 名册.xlsx
         dibao check 各村/*.xlsx --format xlsx -o 问题清单.xlsx
     """
-    from dibao_cli import check_report
+    import datetime as _dt
 
+    from dibao_cli import check_report
+    from dibao_cli.cli.assess import resolve
+
+    day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
-    roster = load_roster(rosters, sheet, all_sheets, encoding, on_date)
-    emit(fmt, output, force, table=lambda: check_report.print_table(console(), roster, problem_value(show_id), limit),
-         sheets=lambda: check_report.xlsx_sheets(roster), json=lambda: check_report.as_json(roster),
-         csv=lambda: check_report.as_csv(roster))
+    policy = resolve(region, policies, day)
+    roster = load_roster(rosters, sheet, all_sheets, encoding, day)
+    result = check_report.validate(roster, policy, day)
+    emit(fmt, output, force, table=lambda: check_report.print_table(console(), result, problem_value(show_id), limit),
+         sheets=lambda: check_report.xlsx_sheets(result), json=lambda: check_report.as_json(result),
+         csv=lambda: check_report.as_csv(result))
     if output is not None:
-        check_report.print_summary(console(), roster)
-    errors, warnings = roster.error_count(), roster.warning_count()
+        check_report.print_summary(console(), result)
+    errors, warnings = result.error_count(), result.warning_count()
     if errors or (fail_on_warning and warnings):
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
