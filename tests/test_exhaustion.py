@@ -1,0 +1,175 @@
+"""Files built to exhaust the machine are refused early with a Chinese message naming the limit and how
+to split the file (exit 3), never read as an empty clean roster. The real bombs (gigabytes) are measured
+in benchmarks/bombs.py; these tests build small ones with the same shape."""
+
+import zipfile
+import zlib
+
+import pytest
+
+from conftest import DAY, person, write_xlsx
+from dibao_cli import sheetscan
+
+MB = 1024 * 1024
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def rebuild(path, replace):
+    """Rewrite a workbook with some parts replaced (name -> bytes or an iterable of chunks)."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {info.filename: zf.read(info) for info in zf.infolist()}
+    path.unlink()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            data = replace.get(name, data)
+            if isinstance(data, bytes):
+                zf.writestr(name, data)
+            else:
+                with zf.open(name, "w") as fh:
+                    for chunk in data:
+                        fh.write(chunk)
+    return path
+
+
+def base(tmp_path, name="r.xlsx"):
+    rows = [person("H1", "马建国", "1981-03-15", seq=11), person("H2", "冶玛", "1950-11-11", seq=12)]
+    return write_xlsx(tmp_path / name, rows)
+
+
+def sheet_xml(path):
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(SHEET).decode()
+
+
+def padded_sheet(path, megabytes):
+    """The sheet's own XML with `megabytes` of blank space before </sheetData>."""
+    head, tail = sheet_xml(path).split("</sheetData>")
+
+    def chunks():
+        yield head.encode()
+        for _ in range(megabytes):
+            yield b" " * MB
+        yield ("</sheetData>" + tail).encode()
+
+    return chunks()
+
+
+def refused(run, path, *needles):
+    result = run("check", path, "--date", DAY)
+    assert result.code == 3, result.out + result.err
+    assert "没有发现问题" not in result.out and "Traceback" not in result.err
+    for needle in needles:
+        assert needle in result.err, result.err
+    return result.err
+
+
+def test_sheet_that_expands_a_thousand_times_is_refused_before_reading(run, tmp_path):
+    path = base(tmp_path)
+    rebuild(path, {SHEET: padded_sheet(path, 20)})
+    err = refused(run, path, "压缩了", f"不超过 {sheetscan.MAX_RATIO} 倍", "拆成几个文件", str(path))
+    assert "xl/worksheets/sheet1.xml" in err
+
+
+def test_sheet_declared_larger_than_the_limit_is_refused(run, tmp_path, monkeypatch):
+    monkeypatch.setattr(sheetscan, "MAX_PART_BYTES", 2 * MB)
+    path = base(tmp_path)
+    rebuild(path, {SHEET: padded_sheet(path, 3)})
+    refused(run, path, "解压后有 3 MB", "上限 2 MB", "拆成几个文件")
+
+
+def test_forged_size_in_the_zip_header_is_refused(run, tmp_path):
+    """A header declaring 64 KB for a sheet that inflates to 20 MB (CRC matching the declared part)."""
+    path = base(tmp_path)
+    rebuild(path, {SHEET: padded_sheet(path, 20)})
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        with zf.open(SHEET) as fh:
+            head = fh.read(64 * 1024)
+    crc, size = zlib.crc32(head).to_bytes(4, "little"), len(head).to_bytes(4, "little")
+    name = SHEET.encode()
+    patched = 0
+    for signature, crc_at, size_at, name_at in ((b"PK\x03\x04", 14, 22, 30), (b"PK\x01\x02", 16, 24, 46)):
+        at = 0
+        while (at := data.find(signature, at)) != -1:
+            if bytes(data[at + name_at:at + name_at + len(name)]) == name:
+                data[at + crc_at:at + crc_at + 4] = crc
+                data[at + size_at:at + size_at + 4] = size
+                patched += 1
+            at += 4
+    assert patched == 2
+    path.write_bytes(bytes(data))
+    refused(run, path, "实际解压后比文件头声明的", "已拒绝读取")
+
+
+def test_one_cell_at_the_far_corner_is_refused(run, tmp_path):
+    """A reader fills the rectangle up to the last cell: XFD1048576 would be 17 billion cells."""
+    path = base(tmp_path)
+    xml = sheet_xml(path).replace("</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    rebuild(path, {SHEET: xml.encode()})
+    refused(run, path, "第 16,384 列", f"上限 {sheetscan.MAX_COLUMNS:,} 列", "拆成几个文件")
+
+
+def test_far_rows_times_columns_over_the_cell_limit_are_refused(run, tmp_path):
+    path = base(tmp_path)
+    xml = sheet_xml(path).replace("</sheetData>", '<row r="1048576"><c r="AZ1048576"><v>1</v></c></row></sheetData>')
+    rebuild(path, {SHEET: xml.encode()})
+    refused(run, path, "1,048,576 行 × 52 列", f"上限 {sheetscan.MAX_CELLS:,} 个", "拆成几个文件")
+
+
+def test_too_many_cells_are_refused(run, tmp_path, monkeypatch):
+    monkeypatch.setattr(sheetscan, "MAX_CELLS", 100)
+    rows = [person(f"H{i}", "马建国", "1981-03-15", seq=2 * i + 1) for i in range(20)]
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    refused(run, path, "上限 100 个", "拆成几个文件")
+    monkeypatch.setattr(sheetscan, "MAX_CELLS", 1000)
+    assert run("check", path, "--date", DAY).code in (0, 1)
+
+
+def test_ods_bomb_is_refused(run, tmp_path):
+    path = tmp_path / "r.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        with zf.open("content.xml", "w") as fh:
+            fh.write(b'<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:'
+                     b'xmlns:office:1.0">')
+            for _ in range(20):
+                fh.write(b" " * MB)
+            fh.write(b"</office:document-content>")
+    refused(run, path, "content.xml", "压缩了")
+
+
+def test_file_over_the_size_limit_is_refused_without_reading(run, tmp_path):
+    path = tmp_path / "big.csv"
+    with open(path, "wb") as fh:
+        fh.write("户编号,姓名\n".encode())
+        fh.truncate(sheetscan.MAX_INPUT_BYTES + 1)  # sparse: nothing is written
+    refused(run, path, "上限 200 MB", "拆成几个文件")
+
+
+@pytest.mark.parametrize("unit", [b"A", b","])
+def test_csv_line_over_the_limit_is_refused(run, tmp_path, unit):
+    path = tmp_path / "r.csv"
+    with open(path, "wb") as fh:
+        fh.write("乡镇,村(社区),户编号,姓名,身份证号,与户主关系\n".encode())
+        fh.write(unit * (sheetscan.MAX_LINE_BYTES + 10) + b"\n")
+    refused(run, path, "第 2 行超过 1 MB", "已拒绝读取")
+
+
+def test_csv_row_with_too_many_columns_is_refused(run, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("乡镇,村(社区),户编号,姓名,身份证号,与户主关系\n" + "," * 5000 + "\n", encoding="utf-8")
+    refused(run, path, "第 2 行有 5,001 列", f"上限 {sheetscan.MAX_COLUMNS:,} 列")
+
+
+def test_csv_field_over_the_csv_limit_has_a_chinese_message(run, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("乡镇,村(社区),户编号,姓名,身份证号,与户主关系\n" + 'a,b,H1,"' + "x" * 200_000 + '",1,户主\n',
+                    encoding="utf-8")
+    err = refused(run, path, "第 2 行附近有一个单元格超过 131,072 个字符", "引号")
+    assert "field larger than field limit" not in err
+
+
+def test_a_real_roster_near_the_limits_is_still_read(run, tmp_path):
+    path = base(tmp_path)
+    result = run("check", path, "--date", DAY, "--format", "json")
+    assert result.code == 0 and result.json()["summary"]["members"] == 2
