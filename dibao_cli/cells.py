@@ -66,7 +66,7 @@ def refuse_bad(raw) -> None:
     """Raise the CellError of a BadCell or of an error value typed or exported as text (\"#REF!\")."""
     if type(raw) is BadCell:
         raise raw.error()
-    if type(raw) is str and raw and raw[0] in "#＃":
+    if type(raw) is str and raw and (raw[0] in "#＃" or (raw[0].isspace() and raw.lstrip()[:1] in ("#", "＃"))):
         s = unicodedata.normalize("NFKC", raw).strip().upper()
         if s in ERROR_LITERALS:
             raise error_value(s)

@@ -1,10 +1,11 @@
 """Low-level access to the sheets of a spreadsheet or text file, whatever its format.
 
 Workbooks (.xlsx .xlsm .xls .ods) are read with python-calamine (Rust; several times faster than
-openpyxl's read-only mode on large sheets, see ../shared/spreadsheet-facts.md). CSV/TXT files are read
-with the standard csv module after the encoding is settled: a BOM decides, else strict UTF-8, else
-GB18030 (a superset of GBK and GB2312). Every failure becomes an InputUnreadable with one Chinese
-sentence naming the file.
+openpyxl's read-only mode on large sheets), after sheetscan has checked them against the size limits
+and found the error cells and uncached formulas that python-calamine returns as empty (they are put
+back as cells.BadCell). CSV/TXT files are read with the standard csv module after the encoding is
+settled: a BOM decides, else strict UTF-8, else GB18030 (a superset of GBK and GB2312). Every failure
+becomes an InputUnreadable with one Chinese sentence naming the file.
 """
 
 from __future__ import annotations
