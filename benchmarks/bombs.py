@@ -172,6 +172,7 @@ BOMBS = {
     "xlsx-shared-strings": ("bomb-sst.xlsx", lambda p: shared_strings_bomb(p, 1)),
     "xlsx-sparse-corner": ("bomb-sparse.xlsx", sparse),
     "xlsx-25m-cells": ("bomb-25m-cells.xlsx", lambda p: dense(p, 1_000_000, 25)),
+    "xlsx-19m-cells": ("bomb-19m-cells.xlsx", lambda p: dense(p, 1_000_000, 19)),  # just under the cell limit
     "csv-long-line": ("bomb-line.csv", lambda p: csv_long_line(p, 50, b"A")),
     "csv-long-line-commas": ("bomb-commas.csv", lambda p: csv_long_line(p, 50, b",")),
     "csv-big-field": ("bomb-field.csv", csv_big_field),

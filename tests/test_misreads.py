@@ -252,3 +252,25 @@ def test_money_with_separators_in_the_right_places_is_accepted(run, tmp_path, va
     typed = write_csv(tmp_path / "typed.csv", rows, header=HEADER)
     got, expected = household(assess(run, path)[1], "H2"), household(assess(run, typed)[1], "H2")
     assert got["annual_income"] == expected["annual_income"] and got["monthly_benefit"] == expected["monthly_benefit"]
+
+
+def test_error_cells_in_another_departments_extract_are_reported_not_matched(run, tmp_path):
+    """A death extract whose ID is an uncached formula and whose date is #N/A: reported, never a crash."""
+    from openpyxl import Workbook
+
+    from conftest import EXAMPLES
+    from dibao_cli.roster import read_rosters
+
+    roster = EXAMPLES / "roster.xlsx"
+    ids = {m.name: m.id_number for h in read_rosters([roster]).households.values() for m in h.members}
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "火化日期"])
+    ws.append(["杨国庆", "=A1&B1", "2026-06-15"])
+    ws.append(["杨国庆", ids["杨国庆"], "#N/A"])
+    path = tmp_path / "殡葬.xlsx"
+    wb.save(path)
+    result = run("crosscheck", roster, "--against", path, "--kind", "殡葬", "--date", DAY, "--format", "json")
+    data = result.json()
+    assert [(p["code"], p["row"], p["value"]) for p in data["extract_problems"]] == [("formula_uncached", 2, "=A1&B1")]
+    assert [(f["code"], f["record"]["row"]) for f in data["findings"]] == [("death", 3)]
