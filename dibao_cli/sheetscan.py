@@ -309,10 +309,13 @@ def _scan_segment(seg: bytes, scan: SheetScan, path: Path, sheet_name: str) -> N
 
 
 _ODS_ERROR = re.compile(rb'value-type="error"')
+_ODS_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d{4,})"')
 
 
 def scan_ods(path: Path, zf: zipfile.ZipFile) -> dict[str, dict[int, dict[int, BadCell]]]:
-    """Error cells of every sheet of an .ods (LibreOffice marks them calcext:value-type="error")."""
+    """Error cells of every sheet of an .ods (LibreOffice marks them calcext:value-type="error"), and the
+    cell limit: a cell or row may say it repeats itself thousands of times, so a tiny file can stand for
+    billions of cells. Sheets are parsed only when the file has an error cell or a long repeat."""
     try:
         info = zf.getinfo("content.xml")
     except KeyError:
@@ -320,40 +323,57 @@ def scan_ods(path: Path, zf: zipfile.ZipFile) -> dict[str, dict[int, dict[int, B
     found = False
     tail = b""
     for chunk in stream_part(path, zf, info):
-        if _ODS_ERROR.search(tail + chunk):
+        window = tail + chunk
+        if _ODS_ERROR.search(window) or _ODS_REPEAT.search(window):
             found = True
         tail = chunk[-64:]
     if not found:
         return {}
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
     calc_ns = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
-    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    cell_tags = (f"{{{table_ns}}}table-cell", f"{{{table_ns}}}covered-table-cell")
+    row_tag, table_tag = f"{{{table_ns}}}table-row", f"{{{table_ns}}}table"
     out: dict[str, dict[int, dict[int, BadCell]]] = {}
     sheet = None
+    name = ""
     row = col = 0
+    row_width = 0  # columns up to the last cell with a value in the current row
+    width = height = 0  # extent of the cells with a value in the current sheet
     with zf.open(info) as fh:
         for event, element in ET.iterparse(fh, events=("start", "end")):
             tag = element.tag
             if event == "start":
-                if tag == f"{{{table_ns}}}table":
-                    sheet = out.setdefault(element.get(f"{{{table_ns}}}name", ""), {})
-                    row = 0
-                elif tag == f"{{{table_ns}}}table-row":
-                    col = 0
+                if tag == table_tag:
+                    name = element.get(f"{{{table_ns}}}name", "")
+                    sheet = out.setdefault(name, {})
+                    row = width = height = 0
+                elif tag == row_tag:
+                    col = row_width = 0
                 continue
-            if tag in (f"{{{table_ns}}}table-cell", f"{{{table_ns}}}covered-table-cell"):
+            if tag in cell_tags:
                 repeat = int(element.get(f"{{{table_ns}}}number-columns-repeated", "1") or 1)
+                has_value = element.get(f"{{{office_ns}}}value-type") is not None or len(element)
+                if has_value:
+                    row_width = col + repeat
+                    if row_width > MAX_COLUMNS:
+                        raise _too_big(path, f"的工作表“{name}”有数据在第 {row_width:,} 列（上限 {MAX_COLUMNS:,} 列）")
                 if element.get(f"{{{calc_ns}}}value-type") == "error" and sheet is not None:
                     shown = "".join(element.itertext()).strip() or "#N/A"
-                    for c in range(col, col + min(repeat, MAX_COLUMNS)):
+                    for c in range(col, col + repeat):
                         sheet.setdefault(row, {})[c] = BadCell("error", shown)
                 col += repeat
                 element.clear()
-            elif tag == f"{{{table_ns}}}table-row":
-                row += int(element.get(f"{{{table_ns}}}number-rows-repeated", "1") or 1)
+            elif tag == row_tag:
+                repeat = int(element.get(f"{{{table_ns}}}number-rows-repeated", "1") or 1)
+                if row_width:
+                    width = max(width, row_width)
+                    height = row + repeat
+                    if height > MAX_ROWS or height * width > MAX_CELLS:
+                        raise _too_big(path, f"的工作表“{name}”有 {height * width:,} 个单元格"
+                                             f"（{height:,} 行 × {width:,} 列，上限 {MAX_CELLS:,} 个）")
+                row += repeat
                 element.clear()
-            elif tag == f"{{{text_ns}}}p":
-                pass
     return out
 
 

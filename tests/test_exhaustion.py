@@ -173,3 +173,50 @@ def test_a_real_roster_near_the_limits_is_still_read(run, tmp_path):
     path = base(tmp_path)
     result = run("check", path, "--date", DAY, "--format", "json")
     assert result.code == 0 and result.json()["summary"]["members"] == 2
+
+
+def ods_with_body(path, body):
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+           'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+           '<office:body><office:spreadsheet><table:table table:name="名册">' + body +
+           '</table:table></office:spreadsheet></office:body></office:document-content>')
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+                    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+                    'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                    '</manifest:manifest>')
+        zf.writestr("content.xml", xml)
+    return path
+
+
+@pytest.mark.parametrize("rows,columns,needle", [
+    (1_048_576, 16_384, "第 16,384 列"),
+    (100_000, 300, "100,000 行 × 300 列"),
+])
+def test_ods_cell_repeated_billions_of_times_is_refused(run, tmp_path, rows, columns, needle):
+    """A 1 KB .ods whose one cell says it repeats over every row and column."""
+    body = (f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell office:value-type="float" '
+            f'office:value="1" table:number-columns-repeated="{columns}"/></table:table-row>')
+    path = ods_with_body(tmp_path / "r.ods", body)
+    assert path.stat().st_size < 2000
+    refused(run, path, needle, "拆成几个文件")
+
+
+def test_ods_trailing_empty_repeats_as_libreoffice_writes_them_are_fine(run, tmp_path):
+    header = "".join(f'<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>'
+                     for h in ["户编号", "姓名", "身份证号", "与户主关系", "城乡类别"])
+    from conftest import pid
+
+    row = "".join(f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+                  for v in ["H1", "马建国", pid("1981-03-15"), "户主", "农村"])
+    empty = '<table:table-cell table:number-columns-repeated="16379"/>'
+    body = (f"<table:table-row>{header}{empty}</table:table-row><table:table-row>{row}{empty}</table:table-row>"
+            f'<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+            f'table:number-columns-repeated="16384"/></table:table-row>')
+    path = ods_with_body(tmp_path / "r.ods", body)
+    result = run("check", path, "--date", DAY, "--format", "json")
+    assert result.code == 0 and result.json()["summary"]["members"] == 1
