@@ -240,6 +240,9 @@ def _open_text(path: Path, encoding: str | None) -> Book:
         content = content[1:]
     if not content.strip():
         raise InputUnreadable(f"文件 {path} 没有任何内容。")
+    lines = content.count("\n") + 1
+    if lines > sheetscan.MAX_ROWS + 1:
+        raise sheetscan._too_big(path, f"有 {lines:,} 行（上限 {sheetscan.MAX_ROWS:,} 行）")
     sample = content[:65536]
     first_line = sample.split("\n", 1)[0]
     delimiter = max(",\t;|", key=first_line.count) if any(d in first_line for d in ",\t;|") else ","
@@ -262,4 +265,4 @@ def _open_text(path: Path, encoding: str | None) -> Book:
                     "或另存为 .xlsx 再试。") from None
             raise InputUnreadable(f"{path} 第 {reader.line_num} 行格式有误（{exc}），无法按 CSV 读取。") from None
 
-    return Book(path, "text", [Sheet("", rows, [], content.count("\n") + 1)], encoding)
+    return Book(path, "text", [Sheet("", rows, [], lines)], encoding)

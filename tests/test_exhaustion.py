@@ -220,3 +220,9 @@ def test_ods_trailing_empty_repeats_as_libreoffice_writes_them_are_fine(run, tmp
     path = ods_with_body(tmp_path / "r.ods", body)
     result = run("check", path, "--date", DAY, "--format", "json")
     assert result.code == 0 and result.json()["summary"]["members"] == 1
+
+
+def test_csv_with_more_rows_than_a_sheet_can_hold_is_refused(run, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes("乡镇,村(社区),户编号,姓名,身份证号,与户主关系\n".encode() + b"\n" * (sheetscan.MAX_ROWS + 5))
+    refused(run, path, f"上限 {sheetscan.MAX_ROWS:,} 行", "拆成几个文件")
