@@ -329,12 +329,20 @@ def scan_ods(path: Path, zf: zipfile.ZipFile) -> dict[str, dict[int, dict[int, B
         tail = chunk[-64:]
     if not found:
         return {}
+    out: dict[str, dict[int, dict[int, BadCell]]] = {}
+    try:
+        _walk_ods(path, zf, info, out)
+    except (ET.ParseError, ValueError):
+        return {}  # damaged XML or attribute: python-calamine reports it in its own words
+    return out
+
+
+def _walk_ods(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, out: dict) -> None:
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
     calc_ns = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
     office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
     cell_tags = (f"{{{table_ns}}}table-cell", f"{{{table_ns}}}covered-table-cell")
     row_tag, table_tag = f"{{{table_ns}}}table-row", f"{{{table_ns}}}table"
-    out: dict[str, dict[int, dict[int, BadCell]]] = {}
     sheet = None
     name = ""
     row = col = 0
@@ -374,7 +382,6 @@ def scan_ods(path: Path, zf: zipfile.ZipFile) -> dict[str, dict[int, dict[int, B
                                              f"（{height:,} 行 × {width:,} 列，上限 {MAX_CELLS:,} 个）")
                 row += repeat
                 element.clear()
-    return out
 
 
 # --------------------------------------------------------------------------- xls
