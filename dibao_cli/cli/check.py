@@ -30,6 +30,8 @@ def problem_value(show_id: bool):
     def mask(problem):
         if show_id or not (problem.code.startswith("id_") or problem.column in ("身份证号",)):
             return problem.value
+        if problem.code in ("cell_error", "formula_uncached"):
+            return problem.value  # an error value or a formula, not a number to hide
         return mask_id(problem.value)
 
     return mask
