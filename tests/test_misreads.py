@@ -274,3 +274,12 @@ def test_error_cells_in_another_departments_extract_are_reported_not_matched(run
     data = result.json()
     assert [(p["code"], p["row"], p["value"]) for p in data["extract_problems"]] == [("formula_uncached", 2, "=A1&B1")]
     assert [(f["code"], f["record"]["row"]) for f in data["findings"]] == [("death", 3)]
+
+
+def test_error_value_in_the_id_column_is_shown_on_screen(run, tmp_path):
+    cell = ref("身份证号", 3)
+    path = patch_xlsx(roster(tmp_path), {cell: f'<c r="{cell}" t="e"><v>#N/A</v></c>'})
+    result = run("check", path, "--date", DAY)
+    assert result.code == 1
+    line = next(line for line in result.out.splitlines() if "#N/A" in line)
+    assert "身份证号" in line and "错误" in line
