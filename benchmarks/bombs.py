@@ -187,7 +187,9 @@ def measure(argv, env, cap_gb: float, timeout: float) -> tuple[float, float, str
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=limit)
+    # run from the output folder: `python -m` puts the working folder first on the path, which would pick
+    # this checkout's dibao_cli over the one given with --code
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=limit, cwd=OUT)
     deadline = start + timeout
     status = usage = None
     while True:
@@ -203,7 +205,7 @@ def measure(argv, env, cap_gb: float, timeout: float) -> tuple[float, float, str
     code = os.waitstatus_to_exitcode(status)
     out = proc.stdout.read().decode(errors="replace")
     err = proc.stderr.read().decode(errors="replace")
-    text = " ".join((err or out).split())
+    text = " ".join((err or out).split()[-40:]) if code < 0 else " ".join((err or out).split())
     if code < 0 or "MemoryError" in err or "memory allocation" in err:
         text = f"killed (exit {code}, {cap_gb:g} GB address-space cap): {text[-160:]}"
     else:
@@ -232,6 +234,7 @@ def main() -> None:
                   flush=True)
         argv = [sys.executable, "-m", "dibao_cli", "check", str(path), "--date", "2026-11-30"]
         seconds, peak, outcome = measure(argv, env, args.cap_gb, args.timeout)
+        outcome = outcome.replace(str(OUT) + "/", "")
         print(f"{name:22s} {seconds:7.2f} s {peak:8.0f} MB  {outcome}", flush=True)
 
 
