@@ -22,6 +22,7 @@ def main(debug: bool) -> None:
       dibao explain 名册.xlsx 户编号  逐步说明一户的核算
       dibao import 名册.xlsx --month 2026-12   存入台账（逐月历史）
       dibao review                   列出到期要做的核查
+      dibao cases                    办理中的申请、下一步和期限
       dibao template -o 名册.xlsx    生成空白标准名册
     """
 
@@ -32,4 +33,9 @@ from dibao_cli.cli import assess, check, documents, ledger, monitoring  # noqa: 
 for command in (check.check, assess.assess, assess.explain, ledger.import_, ledger.history, ledger.review, ledger.log_,
                 ledger.db_group, monitoring.crosscheck, monitoring.monitor, documents.notice, documents.publicity, documents.report_group, documents.templates_group,
                 assess.policy, assess.init, check.template):
+    main.add_command(command)
+
+from dibao_cli.cli import casework  # noqa: E402
+
+for command in (casework.apply, casework.step, casework.record, casework.cases, casework.visit, casework.visits_group):
     main.add_command(command)

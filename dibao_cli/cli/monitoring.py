@@ -80,6 +80,14 @@ def crosscheck(rosters, against, kind, key, columns, name_birth, against_encodin
     try:
         findings = run_crosscheck(roster, extract, day, policy, name_birth=name_birth,
                                   ledger_paid=ledger.paid_months if ledger else None)
+        if ledger:  # casework: findings get ids; closed ones are not reported again
+            from dibao_cli.casework.signals import crosscheck_as_dict, track
+            from dibao_cli.cli.ledger import command_line
+            from dibao_cli.ledger.monthly import file_hash
+
+            findings, line = track(ledger, "crosscheck", findings, day, crosscheck_as_dict)
+            ledger.audit(command_line(), {str(against): file_hash(against)}, policy.policy.digest)
+            console(stderr=True).print(line)
     finally:
         if ledger:
             ledger.close()
@@ -141,6 +149,18 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
         finally:
             ledger.close()
     signals, notes = run_monitor(assessment, before)
+    ledger = _ledger_if_any(db)
+    if ledger:  # casework: signals get ids; closed ones are not reported again
+        from dibao_cli.casework.signals import track
+        from dibao_cli.cli.ledger import command_line
+        from dibao_cli.ledger.monthly import file_hash
+
+        try:
+            signals, line = track(ledger, "monitor", signals, day, lambda s: s.as_dict())
+            ledger.audit(command_line(), {str(r): file_hash(r) for r in rosters}, policy.policy.digest)
+        finally:
+            ledger.close()
+        notes = [*notes, line]
     emit(fmt, output, force, table=lambda: monitor_report.print_table(console(), signals, notes),
          sheets=lambda: monitor_report.xlsx_sheets(signals, notes), json=lambda: monitor_report.as_json(signals, notes),
          csv=lambda: monitor_report.as_csv(signals))

@@ -52,6 +52,7 @@ class PolicyFile:
     digest: str
     parameters: dict[str, list[Entry]] = field(default_factory=dict)
     income_items: dict[str, tuple[str, list[Entry]]] = field(default_factory=dict)  # item -> (category, entries)
+    calendar: list[Entry] = field(default_factory=list)  # days added or corrected: since = the day, value = workday
 
 
 def region_chain(code: str) -> list[str]:
@@ -208,7 +209,7 @@ def parse_policy_file(path: Path | str, *, builtin: bool = False) -> PolicyFile:
     unknown = set(data) - schema.TOP_KEYS
     if unknown:
         name = sorted(unknown)[0]
-        raise _fail(shown, text, name, None, f"不认识的表 [{name}]；只能有 [region]、[parameters.…]、[income_items.…]")
+        raise _fail(shown, text, name, None, f"不认识的表 [{name}]；只能有 [region]、[parameters.…]、[income_items.…]、[calendar]")
     region_table = data.get("region")
     if not isinstance(region_table, dict) or "code" not in region_table:
         raise PolicyInvalid(f"政策文件 {shown} 缺少 [region] 表和 code（地区代码，如 code = \"632521\"）。")
@@ -254,7 +255,21 @@ def parse_policy_file(path: Path | str, *, builtin: bool = False) -> PolicyFile:
         if not entries:
             raise _fail(shown, text, table, None, "至少要有一条带日期的值")
         result.income_items[item] = (category, entries)
+    result.calendar = _calendar_entries(shown, text, data.get("calendar", {}), code)
     return result
+
+
+def _calendar_entries(shown: str, text: str, body, code: str) -> list[Entry]:
+    """[calendar]: "2027-10-01" = { value = "休", source = "…" } (or "班" for a working weekend day)."""
+    if not isinstance(body, dict):
+        raise _fail(shown, text, "calendar", None, "应为表")
+
+    def convert(raw, fail):
+        if raw not in schema.CALENDAR_VALUES:
+            raise fail("应为“休”（放假）或“班”（调休上班）")
+        return schema.CALENDAR_VALUES[raw]
+
+    return _entries(shown, text, "calendar", body, code, convert)
 
 
 @dataclass
@@ -306,6 +321,14 @@ class Policy:
             if in_force:
                 return category, in_force[-1]
         return None
+
+    def calendar_days(self) -> dict[_dt.date, Entry]:
+        """Days the policy files add to or correct in the holiday calendar (the most specific file wins)."""
+        days: dict[_dt.date, Entry] = {}
+        for policy_file in self.files:
+            for entry in policy_file.calendar:
+                days[entry.since] = entry
+        return days
 
     def income_item_names(self) -> list[str]:
         names: dict[str, None] = {}

@@ -66,9 +66,18 @@ PARAMETERS: tuple[Param, ...] = (
     Param("classified_disability_grades", "grades", "分类施保：重度残疾等级", "级", group="保障金"),
     Param("minimum_monthly_benefit", "money", "每户每月最低保障金", "元/户·月", group="保障金"),
     Param("rounding", "rounding", "保障金取整单位（四舍五入）", "", tuple(ROUNDING), "保障金"),
+    # casework
+    Param("deadline_investigation_workdays", "count", "受理申请后启动调查的期限", "个工作日", group="办理时限"),
+    Param("deadline_decision_workdays", "count", "乡镇审核意见后县级作出决定的期限", "个工作日", group="办理时限"),
+    Param("deadline_refusal_workdays", "count", "不予批准决定后书面告知申请人的期限", "个工作日", group="办理时限"),
+    Param("deadline_total_workdays", "count", "受理到审核确认完成的期限", "个工作日", group="办理时限"),
+    Param("deadline_total_extended_workdays", "count", "特殊情况延长后的期限", "个工作日", group="办理时限"),
+    Param("publicity_days", "count", "公示期", "日", group="办理时限"),
+    Param("signal_followup_days", "count", "监测信号登记后入户核实的期限", "日", group="办理时限"),
 )
 BY_NAME = {p.name: p for p in PARAMETERS}
 ENTRY_KEYS = {"value", "source", "note"}
 INCOME_ITEM_KEYS = {"category"}
 REGION_KEYS = {"code", "name"}
-TOP_KEYS = {"region", "parameters", "income_items"}
+TOP_KEYS = {"region", "parameters", "income_items", "calendar"}
+CALENDAR_VALUES = {"休": False, "班": True}  # casework: a holiday or a working day (调休)
