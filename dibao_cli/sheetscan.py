@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path, PurePosixPath
@@ -56,6 +57,10 @@ def split_advice() -> str:
 def _too_big(path: Path, what: str) -> InputUnreadable:
     return InputUnreadable(f"{path} {what}，超过 dibao 的读取上限，为免耗尽内存已拒绝读取。{split_advice()}；"
                            "如果文件本不该这么大，它可能已损坏或被人为构造，请向报送单位索取原始文件。")
+
+
+def _damaged(path: Path) -> InputUnreadable:
+    return InputUnreadable(f"{path} 已损坏或不完整（可能没有下载或拷贝完整），无法读取。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。")
 
 
 def mb(n: int) -> str:
@@ -103,9 +108,16 @@ def stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Itera
     differs from the size its header declares is refused (a forged header hides a bomb)."""
     seen = 0
     limit = _part_limit(info.filename)
-    with zf.open(info) as fh:
+    try:
+        fh = zf.open(info)
+    except (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError, ValueError):  # encrypted, unknown method
+        raise _damaged(path) from None
+    with fh:
         while True:
-            chunk = fh.read(_CHUNK)
+            try:
+                chunk = fh.read(_CHUNK)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):  # bad CRC, truncated stream
+                raise _damaged(path) from None
             if not chunk:
                 break
             seen += len(chunk)

@@ -226,3 +226,16 @@ def test_csv_with_more_rows_than_a_sheet_can_hold_is_refused(run, tmp_path):
     path = tmp_path / "r.csv"
     path.write_bytes("乡镇,村(社区),户编号,姓名,身份证号,与户主关系\n".encode() + b"\n" * (sheetscan.MAX_ROWS + 5))
     refused(run, path, f"上限 {sheetscan.MAX_ROWS:,} 行", "拆成几个文件")
+
+
+def test_damaged_compressed_sheet_is_a_clear_message(run, tmp_path):
+    """Bytes flipped inside the compressed sheet: the scan reports damage, not an internal error."""
+    path = base(tmp_path)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(SHEET)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for at in range(start + 10, start + min(info.compress_size, 200)):
+        data[at] ^= 0x5A
+    path.write_bytes(bytes(data))
+    refused(run, path, "已损坏或不完整", "另存为 .xlsx")
