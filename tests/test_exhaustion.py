@@ -6,6 +6,8 @@ import zipfile
 import zlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import DAY, person, write_xlsx
 from dibao_cli import sheetscan
@@ -239,3 +241,17 @@ def test_damaged_compressed_sheet_is_a_clear_message(run, tmp_path):
         data[at] ^= 0x5A
     path.write_bytes(bytes(data))
     refused(run, path, "已损坏或不完整", "另存为 .xlsx")
+
+
+@given(st.lists(st.integers(min_value=0, max_value=20), max_size=12), st.booleans())
+def test_long_line_finder_agrees_with_splitting(lengths, final_newline):
+    from dibao_cli import sheets
+
+    data = b"\n".join(b"x" * n for n in lengths) + (b"\n" if final_newline else b"")
+    expected = next((i + 1 for i, line in enumerate(data.split(b"\n")) if len(line) > 8), None)
+    old = sheetscan.MAX_LINE_BYTES
+    sheetscan.MAX_LINE_BYTES = 8
+    try:
+        assert sheets._long_line(data) == expected
+    finally:
+        sheetscan.MAX_LINE_BYTES = old
