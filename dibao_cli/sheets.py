@@ -61,7 +61,7 @@ def open_book(path: Path, encoding: str | None = None) -> Book:
     if size == 0:
         raise InputUnreadable(f"文件 {path} 是空的（0 字节）。请确认保存完整后再试。")
     if size > sheetscan.MAX_INPUT_BYTES:
-        raise sheetscan._too_big(path, f"有 {sheetscan.mb(size)}（上限 {sheetscan.mb(sheetscan.MAX_INPUT_BYTES)}）")
+        raise sheetscan.too_big(path, f"有 {sheetscan.mb(size)}（上限 {sheetscan.mb(sheetscan.MAX_INPUT_BYTES)}）")
     suffix = path.suffix.lower()
     if head.startswith(_ZIP) or head.startswith(_OLE) or suffix in WORKBOOK_SUFFIXES:
         return _open_workbook(path, head, suffix)
@@ -240,7 +240,7 @@ def _open_text(path: Path, encoding: str | None) -> Book:
         raise InputUnreadable(f"文件 {path} 没有任何内容。")
     lines = content.count("\n") + 1
     if lines > sheetscan.MAX_ROWS + 1:
-        raise sheetscan._too_big(path, f"有 {lines:,} 行（上限 {sheetscan.MAX_ROWS:,} 行）")
+        raise sheetscan.too_big(path, f"有 {lines:,} 行（上限 {sheetscan.MAX_ROWS:,} 行）")
     sample = content[:65536]
     first_line = sample.split("\n", 1)[0]
     delimiter = max(",\t;|", key=first_line.count) if any(d in first_line for d in ",\t;|") else ","

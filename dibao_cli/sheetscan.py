@@ -54,7 +54,7 @@ def split_advice() -> str:
     return "请按乡镇（或村）把名册拆成几个文件，分别读取，或在一条命令中一起给出这些文件"
 
 
-def _too_big(path: Path, what: str) -> InputUnreadable:
+def too_big(path: Path, what: str) -> InputUnreadable:
     return InputUnreadable(f"{path} {what}，超过 dibao 的读取上限，为免耗尽内存已拒绝读取。{split_advice()}；"
                            "如果文件本不该这么大，它可能已损坏或被人为构造，请向报送单位索取原始文件。")
 
@@ -80,7 +80,7 @@ def guard_zip(path: Path) -> zipfile.ZipFile | None:
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_ENTRIES:
         zf.close()
-        raise _too_big(path, f"包含 {len(infos):,} 个内部文件（上限 {MAX_ZIP_ENTRIES:,} 个）")
+        raise too_big(path, f"包含 {len(infos):,} 个内部文件（上限 {MAX_ZIP_ENTRIES:,} 个）")
     total = 0
     for info in infos:
         size = info.file_size
@@ -88,14 +88,14 @@ def guard_zip(path: Path) -> zipfile.ZipFile | None:
         limit = _part_limit(info.filename)
         if size > limit:
             zf.close()
-            raise _too_big(path, f"解压后有 {mb(size)}（内部文件 {info.filename}，上限 {mb(limit)}）")
+            raise too_big(path, f"解压后有 {mb(size)}（内部文件 {info.filename}，上限 {mb(limit)}）")
         if size > RATIO_FLOOR and size > MAX_RATIO * max(info.compress_size, 1):
             zf.close()
-            raise _too_big(path, f"的内部文件 {info.filename} 压缩了 {size / max(info.compress_size, 1):,.0f} 倍"
+            raise too_big(path, f"的内部文件 {info.filename} 压缩了 {size / max(info.compress_size, 1):,.0f} 倍"
                                  f"（{mb(info.compress_size)} 解压后 {mb(size)}；正常的 Excel 文件不超过 {MAX_RATIO} 倍）")
     if total > MAX_TOTAL_BYTES:
         zf.close()
-        raise _too_big(path, f"解压后共有 {mb(total)}（上限 {mb(MAX_TOTAL_BYTES)}）")
+        raise too_big(path, f"解压后共有 {mb(total)}（上限 {mb(MAX_TOTAL_BYTES)}）")
     return zf
 
 
@@ -122,7 +122,7 @@ def stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Itera
                 break
             seen += len(chunk)
             if seen > limit:
-                raise _too_big(path, f"解压后超过 {mb(limit)}（内部文件 {info.filename}）")
+                raise too_big(path, f"解压后超过 {mb(limit)}（内部文件 {info.filename}）")
             yield chunk
         decompressor = getattr(fh, "_decompressor", None)
         if decompressor is not None and hasattr(decompressor, "eof") and not decompressor.eof:
@@ -241,7 +241,7 @@ def scan_xlsx_sheet(path: Path, zf: zipfile.ZipFile, part: str, sheet_name: str)
         cut = buffer.rfind(b"</row>")
         if cut == -1:
             if len(buffer) > MAX_ROW_BYTES + _CHUNK:
-                raise _too_big(path, f"的工作表“{sheet_name}”中有一行超过 {mb(MAX_ROW_BYTES)}（上限）")
+                raise too_big(path, f"的工作表“{sheet_name}”中有一行超过 {mb(MAX_ROW_BYTES)}（上限）")
             carry = buffer
             continue
         cut += len(b"</row>")
@@ -268,12 +268,12 @@ def _scan_segment(seg: bytes, scan: SheetScan, path: Path, sheet_name: str) -> N
     for m in _WIDE_REF.finditer(seg):
         scan.columns = max(scan.columns, column_number(m.group(1)))
     if scan.columns > MAX_COLUMNS:
-        raise _too_big(path, f"的工作表“{sheet_name}”有数据在第 {scan.columns:,} 列（上限 {MAX_COLUMNS:,} 列）")
+        raise too_big(path, f"的工作表“{sheet_name}”有数据在第 {scan.columns:,} 列（上限 {MAX_COLUMNS:,} 列）")
     if scan.rows > MAX_ROWS:
-        raise _too_big(path, f"的工作表“{sheet_name}”有 {scan.rows:,} 行（上限 {MAX_ROWS:,} 行）")
+        raise too_big(path, f"的工作表“{sheet_name}”有 {scan.rows:,} 行（上限 {MAX_ROWS:,} 行）")
     extent = scan.rows * max(scan.columns, 1)
     if scan.cells > MAX_CELLS or extent > MAX_CELLS:
-        raise _too_big(path, f"的工作表“{sheet_name}”有 {max(scan.cells, extent):,} 个单元格"
+        raise too_big(path, f"的工作表“{sheet_name}”有 {max(scan.cells, extent):,} 个单元格"
                              f"（{scan.rows:,} 行 × {scan.columns:,} 列，上限 {MAX_CELLS:,} 个）")
     done = -1
     for position, is_type in _hits(seg):
@@ -377,7 +377,7 @@ def _walk_ods(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, out: dict)
                 if has_value:
                     row_width = col + repeat
                     if row_width > MAX_COLUMNS:
-                        raise _too_big(path, f"的工作表“{name}”有数据在第 {row_width:,} 列（上限 {MAX_COLUMNS:,} 列）")
+                        raise too_big(path, f"的工作表“{name}”有数据在第 {row_width:,} 列（上限 {MAX_COLUMNS:,} 列）")
                 if element.get(f"{{{calc_ns}}}value-type") == "error" and sheet is not None:
                     shown = "".join(element.itertext()).strip() or "#N/A"
                     for c in range(col, col + repeat):
@@ -390,7 +390,7 @@ def _walk_ods(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, out: dict)
                     width = max(width, row_width)
                     height = row + repeat
                     if height > MAX_ROWS or height * width > MAX_CELLS:
-                        raise _too_big(path, f"的工作表“{name}”有 {height * width:,} 个单元格"
+                        raise too_big(path, f"的工作表“{name}”有 {height * width:,} 个单元格"
                                              f"（{height:,} 行 × {width:,} 列，上限 {MAX_CELLS:,} 个）")
                 row += repeat
                 element.clear()
