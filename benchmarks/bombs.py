@@ -17,6 +17,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 import zlib
@@ -189,7 +190,9 @@ def measure(argv, env, cap_gb: float, timeout: float) -> tuple[float, float, str
     start = time.perf_counter()
     # run from the output folder: `python -m` puts the working folder first on the path, which would pick
     # this checkout's dibao_cli over the one given with --code
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=limit, cwd=OUT)
+    # output goes to files: a pipe nobody reads while waiting would block a command that prints a lot
+    out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    proc = subprocess.Popen(argv, stdout=out_file, stderr=err_file, env=env, preexec_fn=limit, cwd=OUT)
     deadline = start + timeout
     status = usage = None
     while True:
@@ -203,11 +206,15 @@ def measure(argv, env, cap_gb: float, timeout: float) -> tuple[float, float, str
         time.sleep(0.05)
     seconds = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
-    out = proc.stdout.read().decode(errors="replace")
-    err = proc.stderr.read().decode(errors="replace")
+    out_file.seek(0)
+    err_file.seek(0)
+    out = out_file.read()[-4000:].decode(errors="replace")
+    err = err_file.read()[-4000:].decode(errors="replace")
     text = " ".join((err or out).split()[-40:]) if code < 0 else " ".join((err or out).split())
     if code < 0 or "MemoryError" in err or "memory allocation" in err:
         text = f"killed (exit {code}, {cap_gb:g} GB address-space cap): {text[-160:]}"
+    elif code in (0, 1):
+        text = f"exit {code}: …{text[-160:]}"  # the summary at the end of the report
     else:
         text = f"exit {code}: {text[:160]}"
     return seconds, usage.ru_maxrss / 1024, text
