@@ -62,6 +62,10 @@ def error_value(literal: str) -> "CellError":
                      "改正这个单元格的公式（如引用的单元格被删除），或直接填入正确的值")
 
 
+# first characters of a text that may be an error value once normalised (callers skip refuse_bad otherwise)
+SUSPECT = frozenset(["#", "＃"] + [chr(c) for c in range(0x3001) if chr(c).isspace()])
+
+
 def refuse_bad(raw) -> None:
     """Raise the CellError of a BadCell or of an error value typed or exported as text (\"#REF!\")."""
     if type(raw) is BadCell:

@@ -299,6 +299,7 @@ def _grade(raw) -> int | None:
 
 
 _MISS = object()
+_SUSPECT = cells.SUSPECT
 
 
 class _Slot:
@@ -326,7 +327,8 @@ class _Slot:
             if value is not _MISS:
                 return value
         try:
-            cells.refuse_bad(raw)
+            if type(raw) is not str or raw[:1] in _SUSPECT:
+                cells.refuse_bad(raw)
             value = self.convert(raw)
         except cells.CellError as exc:
             value = exc
@@ -504,7 +506,8 @@ class _Reader:
             raw_hid = row[hid_slot.index]
             hid_bad = False
             try:
-                cells.refuse_bad(raw_hid)
+                if type(raw_hid) is not str or raw_hid[:1] in _SUSPECT:
+                    cells.refuse_bad(raw_hid)
                 household_id = cells.text(raw_hid)
             except cells.CellError as exc:
                 self.problem(file, sheet, line, hid_slot.header, raw_hid, exc.message, exc.fix, ERROR, exc.code)
@@ -606,7 +609,8 @@ class _Reader:
 
     def _read_id(self, file, sheet, line, slot: _Slot, raw, member: Member, household_id) -> None:
         try:
-            cells.refuse_bad(raw)
+            if type(raw) is not str or raw[:1] in _SUSPECT:
+                cells.refuse_bad(raw)
         except cells.CellError as exc:
             self.problem(file, sheet, line, slot.header, raw, exc.message, exc.fix, ERROR, exc.code, household_id)
             member.has_error = True

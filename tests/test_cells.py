@@ -162,3 +162,14 @@ def test_date_text_reads_back_exactly(day):
     assert cells.date(f"{day.year}年{day.month}月{day.day}日") == day
     assert cells.date(f"{day.year}/{day.month}/{day.day}") == day
     assert cells.date(dt.datetime(day.year, day.month, day.day)) == day
+
+
+@given(st.text(max_size=12), st.sampled_from(sorted(cells.ERROR_LITERALS)))
+def test_the_reader_shortcut_never_skips_an_error_value(prefix, literal):
+    """The reader calls refuse_bad only for text starting with a SUSPECT character: any text it would
+    refuse starts with one."""
+    for raw in (literal, prefix + literal, prefix):
+        try:
+            cells.refuse_bad(raw)
+        except cells.CellError:
+            assert raw[:1] in cells.SUSPECT
