@@ -283,3 +283,17 @@ def test_error_value_in_the_id_column_is_shown_on_screen(run, tmp_path):
     assert result.code == 1
     line = next(line for line in result.out.splitlines() if "#N/A" in line)
     assert "身份证号" in line and "错误" in line
+
+
+def test_import_refuses_a_roster_with_an_error_cell_and_skips_the_household(run, tmp_path):
+    """The ledger never records a benefit computed from #REF!: import refuses, --skip-invalid leaves H1 out."""
+    path = patch_xlsx(roster(tmp_path), {ref("工资性收入", 2): f'<c r="{ref("工资性收入", 2)}" t="e"><f>#REF!*2</f>'
+                                                             '<v>#REF!</v></c>'})
+    db = tmp_path / "l.db"
+    refused = run("import", path, "--month", "2026-11", "--db", db, "--date", DAY)
+    assert refused.code == 1 and "名册有 1 个错误，未导入" in refused.err
+    skipped = run("import", path, "--month", "2026-11", "--db", db, "--date", DAY, "--skip-invalid")
+    assert skipped.code == 1 and "1 户因名册错误未导入" in skipped.out and "H1" in skipped.out
+    history = run("history", "H2", "--db", db, "--format", "json")
+    assert history.code == 0 and [r["month"] for r in history.json()] == ["2026-11"]
+    assert run("history", "H1", "--db", db, "--format", "json").code == 6  # not in the ledger
