@@ -15,8 +15,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from dibao_cli.casework.calendar import WorkCalendar
-from dibao_cli.errors import DibaoError, NotFound
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import DibaoError, ExitStatus, NotFound
 
 PROGRAMMES = ("低保", "特困", "边缘", "刚性支出")
 RELATIVE_KINDS = ("低保经办人员近亲属", "村干部近亲属")

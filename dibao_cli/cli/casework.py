@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.assess import policy_options
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, emit, output_options, parse_date,
-                                  resolve_format)
+from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, emit, month_option,
+                                  output_options, policy_options, resolve_format, within_option)
 from dibao_cli.cli.console import console
-from dibao_cli.cli.ledger import command_line, db_option, open_ledger
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.cli.ledger import command_line, open_ledger
+from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -67,23 +66,22 @@ def _left(state) -> str:
 @click.argument("household_id", metavar="户编号")
 @click.option("--applicant", required=True, metavar="姓名", help="申请人姓名。")
 @click.option("--id", "applicant_id", metavar="身份证号", help="申请人身份证号。")
-@click.option("--accepted", required=True, callback=parse_date, metavar="日期", help="受理日期。")
+@date_option("受理日期。", "--accepted", required=True)
 @click.option("--programme", "programmes", default="低保", show_default=True, metavar="类别",
               help="申请类别：低保、特困、边缘、刚性支出，可写多个用逗号分开（一次申请、分类审核认定）。")
 @click.option("--relative", metavar="类别", help="申请家庭成员是低保经办人员或村干部的近亲属时填：经办人员 或 村干部（单独登记）。")
 @click.option("--township", metavar="乡镇", default="", help="乡镇（街道）。")
 @click.option("--village", metavar="村", default="", help="村（社区）。")
 @policy_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="按这一天显示剩余期限，默认今天。")
+@date_option("按这一天显示剩余期限，默认今天。")
 @db_option
 def apply(household_id, applicant, applicant_id, accepted, programmes, relative, township, village, policies, region,
           on_date, db):
     """登记一件申请（受理），并给出启动调查的期限。
 
-    \b
     之后的办理步骤用 dibao step 登记，或把乡镇的办理记录表用 dibao record 导入。
     退出状态：0 已登记（同一户同一天的申请已登记过时也为 0，不重复登记）。
-    \b
+
     例：dibao apply GH101 --applicant 张三 --accepted 2026-09-29 --programme 低保,特困
         dibao apply GH102 --applicant 李四 --accepted 2026-10-08 --relative 村干部
     """
@@ -125,21 +123,20 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("application_id", type=int, metavar="申请编号")
 @click.argument("step", metavar="事项")
-@click.option("--date", "on", required=True, callback=parse_date, metavar="日期", help="这件事发生的日期。")
+@date_option("这件事发生的日期。", "--date", "on", required=True)
 @click.option("--by", "people", metavar="姓名", help="经办人或调查人，多人用逗号分开（入户调查至少两人）。")
 @click.option("--result", default="", metavar="结果", help="县级审批的结果：批准 或 不予批准。")
 @click.option("--note", default="", metavar="说明", help="说明：异议内容、延期理由等。")
 @policy_options
-@click.option("--today", "on_date", callback=parse_date, metavar="日期", help="按这一天显示剩余期限，默认今天。")
+@date_option("按这一天显示剩余期限，默认今天。", "--today", "on_date")
 @db_option
 def step(application_id, step, on, people, result, note, policies, region, on_date, db):
     """登记申请的一个办理步骤，并给出下一步和期限。
 
-    \b
     事项：启动调查、入户调查、信息核对、乡镇审核意见、公示、公示异议、重新调查、县级入户核查、
     县级审批（--result 批准/不予批准）、书面告知、延期（--note 写明理由）、撤回申请。
     退出状态：0 已登记；2 事项或内容不合要求；6 没有这件申请。
-    \b
+
     例：dibao step 1 启动调查 --date 2026-10-09
         dibao step 1 入户调查 --date 2026-10-10 --by 王芳,李强
         dibao step 1 县级审批 --date 2026-10-22 --result 批准
@@ -180,12 +177,11 @@ def step(application_id, step, on, people, result, note, policies, region, on_da
 def record(files, encoding, db, fmt, output, force):
     """导入乡镇填写的办理记录表和入户走访记录表（每行一件事）。
 
-    \b
     有“事项”列的工作表是申请办理记录：事项为“受理”的行登记申请，其余行按户编号登记到这一户办理中的申请；
     有“走访类型”列的工作表是入户走访记录。有问题的行不导入，并逐条列出文件、工作表、行、列和改法；
     已导入过的行自动跳过，改好后把整张表重新导入即可。
     退出状态：0 全部导入；1 有行因问题未导入；3 文件无法读取。
-    \b
+
     例：dibao record 恰卜恰镇-申请办理记录.xlsx 恰卜恰镇-入户走访记录.xlsx
         dibao record 办理记录.xlsx --format xlsx -o 导入问题.xlsx
     """
@@ -243,7 +239,7 @@ def _case_row(state) -> list:
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="按这一天计算剩余期限，默认今天。")
+@date_option("按这一天计算剩余期限，默认今天。")
 @click.option("--township", metavar="乡镇", help="只列这个乡镇的申请。")
 @policy_options
 @db_option
@@ -251,10 +247,9 @@ def _case_row(state) -> list:
 def cases(on_date, township, policies, region, db, fmt, output, force):
     """列出办理中的申请：下一步、期限、剩余工作日，逾期的排在最前。
 
-    \b
     期限按工作日计算（周末和法定节假日不算，调休上班日算），期限天数取自政策文件。
     退出状态：0 没有逾期；1 有逾期的申请（供脚本使用）。
-    \b
+
     例：dibao cases
         dibao cases --township 恰卜恰镇 --format xlsx -o 办理中的申请.xlsx
     """
@@ -301,7 +296,7 @@ def cases(on_date, township, policies, region, db, fmt, output, force):
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("household_id", metavar="户编号")
-@click.option("--date", "on", required=True, callback=parse_date, metavar="日期", help="走访日期。")
+@date_option("走访日期。", "--date", "on", required=True)
 @click.option("--by", "visitors", required=True, metavar="姓名", help="走访人，多人用逗号分开（入户调查、县级核查至少两人）。")
 @click.option("--kind", required=True, metavar="类型", help="走访类型：入户调查、定期回访、信号核实、特困核查、县级核查。")
 @click.option("--findings", default="", metavar="文字", help="发现的情况。")
@@ -318,10 +313,9 @@ def visit(household_id, on, visitors, kind, findings, members_change, income_cha
           result, signal_ids, db):
     """登记一次入户走访：走访人、类型、发现的情况和处理结果。
 
-    \b
     走访会关闭这一户未关闭的监测和比对信号；这一户有办理中的申请时，入户调查和县级核查同时登记为申请的办理步骤。
     退出状态：0 已登记；2 内容不合要求。
-    \b
+
     例：dibao visit GH101 --date 2026-10-10 --by 王芳,李强 --kind 入户调查 --findings 住房为土木结构
         dibao visit GH004 --date 2026-12-03 --by 王芳 --kind 信号核实 --income 务工收入减少 --outcome 有变化已记录
     """
@@ -364,19 +358,18 @@ def _due_row(v) -> list:
 
 
 @visits_group.command("due", cls=DibaoCommand, context_settings=CONTEXT)
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="按这一天计算，默认今天。")
-@click.option("--within", default=30, show_default=True, type=int, metavar="天数", help="列出这么多天内到期的走访。")
-@click.option("--month", metavar="月份", help="定期回访按台账中这个月的名册（默认最近一个月）。")
+@date_option("按这一天计算，默认今天。")
+@within_option("列出这么多天内到期的走访（默认 30 天）。", 30)
+@month_option("定期回访按台账中这个月的名册（默认最近一个月）。")
 @policy_options
 @db_option
 @output_options(FORMATS)
 def visits_due(on_date, within, month, policies, region, db, fmt, output, force):
     """按村和走访人列出到期的走访：申请的入户调查和县级核查、监测信号的核实、定期回访。
 
-    \b
     走访人取这一户上次走访的人；没有走访过的，申请取其经办人，都没有的写“未指定”。
     退出状态：0 没有到期的走访；1 有到期的走访。
-    \b
+
     例：dibao visits due --within 14
         dibao visits due --format xlsx -o 本周走访.xlsx
     """
@@ -432,17 +425,16 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @click.option("--title", type=click.Choice(("入户调查表", "特困入户核查表")), default="入户调查表", show_default=True,
               help="表名：入户调查表，或特困人员核查用的特困入户核查表（自理能力、供养方式、照料人一栏必填）。")
-@click.option("--month", metavar="月份", help="用台账中这个月的名册预填（默认最近一个月）。")
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="打印日期（算年龄），默认今天。")
+@month_option("用台账中这个月的名册预填（默认最近一个月）。")
+@date_option("打印日期（算年龄），默认今天。")
 @click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="用这个文件夹里的模板（先用 dibao templates copy 复制自带模板再修改）。")
 @db_option
 def visits_sheet(households, output, force, title, month, on_date, templates, db):
     """打印入户调查表：每户一页，按台账预填家庭成员和办理中的申请，其余由走访人现场填写。
 
-    \b
     退出状态：0 已写入；5 文件已存在；6 台账中没有这一户；8 模板有误。
-    \b
+
     例：dibao visits sheet GH101 GH004 -o 入户调查表.html
     """
     from dibao_cli.casework.visits import sheet_context

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, emit, input_options, output_options, parse_date,
-                                  resolve_format)
+from dibao_cli.cli.common import (CONTEXT, DibaoCommand, date_option, emit, input_options, limit_option, output_options,
+                                  policy_options, resolve_format)
 from dibao_cli.cli.console import console, progress_bar
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -37,24 +37,15 @@ def problem_value(show_id: bool):
     return mask
 
 
-def _policy_options(func):
-    """The same --region/--policy as assess and import (cli/assess.py imports this module, so they are
-    declared here rather than imported from there)."""
-    func = click.option("--region", metavar="地区代码", help="县（区）代码，如共和县 632521；默认取 dibao.toml，再默认青海省级。")(func)
-    func = click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
-                        help="本地政策文件（.toml），可给多个（市州、县）。")(func)
-    return func
-
-
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
 @input_options
-@_policy_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核查日期（算年龄、选政策数值用），默认今天。")
+@policy_options
+@date_option("核查日期（算年龄、选政策数值用），默认今天。")
 @output_options(FORMATS)
 @click.option("--show-id", is_flag=True, help="屏幕上显示完整身份证号（默认打码）。")
 @click.option("--fail-on-warning", is_flag=True, help="只有警告时也以状态码 1 退出。")
-@click.option("--limit", type=int, default=200, help="屏幕表格最多显示的问题数（默认 200）。")
+@limit_option("屏幕表格最多显示的问题数（默认 200）。", 200)
 def check(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, show_id, fail_on_warning,
           limit):
     """检查名册：列出每一个问题（文件、工作表、行、列、值、问题、修改方法）。

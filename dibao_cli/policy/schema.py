@@ -26,12 +26,18 @@ class Param:
     choices: tuple = ()
     group: str = ""
     optional: bool = False  # no value in force -> the check that needs it is skipped and says so
+    positive: bool = False  # 0 is not a value this parameter can take (a standard of 0 pays nobody)
+    maximum: int | None = None  # a sanity limit for a value no policy could mean (not a policy figure)
+
+
+# Values beyond these are typing mistakes (an extra digit, 1e308), refused before any arithmetic.
+MAXIMUM = {"money": 100_000_000, "months": 1200, "count": 1000, "multiplier": 100}
 
 
 PARAMETERS: tuple[Param, ...] = (
-    Param("rural_standard_annual", "money", "农村低保标准", "元/人·年", group="标准"),
-    Param("urban_standard_monthly", "money", "城市低保标准", "元/人·月", group="标准"),
-    Param("tekun_basic_monthly", "money", "特困人员基本生活标准", "元/人·月", group="标准"),
+    Param("rural_standard_annual", "money", "农村低保标准", "元/人·年", group="标准", positive=True),
+    Param("urban_standard_monthly", "money", "城市低保标准", "元/人·月", group="标准", positive=True),
+    Param("tekun_basic_monthly", "money", "特困人员基本生活标准", "元/人·月", group="标准", positive=True),
     Param("employment_deduction_share", "share", "就业成本扣减：工资性收入的比例", "", group="收入核算"),
     Param("employment_deduction_cap_annual", "money", "就业成本扣减：每名就业成员每年上限", "元/人·年", group="收入核算"),
     Param("employment_deduction_area_types", "choices", "就业成本扣减适用的城乡类别", "", AREA_TYPES, "收入核算"),
@@ -58,7 +64,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("income_drop_share", "share", "收入大幅下降：比上月减少的比例不低于", "", group="监测"),
     Param("disability_living_subsidy_monthly", "money", "困难残疾人生活补贴", "元/人·月", group="监测", optional=True),
     Param("disability_care_subsidy_monthly", "money", "重度残疾人护理补贴", "元/人·月", group="监测", optional=True),
-    Param("report_cutoff_day", "count", "统计截止日（每月几日；不设则按自然月）", "日", group="动态管理", optional=True),
+    Param("report_cutoff_day", "count", "统计截止日（每月几日；不设则按自然月）", "日", group="动态管理", optional=True,
+          maximum=31),
     Param("classified_share", "share", "分类施保：每人每月加发低保标准的比例", "", group="保障金"),
     Param("classified_categories", "choices", "分类施保对象类别", "", CLASSIFIED_CATEGORIES, "保障金"),
     Param("classified_elderly_age", "count", "分类施保：老年人年龄下限", "周岁", group="保障金"),
