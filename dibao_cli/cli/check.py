@@ -52,10 +52,9 @@ def check(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, 
 
     按与 assess、import 相同的政策（--region、--policy）检查：核算时会被排除的户，这里一定报告。
 
-    \b
     退出状态：0 没有错误；1 有错误（或加 --fail-on-warning 时有警告）；
     3 文件无法读取；4 政策有误；2 用法错误。
-    \b
+
     例：dibao check 名册.xlsx
         dibao check 各村/*.xlsx --format xlsx -o 问题清单.xlsx
     """
