@@ -129,7 +129,6 @@ def name(raw) -> str | None:
 
 
 MAX_YUAN = 10**12  # a household amount above a trillion yuan is a typing error, not money
-_MONEY_STRIP = str.maketrans("", "", "元¥￥")
 # one number: digits, optionally grouped by commas in threes ("1,200.50"), optionally a decimal part
 _MONEY_GRAMMAR = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
@@ -157,7 +156,7 @@ def money(raw, allow_negative: bool = False) -> int | None:
         s = raw
         if not s.isascii():
             s = unicodedata.normalize("NFKC", s)
-        s = s.translate(_MONEY_STRIP).strip().lstrip("'").strip()
+        s = s.strip().lstrip("'").strip().lstrip("¥￥").removesuffix("元").strip()  # marks only at the ends
         if not s:
             return None
         if s in ("-", "—", "/", "无"):

@@ -226,7 +226,8 @@ def test_real_date_cells_and_date_text_are_dates(run, tmp_path):
     assert not [p for p in data["problems"] if p["column"] == "渐退开始日期"]
 
 
-@pytest.mark.parametrize("value", ["6000,50", "6000 2400", "1e2", "1_200", "1,2000", "12,34.5", "6000，50", "1.2.3"])
+@pytest.mark.parametrize("value", ["6000,50", "6000 2400", "1e2", "1_200", "1,2000", "12,34.5", "6000，50", "1.2.3",
+                                   "6000元2400元", "1元2"])
 @pytest.mark.parametrize("writer,suffix", [(write_xlsx, "xlsx"), (write_csv, "csv")])
 def test_money_that_is_not_one_number_is_an_error(run, tmp_path, value, writer, suffix):
     rows = [dict(r) for r in ROWS]
