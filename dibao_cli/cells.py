@@ -185,7 +185,7 @@ def money(raw, allow_negative: bool = False) -> int | None:
     return fen
 
 
-_COUNT_UNITS = str.maketrans("", "", "套辆台个处间户 ")
+_COUNT_UNITS = frozenset("套辆台个处间户")
 
 
 def count(raw) -> int | None:
@@ -204,7 +204,8 @@ def count(raw) -> int | None:
         s = text(raw)
         if s is None:
             return None
-        s = s.translate(_COUNT_UNITS)
+        if s[-1:] in _COUNT_UNITS:  # one unit after the number: "2辆"
+            s = s[:-1].strip()
         if s in ("无", "没有", "否"):
             return 0
         if s.endswith(".0"):

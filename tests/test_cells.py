@@ -173,3 +173,15 @@ def test_the_reader_shortcut_never_skips_an_error_value(prefix, literal):
             cells.refuse_bad(raw)
         except cells.CellError:
             assert raw[:1] in cells.SUSPECT
+
+
+@pytest.mark.parametrize("raw,value", [("2辆", 2), ("2 辆", 2), ("3套", 3), ("0", 0), ("无", 0), (2.0, 2)])
+def test_counts_with_one_unit(raw, value):
+    assert cells.count(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["2辆3辆", "1 2", "1套2", "2.5", "1e1"])
+def test_a_count_that_is_not_one_number_is_an_error(raw):
+    with pytest.raises(cells.CellError) as exc:
+        cells.count(raw)
+    assert exc.value.code == "count_format"
