@@ -42,7 +42,7 @@ MAX_ZIP_ENTRIES = 10_000
 MAX_CELLS = 20_000_000  # cells of one sheet (rows x columns of the area the reader builds)
 MAX_ROW_BYTES = 16 * MB  # one row of a sheet's XML (a real row is a few kilobytes)
 MAX_SHARED_STRINGS_BYTES = 256 * MB  # the shared-strings part, which the reader keeps in memory whole
-MAX_COLUMNS = 1_000  # columns of one sheet
+MAX_COLUMNS = 1_000  # columns of a CSV row or of an .ods cell repeated across a row (an .xlsx is held to MAX_CELLS)
 MAX_ROWS = 1_048_576  # rows of one sheet (Excel's own limit)
 MAX_LINE_BYTES = 1 * MB  # one line of a CSV/TXT file
 MAX_TEXT_FIELD = 131_072  # one cell of a CSV/TXT file (the csv module's own limit), in characters
@@ -267,8 +267,6 @@ def _scan_segment(seg: bytes, scan: SheetScan, path: Path, sheet_name: str) -> N
             scan.columns = max(scan.columns, column_number(m.group(1)))
     for m in _WIDE_REF.finditer(seg):
         scan.columns = max(scan.columns, column_number(m.group(1)))
-    if scan.columns > MAX_COLUMNS:
-        raise too_big(path, f"的工作表“{sheet_name}”有数据在第 {scan.columns:,} 列（上限 {MAX_COLUMNS:,} 列）")
     if scan.rows > MAX_ROWS:
         raise too_big(path, f"的工作表“{sheet_name}”有 {scan.rows:,} 行（上限 {MAX_ROWS:,} 行）")
     extent = scan.rows * max(scan.columns, 1)

@@ -108,7 +108,18 @@ def test_one_cell_at_the_far_corner_is_refused(run, tmp_path):
     path = base(tmp_path)
     xml = sheet_xml(path).replace("</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
     rebuild(path, {SHEET: xml.encode()})
-    refused(run, path, "第 16,384 列", f"上限 {sheetscan.MAX_COLUMNS:,} 列", "拆成几个文件")
+    refused(run, path, "1,048,576 行 × 16,384 列", f"上限 {sheetscan.MAX_CELLS:,} 个", "拆成几个文件")
+
+
+def test_a_stray_cell_far_right_of_a_small_roster_is_fine(run, tmp_path):
+    """Ten rows by 16,384 columns is far below the cell limit: read, the stray column listed as unknown."""
+    path = base(tmp_path)
+    xml = sheet_xml(path).replace('</row><row r="2"', '<c r="XFD1" t="inlineStr"><is><t>备用</t></is></c></row><row r="2"', 1)
+    rebuild(path, {SHEET: xml.encode()})
+    result = run("check", path, "--date", DAY, "--format", "json")
+    data = result.json()
+    assert result.code == 0 and data["summary"]["members"] == 2
+    assert data["summary"]["sheets"][0]["unknown_columns"] == ["备用"]
 
 
 def test_far_rows_times_columns_over_the_cell_limit_are_refused(run, tmp_path):
