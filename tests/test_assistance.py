@@ -271,3 +271,14 @@ def test_a_row_whose_decision_fails_says_the_application_itself_was_registered(r
     assert "导入：新申请 1 件，审批 0 件，发放 0 件；已有而跳过 0 行；有问题 1 行（其中 1 行已登记申请、待改正后重新导入补登）。" in out.err
     [case] = run("assistance", "list", "--db", db, "--format", "json").json()["cases"]
     assert case["status"] == "open"
+
+
+def test_import_with_an_existing_output_file_refuses_before_recording_anything(run, tmp_path):
+    """The problem list cannot be written over an existing file without --force: nothing is imported either, so
+    running it again with another file name does not find the rows 'already imported'."""
+    db, report = tmp_path / "l.db", tmp_path / "问题.xlsx"
+    report.write_bytes(b"old")
+    path = sheet(tmp_path / "a.xlsx", ROWS[:2])
+    out = run("assistance", "import", path, "--db", db, "-o", report)
+    assert out.code == 5 and report.read_bytes() == b"old"
+    assert run("assistance", "list", "--db", db, "--format", "json").json()["cases"] == []

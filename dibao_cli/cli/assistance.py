@@ -80,6 +80,10 @@ def import_(files, encoding, policies, region, db, fmt, output, force):
     from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
     fmt = resolve_format(fmt, output, FORMATS)
+    if output is not None:
+        from dibao_cli.outputs import refuse_existing
+
+        refuse_existing(output, force)  # before the import: a refused output must not leave the rows recorded
     policy = choose_policy(region, policies)
     ledger = open_ledger(db)
     try:
