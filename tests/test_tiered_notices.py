@@ -93,8 +93,11 @@ def test_report_year_sums_tekun_and_temporary_assistance(run, tmp_path):
     assert out.code == 0, out.err
     sheet = load_workbook(tmp_path / "y.xlsx")["特困与临时救助"]
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
-    assert rows == [["2026-03", 0, 0, "0.00", 1, 3, "3,200.00"], ["2026-10", 3, 1, "5,540.00", 0, 0, "0.00"],
-                    ["2026-11", 3, 1, "5,540.00", 2, 4, "3,800.00"], ["合计", 6, 2, "11,080.00", 3, 7, "7,000.00"]]
+    assert rows == [["2026-03", 0, 0, 0, 1, 3, 3200], ["2026-10", 3, 1, 5540, 0, 0, 0],
+                    ["2026-11", 3, 1, 5540, 2, 4, 3800], ["合计", 6, 2, 11080, 3, 7, 7000]]
+    # money is a number (it can be summed), shown with two decimals
+    assert [sheet.cell(3, c).number_format for c in (4, 7)] == ["#,##0.00", "#,##0.00"]
+    assert all(isinstance(r[i], (int, float)) for r in rows for i in (3, 6))
 
 
 def test_tekun_publicity_lists_names_only(run, tmp_path):

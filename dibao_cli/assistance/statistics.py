@@ -4,6 +4,7 @@ persons and money by type, each case once, by decision date)."""
 from __future__ import annotations
 
 import datetime as _dt
+from decimal import Decimal
 
 MODES = ("分散供养", "集中供养")
 TEKUN_HEADER = ("供养方式", "人数", "基本生活(元)", "照料护理(元)", "本月合计(元)")
@@ -82,4 +83,5 @@ def year_rows(ledger, year: int) -> list[list]:
         rows.append([month, sum(p["mode"] == MODES[0] for p in people), sum(p["mode"] == MODES[1] for p in people),
                      sum(p["basic_fen"] + p["care_fen"] for p in people), temp["cases"], temp["persons"], temp["amount_fen"]])
     total = ["合计"] + [sum(r[i] for r in rows) for i in range(1, 7)]
-    return [r[:3] + [_fen(r[3])] + r[4:6] + [_fen(r[6])] for r in rows + [total]]
+    # money as numbers in yuan (Decimal, exact to the fen), so the sheet can be summed and prints right-aligned
+    return [r[:3] + [Decimal(r[3]) / 100] + r[4:6] + [Decimal(r[6]) / 100] for r in rows + [total]]
