@@ -451,7 +451,6 @@ def report_year(year, output, templates, db, force):
                             SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, formats={2: "#,##0.00"},
                                       widths={0: 16, 1: 12, 2: 16}, title=f"{year}年各乡镇情况"),
                             SheetSpec("特困与临时救助", tiered_st.YEAR_HEADER, tiered_rows, formats={3: "#,##0.00", 6: "#,##0.00"},
-                                      widths={0: 10, **{i: 10 for i in range(1, 6)}, 3: 14, 6: 20},
                                       title=f"{year}年特困人员救助供养和临时救助（按月）")], force)
         st.print_setup(output, {"按月": 2, "按乡镇": 2, "特困与临时救助": 2}, landscape=False)
     elif suffix in (".html", ".htm"):
