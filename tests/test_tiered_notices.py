@@ -77,7 +77,11 @@ def test_monthly_report_has_a_section_per_programme(run, tmp_path):
     assert out.code == 0, out.err
     book = load_workbook(tmp_path / "m.xlsx")
     assert book.sheetnames == ["城市低保", "农村低保", "特困人员", "临时救助"]
-    assert [c.value for c in book["临时救助"][4]] == ["合计", 2, 4, 3800]
+    sheet = [[c.value for c in row] for row in book["临时救助"].iter_rows()]
+    assert sheet[0][0] == "临时救助（按审批日期，每件只计一次）（2026年11月）"
+    assert sheet[1][0] == "填报单位：共和县民政局　　统计期：2026年11月　　单位：人、件、元"
+    assert sheet[-3:] == [["急难型", 1, 1, 600], ["支出型", 1, 3, 3200], ["合计", 2, 4, 3800]]
+    assert book["临时救助"].cell(len(sheet), 4).number_format == "#,##0.00"
 
 
 def test_report_year_sums_tekun_and_temporary_assistance(run, tmp_path):

@@ -30,12 +30,12 @@ def tekun_rows(people: list[dict], numeric: bool = False) -> list[list]:
         totals = [totals[0] + len(chosen), totals[1] + basic, totals[2] + care]
         rows.append([mode, len(chosen), basic, care, basic + care])
     rows.append(["合计", totals[0], totals[1], totals[2], totals[1] + totals[2]])
-    show = (lambda fen: fen / 100) if numeric else _fen
+    show = (lambda fen: Decimal(fen) / 100) if numeric else _fen
     return [[r[0], r[1], show(r[2]), show(r[3]), show(r[4])] for r in rows]
 
 
 def temporary_rows(summary: dict, numeric: bool = False) -> list[list]:
-    show = (lambda fen: fen / 100) if numeric else _fen
+    show = (lambda fen: Decimal(fen) / 100) if numeric else _fen
     rows = [[kind, v["cases"], v["persons"], show(v["amount_fen"])] for kind, v in summary["by_kind"].items()]
     t = summary["total"]
     return rows + [["合计", t["cases"], t["persons"], show(t["amount_fen"])]]

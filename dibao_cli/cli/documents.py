@@ -390,10 +390,15 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
                                     widths={0: 12, **{i + 1: 11 if key in st.MONEY or key == "average" else 6
                                                       for i, (key, _) in enumerate(st.COLUMNS)}},
                                     formats=money_formats, title=f"{report['title']}（{period}）", preamble=preamble))
-        extra = [SheetSpec(s["title"][:4], s["header"], s["rows"], widths={0: 14})
+        # 特困 and 临时救助: the same head and foot as the 低保 sheets, money as numbers with two decimals
+        tiered_preamble = [[f"填报单位：{unit}　　统计期：{period}　　单位：人、件、元"],
+                           [f"填表人：{filled_by}　　审核人：＿＿＿＿　　填报日期：{cn_date(today)}"]]
+        extra = [SheetSpec(s["title"][:4], s["header"], s["rows"], widths={0: 14}, preamble=tiered_preamble,
+                           formats={i: "#,##0.00" for i, h in enumerate(s["header"]) if "(元)" in h},
+                           title=f"{s['title']}（{period}）")
                  for s in tiered_st.sections(tiered_people, tiered_temporary, numeric=True)]
         write_xlsx(output, sheets + extra, force)
-        st.print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets})
+        st.print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets + extra})
     elif output.suffix.lower() in (".html", ".htm"):
         html = render("monthly-report.html.j2", templates, autoescape=True, title=f"最低生活保障情况统计月报（{period}）",
                       unit=unit, period=period, filled_by=filled_by, filled_on=cn_date(today), header=header,
