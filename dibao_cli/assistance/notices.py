@@ -52,7 +52,8 @@ def _base(kind: str, issuer, household_id: str, head: str, township: str, villag
             "issued_on": cn_date(issuer.day), "household_id": household_id, "head_name": head or "",
             "township": township or "", "village": village or "", "person": "", "lines": [], "reasons": [],
             "appeal": kind in ADVERSE, "review_body": issuer.review_body, "phone": issuer.phone, "urgent": False,
-            "start_month": cn_month(add_months(issuer.day.replace(day=1), 1)), "bases": [], "addressee": head or "", "amount": ""}
+            "start_month": cn_month(add_months(issuer.day.replace(day=1), 1)), "bases": [], "addressee": head or "", "amount": "",
+            "renewed": False}
 
 
 def kinds_for_result(result) -> list[tuple[str, object]]:
@@ -117,6 +118,7 @@ def from_result(result, kind: str, subject, issuer, policy=None) -> dict:
             amount = text.rsplit("= ", 1)[1].removesuffix(" 元/月") if "= " in text else ""
             n["reasons"].append({"text": f"{who}参照单人户纳入最低生活保障"
                                          + (f"，月保障金 {amount} 元" if amount else "") + "。"})
+        n["renewed"] = any(f.code == "rigid_renewed" for f in result.flags)
         area = "urban_disposable_income_annual" if result.area_type == "城市" else "rural_disposable_income_annual"
         n["bases"] = _dedup([RELIEF, LOW_INCOME, *_cite(policy, "rigid_hardship_share", area),
                              *(_cite(policy, "rigid_single_person_students") if singles else [])])
