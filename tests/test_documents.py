@@ -99,10 +99,16 @@ def test_docx_notice_opens_in_word(run, tmp_path):
 
 def test_bureau_templates_override_and_unknown_variables_are_errors(run, tmp_path):
     assert run("templates", "copy", tmp_path / "mine").code == 0
-    template = tmp_path / "mine" / "notice.html.j2"
-    template.write_text(template.read_text(encoding="utf-8").replace("送达回执", "送达回执（本局格式）"), encoding="utf-8")
+    # the seal space and the receipt are one file shared by every notice: the bureau edits them once
+    receipt = tmp_path / "mine" / "notice-receipt.html.j2"
+    receipt.write_text(receipt.read_text(encoding="utf-8").replace("送达回执", "送达回执（本局格式）"), encoding="utf-8")
     notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out", "--household", "GH001", "--templates", tmp_path / "mine")
     assert "送达回执（本局格式）" in (tmp_path / "out" / "GH001-审批通知书.html").read_text(encoding="utf-8")
+    tiered = run("assistance", "notice", EXAMPLES / "tiered-roster.xlsx", *COUNTY, "--household", "TK04", "--date", DAY,
+                 "-o", tmp_path / "tk.html", "--templates", tmp_path / "mine", "--db", tmp_path / "tk.db")
+    assert tiered.code == 0, tiered.err
+    assert "送达回执（本局格式）" in (tmp_path / "tk.html").read_text(encoding="utf-8")
+    template = tmp_path / "mine" / "notice.html.j2"
     lines = template.read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if "<section class=\"notice\"" in line) + 1  # inside the loop
     lines.insert(at, "{{ n.bank_account }}")

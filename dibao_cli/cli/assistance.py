@@ -299,14 +299,14 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
             raise NotFound(f"名册中没有这些户（或有错误未核算）：{'、'.join(missing)}。")
         for result in assessment.results:
             for kind, subject in tiered.kinds_for_result(result):
-                found.append(tiered.from_result(result, kind, subject, issuer))
+                found.append(tiered.from_result(result, kind, subject, issuer, policy))
     ledger = open_ledger(db)
     try:
         for case_id in cases:
             case = case_or_fail(ledger, case_id)
             if case["status"] == "open":
                 raise click.UsageError(f"临时救助申请 {case_id} 还没有审批，不能出具通知。")
-            found.append(tiered.from_case(case, issuer))
+            found.append(tiered.from_case(case, issuer, policy))
         if not found:
             raise click.UsageError("没有需要出具的通知（没有新认定或终止的特困人员、新认定的刚性支出困难家庭）。")
         for n, number in zip(found, ledger.allocate_numbers(issuer.prefix, len(found))):

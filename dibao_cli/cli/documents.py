@@ -390,10 +390,15 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
                                     widths={0: 12, **{i + 1: 11 if key in st.MONEY or key == "average" else 6
                                                       for i, (key, _) in enumerate(st.COLUMNS)}},
                                     formats=money_formats, title=f"{report['title']}（{period}）", preamble=preamble))
-        extra = [SheetSpec(s["title"][:4], s["header"], s["rows"], widths={0: 14})
+        # 特困 and 临时救助: the same head and foot as the 低保 sheets, money as numbers with two decimals
+        tiered_preamble = [[f"填报单位：{unit}　　统计期：{period}　　单位：人、件、元"],
+                           [f"填表人：{filled_by}　　审核人：＿＿＿＿　　填报日期：{cn_date(today)}"]]
+        extra = [SheetSpec(s["title"][:4], s["header"], s["rows"], widths={0: 14}, preamble=tiered_preamble,
+                           formats={i: "#,##0.00" for i, h in enumerate(s["header"]) if "(元)" in h},
+                           title=f"{s['title']}（{period}）")
                  for s in tiered_st.sections(tiered_people, tiered_temporary, numeric=True)]
         write_xlsx(output, sheets + extra, force)
-        st.print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets})
+        st.print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets + extra})
     elif output.suffix.lower() in (".html", ".htm"):
         html = render("monthly-report.html.j2", templates, autoescape=True, title=f"最低生活保障情况统计月报（{period}）",
                       unit=unit, period=period, filled_by=filled_by, filled_on=cn_date(today), header=header,
@@ -450,9 +455,9 @@ def report_year(year, output, templates, db, force):
                                       title=f"{year}年最低生活保障年度汇总（按月）"),
                             SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, formats={2: "#,##0.00"},
                                       widths={0: 16, 1: 12, 2: 16}, title=f"{year}年各乡镇情况"),
-                            SheetSpec("特困与临时救助", tiered_st.YEAR_HEADER, tiered_rows,
+                            SheetSpec("特困与临时救助", tiered_st.YEAR_HEADER, tiered_rows, formats={3: "#,##0.00", 6: "#,##0.00"},
                                       title=f"{year}年特困人员救助供养和临时救助（按月）")], force)
-        st.print_setup(output, {"按月": 2, "按乡镇": 2}, landscape=False)
+        st.print_setup(output, {"按月": 2, "按乡镇": 2, "特困与临时救助": 2}, landscape=False)
     elif suffix in (".html", ".htm"):
         html = render("year-report.html.j2", templates, autoescape=True, year=year,
                       month_header=st.YEAR_MONTH_HEADER, months=months, township_header=st.YEAR_TOWNSHIP_HEADER,
