@@ -55,27 +55,32 @@ def warn_left_out(assessment) -> None:
 @click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="通知书写入的文件夹。")
 @click.option("--format", "fmt", type=click.Choice(("html", "docx")), default="html",
-              help="html（浏览器打印，A4 每户一页，另有合并文件）或 docx（Word/WPS 可编辑）。")
+              help="html（浏览器打印，A4 每户一页）或 docx（Word/WPS 可编辑）；都另有一个合并打印文件。")
 @input_options
 @policy_options
 @issuer_options
 @click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算及发文日期，默认今天。")
 @db_option
 @click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
+@click.option("--new-number", is_flag=True,
+              help="重新编文号：同一决定再次出具时（换格式、重出）默认沿用原文号，加此项则给新文号。")
 def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, encoding, policies, region, templates,
-           bureau, doc_prefix, review_body, phone, on_date, db, force):
+           bureau, doc_prefix, review_body, phone, on_date, db, force, new_number):
     """出具通知书：审批（确认）、不予批准、渐退、停保（终止）、变更（增减发）。
 
     \b
-    每份写明发文单位、文号（台账中连续编号，不会重复）、户主、村、人数、月人均收入、标准、金额及起始月份、
-    理由和政策依据；不利决定写明行政复议（60日内）和行政诉讼（6个月内）的途径；留有盖章和签收位置。
+    每份写明发文单位、文号（台账中连续编号，不会重复；同一决定再出沿用原文号）、户主、村、人数、月人均收入、标准、
+    金额及起始月份、理由和政策依据；不利决定写明行政复议（60日内）和行政诉讼（6个月内）的途径；留有盖章和签收位置。
+    文件夹中另有合并打印文件（全部通知书.html 或 .docx），包含文件夹中的全部通知书。
     \b
     例：dibao notice 名册.xlsx --region 632521 -o 通知书
         dibao notice 名册.xlsx --kind refusal --household GH002 -o 通知书 --format docx
         dibao notice --month 2026-12 --region 632521 -o 12月通知书
     """
-    from dibao_cli.documents.issue import (choose, default_issuer, ledger_kind, notice_from_ledger, notice_from_result,
-                                           write_notices)
+    from dibao_cli.cli.console import progress_bar
+    from dibao_cli.documents.issue import (Plan, choose, default_issuer, fingerprint, ledger_kind, notice_from_ledger,
+                                           notice_from_result, write_notices)
+    from dibao_cli.templating import Templates
 
     day = on_date or _dt.date.today()
     if bool(rosters) == bool(month):
@@ -87,8 +92,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             policy, assessment = _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day)
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
             chosen, skipped = choose(assessment.results, kind, only)
-            numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
-            notices = [notice_from_result(r, k, issuer, f"{issuer.prefix}{n}号") for (r, k), n in zip(chosen, numbers)]
+            notices = [notice_from_result(r, k, issuer, "") for r, k in chosen]
             inputs = {str(p): "" for p in rosters}
             policy_hash = policy.policy.digest
         else:
@@ -101,38 +105,42 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             before_month = ledger.latest_month(before=month)
             before = ledger.households_of(before_month) if before_month else {}
             events = ledger.events_of(month)
-            chosen, skipped = [], []
+            skipped, notices = [], []
             for hid, row in rows.items():
                 if only is not None and hid not in only:
                     continue
                 wanted = ledger_kind(row, events.get(hid, []), before.get(hid)) if kind == "auto" else kind
                 if wanted is not None:
-                    chosen.append((row, wanted))
-            numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
-            notices = []
-            for (row, wanted), number in zip(chosen, numbers):
-                previous = before.get(row["household_id"])
-                notices.append(notice_from_ledger(row, wanted, issuer, f"{issuer.prefix}{number}号",
-                                                  previous["total_fen"] if previous else None))
+                    previous = before.get(hid)
+                    notices.append(notice_from_ledger(row, wanted, issuer, "", previous["total_fen"] if previous else None))
             inputs = {f"台账 {ledger.path}": month}
             policy_hash = policy.policy.digest
-        written = write_notices(notices, folder, fmt, force, templates)
-        ledger.audit(command_line(), inputs, policy_hash)
+        # everything that can refuse the run is checked before a number is given
+        plan = Plan(notices, folder, fmt, force)
+        run_templates = Templates(templates)
+        with progress_bar("写通知书", total=len(plan.notices)) as advance, ledger.transaction():
+            if plan.notices:
+                decisions = [(fingerprint(n), n["household_id"], n["kind"]) for n in plan.notices]
+                for n, number in zip(plan.notices, ledger.decision_numbers(issuer.prefix, decisions, new_number)):
+                    n["doc_number"] = f"{issuer.prefix}{number}号"
+            written = write_notices(plan.notices, folder, fmt, force, run_templates, progress=advance, plan=plan)
+            ledger.audit(command_line(), inputs, policy_hash)
     finally:
         ledger.close()
     out = console()
     for message in skipped:
         out.print(f"[yellow]跳过[/]：{message}")
     counts: dict[str, int] = {}
-    for n in notices:
+    for n in plan.notices:
         counts[n["title"]] = counts.get(n["title"], 0) + 1
-    if not notices:
+    if not plan.notices:
         out.print("没有需要出具的通知书。")
         if rosters:
             warn_left_out(assessment)
         return
+    total = len(plan.kept) + len(plan.notices)
     out.print(f"已写入 {folder}：" + "，".join(f"{k} {v} 份" for k, v in counts.items())
-              + (f"；合并打印文件 {written[-1].name}" if fmt == "html" else ""))
+              + f"，共 {len(plan.notices)} 个文件；合并打印文件 {plan.combined.name}（{total} 份）")
     if rosters:
         warn_left_out(assessment)
 

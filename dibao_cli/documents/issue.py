@@ -1,15 +1,30 @@
-"""Issuing notices: choose who gets which notice, number them, write HTML or Word files into a folder."""
+"""Issuing notices: choose who gets which notice, number them, write HTML or Word files into a folder.
+
+At county scale (tens of thousands of notices) the work is: one template environment for the run, every
+template compiled once; each notice rendered once (the combined print file reuses the per-household
+section where the template allows it, checked against a full render); files written through temporary
+files, renamed one by one, with one flush to disk per batch instead of one per file; the combined print
+file streamed to disk as notices are written; Word files rendered in a process pool.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
+import hashlib
+import json
+import os
+import re
 from pathlib import Path
 
 from dibao_cli.documents.notices import (ALLOWED, FILE_LABEL, Issuer, auto_kind, notice_from_ledger, notice_from_result,
                                          safe_name)
 from dibao_cli.errors import DibaoError, OutputRefused
-from dibao_cli.outputs import atomic_write
 from dibao_cli.policy.loader import COUNTIES, PREFECTURES, region_name
+
+COMBINED = "全部通知书"
+MANIFEST = ".dibao-notices.jsonl"  # what the combined print files hold (so that a later run adds, never drops)
+BATCH = 1000  # files per flush to disk
 
 
 def default_issuer(region: str, day: _dt.date, bureau: str | None, review_body: str | None, prefix: str | None,
@@ -59,59 +74,640 @@ def ledger_kind(row, events: list[str], previous) -> str | None:
     return None
 
 
-def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, templates: Path | None) -> list[Path]:
-    """One file per household (and, for HTML, one combined file for batch printing)."""
-    from dibao_cli.templating import render, render_docx
+# ---------------------------------------------------------------- values and names
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    root = folder.resolve()
-    targets = []
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_BREAKS = re.compile("[\t\n\r\u2028\u2029]")
+
+
+def clean_text(text: str) -> str:
+    """No control characters on paper or in a file name: line breaks and tabs become spaces, NUL, other
+    control characters and direction overrides are removed."""
+    if text.isprintable():
+        return text
+    return _CONTROL.sub("", _BREAKS.sub(" ", text))
+
+
+def clean(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def file_names(notices: list[dict], fmt: str, taken: dict[str, str] | None = None) -> list[str]:
+    """One file name per notice, never the same for two households: a household number that is not a
+    safe file name as it stands (`GH/001`, `=1+1`) gets a short code from the full number, and so does one
+    that differs from another only in letter case (the same file on Windows). `taken` maps names already
+    used in the folder (case-folded) to their household."""
+    taken = dict(taken or {})
+    names = []
     for n in notices:
-        name = f"{safe_name(n['household_id'])}-{FILE_LABEL[n['kind']]}.{fmt}"
-        target = (folder / name)
-        if target.resolve().parent != root:
-            raise OutputRefused(f"文件名 {name} 会写到输出文件夹之外，已拒绝。")
-        targets.append(target)
-    combined = folder / "全部通知书.html"
-    existing = [t for t in targets + ([combined] if fmt == "html" else []) if t.exists()]
-    if existing and not force:
-        raise OutputRefused(f"输出文件夹中已有 {len(existing)} 个同名文件（如 {existing[0].name}），未覆盖。请换一个文件夹，或加 --force。")
-    if notices:
-        _check_templates(notices[0], fmt, folder, templates)
-    written = []
-    for n, target in zip(notices, targets):
-        if fmt == "html":
-            atomic_write(target, render("notice.html.j2", templates, autoescape=True, notices=[n]).encode("utf-8"), True)
-        else:
-            tmp = target.with_name(f".{target.name}.tmp")
-            render_docx("notice.docx", n, tmp, templates)
-            tmp.replace(target)
-        written.append(target)
-    if fmt == "html" and notices:
-        atomic_write(combined, render("notice.html.j2", templates, autoescape=True, notices=notices).encode("utf-8"), True)
-        written.append(combined)
-    return written
+        hid, label = n["household_id"], FILE_LABEL[n["kind"]]
+        base = safe_name(hid)
+        name = f"{base}-{label}.{fmt}"
+        owner = taken.get(name.casefold())
+        if base != hid or (owner is not None and owner != hid):
+            name = f"{base}-{_digest(hid)}-{label}.{fmt}"
+            owner = taken.get(name.casefold())
+            k = 2
+            while owner is not None and owner != hid:
+                name = f"{base}-{_digest(hid)}-{k}-{label}.{fmt}"
+                owner = taken.get(name.casefold())
+                k += 1
+        taken[name.casefold()] = hid
+        names.append(name)
+    return names
 
 
-def _check_templates(example: dict, fmt: str, folder: Path, templates: Path | None) -> None:
+def fingerprint(notice: dict) -> str:
+    """What makes a decision the same decision: everything printed except its number, date and phone."""
+    keep = {k: v for k, v in notice.items() if k not in ("doc_number", "issued_on", "phone")}
+    return hashlib.sha256(json.dumps(keep, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- writing files
+
+def _write_failed(path: Path, exc: OSError) -> OutputRefused:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return OutputRefused(f"磁盘已满，无法写入 {path}。请腾出磁盘空间（或换一个文件夹）后重试；本次没有写入任何通知书。")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputRefused(f"没有权限写入 {path}（{exc.strerror}）。请换一个文件夹。")
+    return OutputRefused(f"无法写入 {path}：{exc.strerror or exc}。")
+
+
+def _sync_all(paths) -> None:
+    """Flush file contents to disk: one system-wide flush where there is one, else each file."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:
+        with open(path, "rb+") as fh:
+            os.fsync(fh.fileno())
+
+
+class FileBatch:
+    """Many small files, each atomic: written to a temporary file beside it and renamed over the target
+    only after its contents are on disk, so a reader (or a crash) sees the old file or the whole new one,
+    never part of one. The flush to disk is done once per batch of files, not once per file."""
+
+    def __init__(self, force: bool, replaceable: set[Path] = frozenset()):
+        self.force = force
+        self.replaceable = replaceable
+        self.pending: list[tuple[Path, Path]] = []
+        self.created: list[Path] = []  # files that did not exist before this run
+        self.count = 0
+
+    def add(self, target: Path, data: bytes) -> None:
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            _unlink(tmp)
+            raise _write_failed(target, exc) from None
+        self.pending.append((tmp, target))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        try:
+            _sync_all([tmp for tmp, _ in self.pending])
+        except OSError as exc:
+            raise _write_failed(self.pending[0][1], exc) from None
+        for tmp, target in self.pending:
+            existed = os.path.lexists(target)
+            if existed and not self.force and target not in self.replaceable:
+                raise OutputRefused(f"输出文件 {target} 已存在（刚刚由别人写入），未覆盖。")
+            os.replace(tmp, target)
+            if not existed:
+                self.created.append(target)
+            self.count += 1
+        self.pending = []
+
+    def abort(self) -> None:
+        """Remove temporary files and every file this run created (a failed run leaves nothing half done)."""
+        for tmp, _ in self.pending:
+            _unlink(tmp)
+        self.pending = []
+        for path in self.created:
+            _unlink(path)
+        self.created = []
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+class _Stream:
+    """A file written piece by piece through a temporary file, renamed into place at the end."""
+
+    def __init__(self, target: Path, binary: bool = False):
+        self.target = target
+        self.tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            self.fh = open(self.tmp, "wb")
+        except OSError as exc:
+            raise _write_failed(target, exc) from None
+        self.binary = binary
+
+    def write(self, data) -> None:
+        try:
+            self.fh.write(data if self.binary else data.encode("utf-8"))
+        except OSError as exc:
+            raise _write_failed(self.target, exc) from None
+
+    def finish(self, batch: FileBatch) -> None:
+        try:
+            self.fh.close()
+        except OSError as exc:
+            raise _write_failed(self.target, exc) from None
+        batch.pending.append((self.tmp, self.target))
+
+    def abort(self) -> None:
+        try:
+            self.fh.close()
+        except OSError:
+            pass
+        _unlink(self.tmp)
+
+
+# ---------------------------------------------------------------- the combined print file's contents
+
+def read_manifest(folder: Path) -> list[dict]:
+    path = folder / MANIFEST
+    if not path.exists():
+        return []
+    entries = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    entries.append(json.loads(line))
+    except (OSError, ValueError):
+        return []
+    return entries
+
+
+# ---------------------------------------------------------------- plan and write
+
+class Plan:
+    """Where each notice goes, checked before any number is given or any file written."""
+
+    def __init__(self, notices: list[dict], folder: Path, fmt: str, force: bool):
+        self.folder = Path(folder)
+        self.fmt = fmt
+        self.force = force
+        self.notices = [clean(n) for n in notices]
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _write_failed(self.folder, exc) from None
+        root = self.folder.resolve()
+        manifest = read_manifest(self.folder)
+        taken = {e["file"].casefold(): e["household_id"] for e in manifest}
+        self.names = file_names(self.notices, fmt, taken)
+        self.targets = []
+        for name in self.names:
+            target = self.folder / name
+            if target.resolve().parent != root:
+                raise OutputRefused(f"文件名 {name} 会写到输出文件夹之外，已拒绝。")
+            self.targets.append(target)
+        self.combined = self.folder / f"{COMBINED}.{fmt}"
+        new = set(self.names)
+        # notices of earlier runs that stay in the combined file (their files are still in the folder)
+        self.kept = [e for e in manifest if e["fmt"] == fmt and e["file"] not in new and (self.folder / e["file"]).exists()]
+        ours = any(e["fmt"] == fmt for e in manifest)
+        existing = [t for t in self.targets if t.exists()]
+        if self.combined.exists() and not ours:
+            existing.append(self.combined)
+        if existing and not force:
+            raise OutputRefused(f"输出文件夹中已有 {len(existing)} 个同名文件（如 {existing[0].name}），未覆盖。"
+                                "请换一个文件夹，或加 --force。")
+        self.replaceable = {self.combined, self.folder / MANIFEST}
+
+    def combined_entries(self) -> list[tuple[str, dict, bool]]:
+        """(file name, notice, written now) in print order: earlier notices first (a re-issued one in its
+        place), then the new ones."""
+        fresh = dict(zip(self.names, self.notices))
+        out = []
+        for e in read_manifest(self.folder):
+            if e["fmt"] != self.fmt:
+                continue
+            if e["file"] in fresh:
+                out.append((e["file"], fresh.pop(e["file"]), True))
+            elif (self.folder / e["file"]).exists():
+                out.append((e["file"], e["notice"], False))
+        out.extend((name, n, True) for name, n in fresh.items())
+        return out
+
+
+def check_templates(templates, example: dict, fmt: str) -> None:
     """Render every kind once with every optional part present, so that a variable the template uses but
     dibao does not provide is found before any notice is written, whichever branch it sits in."""
     from dibao_cli.documents.notices import KINDS
-    from dibao_cli.templating import render, render_docx
 
     for kind, title in KINDS.items():
         sample = dict(example, kind=kind, title=title, appeal=True, phone=example.get("phone") or "0000-0000000",
                       singles=example.get("singles") or [{"name": "示例", "ground": "重病", "total": "0.00"}],
                       old_amount=example.get("old_amount") or "0.00")
         if fmt == "html":
-            render("notice.html.j2", templates, autoescape=True, notices=[sample])
+            templates.render("notice.html.j2", True, notices=[sample])
         else:
-            probe = folder / ".模板检查.docx"
-            try:
-                render_docx("notice.docx", sample, probe, templates)
-            finally:
-                probe.unlink(missing_ok=True)
+            templates.word("notice.docx").render_body(sample)
 
 
-__all__ = ["default_issuer", "choose", "ledger_kind", "write_notices", "notice_from_result", "notice_from_ledger"]
+def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, templates, progress=None,
+                  workers: int | None = None, plan: Plan | None = None) -> list[Path]:
+    """One file per notice and one combined print file (全部通知书.html or .docx) holding every notice in
+    the folder. On failure nothing of this run is left behind (files it created are removed)."""
+    from dibao_cli.templating import Templates
+
+    if not isinstance(templates, Templates):
+        templates = Templates(templates)
+    plan = plan or Plan(notices, folder, fmt, force)
+    if plan.notices:
+        check_templates(templates, plan.notices[0], fmt)
+    batch = FileBatch(force, plan.replaceable)
+    try:
+        if fmt == "html":
+            _write_html(plan, templates, batch, progress)
+        else:
+            _write_docx(plan, templates, batch, progress, workers)
+        _write_manifest(plan, batch)
+        batch.flush()
+        if hasattr(os, "sync"):
+            os.sync()  # the renames themselves
+    except BaseException:
+        batch.abort()
+        raise
+    return plan.targets + ([plan.combined] if plan.notices or plan.kept else [])
+
+
+def _write_manifest(plan: Plan, batch: FileBatch) -> None:
+    others = [e for e in read_manifest(plan.folder) if e["fmt"] != plan.fmt]
+    stream = _Stream(plan.folder / MANIFEST)
+    try:
+        for e in others:
+            stream.write(json.dumps(e, ensure_ascii=False) + "\n")
+        for name, notice, _ in plan.combined_entries():
+            stream.write(json.dumps({"file": name, "fmt": plan.fmt, "household_id": notice["household_id"],
+                                     "notice": notice}, ensure_ascii=False) + "\n")
+    except BaseException:
+        stream.abort()
+        raise
+    stream.finish(batch)
+
+
+# ---------------------------------------------------------------- HTML
+
+class _Positioned:
+    """The `notices` list a template loops over, handed out one at a time: the writer knows which notice
+    each piece of output belongs to, and each notice gets the template limits afresh."""
+
+    def __init__(self, items: list[dict], env, meter, first: dict | None = None, length: int | None = None):
+        self.items = items
+        self.env = env
+        self.meter = meter
+        self.first = first
+        self.length = len(items) if length is None else length
+        self.position = -1
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, index):
+        if self.first is not None and index in (0, -1) and self.length == 1:
+            return self.first
+        return self.items[index]
+
+    def __iter__(self):
+        for i, item in enumerate(self.items):
+            self.position = i
+            self.env.reset_limits()
+            self.meter.written = 0
+            yield item
+        self.position = len(self.items)
+
+
+def _separable(templates, name: str) -> bool:
+    """True when the notice template is `prefix {% for n in notices %}body{% endfor %} suffix`, with a body
+    that depends only on its notice: then a household's own file is its prefix, its body from the combined
+    file and its suffix, and each notice is rendered once."""
+    from jinja2 import nodes
+
+    from dibao_cli.templating import LOOP_FILTER
+
+    env = templates.env(True)
+    try:
+        source = env.loader.get_source(env, name)[0]
+        tree = env.parse(source)
+    except Exception:  # noqa: BLE001 - any doubt: render each notice in full
+        return False
+    if any(True for _ in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport,
+                                        nodes.NSRef, nodes.Block))):
+        return False
+
+    def unwrap(node):
+        return node.node if isinstance(node, nodes.Filter) and node.name == LOOP_FILTER else node
+
+    loops = [f for f in tree.find_all(nodes.For) if isinstance(unwrap(f.iter), nodes.Name) and unwrap(f.iter).name == "notices"]
+    if len(loops) != 1:
+        return False
+    loop = loops[0]
+    if loop.recursive or loop.test is not None or loop.else_ or not isinstance(loop.target, nodes.Name):
+        return False
+    if loop not in tree.body:  # not inside a condition, macro or another loop
+        return False
+    # outside the loop, `notices` only as notices|length, notices|count or notices[number]
+    allowed_uses = set()
+    for f in tree.find_all(nodes.Filter):
+        if f.name in ("length", "count") and isinstance(f.node, nodes.Name) and f.node.name == "notices":
+            allowed_uses.add(id(f.node))
+    for g in tree.find_all(nodes.Getitem):
+        if isinstance(g.node, nodes.Name) and g.node.name == "notices" and isinstance(g.arg, nodes.Const):
+            allowed_uses.add(id(g.node))
+    in_body = {id(n) for child in loop.body for n in child.find_all(nodes.Name)}
+    for n in tree.find_all(nodes.Name):
+        if n.name == "notices" and id(n) != id(unwrap(loop.iter)) and (id(n) in in_body or id(n) not in allowed_uses):
+            return False
+    # the body reads only its notice, names it sets itself, `loop` of its own inner loops, and globals
+    stored = {loop.target.name} | set(env.globals)
+    for child in loop.body:
+        for n in child.find_all(nodes.Name):
+            if n.ctx in ("store", "param"):
+                stored.add(n.name)
+        for m in child.find_all(nodes.Macro):
+            stored.add(m.name)
+
+    def check(node, inner_loop: bool) -> bool:
+        if isinstance(node, nodes.Name) and node.ctx == "load":
+            if node.name == "loop":
+                return inner_loop
+            return node.name in stored
+        if isinstance(node, nodes.For):
+            return (check(node.iter, inner_loop) and (node.test is None or check(node.test, True))
+                    and all(check(c, True) for c in node.body) and all(check(c, inner_loop) for c in node.else_))
+        return all(check(c, inner_loop) for c in node.iter_child_nodes())
+
+    return all(check(c, False) for c in loop.body)
+
+
+def _write_html(plan: Plan, templates, batch: FileBatch, progress) -> None:
+    from dibao_cli.templating import _Meter
+
+    name = "notice.html.j2"
+    env = templates.env(True)
+    entries = plan.combined_entries()
+    if not entries:
+        return
+    fast = _separable(templates, name)
+    checked = 0
+    meter = _Meter()
+    items = [n for _, n, _ in entries]
+    seq = _Positioned(items, env, meter)
+    combined = _Stream(plan.combined)
+    sections: list[str] = []
+
+    def single(notice: dict) -> str:
+        return templates.render(name, True, notices=[notice])
+
+    def frame(notice: dict) -> tuple[str, str]:
+        """The file around one notice's body: what the template writes before and after the loop."""
+        outer = _Positioned([], env, _Meter(), first=notice, length=1)
+        before, after = [], []
+        for piece in templates.stream(name, True, notices=outer):
+            (before if outer.position < 0 else after).append(piece)
+        return "".join(before), "".join(after)
+
+    def finish(index: int, body: str) -> None:
+        nonlocal fast, checked
+        file, notice, now = entries[index]
+        if not now:
+            return
+        if fast:
+            head, tail = frame(notice)
+            text = head + body + tail
+            if checked < 2:  # the first two notices are also rendered in full: any difference, render all in full
+                checked += 1
+                full = single(notice)
+                if full != text:
+                    fast, text = False, full
+        else:
+            text = single(notice)
+        batch.add(plan.folder / file, text.encode("utf-8"))
+        if progress:
+            progress(1)
+
+    n = len(entries)
+    owner, done = -1, 0
+    try:
+        for piece in templates.stream(name, True, meter=meter, notices=seq):
+            position = seq.position
+            while done < min(position, n):  # every notice before the current one is complete
+                finish(done, "".join(sections) if owner == done else "")
+                done += 1
+            if 0 <= position < n:
+                if owner != position:
+                    owner, sections = position, []
+                sections.append(piece)
+            combined.write(piece)
+        while done < n:
+            finish(done, "".join(sections) if owner == done else "")
+            done += 1
+    except BaseException:
+        combined.abort()
+        raise
+    combined.finish(batch)
+
+
+# ---------------------------------------------------------------- Word
+
+_worker_template = None
+
+
+def _init_worker(folders: list[str], name: str) -> None:
+    global _worker_template
+    from dibao_cli.templating import Templates
+
+    templates = Templates.__new__(Templates)
+    templates.override = None
+    templates.folders = [Path(f) for f in folders]
+    templates._envs, templates._compiled = {}, {}
+    _worker_template = templates.word(name)
+
+
+def _render_docx_chunk(chunk: list[dict], date_time) -> list[tuple[bytes, str]]:
+    out = []
+    for notice in chunk:
+        body = _worker_template.render_body(notice)
+        out.append((_worker_template.docx_bytes(notice, body, date_time), body))
+    return out
+
+
+def _write_docx(plan: Plan, templates, batch: FileBatch, progress, workers: int | None) -> None:
+    word = templates.word("notice.docx")
+    entries = plan.combined_entries()
+    if not entries:
+        return
+    date_time = (1980, 1, 1, 0, 0, 0)  # fixed: the same notice gives the same bytes
+    to_render = [n for _, n, _ in entries]
+    combined = _CombinedDocx(word, plan.combined, to_render[0], date_time)
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4)
+    use_pool = word.simple and workers > 1 and len(to_render) >= 200
+
+    def results():
+        if not use_pool:
+            for n in to_render:
+                body = word.render_body(n) if word.simple else None
+                yield word.docx_bytes(n, body, date_time), body
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = 50
+        chunks = [to_render[i:i + size] for i in range(0, len(to_render), size)]
+        context = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                 initargs=([str(f) for f in templates.folders], "notice.docx")) as pool:
+            for done in pool.map(_render_docx_chunk, chunks, [date_time] * len(chunks)):
+                yield from done
+
+    try:
+        for (file, notice, now), (data, body) in zip(entries, results()):
+            if now:
+                batch.add(plan.folder / file, data)
+                if progress:
+                    progress(1)
+            combined.add(data if body is None else body, body is None)
+    except BaseException:
+        combined.abort()
+        raise
+    combined.finish(batch)
+
+
+class _CombinedDocx:
+    """All notices in one Word file for batch printing, written as they come: the template's own parts
+    (styles, fonts, page setup) once, and each notice's body one after another, each in its own section
+    (a new page with the template's page setup). Every notice comes from the same template, so the
+    styles they use are the same styles."""
+
+    def __init__(self, word, target: Path, example: dict, date_time):
+        import zipfile
+
+        self.word = word
+        self.stream = _Stream(target, binary=True)
+        self.zip = zipfile.ZipFile(self.stream.fh, "w", zipfile.ZIP_DEFLATED)
+        self.date_time = date_time
+        self.head = self.tail = None
+        self.previous_section = None
+        self.count = 0
+        self.document = None
+        self.skeleton = word._parts(example)
+        self.after: list[str] = []
+        before = True
+        try:
+            for name in word._order:
+                if name == word.DOCUMENT:
+                    before = False
+                elif before:
+                    self._copy(name)
+                else:
+                    self.after.append(name)
+        except OSError as exc:
+            self.abort()
+            raise _write_failed(target, exc) from None
+
+    def _copy(self, name: str) -> None:
+        import zipfile
+
+        info, data = self.skeleton[name]
+        entry = zipfile.ZipInfo(name, date_time=self.date_time)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = info.external_attr
+        self.zip.writestr(entry, data)
+
+    def _open(self, document: bytes) -> None:
+        import zipfile
+
+        start = document.index(b"<w:body>") + len(b"<w:body>")
+        end = document.rindex(b"</w:body>")
+        self.head, self.tail = document[:start], document[end:]
+        info = zipfile.ZipInfo(self.word.DOCUMENT, date_time=self.date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        self.document = self.zip.open(info, "w", force_zip64=True)
+        self.document.write(self.head)
+
+    def add(self, body_or_docx, is_docx: bool) -> None:
+        if is_docx:
+            import io
+            import zipfile
+
+            with zipfile.ZipFile(io.BytesIO(body_or_docx)) as z:
+                document = z.read(self.word.DOCUMENT)
+        else:
+            document = self.word.document_xml(body_or_docx)
+        if self.document is None:
+            self._open(document)
+        start = document.index(b"<w:body>") + len(b"<w:body>")
+        end = document.rindex(b"</w:body>")
+        content = document[start:end]
+        section = b""
+        at = content.rfind(b"<w:sectPr")
+        if at >= 0 and content.endswith(b"</w:sectPr>"):
+            content, section = content[:at], content[at:]
+        if self.previous_section is not None:
+            # the previous notice ends its own section: a new page for this one
+            self.document.write(b"<w:p><w:pPr>" + self.previous_section + b"</w:pPr></w:p>")
+        self.document.write(_renumber_drawings(content, self.count))
+        self.previous_section = section or b"<w:sectPr/>"
+        self.count += 1
+
+    def finish(self, batch: FileBatch) -> None:
+        try:
+            if self.document is None:
+                return
+            self.document.write((self.previous_section or b"") + self.tail)
+            self.document.close()
+            for name in self.after:
+                self._copy(name)
+            self.zip.close()
+        except OSError as exc:
+            self.stream.abort()
+            raise _write_failed(self.stream.target, exc) from None
+        except BaseException:
+            self.stream.abort()
+            raise
+        self.stream.finish(batch)
+
+    def abort(self) -> None:
+        try:
+            self.zip.close()
+        except Exception:  # noqa: BLE001 - the file is removed anyway
+            pass
+        self.stream.abort()
+
+
+def _renumber_drawings(content: bytes, index: int) -> bytes:
+    """Drawing ids must be unique in one document: each notice's get their own range."""
+    if b"docPr" not in content:
+        return content
+    return re.sub(rb'(<wp:docPr[^>]*?\bid=")(\d+)', lambda m: m.group(1) + str(index * 10000 + int(m.group(2))).encode(),
+                  content)
+
+
+__all__ = ["default_issuer", "choose", "ledger_kind", "write_notices", "notice_from_result", "notice_from_ledger",
+           "Plan", "fingerprint", "file_names", "clean_text"]
