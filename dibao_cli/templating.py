@@ -346,6 +346,10 @@ class Templates:
                 raise explain_error(exc, name) from None
             raise
 
+    def failure(self, exc: BaseException, name: str) -> BaseException:
+        """The exception to raise for a failure while rendering `name` outside `stream`."""
+        return explain_error(exc, name) if _is_template_failure(exc) else exc
+
     def word(self, name: str) -> "WordTemplate":
         key = (name, "word")
         if key not in self._compiled:
@@ -404,6 +408,7 @@ class WordTemplate:
             raise
         self._skeleton: dict[str, tuple[zipfile.ZipInfo, bytes]] | None = None
         self._order: list[str] = []
+        self._static: tuple | None = None
 
     def _error(self, exc: BaseException) -> TemplateError:
         import jinja2
@@ -469,23 +474,32 @@ class WordTemplate:
             self._skeleton = skeleton
         return self._skeleton
 
-    def docx_bytes(self, context: dict, body_xml: str | None = None, date_time=(1980, 1, 1, 0, 0, 0)) -> bytes:
-        """One finished .docx."""
+    def docx_bytes(self, context: dict, document: bytes | None = None, date_time=(1980, 1, 1, 0, 0, 0)) -> bytes:
+        """One finished .docx (`document`: its main part, if already built)."""
         if not self.simple:
             return self._slow_bytes(context)
-        if body_xml is None:
-            body_xml = self.render_body(context)
-        document = self.document_xml(body_xml)
-        skeleton = self._parts(context)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-            for name in self._order:
-                info, data = skeleton[name]
-                entry = zipfile.ZipInfo(name, date_time=date_time)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = info.external_attr
-                z.writestr(entry, document if name == self.DOCUMENT else data)
+        if document is None:
+            document = self.document_xml(self.render_body(context))
+        # the parts without tags are compressed once; each document only adds its main part
+        if self._static is None or self._static[0] != date_time:
+            skeleton = self._parts(context)
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+                for name in self._order:
+                    if name != self.DOCUMENT:
+                        z.writestr(self._entry(name, date_time), skeleton[name][1])
+            self._static = (date_time, out.getvalue())
+        out = io.BytesIO(self._static[1])
+        out.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(self._entry(self.DOCUMENT, date_time), document)
         return out.getvalue()
+
+    def _entry(self, name: str, date_time) -> zipfile.ZipInfo:
+        entry = zipfile.ZipInfo(name, date_time=date_time)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = self._skeleton[name][0].external_attr if self._skeleton else 0
+        return entry
 
     def _slow_bytes(self, context: dict) -> bytes:
         from docxtpl import DocxTemplate

@@ -89,11 +89,12 @@ def clean_text(text: str) -> str:
 
 
 def clean(value):
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    kind = type(value)
+    if kind is str:
+        return value if value.isprintable() else clean_text(value)
+    if kind is dict:
+        return {k: v if type(v) is str and v.isprintable() else clean(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
         return [clean(v) for v in value]
     return value
 
@@ -275,16 +276,14 @@ class Plan:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _write_failed(self.folder, exc) from None
-        root = self.folder.resolve()
         manifest = read_manifest(self.folder)
         taken = {e["file"].casefold(): e["household_id"] for e in manifest}
         self.names = file_names(self.notices, fmt, taken)
         self.targets = []
         for name in self.names:
-            target = self.folder / name
-            if target.resolve().parent != root:
+            if os.path.basename(name) != name or "/" in name or "\\" in name or name.startswith("."):
                 raise OutputRefused(f"文件名 {name} 会写到输出文件夹之外，已拒绝。")
-            self.targets.append(target)
+            self.targets.append(self.folder / name)
         self.combined = self.folder / f"{COMBINED}.{fmt}"
         new = set(self.names)
         # notices of earlier runs that stay in the combined file (their files are still in the folder)
@@ -377,10 +376,9 @@ class _Positioned:
     """The `notices` list a template loops over, handed out one at a time: the writer knows which notice
     each piece of output belongs to, and each notice gets the template limits afresh."""
 
-    def __init__(self, items: list[dict], env, meter, first: dict | None = None, length: int | None = None):
+    def __init__(self, items: list[dict], env, first: dict | None = None, length: int | None = None):
         self.items = items
         self.env = env
-        self.meter = meter
         self.first = first
         self.length = len(items) if length is None else length
         self.position = -1
@@ -397,12 +395,11 @@ class _Positioned:
         for i, item in enumerate(self.items):
             self.position = i
             self.env.reset_limits()
-            self.meter.written = 0
             yield item
         self.position = len(self.items)
 
 
-def _separable(templates, name: str) -> bool:
+def _separable(templates, name: str) -> tuple[bool, tuple | None]:
     """True when the notice template is `prefix {% for n in notices %}body{% endfor %} suffix`, with a body
     that depends only on its notice: then a household's own file is its prefix, its body from the combined
     file and its suffix, and each notice is rendered once."""
@@ -415,34 +412,45 @@ def _separable(templates, name: str) -> bool:
         source = env.loader.get_source(env, name)[0]
         tree = env.parse(source)
     except Exception:  # noqa: BLE001 - any doubt: render each notice in full
-        return False
+        return False, None
     if any(True for _ in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport,
                                         nodes.NSRef, nodes.Block))):
-        return False
+        return False, None
 
     def unwrap(node):
         return node.node if isinstance(node, nodes.Filter) and node.name == LOOP_FILTER else node
 
     loops = [f for f in tree.find_all(nodes.For) if isinstance(unwrap(f.iter), nodes.Name) and unwrap(f.iter).name == "notices"]
     if len(loops) != 1:
-        return False
+        return False, None
     loop = loops[0]
     if loop.recursive or loop.test is not None or loop.else_ or not isinstance(loop.target, nodes.Name):
-        return False
+        return False, None
     if loop not in tree.body:  # not inside a condition, macro or another loop
-        return False
+        return False, None
     # outside the loop, `notices` only as notices|length, notices|count or notices[number]
     allowed_uses = set()
     for f in tree.find_all(nodes.Filter):
         if f.name in ("length", "count") and isinstance(f.node, nodes.Name) and f.node.name == "notices":
             allowed_uses.add(id(f.node))
+    fields: set | None = set()
+    first_items = set()
     for g in tree.find_all(nodes.Getitem):
         if isinstance(g.node, nodes.Name) and g.node.name == "notices" and isinstance(g.arg, nodes.Const):
             allowed_uses.add(id(g.node))
+            first_items.add(id(g))
+    used_fields = {id(a.node): a.attr for a in tree.find_all(nodes.Getattr) if id(a.node) in first_items}
+    for g in tree.find_all(nodes.Getitem):
+        if id(g) in first_items:
+            if id(g) in used_fields and g.arg.value == 0:
+                fields.add(used_fields[id(g)])
+            else:
+                fields = None
+                break
     in_body = {id(n) for child in loop.body for n in child.find_all(nodes.Name)}
     for n in tree.find_all(nodes.Name):
         if n.name == "notices" and id(n) != id(unwrap(loop.iter)) and (id(n) in in_body or id(n) not in allowed_uses):
-            return False
+            return False, None
     # the body reads only its notice, names it sets itself, `loop` of its own inner loops, and globals
     stored = {loop.target.name} | set(env.globals)
     for child in loop.body:
@@ -462,73 +470,94 @@ def _separable(templates, name: str) -> bool:
                     and all(check(c, True) for c in node.body) and all(check(c, inner_loop) for c in node.else_))
         return all(check(c, inner_loop) for c in node.iter_child_nodes())
 
-    return all(check(c, False) for c in loop.body)
+    if not all(check(c, False) for c in loop.body):
+        return False, None
+    return True, (tuple(sorted(fields)) if fields is not None else None)
 
 
 def _write_html(plan: Plan, templates, batch: FileBatch, progress) -> None:
-    from dibao_cli.templating import _Meter
+    from dibao_cli.templating import MAX_OUTPUT, LimitExceeded
 
     name = "notice.html.j2"
     env = templates.env(True)
+    template = templates.get(name, True)
     entries = plan.combined_entries()
     if not entries:
         return
-    fast = _separable(templates, name)
+    fast, fields = _separable(templates, name)
+    frames: dict = {}
     checked = 0
-    meter = _Meter()
-    items = [n for _, n, _ in entries]
-    seq = _Positioned(items, env, meter)
+    seq = _Positioned([n for _, n, _ in entries], env)
     combined = _Stream(plan.combined)
-    sections: list[str] = []
-
-    def single(notice: dict) -> str:
-        return templates.render(name, True, notices=[notice])
 
     def frame(notice: dict) -> tuple[str, str]:
-        """The file around one notice's body: what the template writes before and after the loop."""
-        outer = _Positioned([], env, _Meter(), first=notice, length=1)
+        """The file around one notice's body: what the template writes before and after its loop."""
+        key = tuple(str(notice.get(f)) for f in fields) if fields is not None else None
+        if key is not None and key in frames:
+            return frames[key]
+        outer = _Positioned([], env, first=notice, length=1)
         before, after = [], []
         for piece in templates.stream(name, True, notices=outer):
             (before if outer.position < 0 else after).append(piece)
-        return "".join(before), "".join(after)
+        result = "".join(before), "".join(after)
+        if key is not None:
+            frames[key] = result
+        return result
 
     def finish(index: int, body: str) -> None:
         nonlocal fast, checked
+        combined.write(body)
         file, notice, now = entries[index]
         if not now:
             return
         if fast:
             head, tail = frame(notice)
             text = head + body + tail
-            if checked < 2:  # the first two notices are also rendered in full: any difference, render all in full
+            if checked < 2:  # the first two are also rendered in full: on any difference, render each in full
                 checked += 1
-                full = single(notice)
+                full = templates.render(name, True, notices=[notice])
                 if full != text:
                     fast, text = False, full
         else:
-            text = single(notice)
+            text = templates.render(name, True, notices=[notice])
         batch.add(plan.folder / file, text.encode("utf-8"))
         if progress:
             progress(1)
 
     n = len(entries)
-    owner, done = -1, 0
-    try:
-        for piece in templates.stream(name, True, meter=meter, notices=seq):
-            position = seq.position
-            while done < min(position, n):  # every notice before the current one is complete
-                finish(done, "".join(sections) if owner == done else "")
-                done += 1
-            if 0 <= position < n:
-                if owner != position:
-                    owner, sections = position, []
-                sections.append(piece)
-            combined.write(piece)
-        while done < n:
-            finish(done, "".join(sections) if owner == done else "")
+    owner, done, count = -1, 0, 0
+    buffer: list[str] = []
+    append = buffer.append
+
+    def flush(upto: int) -> None:
+        """Hand the buffered output to its notice (or the combined file), then finish notices up to `upto`."""
+        nonlocal done
+        text = "".join(buffer)
+        if 0 <= owner < n:
+            finish(owner, text)
+            done = owner + 1
+        else:
+            combined.write(text)
+        while done < min(upto, n):  # notices whose section wrote nothing
+            finish(done, "")
             done += 1
-    except BaseException:
+
+    env.reset_limits()
+    try:
+        for piece in template.generate(notices=seq):
+            if seq.position != owner:
+                flush(seq.position)
+                owner, count = seq.position, 0
+                buffer.clear()
+            append(piece)
+            count += 1
+            if not count & 63 and sum(map(len, buffer)) > MAX_OUTPUT:
+                raise LimitExceeded(f"输出过长（一份文书最多 {MAX_OUTPUT:,} 字）")
+        flush(n)
+    except BaseException as exc:
         combined.abort()
+        if isinstance(exc, Exception):
+            raise templates.failure(exc, name) from None
         raise
     combined.finish(batch)
 
@@ -549,11 +578,11 @@ def _init_worker(folders: list[str], name: str) -> None:
     _worker_template = templates.word(name)
 
 
-def _render_docx_chunk(chunk: list[dict], date_time) -> list[tuple[bytes, str]]:
+def _render_docx_chunk(chunk: list[dict], date_time) -> list[tuple[bytes, bytes]]:
     out = []
     for notice in chunk:
-        body = _worker_template.render_body(notice)
-        out.append((_worker_template.docx_bytes(notice, body, date_time), body))
+        document = _worker_template.document_xml(_worker_template.render_body(notice))
+        out.append((_worker_template.docx_bytes(notice, document, date_time), document))
     return out
 
 
@@ -572,8 +601,8 @@ def _write_docx(plan: Plan, templates, batch: FileBatch, progress, workers: int 
     def results():
         if not use_pool:
             for n in to_render:
-                body = word.render_body(n) if word.simple else None
-                yield word.docx_bytes(n, body, date_time), body
+                document = word.document_xml(word.render_body(n)) if word.simple else None
+                yield word.docx_bytes(n, document, date_time), document
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -587,12 +616,12 @@ def _write_docx(plan: Plan, templates, batch: FileBatch, progress, workers: int 
                 yield from done
 
     try:
-        for (file, notice, now), (data, body) in zip(entries, results()):
+        for (file, notice, now), (data, document) in zip(entries, results()):
             if now:
                 batch.add(plan.folder / file, data)
                 if progress:
                     progress(1)
-            combined.add(data if body is None else body, body is None)
+            combined.add(data, document)
     except BaseException:
         combined.abort()
         raise
@@ -651,15 +680,13 @@ class _CombinedDocx:
         self.document = self.zip.open(info, "w", force_zip64=True)
         self.document.write(self.head)
 
-    def add(self, body_or_docx, is_docx: bool) -> None:
-        if is_docx:
+    def add(self, docx: bytes, document: bytes | None) -> None:
+        if document is None:
             import io
             import zipfile
 
-            with zipfile.ZipFile(io.BytesIO(body_or_docx)) as z:
+            with zipfile.ZipFile(io.BytesIO(docx)) as z:
                 document = z.read(self.word.DOCUMENT)
-        else:
-            document = self.word.document_xml(body_or_docx)
         if self.document is None:
             self._open(document)
         start = document.index(b"<w:body>") + len(b"<w:body>")
