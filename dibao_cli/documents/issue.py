@@ -25,6 +25,7 @@ from dibao_cli.policy.loader import COUNTIES, PREFECTURES, region_name
 COMBINED = "全部通知书"
 MANIFEST = ".dibao-notices.jsonl"  # what the combined print files hold (so that a later run adds, never drops)
 BATCH = 1000  # files per flush to disk
+POOL_FROM = 200  # Word notices rendered in a process pool from this many on
 
 
 def default_issuer(region: str, day: _dt.date, bureau: str | None, review_body: str | None, prefix: str | None,
@@ -594,9 +595,9 @@ def _write_docx(plan: Plan, templates, batch: FileBatch, progress, workers: int 
     date_time = (1980, 1, 1, 0, 0, 0)  # fixed: the same notice gives the same bytes
     to_render = [n for _, n, _ in entries]
     combined = _CombinedDocx(word, plan.combined, to_render[0], date_time)
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 4)
-    use_pool = word.simple and workers > 1 and len(to_render) >= 200
+    if workers is None:  # both cores pay once there are enough notices to share
+        workers = min(os.cpu_count() or 1, 4) if len(to_render) >= POOL_FROM else 1
+    use_pool = word.simple and workers > 1
 
     def results():
         if not use_pool:
