@@ -65,6 +65,10 @@ def find_template(name: str, override: Path | None = None) -> Path:
 
 # ---------------------------------------------------------------- the limited sandbox
 
+def too_much_output() -> LimitExceeded:
+    return LimitExceeded(f"输出过长（一份文书最多 {MAX_OUTPUT:,} 字）")
+
+
 def _too_long(what: str = "内容") -> LimitExceeded:
     return LimitExceeded(f"生成的{what}过长（一个值最多 {MAX_VALUE:,} 字）")
 
@@ -336,10 +340,11 @@ class Templates:
         meter = meter or _Meter()
         meter.written = 0
         try:
-            for piece in template.generate(**context):
+            pieces = template.generate(**context)
+            for piece in pieces:
                 meter.written += len(piece)
                 if meter.written > MAX_OUTPUT:
-                    raise LimitExceeded(f"输出过长（一份文书最多 {MAX_OUTPUT:,} 字）")
+                    pieces.throw(too_much_output())  # raised where the template is writing: its line is known
                 yield piece
         except Exception as exc:  # noqa: BLE001 - sorted by _is_template_failure
             if _is_template_failure(exc):
@@ -431,7 +436,7 @@ class WordTemplate:
                 raise self._error(exc) from None
             raise
         if len(xml) > MAX_OUTPUT:
-            raise self._error(LimitExceeded(f"输出过长（一份文书最多 {MAX_OUTPUT:,} 字）"))
+            raise self._error(too_much_output())
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         return self._tpl.resolve_listing(xml)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import shutil
 from pathlib import Path
 
 import click
@@ -158,17 +157,27 @@ def templates_copy(folder, force):
 
     例：dibao templates copy 本局模板
     """
+    from dibao_cli.documents.issue import FileBatch, write_failed
     from dibao_cli.errors import OutputRefused
     from dibao_cli.templating import shipped_templates
 
     source = shipped_templates()
     files = [p for p in sorted(source.iterdir()) if p.is_file() and p.suffix in (".j2", ".docx")]
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failed(folder, exc) from None
     clashes = [p.name for p in files if (folder / p.name).exists()]
     if clashes and not force:
         raise OutputRefused(f"{folder} 中已有模板 {'、'.join(clashes)}，未覆盖。加 --force 覆盖。")
-    for path in files:
-        shutil.copyfile(path, folder / path.name)
+    batch = FileBatch(force)  # each file whole or not at all; on failure nothing of this copy is left
+    try:
+        for path in files:
+            batch.add(folder / path.name, path.read_bytes())
+        batch.flush()
+    except BaseException:
+        batch.abort()
+        raise
     console().print(f"已复制 {len(files)} 个模板到 {folder}：{'、'.join(p.name for p in files)}")
 
 

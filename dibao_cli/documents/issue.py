@@ -137,9 +137,9 @@ def fingerprint(notice: dict) -> str:
 
 # ---------------------------------------------------------------- writing files
 
-def _write_failed(path: Path, exc: OSError) -> OutputRefused:
+def write_failed(path: Path, exc: OSError) -> OutputRefused:
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return OutputRefused(f"磁盘已满，无法写入 {path}。请腾出磁盘空间（或换一个文件夹）后重试；本次没有写入任何通知书。")
+        return OutputRefused(f"磁盘已满，无法写入 {path}。请腾出磁盘空间（或换一个文件夹）后重试；本次写了一半的文件已删除。")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return OutputRefused(f"没有权限写入 {path}（{exc.strerror}）。请换一个文件夹。")
     return OutputRefused(f"无法写入 {path}：{exc.strerror or exc}。")
@@ -174,7 +174,7 @@ class FileBatch:
                 fh.write(data)
         except OSError as exc:
             _unlink(tmp)
-            raise _write_failed(target, exc) from None
+            raise write_failed(target, exc) from None
         self.pending.append((tmp, target))
         if len(self.pending) >= BATCH:
             self.flush()
@@ -185,12 +185,15 @@ class FileBatch:
         try:
             _sync_all([tmp for tmp, _ in self.pending])
         except OSError as exc:
-            raise _write_failed(self.pending[0][1], exc) from None
+            raise write_failed(self.pending[0][1], exc) from None
         for tmp, target in self.pending:
             existed = os.path.lexists(target)
             if existed and not self.force and target not in self.replaceable:
                 raise OutputRefused(f"输出文件 {target} 已存在（刚刚由别人写入），未覆盖。")
-            os.replace(tmp, target)
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise write_failed(target, exc) from None
             if not existed:
                 self.created.append(target)
             self.count += 1
@@ -222,20 +225,20 @@ class _Stream:
         try:
             self.fh = open(self.tmp, "wb")
         except OSError as exc:
-            raise _write_failed(target, exc) from None
+            raise write_failed(target, exc) from None
         self.binary = binary
 
     def write(self, data) -> None:
         try:
             self.fh.write(data if self.binary else data.encode("utf-8"))
         except OSError as exc:
-            raise _write_failed(self.target, exc) from None
+            raise write_failed(self.target, exc) from None
 
     def finish(self, batch: FileBatch) -> None:
         try:
             self.fh.close()
         except OSError as exc:
-            raise _write_failed(self.target, exc) from None
+            raise write_failed(self.target, exc) from None
         batch.pending.append((self.tmp, self.target))
 
     def abort(self) -> None:
@@ -276,7 +279,7 @@ class Plan:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise _write_failed(self.folder, exc) from None
+            raise write_failed(self.folder, exc) from None
         manifest = read_manifest(self.folder)
         taken = {e["file"].casefold(): e["household_id"] for e in manifest}
         self.names = file_names(self.notices, fmt, taken)
@@ -477,7 +480,7 @@ def _separable(templates, name: str) -> tuple[bool, tuple | None]:
 
 
 def _write_html(plan: Plan, templates, batch: FileBatch, progress) -> None:
-    from dibao_cli.templating import MAX_OUTPUT, LimitExceeded
+    from dibao_cli.templating import MAX_OUTPUT, too_much_output
 
     name = "notice.html.j2"
     env = templates.env(True)
@@ -545,7 +548,8 @@ def _write_html(plan: Plan, templates, batch: FileBatch, progress) -> None:
 
     env.reset_limits()
     try:
-        for piece in template.generate(notices=seq):
+        pieces = template.generate(notices=seq)
+        for piece in pieces:
             if seq.position != owner:
                 flush(seq.position)
                 owner, count = seq.position, 0
@@ -553,7 +557,7 @@ def _write_html(plan: Plan, templates, batch: FileBatch, progress) -> None:
             append(piece)
             count += 1
             if not count & 63 and sum(map(len, buffer)) > MAX_OUTPUT:
-                raise LimitExceeded(f"输出过长（一份文书最多 {MAX_OUTPUT:,} 字）")
+                pieces.throw(too_much_output())  # raised where the template is writing: its line is known
         flush(n)
     except BaseException as exc:
         combined.abort()
@@ -659,7 +663,7 @@ class _CombinedDocx:
                     self.after.append(name)
         except OSError as exc:
             self.abort()
-            raise _write_failed(target, exc) from None
+            raise write_failed(target, exc) from None
 
     def _copy(self, name: str) -> None:
         import zipfile
@@ -715,7 +719,7 @@ class _CombinedDocx:
             self.zip.close()
         except OSError as exc:
             self.stream.abort()
-            raise _write_failed(self.stream.target, exc) from None
+            raise write_failed(self.stream.target, exc) from None
         except BaseException:
             self.stream.abort()
             raise
