@@ -79,6 +79,8 @@ def ledger_kind(row, events: list[str], previous) -> str | None:
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]")
+# in JSON text: an escaped control character, or one JSON leaves as it is
+_NEEDS_CLEANING = re.compile(r"\\u00[01][0-9a-f]|\\[tnrbf]|[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff\ufff9-\ufffb]")
 
 
 def clean_text(text: str) -> str:
@@ -158,34 +160,72 @@ def _sync_all(paths) -> None:
 class FileBatch:
     """Many small files, each atomic: written to a temporary file beside it and renamed over the target
     only after its contents are on disk, so a reader (or a crash) sees the old file or the whole new one,
-    never part of one. The flush to disk is done once per batch of files, not once per file."""
+    never part of one. The flush to disk is done once per batch of files, not once per file. With
+    `background`, a thread does the writing while the caller renders the next documents."""
 
-    def __init__(self, force: bool, replaceable: set[Path] = frozenset()):
+    def __init__(self, force: bool, replaceable=frozenset(), background: bool = False):
         self.force = force
-        self.replaceable = replaceable
-        self.pending: list[tuple[Path, Path]] = []
-        self.created: list[Path] = []  # files that did not exist before this run
+        self.replaceable = {os.fspath(p) for p in replaceable}
+        self.pending: list[tuple[str, str]] = []
+        self.created: list[str] = []  # files that did not exist before this run
         self.count = 0
+        self._error: BaseException | None = None
+        self._queue = self._thread = None
+        if background:
+            import queue
+            import threading
 
-    def add(self, target: Path, data: bytes) -> None:
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-        except OSError as exc:
-            _unlink(tmp)
-            raise write_failed(target, exc) from None
+            self._queue = queue.Queue(maxsize=256)
+            self._thread = threading.Thread(target=self._run, name="dibao-writer", daemon=True)
+            self._thread.start()
+
+    def add(self, target, data: bytes) -> None:
+        self._submit((os.fspath(target), data, None))
+
+    def adopt(self, tmp, target) -> None:
+        """A temporary file written elsewhere, to be renamed with this batch."""
+        self._submit((os.fspath(target), None, os.fspath(tmp)))
+
+    def _submit(self, item) -> None:
+        if self._error is not None:
+            raise self._error
+        if self._queue is not None:
+            self._queue.put(item)
+        else:
+            self._do(*item)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is None:
+                try:
+                    self._do(*item)
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller at its next call
+                    self._error = exc
+
+    def _do(self, target: str, data: bytes | None, tmp: str | None) -> None:
+        if tmp is None:
+            folder, name = os.path.split(target)
+            tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+            try:
+                with open(tmp, "wb") as fh:
+                    fh.write(data)
+            except OSError as exc:
+                _unlink(tmp)
+                raise write_failed(Path(target), exc) from None
         self.pending.append((tmp, target))
         if len(self.pending) >= BATCH:
-            self.flush()
+            self._rename_pending()
 
-    def flush(self) -> None:
+    def _rename_pending(self) -> None:
         if not self.pending:
             return
         try:
             _sync_all([tmp for tmp, _ in self.pending])
         except OSError as exc:
-            raise write_failed(self.pending[0][1], exc) from None
+            raise write_failed(Path(self.pending[0][1]), exc) from None
         for tmp, target in self.pending:
             existed = os.path.lexists(target)
             if existed and not self.force and target not in self.replaceable:
@@ -193,14 +233,28 @@ class FileBatch:
             try:
                 os.replace(tmp, target)
             except OSError as exc:
-                raise write_failed(target, exc) from None
+                raise write_failed(Path(target), exc) from None
             if not existed:
                 self.created.append(target)
             self.count += 1
         self.pending = []
 
+    def _stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = self._queue = None
+
+    def flush(self) -> None:
+        """Everything written and renamed into place (the end of the batch)."""
+        self._stop()
+        if self._error is not None:
+            raise self._error
+        self._rename_pending()
+
     def abort(self) -> None:
         """Remove temporary files and every file this run created (a failed run leaves nothing half done)."""
+        self._stop()
         for tmp, _ in self.pending:
             _unlink(tmp)
         self.pending = []
@@ -239,7 +293,7 @@ class _Stream:
             self.fh.close()
         except OSError as exc:
             raise write_failed(self.target, exc) from None
-        batch.pending.append((self.tmp, self.target))
+        batch.adopt(self.tmp, self.target)
 
     def abort(self) -> None:
         try:
@@ -275,7 +329,11 @@ class Plan:
         self.folder = Path(folder)
         self.fmt = fmt
         self.force = force
-        self.notices = [clean(n) for n in notices]
+        self.notices = []
+        for n in notices:  # one pass in C finds the rare notice that holds a control character
+            if _NEEDS_CLEANING.search(json.dumps(n, ensure_ascii=False)):
+                n = clean(n)
+            self.notices.append(n)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -343,7 +401,7 @@ def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, temp
     plan = plan or Plan(notices, folder, fmt, force)
     if plan.notices:
         check_templates(templates, plan.notices[0], fmt)
-    batch = FileBatch(force, plan.replaceable)
+    batch = FileBatch(force, plan.replaceable, background=True)
     try:
         if fmt == "html":
             _write_html(plan, templates, batch, progress)
@@ -617,8 +675,14 @@ def _write_docx(plan: Plan, templates, batch: FileBatch, progress, workers: int 
         context = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                  initargs=([str(f) for f in templates.folders], "notice.docx")) as pool:
-            for done in pool.map(_render_docx_chunk, chunks, [date_time] * len(chunks)):
-                yield from done
+            # a few chunks in flight, taken in order: memory stays flat however many notices there are
+            window = []
+            for chunk in chunks:
+                window.append(pool.submit(_render_docx_chunk, chunk, date_time))
+                if len(window) > 2 * workers:
+                    yield from window.pop(0).result()
+            for future in window:
+                yield from future.result()
 
     try:
         for (file, notice, now), (data, document) in zip(entries, results()):
