@@ -77,7 +77,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         dibao notice --month 2026-12 --region 632521 -o 12月通知书
     """
     from dibao_cli.cli.console import progress_bar
-    from dibao_cli.documents.issue import (Plan, choose, default_issuer, fingerprint, ledger_kind, notice_from_ledger,
+    from dibao_cli.documents.issue import (Plan, choose, default_issuer, ledger_kind, notice_from_ledger,
                                            notice_from_result, write_notices)
     from dibao_cli.templating import Templates
 
@@ -119,7 +119,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         run_templates = Templates(templates)
         with progress_bar("写通知书", total=len(plan.notices)) as advance, ledger.transaction():
             if plan.notices:
-                decisions = [(fingerprint(n), n["household_id"], n["kind"]) for n in plan.notices]
+                decisions = [(fp, n["household_id"], n["kind"]) for fp, n in zip(plan.fingerprints, plan.notices)]
                 for n, number in zip(plan.notices, ledger.decision_numbers(issuer.prefix, decisions, new_number)):
                     n["doc_number"] = f"{issuer.prefix}{number}号"
             written = write_notices(plan.notices, folder, fmt, force, run_templates, progress=advance, plan=plan)

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 from dibao_cli.documents.notices import (ALLOWED, FILE_LABEL, Issuer, auto_kind, notice_from_ledger, notice_from_result,
@@ -80,7 +81,12 @@ def ledger_kind(row, events: list[str], previous) -> str | None:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]")
 # in JSON text: an escaped control character, or one JSON leaves as it is
-_NEEDS_CLEANING = re.compile(r"\\u00[01][0-9a-f]|\\[tnrbf]|[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_ESCAPED_CONTROLS = ("\\u00", "\\t", "\\n", "\\r", "\\b", "\\f")
+_RAW_CONTROLS = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff\ufff9-\ufffb]")
+
+
+def _needs_cleaning(json_text: str) -> bool:
+    return any(e in json_text for e in _ESCAPED_CONTROLS) or _RAW_CONTROLS.search(json_text) is not None
 
 
 def clean_text(text: str) -> str:
@@ -102,6 +108,10 @@ def clean(value):
     return value
 
 
+_PLAIN_ID = re.compile(r"[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff_\-]{0,78}[A-Za-z0-9\u4e00-\u9fff]")
+_RESERVED = re.compile(r"(?i)(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])")
+
+
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
@@ -115,7 +125,7 @@ def file_names(notices: list[dict], fmt: str, taken: dict[str, str] | None = Non
     names = []
     for n in notices:
         hid, label = n["household_id"], FILE_LABEL[n["kind"]]
-        base = safe_name(hid)
+        base = hid if _PLAIN_ID.fullmatch(hid) and not _RESERVED.fullmatch(hid) else safe_name(hid)
         name = f"{base}-{label}.{fmt}"
         owner = taken.get(name.casefold())
         if base != hid or (owner is not None and owner != hid):
@@ -131,10 +141,16 @@ def file_names(notices: list[dict], fmt: str, taken: dict[str, str] | None = Non
     return names
 
 
+_VOLATILE = {"doc_number": "", "issued_on": "", "phone": ""}
+
+
+def _decision_json(notice: dict) -> str:
+    return json.dumps(dict(notice, **_VOLATILE), ensure_ascii=False, sort_keys=True)
+
+
 def fingerprint(notice: dict) -> str:
     """What makes a decision the same decision: everything printed except its number, date and phone."""
-    keep = {k: v for k, v in notice.items() if k not in ("doc_number", "issued_on", "phone")}
-    return hashlib.sha256(json.dumps(keep, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_decision_json(notice).encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------- writing files
@@ -329,11 +345,14 @@ class Plan:
         self.folder = Path(folder)
         self.fmt = fmt
         self.force = force
-        self.notices = []
+        self.notices, self.fingerprints = [], []
         for n in notices:  # one pass in C finds the rare notice that holds a control character
-            if _NEEDS_CLEANING.search(json.dumps(n, ensure_ascii=False)):
+            text = _decision_json(n)
+            if _needs_cleaning(text):
                 n = clean(n)
+                text = _decision_json(n)
             self.notices.append(n)
+            self.fingerprints.append(hashlib.sha256(text.encode("utf-8")).hexdigest())
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -401,7 +420,7 @@ def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, temp
     plan = plan or Plan(notices, folder, fmt, force)
     if plan.notices:
         check_templates(templates, plan.notices[0], fmt)
-    batch = FileBatch(force, plan.replaceable, background=True)
+    batch = FileBatch(force, plan.replaceable)
     try:
         if fmt == "html":
             _write_html(plan, templates, batch, progress)
@@ -547,6 +566,7 @@ def _write_html(plan: Plan, templates, batch: FileBatch, progress) -> None:
     if not entries:
         return
     fast, fields = _separable(templates, name)
+    folder = os.fspath(plan.folder)
     frames: dict = {}
     checked = 0
     seq = _Positioned([n for _, n, _ in entries], env)
@@ -582,7 +602,7 @@ def _write_html(plan: Plan, templates, batch: FileBatch, progress) -> None:
                     fast, text = False, full
         else:
             text = templates.render(name, True, notices=[notice])
-        batch.add(plan.folder / file, text.encode("utf-8"))
+        batch.add(os.path.join(folder, file), text.encode("utf-8"))
         if progress:
             progress(1)
 
@@ -660,6 +680,7 @@ def _write_docx(plan: Plan, templates, batch: FileBatch, progress, workers: int 
     if workers is None:  # both cores pay once there are enough notices to share
         workers = min(os.cpu_count() or 1, 4) if len(to_render) >= POOL_FROM else 1
     use_pool = word.simple and workers > 1
+    folder = os.fspath(plan.folder)
 
     def results():
         if not use_pool:
@@ -672,7 +693,7 @@ def _write_docx(plan: Plan, templates, batch: FileBatch, progress, workers: int 
 
         size = 50
         chunks = [to_render[i:i + size] for i in range(0, len(to_render), size)]
-        context = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                  initargs=([str(f) for f in templates.folders], "notice.docx")) as pool:
             # a few chunks in flight, taken in order: memory stays flat however many notices there are
@@ -687,7 +708,7 @@ def _write_docx(plan: Plan, templates, batch: FileBatch, progress, workers: int 
     try:
         for (file, notice, now), (data, document) in zip(entries, results()):
             if now:
-                batch.add(plan.folder / file, data)
+                batch.add(os.path.join(folder, file), data)
                 if progress:
                     progress(1)
             combined.add(data, document)
