@@ -450,6 +450,8 @@ def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, temp
 
 
 def _write_manifest(plan: Plan, batch: FileBatch) -> None:
+    if not plan.notices and not (plan.folder / MANIFEST).exists():
+        return
     others = [e for e in read_manifest(plan.folder) if e["fmt"] != plan.fmt]
     stream = _Stream(plan.folder / MANIFEST)
     try:
