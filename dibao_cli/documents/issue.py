@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as _dt
 import errno
 import hashlib
-import json
 import os
 import re
 import sys
@@ -81,11 +80,12 @@ def ledger_kind(row, events: list[str], previous) -> str | None:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]")
 # in JSON text: an escaped control character, or one JSON leaves as it is
-_ESCAPED_CONTROLS = ("\\u00", "\\t", "\\n", "\\r", "\\b", "\\f")
-_RAW_CONTROLS = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_ESCAPED_CONTROLS = (b"\\u00", b"\\t", b"\\n", b"\\r", b"\\b", b"\\f")
+# the characters of _CONTROL and _BREAKS that JSON leaves as they are, in UTF-8
+_RAW_CONTROLS = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf|\xef\xbf[\xb9-\xbb]")
 
 
-def _needs_cleaning(json_text: str) -> bool:
+def _needs_cleaning(json_text: bytes) -> bool:
     return any(e in json_text for e in _ESCAPED_CONTROLS) or _RAW_CONTROLS.search(json_text) is not None
 
 
@@ -144,13 +144,15 @@ def file_names(notices: list[dict], fmt: str, taken: dict[str, str] | None = Non
 _VOLATILE = {"doc_number": "", "issued_on": "", "phone": ""}
 
 
-def _decision_json(notice: dict) -> str:
-    return json.dumps(dict(notice, **_VOLATILE), ensure_ascii=False, sort_keys=True)
+def _decision_json(notice: dict) -> bytes:
+    import orjson
+
+    return orjson.dumps(dict(notice, **_VOLATILE), option=orjson.OPT_SORT_KEYS)
 
 
 def fingerprint(notice: dict) -> str:
     """What makes a decision the same decision: everything printed except its number, date and phone."""
-    return hashlib.sha256(_decision_json(notice).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_decision_json(notice)).hexdigest()
 
 
 # ---------------------------------------------------------------- writing files
@@ -339,13 +341,15 @@ def read_manifest(folder: Path) -> list[dict]:
     path = folder / MANIFEST
     if not path.exists():
         return []
+    import orjson
+
     entries = []
     try:
         with open(path, encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
-                    entries.append(json.loads(line))
-    except (OSError, ValueError):
+                    entries.append(orjson.loads(line))
+    except (OSError, ValueError, orjson.JSONDecodeError):
         return []
     return entries
 
@@ -366,7 +370,7 @@ class Plan:
                 n = clean(n)
                 text = _decision_json(n)
             self.notices.append(n)
-            self.fingerprints.append(hashlib.sha256(text.encode("utf-8")).hexdigest())
+            self.fingerprints.append(hashlib.sha256(text).hexdigest())
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -452,14 +456,16 @@ def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, temp
 def _write_manifest(plan: Plan, batch: FileBatch) -> None:
     if not plan.notices and not (plan.folder / MANIFEST).exists():
         return
+    import orjson
+
     others = [e for e in read_manifest(plan.folder) if e["fmt"] != plan.fmt]
-    stream = _Stream(plan.folder / MANIFEST)
+    stream = _Stream(plan.folder / MANIFEST, binary=True)
     try:
         for e in others:
-            stream.write(json.dumps(e, ensure_ascii=False) + "\n")
+            stream.write(orjson.dumps(e) + b"\n")
         for name, notice, _ in plan.combined_entries():
-            stream.write(json.dumps({"file": name, "fmt": plan.fmt, "household_id": notice["household_id"],
-                                     "notice": notice}, ensure_ascii=False) + "\n")
+            stream.write(orjson.dumps({"file": name, "fmt": plan.fmt, "household_id": notice["household_id"],
+                                       "notice": notice}) + b"\n")
     except BaseException:
         stream.abort()
         raise
