@@ -81,12 +81,14 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]")
 # in JSON text: an escaped control character, or one JSON leaves as it is
 _ESCAPED_CONTROLS = (b"\\u00", b"\\t", b"\\n", b"\\r", b"\\b", b"\\f")
-# the characters of _CONTROL and _BREAKS that JSON leaves as they are, in UTF-8
-_RAW_CONTROLS = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf|\xef\xbf[\xb9-\xbb]")
 
 
 def _needs_cleaning(json_text: bytes) -> bool:
-    return any(e in json_text for e in _ESCAPED_CONTROLS) or _RAW_CONTROLS.search(json_text) is not None
+    """JSON writes C0 controls escaped and leaves the rest as they are; a few false alarms (a full-width
+    space is not "printable") only cost a closer look."""
+    if b"\\" in json_text and any(e in json_text for e in _ESCAPED_CONTROLS):
+        return True
+    return not json_text.decode("utf-8").isprintable()
 
 
 def clean_text(text: str) -> str:
