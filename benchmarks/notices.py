@@ -112,12 +112,16 @@ def stage(roster: str, fmt: str, where: str) -> None:
             for notice in sample:
                 word.docx_bytes(notice)
             floor_ours = (time.perf_counter() - t) / len(sample) * n
+        import resource
+
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         t, c = time.perf_counter(), time.process_time()
         write_notices(notices, folder, fmt, True, Templates(), plan=Plan(notices, folder, fmt, True))
         written, written_cpu = time.perf_counter() - t, time.process_time() - c
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    print(f"{n} {floor_plain:.2f} {floor_ours:.2f} {written:.2f} {floor_cpu:.2f} {written_cpu:.2f}")
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{n} {floor_plain:.2f} {floor_ours:.2f} {written:.2f} {floor_cpu:.2f} {written_cpu:.2f} {before:.0f} {after:.0f}")
 
 
 def main(sizes: list[int]) -> None:
@@ -134,16 +138,16 @@ def main(sizes: list[int]) -> None:
                                                    "--format", fmt, "-o", str(folder), "--db", str(db)))
             files = len(list(folder.glob(f"*.{fmt}"))) - 1
             _, _, _, out = measure([sys.executable, __file__, "--stage", str(roster), fmt])
-            n, floor_plain, floor_ours, written, floor_cpu, written_cpu = (float(x) for x in out.split())
+            n, floor_plain, floor_ours, written, floor_cpu, written_cpu, before, after = (float(x) for x in out.split())
             what = "Jinja 循环" if fmt == "html" else "docxtpl 逐份"
             line = (f"| {int(n):,} | {fmt} | {seconds:.1f} s，{peak:.0f} MB | {written:.1f} s（CPU {written_cpu:.1f} s） | "
                     f"{what} {floor_plain:.1f} s（CPU {floor_cpu:.1f} s） | {written / floor_plain:.2f}（CPU "
-                    f"{written_cpu / floor_cpu:.2f}） | {files:,} |")
+                    f"{written_cpu / floor_cpu:.2f}） | {before:.0f} → {after:.0f} MB | {files:,} |")
             print(line, flush=True)
             lines.append(line)
             shutil.rmtree(folder, ignore_errors=True)
-    print("\n| 通知书 | 格式 | 整条命令（时间，内存峰值） | 写通知书阶段 | 下限 | 阶段/下限 | 文件数 |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| 通知书 | 格式 | 整条命令（时间，内存峰值） | 写通知书阶段 | 下限 | 阶段/下限 | 写之前 → 写之后的内存峰值 | 文件数 |")
+    print("|---|---|---|---|---|---|---|---|")
     print("\n".join(lines))
 
 
