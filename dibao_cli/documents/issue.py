@@ -377,7 +377,7 @@ class Plan:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise write_failed(self.folder, exc) from None
-        manifest = read_manifest(self.folder)
+        self.manifest = manifest = read_manifest(self.folder)
         taken = {e["file"].casefold(): e["household_id"] for e in manifest}
         self.names = file_names(self.notices, fmt, taken)
         self.targets = []
@@ -397,13 +397,16 @@ class Plan:
             raise OutputRefused(f"输出文件夹中已有 {len(existing)} 个同名文件（如 {existing[0].name}），未覆盖。"
                                 "请换一个文件夹，或加 --force。")
         self.replaceable = {self.combined, self.folder / MANIFEST}
+        self._entries = None
 
     def combined_entries(self) -> list[tuple[str, dict, bool]]:
         """(file name, notice, written now) in print order: earlier notices first (a re-issued one in its
         place), then the new ones."""
+        if self._entries is not None:
+            return self._entries
         fresh = dict(zip(self.names, self.notices))
         out = []
-        for e in read_manifest(self.folder):
+        for e in self.manifest:
             if e["fmt"] != self.fmt:
                 continue
             if e["file"] in fresh:
@@ -411,6 +414,7 @@ class Plan:
             elif (self.folder / e["file"]).exists():
                 out.append((e["file"], e["notice"], False))
         out.extend((name, n, True) for name, n in fresh.items())
+        self._entries = out
         return out
 
 
@@ -460,7 +464,7 @@ def _write_manifest(plan: Plan, batch: FileBatch) -> None:
         return
     import orjson
 
-    others = [e for e in read_manifest(plan.folder) if e["fmt"] != plan.fmt]
+    others = [e for e in plan.manifest if e["fmt"] != plan.fmt]
     stream = _Stream(plan.folder / MANIFEST, binary=True)
     try:
         for e in others:
