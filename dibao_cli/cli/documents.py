@@ -139,7 +139,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         return
     total = len(plan.kept) + len(plan.notices)
     out.print(f"已写入 {folder}：" + "，".join(f"{k} {v} 份" for k, v in counts.items())
-              + f"，共 {len(plan.notices)} 个文件；合并打印文件 {plan.combined.name}（{total} 份）")
+              + f"，共 {written} 个文件；合并打印文件 {plan.combined.name}（{total} 份）")
     if rosters:
         warn_left_out(assessment)
 

@@ -189,7 +189,8 @@ class FileBatch:
         self.replaceable = {os.fspath(p) for p in replaceable}
         self.pending: list[tuple[str, str]] = []
         self.created: list[str] = []  # files that did not exist before this run
-        self.count = 0
+        self.count = 0  # files renamed into place
+        self.renamed: set[str] = set()  # of the replaceable ones
         self._error: BaseException | None = None
         self._queue = self._thread = None
         if background:
@@ -257,6 +258,8 @@ class FileBatch:
                 raise write_failed(Path(target), exc) from None
             if not existed:
                 self.created.append(target)
+            if target in self.replaceable:
+                self.renamed.add(target)
             self.count += 1
         self.pending = []
 
@@ -380,17 +383,16 @@ class Plan:
         self.manifest = manifest = read_manifest(self.folder)
         taken = {e["file"].casefold(): e["household_id"] for e in manifest}
         self.names = file_names(self.notices, fmt, taken)
-        self.targets = []
         for name in self.names:
             if os.path.basename(name) != name or "/" in name or "\\" in name or name.startswith("."):
                 raise OutputRefused(f"文件名 {name} 会写到输出文件夹之外，已拒绝。")
-            self.targets.append(self.folder / name)
         self.combined = self.folder / f"{COMBINED}.{fmt}"
         new = set(self.names)
         # notices of earlier runs that stay in the combined file (their files are still in the folder)
         self.kept = [e for e in manifest if e["fmt"] == fmt and e["file"] not in new and (self.folder / e["file"]).exists()]
         ours = any(e["fmt"] == fmt for e in manifest)
-        existing = [t for t in self.targets if t.exists()]
+        where = os.fspath(self.folder)
+        existing = [Path(where, n) for n in self.names if os.path.exists(os.path.join(where, n))]
         if self.combined.exists() and not ours:
             existing.append(self.combined)
         if existing and not force:
@@ -434,9 +436,10 @@ def check_templates(templates, example: dict, fmt: str) -> None:
 
 
 def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, templates, progress=None,
-                  workers: int | None = None, plan: Plan | None = None) -> list[Path]:
+                  workers: int | None = None, plan: Plan | None = None) -> int:
     """One file per notice and one combined print file (全部通知书.html or .docx) holding every notice in
-    the folder. On failure nothing of this run is left behind (files it created are removed)."""
+    the folder; returns the number of notice files written. On failure nothing of this run is left behind
+    (files it created are removed)."""
     from dibao_cli.templating import Templates
 
     if not isinstance(templates, Templates):
@@ -456,7 +459,7 @@ def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, temp
     except BaseException:
         batch.abort()
         raise
-    return plan.targets + ([plan.combined] if plan.notices or plan.kept else [])
+    return batch.count - sum(1 for p in (plan.combined, plan.folder / MANIFEST) if os.fspath(p) in batch.renamed)
 
 
 def _write_manifest(plan: Plan, batch: FileBatch) -> None:
