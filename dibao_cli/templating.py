@@ -17,18 +17,13 @@ import re
 import zipfile
 from pathlib import Path
 
-from dibao_cli.errors import DibaoError
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import DibaoError, TemplateError
 
 #: Limits for one rendered document (one notice, one publicity list, one report).
 MAX_OUTPUT = 5_000_000  # characters written
 MAX_VALUE = 1_000_000  # characters (or items) of any one value a template builds
 MAX_LOOP = 1_000_000  # loop iterations
 MAX_CALLS = 1_000_000  # function, method and macro calls
-
-
-class TemplateError(DibaoError):
-    status = ExitStatus.TEMPLATE
 
 
 class LimitExceeded(Exception):

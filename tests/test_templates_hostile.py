@@ -133,7 +133,10 @@ def test_word_notices_on_a_full_disk(run, tmp_path, full_disk):
     assert "共和民低〔2026〕1号" in (tmp_path / "ok" / "GH001-审批通知书.html").read_text(encoding="utf-8")
 
 
-def test_templates_copy_on_a_full_disk_leaves_nothing(run, tmp_path, full_disk):
+def test_templates_copy_on_a_full_disk_leaves_no_empty_or_partial_file(run, tmp_path, full_disk):
+    from dibao_cli.templating import shipped_templates
+
     out = run("templates", "copy", full_disk / "模板")
     assert out.code == 5 and "磁盘已满" in out.err and "Traceback" not in out.err
-    assert list((full_disk / "模板").iterdir()) == []
+    for path in (full_disk / "模板").iterdir():
+        assert path.read_bytes() == (shipped_templates() / path.name).read_bytes()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dibao_cli.documents.notices import (ALLOWED, FILE_LABEL, Issuer, auto_kind, notice_from_ledger, notice_from_result,
                                          safe_name)
-from dibao_cli.errors import DibaoError, OutputRefused
+from dibao_cli.errors import OutputRefused, UsageInvalid
 from dibao_cli.policy.loader import COUNTIES, PREFECTURES, region_name
 
 COMBINED = "全部通知书"
@@ -34,7 +34,7 @@ def default_issuer(region: str, day: _dt.date, bureau: str | None, review_body: 
     known = region in COUNTIES or region in PREFECTURES
     if bureau is None:
         if not known or region == "630000":
-            raise DibaoError("请用 --bureau 写明发文单位（如 共和县民政局），或用 --region 指定本县。")
+            raise UsageInvalid("请用 --bureau 写明发文单位（如 共和县民政局），或用 --region 指定本县。")
         bureau = f"{name}民政局"
     if review_body is None:
         review_body = f"{name}人民政府" if known and region != "630000" else "本级人民政府"
@@ -160,8 +160,10 @@ def fingerprint(notice: dict) -> str:
 # ---------------------------------------------------------------- writing files
 
 def write_failed(path: Path, exc: OSError) -> OutputRefused:
-    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return OutputRefused(f"磁盘已满，无法写入 {path}。请腾出磁盘空间（或换一个文件夹）后重试；本次写了一半的文件已删除。")
+    if exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
+        from dibao_cli.outputs import disk_full_message
+
+        return OutputRefused(disk_full_message(path))
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return OutputRefused(f"没有权限写入 {path}（{exc.strerror}）。请换一个文件夹。")
     return OutputRefused(f"无法写入 {path}：{exc.strerror or exc}。")

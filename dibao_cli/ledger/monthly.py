@@ -14,14 +14,13 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
-from dibao_cli import __version__
+from dibao_cli import __version__, money
 from dibao_cli.assessment import iter_results, plan_assessment
 from dibao_cli.bulk import bulk
-from dibao_cli.errors import DibaoError
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
 from dibao_cli.review import can_work
@@ -32,14 +31,10 @@ COVERED = ("dibao", "single_person", "phase_out")
 CATEGORY_OF_STATE = {"低保": "低保", "单人户": "低保", "渐退期": "低保", "边缘": "边缘", "特困": "特困"}
 
 
-class RosterRefused(DibaoError):
-    status = ExitStatus.PROBLEMS_FOUND
-
-
 def parse_month(text: str) -> str:
     m = re.fullmatch(r"(\d{4})-?(\d{1,2})", (text or "").strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise DibaoError(f"月份“{text}”应写成 2026-12 的形式。")
+        raise UsageInvalid(f"月份“{text}”应写成 2026-12 的形式。")
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
@@ -110,8 +105,8 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
     household.phase_out_start = start
     if status in ("dibao", "single_person", "phase_out") and previous["total_fen"] is not None:
         if household.current_benefit is not None and household.current_benefit != previous["total_fen"]:
-            warn("当前月保障金", f"{household.current_benefit / 100:.2f}",
-                 f"与台账上月金额 {previous['total_fen'] / 100:.2f} 元不一致")
+            warn("当前月保障金", money.fen_text(household.current_benefit, False),
+                 f"与台账上月金额 {money.fen_text(previous['total_fen'], False)} 元不一致")
         household.current_benefit = previous["total_fen"]
 
 
@@ -138,7 +133,7 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
     if previous is not None and status in ("dibao", "single_person") and before in ("dibao", "single_person"):
         old, new = previous["total_fen"], _fen(result.total)
         if old is not None and new is not None and old != new:
-            out.append(("amount_changed", f"月保障金由 {old / 100:.2f} 元变为 {new / 100:.2f} 元"))
+            out.append(("amount_changed", f"月保障金由 {money.fen_text(old, False)} 元变为 {money.fen_text(new, False)} 元"))
     if members_before is not None:
         added, removed = members_now - members_before, members_before - members_now
         if added:
@@ -249,7 +244,7 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
 
 def _round_fen(value: Decimal) -> int:
     """Components of the benefit (differential, 分类施保) to whole fen for the statistics."""
-    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return money.to_fen(value)
 
 
 def _flush(db, households, members, events) -> None:

@@ -82,5 +82,67 @@ MIGRATIONS = [
         dibao_version TEXT NOT NULL
     );
     """,
+    # casework: applications and their steps, household visits, monitor/crosscheck signals
+    """
+    CREATE TABLE case_applications (
+        id INTEGER PRIMARY KEY,
+        household_id TEXT NOT NULL,
+        applicant TEXT NOT NULL,
+        applicant_id TEXT NOT NULL,
+        township TEXT NOT NULL,
+        village TEXT NOT NULL,
+        programmes TEXT NOT NULL,
+        accepted_on TEXT NOT NULL,
+        close_relative TEXT NOT NULL,
+        status TEXT NOT NULL,
+        closed_on TEXT,
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX case_applications_key ON case_applications (household_id, accepted_on);
+    CREATE TABLE case_steps (
+        id INTEGER PRIMARY KEY,
+        application_id INTEGER NOT NULL REFERENCES case_applications (id),
+        step TEXT NOT NULL,
+        on_date TEXT NOT NULL,
+        people TEXT NOT NULL,
+        result TEXT NOT NULL,
+        note TEXT NOT NULL,
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX case_steps_key ON case_steps (application_id, step, on_date);
+    CREATE TABLE case_visits (
+        id INTEGER PRIMARY KEY,
+        household_id TEXT NOT NULL,
+        township TEXT NOT NULL,
+        village TEXT NOT NULL,
+        visited_on TEXT NOT NULL,
+        visitors TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        findings TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX case_visits_key ON case_visits (household_id, visited_on, kind);
+    CREATE TABLE case_signals (
+        id INTEGER PRIMARY KEY,
+        household_id TEXT NOT NULL,
+        township TEXT NOT NULL,
+        village TEXT NOT NULL,
+        head_name TEXT NOT NULL,
+        member TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        code TEXT NOT NULL,
+        label TEXT NOT NULL,
+        figures TEXT NOT NULL,
+        raised_on TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        closed_on TEXT,
+        closed_by TEXT
+    );
+    CREATE INDEX case_signals_household ON case_signals (household_id);
+    """,
 ]
 VERSION = len(MIGRATIONS)

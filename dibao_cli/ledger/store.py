@@ -18,15 +18,10 @@ import time
 from pathlib import Path
 
 from dibao_cli import __version__
-from dibao_cli.errors import DibaoError, OutputRefused
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import LedgerError, OutputRefused
 from dibao_cli.ledger.schema import MIGRATIONS, VERSION
 
 DEFAULT_NAME = "dibao.db"
-
-
-class LedgerError(DibaoError):
-    status = ExitStatus.LEDGER
 
 
 def ledger_path(option: Path | None) -> Path:
