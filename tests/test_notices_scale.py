@@ -186,3 +186,19 @@ def test_notice_file_names_never_collide(run, tmp_path):
     assert "GH_001-审批通知书.html" in files and "gh100-审批通知书.html" in files  # the first of two case variants
     manifest = [json.loads(line) for line in (tmp_path / "out" / ".dibao-notices.jsonl").read_text(encoding="utf-8").splitlines()]
     assert sorted(e["household_id"] for e in manifest) == owners
+
+
+def test_a_template_whose_notices_depend_on_their_place_is_rendered_one_by_one(run, tmp_path):
+    """A bureau template that numbers its notices (loop.index of notices|length): each household's file is
+    still what rendering it alone gives ("1/1"), and the combined file numbers them all."""
+    assert run("templates", "copy", tmp_path / "mine").code == 0
+    template = tmp_path / "mine" / "notice.html.j2"
+    text = template.read_text(encoding="utf-8")
+    marker = '<section class="notice"'
+    assert marker in text
+    template.write_text(text.replace(marker, '<p class="seq">第 {{ loop.index }}/{{ notices|length }} 份</p>\n' + marker, 1),
+                        encoding="utf-8")
+    notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out", "--templates", tmp_path / "mine")
+    assert "第 1/1 份" in (tmp_path / "out" / "GH002-不予批准告知书.html").read_text(encoding="utf-8")
+    combined = (tmp_path / "out" / "全部通知书.html").read_text(encoding="utf-8")
+    assert all(f"第 {i}/30 份" in combined for i in range(1, 31))
