@@ -73,6 +73,23 @@ def test_html_notices_are_byte_identical_to_rendering_each_on_its_own(run, tmp_p
     assert len(list((tmp_path / "out").glob("*.html"))) == 31
 
 
+def test_html_notices_from_the_process_pool_are_the_same(tmp_path):
+    """Both cores (workers render chunks and write their files): the same bytes as one by one."""
+    from dibao_cli.documents.issue import Plan, write_notices
+    from dibao_cli.templating import Templates, shipped_templates
+
+    expected = example_notices()
+    env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(str(shipped_templates())), undefined=jinja2.StrictUndefined,
+                               autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    template = env.get_template("notice.html.j2")
+    plan = Plan(expected, tmp_path / "pool", "html", False)
+    assert write_notices(expected, tmp_path / "pool", "html", False, Templates(), workers=2, plan=plan) == 30
+    for name, n in zip(plan.names, expected):
+        assert (tmp_path / "pool" / name).read_text(encoding="utf-8") == template.render(notices=[n]), name
+    assert (tmp_path / "pool" / "全部通知书.html").read_text(encoding="utf-8") == template.render(notices=expected)
+    assert sorted(p.name for p in (tmp_path / "pool").iterdir() if p.name.startswith(".")) == [".dibao-notices.jsonl"]
+
+
 def test_word_notices_are_the_same_parts_as_docxtpl_writes(run, tmp_path):
     """Each part of each Word file equals docxtpl's own render-and-save of the template (zip dates aside),
     whether rendered in this process or in the process pool."""

@@ -452,7 +452,7 @@ def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, temp
     batch = FileBatch(force, plan.replaceable)
     try:
         if fmt == "html":
-            _write_html(plan, templates, batch, progress)
+            _write_html(plan, templates, batch, progress, workers)
         else:
             _write_docx(plan, templates, batch, progress, workers)
         _write_manifest(plan, batch)
@@ -500,8 +500,10 @@ class _Positioned:
         return self.length
 
     def __getitem__(self, index):
-        if self.first is not None and index in (0, -1) and self.length == 1:
-            return self.first
+        if self.first is not None:
+            if index == 0 or (index == -1 and self.length == 1):
+                return self.first
+            raise IndexError(index)
         return self.items[index]
 
     def __iter__(self):
@@ -549,7 +551,8 @@ def _separable(templates, name: str) -> tuple[bool, tuple | None]:
     fields: set | None = set()
     first_items = set()
     for g in tree.find_all(nodes.Getitem):
-        if isinstance(g.node, nodes.Name) and g.node.name == "notices" and isinstance(g.arg, nodes.Const):
+        if isinstance(g.node, nodes.Name) and g.node.name == "notices" and isinstance(g.arg, nodes.Const) \
+                and g.arg.value == 0:
             allowed_uses.add(id(g.node))
             first_items.add(id(g))
     used_fields = {id(a.node): a.attr for a in tree.find_all(nodes.Getattr) if id(a.node) in first_items}
@@ -588,77 +591,33 @@ def _separable(templates, name: str) -> tuple[bool, tuple | None]:
     return True, (tuple(sorted(fields)) if fields is not None else None)
 
 
-def _write_html(plan: Plan, templates, batch: FileBatch, progress) -> None:
+def _sections(templates, name: str, notices: list[dict], on_section, on_outside) -> None:
+    """Render the notice template over `notices` in one pass: on_section(i, body) for each notice in order
+    (its part of the output), on_outside(text) for what the template writes before and after its loop."""
     from dibao_cli.templating import MAX_OUTPUT, too_much_output
 
-    name = "notice.html.j2"
     env = templates.env(True)
-    template = templates.get(name, True)
-    entries = plan.combined_entries()
-    if not entries:
-        return
-    fast, fields = _separable(templates, name)
-    folder = os.fspath(plan.folder)
-    frames: dict = {}
-    checked = 0
-    seq = _Positioned([n for _, n, _ in entries], env)
-    combined = _Stream(plan.combined)
-
-    def frame(notice: dict) -> tuple[str, str]:
-        """The file around one notice's body: what the template writes before and after its loop."""
-        key = tuple(str(notice.get(f)) for f in fields) if fields is not None else None
-        if key is not None and key in frames:
-            return frames[key]
-        outer = _Positioned([], env, first=notice, length=1)
-        before, after = [], []
-        for piece in templates.stream(name, True, notices=outer):
-            (before if outer.position < 0 else after).append(piece)
-        result = "".join(before), "".join(after)
-        if key is not None:
-            frames[key] = result
-        return result
-
-    def finish(index: int, body: str) -> None:
-        nonlocal fast, checked
-        combined.write(body)
-        file, notice, now = entries[index]
-        if not now:
-            return
-        if fast:
-            head, tail = frame(notice)
-            text = head + body + tail
-            if checked < 2:  # the first two are also rendered in full: on any difference, render each in full
-                checked += 1
-                full = templates.render(name, True, notices=[notice])
-                if full != text:
-                    fast, text = False, full
-        else:
-            text = templates.render(name, True, notices=[notice])
-        batch.add(os.path.join(folder, file), text.encode("utf-8"))
-        if progress:
-            progress(1)
-
-    n = len(entries)
+    seq = _Positioned(notices, env)
+    n = len(notices)
     owner, done, count = -1, 0, 0
     buffer: list[str] = []
     append = buffer.append
 
     def flush(upto: int) -> None:
-        """Hand the buffered output to its notice (or the combined file), then finish notices up to `upto`."""
         nonlocal done
         text = "".join(buffer)
         if 0 <= owner < n:
-            finish(owner, text)
+            on_section(owner, text)
             done = owner + 1
         else:
-            combined.write(text)
-        while done < min(upto, n):  # notices whose section wrote nothing
-            finish(done, "")
+            on_outside(text)
+        while done < min(upto, n):  # notices whose part of the output is empty
+            on_section(done, "")
             done += 1
 
     env.reset_limits()
     try:
-        pieces = template.generate(notices=seq)
+        pieces = templates.get(name, True).generate(notices=seq)
         for piece in pieces:
             if seq.position != owner:
                 flush(seq.position)
@@ -669,12 +628,157 @@ def _write_html(plan: Plan, templates, batch: FileBatch, progress) -> None:
             if not count & 63 and sum(map(len, buffer)) > MAX_OUTPUT:
                 pieces.throw(too_much_output())  # raised where the template is writing: its line is known
         flush(n)
-    except BaseException as exc:
+    except Exception as exc:  # noqa: BLE001 - sorted by templates.failure
+        raise templates.failure(exc, name) from None
+
+
+class _Frames:
+    """What the template writes around one notice's part in that notice's own file (cached by the fields the
+    template reads there, e.g. the title)."""
+
+    def __init__(self, templates, name: str, fields):
+        self.templates, self.name, self.fields = templates, name, fields
+        self.cache: dict = {}
+
+    def __call__(self, notice: dict, length: int = 1) -> tuple[str, str]:
+        key = (length, *(str(notice.get(f)) for f in self.fields)) if self.fields is not None else None
+        if key is not None and key in self.cache:
+            return self.cache[key]
+        outer = _Positioned([], self.templates.env(True), first=notice, length=length)
+        before, after = [], []
+        for piece in self.templates.stream(self.name, True, notices=outer):
+            (before if outer.position < 0 else after).append(piece)
+        result = "".join(before), "".join(after)
+        if key is not None:
+            self.cache[key] = result
+        return result
+
+
+def _tmp_name(target: str, pid: int) -> str:
+    folder, name = os.path.split(target)
+    return os.path.join(folder, f".{name}.{pid}.tmp")
+
+
+def _write_html(plan: Plan, templates, batch: FileBatch, progress, workers: int | None = None) -> None:
+    name = "notice.html.j2"
+    entries = plan.combined_entries()
+    if not entries:
+        return
+    fast, fields = _separable(templates, name)
+    folder = os.fspath(plan.folder)
+    frame = _Frames(templates, name, fields)
+    if fast:  # the first two notices also rendered in full: on any difference, each is rendered in full
+        sample = [n for _, n, _ in entries[:2]]
+        parts: list[str] = []
+        _sections(templates, name, sample, lambda i, body: parts.append(body), lambda text: None)
+        fast = all("".join((frame(n)[0], body, frame(n)[1])) == templates.render(name, True, notices=[n])
+                   for n, body in zip(sample, parts))
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(entries) >= POOL_FROM else 1
+    combined = _Stream(plan.combined)
+    try:
+        if fast and workers > 1:
+            _write_html_pool(plan, templates, batch, progress, workers, entries, frame, fields, combined)
+        else:
+            def section(index: int, body: str) -> None:
+                combined.write(body)
+                file, notice, now = entries[index]
+                if now:
+                    if fast:
+                        head, tail = frame(notice)
+                        text = head + body + tail
+                    else:
+                        text = templates.render(name, True, notices=[notice])
+                    batch.add(os.path.join(folder, file), text.encode("utf-8"))
+                    if progress:
+                        progress(1)
+
+            _sections(templates, name, [n for _, n, _ in entries], section, combined.write)
+    except BaseException:
         combined.abort()
-        if isinstance(exc, Exception):
-            raise templates.failure(exc, name) from None
         raise
     combined.finish(batch)
+
+
+_worker_html = None
+
+
+def _init_html_worker(folders: list[str], name: str, fields) -> None:
+    global _worker_html
+    templates = _worker_templates(folders)
+    _worker_html = (templates, name, _Frames(templates, name, fields))
+
+
+def _worker_templates(folders: list[str]):
+    from dibao_cli.templating import Templates
+
+    templates = Templates.__new__(Templates)
+    templates.override = None
+    templates.folders = [Path(f) for f in folders]
+    templates._envs, templates._compiled = {}, {}
+    return templates
+
+
+def _render_html_chunk(chunk: list[tuple[str | None, dict]], pid: int) -> list[tuple[str, str | None]]:
+    """In a worker: each notice's part of the combined file, and its own file written to a temporary file."""
+    templates, name, frame = _worker_html
+    bodies: list[str] = []
+    _sections(templates, name, [n for _, n in chunk], lambda i, body: bodies.append(body), lambda text: None)
+    out = []
+    for (target, notice), body in zip(chunk, bodies):
+        tmp = None
+        if target is not None:
+            head, tail = frame(notice)
+            tmp = _tmp_name(target, pid)
+            try:
+                with open(tmp, "wb") as fh:
+                    fh.write((head + body + tail).encode("utf-8"))
+            except OSError as exc:
+                _unlink(tmp)
+                raise write_failed(Path(target), exc) from None
+        out.append((body, tmp))
+    return out
+
+
+def _write_html_pool(plan, templates, batch, progress, workers, entries, frame, fields, combined) -> None:
+    """Both cores: workers render chunks of notices and write their files; this process keeps the combined
+    file in order and renames the files into place batch by batch."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    folder = os.fspath(plan.folder)
+    head, tail = frame(entries[0][1], length=len(entries))
+    combined.write(head)
+    pid = os.getpid()
+    items = [(os.path.join(folder, file) if now else None, notice) for file, notice, now in entries]
+    size = 100
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_html_worker,
+                                 initargs=([str(f) for f in templates.folders], "notice.html.j2", fields)) as pool:
+            window = []
+
+            def take(future, chunk):
+                for (target, _), (body, tmp) in zip(chunk, future.result()):
+                    combined.write(body)
+                    if tmp is not None:
+                        batch.adopt(tmp, target)
+                        if progress:
+                            progress(1)
+
+            for chunk in chunks:  # a few chunks in flight, taken in order: memory stays flat
+                window.append((pool.submit(_render_html_chunk, chunk, pid), chunk))
+                if len(window) > 2 * workers:
+                    take(*window.pop(0))
+            for future, chunk in window:
+                take(future, chunk)
+    except BaseException:
+        for target, _ in items:  # temporary files the workers wrote and nobody took
+            if target is not None:
+                _unlink(_tmp_name(target, pid))
+        raise
+    combined.write(tail)
 
 
 # ---------------------------------------------------------------- Word
@@ -684,13 +788,7 @@ _worker_template = None
 
 def _init_worker(folders: list[str], name: str) -> None:
     global _worker_template
-    from dibao_cli.templating import Templates
-
-    templates = Templates.__new__(Templates)
-    templates.override = None
-    templates.folders = [Path(f) for f in folders]
-    templates._envs, templates._compiled = {}, {}
-    _worker_template = templates.word(name)
+    _worker_template = _worker_templates(folders).word(name)
 
 
 def _render_docx_chunk(chunk: list[dict], date_time) -> list[tuple[bytes, bytes]]:
