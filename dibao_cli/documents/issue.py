@@ -4,7 +4,8 @@ At county scale (tens of thousands of notices) the work is: one template environ
 template compiled once; each notice rendered once (the combined print file reuses the per-household
 section where the template allows it, checked against a full render); files written through temporary
 files, renamed one by one, with one flush to disk per batch instead of one per file; the combined print
-file streamed to disk as notices are written; Word files rendered in a process pool.
+file streamed to disk as notices are written; from 200 notices on, HTML and Word notices rendered in a
+process pool (the combined file kept in order by this process).
 """
 
 from __future__ import annotations
