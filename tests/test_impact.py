@@ -278,8 +278,10 @@ def test_example_roster_with_the_example_reform_file(run):
         ("280.00", "400.00")
     assert [(d["household_id"], d["monthly_delta"]) for d in alt["decreases"]] == \
         [("GH003", "-368.00"), ("GH006", "-252.00"), ("GH025", "-288.00")]
+    # GH012 (刚性支出困难家庭 under the base policy): its 重病 member is already covered alone at 460; 575 after -> +115
+    assert households["GH012"]["before"]["monthly_benefit"] == "460.00" and households["GH012"]["monthly_delta"] == "115.00"
     assert sum(int(h["monthly_delta"].replace(".", "")) for h in alt["households"]) == \
-        int(alt["budget"]["monthly_delta"].replace(".", "")) == 365900
+        int(alt["budget"]["monthly_delta"].replace(".", "")) == 319900
 
 
 def test_reform_file_with_an_income_item_grid_on_top_and_wrong_region(run, tmp_path):

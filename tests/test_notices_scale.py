@@ -49,10 +49,12 @@ def example_notices():
     from dibao_cli.roster import read_rosters
 
     day = dt.date.fromisoformat(DAY)
-    assessment = assess_roster(read_rosters([ROSTER], on_date=day), resolve("632521", (), day), day)
+    policy = resolve("632521", (), day)
+    assessment = assess_roster(read_rosters([ROSTER], on_date=day), policy, day)
     issuer = default_issuer("632521", day, None, None, None, None)
+    issuer.publicity_days = getattr(policy, "publicity_days", None) or issuer.publicity_days
     chosen, _ = choose(assessment.results, "auto", None)
-    return [notice_from_result(r, k, issuer, f"{issuer.prefix}{i}号") for i, (r, k) in enumerate(chosen, 1)]
+    return [notice_from_result(r, k, issuer, f"{issuer.prefix}{i}号", policy) for i, (r, k) in enumerate(chosen, 1)]
 
 
 def test_html_notices_are_byte_identical_to_rendering_each_on_its_own(run, tmp_path):

@@ -21,14 +21,17 @@ from dibao_cli import __version__, money
 from dibao_cli.assessment import iter_results, plan_assessment
 from dibao_cli.bulk import bulk
 from dibao_cli.errors import RosterRefused, UsageInvalid
+from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
 from dibao_cli.review import can_work
 
-STATE_OF = {"dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "marginal": "边缘"}
-CATEGORY = {"dibao": "低保", "single_person": "低保", "phase_out": "低保", "marginal": "边缘"}
+STATE_OF = {"dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "marginal": "边缘", "tekun": "特困",
+            "rigid": "刚性支出"}
+CATEGORY = {"dibao": "低保", "single_person": "低保", "phase_out": "低保", "marginal": "边缘", "tekun": "特困",
+            "rigid": "刚性支出"}
 COVERED = ("dibao", "single_person", "phase_out")
-CATEGORY_OF_STATE = {"低保": "低保", "单人户": "低保", "渐退期": "低保", "边缘": "边缘", "特困": "特困"}
+CATEGORY_OF_STATE = {"低保": "低保", "单人户": "低保", "渐退期": "低保", "边缘": "边缘", "特困": "特困", "刚性支出": "刚性支出"}
 
 
 def parse_month(text: str) -> str:
@@ -102,6 +105,8 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
     if household.phase_out_start is not None and start is None and status != "phase_out":
         warn("渐退开始日期", household.phase_out_start.isoformat(), "台账中本户上月不在渐退期")
     household.state = state if household.state != "特困" else household.state
+    if status == "rigid" and household.enrolled_on is None and previous["enrolled_on"]:
+        household.enrolled_on = _dt.date.fromisoformat(previous["enrolled_on"])  # 刚性支出 validity carries on
     household.phase_out_start = start
     if status in ("dibao", "single_person", "phase_out") and previous["total_fen"] is not None:
         if household.current_benefit is not None and household.current_benefit != previous["total_fen"]:
@@ -110,7 +115,8 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
         household.current_benefit = previous["total_fen"]
 
 
-def _events(result, previous, members_before: set[str] | None, members_now: set[str], linked_from) -> list[tuple]:
+def _events(result, previous, members_before: set[str] | None, members_now: set[str], linked_from,
+            previous_tekun: frozenset = frozenset()) -> list[tuple]:
     out = []
     status = result.status
     before = previous["status"] if previous is not None else None
@@ -134,6 +140,9 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
         old, new = previous["total_fen"], _fen(result.total)
         if old is not None and new is not None and old != new:
             out.append(("amount_changed", f"月保障金由 {money.fen_text(old, False)} 元变为 {money.fen_text(new, False)} 元"))
+    from dibao_cli.assistance.schedule import tiered_events  # 特困 / 刚性支出 and 低保<->特困 转类 of a member
+
+    out.extend(tiered_events(result, cat_before, cat_now, previous_tekun))
     if members_before is not None:
         added, removed = members_now - members_before, members_before - members_now
         if added:
@@ -154,6 +163,7 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
     previous_month = ledger.latest_month(before=month)
     previous = ledger.households_of(previous_month) if previous_month else {}
     previous_members = ledger.members_of(previous_month) if previous_month else {}
+    previous_tekun = assistance_store.tekun_ids(ledger, previous_month) if previous_month else frozenset()
     member_home = ledger.member_index(previous_month) if previous_month else {}
     present = set(roster.households)
     links: dict[str, str] = {}
@@ -191,14 +201,17 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                 db.execute("UPDATE imports SET superseded_by = ? WHERE id = ?", (import_id, existing[0]))
                 report.replaced = True
             household_rows, member_rows, event_rows = [], [], []
+            tekun_rows = []  # 特困 persons and their monthly support (dibao_cli/ledger/assistance.py)
             for result in iter_results(assessment):
+                if result.tekun:
+                    tekun_rows.extend(assistance_store.tekun_rows(import_id, result))
                 h = result.household
                 hid = h.household_id
                 linked = links.get(hid)
                 record = previous.get(linked or hid)
                 members_now = {m.id_number for m in h.members}
                 for kind, detail in _events(result, record, previous_members.get(linked or hid) if record else None,
-                                            members_now, linked):
+                                            members_now, linked, previous_tekun):
                     event_rows.append((import_id, hid, kind, detail))
                     report.events[kind] = report.events.get(kind, 0) + 1
                 head = h.head
@@ -207,6 +220,10 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                     enrolled = _dt.date.fromisoformat(record["enrolled_on"])
                 if enrolled is None and result.status in ("dibao", "single_person"):
                     enrolled = day  # newly covered: the approval is the first check
+                if enrolled is None and result.status == "tekun":
+                    enrolled = day  # newly 特困: the yearly review counts from the recognition
+                if result.status == "rigid" and result.rigid is not None:
+                    enrolled = result.rigid.valid_from  # 刚性支出: validity counts from the recognition
                 household_rows.append((
                     import_id, hid, linked, h.township, h.village, h.head_label, head.id_number if head else None,
                     h.area_type, len(result.members),
@@ -230,6 +247,7 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                 if len(household_rows) >= 5000:
                     _flush(db, household_rows, member_rows, event_rows)
             _flush(db, household_rows, member_rows, event_rows)
+            assistance_store.store_tekun(db, tekun_rows)
             continuing = present | set(links.values())
             for hid, record in previous.items():
                 if hid not in continuing and CATEGORY.get(record["status"]):

@@ -144,5 +144,46 @@ MIGRATIONS = [
     );
     CREATE INDEX case_signals_household ON case_signals (household_id);
     """,
+    # temporary assistance: one row per application, its decision and payment
+    """
+    CREATE TABLE assistance_cases (
+        id INTEGER PRIMARY KEY,
+        household_id TEXT NOT NULL,
+        person TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        township TEXT NOT NULL,
+        village TEXT NOT NULL,
+        area_type TEXT NOT NULL,
+        persons INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        cause TEXT NOT NULL,
+        applied_on TEXT NOT NULL,
+        requested_fen INTEGER,
+        status TEXT NOT NULL,
+        decided_on TEXT,
+        amount_fen INTEGER,
+        level TEXT,
+        reason TEXT NOT NULL,
+        warnings TEXT NOT NULL,
+        paid_on TEXT,
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX assistance_cases_key ON assistance_cases (household_id, person, applied_on, cause);
+    CREATE INDEX assistance_cases_decided ON assistance_cases (decided_on);
+    CREATE TABLE assistance_tekun (
+        import_id INTEGER NOT NULL,
+        household_id TEXT NOT NULL,
+        township TEXT,
+        id_number TEXT NOT NULL,
+        name TEXT,
+        mode TEXT NOT NULL,
+        care_level TEXT,
+        basic_fen INTEGER NOT NULL,
+        care_fen INTEGER NOT NULL
+    );
+    CREATE INDEX assistance_tekun_import ON assistance_tekun (import_id);
+    """,
 ]
 VERSION = len(MIGRATIONS)
