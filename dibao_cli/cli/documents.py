@@ -48,7 +48,7 @@ def warn_left_out(assessment) -> None:
 @click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="通知书写入的文件夹。")
 @click.option("--format", "fmt", type=click.Choice(("html", "docx")), default="html",
-              help="html（浏览器打印，A4 每户一页，另有合并文件）或 docx（Word/WPS 可编辑）。")
+              help="html（浏览器打印，A4 每户一页）或 docx（Word/WPS 可编辑）；都另有一个合并打印文件。")
 @input_options
 @policy_options
 @issuer_options
@@ -59,21 +59,26 @@ def warn_left_out(assessment) -> None:
               help="按台账出具时，给本月名册中已没有的户出停保通知书并写明原因：死亡、迁出（配合 --household）。")
 @db_option
 @click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
+@click.option("--new-number", is_flag=True,
+              help="重新编文号：同一决定再次出具时（换格式、重出）默认沿用原文号，加此项则给新文号。")
 def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, encoding, policies, region, templates,
-           bureau, doc_prefix, review_body, phone, on_date, publicity_from, ground, db, force):
+           bureau, doc_prefix, review_body, phone, on_date, publicity_from, ground, db, force, new_number):
     """出具通知书：审批（确认）、不予批准、低保边缘家庭认定、渐退、停保（终止）、变更（增减发）。
 
-    每份写明发文单位、文号（台账中连续编号，不会重复）、主送户主、人数、月人均收入、标准、金额及起始月份、
-    理由和依据（只引公开文件）；不利决定写明行政复议（60日内）和行政诉讼（6个月内）的途径；落款留盖章位置，
-    下方是可剪下的送达回执。审批通知书的落款日期在公示期满之后。
+    每份写明发文单位、文号（台账中连续编号，不会重复；同一决定再出沿用原文号，加 --new-number 给新文号）、主送户主、
+    人数、月人均收入、标准、金额及起始月份、理由和依据（只引公开文件）；不利决定写明行政复议（60日内）和行政诉讼
+    （6个月内）的途径；落款留盖章位置，下方是可剪下的送达回执。审批通知书的落款日期在公示期满之后。
+    文件夹中另有合并打印文件（全部通知书.html 或 .docx），包含文件夹中的全部通知书。
 
     例：dibao notice 名册.xlsx --region 632521 -o 通知书
         dibao notice 名册.xlsx --kind refusal --household GH002 -o 通知书 --format docx
         dibao notice --month 2026-12 --region 632521 -o 12月通知书
     """
-    from dibao_cli.documents.issue import (choose, default_issuer, ledger_kind, notice_from_ledger, notice_from_result,
-                                           write_notices)
+    from dibao_cli.cli.console import progress_bar
+    from dibao_cli.documents.issue import (Plan, choose, default_issuer, ledger_kind, notice_from_ledger,
+                                           notice_from_result, write_notices)
     from dibao_cli.documents.notices import cn_date
+    from dibao_cli.templating import Templates
 
     day = on_date or _dt.date.today()
     if bool(rosters) == bool(month):
@@ -90,13 +95,12 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             issuer.publicity_from = publicity_from
             issuer.publicity_days = getattr(policy, "publicity_days", None) or issuer.publicity_days
             chosen, skipped = choose(assessment.results, kind, only)
-            numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
             last = ledger.latest_month(before=f"{day:%Y-%m}") if any(k == "change" for _, k in chosen) else None
             earlier = ledger.households_of(last) if last else {}  # for what changed since the last imported month
+            # numbers are given when the notices are written (below)
             notices = [notice_from_result(r, k, _issuer_for(ledger, issuer, r.household.household_id, k, publicity_from),
-                                          f"{issuer.prefix}{n}号", policy,
-                                          earlier.get(r.household.household_id) if k == "change" else None)
-                       for (r, k), n in zip(chosen, numbers)]
+                                          "", policy, earlier.get(r.household.household_id) if k == "change" else None)
+                       for r, k in chosen]
             inputs = {str(p): "" for p in rosters}
             policy_hash = policy.policy.digest
         else:
@@ -126,23 +130,28 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
                     raise click.UsageError(f"{'、'.join(unknown)} 不是上月在册、{month} 名册中没有的户，不能用 --ground 出停保通知书。")
                 chosen = [(r, "termination") for r in gone]
                 gone = []
-            numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
-            notices = []
-            for (row, wanted), number in zip(chosen, numbers):
+            notices = []  # numbers are given when the notices are written (below)
+            for row, wanted in chosen:
                 if ground:
-                    notices.append(notice_from_ledger(row, wanted, issuer, f"{issuer.prefix}{number}号", None, policy,
-                                                      None, ground=GROUNDS[ground]))
+                    notices.append(notice_from_ledger(row, wanted, issuer, "", None, policy, None, ground=GROUNDS[ground]))
                     continue
                 previous = before.get(row["household_id"])
                 notices.append(notice_from_ledger(row, wanted,
                                                   _issuer_for(ledger, issuer, row["household_id"], wanted, publicity_from),
-                                                  f"{issuer.prefix}{number}号",
-                                                  previous["total_fen"] if previous else None, policy, previous))
+                                                  "", previous["total_fen"] if previous else None, policy, previous))
             inputs = {f"台账 {ledger.path}": month}
             policy_hash = policy.policy.digest
-        with progress_bar(f"写入通知书 {len(notices)} 份"):
-            written = write_notices(notices, folder, fmt, force, templates)
-        ledger.audit(command_line(), inputs, policy_hash)
+        # everything that can refuse the run is checked before a number is given
+        plan = Plan(notices, folder, fmt, force)
+        run_templates = Templates(templates)
+        stage = progress_bar(f"写入通知书 {len(plan.notices)} 份", total=len(plan.notices), unit="份")
+        with stage as advance, ledger.transaction():
+            if plan.notices:
+                decisions = [(fp, n["household_id"], n["kind"]) for fp, n in zip(plan.fingerprints, plan.notices)]
+                for n, number in zip(plan.notices, ledger.decision_numbers(issuer.prefix, decisions, new_number)):
+                    n["doc_number"] = f"{issuer.prefix}{number}号"
+            written = write_notices(plan.notices, folder, fmt, force, run_templates, progress=advance, plan=plan)
+            ledger.audit(command_line(), inputs, policy_hash)
     finally:
         ledger.close()
     out = console()
@@ -171,15 +180,16 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
                   f"{'……' if len(gone) > 30 else ''}）：原因不明，未出具通知书，已列入 {listed.name}。"
                   "请逐户核实：死亡或迁出的，用 --ground 死亡（或迁出）--household 户编号 出具停保通知书；漏报的补进名册后重新导入。")
     counts: dict[str, int] = {}
-    for n in notices:
+    for n in plan.notices:
         counts[n["title"]] = counts.get(n["title"], 0) + 1
-    if not notices:
+    if not plan.notices:
         out.print("没有需要出具的通知书。")
         if rosters:
             warn_left_out(assessment)
         return
+    total = len(plan.kept) + len(plan.notices)
     out.print(f"已写入 {folder}：" + "，".join(f"{k} {v} 份" for k, v in counts.items())
-              + (f"；合并打印文件 {written[-1].name}" if fmt == "html" else ""))
+              + f"，共 {written} 个文件；合并打印文件 {plan.combined.name}（{total} 份）")
     if rosters:
         warn_left_out(assessment)
 
@@ -219,6 +229,7 @@ def templates_copy(folder, force):
 
     例：dibao templates copy 本局模板
     """
+    from dibao_cli.documents.issue import write_failed
     from dibao_cli.errors import OutputRefused
     from dibao_cli.templating import shipped_examples, shipped_templates
 
@@ -226,7 +237,10 @@ def templates_copy(folder, force):
     files = [p for p in sorted(source.iterdir()) if p.is_file() and p.suffix in (".j2", ".docx")]
     examples = shipped_examples()
     files += [examples / name for name in EXAMPLE_FILES if (examples / name).is_file()]
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failed(folder, exc) from None
     clashes = [p.name for p in files if (folder / p.name).exists()]
     if clashes and not force:
         raise OutputRefused(f"{folder} 中已有 {'、'.join(clashes)}，未覆盖。加 --force 覆盖。")

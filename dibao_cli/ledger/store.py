@@ -142,6 +142,38 @@ class Ledger:
                 db.execute("INSERT INTO doc_numbers (prefix, last) VALUES (?, ?)", (prefix, last + count))
         return list(range(last + 1, last + count + 1))
 
+    def decision_numbers(self, prefix: str, decisions: list[tuple[str, str, str]], renew: bool = False) -> list[int]:
+        """A document number for each decision (fingerprint, household, kind), inside the caller's write
+        transaction: a decision issued before under `prefix` keeps its number (another format, a re-run),
+        unless `renew`; every other one gets the next number never given before."""
+        db = self.db
+        db.execute("CREATE TABLE IF NOT EXISTS doc_number_decisions (prefix TEXT NOT NULL, number INTEGER NOT NULL, "
+                   "fingerprint TEXT NOT NULL, household_id TEXT NOT NULL, kind TEXT NOT NULL, issued_at TEXT NOT NULL, "
+                   "PRIMARY KEY (prefix, number))")
+        db.execute("CREATE INDEX IF NOT EXISTS doc_number_decisions_fp ON doc_number_decisions (prefix, fingerprint)")
+        row = db.execute("SELECT last FROM doc_numbers WHERE prefix = ?", (prefix,)).fetchone()
+        last = start = row[0] if row else 0
+        known: dict[str, int] = {}
+        if not renew:
+            for fp, number in db.execute("SELECT fingerprint, MAX(number) FROM doc_number_decisions WHERE prefix = ? "
+                                         "GROUP BY fingerprint", (prefix,)):
+                known[fp] = number
+        now = _dt.datetime.now().isoformat(timespec="seconds")
+        numbers, new_rows = [], []
+        for fp, household_id, kind in decisions:
+            number = known.get(fp)
+            if number is None:
+                last += 1
+                number = known[fp] = last
+                new_rows.append((prefix, number, fp, household_id, kind, now))
+            numbers.append(number)
+        db.executemany("INSERT INTO doc_number_decisions VALUES (?, ?, ?, ?, ?, ?)", new_rows)
+        if row:
+            db.execute("UPDATE doc_numbers SET last = ? WHERE prefix = ?", (last, prefix))
+        elif last != start:
+            db.execute("INSERT INTO doc_numbers (prefix, last) VALUES (?, ?)", (prefix, last))
+        return numbers
+
     def events_of(self, month: str) -> dict[str, list[str]]:
         """Event kinds by household for a month."""
         out: dict[str, list[str]] = {}
