@@ -46,8 +46,8 @@ def test_monthly_report_counts_signals_raised_visited_closed_and_overdue(run, tm
     assert out.code == 0, out.err
     ws = load_workbook(tmp_path / "m.xlsx")["信号核实"]
     values = [list(r) for r in ws.iter_rows(values_only=True)]
-    assert values[0] == ["监测和比对信号核实情况（2026-11-01 至 2026-11-30）", None, None, None, None]
-    assert values[1][0] == "注：逾期未核实：登记后 15 日内未走访核实、到 2026-11-30 仍未关闭的信号。"
+    assert values[0] == ["监测和比对信号核实情况（2026年11月1日至2026年11月30日）", None, None, None, None]
+    assert values[1][0] == "注：逾期未核实：登记后 15 日内未走访核实、到 2026年11月30日 仍未关闭的信号。"
     assert values[2] == ["乡镇", "本月发现信号(条)", "本月走访核实(条)", "本月关闭(条)", "逾期未核实(条)"]
     assert values[3:] == [["倒淌河镇", 6, 0, 3, 3], ["恰卜恰镇", 0, 3, 3, 0], ["合计", 6, 3, 6, 3]]
 
@@ -55,7 +55,7 @@ def test_monthly_report_counts_signals_raised_visited_closed_and_overdue(run, tm
     assert out.code == 0, out.err
     html = (tmp_path / "m.html").read_text(encoding="utf-8")
     section = html[html.index('<section class="casework">'):]
-    assert "<h2 style=\"font-size: 14px; margin: 12px 0 4px;\">监测和比对信号核实情况（2026-11-01 至 2026-11-30）</h2>" in section
+    assert "<h2 style=\"font-size: 14px; margin: 12px 0 4px;\">监测和比对信号核实情况（2026年11月1日至2026年11月30日）</h2>" in section
     body = section[section.index("<tbody>"):section.index("</tbody>")]
     cells = [re.findall(r"<td>([^<]*)</td>", tr) for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body)]
     assert cells == [["倒淌河镇", "6", "0", "3", "3"], ["恰卜恰镇", "0", "3", "3", "0"], ["合计", "6", "3", "6", "3"]]

@@ -58,6 +58,8 @@ def month_section(ledger, policy, month: str) -> dict:
     keys = ("raised", "visited", "closed", "overdue")
     rows = [[township or "（未填乡镇）", *(c[k] for k in keys)] for township, c in counts.items()]
     rows.append(["合计", *(sum(c[k] for c in counts.values()) for k in keys)])
-    return {"title": MONTH_TITLE, "header": list(MONTH_HEADER), "rows": rows, "first": first.isoformat(),
-            "last": last.isoformat(), "followup_days": days,
-            "note": f"逾期未核实：登记后 {days} 日内未走访核实、到 {last.isoformat()} 仍未关闭的信号。"}
+    from dibao_cli.documents.notices import cn_date
+
+    return {"title": MONTH_TITLE, "header": list(MONTH_HEADER), "rows": rows, "first": cn_date(first),
+            "last": cn_date(last), "followup_days": days,
+            "note": f"逾期未核实：登记后 {days} 日内未走访核实、到 {cn_date(last)} 仍未关闭的信号。"}

@@ -398,7 +398,7 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
                  for s in tiered_st.sections(tiered_people, tiered_temporary, numeric=True)]
         if casework is not None:
             extra.append(SheetSpec("信号核实", casework["header"], casework["rows"], widths={0: 14},
-                                   title=f"{casework['title']}（{casework['first']} 至 {casework['last']}）",
+                                   title=f"{casework['title']}（{casework['first']}至{casework['last']}）",
                                    preamble=[[f"注：{casework['note']}"]]))
         write_xlsx(output, sheets + extra, force)
         st.print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets})
