@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import person, write_xlsx
+from conftest import person, pid, write_xlsx
 
 
 def family(hid, township, seq):
@@ -65,3 +65,73 @@ def test_monthly_report_counts_signals_raised_visited_closed_and_overdue(run, tm
     assert run("report", "monthly", "--month", "2026-12", "--region", "632521", "-o", tmp_path / "d.xlsx").code == 0
     values = [list(r) for r in load_workbook(tmp_path / "d.xlsx")["信号核实"].iter_rows(min_row=4, values_only=True)]
     assert values == [["倒淌河镇", 0, 0, 0, 3], ["合计", 0, 0, 0, 3]]
+
+
+# ---------------------------------------------------------------- 2. the visit sheet in Word
+HOSTILE_VILLAGE = "西台村&<b>一社</b></w:t>"
+
+
+def paragraphs(doc):
+    """Every paragraph's text of a document, body and table cells in order (cells merged across columns once)."""
+    out = []
+    body = doc.element.body
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in body.iterchildren():
+        if child.tag.endswith("}p"):
+            out.append(Paragraph(child, doc).text)
+        elif child.tag.endswith("}tbl"):
+            for row in Table(child, doc).rows:
+                seen = []
+                for cell in row.cells:
+                    if cell._tc not in seen:
+                        seen.append(cell._tc)
+                out.append(" | ".join(c.text for c in (next(x for x in row.cells if x._tc is tc) for tc in seen)))
+    return out
+
+
+def test_visit_sheet_in_word_one_household_per_page_masked_and_escaped(run, tmp_path):
+    import docx
+
+    rows = [person("H7", "马德", "1960-03-04", 劳动能力="部分丧失", 当前保障类别="低保", 上次核查日期="2025-10-01",
+                   **{"村(社区)": HOSTILE_VILLAGE}),
+            person("H7", "马兰", "1962-05-06", "配偶", seq=12, **{"村(社区)": HOSTILE_VILLAGE}),
+            person("H8", "韩梅", "1950-07-08", seq=22, 劳动能力="完全丧失", 当前保障类别="低保", 上次核查日期="2026-06-01")]
+    roster = write_xlsx(tmp_path / "r.xlsx", rows)
+    assert run("import", roster, "--month", "2026-11", "--date", "2026-11-30").code == 0
+    assert run("visit", "H7", "--date", "2026-11-02", "--by", "王芳,李强", "--kind", "定期回访").code == 0
+    out = run("visits", "sheet", "H7", "H8", "--format", "docx", "-o", "入户调查表.docx", "--date", "2026-11-30")
+    assert out.code == 0, out.err
+    assert out.out.strip() == "已写入 入户调查表.docx：2 户入户调查表。"
+    doc = docx.Document(tmp_path / "入户调查表.docx")
+    text = paragraphs(doc)
+    assert text.count("入户调查表") == 2  # one title per household
+    assert f"恰卜恰镇{HOSTILE_VILLAGE}　　户编号：H7　　打印日期：2026-11-30" in text
+    assert "户主（申请人） | 马德 | 城乡类别 | 农村 | 当前类别 | 低保（2026-11）" in text
+    masked = pid("1960-03-04")[:6] + "********" + pid("1960-03-04")[-4:]
+    assert f"马德 | 户主 | 男 | 66 | {masked} | 部分丧失 |  | " in text
+    assert "马兰 | 配偶 | 女 | 64 | " + pid("1962-05-06", 12)[:6] + "********" + pid("1962-05-06", 12)[-4:] + " |  |  | " in text
+    assert not any(pid("1960-03-04") in t for t in text)
+    assert "2026-11-02 | 定期回访 | 王芳、李强 | 无变化" in text
+    assert "韩梅 | 户主 | 女 | 76 | " + pid("1950-07-08", 22)[:6] + "********" + pid("1950-07-08", 22)[-4:] + " | 完全丧失 |  | " in text
+    assert not any("六项日常生活能力" in t for t in text)
+    assert not any("{{" in t or "{%" in t for t in text)
+    # exactly one page break, between the two households
+    xml = doc.element.xml
+    assert xml.count('w:type="page"') == 1
+    assert xml.index("马德") < xml.index('w:type="page"') < xml.index("韩梅")
+    # A4, 仿宋 as the East Asian font
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert 'w:eastAsia="仿宋"' in doc.styles.element.xml
+
+    out = run("visits", "sheet", "H8", "--title", "特困入户核查表", "-o", "特困.docx", "--date", "2026-11-30")
+    assert out.code == 0, out.err
+    text = paragraphs(docx.Document(tmp_path / "特困.docx"))
+    assert "特困入户核查表" in text and any(t.startswith("六项日常生活能力 | 自主吃饭□能□不能") for t in text)
+    assert "四、生活自理能力和照料" in text
+    # an existing file is not overwritten; a format that does not match the file name is refused
+    assert run("visits", "sheet", "H8", "-o", "特困.docx").code == 5
+    out = run("visits", "sheet", "H8", "--format", "docx", "-o", "x.html")
+    assert out.code == 2 and "--format docx 与文件名 x.html 的后缀不符：请把文件名改为以 .docx 结尾。" in out.err

@@ -430,7 +430,9 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
 @visits_group.command("sheet", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("households", nargs=-1, required=True, metavar="户编号...")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="入户调查表（.html，每户一页，用浏览器打印）。")
+              help="入户调查表：.html（用浏览器打印）或 .docx（用 Word、WPS 打开修改后打印），每户一页。")
+@click.option("--format", "fmt", type=click.Choice(("html", "docx")), metavar="格式",
+              help="html 或 docx（默认按文件名后缀）。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @click.option("--title", type=click.Choice(("入户调查表", "特困入户核查表")), default="入户调查表", show_default=True,
               help="表名：入户调查表，或特困人员核查用的特困入户核查表（自理能力、供养方式、照料人一栏必填）。")
@@ -439,27 +441,35 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
 @click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="用这个文件夹里的模板（先用 dibao templates copy 复制自带模板再修改）。")
 @db_option
-def visits_sheet(households, output, force, title, month, on_date, templates, db):
+def visits_sheet(households, output, fmt, force, title, month, on_date, templates, db):
     """打印入户调查表：每户一页，按台账预填家庭成员和办理中的申请，其余由走访人现场填写。
 
     退出状态：0 已写入；5 文件已存在；6 台账中没有这一户；8 模板有误。
 
     例：dibao visits sheet GH101 GH004 -o 入户调查表.html
+        dibao visits sheet GH101 --title 特困入户核查表 --format docx -o 特困入户核查表.docx
     """
-    from dibao_cli.casework.visits import sheet_context
+    from dibao_cli.casework.visits import sheet_context, sheet_docx
     from dibao_cli.ledger.monthly import parse_month
     from dibao_cli.outputs import write_output
     from dibao_cli.templating import render
 
-    if output.suffix.lower() not in (".html", ".htm"):
-        raise click.UsageError("入户调查表目前只输出 .html 文件（用浏览器打印或另存为 PDF）。")
+    suffix = output.suffix.lower()
+    fmt = fmt or ("docx" if suffix == ".docx" else "html" if suffix in (".html", ".htm") else None)
+    if fmt is None:
+        raise click.UsageError("入户调查表输出 .html 或 .docx 文件：请把 -o 的文件名改为以 .html 或 .docx 结尾。")
+    if (fmt == "docx") != (suffix == ".docx"):
+        raise click.UsageError(f"--format {fmt} 与文件名 {output.name} 的后缀不符：请把文件名改为以 .{fmt} 结尾。")
     day = on_date or _dt.date.today()
     ledger = open_ledger(db, create=False)
     try:
         pages = [sheet_context(ledger, hid, day, parse_month(month) if month else None) for hid in households]
     finally:
         ledger.close()
-    html = render("visit-sheet.html.j2", templates, autoescape=True, households=pages, printed_on=day.isoformat(),
-                  title=title, tekun=title == "特困入户核查表")
-    write_output(output, html.encode("utf-8"), force)
+    if fmt == "docx":
+        data = sheet_docx(pages, title, day.isoformat(), templates)
+    else:
+        data = render("visit-sheet.html.j2", templates, autoescape=True, households=pages, printed_on=day.isoformat(),
+                      title=title, tekun=title == "特困入户核查表").encode("utf-8")
+    write_output(output, data, force)
     console().print(f"已写入 {output}：{len(pages)} 户{title}。")
