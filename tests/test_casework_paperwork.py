@@ -15,6 +15,10 @@ def family(hid, township, seq):
             person(hid, "孙子" + hid, "2015-05-05", "孙子", seq=seq + 2, 乡镇=township)]
 
 
+def cases(run, day):
+    return {str(c["application_id"]): c for c in run("cases", "--date", day, "--format", "json").json()["cases"]}
+
+
 def decide_refusal(run, app_id, day="2026-11-24", extra=()):
     for args in (("启动调查", "--date", "2026-11-12"), ("入户调查", "--date", "2026-11-13", "--by", "王芳,李强"),
                  ("信息核对", "--date", "2026-11-16"), ("乡镇审核意见", "--date", "2026-11-17")):
@@ -135,3 +139,119 @@ def test_visit_sheet_in_word_one_household_per_page_masked_and_escaped(run, tmp_
     assert run("visits", "sheet", "H8", "-o", "特困.docx").code == 5
     out = run("visits", "sheet", "H8", "--format", "docx", "-o", "x.html")
     assert out.code == 2 and "--format docx 与文件名 x.html 的后缀不符：请把文件名改为以 .docx 结尾。" in out.err
+
+
+# ---------------------------------------------------------------- 3. a county decision writes its notice
+def notice_text(path):
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("style", "title")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("style", "title")
+
+        def handle_data(self, data):
+            if not self.skip and data.strip():
+                self.parts.append(data.strip())
+
+    parser = Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.parts
+
+
+def prepare(run, tmp_path, hid, applicant, accepted="2026-09-29"):
+    out = run("apply", hid, "--applicant", applicant, "--accepted", accepted, "--township", "恰卜恰镇", "--village", "西台村")
+    assert out.code == 0, out.err
+    app_id = out.out.split("已登记申请 ")[1].split("：")[0]
+    for args in (("启动调查", "--date", "2026-10-09"), ("入户调查", "--date", "2026-10-10", "--by", "王芳,李强"),
+                 ("信息核对", "--date", "2026-10-12"), ("乡镇审核意见", "--date", "2026-10-13"), ("公示", "--date", "2026-10-14")):
+        assert run("step", app_id, *args).code == 0
+    return app_id
+
+
+def test_refusal_writes_the_notice_with_reasons_and_appeal_and_records_it(run, tmp_path):
+    roster = write_xlsx(tmp_path / "申请名册.xlsx", [person("GH2", "李四", "1980-01-01", 工资性收入=60000),
+                                                  person("GH3", "王五", "1960-01-01", seq=13, 劳动能力="完全丧失")])
+    app_id = prepare(run, tmp_path, "GH2", "李四")
+    assert app_id == "1"
+    # the notice needs figures: without a roster and with no ledger month, nothing is recorded
+    out = run("step", "1", "县级审批", "--date", "2026-10-22", "--result", "不予批准", "--notice", "告知书", "--region", "632521")
+    assert out.code == 2
+    assert "台账中没有户 GH2 的核算结果，无法写出不予批准告知书。请用 --roster 给出含这一户家庭情况的名册" in out.err
+    assert cases(run, "2026-10-22")["1"]["next_step"] == "县级审批"
+    out = run("step", "1", "县级审批", "--date", "2026-10-22", "--result", "不予批准", "--notice", "告知书",
+              "--roster", roster, "--region", "632521", "--reason", "公示期间群众反映家中有经营性车辆，经核实属实。",
+              "--today", "2026-10-22")
+    assert out.code == 0, out.err
+    assert out.out.splitlines() == [
+        "已登记：申请 1 县级审批 2026-10-22。",
+        "已写入 告知书/GH2-不予批准告知书.html：最低生活保障不予批准告知书（共和民低〔2026〕1号，落款日期 2026年10月22日）。",
+        "已登记：申请 1 书面告知 2026-10-22（告知书打印、盖章后送达申请人，送达回执交回存档）。",
+        "已办结：不予批准"]
+    assert sorted(p.name for p in (tmp_path / "告知书").iterdir()) == ["GH2-不予批准告知书.html"]
+    text = notice_text(tmp_path / "告知书" / "GH2-不予批准告知书.html")
+    assert text[:4] == ["最低生活保障不予批准告知书", "共和民低〔2026〕1号", "李四（恰卜恰镇西台村，户编号 GH2）：",
+                        "你户申请最低生活保障一事，经入户调查和信息核对，家庭月人均收入不低于当地低保标准，不符合最低生活保障条件，"
+                        "决定不予批准。理由如下："]
+    assert "家庭月人均收入 4,880.00 元不低于农村低保标准 400.00 元/人·月，也不低于标准的 1.5 倍（600.00 元）。" in text
+    assert "公示期间群众反映家中有经营性车辆，经核实属实。" in text  # the county's reason, one full stop
+    assert ("如对本决定不服，可以自收到本告知书之日起 60 日内向共和县人民政府申请行政复议，"
+            "或者自收到之日起 6 个月内依法向人民法院提起行政诉讼。") in text
+    assert "2026年10月22日" in text
+    # the application is closed: refused, and written notice given within the deadline
+    listed = run("cases", "--date", "2026-10-23", "--format", "json").json()["cases"]
+    assert listed == []
+    from dibao_cli.ledger import casework as store
+    from dibao_cli.ledger.store import Ledger
+
+    ledger = Ledger(tmp_path / "dibao.db")
+    try:
+        steps = [(s["step"], s["on_date"], s["result"], s["note"]) for s in store.steps_of(ledger, [1])[1]][-2:]
+        assert steps == [("decision", "2026-10-22", "refused", ""),
+                         ("refusal_notice", "2026-10-22", "", "最低生活保障不予批准告知书 共和民低〔2026〕1号（GH2-不予批准告知书.html）")]
+        assert (store.application(ledger, 1)["status"], store.application(ledger, 1)["closed_on"]) == ("refused", "2026-10-22")
+    finally:
+        ledger.close()
+    # asked again: no second notice, no second number
+    again = run("step", "1", "县级审批", "--date", "2026-10-22", "--result", "不予批准", "--notice", "告知书",
+                "--roster", roster, "--region", "632521")
+    assert again.code == 2 and "申请 1 已于 2026-10-22 书面告知（最低生活保障不予批准告知书 共和民低〔2026〕1号" in again.err
+
+    # an approval from the same roster: the 审批通知书 dated after the recorded 公示, in Word
+    assert prepare(run, tmp_path, "GH3", "王五") == "2"
+    out = run("step", "2", "县级审批", "--date", "2026-10-22", "--result", "批准", "--notice", "告知书", "--format", "docx",
+              "--roster", roster, "--region", "632521", "--today", "2026-10-22")
+    assert out.code == 0, out.err
+    assert "已写入 告知书/GH3-审批通知书.docx：最低生活保障审批（确认）通知书（共和民低〔2026〕2号，落款日期 2026年10月22日）。" in out.out
+    import docx
+
+    body = [p.text for p in docx.Document(tmp_path / "告知书" / "GH3-审批通知书.docx").paragraphs if p.text.strip()]
+    assert body[3] == ("你户申请最低生活保障一事，经入户调查、信息核对和公示（公示期 2026年10月14日至2026年10月20日），"
+                       "符合最低生活保障条件，决定给予你户最低生活保障，保障人数 1 人，自 2026年11月 起按月发放最低生活保障金 460.00 元。")
+    assert sorted(p.name for p in (tmp_path / "告知书").iterdir()) == ["GH2-不予批准告知书.html", "GH3-审批通知书.docx"]
+
+
+def test_refusal_notice_needs_a_reason_and_options_belong_to_the_decision(run, tmp_path):
+    roster = write_xlsx(tmp_path / "r.xlsx", [person("GH3", "王五", "1960-01-01", seq=13, 劳动能力="完全丧失")])
+    prepare(run, tmp_path, "GH3", "王五")
+    # eligible on paper: the county's refusal must say why
+    out = run("step", "1", "县级审批", "--date", "2026-10-22", "--result", "不予批准", "--notice", "o", "--roster", roster,
+              "--region", "632521")
+    assert out.code == 2
+    assert "户 GH3 按名册核算的结果是“低保”，不能据此写出不予批准告知书。请用 --reason 写明不予批准的理由（可多次给）。" in out.err
+    assert not (tmp_path / "o").exists()
+    out = run("step", "1", "县级审批", "--date", "2026-10-22", "--result", "不予批准", "--notice", "o", "--roster", roster,
+              "--region", "632521", "--reason", "县级入户核查发现有出租商铺收入未申报", "--reason", "拒不配合信息核对")
+    assert out.code == 0, out.err
+    text = notice_text(tmp_path / "o" / "GH3-不予批准告知书.html")
+    assert ("你户申请最低生活保障一事，经入户调查和信息核对，发现下列情况，不符合最低生活保障条件，决定不予批准。理由如下：") in text
+    assert text[text.index("县级入户核查发现有出租商铺收入未申报。") + 1] == "拒不配合信息核对。"
+    assert run("step", "1", "公示", "--date", "2026-10-14", "--notice", "o").code == 2
+    out = run("step", "1", "县级审批", "--date", "2026-10-22", "--result", "批准", "--reason", "x", "--notice", "p")
+    assert out.code == 2 and "--reason 只用于不予批准（--result 不予批准）。" in out.err
