@@ -255,3 +255,14 @@ def test_refusal_notice_needs_a_reason_and_options_belong_to_the_decision(run, t
     assert run("step", "1", "公示", "--date", "2026-10-14", "--notice", "o").code == 2
     out = run("step", "1", "县级审批", "--date", "2026-10-22", "--result", "批准", "--reason", "x", "--notice", "p")
     assert out.code == 2 and "--reason 只用于不予批准（--result 不予批准）。" in out.err
+
+
+def test_monthly_report_has_no_signal_section_without_signals(run, tmp_path):
+    from openpyxl import load_workbook
+
+    roster = write_xlsx(tmp_path / "r.xlsx", family("H1", "恰卜恰镇", 11))
+    assert run("import", roster, "--month", "2026-11", "--date", "2026-11-30").code == 0
+    assert run("report", "monthly", "--month", "2026-11", "--region", "632521", "-o", tmp_path / "m.xlsx").code == 0
+    assert "信号核实" not in load_workbook(tmp_path / "m.xlsx").sheetnames
+    assert run("report", "monthly", "--month", "2026-11", "--region", "632521", "-o", tmp_path / "m.html").code == 0
+    assert 'class="casework"' not in (tmp_path / "m.html").read_text(encoding="utf-8")

@@ -39,12 +39,16 @@ MONTH_HEADER = ("乡镇", "本月发现信号(条)", "本月走访核实(条)", 
 MONTH_TITLE = "监测和比对信号核实情况"
 
 
-def month_section(ledger, policy, month: str) -> dict:
+def month_section(ledger, policy, month: str) -> dict | None:
     """The monthly report's casework section for the reporting period of `month` (its cut-off day where the
     county sets one): per township and total, signals raised, closed by a visit, closed (by a visit or a
-    county decision), and open at the period's end past the follow-up deadline."""
+    county decision), and open at the period's end past the follow-up deadline. None when the ledger has
+    never registered a signal (a county not using monitor or crosscheck gets no empty table)."""
     from dibao_cli.ledger import casework as store
     from dibao_cli.ledger.monthly import reporting_day
+
+    if not store.has_signals(ledger):
+        return None
 
     cutoff = policy.report_cutoff_day
     last = reporting_day(month, cutoff)

@@ -240,3 +240,8 @@ def signal_counts(ledger: Ledger, first: str, last: str, followup_days: int) -> 
         if any(counts.values()):
             out[township or ""] = counts
     return out
+
+
+def has_signals(ledger: Ledger) -> bool:
+    """Whether any monitor or crosscheck signal was ever registered."""
+    return ledger.db.execute("SELECT 1 FROM case_signals LIMIT 1").fetchone() is not None
