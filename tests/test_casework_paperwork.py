@@ -266,3 +266,20 @@ def test_monthly_report_has_no_signal_section_without_signals(run, tmp_path):
     assert "信号核实" not in load_workbook(tmp_path / "m.xlsx").sheetnames
     assert run("report", "monthly", "--month", "2026-11", "--region", "632521", "-o", tmp_path / "m.html").code == 0
     assert 'class="casework"' not in (tmp_path / "m.html").read_text(encoding="utf-8")
+
+
+def test_refusal_notice_from_the_ledgers_latest_month(run, tmp_path):
+    roster = write_xlsx(tmp_path / "r.xlsx", [person("GH2", "李四", "1980-01-01", 工资性收入=60000)])
+    assert run("import", roster, "--month", "2026-09", "--date", "2026-09-30").code == 0
+    prepare(run, tmp_path, "GH2", "李四")
+    out = run("step", "1", "县级审批", "--date", "2026-10-23", "--result", "不予批准", "--notice", "告知书", "--format", "docx",
+              "--region", "632521", "--bureau", "共和县民政局", "--doc-prefix", "共民低告〔2026〕", "--today", "2026-10-23")
+    assert out.code == 0, out.err
+    assert "已写入 告知书/GH2-不予批准告知书.docx：最低生活保障不予批准告知书（共民低告〔2026〕1号，落款日期 2026年10月23日）。" in out.out
+    import docx
+
+    body = [p.text for p in docx.Document(tmp_path / "告知书" / "GH2-不予批准告知书.docx").paragraphs if p.text.strip()]
+    assert body[:3] == ["最低生活保障不予批准告知书", "共民低告〔2026〕1号", "李四（恰卜恰镇西台村，户编号 GH2）："]
+    assert "1. 家庭月人均收入 4,880.00 元不低于农村低保标准 400.00 元/人·月，也不低于标准的 1.5 倍（600.00 元）。" in body
+    assert any(p.startswith("如对本决定不服，可以自收到本告知书之日起 60 日内向共和县人民政府申请行政复议") for p in body)
+    assert cases(run, "2026-10-26") == {}
