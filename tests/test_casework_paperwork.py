@@ -235,6 +235,12 @@ def test_refusal_writes_the_notice_with_reasons_and_appeal_and_records_it(run, t
     assert body[3] == ("你户申请最低生活保障一事，经入户调查、信息核对和公示（公示期 2026年10月14日至2026年10月20日），"
                        "符合最低生活保障条件，决定给予你户最低生活保障，保障人数 1 人，自 2026年11月 起按月发放最低生活保障金 460.00 元。")
     assert sorted(p.name for p in (tmp_path / "告知书").iterdir()) == ["GH2-不予批准告知书.html", "GH3-审批通知书.docx"]
+    again = run("step", "2", "县级审批", "--date", "2026-10-22", "--result", "批准", "--notice", "其他", "--roster", roster,
+                "--region", "632521")
+    assert again.code == 2
+    assert ("申请 2 的审批已出具通知书（最低生活保障审批（确认）通知书 共和民低〔2026〕2号（GH3-审批通知书.docx）），"
+            "不再重复出具。") in again.err
+    assert not (tmp_path / "其他").exists()
 
 
 def test_refusal_notice_needs_a_reason_and_options_belong_to_the_decision(run, tmp_path):

@@ -59,6 +59,7 @@ def decision_notice(ledger, app: dict, result: str, issuer, number: str, policy,
     return notice
 
 
-def refusal_step_note(notice: dict, path) -> str:
+def notice_step_note(notice: dict, path) -> str:
+    """What the step records of the notice issued: its title, number and file."""
     return f"{notice['title']} {notice['doc_number']}（{path.name}）"
 

@@ -178,6 +178,12 @@ def step(application_id, step, on, people, result, note, notice_folder, fmt, ros
             if told:
                 raise click.UsageError(f"申请 {application_id} 已于 {told[-1]['on_date']} 书面告知（{told[-1]['note']}），"
                                        "不再重复出具。需要补打时，用原文件重新打印。")
+        if notice_folder is not None and code == "approved":
+            issued = [s for s in ledger_steps(ledger, application_id)
+                      if s["step"] == "decision" and s["on_date"] == on.isoformat() and "通知书" in s["note"]]
+            if issued:
+                raise click.UsageError(f"申请 {application_id} 的审批已出具通知书（{issued[-1]['note']}），不再重复出具。"
+                                       "需要补打时，用原文件重新打印。")
         if notice_folder is not None and code is not None:
             paper = _decision_paper(ledger, app, code, on, rosters, reasons, region, policies, bureau, review_body,
                                     doc_prefix, phone)  # checked before anything is recorded
@@ -241,7 +247,7 @@ def _decision_paper(ledger, app, code, on, rosters, reasons, region, policies, b
 def _issue_decision_paper(ledger, app, paper, on, folder, fmt, force, templates) -> tuple[list, bool]:
     """Number the notice, write it, and for a refusal record the 书面告知 step (the notice of that day)."""
     from dibao_cli.casework import applications as apps
-    from dibao_cli.casework.decisions import decision_notice, refusal_step_note
+    from dibao_cli.casework.decisions import decision_notice, notice_step_note
     from dibao_cli.documents.issue import write_notices
     from dibao_cli.documents.notices import FILE_LABEL, safe_name
 
@@ -270,10 +276,15 @@ def _issue_decision_paper(ledger, app, paper, on, folder, fmt, force, templates)
         shutil.rmtree(scratch, ignore_errors=True)
     written = [target]
     recorded = False
+    if final["kind"] == "approval":
+        from dibao_cli.ledger.casework import add_step_note
+
+        decision = [s for s in ledger_steps(ledger, app["id"]) if s["step"] == "decision" and s["on_date"] == on.isoformat()]
+        add_step_note(ledger, decision[-1]["id"], notice_step_note(final, target))
     if final["kind"] == "refusal":
         current = apps.get_application(ledger, app["id"])
         if current["status"] == "open":
-            recorded = apps.record_step(ledger, current, "refusal_notice", on, note=refusal_step_note(final, written[0]),
+            recorded = apps.record_step(ledger, current, "refusal_notice", on, note=notice_step_note(final, written[0]),
                                         source="dibao step")
     return written, recorded
 

@@ -245,3 +245,10 @@ def signal_counts(ledger: Ledger, first: str, last: str, followup_days: int) -> 
 def has_signals(ledger: Ledger) -> bool:
     """Whether any monitor or crosscheck signal was ever registered."""
     return ledger.db.execute("SELECT 1 FROM case_signals LIMIT 1").fetchone() is not None
+
+
+def add_step_note(ledger: Ledger, step_id: int, text: str) -> None:
+    """Append `text` to a recorded step's note (what was issued for it)."""
+    with ledger.transaction() as db:
+        db.execute("UPDATE case_steps SET note = CASE WHEN note = '' THEN ? ELSE note || '；' || ? END WHERE id = ?",
+                   (text, text, step_id))
