@@ -30,6 +30,8 @@ class ReviewCase:
     last_check: _dt.date | None
     can_work: bool  # a member able to work, or income from work: income counts as unstable
     enrolled_on: _dt.date | None = None
+    rigid: bool = False  # a recognised 刚性支出困难家庭 (its own 12-month review, also when a member is 单人保)
+    tekun_members: int = 0  # people supported as 特困 in the household (their yearly 特困 review)
 
 
 @dataclass
@@ -106,5 +108,6 @@ def cases_from_assessment(assessment) -> list[ReviewCase]:
         if h.state not in ("低保", "渐退期", "单人户", "特困", "刚性支出"):
             continue  # applicants: their decision is `dibao assess`, not a review
         out.append(ReviewCase(h.household_id, h.township, h.village, h.head_label, r.status, r.phase_out_end,
-                              h.last_check, can_work(r.members, assessment.day), h.enrolled_on))
+                              h.last_check, can_work(r.members, assessment.day), h.enrolled_on,
+                              r.rigid is not None and r.rigid.recognised, len(r.supported)))
     return out

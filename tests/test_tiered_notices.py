@@ -105,3 +105,15 @@ def test_tekun_publicity_lists_names_only(run, tmp_path):
     assert "公示期：2026年12月1日至2026年12月7日（7天）" in text
     for private in ("960", "1,810", "全失能", "智力", "6325"):
         assert private not in text
+
+
+def test_a_refused_output_does_not_use_up_document_numbers(run, tmp_path):
+    """文号 are numbered without gaps: a run that cannot write its file (it exists, no --force) allocates none."""
+    db = tmp_path / "l.db"
+    assert run("assistance", "import", EXAMPLES / "临时救助申请.xlsx", "--db", db).code == 0
+    args = ("--region", "632521", "--date", DAY, "--db", db)
+    assert run("assistance", "notice", "--case", "2", "-o", tmp_path / "a.html", *args).code == 0
+    assert run("assistance", "notice", "--case", "2", "-o", tmp_path / "a.html", *args).code == 5
+    assert run("assistance", "notice", "--case", "3", "-o", tmp_path / "b.html", *args).code == 0
+    numbers = [re.findall(r"民救〔2026〕(\d+)号", (tmp_path / name).read_text(encoding="utf-8")) for name in ("a.html", "b.html")]
+    assert [sorted(set(n)) for n in numbers] == [["1"], ["2"]]
