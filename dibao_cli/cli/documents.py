@@ -358,6 +358,9 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
 
             tiered_people = tekun_of(ledger, month)
             tiered_temporary = tiered_register.summary(ledger, *tiered_st.month_bounds(month))
+            from dibao_cli.casework.signals import month_section  # signals raised, visited, closed, overdue
+
+            casework = month_section(ledger, policy, month)
         finally:
             ledger.close()
         note = "" if before_month else "台账中没有上月数据，本月新增、退出按 0 计。"
@@ -372,6 +375,7 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         from dibao_cli.assistance import statistics as tiered_st  # 特困 section (临时救助 needs the ledger)
 
         tiered_people, tiered_temporary = tiered_st.tekun_from_results(assessment.results), None
+        casework = None  # the signals are kept in the ledger: only the --month report has them
         before = None
         if previous is not None:
             before = st.from_results(assess_roster(load_roster([previous], sheet, all_sheets, encoding, day), policy,
@@ -411,13 +415,18 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
                            formats={i: "#,##0.00" for i, h in enumerate(s["header"]) if "(元)" in h},
                            title=f"{s['title']}（{period}）")
                  for s in tiered_st.sections(tiered_people, tiered_temporary, numeric=True)]
+        if casework is not None:
+            extra.append(SheetSpec("信号核实", casework["header"], casework["rows"], widths={0: 14},
+                                   title=f"{casework['title']}（{casework['first']}至{casework['last']}）",
+                                   preamble=[[f"注：{casework['note']}"]]))
         write_xlsx(output, sheets + extra, force)
         st.print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets + extra})
     elif output.suffix.lower() in (".html", ".htm"):
         html = render("monthly-report.html.j2", templates, autoescape=True, title=f"最低生活保障情况统计月报（{period}）",
                       unit=unit, period=period, filled_by=filled_by, filled_on=cn_date(today), header=header,
                       reports=[dict(r, table=st.table_rows(r["rows"], r["total"])) for r in reports], trend=trend,
-                      note=note, tiered=tiered_st.sections(tiered_people, tiered_temporary))
+                      note=note, tiered=tiered_st.sections(tiered_people, tiered_temporary),
+                      casework=casework)
         atomic_write(output, html.encode("utf-8"), force)
     else:
         raise click.UsageError("月报文件请用 .xlsx 或 .html 结尾。")
