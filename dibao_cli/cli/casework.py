@@ -248,11 +248,11 @@ def _issue_decision_paper(ledger, app, paper, on, folder, fmt, force, templates)
     """Number the notice, write it, and for a refusal record the 书面告知 step (the notice of that day)."""
     from dibao_cli.casework import applications as apps
     from dibao_cli.casework.decisions import decision_notice, notice_step_note
-    from dibao_cli.documents.issue import write_notices
-    from dibao_cli.documents.notices import FILE_LABEL, safe_name
+    from dibao_cli.documents.issue import file_names, write_notices
 
     notice, issuer, policy, assessment, reasons = paper
-    target = Path(folder) / f"{safe_name(app['household_id'])}-{FILE_LABEL[notice['kind']]}.{fmt}"
+    name = file_names([{"household_id": app["household_id"], "kind": notice["kind"]}], fmt)[0]
+    target = Path(folder) / name
     if target.exists() and not force:
         from dibao_cli.errors import OutputRefused
 
@@ -270,8 +270,8 @@ def _issue_decision_paper(ledger, app, paper, on, folder, fmt, force, templates)
     Path(folder).mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".dibao-", dir=folder))
     try:
-        made = write_notices([final], scratch, fmt, True, templates)[0]
-        made.replace(target)
+        write_notices([final], scratch, fmt, True, templates)
+        (scratch / name).replace(target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     written = [target]
