@@ -2,10 +2,11 @@
 
 At county scale (tens of thousands of notices) the work is: one template environment for the run, every
 template compiled once; each notice rendered once (the combined print file reuses the per-household
-section where the template allows it, checked against a full render); files written through temporary
-files, renamed one by one, with one flush to disk per batch instead of one per file; the combined print
-file streamed to disk as notices are written; from 200 notices on, HTML and Word notices rendered in a
-process pool (the combined file kept in order by this process).
+section where the template allows it, checked against a full render); every file written under its own
+name into a private folder, flushed to disk together (not one by one), then put in place: a new output
+folder in one rename, an existing one file by file; the combined print file streamed to disk as notices
+are written; from 200 notices on, HTML and Word notices rendered and written by a process pool (the
+combined file kept in order by this process).
 """
 
 from __future__ import annotations
@@ -182,113 +183,114 @@ def _sync_all(paths) -> None:
             os.fsync(fh.fileno())
 
 
-class FileBatch:
-    """Many small files, each atomic: written to a temporary file beside it and renamed over the target
-    only after its contents are on disk, so a reader (or a crash) sees the old file or the whole new one,
-    never part of one. The flush to disk is done once per batch of files, not once per file. With
-    `background`, a thread does the writing while the caller renders the next documents."""
+class Staging:
+    """A run's files, written under their own names into a private folder and put in place only when all
+    of them are written and on disk:
+    - the target folder was made by this run: the private folder (beside it) replaces it in one rename, so
+      the folder appears with every file in it, or not at all;
+    - otherwise each file is renamed into the folder (each file atomic: the old file or the whole new one).
+    A failed run removes the private folder and every file it had put in place."""
 
-    def __init__(self, force: bool, replaceable=frozenset(), background: bool = False):
+    SYNC_EVERY = 5000  # files: flushed to disk while the rest are written, so the last flush is short
+
+    def __init__(self, folder: Path, force: bool, replaceable=frozenset(), whole: bool = False):
+        import tempfile
+
+        self.folder = os.fspath(folder)
         self.force = force
-        self.replaceable = {os.fspath(p) for p in replaceable}
-        self.pending: list[tuple[str, str]] = []
-        self.created: list[str] = []  # files that did not exist before this run
-        self.count = 0  # files renamed into place
-        self.renamed: set[str] = set()  # of the replaceable ones
-        self._error: BaseException | None = None
-        self._queue = self._thread = None
-        if background:
-            import queue
-            import threading
-
-            self._queue = queue.Queue(maxsize=256)
-            self._thread = threading.Thread(target=self._run, name="dibao-writer", daemon=True)
-            self._thread.start()
-
-    def add(self, target, data: bytes) -> None:
-        self._submit((os.fspath(target), data, None))
-
-    def adopt(self, tmp, target) -> None:
-        """A temporary file written elsewhere, to be renamed with this batch."""
-        self._submit((os.fspath(target), None, os.fspath(tmp)))
-
-    def _submit(self, item) -> None:
-        if self._error is not None:
-            raise self._error
-        if self._queue is not None:
-            self._queue.put(item)
-        else:
-            self._do(*item)
-
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            if self._error is None:
-                try:
-                    self._do(*item)
-                except BaseException as exc:  # noqa: BLE001 - handed to the caller at its next call
-                    self._error = exc
-
-    def _do(self, target: str, data: bytes | None, tmp: str | None) -> None:
-        if tmp is None:
-            folder, name = os.path.split(target)
-            tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+        self.replaceable = {os.path.basename(os.fspath(p)) for p in replaceable}
+        self.names: list[str] = []  # written into the private folder
+        self.notices = 0  # of them, notice files
+        self.created: list[str] = []  # files put in place that did not exist before this run
+        self.synced = 0
+        self.dir = None
+        self.whole = False
+        if whole:
+            parent, base = os.path.split(os.path.abspath(self.folder))
             try:
-                with open(tmp, "wb") as fh:
-                    fh.write(data)
+                self.dir = tempfile.mkdtemp(prefix=f".{base}.", suffix=".dibao", dir=parent)
+                self.whole = True
+            except OSError:
+                pass  # the parent is not writable: inside the folder instead
+        if self.dir is None:
+            try:
+                self.dir = tempfile.mkdtemp(prefix=".dibao-", dir=self.folder)
             except OSError as exc:
-                _unlink(tmp)
-                raise write_failed(Path(target), exc) from None
-        self.pending.append((tmp, target))
-        if len(self.pending) >= BATCH:
-            self._rename_pending()
+                raise write_failed(Path(self.folder), exc) from None
 
-    def _rename_pending(self) -> None:
-        if not self.pending:
-            return
+    def path(self, name: str) -> str:
+        return os.path.join(self.dir, name)
+
+    def target(self, name: str) -> Path:
+        return Path(self.folder, name)
+
+    def add(self, name: str, data: bytes, notice: bool = True) -> None:
+        """Write one file (in this process)."""
         try:
-            _sync_all([tmp for tmp, _ in self.pending])
+            fd = os.open(self.path(name), os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
         except OSError as exc:
-            raise write_failed(Path(self.pending[0][1]), exc) from None
-        for tmp, target in self.pending:
+            raise write_failed(self.target(name), exc) from None
+        self.added(name, notice)
+
+    def added(self, name: str, notice: bool = True) -> None:
+        """A file written into the private folder (here or by a worker process)."""
+        self.names.append(name)
+        self.notices += notice
+        if len(self.names) - self.synced >= self.SYNC_EVERY and hasattr(os, "sync"):
+            os.sync()
+            self.synced = len(self.names)
+
+    def commit(self) -> None:
+        """Every file on disk, then in place."""
+        try:
+            _sync_all([self.path(n) for n in self.names[self.synced:]])
+        except OSError as exc:
+            raise write_failed(Path(self.folder), exc) from None
+        if self.whole:
+            try:
+                _sync_folder(Path(self.dir))
+                os.rename(self.dir, self.folder)  # onto the empty folder this run made
+            except OSError:
+                self.whole = False  # something appeared in the folder meanwhile: file by file
+            else:
+                self.dir = None
+                _sync_folder(Path(os.path.dirname(os.path.abspath(self.folder))))
+                return
+        for name in self.names:
+            target = os.path.join(self.folder, name)
             existed = os.path.lexists(target)
-            if existed and not self.force and target not in self.replaceable:
+            if existed and not self.force and name not in self.replaceable:
                 raise OutputRefused(f"输出文件 {target} 已存在（刚刚由别人写入），未覆盖。")
             try:
-                os.replace(tmp, target)
+                os.replace(self.path(name), target)
             except OSError as exc:
                 raise write_failed(Path(target), exc) from None
             if not existed:
                 self.created.append(target)
-            if target in self.replaceable:
-                self.renamed.add(target)
-            self.count += 1
-        self.pending = []
-
-    def _stop(self) -> None:
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
-            self._thread = self._queue = None
-
-    def flush(self) -> None:
-        """Everything written and renamed into place (the end of the batch)."""
-        self._stop()
-        if self._error is not None:
-            raise self._error
-        self._rename_pending()
+        _remove_tree(self.dir)
+        self.dir = None
+        _sync_folder(Path(self.folder))  # the renames themselves
 
     def abort(self) -> None:
-        """Remove temporary files and every file this run created (a failed run leaves nothing half done)."""
-        self._stop()
-        for tmp, _ in self.pending:
-            _unlink(tmp)
-        self.pending = []
+        """Remove the private folder and every file this run put in place (nothing of a failed run is left)."""
         for path in self.created:
             _unlink(path)
         self.created = []
+        if self.dir is not None:
+            _remove_tree(self.dir)
+            self.dir = None
+
+
+def _remove_tree(path: str) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -312,36 +314,39 @@ def _unlink(path: Path) -> None:
 
 
 class _Stream:
-    """A file written piece by piece through a temporary file, renamed into place at the end."""
+    """A file written piece by piece into the private folder."""
 
-    def __init__(self, target: Path, binary: bool = False):
-        self.target = target
-        self.tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    def __init__(self, staging: Staging, name: str, binary: bool = False):
+        self.staging, self.name = staging, name
+        self.target = staging.target(name)
         try:
-            self.fh = open(self.tmp, "wb")
+            self.fh = open(staging.path(name), "xb")
         except OSError as exc:
-            raise write_failed(target, exc) from None
+            raise write_failed(self.target, exc) from None
         self.binary = binary
 
     def write(self, data) -> None:
+        self.write_bytes(data if self.binary else data.encode("utf-8"))
+
+    def write_bytes(self, data: bytes) -> None:
         try:
-            self.fh.write(data if self.binary else data.encode("utf-8"))
+            self.fh.write(data)
         except OSError as exc:
             raise write_failed(self.target, exc) from None
 
-    def finish(self, batch: FileBatch) -> None:
+    def finish(self) -> None:
         try:
             self.fh.close()
         except OSError as exc:
             raise write_failed(self.target, exc) from None
-        batch.adopt(self.tmp, self.target)
+        self.staging.added(self.name, notice=False)
 
     def abort(self) -> None:
         try:
             self.fh.close()
         except OSError:
             pass
-        _unlink(self.tmp)
+        _unlink(self.staging.path(self.name))
 
 
 # ---------------------------------------------------------------- the combined print file's contents
@@ -380,6 +385,7 @@ class Plan:
                 text = _decision_json(n)
             self.notices.append(n)
             self.fingerprints.append(hashlib.sha256(text).hexdigest())
+        self.made_folder = not os.path.lexists(self.folder)  # then its files can appear all at once
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -451,28 +457,27 @@ def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, temp
     plan = plan or Plan(notices, folder, fmt, force)
     if plan.notices:
         check_templates(templates, plan.notices[0], fmt)
-    batch = FileBatch(force, plan.replaceable)
+    staging = Staging(plan.folder, force, plan.replaceable, whole=plan.made_folder)
     try:
         if fmt == "html":
-            _write_html(plan, templates, batch, progress, workers)
+            _write_html(plan, templates, staging, progress, workers)
         else:
-            _write_docx(plan, templates, batch, progress, workers)
-        _write_manifest(plan, batch)
-        batch.flush()
-        _sync_folder(plan.folder)  # the renames themselves
+            _write_docx(plan, templates, staging, progress, workers)
+        _write_manifest(plan, staging)
+        staging.commit()
     except BaseException:
-        batch.abort()
+        staging.abort()
         raise
-    return batch.count - sum(1 for p in (plan.combined, plan.folder / MANIFEST) if os.fspath(p) in batch.renamed)
+    return staging.notices
 
 
-def _write_manifest(plan: Plan, batch: FileBatch) -> None:
+def _write_manifest(plan: Plan, staging: Staging) -> None:
     if not plan.notices and not (plan.folder / MANIFEST).exists():
         return
     import orjson
 
     others = [e for e in plan.manifest if e["fmt"] != plan.fmt]
-    stream = _Stream(plan.folder / MANIFEST, binary=True)
+    stream = _Stream(staging, MANIFEST, binary=True)
     try:
         for e in others:
             stream.write(orjson.dumps(e) + b"\n")
@@ -482,7 +487,7 @@ def _write_manifest(plan: Plan, batch: FileBatch) -> None:
     except BaseException:
         stream.abort()
         raise
-    stream.finish(batch)
+    stream.finish()
 
 
 # ---------------------------------------------------------------- HTML
@@ -526,12 +531,11 @@ def _separable(templates, name: str) -> tuple[bool, tuple | None]:
 
     env = templates.env(True)
     try:
-        source = env.loader.get_source(env, name)[0]
-        tree = env.parse(source)
+        tree = _inlined(env, env.parse(env.loader.get_source(env, name)[0]), 0)
     except Exception:  # noqa: BLE001 - any doubt: render each notice in full
         return False, None
-    if any(True for _ in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport,
-                                        nodes.NSRef, nodes.Block))):
+    if tree is None or any(True for _ in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport,
+                                                        nodes.NSRef, nodes.Block))):
         return False, None
 
     def unwrap(node):
@@ -569,7 +573,8 @@ def _separable(templates, name: str) -> tuple[bool, tuple | None]:
     for n in tree.find_all(nodes.Name):
         if n.name == "notices" and id(n) != id(unwrap(loop.iter)) and (id(n) in in_body or id(n) not in allowed_uses):
             return False, None
-    # the body reads only its notice, names it sets itself, `loop` of its own inner loops, and globals
+    # the body reads only its notice, names it sets itself, `loop` of its own inner loops, globals, and names
+    # nothing sets (undefined in every render alike, e.g. `recipient | default(n.head_name)`)
     stored = {loop.target.name} | set(env.globals)
     for child in loop.body:
         for n in child.find_all(nodes.Name):
@@ -577,12 +582,15 @@ def _separable(templates, name: str) -> tuple[bool, tuple | None]:
                 stored.add(n.name)
         for m in child.find_all(nodes.Macro):
             stored.add(m.name)
+    body_names = {id(n) for child in loop.body for n in child.find_all((nodes.Name, nodes.Macro))}
+    set_outside = {n.name for n in tree.find_all((nodes.Name, nodes.Macro)) if id(n) not in body_names
+                   and (isinstance(n, nodes.Macro) or n.ctx in ("store", "param"))}
 
     def check(node, inner_loop: bool) -> bool:
         if isinstance(node, nodes.Name) and node.ctx == "load":
             if node.name == "loop":
                 return inner_loop
-            return node.name in stored
+            return node.name in stored or (node.name not in set_outside and node.name != "notices")
         if isinstance(node, nodes.For):
             return (check(node.iter, inner_loop) and (node.test is None or check(node.test, True))
                     and all(check(c, True) for c in node.body) and all(check(c, inner_loop) for c in node.else_))
@@ -634,6 +642,39 @@ def _sections(templates, name: str, notices: list[dict], on_section, on_outside)
         raise templates.failure(exc, name) from None
 
 
+def _inlined(env, node, depth: int):
+    """The template with each `{% include "name" %}` replaced by the included template's body (for the
+    analysis only), or None where an include is not a plain one."""
+    from jinja2 import nodes
+
+    if depth > 8:
+        return None
+    for field in node.fields:
+        value = getattr(node, field)
+        if isinstance(value, nodes.Node):
+            if _inlined(env, value, depth) is None:
+                return None
+        elif isinstance(value, list):
+            out = []
+            for child in value:
+                if isinstance(child, nodes.Include):
+                    if not (isinstance(child.template, nodes.Const) and isinstance(child.template.value, str)) \
+                            or child.ignore_missing or not child.with_context:
+                        return None
+                    sub = _inlined(env, env.parse(env.loader.get_source(env, child.template.value)[0]), depth + 1)
+                    if sub is None:
+                        return None
+                    out.extend(sub.body)
+                elif isinstance(child, nodes.Node):
+                    if _inlined(env, child, depth) is None:
+                        return None
+                    out.append(child)
+                else:
+                    out.append(child)
+            setattr(node, field, out)
+    return node
+
+
 class _Frames:
     """What the template writes around one notice's part in that notice's own file (cached by the fields the
     template reads there, e.g. the title)."""
@@ -656,18 +697,47 @@ class _Frames:
         return result
 
 
-def _tmp_name(target: str, pid: int) -> str:
-    folder, name = os.path.split(target)
-    return os.path.join(folder, f".{name}.{pid}.tmp")
+def _write_file(path: str, parts, target) -> None:
+    """One new file from a few pieces of bytes: open, one write, close."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        try:
+            total = sum(map(len, parts))
+            done = os.writev(fd, parts) if hasattr(os, "writev") else 0
+            if done < total:
+                view = memoryview(b"".join(parts))[done:]
+                while view:
+                    view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise write_failed(Path(target), exc) from None
 
 
-def _write_html(plan: Plan, templates, batch: FileBatch, progress, workers: int | None = None) -> None:
+class _EncodedFrames:
+    """_Frames, as UTF-8 bytes."""
+
+    def __init__(self, frame):
+        self.frame = frame
+        self.cache: dict = {}
+
+    def __call__(self, notice: dict) -> tuple[bytes, bytes]:
+        head, tail = self.frame(notice)
+        key = (head, tail)
+        found = self.cache.get(key)
+        if found is None:
+            if len(self.cache) > 64:
+                self.cache.clear()
+            found = self.cache[key] = (head.encode("utf-8"), tail.encode("utf-8"))
+        return found
+
+
+def _write_html(plan: Plan, templates, staging: Staging, progress, workers: int | None = None) -> None:
     name = "notice.html.j2"
     entries = plan.combined_entries()
     if not entries:
         return
     fast, fields = _separable(templates, name)
-    folder = os.fspath(plan.folder)
     frame = _Frames(templates, name, fields)
     if fast:  # the first two notices also rendered in full: on any difference, each is rendered in full
         sample = [n for _, n, _ in entries[:2]]
@@ -677,21 +747,25 @@ def _write_html(plan: Plan, templates, batch: FileBatch, progress, workers: int 
                    for n, body in zip(sample, parts))
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(entries) >= POOL_FROM else 1
-    combined = _Stream(plan.combined)
+    combined = _Stream(staging, plan.combined.name)
     try:
         if fast and workers > 1:
-            _write_html_pool(plan, templates, batch, progress, workers, entries, frame, fields, combined)
+            _write_html_pool(templates, staging, progress, workers, entries, frame, fields, combined)
         else:
+            encoded = _EncodedFrames(frame)
+
             def section(index: int, body: str) -> None:
-                combined.write(body)
+                data = body.encode("utf-8")
+                combined.write_bytes(data)
                 file, notice, now = entries[index]
                 if now:
                     if fast:
-                        head, tail = frame(notice)
-                        text = head + body + tail
+                        head, tail = encoded(notice)
+                        parts = [head, data, tail]
                     else:
-                        text = templates.render(name, True, notices=[notice])
-                    batch.add(os.path.join(folder, file), text.encode("utf-8"))
+                        parts = [templates.render(name, True, notices=[notice]).encode("utf-8")]
+                    _write_file(staging.path(file), parts, staging.target(file))
+                    staging.added(file)
                     if progress:
                         progress(1)
 
@@ -699,7 +773,7 @@ def _write_html(plan: Plan, templates, batch: FileBatch, progress, workers: int 
     except BaseException:
         combined.abort()
         raise
-    combined.finish(batch)
+    combined.finish()
 
 
 _worker_html = None
@@ -708,7 +782,7 @@ _worker_html = None
 def _init_html_worker(folders: list[str], name: str, fields) -> None:
     global _worker_html
     templates = _worker_templates(folders)
-    _worker_html = (templates, name, _Frames(templates, name, fields))
+    _worker_html = (templates, name, _EncodedFrames(_Frames(templates, name, fields)))
 
 
 def _worker_templates(folders: list[str]):
@@ -721,65 +795,57 @@ def _worker_templates(folders: list[str]):
     return templates
 
 
-def _render_html_chunk(chunk: list[tuple[str | None, dict]], pid: int) -> list[tuple[str, str | None]]:
-    """In a worker: each notice's part of the combined file, and its own file written to a temporary file."""
+def _render_html_chunk(chunk: list[tuple[str | None, dict]], where: str, folder: str) -> list[bytes]:
+    """In a worker: each notice's part of the combined file (UTF-8), and its own file written into the run's
+    private folder `where`."""
     templates, name, frame = _worker_html
     bodies: list[str] = []
     _sections(templates, name, [n for _, n in chunk], lambda i, body: bodies.append(body), lambda text: None)
     out = []
-    for (target, notice), body in zip(chunk, bodies):
-        tmp = None
-        if target is not None:
+    for (file, notice), body in zip(chunk, bodies):
+        data = body.encode("utf-8")
+        if file is not None:
             head, tail = frame(notice)
-            tmp = _tmp_name(target, pid)
-            try:
-                with open(tmp, "wb") as fh:
-                    fh.write((head + body + tail).encode("utf-8"))
-            except OSError as exc:
-                _unlink(tmp)
-                raise write_failed(Path(target), exc) from None
-        out.append((body, tmp))
+            _write_file(os.path.join(where, file), [head, data, tail], os.path.join(folder, file))
+        out.append(data)
     return out
 
 
-def _write_html_pool(plan, templates, batch, progress, workers, entries, frame, fields, combined) -> None:
+def _write_html_pool(templates, staging: Staging, progress, workers, entries, frame, fields, combined) -> None:
     """Both cores: workers render chunks of notices and write their files; this process keeps the combined
-    file in order and renames the files into place batch by batch."""
+    file in order."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    folder = os.fspath(plan.folder)
     head, tail = frame(entries[0][1], length=len(entries))
     combined.write(head)
-    pid = os.getpid()
-    items = [(os.path.join(folder, file) if now else None, notice) for file, notice, now in entries]
+    items = [(file if now else None, notice) for file, notice, now in entries]
     size = 100
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_html_worker,
-                                 initargs=([str(f) for f in templates.folders], "notice.html.j2", fields)) as pool:
-            window = []
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_html_worker,
+                             initargs=([str(f) for f in templates.folders], "notice.html.j2", fields)) as pool:
+        window = []
 
-            def take(future, chunk):
-                for (target, _), (body, tmp) in zip(chunk, future.result()):
-                    combined.write(body)
-                    if tmp is not None:
-                        batch.adopt(tmp, target)
-                        if progress:
-                            progress(1)
+        def take(future, chunk):
+            for (file, _), body in zip(chunk, future.result()):
+                combined.write_bytes(body)
+                if file is not None:
+                    staging.added(file)
+                    if progress:
+                        progress(1)
 
+        try:
             for chunk in chunks:  # a few chunks in flight, taken in order: memory stays flat
-                window.append((pool.submit(_render_html_chunk, chunk, pid), chunk))
+                window.append((pool.submit(_render_html_chunk, chunk, staging.dir, staging.folder), chunk))
                 if len(window) > 2 * workers:
                     take(*window.pop(0))
             for future, chunk in window:
                 take(future, chunk)
-    except BaseException:
-        for target, _ in items:  # temporary files the workers wrote and nobody took
-            if target is not None:
-                _unlink(_tmp_name(target, pid))
-        raise
+        except BaseException:
+            for future, _ in window:  # nothing more is written into the private folder once it is removed
+                future.cancel()
+            raise
     combined.write(tail)
 
 
@@ -793,61 +859,79 @@ def _init_worker(folders: list[str], name: str) -> None:
     _worker_template = _worker_templates(folders).word(name)
 
 
-def _render_docx_chunk(chunk: list[dict], date_time) -> list[tuple[bytes, bytes]]:
+def _render_docx_chunk(chunk: list[tuple[str | None, dict]], date_time, where: str, folder: str) -> list[bytes]:
+    """In a worker: each notice's document part (for the combined file), and its own file written into the
+    run's private folder `where`."""
     out = []
-    for notice in chunk:
+    for file, notice in chunk:
         document = _worker_template.document_xml(_worker_template.render_body(notice))
-        out.append((_worker_template.docx_bytes(notice, document, date_time), document))
+        if file is not None:
+            data = _worker_template.docx_bytes(notice, document, date_time)
+            _write_file(os.path.join(where, file), [data], os.path.join(folder, file))
+        out.append(document)
     return out
 
 
-def _write_docx(plan: Plan, templates, batch: FileBatch, progress, workers: int | None) -> None:
+def _write_docx(plan: Plan, templates, staging: Staging, progress, workers: int | None) -> None:
     word = templates.word("notice.docx")
     entries = plan.combined_entries()
     if not entries:
         return
     date_time = (1980, 1, 1, 0, 0, 0)  # fixed: the same notice gives the same bytes
-    to_render = [n for _, n, _ in entries]
-    combined = _CombinedDocx(word, plan.combined, to_render[0], date_time)
+    combined = _CombinedDocx(word, staging, plan.combined.name, entries[0][1], date_time)
     if workers is None:  # both cores pay once there are enough notices to share
-        workers = min(os.cpu_count() or 1, 4) if len(to_render) >= POOL_FROM else 1
+        workers = min(os.cpu_count() or 1, 4) if len(entries) >= POOL_FROM else 1
     use_pool = word.simple and workers > 1
-    folder = os.fspath(plan.folder)
 
-    def results():
-        if not use_pool:
-            for n in to_render:
-                document = word.document_xml(word.render_body(n)) if word.simple else None
-                yield word.docx_bytes(n, document, date_time), document
-            return
+    def one_by_one():
+        for file, n, now in entries:
+            document = word.document_xml(word.render_body(n)) if word.simple else None
+            data = word.docx_bytes(n, document, date_time) if now or document is None else b""
+            if now:
+                staging.add(file, data)
+            yield file if now else None, data, document
+
+    def pooled():
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        items = [(file if now else None, n) for file, n, now in entries]
         size = 50
-        chunks = [to_render[i:i + size] for i in range(0, len(to_render), size)]
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                  initargs=([str(f) for f in templates.folders], "notice.docx")) as pool:
             # a few chunks in flight, taken in order: memory stays flat however many notices there are
             window = []
-            for chunk in chunks:
-                window.append(pool.submit(_render_docx_chunk, chunk, date_time))
-                if len(window) > 2 * workers:
-                    yield from window.pop(0).result()
-            for future in window:
-                yield from future.result()
+            try:
+                for chunk in chunks:
+                    window.append((pool.submit(_render_docx_chunk, chunk, date_time, staging.dir, staging.folder),
+                                   chunk))
+                    if len(window) > 2 * workers:
+                        future, chunk = window.pop(0)
+                        for (file, _), document in zip(chunk, future.result()):
+                            if file is not None:
+                                staging.added(file)
+                            yield file, b"", document
+                for future, chunk in window:
+                    for (file, _), document in zip(chunk, future.result()):
+                        if file is not None:
+                            staging.added(file)
+                        yield file, b"", document
+            except BaseException:
+                for future, _ in window:  # nothing more is written into the private folder once it is removed
+                    future.cancel()
+                raise
 
     try:
-        for (file, notice, now), (data, document) in zip(entries, results()):
-            if now:
-                batch.add(os.path.join(folder, file), data)
-                if progress:
-                    progress(1)
+        for file, data, document in (pooled() if use_pool else one_by_one()):
+            if file is not None and progress:
+                progress(1)
             combined.add(data, document)
     except BaseException:
         combined.abort()
         raise
-    combined.finish(batch)
+    combined.finish()
 
 
 class _CombinedDocx:
@@ -856,11 +940,12 @@ class _CombinedDocx:
     (a new page with the template's page setup). Every notice comes from the same template, so the
     styles they use are the same styles."""
 
-    def __init__(self, word, target: Path, example: dict, date_time):
+    def __init__(self, word, staging: Staging, name: str, example: dict, date_time):
         import zipfile
 
         self.word = word
-        self.stream = _Stream(target, binary=True)
+        self.stream = _Stream(staging, name, binary=True)
+        target = self.stream.target
         self.zip = zipfile.ZipFile(self.stream.fh, "w", zipfile.ZIP_DEFLATED)
         self.date_time = date_time
         self.head = self.tail = None
@@ -925,9 +1010,10 @@ class _CombinedDocx:
         self.previous_section = section or b"<w:sectPr/>"
         self.count += 1
 
-    def finish(self, batch: FileBatch) -> None:
+    def finish(self) -> None:
         try:
             if self.document is None:
+                self.abort()
                 return
             self.document.write((self.previous_section or b"") + self.tail)
             self.document.close()
@@ -940,7 +1026,7 @@ class _CombinedDocx:
         except BaseException:
             self.stream.abort()
             raise
-        self.stream.finish(batch)
+        self.stream.finish()
 
     def abort(self) -> None:
         try:
