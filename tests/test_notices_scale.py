@@ -8,6 +8,7 @@ import zipfile
 from html.parser import HTMLParser
 
 import jinja2
+import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
 from conftest import DAY, EXAMPLES, person, write_csv, write_xlsx
@@ -221,3 +222,92 @@ def test_a_template_whose_notices_depend_on_their_place_is_rendered_one_by_one(r
     assert "第 1/1 份" in (tmp_path / "out" / "GH002-不予批准告知书.html").read_text(encoding="utf-8")
     combined = (tmp_path / "out" / "全部通知书.html").read_text(encoding="utf-8")
     assert all(f"第 {i}/30 份" in combined for i in range(1, 31))
+
+
+def test_the_shipped_notice_template_is_rendered_once_per_notice():
+    """The shipped template (with its style and receipt includes) takes the path where each household's file
+    is its part of the combined file: the per-file render is not done a second time."""
+    from dibao_cli.documents.issue import _separable
+    from dibao_cli.templating import Templates
+
+    assert _separable(Templates(), "notice.html.j2") == (True, ("title",))
+
+
+def test_a_name_set_outside_the_loop_makes_the_template_render_one_by_one(run, tmp_path):
+    """A value the template sets before its loop (here the number of notices) and prints in each notice: a
+    household's own file says 1, the combined file says 30."""
+    assert run("templates", "copy", tmp_path / "mine").code == 0
+    template = tmp_path / "mine" / "notice.html.j2"
+    text = template.read_text(encoding="utf-8")
+    marker = '<section class="notice"'
+    text = text.replace("{% for n in notices %}", "{% set how_many = notices|length %}\n{% for n in notices %}", 1)
+    template.write_text(text.replace(marker, '<p class="seq">共 {{ how_many }} 份</p>\n' + marker, 1), encoding="utf-8")
+    from dibao_cli.documents.issue import _separable
+    from dibao_cli.templating import Templates
+
+    assert _separable(Templates(tmp_path / "mine"), "notice.html.j2") == (False, None)
+    notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out", "--templates", tmp_path / "mine")
+    assert "共 1 份" in (tmp_path / "out" / "GH002-不予批准告知书.html").read_text(encoding="utf-8")
+    assert (tmp_path / "out" / "全部通知书.html").read_text(encoding="utf-8").count("共 30 份") == 30
+
+
+def test_a_new_folder_appears_whole_and_an_existing_one_keeps_its_files(tmp_path):
+    """Into a new folder: the files are written beside it and the folder put in place at the end (nothing
+    else is left beside it). Into an existing folder: its other files are untouched, nothing hidden is left."""
+    from dibao_cli.documents.issue import Plan, write_notices
+    from dibao_cli.templating import Templates
+
+    expected = example_notices()
+    for fmt, workers in (("html", 1), ("html", 2), ("docx", 2)):
+        parent = tmp_path / f"{fmt}{workers}"
+        parent.mkdir()
+        plan = Plan(expected, parent / "new", fmt, False)
+        assert write_notices(expected, parent / "new", fmt, False, Templates(), workers=workers, plan=plan) == 30
+        assert [p.name for p in parent.iterdir()] == ["new"]
+        assert len(list((parent / "new").glob(f"*.{fmt}"))) == 31
+        (parent / "old").mkdir()
+        (parent / "old" / "mine.txt").write_text("x", encoding="utf-8")
+        plan = Plan(expected, parent / "old", fmt, False)
+        assert write_notices(expected, parent / "old", fmt, False, Templates(), workers=workers, plan=plan) == 30
+        assert sorted(p.name for p in parent.iterdir()) == ["new", "old"]
+        names = sorted(p.name for p in (parent / "new").iterdir())
+        assert len(names) == 32  # 30 notices, the combined file, the manifest
+        assert sorted(p.name for p in (parent / "old").iterdir()) == sorted(names + ["mine.txt"])
+        assert (parent / "old" / "mine.txt").read_text(encoding="utf-8") == "x"
+        for name in names:
+            assert (parent / "old" / name).read_bytes() == (parent / "new" / name).read_bytes(), name
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real, tiny file system (tmpfs), or skip where mounting is not allowed."""
+    import os
+    import subprocess
+
+    target = tmp_path / "small"
+    target.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(target)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small file system here")
+    yield target
+    subprocess.run(["umount", str(target)], capture_output=True)
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_a_full_disk_leaves_nothing_of_the_run_when_workers_write(tmp_path, small_disk, fmt):
+    """The workers write the files; the disk fills up: the run stops with 磁盘已满 and leaves neither files
+    nor its private folder, in a new folder or in an existing one (whose own file stays)."""
+    from dibao_cli.documents.issue import Plan, write_notices
+    from dibao_cli.errors import OutputRefused
+    from dibao_cli.templating import Templates
+
+    expected = example_notices()
+    (small_disk / "old").mkdir()
+    (small_disk / "old" / "mine.txt").write_text("x", encoding="utf-8")
+    for folder in (small_disk / "new", small_disk / "old"):
+        with pytest.raises(OutputRefused) as refused:
+            write_notices(expected, folder, fmt, False, Templates(), workers=2, plan=Plan(expected, folder, fmt, False))
+        assert "磁盘已满" in str(refused.value) and str(folder) in str(refused.value)
+    assert sorted(p.name for p in small_disk.iterdir()) == ["new", "old"]
+    assert list((small_disk / "new").iterdir()) == []
+    assert [p.name for p in (small_disk / "old").iterdir()] == ["mine.txt"]
