@@ -264,12 +264,14 @@ def test_a_new_folder_appears_whole_and_an_existing_one_keeps_its_files(tmp_path
         plan = Plan(expected, parent / "new", fmt, False)
         assert write_notices(expected, parent / "new", fmt, False, Templates(), workers=workers, plan=plan) == 30
         assert [p.name for p in parent.iterdir()] == ["new"]
+        (parent / "made").mkdir()
+        assert (parent / "new").stat().st_mode == (parent / "made").stat().st_mode  # as any new folder
         assert len(list((parent / "new").glob(f"*.{fmt}"))) == 31
         (parent / "old").mkdir()
         (parent / "old" / "mine.txt").write_text("x", encoding="utf-8")
         plan = Plan(expected, parent / "old", fmt, False)
         assert write_notices(expected, parent / "old", fmt, False, Templates(), workers=workers, plan=plan) == 30
-        assert sorted(p.name for p in parent.iterdir()) == ["new", "old"]
+        assert sorted(p.name for p in parent.iterdir()) == ["made", "new", "old"]
         names = sorted(p.name for p in (parent / "new").iterdir())
         assert len(names) == 32  # 30 notices, the combined file, the manifest
         assert sorted(p.name for p in (parent / "old").iterdir()) == sorted(names + ["mine.txt"])

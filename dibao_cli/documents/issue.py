@@ -254,6 +254,7 @@ class Staging:
             raise write_failed(Path(self.folder), exc) from None
         if self.whole:
             try:
+                os.chmod(self.dir, os.stat(self.folder).st_mode & 0o7777)  # not mkdtemp's owner-only mode
                 _sync_folder(Path(self.dir))
                 os.rename(self.dir, self.folder)  # onto the empty folder this run made
             except OSError:
