@@ -87,7 +87,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         raise click.UsageError("--ground 只用于按台账出具（--month），并用 --household 指定本月名册中已没有的户。")
     only = set(households) if households else None
     gone = []
-    ledger = open_ledger(db)
+    ledger = open_ledger(db, create=not month)  # --month only reads the ledger: never create an empty one
     try:
         if rosters:
             policy, assessment = _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day)
@@ -106,7 +106,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         else:
             from dibao_cli.ledger.monthly import parse_month
 
-            month = parse_month(month)
+            month = ledger.require_month(parse_month(month))
             policy = resolve(region, policies, day)
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
             issuer.publicity_from = publicity_from
@@ -346,9 +346,8 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         policy = resolve(region, policies, day)
         ledger = open_ledger(db, create=False)
         try:
+            ledger.require_month(month)
             current = st.from_ledger(ledger, month)
-            if not current and ledger.active_import(month) is None:
-                raise click.UsageError(f"台账中没有 {month} 月的数据；请先用 dibao import 导入。")
             before_month = ledger.latest_month(before=month)
             before = st.from_ledger(ledger, before_month) if before_month else []
             ytd = {area: st.year_to_date(ledger, month, area) for area in st.AREAS}

@@ -172,7 +172,7 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
 
         ledger = open_ledger(db, create=False)
         try:
-            month = parse_month(month) if month else ledger.latest_month()
+            month = ledger.require_month(parse_month(month)) if month else ledger.latest_month()
             if month is None:
                 raise click.UsageError("台账中还没有任何月份；请先用 dibao import 导入，或给出名册文件。")
             cases = cases_from_ledger(ledger, month)

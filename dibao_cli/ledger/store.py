@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from dibao_cli import __version__
-from dibao_cli.errors import LedgerError, OutputRefused
+from dibao_cli.errors import LedgerError, OutputRefused, UsageInvalid
 from dibao_cli.ledger.schema import MIGRATIONS, VERSION
 
 DEFAULT_NAME = "dibao.db"
@@ -92,6 +92,22 @@ class Ledger:
     # ---- months
     def active_import(self, month: str):
         return self.db.execute("SELECT id FROM imports WHERE month = ? AND superseded_by IS NULL", (month,)).fetchone()
+
+    def months(self) -> list[str]:
+        """The months the ledger holds (current imports only), oldest first."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT month FROM imports WHERE superseded_by IS NULL ORDER BY month")]
+
+    def require_month(self, month: str) -> str:
+        """`month` if the ledger holds it; otherwise a usage error naming the months it does hold."""
+        if self.active_import(month) is not None:
+            return month
+        have = self.months()
+        if not have:
+            raise UsageInvalid(f"台账 {self.path} 中还没有任何月份；请先用 dibao import 导入。")
+        shown = "、".join(have if len(have) <= 24 else have[:3] + ["……"] + have[-20:])
+        raise UsageInvalid(f"台账 {self.path} 中没有 {month} 月的数据。台账中有：{shown}。"
+                           f"请改用其中一个月份，或先用 dibao import 导入 {month} 月的名册。")
 
     def latest_month(self, before: str | None = None) -> str | None:
         if before is None:
