@@ -52,3 +52,35 @@ def test_a_command_that_needs_an_existing_ledger_never_creates_one(run, tmp_path
     assert result.code == 7, result.out + result.err
     assert f"找不到台账 {tmp_path / 'dibao.db'}" in result.err
     assert not (tmp_path / "dibao.db").exists()
+
+
+def test_an_unreadable_date_in_an_extract_is_reported_and_the_row_still_matched(run, tmp_path):
+    """#N/A, a bare number and an impossible date in the death date: each a warning with row and column, the
+    member still found, and no recovery amount made up from a date that was not read."""
+    from openpyxl import Workbook
+
+    from conftest import EXAMPLES
+    from dibao_cli.roster import read_rosters
+
+    roster = EXAMPLES / "roster.xlsx"
+    ids = {m.name: m.id_number for h in read_rosters([roster]).households.values() for m in h.members}
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "死亡日期"])
+    ws.append(["马建国", ids["马建国"], "#N/A"])  # openpyxl writes an error cell
+    ws.append(["韩秀英", ids["韩秀英"], 2026])
+    ws.append(["李永福", ids["李永福"], "2026-13-01"])
+    ws.append(["王桂兰", ids["王桂兰"], "2026-06-01"])
+    path = tmp_path / "死亡.xlsx"
+    wb.save(path)
+    result = run("crosscheck", roster, "--against", path, "--kind", "死亡", "--date", "2026-11-30", "--format", "json")
+    assert result.code == 1
+    data = result.json()
+    assert [(p["row"], p["column"], p["value"], p["code"], p["severity"]) for p in data["extract_problems"]] == [
+        (2, "死亡日期", "#N/A", "cell_error", "warning"), (3, "死亡日期", "2026", "date_number", "warning"),
+        (4, "死亡日期", "2026-13-01", "date_invalid", "warning")]
+    assert all("这一行仍参与比对，但没有日期，不计算已发月数和应追缴金额" in p["problem"] for p in data["extract_problems"])
+    assert [f["record"]["row"] for f in data["findings"]] == [2, 3, 4, 5]
+    screen = run("crosscheck", roster, "--against", path, "--kind", "死亡", "--date", "2026-11-30")
+    assert "比对数据中有 3 个日期无法读取：这些行仍参与比对，但不计算应追缴金额" in screen.out
+    assert "这些行无法比对" not in screen.out
