@@ -84,3 +84,33 @@ def test_an_unreadable_date_in_an_extract_is_reported_and_the_row_still_matched(
     screen = run("crosscheck", roster, "--against", path, "--kind", "死亡", "--date", "2026-11-30")
     assert "比对数据中有 3 个日期无法读取：这些行仍参与比对，但不计算应追缴金额" in screen.out
     assert "这些行无法比对" not in screen.out
+
+
+def test_db_backup_into_a_missing_folder_says_so_and_leaves_nothing(run, tmp_path, ledger):
+    result = run("db", "backup", tmp_path / "备份" / "2026" / "dibao.db", "--db", ledger)
+    assert result.code == 5, result.out + result.err
+    assert f"输出文件夹 {tmp_path / '备份' / '2026'} 不存在。请先建好文件夹。" in result.err
+    assert "内部错误" not in result.err and not (tmp_path / "备份").exists()
+
+
+def test_db_backup_onto_the_ledger_itself_is_refused_even_with_force(run, tmp_path, ledger):
+    before = ledger.read_bytes()
+    for extra in ([], ["--force"]):
+        result = run("db", "backup", tmp_path / "." / "l.db", "--db", ledger, *extra)
+        assert result.code == 5, result.out + result.err
+        assert "就是台账本身，不能备份到它自己" in result.err
+    assert ledger.read_bytes() == before
+
+
+def test_db_backup_is_a_complete_ledger_with_no_temporary_file_left(run, tmp_path, ledger):
+    import sqlite3
+
+    (tmp_path / "备份").mkdir()
+    target = tmp_path / "备份" / "dibao-2026-11.db"
+    assert run("db", "backup", target, "--db", ledger).code == 0
+    con = sqlite3.connect(target)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert con.execute("SELECT COUNT(*) FROM households").fetchone() == (1,)
+    con.close()
+    assert sorted(p.name for p in (tmp_path / "备份").iterdir()) == ["dibao-2026-11.db"]
+    assert run("history", "H1", "--db", target).code == 0

@@ -245,16 +245,25 @@ class Ledger:
 
     def backup(self, target: Path, force: bool) -> None:
         """A consistent copy of a ledger in use (SQLite's online backup)."""
+        from dibao_cli.outputs import atomic_path, disk_full_message
+
         target = Path(target)
+        if target.exists() and target.resolve() == Path(self.path).resolve():
+            raise OutputRefused(f"备份文件 {target} 就是台账本身，不能备份到它自己。请另给一个文件名，如 备份/dibao-2026-12.db。")
         if target.exists() and not force:
             raise OutputRefused(f"备份文件 {target} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
-        tmp = target.with_name(f".{target.name}.tmp")
-        dest = sqlite3.connect(str(tmp))
-        try:
-            self.db.backup(dest)
-        finally:
-            dest.close()
-        os.replace(tmp, target)
+        # a temporary file in the target's folder, renamed when complete: a missing folder, a full disk or
+        # Ctrl-C leave no empty or half-written backup behind
+        with atomic_path(target, force) as tmp:
+            dest = sqlite3.connect(str(tmp))
+            try:
+                self.db.backup(dest)
+            except sqlite3.Error as exc:
+                if getattr(exc, "sqlite_errorcode", None) == 13:  # SQLITE_FULL
+                    raise OutputRefused(disk_full_message(target)) from None
+                raise
+            finally:
+                dest.close()
 
 
 def _user() -> str:
