@@ -167,7 +167,7 @@ def read_extract(path: Path, kind: Kind, encoding: str | None = None) -> Extract
                     return None
                 try:
                     cells.refuse_bad(row[col])
-                    return cells.date(row[col])
+                    return (cells.date if col == birth_col else cells.record_date)(row[col])
                 except cells.CellError as error:
                     raw = row[col]
                     shown = cells.text(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else str(raw)

@@ -114,3 +114,76 @@ def test_db_backup_is_a_complete_ledger_with_no_temporary_file_left(run, tmp_pat
     con.close()
     assert sorted(p.name for p in (tmp_path / "备份").iterdir()) == ["dibao-2026-11.db"]
     assert run("history", "H1", "--db", target).code == 0
+
+
+def _date_formatted_number(path, column_name, number, rows=None):
+    """Type `number` into every data cell of a column formatted as a date, as a clerk does in Excel."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    col = header.index(column_name) + 1
+    for r in rows or range(2, ws.max_row + 1):
+        cell = ws.cell(r, col)
+        cell.value = number
+        cell.number_format = "yyyy-mm-dd"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("number,shown,typed", [(2026, "1905-07-18", " 2026"), (3652, "1909-12-30", " 3652"),
+                                                (3, None, "（如月份、日）")])
+def test_a_number_typed_into_a_date_formatted_cell_is_an_error_not_1905(run, tmp_path, number, shown, typed):
+    rows = family() + [person("H2", "马福", "1960-01-01", 经营净收入=1000)]
+    rows[0]["渐退开始日期"] = rows[1]["渐退开始日期"] = "2026-01-01"
+    path = _date_formatted_number(write_xlsx(tmp_path / "r.xlsx", rows), "渐退开始日期", number, rows=[2, 3])
+    result = run("check", path, "--format", "json")
+    assert result.code == 1, result.out
+    problems = [p for p in result.json()["problems"] if p["code"] == "date_number"]
+    assert [(p["row"], p["column"], p["severity"]) for p in problems][:1] == [(2, "渐退开始日期", "error")]
+    if shown:
+        assert problems[0]["value"] == shown
+        assert problems[0]["problem"] == (f"日期 {shown} 不可能：多半是在设为日期格式的单元格中只输入了数字{typed}，"
+                                          f"Excel 把它显示为 {shown}")
+    assessed = run("assess", path, "--format", "json")
+    assert assessed.code == 1
+    assert [h["household_id"] for h in assessed.json()["left_out"]] == ["H1"]
+    assert [h["household_id"] for h in assessed.json()["households"]] == ["H2"]
+
+
+def test_a_real_date_cell_and_a_birth_date_are_still_dates(run, tmp_path):
+    import datetime as dt
+
+    rows = family()
+    rows[0]["渐退开始日期"] = rows[1]["渐退开始日期"] = dt.date(2026, 3, 1)
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    result = run("check", path, "--format", "json")
+    assert result.code == 0 and result.json()["problems"] == []
+
+
+def test_a_number_typed_into_a_date_formatted_cell_of_an_assistance_sheet_is_not_imported(run, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["户编号", "城乡类别", "救助人数", "救助类型", "困难原因", "申请金额", "申请日期"])
+    ws.append(["P1", "农村", 1, "急难型", "火灾", 600, 2026])
+    ws.cell(2, 7).number_format = "yyyy-mm-dd"
+    ws.append(["P2", "农村", 1, "急难型", "火灾", 600, dt_date(2026, 3, 2)])
+    path = tmp_path / "临时救助.xlsx"
+    wb.save(path)
+    result = run("assistance", "import", path, "--db", tmp_path / "l.db", "--format", "json")
+    assert result.code == 1, result.out + result.err
+    data = result.json()
+    assert [(p["row"], p["column"], p["value"], p["code"]) for p in data["problems"]] == [
+        (2, "申请日期", "1905-07-18", "date_number")]
+    assert data["counts"]["applications"] == 1
+    listed = run("assistance", "list", "--db", tmp_path / "l.db", "--format", "json").json()["cases"]
+    assert [(c["household_id"], c["applied_on"]) for c in listed] == [("P2", "2026-03-02")]
+
+
+def dt_date(*args):
+    import datetime as dt
+
+    return dt.date(*args)
