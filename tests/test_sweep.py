@@ -187,3 +187,13 @@ def dt_date(*args):
     import datetime as dt
 
     return dt.date(*args)
+
+
+def test_an_import_refused_for_roster_errors_leaves_no_new_ledger(run, tmp_path):
+    rows = family()
+    rows[0]["经营净收入"] = "6000,50"
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    result = run("import", path, "--month", "2026-11")
+    assert result.code == 1, result.out + result.err
+    assert "名册有 1 个错误，未导入" in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]

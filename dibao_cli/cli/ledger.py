@@ -55,7 +55,7 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
     例：dibao import 名册-2026-12.xlsx --month 2026-12
         dibao import 各乡镇/*.xlsx --month 2026-12 --skip-invalid
     """
-    from dibao_cli.ledger.monthly import import_month, month_end, parse_month, reporting_day
+    from dibao_cli.ledger.monthly import import_month, month_end, parse_month, refuse_invalid, reporting_day
 
     month = parse_month(month)
     day = on_date or month_end(month)
@@ -64,6 +64,7 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
         day = reporting_day(month, policy.report_cutoff_day)
         policy = resolve(region, policies, day)
     roster = load_roster(rosters, sheet, all_sheets, encoding, day)
+    refuse_invalid(roster, skip_invalid)  # before opening: a refused import never leaves a new, empty ledger
     ledger = open_ledger(db)
     try:
         with progress_bar("核算并存入台账"):

@@ -152,14 +152,19 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
     return out
 
 
-def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, paths: list[Path],
-                 skip_invalid: bool, replace: bool, command: str) -> ImportReport:
-    """Validate, carry forward, assess and store one month, all in one transaction."""
-    report = ImportReport(month, day)
+def refuse_invalid(roster, skip_invalid: bool) -> None:
+    """A roster with errors is not imported (unless --skip-invalid): checked before the ledger is even opened."""
     errors = roster.error_count()
     if errors and not skip_invalid:
         raise RosterRefused(f"名册有 {errors} 个错误，未导入。请用 dibao check 查看并修改，"
                             "或加 --skip-invalid 先导入没有错误的户（有错误的户会列出）。")
+
+
+def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, paths: list[Path],
+                 skip_invalid: bool, replace: bool, command: str) -> ImportReport:
+    """Validate, carry forward, assess and store one month, all in one transaction."""
+    report = ImportReport(month, day)
+    refuse_invalid(roster, skip_invalid)
     previous_month = ledger.latest_month(before=month)
     previous = ledger.households_of(previous_month) if previous_month else {}
     previous_members = ledger.members_of(previous_month) if previous_month else {}
