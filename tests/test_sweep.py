@@ -197,3 +197,57 @@ def test_an_import_refused_for_roster_errors_leaves_no_new_ledger(run, tmp_path)
     assert result.code == 1, result.out + result.err
     assert "名册有 1 个错误，未导入" in result.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]
+
+
+def test_an_import_with_errors_only_the_policy_finds_is_refused_without_skip_invalid(run, tmp_path, ledger):
+    """A renamed income column (打工收入) is an error only against the policy: the import is refused as a whole,
+    as the README promises, not half imported; --skip-invalid imports the rest and lists the household."""
+    from conftest import BASE_HEADER
+
+    rows = family() + [person("H2", "马福", "1960-01-01", 打工收入=1000)]
+    header = BASE_HEADER + ["经营净收入", "打工收入"]
+    path = write_xlsx(tmp_path / "2026-12.xlsx", rows, header=header)
+    before = ledger.read_bytes()
+    result = run("import", path, "--month", "2026-12", "--db", ledger)
+    assert result.code == 1, result.out + result.err
+    assert "名册有 1 户有错误（H2），未导入" in result.err
+    assert ledger.read_bytes() == before
+    assert "2026-12" not in run("log", "--db", ledger).out
+    result = run("import", path, "--month", "2026-12", "--db", ledger, "--skip-invalid")
+    assert result.code == 1 and "1 户因名册错误未导入：H2" in result.out
+
+
+def test_a_lone_carriage_return_in_a_csv_cell_is_a_chinese_message(run, tmp_path):
+    path = tmp_path / "名册.csv"
+    path.write_bytes("乡镇,村(社区),户编号,姓名,身份证号,与户主关系,城乡类别\r\n"
+                     "恰卜恰镇,西\r台村,H1,马,632521198103150138,户主,农村\r\n".encode())
+    for command in ("check", "assess"):
+        result = run(command, path)
+        assert result.code == 3, result.out + result.err
+        assert result.err.strip() == (f"错误：{path} 第 2 行有一个单元格中间夹着单独的回车符（没有加引号的换行），无法按 CSV 读取。"
+                                      "请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或删去这一行单元格中的换行。")
+
+
+def test_control_characters_in_a_roster_never_reach_the_screen(run, tmp_path):
+    """A NUL, a backspace and a carriage return in a village or name: gone from every screen (assess, explain,
+    review, check), while the readable text stays."""
+    rows = family()
+    for row in rows:
+        row["村(社区)"] = "西台\x00村\x08\r"
+    rows[0]["姓名"] = "才让\x1b[2J东智"
+    path = tmp_path / "r.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        import csv
+
+        from conftest import table
+
+        header, data = table(rows)
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(["" if v is None else v for v in row] for row in data)
+    for command in (["assess", path], ["explain", path, "H1"], ["review", path, "--as-of", "2026-11-30"],
+                    ["check", path]):
+        result = run(*command)
+        shown = result.out + result.err
+        assert not any(c in shown for c in "\x00\x08\r"), (command, shown)
+        assert "\x1b[2J" not in shown, command

@@ -190,6 +190,10 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
     with bulk():
         assessment = plan_assessment(roster, policy_at, day)
         report.skipped = [h.household_id for h, _ in assessment.left_out]
+        if report.skipped and not skip_invalid:  # errors only this policy finds (an income item it does not list)
+            shown = "、".join(report.skipped[:10]) + ("……" if len(report.skipped) > 10 else "")
+            raise RosterRefused(f"名册有 {len(report.skipped)} 户有错误（{shown}），未导入。请用 dibao check（加同样的 "
+                                "--region/--policy）查看并修改，或加 --skip-invalid 先导入没有错误的户（有错误的户会列出）。")
         policy = policy_at.policy
         inputs = {str(p): file_hash(Path(p)) for p in paths}
         with ledger.transaction() as db:
