@@ -251,3 +251,62 @@ def test_control_characters_in_a_roster_never_reach_the_screen(run, tmp_path):
         shown = result.out + result.err
         assert not any(c in shown for c in "\x00\x08\r"), (command, shown)
         assert "\x1b[2J" not in shown, command
+
+
+def _damage_page(db, table):
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    size = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    with open(db, "r+b") as fh:
+        fh.seek(size * (page - 1))
+        fh.write(b"\xff" * size)
+
+
+@pytest.mark.parametrize("table", ["households", "audit"])
+def test_a_ledger_with_a_damaged_page_is_exit_7_and_nothing_is_written(run, tmp_path, ledger, table):
+    _damage_page(ledger, table)
+    before = ledger.read_bytes()
+    path = write_xlsx(tmp_path / "2026-12.xlsx", family())
+    result = run("import", path, "--month", "2026-12", "--db", ledger)
+    assert result.code == 7, result.out + result.err
+    assert "台账文件已损坏（数据库中有损坏的页面），操作已中止，本次的改动没有写入。" in result.err
+    assert "请用之前 dibao db backup 做的备份恢复台账" in result.err
+    assert "内部错误" not in result.err
+    assert ledger.read_bytes() == before
+
+
+def test_another_programs_sqlite_file_as_the_ledger_is_refused_and_left_unchanged(run, tmp_path):
+    import sqlite3
+
+    other = tmp_path / "通讯录.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE contacts (name TEXT)")
+    con.commit()
+    con.close()
+    before = other.read_bytes()
+    path = write_xlsx(tmp_path / "2026-11.xlsx", family())
+    for command in (["import", path, "--month", "2026-11"], ["history", "H1"], ["log"], ["review"]):
+        result = run(*command, "--db", other)
+        assert result.code == 7, (command, result.out + result.err)
+        assert f"{other} 不是 dibao 台账（是别的程序的数据库文件），dibao 没有改动它。" in result.err
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11.xlsx", "通讯录.db"]
+
+
+def test_replacing_an_earlier_month_names_the_later_months_built_on_the_old_version(run, tmp_path):
+    db = tmp_path / "l.db"
+    path = write_xlsx(tmp_path / "r.xlsx", family())
+    for month in ("2026-09", "2026-10", "2026-11"):
+        assert run("import", path, "--month", month, "--db", db).code == 0
+    result = run("import", path, "--month", "2026-09", "--db", db, "--replace")
+    assert result.code == 0, result.out + result.err
+    text = " ".join(result.out.split())
+    assert ("注意：台账中此后的 2026-10、2026-11 月是在 2026-09 月的旧版本上核算的（渐退期、新增、停保、金额变化都与前一个月比较），"
+            "现在与新的 2026-09 月不一致。请按月份顺序用 --replace 重新导入这些月的名册："
+            "dibao import 名册-2026-10.xlsx --month 2026-10 --replace，然后依次导入其余月份。") in text
+    last = run("import", path, "--month", "2026-11", "--db", db, "--replace")
+    assert last.code == 0 and "此后的" not in last.out

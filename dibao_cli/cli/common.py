@@ -198,12 +198,24 @@ class DibaoGroup(ChineseHelp, click.Group):
             if isinstance(exc, DibaoError):
                 click.echo(f"错误：{exc.message}", err=True)
                 sys.exit(int(exc.status))
+            if _corrupt_ledger(exc):  # SQLite itself found a damaged page: here a backup is the right advice
+                click.echo("错误：台账文件已损坏（数据库中有损坏的页面），操作已中止，本次的改动没有写入。"
+                           "请用之前 dibao db backup 做的备份恢复台账，或把台账文件交给维护人员检查。", err=True)
+                sys.exit(ExitStatus.LEDGER)
             click.echo(
                 f"内部错误（{type(exc).__name__}）：dibao 遇到了意外情况，输入文件未被修改。"
                 "请加 --debug 重新运行，并把输出发给维护人员。",
                 err=True,
             )
             sys.exit(ExitStatus.INTERNAL)
+
+
+def _corrupt_ledger(exc: BaseException) -> bool:
+    """True for SQLite's own 'database disk image is malformed' / 'not a database' (SQLITE_CORRUPT, SQLITE_NOTADB)."""
+    import sqlite3
+
+    return isinstance(exc, sqlite3.DatabaseError) and (
+        getattr(exc, "sqlite_errorcode", None) in (11, 26) or "malformed" in str(exc))
 
 
 def _usage_message(exc: click.UsageError) -> str:

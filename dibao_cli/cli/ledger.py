@@ -67,9 +67,11 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
     refuse_invalid(roster, skip_invalid)  # before opening: a refused import never leaves a new, empty ledger
     ledger = open_ledger(db)
     try:
+        ledger.verify()
         with progress_bar("核算并存入台账"):
             report = import_month(ledger, roster, policy, month, day, list(rosters), skip_invalid, replace,
                                   command_line())
+        later = [m for m in ledger.months() if m > month] if report.replaced else []
     finally:
         ledger.close()
     out = console()
@@ -80,6 +82,11 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
               "member_removed": "成员减少", "linked": "户编号变更", "disappeared": "本月未出现", "new_marginal": "新认定边缘"}
     if report.events:
         out.print("本月变化：" + "，".join(f"{labels.get(k, k)} {v} 户" for k, v in sorted(report.events.items())))
+    if later:
+        out.print(f"[yellow]注意[/]：台账中此后的 {'、'.join(later)} 月是在 {month} 月的旧版本上核算的（渐退期、新增、停保、"
+                  f"金额变化都与前一个月比较），现在与新的 {month} 月不一致。请按月份顺序用 --replace 重新导入这些月的名册："
+                  f"dibao import 名册-{later[0]}.xlsx --month {later[0]} --replace"
+                  + ("，然后依次导入其余月份。" if len(later) > 1 else "。"))
     for warning in report.warnings[:50]:
         out.print(f"[yellow]提示[/] 户 {warning.household_id} {warning.column}“{warning.value}”：{warning.message}")
     if len(report.warnings) > 50:

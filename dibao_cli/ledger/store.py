@@ -39,12 +39,30 @@ class Ledger:
             raise LedgerError(f"找不到台账 {self.path}。请先用 dibao import 导入名册，或用 --db 指定台账文件。")
         try:
             self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
+            self._refuse_foreign()
             self._wal(timeout)
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise LedgerError(f"台账 {self.path} 无法打开（{exc}）。它可能不是 dibao 台账或已损坏；请用备份恢复。") from None
+
+    def _refuse_foreign(self) -> None:
+        """Another program's SQLite file given as the ledger (--db 错的文件) is left exactly as it is: dibao's tables
+        and its user_version are created in one transaction, so tables without a version are not dibao's."""
+        if self.db.execute("PRAGMA user_version").fetchone()[0] == 0 and self.db.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]:
+            self.db.close()
+            raise LedgerError(f"{self.path} 不是 dibao 台账（是别的程序的数据库文件），dibao 没有改动它。"
+                              "请用 --db 指定 dibao 的台账文件（默认是工作文件夹中的 dibao.db），或给一个新的文件名。")
+
+    def verify(self) -> None:
+        """SQLite's quick integrity check (every page readable and well formed), before a month is written:
+        a damaged page anywhere is found before anything is added on top of it."""
+        problems = [r[0] for r in self.db.execute("PRAGMA quick_check(5)")]
+        if problems != ["ok"]:
+            raise LedgerError(f"台账 {self.path} 已损坏（完整性检查未通过：{'；'.join(problems)[:200]}），没有导入。"
+                              "请用之前 dibao db backup 做的备份恢复台账，或把台账文件交给维护人员检查。")
 
     def _wal(self, timeout: float) -> None:
         """Write-ahead logging (readers never block the writer); switching needs a moment alone with the file."""
