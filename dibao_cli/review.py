@@ -32,6 +32,7 @@ class ReviewCase:
     enrolled_on: _dt.date | None = None
     rigid: bool = False  # a recognised 刚性支出困难家庭 (its own 12-month review, also when a member is 单人保)
     tekun_members: int = 0  # people supported as 特困 in the household (their yearly 特困 review)
+    still_paid: bool = False  # the roster still pays a household whose phase-out has ended
 
 
 @dataclass
@@ -57,6 +58,13 @@ def due_items(cases, as_of: _dt.date, within_days: int, policy) -> list[DueItem]
     horizon = as_of + _dt.timedelta(days=within_days)
     items: list[DueItem] = []
     for case in cases:
+        if case.status == "exit" and case.still_paid:
+            end = case.phase_out_end.isoformat() if case.phase_out_end else "此前"
+            items.append(DueItem(case.household_id, case.township or "", case.village or "", case.head_name or "",
+                                 "phase_out_overrun", "渐退期满仍在发放", case.phase_out_end,
+                                 f"渐退期已于 {end} 结束，名册中仍在发放：请立即复核，收入仍不低于标准的停保并书面告知",
+                                 BASIS_PHASE_OUT))
+            continue
         if case.status not in COVERED:
             continue
         where = (case.household_id, case.township or "", case.village or "", case.head_name or "")
@@ -109,5 +117,6 @@ def cases_from_assessment(assessment) -> list[ReviewCase]:
             continue  # applicants: their decision is `dibao assess`, not a review
         out.append(ReviewCase(h.household_id, h.township, h.village, h.head_label, r.status, r.phase_out_end,
                               h.last_check, can_work(r.members, assessment.day), h.enrolled_on,
-                              r.rigid is not None and r.rigid.recognised, len(r.supported)))
+                              r.rigid is not None and r.rigid.recognised, len(r.supported),
+                              r.status == "exit" and h.state in ("低保", "渐退期", "单人户")))
     return out

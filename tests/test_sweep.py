@@ -310,3 +310,26 @@ def test_replacing_an_earlier_month_names_the_later_months_built_on_the_old_vers
             "dibao import 名册-2026-10.xlsx --month 2026-10 --replace，然后依次导入其余月份。") in text
     last = run("import", path, "--month", "2026-11", "--db", db, "--replace")
     assert last.code == 0 and "此后的" not in last.out
+
+
+def _overrun_roster(tmp_path):
+    rows = [person("H1", "才让东智", "1979-06-18", 经营净收入=30000), person("H1", "拉毛措", "1982-02-28", "配偶", seq=12)]
+    for row in rows:
+        row.update({"当前保障类别": "渐退期", "渐退开始日期": "2025-10-01", "当前月保障金": 350, "纳入日期": "2020-04-01"})
+    return write_xlsx(tmp_path / "r.xlsx", rows + [person("H2", "马福", "1960-01-01", 经营净收入=1000)])
+
+
+def test_a_payment_past_the_end_of_a_phase_out_is_listed_by_review(run, tmp_path):
+    result = run("review", _overrun_roster(tmp_path), "--as-of", "2026-11-30", "--format", "json")
+    assert result.code == 1, result.out + result.err
+    items = [i for i in result.json()["items"] if i["household_id"] == "H1"]
+    assert [(i["kind"], i["label"], i["due"]) for i in items] == [("phase_out_overrun", "渐退期满仍在发放", "2026-09-30")]
+    assert items[0]["detail"] == "渐退期已于 2026-09-30 结束，名册中仍在发放：请立即复核，收入仍不低于标准的停保并书面告知"
+
+
+def test_a_payment_past_the_end_of_a_phase_out_is_a_warning_in_import(run, tmp_path):
+    result = run("import", _overrun_roster(tmp_path), "--month", "2026-11", "--db", tmp_path / "l.db")
+    assert result.code == 0, result.out + result.err
+    assert "提示 户 H1 渐退开始日期“2025-10-01”：渐退期已于 2026-09-30 结束，仍按“渐退期”发放：本月记为停保" in result.out
+    on_time = run("import", _overrun_roster(tmp_path), "--month", "2026-09", "--db", tmp_path / "m.db")
+    assert on_time.code == 0 and "渐退期已于" not in on_time.out

@@ -219,6 +219,13 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                 linked = links.get(hid)
                 record = previous.get(linked or hid)
                 members_now = {m.id_number for m in h.members}
+                if (result.status == "exit" and h.state in ("低保", "渐退期", "单人户") and result.phase_out_end
+                        and f"{result.phase_out_end:%Y-%m}" < month):  # paid on after the phase-out ended
+                    report.warnings.append(Problem(
+                        h.file, h.sheet, h.row, "渐退开始日期",
+                        result.phase_out_start.isoformat() if result.phase_out_start else "",
+                        f"渐退期已于 {result.phase_out_end.isoformat()} 结束，仍按“{h.state}”发放：本月记为停保",
+                        "复核渐退期满后多发的月份，出具停保通知书", WARNING, "phase_out_overrun", hid))
                 for kind, detail in _events(result, record, previous_members.get(linked or hid) if record else None,
                                             members_now, linked, previous_tekun):
                     event_rows.append((import_id, hid, kind, detail))
