@@ -185,7 +185,7 @@ def read_extract(path: Path, kind: Kind, encoding: str | None = None) -> Extract
             records.append(Record(file, sheet.name, line, number, name, birth, date, details))
     if not found_any:
         raise InputUnreadable(
-            f"{file} 中找不到{kind.label}数据的身份证号列（可用列名：{'、'.join(kind.id_aliases[:4])}）。"
+            f"{file} 中找不到{kind.label.removesuffix('数据')}数据的身份证号列（可用列名：{'、'.join(kind.id_aliases[:4])}）。"
             "其他列名请用 --kind generic --key 列名 指定。")
     return Extract(kind, file, records, problems)
 

@@ -333,3 +333,12 @@ def test_a_payment_past_the_end_of_a_phase_out_is_a_warning_in_import(run, tmp_p
     assert "提示 户 H1 渐退开始日期“2025-10-01”：渐退期已于 2026-09-30 结束，仍按“渐退期”发放：本月记为停保" in result.out
     on_time = run("import", _overrun_roster(tmp_path), "--month", "2026-09", "--db", tmp_path / "m.db")
     assert on_time.code == 0 and "渐退期已于" not in on_time.out
+
+
+def test_monitor_says_which_households_it_could_not_monitor(run, tmp_path):
+    rows = family() + [person("H2", "马福", "1960-01-01", 经营净收入="6000,50")]
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    for extra in ([], ["--format", "json"]):
+        result = run("monitor", path, "--date", "2026-11-30", *extra)
+        assert result.code == 1, result.out + result.err
+        assert "1 户因名册错误未核算，没有监测：H2。用 dibao check 查看并修改。" in " ".join(result.out.split())
