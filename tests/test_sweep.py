@@ -342,3 +342,35 @@ def test_monitor_says_which_households_it_could_not_monitor(run, tmp_path):
         result = run("monitor", path, "--date", "2026-11-30", *extra)
         assert result.code == 1, result.out + result.err
         assert "1 户因名册错误未核算，没有监测：H2。用 dibao check 查看并修改。" in " ".join(result.out.split())
+
+
+@pytest.mark.parametrize("command,option", [
+    (["assess", "ROSTER", "--date", "9999-12-31"], "--date"),
+    (["review", "--db", "DB", "--as-of", "9999-12-31"], "--as-of"),
+    (["impact", "ROSTER", "--effective", "9999-12-31", "--set", "rural_standard_annual=6000"], "--effective"),
+    (["publicity", "ROSTER", "--region", "632521", "--from", "9999-12-31", "-o", "公示.html"], "--from"),
+    (["notice", "ROSTER", "--region", "632521", "--date", "9999-12-31", "-o", "通知书"], "--date"),
+])
+def test_a_date_in_year_9999_is_a_usage_error_not_an_internal_error(run, tmp_path, ledger, command, option):
+    roster = write_xlsx(tmp_path / "r.xlsx", family())
+    args = [str(roster) if a == "ROSTER" else str(ledger) if a == "DB" else a for a in command]
+    result = run(*args)
+    assert result.code == 2, result.out + result.err
+    assert f"{option} 的取值无效：日期 9999-12-31 超出可处理的范围（1900–2099 年），请核对年份" in result.err
+    assert not (tmp_path / "公示.html").exists() and not (tmp_path / "通知书").exists()
+
+
+def test_a_month_in_year_9999_is_not_imported(run, tmp_path, ledger):
+    roster = write_xlsx(tmp_path / "r.xlsx", family())
+    before = ledger.read_bytes()
+    result = run("import", roster, "--month", "9999-12", "--db", ledger)
+    assert result.code == 2
+    assert "--month 的取值无效：月份 9999-12 超出可处理的范围（1900–2099 年），请核对年份" in result.err
+    assert ledger.read_bytes() == before
+
+
+def test_review_within_is_bounded(run, ledger):
+    result = run("review", "--db", ledger, "--within", "99999999999")
+    assert result.code == 2
+    assert "--within 的取值无效：应为 0 到 3660 之间的整数，这里是 99999999999" in result.err
+    assert run("review", "--db", ledger, "--within", "3660", "--as-of", "2026-11-30").code == 1  # H1 never checked

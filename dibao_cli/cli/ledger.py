@@ -143,7 +143,7 @@ def history(household_id, db, fmt):
 @click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
 @month_option("按台账中这个月的数据（默认最近导入的月份）。")
 @date_option("到期判断的日期，默认今天。", "--as-of", "as_of")
-@within_option("列出今后多少天内到期的（默认 30 天），已过期的总会列出。", 30)
+@within_option("列出今后多少天内到期的（默认 30 天，最多 3660 天），已过期的总会列出。", 30, maximum=True)
 @input_options
 @policy_options
 @db_option
