@@ -264,10 +264,18 @@ def date(raw) -> _dt.date | None:
 _EARLIEST_RECORD = _dt.date(1910, 1, 1)
 
 
-def record_date(raw) -> _dt.date | None:
+_LATEST_RECORD = _dt.date(2099, 12, 31)
+
+
+def record_date(raw, floor: bool = True) -> _dt.date | None:
     """A date of something recorded (enrolment, phase-out, check, application, payment, death): as `date`,
-    and a date cell before 1910 is refused as a number typed into a date-formatted cell."""
+    and a date cell before 1910 is refused as a number typed into a date-formatted cell (`floor`); a date after
+    2099 (9999-12-01) is refused as a typo in any date column, before any date arithmetic overflows on it."""
     day = date(raw)
+    if day is not None and day > _LATEST_RECORD:
+        raise CellError("date_invalid", f"日期 {day.isoformat()} 不可能（晚于 2099 年）", "核对年份，按 2024-03-01 的格式填写")
+    if not floor:
+        return day
     if day is not None and day < _EARLIEST_RECORD and isinstance(raw, _dt.date):
         typed = f" {(day - _dt.date(1899, 12, 30)).days}" if day >= _dt.date(1900, 3, 1) else "（如月份、日）"
         raise CellError("date_number",

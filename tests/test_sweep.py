@@ -374,3 +374,31 @@ def test_review_within_is_bounded(run, ledger):
     assert result.code == 2
     assert "--within 的取值无效：应为 0 到 3660 之间的整数，这里是 99999999999" in result.err
     assert run("review", "--db", ledger, "--within", "3660", "--as-of", "2026-11-30").code == 1  # H1 never checked
+
+
+@pytest.mark.parametrize("column", ["渐退开始日期", "上次核查日期", "纳入日期"])
+def test_a_roster_date_in_year_9999_is_an_error_not_an_internal_error(run, tmp_path, column):
+    rows = family() + [person("H2", "马福", "1960-01-01", 经营净收入=1000)]
+    rows[0][column] = rows[1][column] = "9999-12-01"
+    rows[0]["当前保障类别"] = rows[1]["当前保障类别"] = "渐退期" if column == "渐退开始日期" else "低保"
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    result = run("check", path, "--format", "json")
+    assert result.code == 1
+    problem = next(p for p in result.json()["problems"] if p["code"] == "date_invalid")
+    assert (problem["row"], problem["column"], problem["value"], problem["problem"]) == (
+        2, column, "9999-12-01", "日期 9999-12-01 不可能（晚于 2099 年）")
+    for command in (["assess", path, "--format", "json"], ["review", path, "--format", "json"],
+                    ["monitor", path, "--format", "json"], ["explain", path, "H2"]):
+        out = run(*command)
+        assert out.code == {"assess": 1, "review": 1, "monitor": 1, "explain": 0}[command[0]], \
+            (command, out.err)
+        assert "内部错误" not in out.err
+
+
+def test_review_from_a_roster_names_the_households_it_could_not_check(run, tmp_path):
+    rows = family() + [person("H2", "马福", "1960-01-01", 经营净收入="6000,50")]
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    result = run("review", path, "--as-of", "2026-11-30", "--format", "json")
+    assert result.code == 1, result.out + result.err
+    assert result.json()["items"] == []
+    assert "1 户因名册错误未核算，没有列出其到期核查：H2。用 dibao check 查看并修改。" in " ".join(result.err.split())

@@ -166,13 +166,16 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
     as_of = as_of or _dt.date.today()
     fmt = resolve_format(fmt, output, REVIEW_FORMATS)
     policy = resolve(region, policies, as_of)
+    left_out: list[str] = []
     if rosters:
         from dibao_cli.assessment import assess_roster
         from dibao_cli.review import cases_from_assessment
 
         roster = load_roster(rosters, sheet, all_sheets, encoding, as_of)
         with progress_bar("核算", total=len(roster.households), unit="户") as advance:
-            cases = cases_from_assessment(assess_roster(roster, policy, as_of, progress=advance))
+            assessment = assess_roster(roster, policy, as_of, progress=advance)
+            cases = cases_from_assessment(assessment)
+        left_out = [h.household_id for h, _ in assessment.left_out]
         source = "名册：" + "、".join(str(r) for r in rosters)
     else:
         from dibao_cli.ledger.monthly import parse_month
@@ -194,7 +197,11 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
          json=lambda: review_report.as_json(items, source, as_of, within), csv=lambda: review_report.as_csv(items))
     if fmt == "xlsx":
         console().print(f"已写入 {output}：{len(items)} 项到期核查。")
-    if items:
+    if left_out:  # never a silent gap: these households could not be checked for a due review
+        console(stderr=True).print(f"[red]{len(left_out)} 户因名册错误未核算，没有列出其到期核查[/]："
+                                   f"{'、'.join(left_out[:30])}" + ("……" if len(left_out) > 30 else "")
+                                   + "。用 dibao check 查看并修改。")
+    if items or left_out:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
 
