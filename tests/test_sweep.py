@@ -402,3 +402,26 @@ def test_review_from_a_roster_names_the_households_it_could_not_check(run, tmp_p
     assert result.code == 1, result.out + result.err
     assert result.json()["items"] == []
     assert "1 户因名册错误未核算，没有列出其到期核查：H2。用 dibao check 查看并修改。" in " ".join(result.err.split())
+
+
+def test_template_only_writes_an_xlsx_name(run, tmp_path):
+    result = run("template", "-o", "名册.csv")
+    assert result.code == 2
+    assert "空白名册是 Excel 工作簿，文件名须以 .xlsx 结尾（这里是“名册.csv”），如 -o 名册模板.xlsx。" in result.err
+    assert not (tmp_path / "名册.csv").exists()
+    assert run("template", "-o", "名册.xlsx").code == 0
+
+
+def test_a_policy_file_that_is_not_toml_is_a_chinese_message_with_line_and_column(run, tmp_path):
+    path = tmp_path / "632521.toml"
+    path.write_text('[region]\ncode = "632521"\nname = 共和县\n', encoding="utf-8")
+    result = run("policy", "check", path)
+    assert result.code == 4
+    assert result.err.strip() == (f"错误：政策文件 {path} 第 3 行第 8 列附近不是正确的 TOML 写法（常见原因：文字没有加英文双引号、"
+                                  "括号或引号没有配对、同一项写了两次）。请对照 dibao 自带的示例修改。")
+
+
+def test_a_limit_too_long_for_any_roster_is_a_usage_error(run, ledger):
+    result = run("log", "--db", ledger, "--limit", "99999999999999999999999")
+    assert result.code == 2
+    assert "--limit 的取值无效：应为 0 到 1000000000 之间的整数，这里是 99999999999999999999999" in result.err

@@ -335,7 +335,7 @@ class CountType(click.ParamType):
         return number
 
 
-COUNT = CountType()
+COUNT = CountType(maximum=10**9)  # more than any roster has rows; a longer number is a typo (and overflows SQLite)
 DAYS = CountType(maximum=3660)  # --within: at most ten years ahead
 
 
