@@ -425,3 +425,17 @@ def test_a_limit_too_long_for_any_roster_is_a_usage_error(run, ledger):
     result = run("log", "--db", ledger, "--limit", "99999999999999999999999")
     assert result.code == 2
     assert "--limit 的取值无效：应为 0 到 1000000000 之间的整数，这里是 99999999999999999999999" in result.err
+
+
+def test_notice_for_a_household_that_is_not_there_is_exit_6_not_nothing_to_issue(run, tmp_path, ledger):
+    roster = write_xlsx(tmp_path / "r.xlsx", family())
+    result = run("notice", roster, "--kind", "refusal", "--household", "H9", "--household", "H1", "-o", "通知书",
+                 "--bureau", "共和县民政局", "--db", ledger)
+    assert result.code == 6, result.out + result.err
+    assert f"名册 {roster} 中没有户编号为“H9”的户。请核对 --household 的户编号。" in result.err
+    assert not (tmp_path / "通知书").exists()
+    result = run("notice", "--month", "2026-11", "--household", "H9", "-o", "通知书", "--bureau", "共和县民政局",
+                 "--db", ledger)
+    assert result.code == 6
+    assert "台账 2026-11 月及上月中没有户编号为“H9”的户。请核对 --household 的户编号。" in result.err
+    assert not (tmp_path / "通知书").exists()

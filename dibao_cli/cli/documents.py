@@ -13,10 +13,18 @@ from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_opt
                                   issuer_options, month_option, policy_options)
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.cli.ledger import command_line, open_ledger
-from dibao_cli.errors import ExitStatus
+from dibao_cli.errors import ExitStatus, NotFound
 
 NOTICE_KINDS = ("auto", "approval", "refusal", "marginal", "phase-out", "termination", "change")
 GROUNDS = {"死亡": "你户保障对象已死亡", "迁出": "你户已迁出本县（区）"}
+
+
+def _refuse_unknown(only, known: set, where: str) -> None:
+    """--household naming a household that is not there: exit 6 with its number, never "nothing to issue"."""
+    missing = sorted(only - known) if only else []
+    if missing:
+        raise NotFound(f"{where}中没有户编号为“{'”“'.join(missing[:10])}”的户" + ("等" if len(missing) > 10 else "")
+                       + "。请核对 --household 的户编号。")
 
 
 def _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day):
@@ -94,6 +102,8 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
             issuer.publicity_from = publicity_from
             issuer.publicity_days = getattr(policy, "publicity_days", None) or issuer.publicity_days
+            _refuse_unknown(only, {r.household.household_id for r in assessment.results}
+                            | {h.household_id for h, _ in assessment.left_out}, "名册 " + "、".join(map(str, rosters)) + " ")
             chosen, skipped = choose(assessment.results, kind, only)
             last = ledger.latest_month(before=f"{day:%Y-%m}") if any(k == "change" for _, k in chosen) else None
             earlier = ledger.households_of(last) if last else {}  # for what changed since the last imported month
@@ -115,6 +125,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             before_month = ledger.latest_month(before=month)
             before = ledger.households_of(before_month) if before_month else {}
             events = ledger.events_of(month)
+            _refuse_unknown(only, set(rows) | set(before), f"台账 {month} 月及上月")
             chosen, skipped = [], []
             gone = [before[hid] for hid, kinds in events.items() if "disappeared" in kinds and hid in before
                     and (only is None or hid in only)]
