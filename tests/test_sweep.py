@@ -439,3 +439,18 @@ def test_notice_for_a_household_that_is_not_there_is_exit_6_not_nothing_to_issue
     assert result.code == 6
     assert "台账 2026-11 月及上月中没有户编号为“H9”的户。请核对 --household 的户编号。" in result.err
     assert not (tmp_path / "通知书").exists()
+
+
+def test_a_ledger_that_cannot_be_opened_gets_backup_advice_only_when_it_is_damaged(run, tmp_path):
+    junk = tmp_path / "dibao.db"
+    junk.write_bytes(b"this is not a database" * 300)
+    result = run("history", "H1", "--db", junk)
+    assert result.code == 7
+    assert result.err.strip() == (f"错误：台账 {junk} 无法打开：它不是 dibao 台账或已损坏。"
+                                  "如果它是台账，请用之前 dibao db backup 做的备份恢复。")
+    missing = tmp_path / "没有这个文件夹" / "dibao.db"
+    path = write_xlsx(tmp_path / "r.xlsx", family())
+    result = run("import", path, "--month", "2026-11", "--db", missing)
+    assert result.code == 7
+    assert result.err.strip() == f"错误：台账 {missing} 无法打开或建立：文件夹不存在，或没有读写权限。请检查 --db 给出的路径。"
+    assert "备份" not in result.err and not missing.parent.exists()

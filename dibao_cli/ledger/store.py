@@ -37,6 +37,7 @@ class Ledger:
         self.path = Path(path)
         if not create and not self.path.exists():
             raise LedgerError(f"找不到台账 {self.path}。请先用 dibao import 导入名册，或用 --db 指定台账文件。")
+        new = not self.path.exists()
         try:
             self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
             self._refuse_foreign()
@@ -45,7 +46,28 @@ class Ledger:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise LedgerError(f"台账 {self.path} 无法打开（{exc}）。它可能不是 dibao 台账或已损坏；请用备份恢复。") from None
+            code = getattr(exc, "sqlite_errorcode", None)
+            if new and code == 13:  # a ledger this run began to create on a full disk: leave nothing behind
+                with contextlib.suppress(Exception):
+                    self.db.close()
+                for leftover in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
+            if code == 13:  # SQLITE_FULL
+                from dibao_cli.outputs import disk_full_message
+
+                raise OutputRefused(disk_full_message(self.path)) from None
+            if code in (11, 26):  # SQLITE_CORRUPT, SQLITE_NOTADB: only now is a backup the right advice
+                raise LedgerError(f"台账 {self.path} 无法打开：它不是 dibao 台账或已损坏。"
+                                  "如果它是台账，请用之前 dibao db backup 做的备份恢复。") from None
+            if code == 14:  # SQLITE_CANTOPEN
+                raise LedgerError(f"台账 {self.path} 无法打开或建立：文件夹不存在，或没有读写权限。"
+                                  "请检查 --db 给出的路径。") from None
+            if code in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
+                raise LedgerError(f"台账 {self.path} 正被另一个 dibao 命令长时间占用，等待后仍无法打开。"
+                                  "请等那个命令结束后再试。") from None
+            raise LedgerError(f"台账 {self.path} 无法打开（SQLite 错误代码 {code}）。请确认文件所在的文件夹可以写入；"
+                              "仍不行时把这条信息交给维护人员。") from None
 
     def _refuse_foreign(self) -> None:
         """Another program's SQLite file given as the ledger (--db 错的文件) is left exactly as it is: dibao's tables
