@@ -454,3 +454,27 @@ def test_a_ledger_that_cannot_be_opened_gets_backup_advice_only_when_it_is_damag
     assert result.code == 7
     assert result.err.strip() == f"错误：台账 {missing} 无法打开或建立：文件夹不存在，或没有读写权限。请检查 --db 给出的路径。"
     assert "备份" not in result.err and not missing.parent.exists()
+
+
+def test_a_nul_in_a_village_does_not_strip_the_symbols_of_a_word_visit_sheet(run, tmp_path):
+    """A NUL anywhere on the sheet used to send Word's XML through recovery parsing, which dropped every `&`
+    and `<` of every value: 城东&城西<社区> printed as 城东城西社区."""
+    from docx import Document
+
+    from conftest import write_csv
+
+    rows = family()
+    for row in rows:
+        row["村(社区)"] = "城东&城西<社区>\x00"
+    rows[0]["姓名"] = "才让&<东智>"
+    db = tmp_path / "l.db"
+    assert run("import", write_csv(tmp_path / "r.csv", rows), "--month", "2026-11", "--db", db).code == 0
+    out = tmp_path / "入户调查表.docx"
+    result = run("visits", "sheet", "H1", "--db", db, "-o", out, "--date", "2026-11-30")
+    assert result.code == 0, result.out + result.err
+    document = Document(str(out))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "恰卜恰镇城东&城西<社区>" in text
+    assert "才让&<东智>" in text
+    assert "\x00" not in text
