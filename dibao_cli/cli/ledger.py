@@ -15,6 +15,10 @@ from dibao_cli.cli.console import console
 from dibao_cli.exitcodes import ExitStatus
 
 REVIEW_FORMATS = ("table", "json", "csv", "xlsx")
+EVENT_LABELS = {"new": "新纳入", "exit": "停保", "transfer": "转类", "phase_out_started": "进入渐退期",
+                "back_to_dibao": "恢复低保", "amount_changed": "金额变化", "member_added": "成员增加",
+                "member_removed": "成员减少", "linked": "户编号变更", "disappeared": "本月未出现",
+                "new_marginal": "新认定边缘", "not_assessed": "未核算（保留上月结果）"}
 
 
 def db_option(func):
@@ -69,27 +73,41 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
     if on_date is None and policy.report_cutoff_day:
         day = reporting_day(month, policy.report_cutoff_day)
         policy = resolve(region, policies, day)
-    roster = load_roster(rosters, sheet, all_sheets, encoding, day)
     ledger = open_ledger(db)
     try:
-        report = import_month(ledger, roster, policy, month, day, list(rosters), skip_invalid, replace, command_line())
+        ticket = ledger.register_import(month)  # later months imported at the same time wait for this one
+        try:
+            roster = load_roster(rosters, sheet, all_sheets, encoding, day)
+            report = import_month(ledger, roster, policy, month, day, list(rosters), skip_invalid, replace,
+                                  command_line(), ticket=ticket)
+        finally:
+            ledger.unregister_import(ticket)
     finally:
         ledger.close()
     out = console()
     out.print(f"已导入 {month}（核算日期 {day.isoformat()}）：{report.households} 户，{report.members} 人"
               + ("；替换了该月原有数据（原版本保留在历史中）" if report.replaced else "") + f"。台账：{ledger.path}")
-    labels = {"new": "新纳入", "exit": "停保", "transfer": "转类", "phase_out_started": "进入渐退期",
-              "back_to_dibao": "恢复低保", "amount_changed": "金额变化", "member_added": "成员增加",
-              "member_removed": "成员减少", "linked": "户编号变更", "disappeared": "本月未出现", "new_marginal": "新认定边缘"}
     if report.events:
-        out.print("本月变化：" + "，".join(f"{labels.get(k, k)} {v} 户" for k, v in sorted(report.events.items())))
+        out.print("本月变化：" + "，".join(f"{EVENT_LABELS.get(k, k)} {v} 户" for k, v in sorted(report.events.items())))
     for warning in report.warnings[:50]:
-        out.print(f"[yellow]提示[/] 户 {warning.household_id} {warning.column}“{warning.value}”：{warning.message}")
+        out.print(f"[yellow]提示[/] 户 {warning.household_id} {warning.column}“{warning.value}”：{warning.message}"
+                  + (f"。{warning.fix}" if warning.code == "paid_after_phase_out" else ""))
     if len(report.warnings) > 50:
         out.print(f"……另有 {len(report.warnings) - 50} 条提示")
+    if report.later:
+        from dibao_cli.ledger.store import month_ranges
+
+        out.print(f"[yellow]注意[/]：台账中已有以后的月份 {month_ranges(report.later)}，它们是按 {month} 月原来的数据"
+                  "（或尚无该月时）计算的，渐退期、新纳入、停保和金额变化可能不对。"
+                  f"请按月份顺序用 --replace 重新导入这些月份的名册，如：dibao import 名册-{report.later[0]}.xlsx "
+                  f"--month {report.later[0]} --replace")
     if report.skipped:
         out.print(f"[red]{len(report.skipped)} 户因名册错误未导入[/]：{'、'.join(report.skipped[:30])}"
                   + ("……" if len(report.skipped) > 30 else "") + "。用 dibao check 查看。")
+        if report.carried:
+            out.print(f"其中 {len(report.carried)} 户上月在台账中，本月未核算、保留上月结果（不算停保）："
+                      + "、".join(report.carried[:30]) + ("……" if len(report.carried) > 30 else "")
+                      + "。改正名册后请用 --replace 重新导入本月。")
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
 

@@ -1,9 +1,12 @@
 """The ledger's tables. Portable SQL (no SQLite-only types); the version lives in PRAGMA user_version
-for SQLite. Each migration takes the schema from version N-1 to N and runs in one transaction."""
+for SQLite. Each migration takes the schema from version N-1 to N and runs in one transaction: either SQL
+text, or a function of the connection for a step that needs more than SQL (converting stored values)."""
 
-MIGRATIONS = [
-    # 1: months, households, members, events, audit log
-    """
+from __future__ import annotations
+
+import json
+
+V1 = """
     CREATE TABLE imports (
         id INTEGER PRIMARY KEY,
         month TEXT NOT NULL,
@@ -81,6 +84,66 @@ MIGRATIONS = [
         policy_hash TEXT,
         dibao_version TEXT NOT NULL
     );
-    """,
-]
+"""
+
+# 2: repeated texts stored once (texts), households marked when carried over unassessed, events indexed by
+# month, imports waiting their turn (pending_imports).
+V2 = """
+    CREATE TABLE texts (
+        id INTEGER PRIMARY KEY,
+        body TEXT NOT NULL UNIQUE
+    );
+    ALTER TABLE households ADD COLUMN assessed INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX events_import ON events (import_id, kind);
+    CREATE TABLE pending_imports (
+        id INTEGER PRIMARY KEY,
+        month TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at TEXT NOT NULL
+    );
+"""
+
+
+def _run(db, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _v2(db) -> None:
+    """Reasons were stored whole on every household row (code, text and basis as JSON); now each (code,
+    basis) pair is a row of `texts` and a household keeps [[text id, its own sentence], ...]."""
+    _run(db, V2)
+    ids: dict[str, int] = {}
+
+    def intern(body: str) -> int:
+        found = ids.get(body)
+        if found is None:
+            row = db.execute("SELECT id FROM texts WHERE body = ?", (body,)).fetchone()
+            found = row[0] if row else db.execute("INSERT INTO texts (body) VALUES (?)", (body,)).lastrowid
+            ids[body] = found
+        return found
+
+    last = 0
+    while True:
+        rows = db.execute("SELECT rowid, reasons FROM households WHERE rowid > ? ORDER BY rowid LIMIT 5000",
+                          (last,)).fetchall()
+        if not rows:
+            break
+        last = rows[-1][0]
+        updates = []
+        for rowid, reasons in rows:
+            items = json.loads(reasons) if reasons.startswith("[") else []
+            updates.append((compact_reasons(items, intern), rowid))
+        db.executemany("UPDATE households SET reasons = ? WHERE rowid = ?", updates)
+
+
+def compact_reasons(items, intern) -> str:
+    """[{code, text, basis}, ...] -> '[[id, text], ...]' where id names the (code, basis) pair in `texts`."""
+    return json.dumps([[intern(json.dumps([i["code"], i["basis"]], ensure_ascii=False)), i["text"]] for i in items],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+MIGRATIONS = [V1, _v2]
 VERSION = len(MIGRATIONS)
