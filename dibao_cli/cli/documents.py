@@ -81,7 +81,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
     if bool(rosters) == bool(month):
         raise click.UsageError("请给出名册文件，或用 --month 按台账出通知书（二者选一）。")
     only = set(households) if households else None
-    ledger = open_ledger(db)
+    ledger = open_ledger(db, create=not month, write=True)
     try:
         if rosters:
             policy, assessment = _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day)
@@ -95,6 +95,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             from dibao_cli.ledger.monthly import parse_month
 
             month = parse_month(month)
+            ledger.require_month(month)
             policy = resolve(region, policies, day)
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
             rows = ledger.households_of(month)
@@ -253,9 +254,8 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         policy = resolve(region, policies, day)
         ledger = open_ledger(db, create=False)
         try:
+            ledger.require_month(month)
             current = st.from_ledger(ledger, month)
-            if not current and ledger.active_import(month) is None:
-                raise click.UsageError(f"台账中没有 {month} 月的数据；请先用 dibao import 导入。")
             before_month = ledger.latest_month(before=month)
             before = st.from_ledger(ledger, before_month) if before_month else []
             ytd = st.year_to_date(ledger, month)

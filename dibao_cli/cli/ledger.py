@@ -26,10 +26,12 @@ def db_option(func):
                         help="台账文件（默认取环境变量 DIBAO_DB，再默认当前文件夹的 dibao.db）。")(func)
 
 
-def open_ledger(db, create=True):
+def open_ledger(db, create=True, write=None):
+    """The ledger; `create` for commands that may start one (import), `write` for commands that write to it
+    (default: the same as `create`). Reading commands work on a read-only ledger and never create one."""
     from dibao_cli.ledger.store import Ledger, ledger_path
 
-    return Ledger(ledger_path(db), create=create)
+    return Ledger(ledger_path(db), create=create, write=write)
 
 
 def command_line() -> str:
@@ -60,28 +62,29 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
 
     \b
     上月台账中的结果（低保、渐退期及开始日期、月保障金）自动带到本月；名册中的写法与台账不一致时会提示。
+    同时运行的几个导入按月份顺序排队。导入（或 --replace）较早的月份后，以后已导入的月份用它们原来的名册文件
+    重新计算；原文件已移走或改动时，会列出这些月份并提示重新导入。
+    --skip-invalid 跳过的户如上月在台账中，本月保留上月结果并注明“未核算”，不算停保。
     退出状态：0 已导入；1 名册有错误未导入（或用 --skip-invalid 时有户被跳过）；7 该月已导入（加 --replace）。
     \b
     例：dibao import 名册-2026-12.xlsx --month 2026-12
         dibao import 各乡镇/*.xlsx --month 2026-12 --skip-invalid
     """
-    from dibao_cli.ledger.monthly import import_month, month_end, parse_month, reporting_day
+    from dibao_cli.ledger.monthly import parse_month
 
     month = parse_month(month)
-    day = on_date or month_end(month)
-    policy = resolve(region, policies, day)
-    if on_date is None and policy.report_cutoff_day:
-        day = reporting_day(month, policy.report_cutoff_day)
-        policy = resolve(region, policies, day)
+    options = {"files": [str(Path(p).resolve()) for p in rosters], "sheet": sheet, "all_sheets": all_sheets,
+               "encoding": encoding, "policies": [str(Path(p).resolve()) for p in policies or ()], "region": region,
+               "date": on_date.isoformat() if on_date else None, "skip_invalid": skip_invalid}
     ledger = open_ledger(db)
+    recomputed, manual = [], []
     try:
         ticket = ledger.register_import(month)  # later months imported at the same time wait for this one
         try:
-            roster = load_roster(rosters, sheet, all_sheets, encoding, day)
-            report = import_month(ledger, roster, policy, month, day, list(rosters), skip_invalid, replace,
-                                  command_line(), ticket=ticket)
+            report, day = _import(ledger, month, options, replace, ticket)
         finally:
             ledger.unregister_import(ticket)
+        recomputed, manual = _recompute_later(ledger, report)
     finally:
         ledger.close()
     out = console()
@@ -94,13 +97,19 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
                   + (f"。{warning.fix}" if warning.code == "paid_after_phase_out" else ""))
     if len(report.warnings) > 50:
         out.print(f"……另有 {len(report.warnings) - 50} 条提示")
-    if report.later:
+    for later, again in recomputed:
+        out.print(f"以后的月份 {later} 是按本月原来的数据计算的，已用它原来的名册文件重新计算：{again.households} 户"
+                  + ("；变化：" + "，".join(f"{EVENT_LABELS.get(k, k)} {v} 户" for k, v in sorted(again.events.items()))
+                     if again.events else ""))
+    if manual:
         from dibao_cli.ledger.store import month_ranges
 
-        out.print(f"[yellow]注意[/]：台账中已有以后的月份 {month_ranges(report.later)}，它们是按 {month} 月原来的数据"
-                  "（或尚无该月时）计算的，渐退期、新纳入、停保和金额变化可能不对。"
-                  f"请按月份顺序用 --replace 重新导入这些月份的名册，如：dibao import 名册-{report.later[0]}.xlsx "
-                  f"--month {report.later[0]} --replace")
+        months = [m for m, _ in manual]
+        out.print(f"[yellow]注意[/]：台账中以后的月份 {month_ranges(months)} 是按 {month} 月原来的数据（或尚无该月时）计算的，"
+                  "渐退期、新纳入、停保和金额变化可能不对，且无法自动重新计算（"
+                  + "；".join(f"{m}：{why}" for m, why in manual) + "）。"
+                  f"请按月份顺序用 --replace 重新导入这些月份的名册，如：dibao import 名册-{months[0]}.xlsx "
+                  f"--month {months[0]} --replace")
     if report.skipped:
         out.print(f"[red]{len(report.skipped)} 户因名册错误未导入[/]：{'、'.join(report.skipped[:30])}"
                   + ("……" if len(report.skipped) > 30 else "") + "。用 dibao check 查看。")
@@ -109,6 +118,56 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
                       + "、".join(report.carried[:30]) + ("……" if len(report.carried) > 30 else "")
                       + "。改正名册后请用 --replace 重新导入本月。")
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
+
+
+def _import(ledger, month, options, replace, ticket):
+    """Read the rosters named in `options` and import them as `month` (also used to compute a month again)."""
+    from dibao_cli.ledger.monthly import import_month, month_end, reporting_day
+
+    on_date = _dt.date.fromisoformat(options["date"]) if options.get("date") else None
+    policies = tuple(Path(p) for p in options.get("policies") or ()) or None
+    day = on_date or month_end(month)
+    policy = resolve(options.get("region"), policies, day)
+    if on_date is None and policy.report_cutoff_day:
+        day = reporting_day(month, policy.report_cutoff_day)
+        policy = resolve(options.get("region"), policies, day)
+    roster = load_roster([Path(p) for p in options["files"]], options.get("sheet"), options.get("all_sheets"),
+                         options.get("encoding"), day)
+    report = import_month(ledger, roster, policy, month, day, [Path(p) for p in options["files"]],
+                          options.get("skip_invalid"), replace, command_line(), ticket=ticket, options=options)
+    return report, day
+
+
+def _recompute_later(ledger, report):
+    """Months after the one just imported were computed against its earlier version (or before it existed):
+    compute each again, in order, from the files it was imported from when they are unchanged."""
+    from dibao_cli.errors import DibaoError
+    from dibao_cli.ledger.monthly import recorded_import
+
+    recomputed, manual = [], []
+    tickets = dict(report.later_tickets)
+    try:
+        for later in report.later:
+            ticket = tickets.pop(later)
+            found = recorded_import(ledger, later)
+            if found is None:
+                manual.append((later, "原名册文件已移走或已修改"))
+                ledger.unregister_import(ticket)
+                continue
+            try:
+                again, _ = _import(ledger, later, found[1], True, ticket)
+            except DibaoError as exc:
+                manual.append((later, exc.message))
+                continue
+            finally:
+                ledger.unregister_import(ticket)
+            for extra in again.later_tickets.values():  # already in this loop
+                ledger.unregister_import(extra)
+            recomputed.append((later, again))
+    finally:
+        for ticket in tickets.values():
+            ledger.unregister_import(ticket)
+    return recomputed, manual
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
@@ -187,14 +246,16 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
         source = "名册：" + "、".join(str(r) for r in rosters)
     else:
         from dibao_cli.ledger.monthly import parse_month
-        from dibao_cli.review_report import cases_from_ledger
+        from dibao_cli.review import cases_from_ledger_rows
 
+        month = parse_month(month) if month else None
         ledger = open_ledger(db, create=False)
         try:
-            month = parse_month(month) if month else ledger.latest_month()
             if month is None:
-                raise click.UsageError("台账中还没有任何月份；请先用 dibao import 导入，或给出名册文件。")
-            cases = cases_from_ledger(ledger, month)
+                month = ledger.latest_month()
+                if month is None:
+                    raise click.UsageError(f"台账 {ledger.path} 中还没有任何月份；请先用 dibao import 导入，或给出名册文件。")
+            cases = cases_from_ledger_rows(ledger.review_rows(month))
             source = f"台账 {ledger.path}，{month} 月"
         finally:
             ledger.close()

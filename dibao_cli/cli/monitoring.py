@@ -137,6 +137,7 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
 
         ledger = Ledger(ledger_path(db), create=False)
         try:
+            ledger.require_month(parse_month(month))
             before = previous_from_ledger(ledger, parse_month(month))
         finally:
             ledger.close()

@@ -86,6 +86,7 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)  # skipped for errors, last month's decision kept
     later: list[str] = field(default_factory=list)  # months after this one, computed on its earlier version
+    later_tickets: dict[str, int] = field(default_factory=dict)
     attempts: int = 1
     seconds: float = 0.0
     lock_seconds: float = 0.0
@@ -165,7 +166,8 @@ NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"
 
 
 def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, paths: list[Path],
-                 skip_invalid: bool, replace: bool, command: str, ticket: int | None = None) -> ImportReport:
+                 skip_invalid: bool, replace: bool, command: str, ticket: int | None = None,
+                 options: dict | None = None) -> ImportReport:
     """Validate, carry forward, assess and store one month.
 
     The month is computed outside the write lock against the month before it as committed, and stored in
@@ -202,7 +204,8 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                     if ledger.month_key(month) != previous.key or \
                             ledger.earlier_imports_running(month, ticket, clean=False):
                         continue  # another import landed first: compute again against it
-                    _store(db, ledger, staging, previous, carried, report, month, day, policy, inputs, ticket)
+                    _store(db, ledger, staging, previous, carried, report, month, day, policy, inputs, ticket,
+                           options)
                     ledger.audit(command, inputs, policy.digest)
                 report.lock_seconds = time.monotonic() - lock_started
             finally:
@@ -335,14 +338,14 @@ def _paid_after_phase_out(result, record, roster_benefit, report: ImportReport) 
 
 
 def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], report: ImportReport, month: str,
-           day: _dt.date, policy, inputs: dict, ticket: int) -> None:
+           day: _dt.date, policy, inputs: dict, ticket: int, options: dict | None) -> None:
     """Inside the write lock: the month's rows, copied from the staging database."""
     cursor = db.execute(
         "INSERT INTO imports (month, assessed_on, imported_at, region, policy_name, policy_hash, inputs, "
-        "households, members, skipped, dibao_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "households, members, skipped, dibao_version, options) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (month, day.isoformat(), _dt.datetime.now().isoformat(timespec="seconds"), policy.region, policy.name,
          policy.digest, json.dumps(inputs, ensure_ascii=False), report.households + len(carried), report.members,
-         len(report.skipped), __version__))
+         len(report.skipped), __version__, json.dumps(options, ensure_ascii=False) if options else None))
     import_id = cursor.lastrowid
     if previous.existing_id:
         db.execute("UPDATE imports SET superseded_by = ? WHERE id = ?", (import_id, previous.existing_id))
@@ -364,8 +367,28 @@ def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], 
                "SELECT ?, household_id, kind, detail FROM staging.events", (import_id,))
     db.execute("DELETE FROM pending_imports WHERE id = ?", (ticket,))
     report.later = ledger.later_months(month)
+    # the later months were computed against an older version of this one: they are announced as pending
+    # (imports of still later months wait for them) until they are computed again or given up
+    report.later_tickets = {m: ledger.register_import(m, in_transaction=True) for m in report.later}
 
 
 def _round_fen(value: Decimal) -> int:
     """Components of the benefit (differential, 分类施保) to whole fen for the statistics."""
     return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def recorded_import(ledger: Ledger, month: str) -> tuple[dict, dict] | None:
+    """(input files with their SHA-256, options) of a month as imported, when it can be computed again from
+    the same files: every file still there and unchanged. None otherwise."""
+    row = ledger.db.execute("SELECT inputs, options FROM imports WHERE month = ? AND superseded_by IS NULL",
+                            (month,)).fetchone()
+    if row is None or not row[1]:
+        return None
+    inputs, options = json.loads(row[0]), json.loads(row[1])
+    files = options.get("files") or []
+    if len(files) != len(inputs):
+        return None
+    for path, digest in zip(files, inputs.values()):
+        if not Path(path).is_file() or file_hash(Path(path)) != digest:
+            return None
+    return inputs, options

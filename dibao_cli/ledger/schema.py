@@ -87,13 +87,14 @@ V1 = """
 """
 
 # 2: repeated texts stored once (texts), households marked when carried over unassessed, events indexed by
-# month, imports waiting their turn (pending_imports).
+# month, imports waiting their turn (pending_imports), the options of an import (to compute it again).
 V2 = """
     CREATE TABLE texts (
         id INTEGER PRIMARY KEY,
         body TEXT NOT NULL UNIQUE
     );
     ALTER TABLE households ADD COLUMN assessed INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE imports ADD COLUMN options TEXT;
     CREATE INDEX events_import ON events (import_id, kind);
     CREATE TABLE pending_imports (
         id INTEGER PRIMARY KEY,

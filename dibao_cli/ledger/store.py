@@ -491,9 +491,9 @@ class Ledger:
         return json.dumps(out, ensure_ascii=False)
 
     # ---- imports waiting their turn
-    def register_import(self, month: str) -> int:
+    def register_import(self, month: str, in_transaction: bool = False) -> int:
         """Announce an import of `month`: later months wait for it, so months land in order."""
-        with self.transaction() as db:
+        with (contextlib.nullcontext(self.db) if in_transaction else self.transaction()) as db:
             return db.execute("INSERT INTO pending_imports (month, host, pid, started_at) VALUES (?, ?, ?, ?)",
                               (month, socket.gethostname(), os.getpid(),
                                _dt.datetime.now().isoformat(timespec="seconds"))).lastrowid
