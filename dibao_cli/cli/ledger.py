@@ -76,7 +76,7 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
     options = {"files": [str(Path(p).resolve()) for p in rosters], "sheet": sheet, "all_sheets": all_sheets,
                "encoding": encoding, "policies": [str(Path(p).resolve()) for p in policies or ()], "region": region,
                "date": on_date.isoformat() if on_date else None, "skip_invalid": skip_invalid}
-    ledger = open_ledger(db)
+    ledger = open_ledger(db)  # checks the ledger's pages before anything is written
     recomputed, manual = [], []
     try:
         ticket = ledger.register_import(month)  # later months imported at the same time wait for this one
@@ -125,7 +125,7 @@ def _import(ledger, month, options, replace, ticket):
     from dibao_cli.ledger.monthly import import_month, month_end, reporting_day
 
     on_date = _dt.date.fromisoformat(options["date"]) if options.get("date") else None
-    policies = tuple(Path(p) for p in options.get("policies") or ()) or None
+    policies = tuple(Path(p) for p in options.get("policies") or ())
     day = on_date or month_end(month)
     policy = resolve(options.get("region"), policies, day)
     if on_date is None and policy.report_cutoff_day:
@@ -311,13 +311,15 @@ def db_group():
 @db_option
 @click.option("--force", is_flag=True, help="备份文件已存在时覆盖。")
 def db_backup(target, db, force):
-    """在台账使用中也能做出一致的备份副本。
+    """在台账使用中也能做出一致的备份副本（备份文件夹不存在时自动建立）。
 
     例：dibao db backup 备份/dibao-2026-12.db
     """
     ledger = open_ledger(db, create=False)
     try:
-        ledger.backup(target, force)
+        made = ledger.backup(target, force)
     finally:
         ledger.close()
+    if made:
+        console().print(f"已建立文件夹 {target.parent}")
     console().print(f"已备份台账 {ledger.path} 到 {target}")

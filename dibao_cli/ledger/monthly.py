@@ -177,7 +177,8 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
     if errors and not skip_invalid:
         raise RosterRefused(f"名册有 {errors} 个错误，未导入。请用 dibao check 查看并修改，"
                             "或加 --skip-invalid 先导入没有错误的户（有错误的户会列出）。")
-    ledger.check_integrity()
+    if not ledger.write:
+        ledger.check_integrity()
     own_ticket = ticket is None
     if own_ticket:
         ticket = ledger.register_import(month)

@@ -229,6 +229,8 @@ class Ledger:
                 self._wal(timeout)
                 self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
+            if self.write and exists:
+                self.check_integrity()  # a damaged page is found before anything is written
             self._migrate()
         except sqlite3.Error as exc:
             self._discard_if_new()
@@ -327,7 +329,12 @@ class Ledger:
 
     def check_integrity(self) -> None:
         """Before writing: SQLite's own check of every page (a damaged page is found before anything is added)."""
-        rows = [r[0] for r in self.db.execute("PRAGMA quick_check(5)").fetchall()]
+        try:
+            rows = [r[0] for r in sqlite3.Connection.execute(self.db, "PRAGMA quick_check(5)").fetchall()]
+        except sqlite3.DatabaseError as exc:
+            if not getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+                raise translate(exc, self.path) from None
+            rows = [str(exc)]
         if rows != ["ok"]:
             raise LedgerError(f"台账 {self.path} 已损坏（完整性检查未通过：{'；'.join(rows)[:300]}）。"
                               "本次没有写入；请用 dibao db backup 做的备份恢复，再重新导入之后的月份。")
@@ -578,6 +585,8 @@ class Ledger:
         if target.exists() and not force:
             raise OutputRefused(f"备份文件 {target} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
         made_folder = False
+        if target.parent.exists() and not target.parent.is_dir():
+            raise OutputRefused(f"备份文件夹 {target.parent} 不存在，也无法建立（已有同名的文件）。请换一个文件夹。")
         if not target.parent.exists():
             try:
                 target.parent.mkdir(parents=True)
@@ -602,6 +611,8 @@ class Ledger:
             if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_IOERR"):
                 raise OutputRefused(f"无法写入备份 {target}：磁盘已满、文件超过系统允许的大小，或磁盘故障（{exc}）。"
                                     "没有留下不完整的文件。") from None
+            if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")):
+                raise OutputRefused(f"无法写入备份 {target}：文件夹不可写（{exc}）。") from None
             if isinstance(exc, sqlite3.Error):
                 raise translate(exc, self.path) from None
             raise OutputRefused(f"无法写入备份 {target}（{exc.strerror}）。") from None
