@@ -143,7 +143,8 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
         out.append(("phase_out_started", f"进入渐退期：{result.phase_out_start} 至 {result.phase_out_end}"))
     if before == "phase_out" and status in ("dibao", "single_person"):
         out.append(("back_to_dibao", "渐退期内收入又低于标准，恢复正常保障"))
-    if previous is not None and status in ("dibao", "single_person") and before in ("dibao", "single_person"):
+    if previous is not None and status in ("dibao", "single_person") and before in COVERED:
+        # back from a phase-out too: the amount paid during it was last month's, the new one differs
         old, new = previous["total_fen"], _fen(result.total)
         if old is not None and new is not None and old != new:
             out.append(("amount_changed", f"月保障金由 {old / 100:.2f} 元变为 {new / 100:.2f} 元"))

@@ -501,12 +501,19 @@ class Ledger:
     def register_import(self, month: str, in_transaction: bool = False) -> int:
         """Announce an import of `month`: later months wait for it, so months land in order."""
         with (contextlib.nullcontext(self.db) if in_transaction else self.transaction()) as db:
+            host = socket.gethostname()
+            stale = [(tid,) for tid, pid in db.execute("SELECT id, pid FROM pending_imports WHERE host = ?",
+                                                       (host,)).fetchall() if not _alive(pid)]
+            db.executemany("DELETE FROM pending_imports WHERE id = ?", stale)  # left by killed imports
             return db.execute("INSERT INTO pending_imports (month, host, pid, started_at) VALUES (?, ?, ?, ?)",
                               (month, socket.gethostname(), os.getpid(),
                                _dt.datetime.now().isoformat(timespec="seconds"))).lastrowid
 
     def unregister_import(self, ticket: int) -> None:
+        """Withdraw an announcement (a landed import's was removed with its rows: then nothing is written)."""
         with contextlib.suppress(DibaoError, sqlite3.Error):
+            if not self.db.execute("SELECT 1 FROM pending_imports WHERE id = ?", (ticket,)).fetchone():
+                return
             with self.transaction() as db:
                 db.execute("DELETE FROM pending_imports WHERE id = ?", (ticket,))
 
