@@ -89,11 +89,13 @@ def test_reasons_are_stored_once_and_shown_whole(run, tmp_path):
     for month in ("2026-01", "2026-02"):
         assert run("import", roster, "--month", month, "--db", db).code == 0
     con = sqlite3.connect(db)
-    stored = [json.loads(r) for (r,) in con.execute("SELECT reasons FROM households ORDER BY rowid")]
-    assert all(isinstance(i, list) and isinstance(i[0], int) and isinstance(i[1], str) for r in stored for i in r)
+    stored = [r for (r,) in con.execute("SELECT reasons FROM households ORDER BY rowid")]
+    # each household keeps the id of its reason's stored sentence and its own numbers
+    assert stored[:3] == ["1:150.00|400.00", "2:500.00|400.00|1.5|600.00", "3:1,250.00|400.00|1.5|600.00"]
+    assert stored[3:] == stored[:3]
     assert con.execute("SELECT COUNT(*) FROM households WHERE reasons LIKE '%民发%'").fetchone() == (0,)
     texts = con.execute("SELECT COUNT(*) FROM texts").fetchone()[0]
-    assert texts == len({i[0] for r in stored for i in r}) == 3  # below the standard, marginal, not eligible
+    assert texts == 3  # below the standard, marginal, not eligible: the same sentences for every household
     # shown whole: the same reasons as assessing the roster directly
     assessed = run("assess", roster, "--date", "2026-02-28", "--format", "json").json()
     shown = run("history", "H1", "--db", db, "--format", "json").json()
@@ -119,7 +121,9 @@ def test_a_version_1_ledger_is_migrated_in_place(run, tmp_path):
     assert json.loads(shown.json()[0]["reasons"]) == reasons and shown.json()[0]["assessed"] == 1
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA user_version").fetchone() == (VERSION,)
-    assert con.execute("SELECT reasons FROM households").fetchone() == ('[[1,"家庭月人均收入 150.00 元低于农村低保标准"]]',)
+    assert con.execute("SELECT reasons FROM households").fetchone() == ("1:150.00",)
+    assert con.execute("SELECT body FROM texts").fetchall() == [
+        ('["below_standard", "民发〔2021〕57号", "家庭月人均收入 \\u001f 元低于农村低保标准"]',)]
     # and it goes on from there
     roster = write_xlsx(tmp_path / "r.xlsx", family(3600))
     assert run("import", roster, "--month", "2026-02", "--db", db).code == 0

@@ -200,7 +200,9 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
             report = ImportReport(month, day)
             staging = _Staging(ledger)
             try:
+                ledger.load_texts()
                 carried = _assess_into(staging, ledger, roster, policy_at, day, previous, saved, skip_invalid, report)
+                ledger.settle_texts("staging.households")
                 lock_started = time.monotonic()
                 with ledger.transaction() as db:
                     if ledger.month_key(month) != previous.key or \

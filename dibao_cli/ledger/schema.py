@@ -5,6 +5,7 @@ text, or a function of the connection for a step that needs more than SQL (conve
 from __future__ import annotations
 
 import json
+import re
 
 V1 = """
     CREATE TABLE imports (
@@ -113,8 +114,8 @@ def _run(db, script: str) -> None:
 
 
 def _v2(db) -> None:
-    """Reasons were stored whole on every household row (code, text and basis as JSON); now each (code,
-    basis) pair is a row of `texts` and a household keeps [[text id, its own sentence], ...]."""
+    """Reasons were stored whole on every household row (code, text and basis as JSON); now they are stored
+    once in `texts` and a household keeps their ids and its own numbers (see compact_reasons)."""
     _run(db, V2)
     ids: dict[str, int] = {}
 
@@ -140,10 +141,35 @@ def _v2(db) -> None:
         db.executemany("UPDATE households SET reasons = ? WHERE rowid = ?", updates)
 
 
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+SLOT = "\x1f"  # where a number of the household's own goes back into a stored sentence
+
+
 def compact_reasons(items, intern) -> str:
-    """[{code, text, basis}, ...] -> '[[id, text], ...]' where id names the (code, basis) pair in `texts`."""
-    return json.dumps([[intern(json.dumps([i["code"], i["basis"]], ensure_ascii=False)), i["text"]] for i in items],
-                      ensure_ascii=False, separators=(",", ":"))
+    """[{code, text, basis}, ...] -> 'id:n|n|n;id:...'. Each reason's code, basis and sentence with its
+    numbers taken out is a row of `texts` (the same for thousands of households); the household keeps the
+    id and its own numbers (amounts, dates)."""
+    parts = []
+    for item in items:
+        text = item["text"]
+        numbers = [] if SLOT in text else NUMBER.findall(text)
+        template = NUMBER.sub(SLOT, text) if numbers else text
+        text_id = intern(json.dumps([item["code"], item["basis"], template], ensure_ascii=False))
+        parts.append(f"{text_id}:{'|'.join(numbers)}")
+    return ";".join(parts)
+
+
+def expand_reasons(stored: str, body_of) -> list[dict]:
+    """The stored form back to [{code, text, basis}, ...]; `body_of(id)` gives a row of `texts`."""
+    out = []
+    for part in stored.split(";") if stored else ():
+        text_id, _, numbers = part.partition(":")
+        code, basis, template = json.loads(body_of(int(text_id)))
+        pieces = template.split(SLOT)
+        values = numbers.split("|") if numbers else []
+        text = pieces[0] + "".join(v + piece for v, piece in zip(values, pieces[1:]))
+        out.append({"code": code, "text": text, "basis": basis})
+    return out
 
 
 MIGRATIONS = [V1, _v2]

@@ -27,7 +27,7 @@ from pathlib import Path
 from dibao_cli import __version__
 from dibao_cli.errors import DibaoError, NotFound, OutputRefused
 from dibao_cli.exitcodes import ExitStatus
-from dibao_cli.ledger.schema import MIGRATIONS, VERSION, compact_reasons
+from dibao_cli.ledger.schema import MIGRATIONS, VERSION, compact_reasons, expand_reasons
 
 DEFAULT_NAME = "dibao.db"
 COVERED_SQL = "('dibao', 'single_person', 'phase_out')"
@@ -201,8 +201,9 @@ class Ledger:
         self.path = Path(path)
         self.write = create if write is None else write
         self.timeout = timeout
-        self._texts: dict[int, tuple[str, str]] = {}
+        self._texts: dict[int, str] = {}
         self._ids: dict[str, int] = {}
+        self._new: dict[str, int] = {}
         exists = self.path.exists()
         self.created = False  # set once the file is ours to remove again if the command fails
         if not exists and not create:
@@ -467,35 +468,57 @@ class Ledger:
                                     (import_id,)).fetchall())
 
     # ---- repeated texts, stored once
-    def intern(self, body: str) -> int:
-        """The id of a repeated text (a reason's code and basis), added in its own short transaction if new."""
+    def load_texts(self) -> None:
+        """Known texts before an import stages its rows (new ones get provisional negative ids)."""
+        self._ids = {body: tid for tid, body in self.db.execute("SELECT id, body FROM texts").fetchall()}
+        self._new: dict[str, int] = {}
+
+    def _local_id(self, body: str) -> int:
         found = self._ids.get(body)
-        if found is not None:
-            return found
-        row = self.db.execute("SELECT id FROM texts WHERE body = ?", (body,)).fetchone()
-        if row is None:
-            with self.transaction() as db:
-                row = db.execute("SELECT id FROM texts WHERE body = ?", (body,)).fetchone()
-                if row is None:
-                    row = (db.execute("INSERT INTO texts (body) VALUES (?)", (body,)).lastrowid,)
-        self._ids[body] = row[0]
-        return row[0]
+        if found is None:
+            found = self._new.get(body)
+            if found is None:
+                found = self._new[body] = -(len(self._new) + 1)
+        return found
 
     def compact_reasons(self, reasons) -> str:
-        return compact_reasons(reasons, self.intern)
+        return compact_reasons(reasons, self._local_id)
+
+    def settle_texts(self, table: str) -> None:
+        """Store the texts new in this import (one short transaction) and give the staged rows of `table`
+        their ids. Texts are only ever added, so one stored by an import that later fails does no harm."""
+        if not self._new:
+            return
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO texts (body) VALUES (?)", [(b,) for b in self._new])
+            final = {local: db.execute("SELECT id FROM texts WHERE body = ?", (body,)).fetchone()[0]
+                     for body, local in self._new.items()}
+
+        def remap(stored: str) -> str:
+            parts = []
+            for part in stored.split(";"):
+                text_id, sep, rest = part.partition(":")
+                tid = int(text_id)
+                parts.append(f"{final[tid] if tid < 0 else tid}{sep}{rest}")
+            return ";".join(parts)
+
+        self.db.create_function("dibao_remap", 1, remap, deterministic=True)
+        self.db.execute(f"UPDATE {table} SET reasons = dibao_remap(reasons) "
+                        "WHERE reasons LIKE '-%' OR reasons LIKE '%;-%'")
+        for body, local in self._new.items():
+            self._ids[body] = final[local]
+        self._new = {}
 
     def render_reasons(self, stored: str) -> str:
-        """The stored '[[id, text], ...]' back to the JSON list of {code, text, basis} shown and printed."""
-        if not stored.startswith("["):
-            return "[]"
-        out = []
-        for text_id, text in json.loads(stored):
-            pair = self._texts.get(text_id)
-            if pair is None:
-                row = self.db.execute("SELECT body FROM texts WHERE id = ?", (text_id,)).fetchone()
-                pair = self._texts[text_id] = tuple(json.loads(row[0])) if row else ("", "")
-            out.append({"code": pair[0], "text": text, "basis": pair[1]})
-        return json.dumps(out, ensure_ascii=False)
+        """The stored reasons back to the JSON list of {code, text, basis} shown and printed."""
+        return json.dumps(expand_reasons(stored, self._body), ensure_ascii=False)
+
+    def _body(self, text_id: int) -> str:
+        body = self._texts.get(text_id)
+        if body is None:
+            row = self.db.execute("SELECT body FROM texts WHERE id = ?", (text_id,)).fetchone()
+            body = self._texts[text_id] = row[0] if row else '["", "", ""]'
+        return body
 
     # ---- imports waiting their turn
     def register_import(self, month: str, in_transaction: bool = False) -> int:
