@@ -89,7 +89,7 @@ def test_reasons_are_stored_once_and_shown_whole(run, tmp_path):
     for month in ("2026-01", "2026-02"):
         assert run("import", roster, "--month", month, "--db", db).code == 0
     con = sqlite3.connect(db)
-    stored = [r for (r,) in con.execute("SELECT reasons FROM households ORDER BY rowid")]
+    stored = [r for (r,) in con.execute("SELECT reasons FROM households ORDER BY import_id, household_id")]
     # each household keeps the id of its reason's stored sentence and its own numbers
     assert stored[:3] == ["1:150.00|400.00", "2:500.00|400.00|1.5|600.00", "3:1,250.00|400.00|1.5|600.00"]
     assert stored[3:] == stored[:3]

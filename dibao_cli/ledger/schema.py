@@ -88,13 +88,13 @@ V1 = """
 """
 
 # 2: repeated texts stored once (texts), households marked when carried over unassessed, events indexed by
-# month, imports waiting their turn (pending_imports), the options of an import (to compute it again).
+# month, imports waiting their turn (pending_imports), the options of an import (to compute it again);
+# households and members keyed by month without a separate row id and index (a third smaller per month).
 V2 = """
     CREATE TABLE texts (
         id INTEGER PRIMARY KEY,
         body TEXT NOT NULL UNIQUE
     );
-    ALTER TABLE households ADD COLUMN assessed INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE imports ADD COLUMN options TEXT;
     CREATE INDEX events_import ON events (import_id, kind);
     CREATE TABLE pending_imports (
@@ -139,6 +139,59 @@ def _v2(db) -> None:
             items = json.loads(reasons) if reasons.startswith("[") else []
             updates.append((compact_reasons(items, intern), rowid))
         db.executemany("UPDATE households SET reasons = ? WHERE rowid = ?", updates)
+    _run(db, REBUILD)
+
+
+REBUILD = """
+    CREATE TABLE households_v2 (
+        import_id INTEGER NOT NULL,
+        household_id TEXT NOT NULL,
+        linked_from TEXT,
+        township TEXT,
+        village TEXT,
+        head_name TEXT,
+        head_id TEXT,
+        area_type TEXT,
+        members INTEGER NOT NULL,
+        covered INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        counted_fen INTEGER NOT NULL,
+        adjusted_fen TEXT NOT NULL,
+        per_capita TEXT NOT NULL,
+        total_fen INTEGER,
+        differential_fen INTEGER NOT NULL,
+        classified_fen INTEGER NOT NULL,
+        phase_out_start TEXT,
+        phase_out_end TEXT,
+        last_check TEXT,
+        enrolled_on TEXT,
+        can_work INTEGER NOT NULL,
+        reasons TEXT NOT NULL,
+        assessed INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (import_id, household_id)
+    ) WITHOUT ROWID;
+    INSERT INTO households_v2 SELECT *, 1 FROM households;
+    DROP TABLE households;
+    ALTER TABLE households_v2 RENAME TO households;
+    CREATE INDEX households_id ON households (household_id);
+    CREATE INDEX households_linked ON households (linked_from);
+    CREATE TABLE members_v2 (
+        import_id INTEGER NOT NULL,
+        household_id TEXT NOT NULL,
+        id_number TEXT NOT NULL,
+        name TEXT,
+        relation TEXT,
+        male INTEGER,
+        birth TEXT,
+        disability_grade INTEGER,
+        labour TEXT,
+        covered INTEGER NOT NULL,
+        PRIMARY KEY (import_id, household_id, id_number)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO members_v2 SELECT * FROM members;
+    DROP TABLE members;
+    ALTER TABLE members_v2 RENAME TO members
+"""
 
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
