@@ -76,6 +76,7 @@ def test_a_failing_import_leaves_no_empty_ledger_behind(run, tmp_path):
     assert run("import", bad, "--month", "2026-01").code == 1
     assert run("import", tmp_path / "missing.xlsx", "--month", "2026-01").code == 3
     assert run("import", bad, "--month", "2026-01", "--region", "999999").code == 4
+    assert run("notice", tmp_path / "missing.xlsx", "--region", "632521", "-o", tmp_path / "n").code == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx"]
     # a ledger that existed before stays, unchanged
     db = ledger_with(run, tmp_path, ("2026-01",))

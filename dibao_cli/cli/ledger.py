@@ -221,11 +221,11 @@ def history(household_id, db, fmt):
 @db_option
 @output_options(REVIEW_FORMATS)
 def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies, region, db, fmt, output, force):
-    """列出到期要做的核查：渐退期满复核、定期核查（稳定户每年、收入不稳定户每半年）、单人户复核、从未核查的户。
+    """列出到期要做的核查：渐退期满复核、渐退期满仍在发放、定期核查（稳定户每年、收入不稳定户每半年）、单人户复核、从未核查的户。
 
     \b
     不给名册时按台账；给了名册时按名册自己的渐退开始日期、上次核查日期等列（不用台账）。
-    退出状态：0 没有到期事项；1 有到期事项。
+    退出状态：0 没有到期事项；1 有到期事项；6 台账中没有 --month 指定的月份。
     \b
     例：dibao review --within 30
         dibao review --month 2026-12 --format xlsx -o 核查清单.xlsx
