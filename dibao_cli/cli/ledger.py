@@ -134,7 +134,9 @@ def _import(ledger, month, options, replace, ticket):
     roster = load_roster([Path(p) for p in options["files"]], options.get("sheet"), options.get("all_sheets"),
                          options.get("encoding"), day)
     report = import_month(ledger, roster, policy, month, day, [Path(p) for p in options["files"]],
-                          options.get("skip_invalid"), replace, command_line(), ticket=ticket, options=options)
+                          options.get("skip_invalid"), replace, command_line(), ticket=ticket, options=options,
+                          on_wait=lambda months: click.echo(f"等待 {'、'.join(months)} 月的导入完成后再导入 {month} 月……",
+                                                            err=True))
     return report, day
 
 

@@ -168,7 +168,7 @@ NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"
 
 def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, paths: list[Path],
                  skip_invalid: bool, replace: bool, command: str, ticket: int | None = None,
-                 options: dict | None = None) -> ImportReport:
+                 options: dict | None = None, on_wait=None) -> ImportReport:
     """Validate, carry forward, assess and store one month.
 
     The month is computed outside the write lock against the month before it as committed, and stored in
@@ -191,7 +191,7 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
         attempts = 0
         while True:
             attempts += 1
-            ledger.wait_for_earlier_imports(month, ticket)
+            ledger.wait_for_earlier_imports(month, ticket, on_wait=on_wait)
             previous = ledger.previous_month(month)
             if previous.existing_id and not replace:
                 raise LedgerError(f"台账中已有 {month} 月的数据。如要用这份名册替换，请加 --replace（旧版本保留在历史中）。")

@@ -544,10 +544,10 @@ class Ledger:
         """Months before `month` that another import is still working on (stale entries of killed ones are cleared)."""
         host = socket.gethostname()
         running, stale = [], []
-        for tid, other, other_host, pid in self.db.execute(
-                "SELECT id, month, host, pid FROM pending_imports WHERE month < ? AND id <> ? ORDER BY month",
+        for tid, other, other_host, pid, started in self.db.execute(
+                "SELECT id, month, host, pid, started_at FROM pending_imports WHERE month < ? AND id <> ? ORDER BY month",
                 (month, ticket)).fetchall():
-            if other_host == host and not _alive(pid):
+            if (other_host == host and not _alive(pid)) or (other_host != host and _older_than(started, STALE_HOURS)):
                 stale.append(tid)
             else:
                 running.append(other)
@@ -556,8 +556,13 @@ class Ledger:
                 db.executemany("DELETE FROM pending_imports WHERE id = ?", [(t,) for t in stale])
         return running
 
-    def wait_for_earlier_imports(self, month: str, ticket: int, poll: float = 0.1) -> None:
-        while self.earlier_imports_running(month, ticket):
+    def wait_for_earlier_imports(self, month: str, ticket: int, poll: float = 0.1, on_wait=None) -> None:
+        """Until no import of an earlier month is under way (`on_wait(months)` is told once what it waits for)."""
+        told = False
+        while running := self.earlier_imports_running(month, ticket):
+            if on_wait is not None and not told:
+                on_wait(running)
+                told = True
             time.sleep(poll)
 
     # ---- history
@@ -647,6 +652,16 @@ class Ledger:
                 raise translate(exc, self.path) from None
             raise OutputRefused(f"无法写入备份 {target}（{exc.strerror}）。") from None
         return made_folder
+
+
+STALE_HOURS = 6  # an import announced from another computer that long ago is taken as killed
+
+
+def _older_than(stamp: str, hours: float) -> bool:
+    try:
+        return _dt.datetime.now() - _dt.datetime.fromisoformat(stamp) > _dt.timedelta(hours=hours)
+    except ValueError:
+        return True
 
 
 def _alive(pid: int) -> bool:
