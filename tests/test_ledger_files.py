@@ -113,23 +113,23 @@ def _cli(folder: Path, *args, preexec=None):
                           cwd=folder, env=env, preexec_fn=preexec)
 
 
-def _check_read_only(folder: Path, db: Path, preexec=None):
+def _check_read_only(run, folder: Path, db: Path):
     roster = folder / "2026-03.xlsx"
     out = folder / "out"
     reads = [("history", "H1", "--format", "json"), ("log",), ("review", "--as-of", "2026-12-31"),
              ("db", "backup", out / "copy.db"),
              ("report", "monthly", "--month", "2026-02", "--region", "632521", "-o", out / "m.xlsx")]
     for args in reads:
-        done = _cli(folder, *args, "--db", db, preexec=preexec)
-        assert done.returncode in (0, 1), (args, done.stdout, done.stderr)
-        assert "只读" not in done.stderr
+        done = run(*args, "--db", db)
+        assert done.code in (0, 1), (args, done.out, done.err)
+        assert "只读" not in done.err
     assert (out / "copy.db").exists() and (out / "m.xlsx").exists()
     for args in (("import", roster, "--month", "2026-03"),
                  ("notice", "--month", "2026-02", "--region", "632521", "-o", out / "n")):
-        done = _cli(folder, *args, "--db", db, preexec=preexec)
-        assert done.returncode == 7, (args, done.stdout, done.stderr)
-        assert f"台账 {db} 是只读的（文件、所在文件夹或磁盘不可写），本命令需要写入台账，未执行。" in done.stderr
-        assert "备份恢复" not in done.stderr and "Traceback" not in done.stderr
+        done = run(*args, "--db", db)
+        assert done.code == 7, (args, done.out, done.err)
+        assert f"台账 {db} 是只读的（文件、所在文件夹或磁盘不可写），本命令需要写入台账，未执行。" in done.err
+        assert "备份恢复" not in done.err and "Traceback" not in done.err
 
 
 @pytest.mark.parametrize("what", ["file", "folder"])
@@ -141,7 +141,7 @@ def test_read_only_ledger_file_or_folder(run, tmp_path, what):
     (tmp_path / "out").mkdir()
     before = digest(db)
     with read_only(db if what == "file" else data):
-        _check_read_only(tmp_path, db)
+        _check_read_only(run, tmp_path, db)
     assert digest(db) == before
     assert sorted(p.name for p in data.iterdir()) == ["2026-01.xlsx", "2026-02.xlsx", "l.db"]
 
@@ -169,7 +169,7 @@ def test_read_only_disk(run, tmp_path):
         before = digest(disk / "l.db")
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         (tmp_path / "out").mkdir()
-        _check_read_only(tmp_path, disk / "l.db")
+        _check_read_only(run, tmp_path, disk / "l.db")
         assert digest(disk / "l.db") == before and sorted(p.name for p in disk.iterdir()) == ["l.db"]
 
 
