@@ -10,15 +10,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
 from conftest import person, write_xlsx
-
-NOBODY = 65534
-
 
 def family(income):
     return [person("H1", "才让东智", "1979-06-18", 经营净收入=income),

@@ -30,7 +30,6 @@ def _roster(tmp_path, members: int) -> Path:
 
 
 def test_every_query_of_the_commands_uses_an_index_on_the_large_tables(run, tmp_path):
-    from dibao_cli.assessment import plan_assessment  # noqa: F401 - the library the commands call
     from dibao_cli.cli.assess import resolve
     from dibao_cli.documents import statistics as st
     from dibao_cli.ledger.monthly import import_month
