@@ -81,7 +81,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
     if bool(rosters) == bool(month):
         raise click.UsageError("请给出名册文件，或用 --month 按台账出通知书（二者选一）。")
     only = set(households) if households else None
-    ledger = open_ledger(db, create=not month, write=True)
+    ledger = open_ledger(db, create=not month, write=True, check_tables=("doc_numbers", "audit"))
     try:
         if rosters:
             policy, assessment = _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day)

@@ -26,12 +26,13 @@ def db_option(func):
                         help="台账文件（默认取环境变量 DIBAO_DB，再默认当前文件夹的 dibao.db）。")(func)
 
 
-def open_ledger(db, create=True, write=None):
+def open_ledger(db, create=True, write=None, check_tables=None):
     """The ledger; `create` for commands that may start one (import), `write` for commands that write to it
-    (default: the same as `create`). Reading commands work on a read-only ledger and never create one."""
+    (default: the same as `create`; checked for damaged pages first, all of it or only `check_tables`).
+    Reading commands work on a read-only ledger and never create one."""
     from dibao_cli.ledger.store import Ledger, ledger_path
 
-    return Ledger(ledger_path(db), create=create, write=write)
+    return Ledger(ledger_path(db), create=create, write=write, check_tables=check_tables)
 
 
 def command_line() -> str:

@@ -197,7 +197,8 @@ class Record:
 
 
 class Ledger:
-    def __init__(self, path: Path, create: bool = True, timeout: float = 120.0, write: bool | None = None):
+    def __init__(self, path: Path, create: bool = True, timeout: float = 120.0, write: bool | None = None,
+                 check_tables: tuple[str, ...] | None = None):
         self.path = Path(path)
         self.write = create if write is None else write
         self.timeout = timeout
@@ -231,7 +232,7 @@ class Ledger:
                 self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
             if self.write and exists:
-                self.check_integrity()  # a damaged page is found before anything is written
+                self.check_integrity(check_tables)  # a damaged page is found before anything is written
             self._migrate()
         except sqlite3.Error as exc:
             self._discard_if_new()
@@ -328,10 +329,18 @@ class Ledger:
             with contextlib.suppress(sqlite3.Error, DibaoError):
                 self.db.execute("COMMIT")
 
-    def check_integrity(self) -> None:
-        """Before writing: SQLite's own check of every page (a damaged page is found before anything is added)."""
+    def check_integrity(self, tables: tuple[str, ...] | None = None) -> None:
+        """Before writing: SQLite's own check of every page (a damaged page is found before anything is added),
+        or of only the `tables` a command writes (their pages and indexes: a small write on a large ledger)."""
         try:
-            rows = [r[0] for r in sqlite3.Connection.execute(self.db, "PRAGMA quick_check(5)").fetchall()]
+            if tables:
+                rows = []
+                for table in tables:
+                    rows += [r[0] for r in sqlite3.Connection.execute(self.db, f"PRAGMA quick_check({table})").fetchall()
+                             if r[0] != "ok"]
+                rows = rows or ["ok"]
+            else:
+                rows = [r[0] for r in sqlite3.Connection.execute(self.db, "PRAGMA quick_check(5)").fetchall()]
         except sqlite3.DatabaseError as exc:
             if not getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
                 raise translate(exc, self.path) from None
