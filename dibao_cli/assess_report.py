@@ -5,28 +5,33 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from dibao_cli.assessment import CENT, STATUS_LABEL, Assessment, HouseholdResult
+from dibao_cli import money
+from dibao_cli.assessment import STATUS_LABEL, Assessment, HouseholdResult
 from dibao_cli.bulk import bulk
-from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes
+from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes, print_cut
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
 STATUS_ORDER = ("dibao", "single_person", "phase_out", "exit", "marginal", "ineligible")
 
 
 def y(value) -> str:
-    """Yuan with two decimals, as a string (exact; JSON numbers would lose the trailing zeros)."""
-    if type(value) is not Decimal:
-        value = Decimal(value)
-    return str(value.quantize(CENT))
+    """Yuan with two decimals, as a string (JSON numbers would lose the trailing zeros); half up (dibao_cli.money)."""
+    return money.plain(value)
 
 
 def f2y(fen) -> str:
-    """Fen (int or exact Decimal) as yuan with two decimals."""
-    if type(fen) is int:
-        sign = "-" if fen < 0 else ""
-        fen = abs(fen)
-        return f"{sign}{fen // 100}.{fen % 100:02d}"
-    return y(fen / 100)
+    """Fen (int or exact Decimal) as yuan with two decimals, half up (dibao_cli.money)."""
+    return money.fen_yuan(fen, grouping=False)
+
+
+def benefit_parts(r: HouseholdResult) -> dict:
+    """差额, 分类施保 and the adjustments as shown: they add up to the total (see money.Breakdown)."""
+    b = r.breakdown
+    if b is None:
+        return {"differential": y(r.differential), "classified": y(r.classified), "minimum_top_up": "0.00",
+                "rounding": "0.00"}
+    return {"differential": money.fen_text(b.differential, False), "classified": money.fen_text(b.classified, False),
+            "minimum_top_up": money.fen_text(b.minimum_top_up, False), "rounding": money.fen_text(b.rounding, False)}
 
 
 def policy_block(assessment: Assessment) -> dict:
@@ -64,8 +69,7 @@ def household_dict(r: HouseholdResult) -> dict:
         "per_capita_monthly_income": y(r.per_capita),
         "monthly_standard": y(r.monthly_standard),
         "monthly_benefit": {
-            "differential": y(r.differential),
-            "classified": y(r.classified),
+            **benefit_parts(r),
             "total": y(r.total) if r.benefit_known else None,
         },
         "phase_out": None if r.phase_out_start is None else {
@@ -138,16 +142,19 @@ def as_json(assessment: Assessment) -> bytes:
 
 HOUSEHOLD_HEADER = ("户编号", "乡镇", "村(社区)", "户主", "城乡", "共同生活人数", "保障人数", "认定结果", "计入收入(元/年)",
                     "不计入收入(元/年)", "就业成本扣减", "刚性支出扣减", "核算收入(元/年)", "月人均收入", "月低保标准",
-                    "差额(元/月)", "分类施保(元/月)", "月保障金", "渐退开始", "渐退结束", "理由", "提示")
-MONEY_COLUMNS = (8, 9, 10, 11, 12, 13, 14, 15, 16, 17)
+                    "差额(元/月)", "分类施保(元/月)", "取整及保底调整(元/月)", "月保障金", "渐退开始", "渐退结束", "理由",
+                    "提示")
+MONEY_COLUMNS = (8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)
 
 
 def household_row(r: HouseholdResult, numeric: bool = False) -> list:
     h = r.household
-    conv = (lambda v: float(v)) if numeric else (lambda v: v)
+    parts = benefit_parts(r)
+    adjustment = Decimal(parts["minimum_top_up"]) + Decimal(parts["rounding"])
     values = [r.counted / 100, sum(r.excluded.values()) / 100, r.employment_deduction / 100, r.rigid_deduction / 100,
-              r.adjusted / 100, r.per_capita, r.monthly_standard, r.differential, r.classified, r.total]
-    shown = [conv(Decimal(v).quantize(CENT)) if numeric else y(v) for v in values]
+              r.adjusted / 100, r.per_capita, r.monthly_standard, Decimal(parts["differential"]),
+              Decimal(parts["classified"]), adjustment, r.total]
+    shown = [money.number(v) if numeric else y(v) for v in values]
     if not r.benefit_known:
         shown[-1] = None if numeric else ""
     return [h.household_id, h.township or "", h.village or "", h.head_label or "", r.area_type,
@@ -180,7 +187,7 @@ def _member_rows(assessment: Assessment, mask):
                    "是" if m.serious_illness else "",
                    float(Decimal(income.counted) / 100) if income else None,
                    float(Decimal(sum(income.excluded.values())) / 100) if income else None,
-                   float((income.employment_deduction / 100).quantize(CENT)) if income else None,
+                   money.fen_number(income.employment_deduction) if income else None,
                    "、".join(classified.get(id(m), [])), "是" if id(m) in singles else ""]
 
 
@@ -194,13 +201,13 @@ def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpe
     summary_rows.append(["有错误未核算", len(assessment.left_out), sum(len(h.members) for h, _ in assessment.left_out), None])
     money_formats = {i: MONEY_FORMAT for i in MONEY_COLUMNS}
     return [
-        SheetSpec("汇总", ["项目", "户数", "人数", "月保障金(元)"], summary_rows, widths={0: 16, 1: 40},
+        SheetSpec("汇总", ["项目", "户数", "人数", "月保障金(元)"], summary_rows, widths={1: 40},
                   formats={3: MONEY_FORMAT}),
         SheetSpec("户明细", HOUSEHOLD_HEADER, (household_row(r, numeric=True) for r in assessment.results),
-                  widths={0: 10, 7: 14, 20: 60, 21: 40}, formats=money_formats),
-        SheetSpec("成员明细", MEMBER_HEADER, _member_rows(assessment, mask), widths={2: 22},
+                  widths={21: 36, 22: 30}, formats=money_formats),
+        SheetSpec("成员明细", MEMBER_HEADER, _member_rows(assessment, mask),
                   formats={10: MONEY_FORMAT, 11: MONEY_FORMAT, 12: MONEY_FORMAT}),
-        SheetSpec("问题", FIELDS_ZH, (as_row_zh(p) for p in assessment.problems), widths={0: 28, 6: 50, 7: 50}),
+        SheetSpec("问题", FIELDS_ZH, (as_row_zh(p) for p in assessment.problems), widths={0: 40, 6: 40, 7: 40}),
     ]
 
 
@@ -236,7 +243,7 @@ def print_table(console, assessment: Assessment, limit: int | None = None) -> No
     for name, justify in (("户编号", "left"), ("村(社区)", "left"), ("户主", "left"), ("人数", "right"),
                           ("保障", "right"), ("结果", "left"), ("月人均收入", "right"), ("标准", "right"),
                           ("月保障金", "right"), ("理由", "left")):
-        table.add_column(name, justify=justify, overflow="fold")
+        table.add_column(name, justify=justify, overflow="fold", no_wrap=justify == "right" or name == "户编号")
     rows = assessment.results if limit is None else assessment.results[:limit]
     for r in rows:
         d = household_dict(r)
@@ -247,7 +254,8 @@ def print_table(console, assessment: Assessment, limit: int | None = None) -> No
                       "未知" if total is None else total, short_reasons(r))
     console.print(table)
     if limit is not None and len(assessment.results) > limit:
-        console.print(f"（只显示前 {limit} 户；全部结果请用 --format xlsx -o 结果.xlsx）")
+        print_cut(console, len(assessment.results), limit, "户",
+                  ((r.household.township, STATUS_LABEL[r.status]) for r in assessment.results), "核算结果")
     summary = Table(title="汇总", title_justify="left")
     for name in ("认定结果", "户数", "人数", "月保障金(元)"):
         summary.add_column(name, justify="left" if name == "认定结果" else "right")

@@ -7,10 +7,13 @@ decided, and the households left out because their rows have errors (never guess
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dibao_cli.bulk import bulk
+from dibao_cli.money import CENT, Breakdown, breakdown, exact, fen_yuan, unit_name  # noqa: F401 - CENT re-exported
+from dibao_cli.money import yuan as yuan_text
 from dibao_cli.policy import PolicyAt
 from dibao_cli.problems import ERROR, WARNING, Problem
 from dibao_cli.roster import Household, Member, Roster
@@ -23,7 +26,6 @@ from dibao_cli.rules.phase_out import phase_out_end
 from dibao_cli.rules.property import property_failures
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 
 STATUS_LABEL = {
     "dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "exit": "停保（渐退期满）",
@@ -60,6 +62,11 @@ class SingleCover:
     classified: Decimal
     total: Decimal  # rounded
     categories: list[str]
+    minimum: Decimal | None = None  # the policy's minimum, when it raised this benefit
+
+    @property
+    def breakdown(self) -> Breakdown:
+        return breakdown(self.differential, self.classified, self.total, self.minimum)
 
 
 @dataclass
@@ -89,10 +96,22 @@ class HouseholdResult:
     steps: list[Step] | None = None
     minimum_applied: bool = False
     benefit_known: bool = True
+    minimum: Decimal | None = None  # the policy's minimum, when it raised the household's benefit
 
     @property
     def monthly_standard(self) -> Decimal:
         return self.annual_standard / 1200
+
+    @property
+    def breakdown(self) -> Breakdown | None:
+        """The benefit as shown, parts adding up to the total; None where the total is not computed from parts
+        (phase-out keeps the earlier amount; no benefit)."""
+        if self.status == "dibao":
+            return breakdown(self.differential, self.classified, self.total, self.minimum)
+        if self.status == "single_person" and self.singles:
+            parts = [s.breakdown for s in self.singles]
+            return Breakdown(*(sum(values) for values in zip(*(b[:5] for b in parts))))
+        return None
 
 
 @dataclass
@@ -103,42 +122,40 @@ class Assessment:
     left_out: list[tuple[Household, list[Problem]]]
     problems: list[Problem]
     pending: list[Household] = field(default_factory=list)  # households that can be decided
+    progress: Callable[[int], None] | None = None  # told every PROGRESS_STEP households assessed
 
 
 def yuan(fen) -> str:
-    """Display of a fen amount in yuan with two decimals (display only; the figures stay exact)."""
-    return f"{(Decimal(fen) / 100).quantize(CENT):,.2f}"
+    """A fen amount shown in yuan (dibao_cli.money: half up to the fen; the figures stay exact)."""
+    return fen_yuan(fen)
 
 
 def money(value: Decimal) -> str:
-    return f"{value.quantize(CENT):,.2f}"
+    """A yuan amount shown with two decimals (dibao_cli.money: half up, the benefit's rounding rule)."""
+    return yuan_text(value)
 
 
-_CITES: dict[int, str] = {}
-
-
-def _cite(entry) -> str:
-    """The citation of a policy entry (source, region, date in force), built once per entry."""
-    text = _CITES.get(id(entry))
+def _cite(policy: PolicyAt, entry) -> str:
+    """The citation of a policy entry (source, region, date in force), built once per entry and kept on the
+    resolved policy itself, so it lives and dies with the policy the entry belongs to."""
+    key = ("cite", id(entry))  # the policy holds the entry, so its id cannot be reused while this memo lives
+    text = policy.memo.get(key)
     if text is None:
-        text = _CITES[id(entry)] = f"{entry.source}（{entry.region} {entry.since.isoformat()} 起）"
+        text = policy.memo[key] = f"{entry.source}（{entry.region} {entry.since.isoformat()} 起）"
     return text
-
-
-_STANDARDS: dict[tuple[int, str], tuple] = {}
 
 
 def _standard(policy: PolicyAt, area: str) -> tuple:
     """The standard for an area type with its texts, built once per policy and area (a hot path at 1M rows)."""
-    key = (id(policy), area)
-    found = _STANDARDS.get(key)
-    if found is None or found[0] is not policy:
+    key = ("standard", area)
+    found = policy.memo.get(key)
+    if found is None:
         annual = policy.annual_standard_fen(area)
         entry = policy.standard_entry(area)
         text = f"{'城市' if area == '城市' else '农村'}低保标准 {money(annual / 1200)} 元/人·月"
-        found = (policy, annual, annual / 12, entry, text, f"{basis.STANDARD}；标准出处：{_cite(entry)}")
-        _STANDARDS[key] = found
-    return found[1:]
+        found = policy.memo[key] = (annual, annual / 12, entry, text,
+                                    f"{basis.STANDARD}；标准出处：{_cite(policy, entry)}")
+    return found
 
 
 def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trace: bool = False) -> HouseholdResult:
@@ -217,7 +234,7 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
             result.reasons.append(Reason("above_standard", comparison, standard_basis))
             started = "本次进入渐退期" if start == day and not in_phase_out else "仍在渐退期内"
             result.reasons.append(Reason("phase_out", f"{started}：{start.isoformat()} 至 {end.isoformat()}（{months} 个月），"
-                                         "期间按原金额发放", f"{basis.PHASE_OUT}；{_cite(policy.entry('phase_out_months'))}"))
+                                         "期间按原金额发放", f"{basis.PHASE_OUT}；{_cite(policy, policy.entry('phase_out_months'))}"))
             current = household.get("current_benefit")
             if current is None:
                 result.benefit_known = False
@@ -234,7 +251,7 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
             result.status = "marginal"
             result.reasons.append(Reason("marginal", f"{comparison}，但低于标准的 {multiplier} 倍"
                                          f"（{money(result.monthly_standard * multiplier)} 元）：低保边缘家庭",
-                                         f"{basis.MARGINAL}；{_cite(policy.entry('marginal_multiplier'))}"))
+                                         f"{basis.MARGINAL}；{_cite(policy, policy.entry('marginal_multiplier'))}"))
             _single_persons(result, policy, day)
         else:
             # 9. not eligible
@@ -253,20 +270,26 @@ def _household_benefit(result: HouseholdResult, policy: PolicyAt, day: _dt.date)
     people = [(m, classified_categories(m, day, policy)) for m in covered]
     result.classified_people = [(m, c) for m, c in people if c]
     result.classified = classified(result.annual_standard, policy.classified_share, len(result.classified_people))
-    exact = result.differential + result.classified
-    raised, result.minimum_applied = with_minimum(exact, policy.minimum_monthly_benefit)
+    unrounded = result.differential + result.classified
+    raised, result.minimum_applied = with_minimum(unrounded, policy.minimum_monthly_benefit)
+    result.minimum = policy.minimum_monthly_benefit if result.minimum_applied else None
     result.total = round_benefit(raised, policy.rounding)
     if result.steps is not None:
         lines = [
-            f"差额：({money(result.monthly_standard)} − {money(result.per_capita)}) × {len(covered)} 人 = {money(result.differential)} 元",
+            # from the exact annual figures, as computed: (400.00 − 83.33) × 2 would give 633.34, not 633.33
+            f"差额：(年标准 {yuan(result.annual_standard)} × {n} 人 − 核算收入 {yuan(result.adjusted)}) ÷ 12 ÷ {n} 人"
+            f" × {len(covered)} 人 = {money(result.differential)} 元",
             f"分类施保：{money(result.monthly_standard)} × {policy.classified_share} × {len(result.classified_people)} 人 = "
             f"{money(result.classified)} 元" + "".join(f"；{m.name}（{'、'.join(c)}）" for m, c in result.classified_people),
         ]
         if result.minimum_applied:
-            lines.append(f"低于每户最低 {money(policy.minimum_monthly_benefit)} 元，按最低金额发放")
-        lines.append(f"合计 {money(exact)} 元，四舍五入到{_unit(policy.rounding)}（只取整一次）：{money(result.total)} 元/月")
-        _step(result, "月保障金", lines, f"{basis.BENEFIT}；{basis.CLASSIFIED}；{_cite(policy.entry('classified_share'))}；"
-              f"取整：{_cite(policy.entry('rounding'))}")
+            lines.append(f"合计 {exact(unrounded)} 元，低于每户最低 {money(policy.minimum_monthly_benefit)} 元，按最低金额发放："
+                         f"{money(result.total)} 元/月")
+        else:
+            lines.append(f"合计 {exact(unrounded)} 元，四舍五入到{unit_name(policy.rounding)}（只取整一次）：{money(result.total)} 元/月")
+        lines.append(f"月保障金 = {result.breakdown.equation()}")
+        _step(result, "月保障金", lines, f"{basis.BENEFIT}；{basis.CLASSIFIED}；{_cite(policy, policy.entry('classified_share'))}；"
+              f"取整：{_cite(policy, policy.entry('rounding'))}")
 
 
 def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
@@ -286,9 +309,10 @@ def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date) ->
         categories = classified_categories(member, day, policy)
         diff = differential(result.annual_standard, own, 1, 1)
         extra = classified(result.annual_standard, policy.classified_share, 1 if categories else 0)
-        raised, _ = with_minimum(diff + extra, policy.minimum_monthly_benefit)
+        raised, raised_to_minimum = with_minimum(diff + extra, policy.minimum_monthly_benefit)
         total = round_benefit(raised, policy.rounding)
-        result.singles.append(SingleCover(member, ground, own, diff, extra, total, categories))
+        result.singles.append(SingleCover(member, ground, own, diff, extra, total, categories,
+                                          policy.minimum_monthly_benefit if raised_to_minimum else None))
     if result.singles:
         result.status = "single_person"
         result.covered = [s.member for s in result.singles]
@@ -300,7 +324,7 @@ def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date) ->
             result.reasons.append(Reason(
                 "single_person",
                 f"{single.member.name}（{single.ground}）按单人户纳入：本人月收入 {yuan(single.own_adjusted / 12)} 元，"
-                f"差额 {money(single.differential)} 元 + 分类施保 {money(single.classified)} 元 = {money(single.total)} 元/月",
+                f"{single.breakdown.equation()}/月",
                 basis.SINGLE_PERSON))
 
 
@@ -335,10 +359,6 @@ def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
                                        basis.BENEFIT))
 
 
-def _unit(unit: Decimal) -> str:
-    return {Decimal("1"): "元", Decimal("0.1"): "角", Decimal("0.01"): "分"}.get(unit, str(unit))
-
-
 def _step(result: HouseholdResult, title: str, lines: list[str], basis_text: str) -> None:
     if result.steps is not None:
         result.steps.append(Step(title, lines, basis_text))
@@ -363,7 +383,7 @@ def _trace_income(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> N
                 continue
             category, entry = found
             verdict = "计入" if entry.value else "不计入"
-            lines.append(f"{income.member.name}：{item} {yuan(fen)} 元 —— {verdict}（{_cite(entry)}）")
+            lines.append(f"{income.member.name}：{item} {yuan(fen)} 元 —— {verdict}（{_cite(policy, entry)}）")
     lines.append(f"计入收入合计 {yuan(result.counted)} 元/年；不计入 {yuan(sum(result.excluded.values()))} 元/年")
     _step(result, "家庭收入（近12个月）", lines, f"{basis.INCOME}；{basis.EXCLUDED}")
     lines = []
@@ -377,13 +397,13 @@ def _trace_income(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> N
     lines.append(f"刚性支出扣减 {yuan(result.rigid_deduction)} 元" + ("" if policy.rigid_deduction_enabled else "（政策未启用）"))
     lines.append(f"核算收入 = {yuan(result.counted)} − {yuan(result.employment_deduction)} − {yuan(result.rigid_deduction)}"
                  f" = {yuan(result.adjusted)} 元/年")
-    _step(result, "扣减", lines, f"{basis.EMPLOYMENT}（{_cite(policy.entry('employment_deduction_share'))}）；{basis.RIGID}")
+    _step(result, "扣减", lines, f"{basis.EMPLOYMENT}（{_cite(policy, policy.entry('employment_deduction_share'))}）；{basis.RIGID}")
     std = policy.standard_entry(result.area_type)
     _step(result, "人均收入与标准", [
         f"月人均收入 = {yuan(result.adjusted)} ÷ 12 ÷ {len(result.members)} = {money(result.per_capita)} 元",
         f"{result.area_type}低保标准 {money(result.monthly_standard)} 元/人·月"
         + ("（年标准 ÷ 12）" if result.area_type != "城市" else "") + f"，{std.since.isoformat()} 起执行",
-    ], f"{basis.STANDARD}；{_cite(std)}")
+    ], f"{basis.STANDARD}；{_cite(policy, std)}")
 
 
 def unknown_items(roster: Roster, policy: PolicyAt) -> list[str]:
@@ -432,17 +452,31 @@ def plan_assessment(roster: Roster, policy: PolicyAt, day: _dt.date, only: set[s
     return assessment
 
 
+PROGRESS_STEP = 1000
+
+
 def iter_results(assessment: Assessment, trace: bool = False):
     """Assess the pending households one at a time (nothing is kept)."""
-    policy, day = assessment.policy, assessment.day
-    for household in assessment.pending:
+    policy, day, progress = assessment.policy, assessment.day, assessment.progress
+    if progress is None:
+        for household in assessment.pending:
+            yield assess_household(household, policy, day, trace)
+        return
+    for count, household in enumerate(assessment.pending, start=1):
         yield assess_household(household, policy, day, trace)
+        if count % PROGRESS_STEP == 0:
+            progress(PROGRESS_STEP)
+    progress(len(assessment.pending) % PROGRESS_STEP)
 
 
 def assess_roster(roster: Roster, policy: PolicyAt, day: _dt.date, trace: bool = False,
-                  only: set[str] | None = None) -> Assessment:
-    """Assess every household that can be decided; list the others with their problems."""
+                  only: set[str] | None = None, progress: Callable[[int], None] | None = None) -> Assessment:
+    """Assess every household that can be decided; list the others with their problems. `progress(n)` is told
+    as households are assessed (for a progress bar)."""
     with bulk():
         assessment = plan_assessment(roster, policy, day, only)
+        assessment.progress = progress
+        if progress is not None:
+            progress(len(assessment.left_out))  # left out: done with, as far as progress goes
         assessment.results = list(iter_results(assessment, trace))
     return assessment

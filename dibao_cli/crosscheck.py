@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from decimal import Decimal
 
+from dibao_cli import money
 from dibao_cli.assessment import assess_household
 from dibao_cli.extract import Extract, Record
 from dibao_cli.roster import HOUSEHOLD_FIELDS, Household, Member, Roster
@@ -76,8 +76,8 @@ def _recovery(finding: Finding, day: _dt.date, policy, ledger_months: list[tuple
             again = 0
         per_month = max(0, current - again)
         finding.recover_fen = per_month * len(paid)
-        finding.recover_note = (f"按{source}：{len(paid)} 个月 × 每月多发 {per_month / 100:.2f} 元"
-                                f"（现 {current / 100:.2f} 元，核减后 {again / 100:.2f} 元）")
+        finding.recover_note = (f"按{source}：{len(paid)} 个月 × 每月多发 {money.fen_yuan(per_month, False)} 元"
+                                f"（现 {money.fen_yuan(current, False)} 元，核减后 {money.fen_yuan(again, False)} 元）")
     else:
         finding.recover_fen = sum(fen for _, fen in paid)
         finding.recover_note = f"按{source}：{len(paid)} 个月全额，核实不符合条件后追缴（核实后可能减少）"
@@ -121,4 +121,4 @@ def crosscheck(roster: Roster, extract: Extract, day: _dt.date, policy, *, name_
 
 
 def yuan(fen: int | None) -> str:
-    return "" if fen is None else str((Decimal(fen) / 100).quantize(Decimal("0.01")))
+    return "" if fen is None else money.fen_yuan(fen, grouping=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dibao_cli.crosscheck import Finding, yuan
-from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes, json_bytes, print_cut, screen_rows
 
 HEADER = ("乡镇", "村(社区)", "户编号", "户主", "成员", "成员身份证号", "疑点", "匹配方式", "比对记录", "来源文件", "来源行",
           "后续处理", "依据", "已发月数", "应追缴(元)", "追缴说明")
@@ -47,25 +47,37 @@ def as_csv(findings) -> bytes:
     return csv_bytes(HEADER, (row(f) for f in findings))
 
 
+def xlsx_row(f: Finding) -> list:
+    """A workbook row: the amount to recover as a number (two decimals), not text."""
+    values = row(f)
+    values[14] = None if f.recover_fen is None else f.recover_fen / 100
+    return values
+
+
 def xlsx_sheets(findings, problems) -> list[SheetSpec]:
     from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
-    return [SheetSpec("疑点清单", HEADER, [row(f) for f in findings], widths={5: 22, 6: 40, 8: 40, 9: 24, 11: 36, 12: 40, 15: 40}),
-            SheetSpec("比对数据的问题", FIELDS_ZH, [as_row_zh(p) for p in problems], widths={0: 28, 6: 50, 7: 50})]
+    return [SheetSpec("疑点清单", HEADER, [xlsx_row(f) for f in findings],
+                      widths={6: 30, 8: 40, 9: 30, 11: 36, 12: 36, 15: 36}, formats={14: MONEY_FORMAT}),
+            SheetSpec("比对数据的问题", FIELDS_ZH, [as_row_zh(p) for p in problems], widths={0: 40, 6: 40, 7: 40})]
 
 
-def print_table(console, findings, problems, kind, mask) -> None:
+def print_table(console, findings, problems, kind, mask, show_all: bool = False) -> None:
     from rich.table import Table
 
     if findings:
         table = Table(title=f"疑点清单（与{kind.label}数据比对）", title_justify="left")
         for name in ("村(社区)", "户编号", "户主", "成员", "身份证号", "疑点", "匹配", "来源行", "应追缴(元)"):
-            table.add_column(name, overflow="fold")
-        for f in findings:
+            table.add_column(name, overflow="fold", no_wrap=name in ("户编号", "身份证号", "应追缴(元)"))
+        shown, cut = screen_rows(findings, show_all)
+        for f in shown:
             r = row(f, mask)
             table.add_row(r[1], r[2], r[3], r[4], r[5], r[6], "身份证号" if f.evidence == "身份证号" else "姓名+出生日期",
                           f"{f.record.file.split('/')[-1]} 第{f.record.row}行", r[14])
         console.print(table)
+        if cut:
+            matched = ((f.household.township, "按身份证号" if f.evidence == "身份证号" else "按姓名+出生日期") for f in findings)
+            print_cut(console, len(findings), len(shown), "条", matched, "疑点清单")
         console.print(f"发现 [bold red]{len(findings)}[/] 条疑点。完整清单（含后续处理、依据、追缴说明）请用 --format xlsx -o 疑点清单.xlsx")
     else:
         console.print(f"[green]名册中没有人出现在{kind.label}数据中。[/]")

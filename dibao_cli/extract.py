@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dibao_cli import cells
 from dibao_cli.columns import header_key
-from dibao_cli.errors import DibaoError, InputUnreadable
+from dibao_cli.errors import InputUnreadable, UsageInvalid
 from dibao_cli.idcard import IdError, parse_id
 from dibao_cli.problems import ERROR, Problem
 from dibao_cli.sheets import open_book
@@ -179,7 +179,7 @@ def parse_mapping(text: str | None) -> dict[str, str]:
         if not part.strip():
             continue
         if "=" not in part:
-            raise DibaoError(f"--columns 中的“{part}”应写成 含义=列名，如 姓名=户主姓名")
+            raise UsageInvalid(f"--columns 中的“{part}”应写成 含义=列名，如 姓名=户主姓名")
         label, column = (p.strip() for p in part.split("=", 1))
         mapping[label] = column
     return mapping

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dibao_cli.monitor import Signal
-from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes, print_cut, screen_rows
 
 HEADER = ("乡镇", "村(社区)", "户编号", "户主", "成员", "信号", "情况", "依据")
 
@@ -24,13 +24,13 @@ def xlsx_sheets(signals, notes) -> list[SheetSpec]:
     villages: dict[str, list[Signal]] = {}
     for s in signals:
         villages.setdefault(f"{s.township}{s.village}" or "未填村", []).append(s)
-    sheets = [SheetSpec(name[:31], HEADER, [row(s) for s in group], widths={6: 60, 7: 60}, title=f"{name} 走访重点")
+    sheets = [SheetSpec(name, HEADER, [row(s) for s in group], widths={6: 40, 7: 40}, title=f"{name} 走访重点")
               for name, group in villages.items()]
     sheets.append(SheetSpec("说明", ("说明",), [[n] for n in notes] or [["全部监测均已执行"]], widths={0: 100}))
     return sheets
 
 
-def print_table(console, signals, notes) -> None:
+def print_table(console, signals, notes, show_all: bool = False) -> None:
     from rich.table import Table
 
     for note in notes:
@@ -38,9 +38,10 @@ def print_table(console, signals, notes) -> None:
     if not signals:
         console.print("[green]没有发现需要重点走访的户。[/]")
         return
+    shown, cut = screen_rows(signals, show_all)
     current = None
     table = None
-    for s in signals:
+    for s in shown:
         key = (s.township, s.village)
         if key != current:
             if table is not None:
@@ -48,9 +49,11 @@ def print_table(console, signals, notes) -> None:
             current = key
             table = Table(title=f"{s.township}{s.village}", title_justify="left")
             for name in ("户编号", "户主", "成员", "信号", "情况"):
-                table.add_column(name, overflow="fold")
+                table.add_column(name, overflow="fold", no_wrap=name == "户编号")
         table.add_row(s.household_id, s.head_name, s.member, s.label, s.figures)
     console.print(table)
+    if cut:
+        print_cut(console, len(signals), len(shown), "条", ((s.township, s.label) for s in signals), "走访重点")
     counts: dict[str, int] = {}
     for s in signals:
         counts[s.label] = counts.get(s.label, 0) + 1

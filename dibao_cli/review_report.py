@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes, print_cut, screen_rows
 from dibao_cli.review import DueItem, ReviewCase
 
 HEADER = ("乡镇", "村(社区)", "户编号", "户主", "事项", "到期日", "说明", "依据")
@@ -39,25 +39,29 @@ def xlsx_sheets(items: list[DueItem], as_of: _dt.date, within: int) -> list[Shee
     townships: dict[str, list[DueItem]] = {}
     for item in items:
         townships.setdefault(item.township or "未填乡镇", []).append(item)
-    sheets = [SheetSpec(name, HEADER, [row(i) for i in group], widths={6: 50, 7: 60},
+    sheets = [SheetSpec(name, HEADER, [row(i) for i in group], widths={6: 40, 7: 40},
                         title=f"{name} 到期核查清单（截至 {as_of.isoformat()}，含今后 {within} 天内到期）")
               for name, group in sorted(townships.items())]
     return sheets or [SheetSpec("核查清单", HEADER, [], title=f"截至 {as_of.isoformat()} 没有到期的核查")]
 
 
-def print_table(console, items: list[DueItem], source: str, as_of: _dt.date, within: int) -> None:
+def print_table(console, items: list[DueItem], source: str, as_of: _dt.date, within: int, show_all: bool = False) -> None:
+    """The due list; a long list (a province's month) shows a summary per township and its first rows."""
     from rich.table import Table
 
     console.print(f"来源：{source}；截至 {as_of.isoformat()}，含今后 {within} 天内到期")
     if not items:
         console.print("[green]没有到期的核查。[/]")
         return
+    shown, cut = screen_rows(items, show_all)
     table = Table(title="到期核查", title_justify="left")
-    for name in HEADER[:-1]:
-        table.add_column(name, overflow="fold")
-    for item in items:
+    for index, name in enumerate(HEADER[:-1]):
+        table.add_column(name, overflow="fold", no_wrap=index in (2, 5))
+    for item in shown:
         table.add_row(*[str(v) for v in row(item)[:-1]])
     console.print(table)
+    if cut:
+        print_cut(console, len(items), len(shown), "项", ((i.township, i.label) for i in items), "核查清单")
     counts: dict[str, int] = {}
     for item in items:
         counts[item.label] = counts.get(item.label, 0) + 1

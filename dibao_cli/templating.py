@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dibao_cli.errors import DibaoError
-from dibao_cli.exitcodes import ExitStatus
-
-
-class TemplateError(DibaoError):
-    status = ExitStatus.TEMPLATE
+from dibao_cli.errors import DibaoError, TemplateError
 
 
 def shipped_templates() -> Path:

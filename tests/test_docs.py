@@ -32,7 +32,7 @@ def test_command_has_chinese_help_and_is_in_readme(path, command):
 
 
 def test_readme_documents_every_exit_status():
-    from dibao_cli.exitcodes import ExitStatus
+    from dibao_cli.errors import ExitStatus
 
     for status in ExitStatus:
         assert f"| {int(status)} |" in README, status

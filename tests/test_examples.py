@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -58,7 +59,10 @@ def result(run):
 def test_example_roster_figure_by_figure(result, hid, status, per_capita, differential, classified, total):
     h = household(result, hid)
     assert (h["status"], h["per_capita_monthly_income"]) == (status, per_capita)
-    assert h["monthly_benefit"] == {"differential": differential, "classified": classified, "total": total}
+    # the shown parts add up to the shown total: what 差额 and 分类施保 leave is the one rounding (province: to the 元)
+    rounding = Decimal(total) - Decimal(differential) - Decimal(classified) if status in ("dibao", "single_person") else 0
+    assert h["monthly_benefit"] == {"differential": differential, "classified": classified, "minimum_top_up": "0.00",
+                                    "rounding": f"{rounding:.2f}", "total": total}
 
 
 def test_example_summary_and_flags(result):
@@ -121,7 +125,11 @@ def test_assess_xlsx_a_clerk_can_file(run, tmp_path):
     detail = wb["户明细"]
     assert detail["A1"].value == "户编号" and detail.freeze_panes == "A2"
     row = next(r for r in detail.iter_rows(min_row=2, values_only=True) if r[0] == "GH001")
-    assert row[7] == "低保" and row[17] == 610 and detail["R2"].number_format == "#,##0.00"
+    assert row[7] == "低保" and row[18] == 610 and detail["S2"].number_format == "#,##0.00"
+    header = next(detail.iter_rows(max_row=1, values_only=True))
+    assert header[15:19] == ("差额(元/月)", "分类施保(元/月)", "取整及保底调整(元/月)", "月保障金")
+    gh007 = next(r for r in detail.iter_rows(min_row=2, values_only=True) if r[0] == "GH007")
+    assert gh007[15:19] == (633.33, 120, -0.33, 753)  # the parts on the sheet add up to the amount paid
     assert wb["成员明细"].max_row == 76
 
 
@@ -142,7 +150,7 @@ def test_explain_shows_every_step_with_its_basis(run):
     assert out.code == 0
     text = out.out
     for needle in ("优待抚恤金 6,000.00 元 —— 不计入", "基础养老金 2,160.00 元 —— 不计入", "月人均收入 = 2,000.00 ÷ 12 ÷ 2 = 83.33 元",
-                   "差额：(400.00 − 83.33) × 2 人 = 633.33 元", "分类施保：400.00 × 0.15 × 2 人 = 120.00 元",
+                   "差额：(年标准 4,800.00 × 2 人 − 核算收入 2,000.00) ÷ 12 ÷ 2 人 × 2 人 = 633.33 元", "分类施保：400.00 × 0.15 × 2 人 = 120.00 元",
                    "四舍五入到元（只取整一次）：753.00 元/月", "民发〔2021〕57号第二十三条", "2021-01-01 起"):
         assert needle in text, needle
     data = run("explain", ROSTER, "GH007", "--date", DAY, "--format", "json").json()

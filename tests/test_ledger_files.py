@@ -71,7 +71,9 @@ def test_a_failing_import_leaves_no_empty_ledger_behind(run, tmp_path):
     bad = write_xlsx(tmp_path / "bad.xlsx", [dict(r, 身份证号="6.32521E+17") for r in family(3600)])
     assert run("import", bad, "--month", "2026-01").code == 1
     assert run("import", tmp_path / "missing.xlsx", "--month", "2026-01").code == 3
-    assert run("import", bad, "--month", "2026-01", "--region", "999999").code == 4
+    (tmp_path / "bad.toml").write_text("[region\n", encoding="utf-8")
+    assert run("import", bad, "--month", "2026-01", "--policy", tmp_path / "bad.toml").code == 4
+    (tmp_path / "bad.toml").unlink()
     assert run("notice", tmp_path / "missing.xlsx", "--region", "632521", "-o", tmp_path / "n").code == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx"]
     # a ledger that existed before stays, unchanged

@@ -121,3 +121,33 @@ def test_without_region_the_output_says_province_values_apply(run):
     data = run("assess", EXAMPLES / "roster.xlsx", "--date", DAY, "--format", "json").json()
     assert data["policy"]["region"] == "630000"
     assert any("采用青海省级数值" in n for n in data["policy"]["notes"])
+
+
+def test_citations_belong_to_the_policy_in_use_with_many_policies_loaded_one_after_another(tmp_path):
+    """Texts derived from a policy are cached on the resolved policy itself. A module-level cache keyed by id()
+    either kept every policy alive or, once one was freed and its id reused, handed out its citation."""
+    import gc
+    import weakref
+
+    from conftest import person, write_csv
+    from dibao_cli.assessment import iter_results, plan_assessment
+    from dibao_cli.roster import read_rosters
+
+    day = dt.date.fromisoformat(DAY)
+    roster = read_rosters([write_csv(tmp_path / "r.csv", [person("H1", "甲", "1980-01-01", 经营净收入=1200)])], on_date=day)
+    wrong, alive, ids = [], [], set()
+    for n in range(60):
+        path = write(tmp_path, '[region]\ncode = "632521"\n[parameters.rural_standard_annual]\n'
+                     f'"2021-01-01" = {{ value = {5000 + n}, source = "共和县第{n}号文件" }}\n', name=f"p{n}.toml")
+        policy = PolicyAt(load_policy("632521", [path]), day)
+        ids.add(id(policy.standard_entry("农村")))
+        result = next(iter_results(plan_assessment(roster, policy, day)))
+        basis = next(r.basis for r in result.reasons if r.code == "below_standard")
+        if f"标准出处：共和县第{n}号文件（632521 2021-01-01 起）" not in basis:
+            wrong.append((n, basis))
+        alive.append(weakref.ref(policy))
+        del policy, result
+        gc.collect()
+    assert wrong == []
+    assert sum(ref() is not None for ref in alive) == 0  # nothing keeps a used policy alive
+    assert len(ids) < 60  # ids were reused, so a cache keyed by them would have gone stale

@@ -5,6 +5,8 @@ deduction 10 % of wages capped at 1440 元/人·年 (rural only), 分类施保 1
 marginal line 1.5 x, phase-out 12 months, rounding to 元 half up, no minimum payment.
 """
 
+import re
+
 import pytest
 
 from conftest import DAY, household, person, write_xlsx
@@ -92,12 +94,14 @@ def test_art23_differential_and_classified_once_per_person(run, tmp_path):
                             person("H", "乙", "1960-07-02", "配偶", seq=12, 重病="是", 残疾等级="一级", 残疾类别="肢体"),
                             person("H", "丙", "2014-09-10", "子", seq=13)])
     assert h["status"] == "dibao" and h["annual_income"]["adjusted"] == "7800.00"
-    assert h["monthly_benefit"] == {"differential": "550.00", "classified": "120.00", "total": "670.00"}
+    assert h["monthly_benefit"] == {"differential": "550.00", "classified": "120.00", "minimum_top_up": "0.00",
+                                    "rounding": "0.00", "total": "670.00"}
 
 
 def test_urban_classified_is_15_percent_of_the_urban_standard(run, tmp_path):
     h = one(run, tmp_path, [person("H", "甲", "2015-01-01", area_type="城市")])
-    assert h["monthly_benefit"] == {"differential": "640.00", "classified": "96.00", "total": "736.00"}
+    assert h["monthly_benefit"] == {"differential": "640.00", "classified": "96.00", "minimum_top_up": "0.00",
+                                    "rounding": "0.00", "total": "736.00"}
 
 
 @pytest.mark.parametrize("income,unit,total", [
@@ -210,7 +214,8 @@ def test_tekun_member_is_not_covered_but_counts_in_the_household(run, tmp_path):
             person("H", "丙", "1990-02-02", "女", seq=12, area_type="城市", 工资性收入=6000)]
     h = one(run, tmp_path, rows)
     assert h["members"] == 3 and h["covered_members"] == 2
-    assert h["monthly_benefit"] == {"differential": "680.00", "classified": "96.00", "total": "776.00"}
+    assert h["monthly_benefit"] == {"differential": "680.00", "classified": "96.00", "minimum_top_up": "0.00",
+                                    "rounding": "0.00", "total": "776.00"}
     assert "tekun_member" in [f["code"] for f in h["flags"]]
 
 
@@ -245,3 +250,38 @@ def test_amount_change_is_flagged_for_a_change_notice(run, tmp_path):
     h = one(run, tmp_path, [person("H", "甲", "1970-01-01", 当前保障类别="低保", 当前月保障金=300, 经营净收入=2400)])
     assert h["monthly_benefit"]["total"] == "200.00"
     assert h["flags"][0]["code"] == "amount_changed"
+
+
+def test_a_benefit_of_390_01_is_shown_as_390_01_everywhere(run, tmp_path):
+    """(4800 - 119.94) / 12 = 390.005: paid 390.01 (half up to the 分); shown with the same rule, parts adding up
+    (it was shown as 差额 390.00 + 分类施保 0.00 and "合计 390.00 … 390.01")."""
+    policy = tmp_path / "c.toml"
+    policy.write_text('[region]\ncode = "632521"\n[parameters.rounding]\n'
+                      '"2026-01-01" = { value = "分", source = "本县文件" }\n', encoding="utf-8")
+    rows = [person("H", "甲", "1980-01-01", 经营净收入="119.94")]
+    h = one(run, tmp_path, rows, "--policy", policy)
+    assert h["monthly_benefit"] == {"differential": "390.01", "classified": "0.00", "minimum_top_up": "0.00",
+                                    "rounding": "0.00", "total": "390.01"}
+    text = run("explain", tmp_path / "r.xlsx", "H", "--policy", policy, "--date", DAY).out
+    assert "  差额：(年标准 4,800.00 × 1 人 − 核算收入 119.94) ÷ 12 ÷ 1 人 × 1 人 = 390.01 元\n" in text
+    assert "  合计 390.005 元，四舍五入到分（只取整一次）：390.01 元/月\n" in text
+    assert "  月保障金 = 差额 390.01 + 分类施保 0.00 = 390.01 元\n" in text
+    assert "  月保障金：390.01 元（差额 390.01 元，分类施保 0.00 元）\n" in text
+    assert re.findall(r"390\.\d+", text) == ["390.01", "390.005", "390.01", "390.01", "390.01", "390.01", "390.01"]
+
+
+def test_rounding_to_the_yuan_is_shown_as_its_own_part(run, tmp_path):
+    """Province: rounding to the 元. 差额 (4800 - 3318) / 12 = 123.50 -> 124; shown 123.50 + 取整 0.50 = 124.00."""
+    h = one(run, tmp_path, [person("H", "甲", "1980-01-01", 经营净收入=3318)])
+    assert h["monthly_benefit"] == {"differential": "123.50", "classified": "0.00", "minimum_top_up": "0.00",
+                                    "rounding": "0.50", "total": "124.00"}
+
+
+def test_a_minimum_top_up_is_shown_as_its_own_part(run, tmp_path):
+    """共和县 example: minimum 30 元; (4800 - 4700) / 12 = 8.33 raised to 30: 8.33 + 补足 21.67 = 30.00."""
+    from conftest import EXAMPLES
+
+    rows = [person("H", "甲", "1980-01-01", 经营净收入=4700)]
+    h = one(run, tmp_path, rows, "--region", "632521", "--policy", EXAMPLES / "632521-共和县.toml")
+    assert h["monthly_benefit"] == {"differential": "8.33", "classified": "0.00", "minimum_top_up": "21.67",
+                                    "rounding": "0.00", "total": "30.00"}

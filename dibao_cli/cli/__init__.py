@@ -5,7 +5,11 @@ from __future__ import annotations
 import click
 
 from dibao_cli import __version__
-from dibao_cli.cli.common import CONTEXT, DibaoGroup
+from dibao_cli.cli.messages import install
+
+install()  # click's texts in Chinese before any option is declared (click translates some at declaration)
+
+from dibao_cli.cli.common import CONTEXT, DibaoGroup  # noqa: E402
 
 
 @click.group(cls=DibaoGroup, context_settings=CONTEXT)
@@ -15,21 +19,26 @@ from dibao_cli.cli.common import CONTEXT, DibaoGroup
 def main(debug: bool) -> None:
     """dibao：最低生活保障（低保）名册核查、核算与文书工具。
 
-    \b
     常用：
       dibao check 名册.xlsx          检查名册中的每一个问题
       dibao assess 名册.xlsx         核算每一户的认定结果和月保障金
       dibao explain 名册.xlsx 户编号  逐步说明一户的核算
       dibao import 名册.xlsx --month 2026-12   存入台账（逐月历史）
       dibao review                   列出到期要做的核查
+      dibao cases                    办理中的申请、下一步和期限
       dibao template -o 名册.xlsx    生成空白标准名册
     """
 
 
 
-from dibao_cli.cli import assess, check, documents, ledger, monitoring  # noqa: E402
+from dibao_cli.cli import assess, check, documents, impact, ledger, monitoring  # noqa: E402
 
 for command in (check.check, assess.assess, assess.explain, ledger.import_, ledger.history, ledger.review, ledger.log_,
                 ledger.db_group, monitoring.crosscheck, monitoring.monitor, documents.notice, documents.publicity, documents.report_group, documents.templates_group,
-                assess.policy, assess.init, check.template):
+                assess.policy, assess.init, check.template, impact.impact):
+    main.add_command(command)
+
+from dibao_cli.cli import casework  # noqa: E402
+
+for command in (casework.apply, casework.step, casework.record, casework.cases, casework.visit, casework.visits_group):
     main.add_command(command)

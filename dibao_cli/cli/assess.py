@@ -8,19 +8,12 @@ from pathlib import Path
 import click
 
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, emit, input_options, output_options, parse_date,
-                                  resolve_format)
-from dibao_cli.cli.console import console
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.cli.common import (REGION, CONTEXT, DibaoCommand, DibaoSubGroup, date_option, emit, input_options, limit_option,
+                                  output_options, policy_options, resolve_format)
+from dibao_cli.cli.console import console, progress_bar
+from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
-
-
-def policy_options(func):
-    func = click.option("--region", metavar="地区代码", help="县（区）代码，如共和县 632521；默认取 dibao.toml，再默认青海省级。")(func)
-    func = click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
-                        help="本地政策文件（.toml），可给多个（市州、县）。")(func)
-    return func
 
 
 def resolve(region, policies, day):
@@ -34,15 +27,15 @@ def resolve(region, policies, day):
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
 @input_options
 @policy_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认今天。")
+@date_option("核算日期，默认今天。")
 @output_options(FORMATS)
-@click.option("--limit", type=int, default=200, help="屏幕表格最多显示的户数（默认 200）。")
-def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, limit):
+@limit_option("屏幕表格最多显示的户数（默认 200）。", 200)
+@click.option("--all", "show_all", is_flag=True, help="屏幕表格显示全部户（默认超过 --limit 时只显示前面的户和按乡镇汇总）。")
+def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, limit, show_all):
     """核算名册中每一户：收入、扣减、人均收入、认定结果、月保障金及理由。
 
-    \b
     退出状态：0 全部核算；1 有户因名册错误未核算；3 文件无法读取；4 政策有误。
-    \b
+
     例：dibao assess 名册.xlsx
         dibao assess 名册.xlsx --region 632521 --date 2026-11-30 --format xlsx -o 核算结果.xlsx
         dibao assess 名册.xlsx --format json > 结果.json
@@ -54,13 +47,21 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
     fmt = resolve_format(fmt, output, FORMATS)
     policy = resolve(region, policies, day)
     roster = load_roster(rosters, sheet, all_sheets, encoding, day)
-    if fmt == "json":  # streamed: each household is assessed, written and dropped
-        assessment = plan_assessment(roster, policy, day)
-    else:
-        assessment = assess_roster(roster, policy, day)
-    emit(fmt, output, force, table=lambda: assess_report.print_table(console(), assessment, limit),
-         sheets=lambda: assess_report.xlsx_sheets(assessment), json=lambda: assess_report.json_chunks(assessment),
-         csv=lambda: assess_report.as_csv(assessment))
+    with progress_bar("核算", total=len(roster.households), unit="户") as advance:
+        if fmt == "json":  # streamed: each household is assessed, written and dropped, inside this stage
+            assessment = plan_assessment(roster, policy, day)
+            assessment.progress = advance
+            if advance is not None:
+                advance(len(assessment.left_out))
+            emit(fmt, output, force, table=None, sheets=None, json=lambda: assess_report.json_chunks(assessment),
+                 csv=None)
+        else:
+            assessment = assess_roster(roster, policy, day, progress=advance)
+    if fmt != "json":
+        emit(fmt, output, force,
+             table=lambda: assess_report.print_table(console(), assessment, None if show_all else limit),
+             sheets=lambda: assess_report.xlsx_sheets(assessment), json=None,
+             csv=lambda: assess_report.as_csv(assessment))
     if output is not None:
         console().print(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")
     if assessment.left_out:
@@ -72,7 +73,7 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
 @click.argument("household_id", metavar="户编号")
 @input_options
 @policy_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认今天。")
+@date_option("核算日期，默认今天。")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="输出格式：text、json。")
 def explain(roster, household_id, sheet, all_sheets, encoding, policies, region, on_date, fmt):
     """逐步说明一户的核算：每个成员的收入项目、扣减、标准及出处、比较、结果和保障金算式。
@@ -114,7 +115,7 @@ def policy():
 
 @policy.command("show", cls=DibaoCommand, context_settings=CONTEXT)
 @policy_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="查看这一天适用的数值，默认今天。")
+@date_option("查看这一天适用的数值，默认今天。")
 def policy_show(policies, region, on_date):
     """显示某地某日适用的每个政策数值及其出处。
 
@@ -161,7 +162,7 @@ def policy_show(policies, region, on_date):
 
 @policy.command("check", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="政策文件...")
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="同时检查这一天每个参数都有适用的值。")
+@date_option("同时检查这一天每个参数都有适用的值。")
 def policy_check(files, on_date):
     """检查政策文件：格式、参数名、日期、数值类型、出处；可同时检查某日是否每个参数都有值。
 
@@ -176,7 +177,7 @@ def policy_check(files, on_date):
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.option("--region", required=True, metavar="地区代码", help="本县（区）代码，如共和县 632521。")
+@click.option("--region", required=True, type=REGION, metavar="地区代码", help="本县（区）代码，如共和县 632521。")
 @click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
               help="本县政策文件（放在本文件夹中）。")
 @click.option("--force", is_flag=True, help="dibao.toml 已存在时覆盖。")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, emit, input_options, output_options, parse_date,
+from dibao_cli.cli.common import (CONTEXT, DibaoCommand, date_option, emit, input_options, limit_option, output_options,
                                   resolve_format)
 from dibao_cli.cli.console import console, progress_bar
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -38,18 +38,17 @@ def problem_value(show_id: bool):
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
 @input_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核查日期（算年龄用），默认今天。")
+@date_option("核查日期（算年龄用），默认今天。")
 @output_options(FORMATS)
 @click.option("--show-id", is_flag=True, help="屏幕上显示完整身份证号（默认打码）。")
 @click.option("--fail-on-warning", is_flag=True, help="只有警告时也以状态码 1 退出。")
-@click.option("--limit", type=int, default=200, help="屏幕表格最多显示的问题数（默认 200）。")
+@limit_option("屏幕表格最多显示的问题数（默认 200）。", 200)
 def check(rosters, sheet, all_sheets, encoding, on_date, fmt, output, force, show_id, fail_on_warning, limit):
     """检查名册：列出每一个问题（文件、工作表、行、列、值、问题、修改方法）。
 
-    \b
     退出状态：0 没有错误；1 有错误（或加 --fail-on-warning 时有警告）；
     3 文件无法读取；2 用法错误。
-    \b
+
     例：dibao check 名册.xlsx
         dibao check 各村/*.xlsx --format xlsx -o 问题清单.xlsx
     """

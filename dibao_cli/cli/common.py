@@ -3,18 +3,88 @@
 from __future__ import annotations
 
 import datetime as _dt
+import inspect
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import DibaoError, ExitStatus, UsageInvalid
 
+INTERRUPTED_MESSAGE = "已中止（Ctrl-C）：没有写完的文件不会留下，台账保持本次操作之前的样子。"
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal (Chinese characters take two)."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+class ChineseFormatter(click.HelpFormatter):
+    """click's help layout with Chinese headings (full-width colon) and columns aligned by display width."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        first = min(max(_width(term) for term, _ in rows), col_max)
+        for term, definition in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not definition:
+                self.write("\n")
+                continue
+            if _width(term) <= first:
+                self.write(" " * (first - _width(term) + col_spacing))
+            else:
+                self.write("\n" + " " * (first + col_spacing + self.current_indent))
+            room = max(self.width - first - col_spacing - self.current_indent, 20)
+            lines = _wrap(definition, room)
+            pad = " " * (first + col_spacing + self.current_indent)
+            self.write(lines[0] + "\n" + "".join(f"{pad}{line}\n" for line in lines[1:]))
+
+
+NO_LINE_START = "。，、；：？！）》」』”’…"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` terminal columns; Chinese breaks between any two characters, other text at spaces
+    where it can."""
+    lines, line = [], ""
+    for char in text:
+        if _width(line + char) > width:
+            cut = line.rfind(" ")
+            if cut > 0 and line[cut + 1:].isascii() and char != " ":
+                lines.append(line[:cut])
+                line = line[cut + 1:]
+            elif char in NO_LINE_START and len(line) > 1:  # 。，）… never open a line: take a character along
+                keep = len(line) - 1
+                while keep > 1 and line[keep] in NO_LINE_START:
+                    keep -= 1
+                lines.append(line[:keep])
+                line = line[keep:]
+            else:
+                lines.append(line.rstrip())
+                line = ""
+            if char == " " and not line:
+                continue
+        line += char
+    return [*lines, line] if line or not lines else lines
+
+
+class DibaoContext(click.Context):
+    formatter_class = ChineseFormatter
 
 
 class ChineseHelp:
     """Help pages in Chinese: headings, the help option, commands in the order they were added."""
+
+    context_class = DibaoContext
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[选项]")
@@ -27,6 +97,31 @@ class ChineseHelp:
         if option is not None:
             option.help = "显示本帮助并退出。"
         return option
+
+    def format_help_text(self, ctx, formatter):
+        """The docstring line by line as written (no need for click's backspace marker): a prose line longer than
+        the terminal is wrapped by display width (Chinese breaks anywhere); examples and indented lines never are."""
+        text = inspect.cleandoc(self.help or "").partition("\f")[0]
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                indent = " " * formatter.current_indent
+                room = max(formatter.width - formatter.current_indent, 20)
+                for line in text.splitlines():
+                    if not line.strip():
+                        formatter.write("\n")
+                    elif line.startswith((" ", "例：", "dibao ")):
+                        formatter.write(f"{indent}{line}\n")
+                    else:
+                        formatter.write("".join(f"{indent}{part}\n" for part in _wrap(line, room)))
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if exc.ctx is None:  # click's parser leaves some errors without their command (for the help hint)
+                exc.ctx = ctx
+            raise
 
     def format_usage(self, ctx, formatter):
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), "用法：")
@@ -52,7 +147,11 @@ class ChineseHelp:
 
 
 class DibaoCommand(ChineseHelp, click.Command):
-    pass
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UsageInvalid as exc:  # found by the library (no --bureau...): said like click's own usage errors
+            raise click.UsageError(exc.message, ctx=ctx) from exc
 
 
 class DibaoSubGroup(ChineseHelp, click.Group):
@@ -66,6 +165,9 @@ class DibaoGroup(ChineseHelp, click.Group):
     group_class = DibaoSubGroup
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from dibao_cli.cli.messages import install
+
+        install()
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv
         try:
@@ -73,14 +175,17 @@ class DibaoGroup(ChineseHelp, click.Group):
                                 standalone_mode=False, **extra)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("已中止。", err=True)
-            sys.exit(130)
+        except (click.Abort, KeyboardInterrupt):
+            click.echo(INTERRUPTED_MESSAGE, err=True)
+            sys.exit(ExitStatus.INTERRUPTED)
         except click.UsageError as exc:
             if debug:
                 raise
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a command group given without its command: its help
+                click.echo(exc.format_message(), err=True)
+                sys.exit(ExitStatus.USAGE)
             hint = f"运行 {exc.ctx.command_path if exc.ctx else 'dibao'} --help 查看用法。"
-            click.echo(f"用法错误：{_usage_zh(exc.format_message())}\n{hint}", err=True)
+            click.echo(f"用法错误：{_usage_message(exc)}\n{hint}", err=True)
             sys.exit(ExitStatus.USAGE)
         except click.ClickException as exc:
             if debug:
@@ -88,15 +193,11 @@ class DibaoGroup(ChineseHelp, click.Group):
             click.echo(f"错误：{exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
         except Exception as exc:  # noqa: BLE001 - the one place that turns exceptions into exit codes
-            from dibao_cli.errors import DibaoError
-
             if debug:
                 raise
             if isinstance(exc, DibaoError):
                 click.echo(f"错误：{exc.message}", err=True)
                 sys.exit(int(exc.status))
-            if isinstance(exc, KeyboardInterrupt):
-                sys.exit(130)
             click.echo(
                 f"内部错误（{type(exc).__name__}）：dibao 遇到了意外情况，输入文件未被修改。"
                 "请加 --debug 重新运行，并把输出发给维护人员。",
@@ -105,38 +206,139 @@ class DibaoGroup(ChineseHelp, click.Group):
             sys.exit(ExitStatus.INTERNAL)
 
 
-_USAGE_ZH = (
-    ("No such option", "没有这个选项"),
-    ("No such command", "没有这个命令"),
-    ("Missing argument", "缺少参数"),
-    ("Missing option", "缺少选项"),
-    ("Invalid value for", "取值无效："),
-    ("requires an argument", "需要一个值"),
-    ("does not exist", "不存在"),
-    ("is not one of", "不是以下之一"),
-    ("Got unexpected extra argument", "多余的参数"),
-    ("Got unexpected extra arguments", "多余的参数"),
-)
+def _usage_message(exc: click.UsageError) -> str:
+    """click's message (already Chinese from the catalogue) with Chinese punctuation around the names it quotes."""
+    if isinstance(exc, click.MissingParameter) and exc.param is not None and not exc.message:
+        param = exc.param
+        if isinstance(param, click.Argument):
+            return f"缺少参数 {param.make_metavar(exc.ctx) if exc.ctx else param.name}。"
+        return f"缺少选项 {' / '.join(param.opts)}。"
+    text = re.sub(r"'([^'\n]*)'", r"\1", exc.format_message())
+    return text[:-1] + "。" if text.endswith(".") else text
 
 
-def _usage_zh(message: str) -> str:
-    for english, chinese in _USAGE_ZH:
-        message = message.replace(english, chinese)
-    return message
+class DateType(click.ParamType):
+    """A date on the command line: 2026-11-30 (and the other ways a roster may write one)."""
+
+    name = "日期"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, _dt.date):
+            return value
+        from dibao_cli import cells
+
+        try:
+            day = cells.date(value)
+        except cells.CellError:
+            day = None
+        if day is None:
+            self.fail(f"“{value}”不是日期，请写成 2026-11-30", param, ctx)
+        return day
+
+
+class MonthType(click.ParamType):
+    """A month on the command line: 2026-12 (or 202612); the one parser every --month uses."""
+
+    name = "月份"
+
+    def convert(self, value, param, ctx):
+        from dibao_cli.ledger.monthly import parse_month
+
+        try:
+            return parse_month(value)
+        except UsageInvalid as exc:
+            self.fail(exc.message, param, ctx)
+
+
+class RegionType(click.ParamType):
+    """A region code on the command line (632521): a wrong one is a usage error, exit 2."""
+
+    name = "地区代码"
+
+    def convert(self, value, param, ctx):
+        from dibao_cli.policy.loader import check_region
+
+        value = str(value).strip()
+        try:
+            check_region(value)
+        except DibaoError as exc:
+            self.fail(exc.message, param, ctx)
+        return value
+
+
+DATE = DateType()
+MONTH = MonthType()
+REGION = RegionType()
 
 
 def parse_date(ctx, param, value):
-    if value is None:
-        return None
-    from dibao_cli import cells
+    """Callback form of DATE (kept for options declared elsewhere)."""
+    return None if value is None else DATE.convert(value, param, ctx)
 
-    try:
-        day = cells.date(value)
-    except cells.CellError:
-        day = None
-    if day is None:
-        raise click.BadParameter(f"“{value}”不是日期，请写成 2026-11-30", ctx=ctx, param=param)
-    return day
+
+def date_option(help: str, *names: str, required: bool = False):
+    """--date (or another date option given by `names`), parsed once into a datetime.date."""
+    names = names or ("--date", "on_date")
+    return click.option(*names, type=DATE, required=required, metavar="日期", help=help)
+
+
+def month_option(help: str, required: bool = False):
+    """--month, checked when the command line is read (2026-13 is a usage error, exit 2)."""
+    return click.option("--month", type=MONTH, required=required, metavar="月份", help=help)
+
+
+class CountType(click.ParamType):
+    """A whole number not below 0 (--limit, --within): -5 is a usage error, not an empty list."""
+
+    name = "整数"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                self.fail(f"应为不小于 0 的整数，这里是“{value}”", param, ctx)
+        if number < 0:
+            self.fail(f"应为不小于 0 的整数，这里是 {number}", param, ctx)
+        return number
+
+
+COUNT = CountType()
+
+
+def limit_option(help: str, default: int):
+    return click.option("--limit", type=COUNT, default=default, metavar="条数", help=help)
+
+
+def within_option(help: str, default: int):
+    return click.option("--within", type=COUNT, default=default, metavar="天数", help=help)
+
+
+def policy_options(func):
+    """--region and --policy: which county's policy applies."""
+    func = click.option("--region", type=REGION, metavar="地区代码", help="县（区）代码，如共和县 632521；默认取 dibao.toml，再默认青海省级。")(func)
+    func = click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
+                        help="本地政策文件（.toml），可给多个（市州、县）。")(func)
+    return func
+
+
+def db_option(func):
+    """--db: the ledger file."""
+    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), metavar="台账文件",
+                        help="台账文件（默认取环境变量 DIBAO_DB，再默认当前文件夹的 dibao.db）。")(func)
+
+
+def issuer_options(func):
+    """Who issues a document: bureau, 文号 prefix, review body, phone, and the templates to use."""
+    func = click.option("--phone", metavar="电话", help="咨询或举报电话（印在通知书、公示上）。")(func)
+    func = click.option("--review-body", metavar="机关", help="受理行政复议的机关（默认本县人民政府）。")(func)
+    func = click.option("--doc-prefix", metavar="文号前缀", help="文号前缀，如 共和民低〔2026〕（默认按地区和年份）。")(func)
+    func = click.option("--bureau", metavar="单位", help="发文单位，如 共和县民政局（默认按 --region）。")(func)
+    func = click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+                        help="用这个文件夹里的模板（先用 dibao templates copy 复制自带模板再修改）。")(func)
+    return func
 
 
 def input_options(func):
@@ -179,19 +381,37 @@ def resolve_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...
 def emit(fmt: str, output: Path | None, force: bool, *, table, sheets, json, csv) -> None:
     """Write one result in the chosen format; each argument is a function that builds that format
     (`json` may return bytes or an iterator of byte chunks, which is streamed)."""
+    from dibao_cli.cli.console import progress_bar
     from dibao_cli.outputs import write_chunks, write_output, write_xlsx
 
     if fmt == "table":
         table()
-    elif fmt == "xlsx":
-        write_xlsx(output, sheets(), force)
-    elif fmt == "json":
-        data = json()
-        if isinstance(data, bytes):
-            write_output(output, data, force)
+        return
+    with progress_bar(f"写入 {output.name if output is not None else fmt.upper()}", unit="行") as advance:
+        if fmt == "xlsx":
+            specs = sheets()
+            if advance is not None:
+                for spec in specs:
+                    spec.rows = _counted(spec.rows, advance)
+            write_xlsx(output, specs, force)
+        elif fmt == "json":
+            data = json()
+            if isinstance(data, bytes):
+                write_output(output, data, force)
+            else:
+                write_chunks(output, data, force)
         else:
-            write_chunks(output, data, force)
-    else:
-        write_output(output, csv(), force)
+            write_output(output, csv(), force)
 
 
+def _counted(rows, advance, step: int = 1000):
+    """The rows, telling `advance` every `step` rows (the progress of writing a large workbook)."""
+    count = 0
+    for row in rows:
+        yield row
+        count += 1
+        if count == step:
+            advance(count)
+            count = 0
+    if count:
+        advance(count)

@@ -1,26 +1,66 @@
-"""Terminal output: a rich console, and a progress bar on stderr only when stderr is a terminal."""
+"""Terminal output: a rich console, and, only when stderr is a terminal, a progress display for each stage of
+a run (读取名册, 核算, 写入 …) named as it starts, so a long run is never a blank screen.
+
+The display is live only while a stage runs: tables and messages are printed between stages and never
+collide with it. A stage inside another (streamed JSON: 核算 while 写入) joins the display already shown."""
 
 from __future__ import annotations
 
 import contextlib
 import sys
 
+_LIVE = None  # the rich Progress shown while a stage runs, or None
+
 
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    out = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not out.is_terminal:
+        # Piped or redirected (a script's 汇总.txt): no screen width to fit, so tables keep their natural
+        # width and never break a value such as 1222.00 or 2026-11 across lines.
+        out = Console(stderr=stderr, highlight=False, soft_wrap=False, width=100_000)
+    return out
+
+
+def _progress():
+    from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    class Count(ProgressColumn):
+        """"1,200/5,000 户" when the total is known, "25,000 行" while it is not, nothing before anything is done."""
+
+        def render(self, task):
+            unit = task.fields.get("unit", "")
+            if task.total is not None:
+                return Text(f"{int(task.completed):,}/{int(task.total):,} {unit}".rstrip())
+            return Text(f"{int(task.completed):,} {unit}".rstrip() if task.completed else "")
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), Count(), TimeElapsedColumn(),
+                    console=console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False)
 
 
 @contextlib.contextmanager
-def progress_bar(description: str, total: int | None = None):
-    """Yields a callback advance(n); shows a bar only when stderr is a terminal."""
+def progress_bar(description: str, total: int | None = None, unit: str = ""):
+    """One named stage of the run: yields advance(n), or None when stderr is not a terminal. A stage without a
+    total shows a spinner, the count so far and the time spent."""
+    global _LIVE
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console(stderr=True), transient=True) as progress:
-        task = progress.add_task(description, total=total)
+    outer = _LIVE is None
+    if outer:
+        _LIVE = _progress()
+        _LIVE.start()
+    progress = _LIVE
+    task = progress.add_task(description, total=total, unit=unit)
+    progress.refresh()
+    try:
         yield lambda n: progress.advance(task, n)
+    finally:
+        if outer:
+            progress.stop()
+            _LIVE = None
+        else:
+            progress.update(task, visible=False)
+

@@ -3,36 +3,28 @@
 from __future__ import annotations
 
 import datetime as _dt
-import shutil
 from pathlib import Path
 
 import click
 
-from dibao_cli.cli.assess import policy_options, resolve
+from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import CONTEXT, DibaoCommand, DibaoSubGroup, input_options, parse_date
-from dibao_cli.cli.console import console
-from dibao_cli.cli.ledger import command_line, db_option, open_ledger
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, input_options,
+                                  issuer_options, month_option, policy_options)
+from dibao_cli.cli.console import console, progress_bar
+from dibao_cli.cli.ledger import command_line, open_ledger
+from dibao_cli.errors import ExitStatus
 
 NOTICE_KINDS = ("auto", "approval", "refusal", "phase-out", "termination", "change")
-
-
-def issuer_options(func):
-    func = click.option("--phone", metavar="电话", help="咨询或举报电话（印在通知书、公示上）。")(func)
-    func = click.option("--review-body", metavar="机关", help="受理行政复议的机关（默认本县人民政府）。")(func)
-    func = click.option("--doc-prefix", metavar="文号前缀", help="文号前缀，如 共和民低〔2026〕（默认按地区和年份）。")(func)
-    func = click.option("--bureau", metavar="单位", help="发文单位，如 共和县民政局（默认按 --region）。")(func)
-    func = click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
-                        help="用这个文件夹里的模板（先用 dibao templates copy 复制自带模板再修改）。")(func)
-    return func
 
 
 def _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day):
     from dibao_cli.assessment import assess_roster
 
     policy = resolve(region, policies, day)
-    assessment = assess_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
+    roster = load_roster(rosters, sheet, all_sheets, encoding, day)
+    with progress_bar("核算", total=len(roster.households), unit="户") as advance:
+        assessment = assess_roster(roster, policy, day, progress=advance)
     return policy, assessment
 
 
@@ -47,7 +39,7 @@ def warn_left_out(assessment) -> None:
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
-@click.option("--month", metavar="月份", help="不给名册时：按台账中这个月的结果出通知书。")
+@month_option("不给名册时：按台账中这个月的结果出通知书。")
 @click.option("--kind", type=click.Choice(NOTICE_KINDS), default="auto",
               help="通知书种类：auto（按结果自动：新纳入→审批，不符合→不予批准，进入渐退→渐退，渐退期满→停保，金额变化→变更）、"
                    "approval、refusal、phase-out、termination、change。")
@@ -59,17 +51,16 @@ def warn_left_out(assessment) -> None:
 @input_options
 @policy_options
 @issuer_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算及发文日期，默认今天。")
+@date_option("核算及发文日期，默认今天。")
 @db_option
 @click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
 def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, encoding, policies, region, templates,
            bureau, doc_prefix, review_body, phone, on_date, db, force):
     """出具通知书：审批（确认）、不予批准、渐退、停保（终止）、变更（增减发）。
 
-    \b
     每份写明发文单位、文号（台账中连续编号，不会重复）、户主、村、人数、月人均收入、标准、金额及起始月份、
     理由和政策依据；不利决定写明行政复议（60日内）和行政诉讼（6个月内）的途径；留有盖章和签收位置。
-    \b
+
     例：dibao notice 名册.xlsx --region 632521 -o 通知书
         dibao notice 名册.xlsx --kind refusal --household GH002 -o 通知书 --format docx
         dibao notice --month 2026-12 --region 632521 -o 12月通知书
@@ -117,7 +108,8 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
                                                   previous["total_fen"] if previous else None))
             inputs = {f"台账 {ledger.path}": month}
             policy_hash = policy.policy.digest
-        written = write_notices(notices, folder, fmt, force, templates)
+        with progress_bar(f"写入通知书 {len(notices)} 份"):
+            written = write_notices(notices, folder, fmt, force, templates)
         ledger.audit(command_line(), inputs, policy_hash)
     finally:
         ledger.close()
@@ -160,8 +152,10 @@ def templates_copy(folder, force):
     clashes = [p.name for p in files if (folder / p.name).exists()]
     if clashes and not force:
         raise OutputRefused(f"{folder} 中已有模板 {'、'.join(clashes)}，未覆盖。加 --force 覆盖。")
-    for path in files:
-        shutil.copyfile(path, folder / path.name)
+    from dibao_cli.outputs import atomic_write
+
+    for path in files:  # atomic: a full disk leaves no empty or half-copied template
+        atomic_write(folder / path.name, path.read_bytes(), True)
     console().print(f"已复制 {len(files)} 个模板到 {folder}：{'、'.join(p.name for p in files)}")
 
 
@@ -169,12 +163,12 @@ def templates_copy(folder, force):
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="公示文件：.html（每村一页，打印张贴）或 .xlsx（每村一张表）。")
-@click.option("--from", "start", callback=parse_date, metavar="日期", help="公示开始日期（公示 7 天），默认今天。")
+@date_option("公示开始日期（公示 7 天），默认今天。", "--from", "start")
 @click.option("--all", "include_all", is_flag=True, help="公示全部保障对象（默认只公示本次新纳入的）。")
 @input_options
 @policy_options
 @issuer_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="核算日期，默认今天。")
+@date_option("核算日期，默认今天。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 def publicity(rosters, output, start, include_all, sheet, all_sheets, encoding, policies, region, templates, bureau,
               doc_prefix, review_body, phone, on_date, force):
@@ -195,7 +189,7 @@ def publicity(rosters, output, start, include_all, sheet, all_sheets, encoding, 
     items = pub.entries(assessment.results, include_all)
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
-        write_xlsx(output, pub.xlsx_sheets(items, start, issuer.phone, issuer.bureau), force)
+        write_xlsx(output, pub.xlsx_sheets(items, start, issuer.phone, issuer.bureau, cn_date(day)), force)
     elif suffix in (".html", ".htm"):
         first, last = pub.period(start)
         villages = [{"township": t, "village": v, "entries": group} for (t, v), group in pub.by_village(items).items()]
@@ -215,17 +209,17 @@ def report_group():
 
 @report_group.command("monthly", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
-@click.option("--month", metavar="月份", help="按台账中这个月出月报（如 2026-12）。")
+@month_option("按台账中这个月出月报（如 2026-12）。")
 @click.option("--previous", type=click.Path(path_type=Path), metavar="上月名册", help="不用台账时：上月名册（算新增、退出）。")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="月报文件：.xlsx（带表头信息）或 .html（含本年趋势图）。")
 @click.option("--unit", metavar="单位", help="填报单位（默认 --bureau 或本县民政局）。")
 @click.option("--filled-by", default="", metavar="姓名", help="填表人。")
-@click.option("--filled-on", callback=parse_date, metavar="日期", help="填报日期（默认今天）。")
+@date_option("填报日期（默认今天）。", "--filled-on")
 @input_options
 @policy_options
 @issuer_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期", help="名册模式的核算日期（默认今天）。")
+@date_option("名册模式的核算日期（默认今天）。")
 @db_option
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on, sheet, all_sheets, encoding, policies, region,
@@ -233,7 +227,6 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
     """民政统计月报：每个乡镇一行另加合计——户数、人数（女性、老年人、未成年人、残疾人）、劳动能力、本月新增和退出、
     本月支出（差额、分类施保、渐退期分列）、本年累计、月人均补助。
 
-    \b
     例：dibao report monthly --month 2026-12 --region 632521 -o 12月月报.xlsx
         dibao report monthly 名册-12月.xlsx --previous 名册-11月.xlsx --region 632521 -o 月报.html
     """
@@ -303,7 +296,7 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
 
 
 @report_group.command("year", cls=DibaoCommand, context_settings=CONTEXT)
-@click.option("--year", "year", type=int, required=True, help="年份，如 2026。")
+@click.option("--year", "year", type=int, required=True, metavar="年份", help="年份，如 2026。")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="年度汇总：.xlsx（按月、按乡镇两张表）。")
 @db_option

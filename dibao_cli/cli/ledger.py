@@ -7,23 +7,19 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.assess import policy_options, resolve
+from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, emit, input_options, output_options,
-                                  parse_date, resolve_format)
-from dibao_cli.cli.console import console
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, emit, input_options,
+                                  limit_option, month_option, output_options, policy_options, resolve_format,
+                                  within_option)
+from dibao_cli.cli.console import console, progress_bar
+from dibao_cli.errors import ExitStatus
 
 REVIEW_FORMATS = ("table", "json", "csv", "xlsx")
 EVENT_LABELS = {"new": "新纳入", "exit": "停保", "transfer": "转类", "phase_out_started": "进入渐退期",
                 "back_to_dibao": "恢复低保", "amount_changed": "金额变化", "member_added": "成员增加",
                 "member_removed": "成员减少", "linked": "户编号变更", "disappeared": "本月未出现",
                 "new_marginal": "新认定边缘", "not_assessed": "未核算（保留上月结果）"}
-
-
-def db_option(func):
-    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), metavar="台账文件",
-                        help="台账文件（默认取环境变量 DIBAO_DB，再默认当前文件夹的 dibao.db）。")(func)
 
 
 def open_ledger(db, create=True, write=None, check_tables=None):
@@ -50,24 +46,22 @@ def command_line() -> str:
 
 @click.command("import", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
-@click.option("--month", required=True, metavar="月份", help="导入的月份，如 2026-12。")
+@month_option("导入的月份，如 2026-12。", required=True)
 @input_options
 @policy_options
-@click.option("--date", "on_date", callback=parse_date, metavar="日期",
-              help="核算日期，默认该月最后一天（政策设了统计截止日时为该月的截止日）。")
+@date_option("核算日期，默认该月最后一天（政策设了统计截止日时为该月的截止日）。")
 @db_option
 @click.option("--skip-invalid", is_flag=True, help="名册有错误时，先导入没有错误的户，并列出未导入的户。")
 @click.option("--replace", is_flag=True, help="该月已导入时用这份名册替换（旧版本保留在历史中）。")
 def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_date, db, skip_invalid, replace):
     """把一个月的名册核算后存入台账：每户的结果、成员、渐退期、变化（新增、停保、转类、成员增减）。
 
-    \b
     上月台账中的结果（低保、渐退期及开始日期、月保障金）自动带到本月；名册中的写法与台账不一致时会提示。
     同时运行的几个导入按月份顺序排队。导入（或 --replace）较早的月份后，以后已导入的月份用它们原来的名册文件
     重新计算；原文件已移走或改动时，会列出这些月份并提示重新导入。
     --skip-invalid 跳过的户如上月在台账中，本月保留上月结果并注明“未核算”，不算停保。
     退出状态：0 已导入；1 名册有错误未导入（或用 --skip-invalid 时有户被跳过）；7 该月已导入（加 --replace）。
-    \b
+
     例：dibao import 名册-2026-12.xlsx --month 2026-12
         dibao import 各乡镇/*.xlsx --month 2026-12 --skip-invalid
     """
@@ -134,10 +128,11 @@ def _import(ledger, month, options, replace, ticket):
         policy = resolve(options.get("region"), policies, day)
     roster = load_roster([Path(p) for p in options["files"]], options.get("sheet"), options.get("all_sheets"),
                          options.get("encoding"), day)
-    report = import_month(ledger, roster, policy, month, day, [Path(p) for p in options["files"]],
-                          options.get("skip_invalid"), replace, command_line(), ticket=ticket, options=options,
-                          on_wait=lambda months: click.echo(f"等待 {'、'.join(months)} 月的导入完成后再导入 {month} 月……",
-                                                            err=True))
+    with progress_bar(f"核算并存入台账（{month}）"):
+        report = import_month(ledger, roster, policy, month, day, [Path(p) for p in options["files"]],
+                              options.get("skip_invalid"), replace, command_line(), ticket=ticket, options=options,
+                              on_wait=lambda months: click.echo(
+                                  f"等待 {'、'.join(months)} 月的导入完成后再导入 {month} 月……", err=True))
     return report, day
 
 
@@ -198,38 +193,40 @@ def history(household_id, db, fmt):
         return
     from rich.table import Table
 
+    from decimal import Decimal
+
+    from dibao_cli import money
     from dibao_cli.assessment import STATUS_LABEL
 
     table = Table(title=f"户 {household_id} 的台账记录", title_justify="left")
     for name in ("月份", "户编号", "户主", "结果", "人数", "保障", "月人均收入", "月保障金", "渐退期", "变化"):
         table.add_column(name, overflow="fold")
     for r in rows:
-        total = "" if r["total_fen"] is None else f"{r['total_fen'] / 100:.2f}"
+        total = "" if r["total_fen"] is None else money.fen_text(r["total_fen"], False)
         phase = f"{r['phase_out_start']}～{r['phase_out_end']}" if r["phase_out_start"] else ""
-        from decimal import Decimal
-
         table.add_row(r["month"], r["household_id"], r["head_name"] or "", STATUS_LABEL.get(r["status"], r["status"]),
-                      str(r["members"]), str(r["covered"]), f"{Decimal(r['per_capita']):.2f}", total, phase,
+                      str(r["members"]), str(r["covered"]), money.plain(Decimal(r["per_capita"])), total, phase,
                       "；".join(r["events"]))
     console().print(table)
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
-@click.option("--month", metavar="月份", help="按台账中这个月的数据（默认最近导入的月份）。")
-@click.option("--as-of", "as_of", callback=parse_date, metavar="日期", help="到期判断的日期，默认今天。")
-@click.option("--within", "within", type=int, default=30, help="列出今后多少天内到期的（默认 30 天），已过期的总会列出。")
+@month_option("按台账中这个月的数据（默认最近导入的月份）。")
+@date_option("到期判断的日期，默认今天。", "--as-of", "as_of")
+@within_option("列出今后多少天内到期的（默认 30 天），已过期的总会列出。", 30)
 @input_options
 @policy_options
 @db_option
 @output_options(REVIEW_FORMATS)
-def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies, region, db, fmt, output, force):
+@click.option("--all", "show_all", is_flag=True, help="屏幕表格显示全部事项（默认超过 300 项时只显示前 100 项和按乡镇汇总）。")
+def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies, region, db, fmt, output, force,
+           show_all):
     """列出到期要做的核查：渐退期满复核、渐退期满仍在发放、定期核查（稳定户每年、收入不稳定户每半年）、单人户复核、从未核查的户。
 
-    \b
     不给名册时按台账；给了名册时按名册自己的渐退开始日期、上次核查日期等列（不用台账）。
     退出状态：0 没有到期事项；1 有到期事项；6 台账中没有 --month 指定的月份。
-    \b
+
     例：dibao review --within 30
         dibao review --month 2026-12 --format xlsx -o 核查清单.xlsx
         dibao review 名册.xlsx --as-of 2026-12-31
@@ -245,7 +242,8 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
         from dibao_cli.review import cases_from_assessment
 
         roster = load_roster(rosters, sheet, all_sheets, encoding, as_of)
-        cases = cases_from_assessment(assess_roster(roster, policy, as_of))
+        with progress_bar("核算", total=len(roster.households), unit="户") as advance:
+            cases = cases_from_assessment(assess_roster(roster, policy, as_of, progress=advance))
         source = "名册：" + "、".join(str(r) for r in rosters)
     else:
         from dibao_cli.ledger.monthly import parse_month
@@ -263,7 +261,8 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
         finally:
             ledger.close()
     items = due_items(cases, as_of, within, policy)
-    emit(fmt, output, force, table=lambda: review_report.print_table(console(), items, source, as_of, within),
+    emit(fmt, output, force, table=lambda: review_report.print_table(console(), items, source, as_of, within,
+                                                                        show_all),
          sheets=lambda: review_report.xlsx_sheets(items, as_of, within),
          json=lambda: review_report.as_json(items, source, as_of, within), csv=lambda: review_report.as_csv(items))
     if fmt == "xlsx":
@@ -274,7 +273,7 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
 
 @click.command("log", cls=DibaoCommand, context_settings=CONTEXT)
 @db_option
-@click.option("--limit", type=int, default=50, help="显示最近多少条（默认 50）。")
+@limit_option("显示最近多少条（默认 50）。", 50)
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", help="输出格式：table、json。")
 def log_(db, limit, fmt):
     """显示台账的操作记录：时间、操作人、命令、输入文件指纹、政策指纹、dibao 版本。

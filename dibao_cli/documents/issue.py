@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dibao_cli.documents.notices import (ALLOWED, FILE_LABEL, Issuer, auto_kind, notice_from_ledger, notice_from_result,
                                          safe_name)
-from dibao_cli.errors import DibaoError, OutputRefused
+from dibao_cli.errors import OutputRefused, UsageInvalid
 from dibao_cli.outputs import atomic_write
 from dibao_cli.policy.loader import COUNTIES, PREFECTURES, region_name
 
@@ -18,7 +18,7 @@ def default_issuer(region: str, day: _dt.date, bureau: str | None, review_body: 
     known = region in COUNTIES or region in PREFECTURES
     if bureau is None:
         if not known or region == "630000":
-            raise DibaoError("请用 --bureau 写明发文单位（如 共和县民政局），或用 --region 指定本县。")
+            raise UsageInvalid("请用 --bureau 写明发文单位（如 共和县民政局），或用 --region 指定本县。")
         bureau = f"{name}民政局"
     if review_body is None:
         review_body = f"{name}人民政府" if known and region != "630000" else "本级人民政府"

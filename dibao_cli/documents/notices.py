@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dibao_cli import money
 from dibao_cli.assessment import STATUS_LABEL, HouseholdResult
 from dibao_cli.rules.phase_out import add_months
 
@@ -69,7 +70,7 @@ def auto_kind(result: HouseholdResult) -> str | None:
 
 
 def _money(value) -> str:
-    return f"{Decimal(value).quantize(Decimal('0.01')):,.2f}"
+    return money.yuan(value)
 
 
 def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, number: str) -> dict:
@@ -78,6 +79,7 @@ def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, numbe
     start_month = add_months(issuer.day.replace(day=1), 1)
     old = Decimal(h.current_benefit) / 100 if h.current_benefit is not None else None
     decrease = kind == "change" and old is not None and result.total < old
+    b = result.breakdown  # the parts as shown add up to the total
     return {
         "kind": kind, "title": KINDS[kind], "doc_number": number, "bureau": issuer.bureau,
         "issued_on": cn_date(issuer.day), "household_id": h.household_id, "head_name": h.head_label or "",
@@ -85,8 +87,10 @@ def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, numbe
         "members": len(result.members),
         "covered": len(result.covered) if result.status in ("dibao", "single_person", "phase_out") else 0,
         "per_capita": _money(result.per_capita), "standard": _money(result.monthly_standard),
-        "total": _money(result.total) if result.benefit_known else "", "differential": _money(result.differential),
-        "classified": _money(result.classified), "old_amount": _money(old) if old is not None else "",
+        "total": _money(result.total) if result.benefit_known else "",
+        "differential": money.fen_text(b.differential) if b else _money(result.differential),
+        "classified": money.fen_text(b.classified) if b else _money(result.classified),
+        "breakdown": b.text() if b else "", "old_amount": _money(old) if old is not None else "",
         "start_month": cn_month(start_month), "status_label": STATUS_LABEL[result.status],
         "phase_out_start": cn_date(result.phase_out_start) if result.phase_out_start else "",
         "phase_out_end": cn_date(result.phase_out_end) if result.phase_out_end else "",
@@ -115,8 +119,10 @@ def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int
         "township": row["township"] or "", "village": row["village"] or "", "area_type": row["area_type"],
         "members": row["members"], "covered": row["covered"], "per_capita": _money(per_capita),
         "standard": _standard_from(standard), "total": _money(total),
-        "differential": _money(Decimal(row["differential_fen"]) / 100),
-        "classified": _money(Decimal(row["classified_fen"]) / 100), "old_amount": _money(old) if old is not None else "",
+        "differential": money.fen_text(row["differential_fen"]), "classified": money.fen_text(row["classified_fen"]),
+        "breakdown": (money.breakdown_fen(row["differential_fen"], row["classified_fen"], row["total_fen"]).text()
+                      if row["total_fen"] is not None and row["status"] in ("dibao", "single_person") else ""),
+        "old_amount": _money(old) if old is not None else "",
         "start_month": cn_month(start_month), "status_label": STATUS_LABEL.get(row["status"], row["status"]),
         "phase_out_start": day(row["phase_out_start"]), "phase_out_end": day(row["phase_out_end"]),
         "singles": [], "reasons": [{"text": r["text"], "basis": r["basis"]} for r in reasons],

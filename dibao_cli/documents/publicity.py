@@ -1,13 +1,16 @@
-"""The village publicity list (公示): name, covered members and monthly amount only — never ID number,
-address, income, illness or disability (domain.md §9). Seven days from a date."""
+"""The village publicity list (公示): name, covered members and monthly amount only. Never the ID number,
+phone, address, income, illness or disability, nor anything from which they can be inferred: every
+covered household or person is listed as 低保 (a 单人户 label would tell the village that the person is
+severely ill or disabled; a 渐退 label that the income rose). Seven days from a date."""
 
 from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
 
+from dibao_cli import money
 from dibao_cli.documents.notices import auto_kind, cn_date
-from dibao_cli.outputs import SheetSpec
+from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, clean_text
 
 
 @dataclass
@@ -17,7 +20,8 @@ class Entry:
     name: str
     covered: int
     amount: str
-    kind: str  # 新纳入 / 继续保障 / 单人户
+    kind: str  # always 低保: the only category a public list may show
+    note: str  # 新纳入 / 继续保障
 
 
 def entries(results, include_all: bool) -> list[Entry]:
@@ -30,12 +34,14 @@ def entries(results, include_all: bool) -> list[Entry]:
         if not include_all and not new:
             continue
         h = r.household
+        township, village = clean_text(h.township or ""), clean_text(h.village or "")
+        note = "新纳入" if new else "继续保障"
         if r.status == "single_person":
             for s in r.singles:
-                out.append(Entry(h.township or "", h.village or "", s.member.name or "", 1, f"{s.total:.2f}", "单人户"))
+                out.append(Entry(township, village, clean_text(s.member.name or ""), 1, money.plain(s.total), "低保", note))
             continue
-        out.append(Entry(h.township or "", h.village or "", h.head_label or "", len(r.covered), f"{r.total:.2f}",
-                         "新纳入" if new else "继续保障"))
+        out.append(Entry(township, village, clean_text(h.head_label or ""), len(r.covered), money.plain(r.total), "低保",
+                         note))
     out.sort(key=lambda e: (e.township, e.village, e.name))
     return out
 
@@ -51,16 +57,25 @@ def period(start: _dt.date, days: int = 7) -> tuple[str, str]:
     return cn_date(start), cn_date(start + _dt.timedelta(days=days - 1))
 
 
-HEADER = ("序号", "户主（保障对象）姓名", "保障人数", "月保障金(元)", "类别")
+HEADER = ("序号", "户主（保障对象）姓名", "保障人数", "月保障金(元)", "类别", "备注")
 
 
-def xlsx_sheets(items: list[Entry], start: _dt.date, phone: str, bureau: str) -> list[SheetSpec]:
+def appeal_text(first: str, last: str, bureau: str, phone: str) -> str:
+    return (f"公示期：{first}至{last}（7天）。对公示对象有异议的，请在公示期内向乡镇人民政府或{bureau}反映"
+            + (f"，举报电话：{phone}" if phone else "") + "。")
+
+
+def xlsx_sheets(items: list[Entry], start: _dt.date, phone: str, bureau: str, issued_on: str | None = None
+                ) -> list[SheetSpec]:
+    """One ruled sheet per village, with the same 公示期 text and 落款 (township government and date) as the
+    HTML list."""
     first, last = period(start)
+    issued_on = issued_on or cn_date(start)
     sheets = []
     for (township, village), group in by_village(items).items():
-        rows = [[i + 1, e.name, e.covered, float(e.amount), e.kind] for i, e in enumerate(group)]
-        rows += [[], [f"公示期：{first}至{last}（7天）。对公示对象有异议的，请在公示期内向乡镇人民政府或{bureau}反映。"
-                      + (f"举报电话：{phone}" if phone else "")]]
-        sheets.append(SheetSpec(f"{township}{village}"[:31], HEADER, rows, widths={1: 22, 4: 12},
-                                formats={3: "#,##0.00"}, title=f"{township}{village}最低生活保障对象公示"))
+        rows = [[i + 1, e.name, e.covered, float(e.amount), e.kind, e.note] for i, e in enumerate(group)]
+        footer = [(appeal_text(first, last, bureau, phone), "left"), (f"{township}人民政府\n{issued_on}", "right")]
+        sheets.append(SheetSpec(f"{township}{village}", HEADER, rows, formats={3: MONEY_FORMAT},
+                                title=f"{township}{village}最低生活保障对象公示", footer=footer, borders=True,
+                                landscape=False))
     return sheets or [SheetSpec("公示", HEADER, [], title="本期没有需要公示的对象")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
+from dibao_cli import money
 from dibao_cli.idcard import age_on
 
 COVERED = ("dibao", "single_person", "phase_out")
@@ -111,9 +112,7 @@ def month_rows(current: list[CoveredHousehold], previous: list[CoveredHousehold]
 
 
 def fen_text(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100}.{fen % 100:02d}"
+    return money.fen_text(fen, grouping=False)
 
 
 def table_rows(rows: list[Row], total: Row, numeric: bool = False) -> list[list]:
@@ -131,9 +130,7 @@ def table_rows(rows: list[Row], total: Row, numeric: bool = False) -> list[list]
 
 
 def _fen(value) -> int:
-    from decimal import ROUND_HALF_UP, Decimal
-
-    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return money.to_fen(value)
 
 
 def from_results(results, day: _dt.date) -> list[CoveredHousehold]:

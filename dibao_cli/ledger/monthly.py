@@ -16,14 +16,13 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
-from dibao_cli import __version__
+from dibao_cli import __version__, money
 from dibao_cli.assessment import iter_results, plan_assessment
 from dibao_cli.bulk import bulk
-from dibao_cli.errors import DibaoError
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
 from dibao_cli.review import can_work
@@ -34,14 +33,10 @@ COVERED = ("dibao", "single_person", "phase_out")
 CATEGORY_OF_STATE = {"低保": "低保", "单人户": "低保", "渐退期": "低保", "边缘": "边缘", "特困": "特困"}
 
 
-class RosterRefused(DibaoError):
-    status = ExitStatus.PROBLEMS_FOUND
-
-
 def parse_month(text: str) -> str:
     m = re.fullmatch(r"(\d{4})-?(\d{1,2})", (text or "").strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise DibaoError(f"月份“{text}”应写成 2026-12 的形式。")
+        raise UsageInvalid(f"月份“{text}”应写成 2026-12 的形式。")
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
@@ -118,8 +113,8 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
     household.phase_out_start = start
     if status in ("dibao", "single_person", "phase_out") and previous["total_fen"] is not None:
         if household.current_benefit is not None and household.current_benefit != previous["total_fen"]:
-            warn("当前月保障金", f"{household.current_benefit / 100:.2f}",
-                 f"与台账上月金额 {previous['total_fen'] / 100:.2f} 元不一致")
+            warn("当前月保障金", money.fen_text(household.current_benefit, False),
+                 f"与台账上月金额 {money.fen_text(previous['total_fen'], False)} 元不一致")
         household.current_benefit = previous["total_fen"]
 
 
@@ -147,7 +142,7 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
         # back from a phase-out too: the amount paid during it was last month's, the new one differs
         old, new = previous["total_fen"], _fen(result.total)
         if old is not None and new is not None and old != new:
-            out.append(("amount_changed", f"月保障金由 {old / 100:.2f} 元变为 {new / 100:.2f} 元"))
+            out.append(("amount_changed", f"月保障金由 {money.fen_text(old, False)} 元变为 {money.fen_text(new, False)} 元"))
     if members_before is not None:
         added, removed = members_now - members_before, members_before - members_now
         if added:
@@ -162,7 +157,7 @@ HOUSEHOLD_COLUMNS = (
     "status", "counted_fen", "adjusted_fen", "per_capita", "total_fen", "differential_fen", "classified_fen",
     "phase_out_start", "phase_out_end", "last_check", "enrolled_on", "can_work", "reasons", "assessed")
 MEMBER_COLUMNS = ("household_id", "id_number", "name", "relation", "male", "birth", "disability_grade", "labour",
-                  "covered")
+                  "covered", "seq")  # seq: the member's place in the household as the roster lists it
 NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"
 
 
@@ -311,7 +306,7 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
             covered_ids = {id(m) for m in result.covered} if result.status in COVERED else set()
             member_rows.extend((hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
                                 m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour,
-                                1 if id(m) in covered_ids else 0) for m in h.members)
+                                1 if id(m) in covered_ids else 0, seq) for seq, m in enumerate(h.members, 1))
             report.households += 1
             report.members += len(h.members)
             if len(household_rows) >= 5000:
@@ -336,7 +331,7 @@ def _paid_after_phase_out(result, record, roster_benefit, report: ImportReport) 
     end = result.phase_out_end or (record["phase_out_end"] if record is not None else None)
     h = result.household
     report.warnings.append(Problem(
-        h.file, h.sheet, h.row, "当前月保障金", f"{roster_benefit / 100:.2f}",
+        h.file, h.sheet, h.row, "当前月保障金", money.fen_text(roster_benefit, False),
         f"渐退期{'已于 ' + str(end) + ' ' if end else '已'}结束（停保），名册中仍有本月保障金",
         "核实是否已停发；如仍在发放，请停发并追回多发的金额", WARNING, "paid_after_phase_out", h.household_id))
 
@@ -378,7 +373,7 @@ def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], 
 
 def _round_fen(value: Decimal) -> int:
     """Components of the benefit (differential, 分类施保) to whole fen for the statistics."""
-    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return money.to_fen(value)
 
 
 def recorded_import(ledger: Ledger, month: str) -> tuple[dict, dict] | None:

@@ -87,10 +87,73 @@ V1 = """
     );
 """
 
-# 2: repeated texts stored once (texts), households marked when carried over unassessed, events indexed by
+# 2: casework: applications and their steps, household visits, monitor/crosscheck signals
+CASEWORK = """
+    CREATE TABLE case_applications (
+        id INTEGER PRIMARY KEY,
+        household_id TEXT NOT NULL,
+        applicant TEXT NOT NULL,
+        applicant_id TEXT NOT NULL,
+        township TEXT NOT NULL,
+        village TEXT NOT NULL,
+        programmes TEXT NOT NULL,
+        accepted_on TEXT NOT NULL,
+        close_relative TEXT NOT NULL,
+        status TEXT NOT NULL,
+        closed_on TEXT,
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX case_applications_key ON case_applications (household_id, accepted_on);
+    CREATE TABLE case_steps (
+        id INTEGER PRIMARY KEY,
+        application_id INTEGER NOT NULL REFERENCES case_applications (id),
+        step TEXT NOT NULL,
+        on_date TEXT NOT NULL,
+        people TEXT NOT NULL,
+        result TEXT NOT NULL,
+        note TEXT NOT NULL,
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX case_steps_key ON case_steps (application_id, step, on_date);
+    CREATE TABLE case_visits (
+        id INTEGER PRIMARY KEY,
+        household_id TEXT NOT NULL,
+        township TEXT NOT NULL,
+        village TEXT NOT NULL,
+        visited_on TEXT NOT NULL,
+        visitors TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        findings TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX case_visits_key ON case_visits (household_id, visited_on, kind);
+    CREATE TABLE case_signals (
+        id INTEGER PRIMARY KEY,
+        household_id TEXT NOT NULL,
+        township TEXT NOT NULL,
+        village TEXT NOT NULL,
+        head_name TEXT NOT NULL,
+        member TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        code TEXT NOT NULL,
+        label TEXT NOT NULL,
+        figures TEXT NOT NULL,
+        raised_on TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        closed_on TEXT,
+        closed_by TEXT
+    );
+    CREATE INDEX case_signals_household ON case_signals (household_id);
+"""
+
+# 3: repeated texts stored once (texts), households marked when carried over unassessed, events indexed by
 # month, imports waiting their turn (pending_imports), the options of an import (to compute it again);
 # households and members keyed by month without a separate row id and index (a third smaller per month).
-V2 = """
+V3 = """
     CREATE TABLE texts (
         id INTEGER PRIMARY KEY,
         body TEXT NOT NULL UNIQUE
@@ -113,10 +176,10 @@ def _run(db, script: str) -> None:
             db.execute(statement)
 
 
-def _v2(db) -> None:
+def _v3(db) -> None:
     """Reasons were stored whole on every household row (code, text and basis as JSON); now they are stored
     once in `texts` and a household keeps their ids and its own numbers (see compact_reasons)."""
-    _run(db, V2)
+    _run(db, V3)
     ids: dict[str, int] = {}
 
     def intern(body: str) -> int:
@@ -142,6 +205,7 @@ def _v2(db) -> None:
     _run(db, REBUILD)
 
 
+# Keys lead the columns: SQLite 3.40 misreads NOT NULL columns of a WITHOUT ROWID table whose key does not.
 REBUILD = """
     CREATE TABLE households_v2 (
         import_id INTEGER NOT NULL,
@@ -178,6 +242,7 @@ REBUILD = """
     CREATE TABLE members_v2 (
         import_id INTEGER NOT NULL,
         household_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
         id_number TEXT NOT NULL,
         name TEXT,
         relation TEXT,
@@ -186,9 +251,11 @@ REBUILD = """
         disability_grade INTEGER,
         labour TEXT,
         covered INTEGER NOT NULL,
-        PRIMARY KEY (import_id, household_id, id_number)
+        PRIMARY KEY (import_id, household_id, seq)
     ) WITHOUT ROWID;
-    INSERT OR IGNORE INTO members_v2 SELECT * FROM members;
+    INSERT INTO members_v2 (import_id, household_id, id_number, name, relation, male, birth, disability_grade, labour,
+                            covered, seq)
+        SELECT *, ROW_NUMBER() OVER (PARTITION BY import_id, household_id ORDER BY rowid) FROM members;
     DROP TABLE members;
     ALTER TABLE members_v2 RENAME TO members
 """
@@ -225,5 +292,5 @@ def expand_reasons(stored: str, body_of) -> list[dict]:
     return out
 
 
-MIGRATIONS = [V1, _v2]
+MIGRATIONS = [V1, CASEWORK, _v3]
 VERSION = len(MIGRATIONS)

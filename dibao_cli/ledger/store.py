@@ -25,16 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dibao_cli import __version__
-from dibao_cli.errors import DibaoError, NotFound, OutputRefused
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import DibaoError, LedgerError, NotFound, OutputRefused
 from dibao_cli.ledger.schema import MIGRATIONS, VERSION, compact_reasons, expand_reasons
 
 DEFAULT_NAME = "dibao.db"
 COVERED_SQL = "('dibao', 'single_person', 'phase_out')"
-
-
-class LedgerError(DibaoError):
-    status = ExitStatus.LEDGER
 
 
 class LedgerBusy(LedgerError):

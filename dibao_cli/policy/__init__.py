@@ -32,6 +32,7 @@ class PolicyAt:
             )
         self._items: dict[str, tuple] = {}
         self._annual: dict[str, Decimal] = {}
+        self.memo: dict = {}  # texts derived from this policy (citations...), cached on the policy itself
 
     def entry(self, name: str) -> Entry | None:
         """The entry in force (None for an optional parameter the policy does not set)."""

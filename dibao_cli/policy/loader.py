@@ -7,6 +7,7 @@ entry dated on or before D. A parameter with no entry in force is an error, neve
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class PolicyFile:
     digest: str
     parameters: dict[str, list[Entry]] = field(default_factory=dict)
     income_items: dict[str, tuple[str, list[Entry]]] = field(default_factory=dict)  # item -> (category, entries)
+    calendar: list[Entry] = field(default_factory=list)  # days added or corrected: since = the day, value = workday
 
 
 def region_chain(code: str) -> list[str]:
@@ -83,24 +85,40 @@ def region_name(code: str) -> str:
 
 
 def _line_of(text: str, table: str, key: str | None) -> int | None:
-    """Best-effort line number of `key` inside `[table]` (TOML parsers do not keep positions)."""
-    lines = text.splitlines()
-    header = re.compile(r"^\s*\[\s*" + re.escape(table).replace(r"\.", r'\s*\.\s*').replace('"', '"?') + r"\s*\]\s*$")
-    start = None
-    for number, line in enumerate(lines, start=1):
-        normalised = line.replace("'", '"')
-        if header.match(normalised) or header.match(normalised.replace('"', "")):
-            start = number
-            if key is None:
-                return number
+    """Best-effort line number of `key` inside `[table]` (TOML parsers do not keep positions).
+
+    The file is indexed once (see `_line_index`): looking up every entry of a large file stays linear."""
+    tables, keys = _line_index(text)
+    name = _table_name(table)
+    if key is None:
+        return tables.get(name)
+    return keys.get((name, key.replace("'", '"').strip('"')), tables.get(name))
+
+
+def _table_name(table: str) -> str:
+    """`parameters . x`, `income_items."工资"` and `income_items.'工资'` name the same table."""
+    return ".".join(part.strip().strip('"').strip("'") for part in re.split(r"""\.(?=(?:[^"']*["'][^"']*["'])*[^"']*$)""", table))
+
+
+@functools.lru_cache(maxsize=8)
+def _line_index(text: str) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """The first line of each `[table]` and of each key inside it (one pass over the file)."""
+    tables: dict[str, int] = {}
+    keys: dict[tuple[str, str], int] = {}
+    current = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$", line)
+        if header:
+            current = _table_name(header.group(1))
+            tables.setdefault(current, number)
             continue
-        if start is not None:
-            if re.match(r"^\s*\[", line):
-                break
-            stripped = line.strip().replace("'", '"')
-            if stripped.startswith((f'"{key}"', f"{key} ", f"{key}=")):
-                return number
-    return start
+        if current is None:
+            continue
+        found = re.match(r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""", line)
+        if found:
+            key = next(g for g in found.groups() if g is not None)
+            keys.setdefault((current, key), number)
+    return tables, keys
 
 
 def _fail(path: str, text: str, table: str, key: str | None, message: str) -> PolicyInvalid:
@@ -111,25 +129,40 @@ def _fail(path: str, text: str, table: str, key: str | None, message: str) -> Po
 
 def _convert(param: schema.Param, raw, fail) -> object:
     kind = param.kind
+    if isinstance(raw, float) and raw != raw:
+        raise fail("数值写成了 nan（不是一个数）：请写出实际的数值")
+    if isinstance(raw, float) and raw in (float("inf"), float("-inf")):
+        raise fail("数值写成了 inf（无穷大）：请写出实际的数值")
+    maximum = param.maximum if param.maximum is not None else schema.MAXIMUM.get(kind)
     if kind in ("money", "share", "multiplier"):
         if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
             raise fail(f"应为数字，这里是 {raw!r}")
         try:
-            value = Decimal(str(raw))
+            value = Decimal(str(raw).strip())
         except InvalidOperation:
             raise fail(f"应为数字，这里是 {raw!r}") from None
-        if not value.is_finite() or value < 0:
+        if value.is_nan():
+            raise fail("数值写成了 nan（不是一个数）：请写出实际的数值")
+        if value.is_infinite():
+            raise fail("数值写成了 inf（无穷大）：请写出实际的数值")
+        if value < 0:
             raise fail("不能为负数")
         if kind == "share" and value > 1:
             raise fail("比例应在 0 到 1 之间（如 0.15 表示 15%）")
+        if maximum is not None and value > maximum:
+            raise fail(f"数值 {raw} 大得不合理（应不超过 {maximum:,}）：请检查是否多写了位数")
         if kind == "multiplier" and value == 0:
             raise fail("倍数应大于 0")
+        if param.positive and value == 0:
+            raise fail(f"{param.label}不能为 0：标准为 0 时没有任何家庭能纳入。请写出文件规定的标准")
         if kind == "money" and value != value.quantize(Decimal("0.01")):
             raise fail("金额最多两位小数")
         return value
     if kind in ("months", "count"):
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
             raise fail(f"应为不小于 0 的整数，这里是 {raw!r}")
+        if maximum is not None and raw > maximum:
+            raise fail(f"数值 {raw} 大得不合理（应不超过 {maximum:,}）：请检查是否多写了位数")
         return raw
     if kind == "bool":
         if not isinstance(raw, bool):
@@ -208,7 +241,7 @@ def parse_policy_file(path: Path | str, *, builtin: bool = False) -> PolicyFile:
     unknown = set(data) - schema.TOP_KEYS
     if unknown:
         name = sorted(unknown)[0]
-        raise _fail(shown, text, name, None, f"不认识的表 [{name}]；只能有 [region]、[parameters.…]、[income_items.…]")
+        raise _fail(shown, text, name, None, f"不认识的表 [{name}]；只能有 [region]、[parameters.…]、[income_items.…]、[calendar]")
     region_table = data.get("region")
     if not isinstance(region_table, dict) or "code" not in region_table:
         raise PolicyInvalid(f"政策文件 {shown} 缺少 [region] 表和 code（地区代码，如 code = \"632521\"）。")
@@ -254,7 +287,21 @@ def parse_policy_file(path: Path | str, *, builtin: bool = False) -> PolicyFile:
         if not entries:
             raise _fail(shown, text, table, None, "至少要有一条带日期的值")
         result.income_items[item] = (category, entries)
+    result.calendar = _calendar_entries(shown, text, data.get("calendar", {}), code)
     return result
+
+
+def _calendar_entries(shown: str, text: str, body, code: str) -> list[Entry]:
+    """[calendar]: "2027-10-01" = { value = "休", source = "…" } (or "班" for a working weekend day)."""
+    if not isinstance(body, dict):
+        raise _fail(shown, text, "calendar", None, "应为表")
+
+    def convert(raw, fail):
+        if raw not in schema.CALENDAR_VALUES:
+            raise fail("应为“休”（放假）或“班”（调休上班）")
+        return schema.CALENDAR_VALUES[raw]
+
+    return _entries(shown, text, "calendar", body, code, convert)
 
 
 @dataclass
@@ -307,6 +354,14 @@ class Policy:
                 return category, in_force[-1]
         return None
 
+    def calendar_days(self) -> dict[_dt.date, Entry]:
+        """Days the policy files add to or correct in the holiday calendar (the most specific file wins)."""
+        days: dict[_dt.date, Entry] = {}
+        for policy_file in self.files:
+            for entry in policy_file.calendar:
+                days[entry.since] = entry
+        return days
+
     def income_item_names(self) -> list[str]:
         names: dict[str, None] = {}
         for policy_file in self.files:
@@ -341,3 +396,21 @@ def load_policy(region: str | None = None, policy_paths: list[Path] | tuple = ()
     for code in missing:
         policy.notes.append(f"{region_name(code)}（{code}）没有政策文件，沿用上级的数值。")
     return policy
+
+
+def override_file(region: str, pairs: list[tuple[str, object, str]], since: _dt.date, source: str) -> PolicyFile:
+    """Values given outside a policy file (`dibao impact --set name=value`), checked exactly like a file's
+    values (same parameter names, types and limits) and dated from `since`. `pairs` holds (name, raw value,
+    what the user wrote); the returned file goes on top of a policy's chain."""
+    result = PolicyFile(source, region, source, hashlib.sha256(repr((pairs, since)).encode()).hexdigest())
+    for name, raw, shown in pairs:
+        param = schema.BY_NAME.get(name)
+        if param is None:
+            raise PolicyInvalid(f"{shown}：不认识的参数 {name}（可用参数见 dibao policy show）。")
+
+        def fail(message, shown=shown):
+            return PolicyInvalid(f"{shown}：{message}")
+
+        value = _convert(param, raw, fail)
+        result.parameters[name] = [Entry(since, value, f"{source}（{shown}）", "", source, region, None)]
+    return result

@@ -26,12 +26,18 @@ class Param:
     choices: tuple = ()
     group: str = ""
     optional: bool = False  # no value in force -> the check that needs it is skipped and says so
+    positive: bool = False  # 0 is not a value this parameter can take (a standard of 0 pays nobody)
+    maximum: int | None = None  # a sanity limit for a value no policy could mean (not a policy figure)
+
+
+# Values beyond these are typing mistakes (an extra digit, 1e308), refused before any arithmetic.
+MAXIMUM = {"money": 100_000_000, "months": 1200, "count": 1000, "multiplier": 100}
 
 
 PARAMETERS: tuple[Param, ...] = (
-    Param("rural_standard_annual", "money", "农村低保标准", "元/人·年", group="标准"),
-    Param("urban_standard_monthly", "money", "城市低保标准", "元/人·月", group="标准"),
-    Param("tekun_basic_monthly", "money", "特困人员基本生活标准", "元/人·月", group="标准"),
+    Param("rural_standard_annual", "money", "农村低保标准", "元/人·年", group="标准", positive=True),
+    Param("urban_standard_monthly", "money", "城市低保标准", "元/人·月", group="标准", positive=True),
+    Param("tekun_basic_monthly", "money", "特困人员基本生活标准", "元/人·月", group="标准", positive=True),
     Param("employment_deduction_share", "share", "就业成本扣减：工资性收入的比例", "", group="收入核算"),
     Param("employment_deduction_cap_annual", "money", "就业成本扣减：每名就业成员每年上限", "元/人·年", group="收入核算"),
     Param("employment_deduction_area_types", "choices", "就业成本扣减适用的城乡类别", "", AREA_TYPES, "收入核算"),
@@ -58,7 +64,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("income_drop_share", "share", "收入大幅下降：比上月减少的比例不低于", "", group="监测"),
     Param("disability_living_subsidy_monthly", "money", "困难残疾人生活补贴", "元/人·月", group="监测", optional=True),
     Param("disability_care_subsidy_monthly", "money", "重度残疾人护理补贴", "元/人·月", group="监测", optional=True),
-    Param("report_cutoff_day", "count", "统计截止日（每月几日；不设则按自然月）", "日", group="动态管理", optional=True),
+    Param("report_cutoff_day", "count", "统计截止日（每月几日；不设则按自然月）", "日", group="动态管理", optional=True,
+          maximum=31),
     Param("classified_share", "share", "分类施保：每人每月加发低保标准的比例", "", group="保障金"),
     Param("classified_categories", "choices", "分类施保对象类别", "", CLASSIFIED_CATEGORIES, "保障金"),
     Param("classified_elderly_age", "count", "分类施保：老年人年龄下限", "周岁", group="保障金"),
@@ -66,9 +73,18 @@ PARAMETERS: tuple[Param, ...] = (
     Param("classified_disability_grades", "grades", "分类施保：重度残疾等级", "级", group="保障金"),
     Param("minimum_monthly_benefit", "money", "每户每月最低保障金", "元/户·月", group="保障金"),
     Param("rounding", "rounding", "保障金取整单位（四舍五入）", "", tuple(ROUNDING), "保障金"),
+    # casework
+    Param("deadline_investigation_workdays", "count", "受理申请后启动调查的期限", "个工作日", group="办理时限"),
+    Param("deadline_decision_workdays", "count", "乡镇审核意见后县级作出决定的期限", "个工作日", group="办理时限"),
+    Param("deadline_refusal_workdays", "count", "不予批准决定后书面告知申请人的期限", "个工作日", group="办理时限"),
+    Param("deadline_total_workdays", "count", "受理到审核确认完成的期限", "个工作日", group="办理时限"),
+    Param("deadline_total_extended_workdays", "count", "特殊情况延长后的期限", "个工作日", group="办理时限"),
+    Param("publicity_days", "count", "公示期", "日", group="办理时限"),
+    Param("signal_followup_days", "count", "监测信号登记后入户核实的期限", "日", group="办理时限"),
 )
 BY_NAME = {p.name: p for p in PARAMETERS}
 ENTRY_KEYS = {"value", "source", "note"}
 INCOME_ITEM_KEYS = {"category"}
 REGION_KEYS = {"code", "name"}
-TOP_KEYS = {"region", "parameters", "income_items"}
+TOP_KEYS = {"region", "parameters", "income_items", "calendar"}
+CALENDAR_VALUES = {"休": False, "班": True}  # casework: a holiday or a working day (调休)

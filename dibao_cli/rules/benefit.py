@@ -5,7 +5,9 @@ Every amount is built as an exact numerator in fen and divided once; the only ro
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from dibao_cli.money import round_to_unit
 
 ZERO = Decimal(0)
 
@@ -26,8 +28,8 @@ def classified(annual_standard_fen: Decimal, share: Decimal, persons: int) -> De
 
 
 def round_benefit(amount: Decimal, unit: Decimal) -> Decimal:
-    """The one rounding of the benefit: to the policy's unit (元, 角 or 分), half up."""
-    return amount.quantize(unit, rounding=ROUND_HALF_UP).quantize(Decimal("0.01"))
+    """The one rounding of the benefit: to the policy's unit (元, 角 or 分), half up (dibao_cli.money)."""
+    return round_to_unit(amount, unit)
 
 
 def with_minimum(amount: Decimal, minimum: Decimal) -> tuple[Decimal, bool]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from dibao_cli.money import fen_yuan
 from dibao_cli.roster import Household
 
 
@@ -28,4 +29,4 @@ def property_failures(household: Household, members: int, monthly_standard_fen: 
 
 
 def _yuan(fen) -> str:
-    return f"{Decimal(fen) / 100:,.2f}"
+    return fen_yuan(fen)

@@ -1,0 +1,456 @@
+"""`dibao apply`, `dibao step`, `dibao record`, `dibao cases`, `dibao visit`, `dibao visits due|sheet`."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import click
+
+from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, emit, month_option,
+                                  output_options, policy_options, resolve_format, within_option)
+from dibao_cli.cli.console import console
+from dibao_cli.cli.ledger import command_line, open_ledger
+from dibao_cli.errors import ExitStatus
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def _setup(region, policies):
+    from dibao_cli.casework.calendar import build_calendar
+    from dibao_cli.config import choose_policy
+
+    policy = choose_policy(region, policies)
+    return policy, build_calendar(policy)
+
+
+def _warn(calendar) -> None:
+    from rich.markup import escape
+
+    for warning in calendar.warnings:
+        console(stderr=True).print(f"[yellow]注意[/]：{escape(warning)}")
+
+
+def _cells(values) -> list[str]:
+    """Table cells with the clerk's own text shown as written (no rich markup)."""
+    from rich.markup import escape
+
+    return [escape(str(v)) for v in values]
+
+
+def _people(text):
+    from dibao_cli.casework.applications import parse_people
+
+    return parse_people(text)
+
+
+def _next_line(state) -> str:
+    if state.status != "open":
+        from dibao_cli.casework.applications import STATUS_LABEL
+
+        return f"已办结：{STATUS_LABEL[state.status]}"
+    return f"下一步：{state.next_step}，期限 {state.due.isoformat()}（{_left(state)}）"
+
+
+def _left(state) -> str:
+    if state.days_left is None:
+        return ""
+    if state.overdue and state.days_left <= 0:
+        return f"已逾期 {-state.days_left} 个工作日" if state.days_left < 0 else "今天到期"
+    if state.overdue:
+        return "已超过总期限"
+    return "今天到期" if state.days_left == 0 else f"还有 {state.days_left} 个工作日"
+
+
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("household_id", metavar="户编号")
+@click.option("--applicant", required=True, metavar="姓名", help="申请人姓名。")
+@click.option("--id", "applicant_id", metavar="身份证号", help="申请人身份证号。")
+@date_option("受理日期。", "--accepted", required=True)
+@click.option("--programme", "programmes", default="低保", show_default=True, metavar="类别",
+              help="申请类别：低保、特困、边缘、刚性支出，可写多个用逗号分开（一次申请、分类审核认定）。")
+@click.option("--relative", metavar="类别", help="申请家庭成员是低保经办人员或村干部的近亲属时填：经办人员 或 村干部（单独登记）。")
+@click.option("--township", metavar="乡镇", default="", help="乡镇（街道）。")
+@click.option("--village", metavar="村", default="", help="村（社区）。")
+@policy_options
+@date_option("按这一天显示剩余期限，默认今天。")
+@db_option
+def apply(household_id, applicant, applicant_id, accepted, programmes, relative, township, village, policies, region,
+          on_date, db):
+    """登记一件申请（受理），并给出启动调查的期限。
+
+    之后的办理步骤用 dibao step 登记，或把乡镇的办理记录表用 dibao record 导入。
+    退出状态：0 已登记（同一户同一天的申请已登记过时也为 0，不重复登记）。
+
+    例：dibao apply GH101 --applicant 张三 --accepted 2026-09-29 --programme 低保,特困
+        dibao apply GH102 --applicant 李四 --accepted 2026-10-08 --relative 村干部
+    """
+    from dibao_cli.casework import applications as apps
+    from dibao_cli.idcard import IdError, parse_id
+    from dibao_cli.ledger import casework as store
+
+    policy, calendar = _setup(region, policies)
+    if applicant_id:
+        try:
+            applicant_id = parse_id(applicant_id).number
+        except IdError as exc:
+            raise click.UsageError(f"--id 身份证号有误：{exc.message}。{exc.fix}。") from None
+    programme_text = apps.parse_programmes(programmes)
+    relative_kind = apps.parse_relative(relative)
+    ledger = open_ledger(db)
+    try:
+        app_id, created = apps.register(ledger, household_id=household_id, applicant=applicant,
+                                        applicant_id=applicant_id or "", township=township, village=village,
+                                        programmes=programme_text, accepted_on=accepted, close_relative=relative_kind,
+                                        source="dibao apply")
+        app = store.application(ledger, app_id)
+        steps = store.steps_of(ledger, [app_id])[app_id]
+        state = apps.case_state(app, steps, calendar, apps.Deadlines.from_policy(policy, accepted),
+                                on_date or _dt.date.today())
+        if created:
+            ledger.audit(command_line(), {}, policy.digest)
+    finally:
+        ledger.close()
+    word = "已登记" if created else "已登记过（未重复登记）"
+    console().print(f"{word}申请 {app_id}：{household_id} {applicant}，{programme_text.replace(',', '、')}，"
+                    f"受理日期 {accepted.isoformat()}。")
+    if relative_kind:
+        console().print(f"{relative_kind}：单独登记，县级民政部门须入户核查。")
+    console().print(_next_line(state) + f"；办结总期限 {state.overall_due.isoformat()}。")
+    _warn(calendar)
+
+
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("application_id", type=int, metavar="申请编号")
+@click.argument("step", metavar="事项")
+@date_option("这件事发生的日期。", "--date", "on", required=True)
+@click.option("--by", "people", metavar="姓名", help="经办人或调查人，多人用逗号分开（入户调查至少两人）。")
+@click.option("--result", default="", metavar="结果", help="县级审批的结果：批准 或 不予批准。")
+@click.option("--note", default="", metavar="说明", help="说明：异议内容、延期理由等。")
+@policy_options
+@date_option("按这一天显示剩余期限，默认今天。", "--today", "on_date")
+@db_option
+def step(application_id, step, on, people, result, note, policies, region, on_date, db):
+    """登记申请的一个办理步骤，并给出下一步和期限。
+
+    事项：启动调查、入户调查、信息核对、乡镇审核意见、公示、公示异议、重新调查、县级入户核查、
+    县级审批（--result 批准/不予批准）、书面告知、延期（--note 写明理由）、撤回申请。
+    退出状态：0 已登记；2 事项或内容不合要求；6 没有这件申请。
+
+    例：dibao step 1 启动调查 --date 2026-10-09
+        dibao step 1 入户调查 --date 2026-10-10 --by 王芳,李强
+        dibao step 1 县级审批 --date 2026-10-22 --result 批准
+    """
+    from dibao_cli.casework import applications as apps
+    from dibao_cli.ledger import casework as store
+
+    policy, calendar = _setup(region, policies)
+    key = apps.step_key(step)
+    ledger = open_ledger(db, create=False)
+    try:
+        app = apps.get_application(ledger, application_id)
+        created = apps.record_step(ledger, app, key, on, people=_people(people), result=result, note=note,
+                                   source="dibao step")
+        app = store.application(ledger, application_id)
+        steps = store.steps_of(ledger, [application_id])[application_id]
+        state = apps.case_state(app, steps, calendar, apps.Deadlines.from_policy(policy, apps._d(app["accepted_on"])),
+                                on_date or _dt.date.today())
+        if created:
+            ledger.audit(command_line(), {}, policy.digest)
+    finally:
+        ledger.close()
+    word = "已登记" if created else "已登记过（未重复登记）"
+    console().print(f"{word}：申请 {application_id} {apps.STEPS[key]} {on.isoformat()}。")
+    console().print(_next_line(state))
+    if key == "decision" and state.status == "approved":
+        console().print("请在下月名册中把这一户的当前保障类别改为批准的类别，导入台账后用 dibao notice 出具通知书。")
+    if key == "decision" and result.strip() in ("不予批准", "不批准", "不同意"):
+        console().print("请用 dibao notice 出具不予批准告知书，送达后登记“书面告知”。")
+    _warn(calendar)
+
+
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="记录表...")
+@click.option("--encoding", metavar="编码", help="CSV/TXT 的编码（默认自动识别）。")
+@db_option
+@output_options(FORMATS)
+def record(files, encoding, db, fmt, output, force):
+    """导入乡镇填写的办理记录表和入户走访记录表（每行一件事）。
+
+    有“事项”列的工作表是申请办理记录：事项为“受理”的行登记申请，其余行按户编号登记到这一户办理中的申请；
+    有“走访类型”列的工作表是入户走访记录。有问题的行不导入，并逐条列出文件、工作表、行、列和改法；
+    已导入过的行自动跳过，改好后把整张表重新导入即可。
+    退出状态：0 全部导入；1 有行因问题未导入；3 文件无法读取。
+
+    例：dibao record 恰卜恰镇-申请办理记录.xlsx 恰卜恰镇-入户走访记录.xlsx
+        dibao record 办理记录.xlsx --format xlsx -o 导入问题.xlsx
+    """
+    from dibao_cli.casework.sheet import import_events
+    from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+    from dibao_cli.problems import FIELDS_ZH, as_row_zh
+
+    fmt = resolve_format(fmt, output, FORMATS)
+    ledger = open_ledger(db)
+    try:
+        result = import_events(ledger, list(files), encoding)
+        if result.applications or result.steps or result.visits:
+            from dibao_cli.ledger.monthly import file_hash
+
+            ledger.audit(command_line(), {str(p): file_hash(Path(p)) for p in files}, None)
+    finally:
+        ledger.close()
+    counts = {"applications": result.applications, "steps": result.steps, "visits": result.visits,
+              "skipped": result.skipped, "closed_signals": result.closed_signals, "errors": result.errors()}
+    line = (f"导入：新申请 {result.applications} 件，办理步骤 {result.steps} 个，走访 {result.visits} 次，"
+            f"关闭信号 {result.closed_signals} 条；已有而跳过 {result.skipped} 行；有问题未导入 {result.errors()} 行。")
+
+    def table():
+        from rich.table import Table
+
+        if result.problems:
+            t = Table(title="问题清单", title_justify="left")
+            for name in FIELDS_ZH[:-1]:
+                t.add_column(name, overflow="fold")
+            for p in result.problems:
+                t.add_row(*_cells(as_row_zh(p)[:-1]))
+            console().print(t)
+        console().print(line)
+
+    emit(fmt, output, force, table=table,
+         sheets=lambda: [SheetSpec("问题", FIELDS_ZH, [as_row_zh(p) for p in result.problems],
+                                   widths={0: 28, 1: 12, 2: 6, 3: 14, 4: 22, 5: 6, 6: 50, 7: 50, 8: 12})],
+         json=lambda: json_bytes({"counts": counts, "problems": [p.as_dict() for p in result.problems]}),
+         csv=lambda: csv_bytes(FIELDS_ZH, [as_row_zh(p) for p in result.problems]))
+    if fmt != "table":
+        console(stderr=True).print(line)
+    if result.errors():
+        raise SystemExit(ExitStatus.PROBLEMS_FOUND)
+
+
+CASE_HEADER = ("申请编号", "乡镇", "村(社区)", "户编号", "申请人", "申请类别", "受理日期", "下一步", "期限", "剩余工作日",
+               "办结总期限", "说明")
+
+
+def _case_row(state) -> list:
+    a = state.app
+    return [a["id"], a["township"], a["village"], a["household_id"], a["applicant"], a["programmes"].replace(",", "、"),
+            a["accepted_on"], state.next_step, state.due.isoformat() if state.due else "",
+            "" if state.days_left is None else state.days_left, state.overall_due.isoformat(), "；".join(state.notes)]
+
+
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
+@date_option("按这一天计算剩余期限，默认今天。")
+@click.option("--township", metavar="乡镇", help="只列这个乡镇的申请。")
+@policy_options
+@db_option
+@output_options(FORMATS)
+def cases(on_date, township, policies, region, db, fmt, output, force):
+    """列出办理中的申请：下一步、期限、剩余工作日，逾期的排在最前。
+
+    期限按工作日计算（周末和法定节假日不算，调休上班日算），期限天数取自政策文件。
+    退出状态：0 没有逾期；1 有逾期的申请（供脚本使用）。
+
+    例：dibao cases
+        dibao cases --township 恰卜恰镇 --format xlsx -o 办理中的申请.xlsx
+    """
+    from dibao_cli.casework.applications import states
+    from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+
+    fmt = resolve_format(fmt, output, FORMATS)
+    policy, calendar = _setup(region, policies)
+    day = on_date or _dt.date.today()
+    ledger = open_ledger(db, create=False)
+    try:
+        found = [s for s in states(ledger, policy, calendar, day) if not township or s.app["township"] == township]
+    finally:
+        ledger.close()
+    overdue = sum(1 for s in found if s.overdue)
+
+    def table():
+        from rich.table import Table
+
+        if not found:
+            console().print("[green]没有办理中的申请。[/]")
+            return
+        t = Table(title=f"办理中的申请（{day.isoformat()}）", title_justify="left")
+        for name in ("编号", "乡镇", "村(社区)", "户编号", "申请人", "类别", "受理", "下一步", "期限", "剩余", "说明"):
+            t.add_column(name, overflow="fold")
+        for s in found:
+            row = _case_row(s)
+            left = _left(s)
+            cells = _cells([row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]])
+            t.add_row(*cells, f"[red]{left}[/]" if s.overdue else left, *_cells([row[11]]))
+        console().print(t)
+        console().print(f"共 {len(found)} 件，其中逾期 {overdue} 件。")
+
+    emit(fmt, output, force, table=table,
+         sheets=lambda: [SheetSpec("办理中的申请", CASE_HEADER, [_case_row(s) for s in found],
+                                   widths={7: 20, 11: 50}, title=f"办理中的申请（{day.isoformat()}）")],
+         json=lambda: json_bytes({"as_of": day.isoformat(), "calendar": calendar.source,
+                                  "calendar_warnings": calendar.warnings, "cases": [s.as_dict() for s in found]}),
+         csv=lambda: csv_bytes(CASE_HEADER, [_case_row(s) for s in found]))
+    _warn(calendar)
+    if overdue:
+        raise SystemExit(ExitStatus.PROBLEMS_FOUND)
+
+
+@click.command(cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("household_id", metavar="户编号")
+@date_option("走访日期。", "--date", "on", required=True)
+@click.option("--by", "visitors", required=True, metavar="姓名", help="走访人，多人用逗号分开（入户调查、县级核查至少两人）。")
+@click.option("--kind", required=True, metavar="类型", help="走访类型：入户调查、定期回访、信号核实、特困核查、县级核查。")
+@click.option("--findings", default="", metavar="文字", help="发现的情况。")
+@click.option("--members", "members_change", default="", metavar="文字", help="家庭成员变化（如 次子外出务工）。")
+@click.option("--income", "income_change", default="", metavar="文字", help="收入变化。")
+@click.option("--property", "property_change", default="", metavar="文字", help="财产变化（住房、牲畜、车辆）。")
+@click.option("--care", "care_level", default="", metavar="等级", help="照料等级：全自理、半失能、全失能（特困核查）。")
+@click.option("--outcome", "result", default="无变化", show_default=True, metavar="结果",
+              help="处理结果：无变化、有变化已记录、转介其他救助、已受理申请。")
+@click.option("--signal", "signal_ids", multiple=True, type=int, metavar="编号",
+              help="核实的信号编号（可给多个；不给时关闭这一户所有未关闭的信号）。")
+@db_option
+def visit(household_id, on, visitors, kind, findings, members_change, income_change, property_change, care_level,
+          result, signal_ids, db):
+    """登记一次入户走访：走访人、类型、发现的情况和处理结果。
+
+    走访会关闭这一户未关闭的监测和比对信号；这一户有办理中的申请时，入户调查和县级核查同时登记为申请的办理步骤。
+    退出状态：0 已登记；2 内容不合要求。
+
+    例：dibao visit GH101 --date 2026-10-10 --by 王芳,李强 --kind 入户调查 --findings 住房为土木结构
+        dibao visit GH004 --date 2026-12-03 --by 王芳 --kind 信号核实 --income 务工收入减少 --outcome 有变化已记录
+    """
+    from dibao_cli.casework import visits
+
+    kind_value = visits.visit_kind(kind)
+    outcome = visits.outcome(result)
+    ledger = open_ledger(db)
+    try:
+        done = visits.record_visit(ledger, household_id=household_id, on=on, visitors=_people(visitors),
+                                   kind=kind_value, findings=findings,
+                                   changes={"成员": members_change, "收入": income_change, "财产": property_change,
+                                            "照料": care_level},
+                                   result=outcome, signal_ids=list(signal_ids) or None, source="dibao visit")
+        if done.visit_id is not None:
+            ledger.audit(command_line(), {}, None)
+    finally:
+        ledger.close()
+    if done.visit_id is None:
+        console().print(f"{household_id} {on.isoformat()} 的{kind_value}已登记过，未重复登记。")
+        return
+    console().print(f"已登记走访 {done.visit_id}：{household_id} {on.isoformat()} {kind_value}，结果：{outcome}。")
+    if done.step:
+        console().print(f"同时登记为办理中申请的“{done.step}”。")
+    if done.closed_signals:
+        console().print(f"已关闭信号：{'、'.join(str(i) for i in done.closed_signals)}。")
+
+
+@click.group("visits", cls=DibaoSubGroup, context_settings=CONTEXT)
+def visits_group():
+    """入户走访：到期清单和入户调查表。"""
+
+
+DUE_HEADER = ("乡镇", "村(社区)", "走访人", "户编号", "户主或申请人", "事项", "原因", "期限", "逾期")
+
+
+def _due_row(v) -> list:
+    return [v.township, v.village, v.visitor, v.household_id, v.head_name, v.kind, v.reason,
+            v.due.isoformat() if v.due else "", "是" if v.overdue else ""]
+
+
+@visits_group.command("due", cls=DibaoCommand, context_settings=CONTEXT)
+@date_option("按这一天计算，默认今天。")
+@within_option("列出这么多天内到期的走访（默认 30 天）。", 30)
+@month_option("定期回访按台账中这个月的名册（默认最近一个月）。")
+@policy_options
+@db_option
+@output_options(FORMATS)
+def visits_due(on_date, within, month, policies, region, db, fmt, output, force):
+    """按村和走访人列出到期的走访：申请的入户调查和县级核查、监测信号的核实、定期回访。
+
+    走访人取这一户上次走访的人；没有走访过的，申请取其经办人，都没有的写“未指定”。
+    退出状态：0 没有到期的走访；1 有到期的走访。
+
+    例：dibao visits due --within 14
+        dibao visits due --format xlsx -o 本周走访.xlsx
+    """
+    from dibao_cli.casework.visits import due_visits
+    from dibao_cli.ledger.monthly import parse_month
+    from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+
+    fmt = resolve_format(fmt, output, FORMATS)
+    policy, calendar = _setup(region, policies)
+    day = on_date or _dt.date.today()
+    ledger = open_ledger(db, create=False)
+    try:
+        found = due_visits(ledger, policy, calendar, day, within, parse_month(month) if month else None)
+    finally:
+        ledger.close()
+
+    def table():
+        from rich.table import Table
+
+        if not found:
+            console().print(f"[green]{within} 天内没有到期的走访。[/]")
+            return
+        current, t = None, None
+        for v in found:
+            key = (v.township, v.village, v.visitor)
+            if key != current:
+                if t is not None:
+                    console().print(t)
+                current = key
+                t = Table(title=_cells([f"{v.township}{v.village}  走访人：{v.visitor}"])[0], title_justify="left")
+                for name in ("户编号", "户主或申请人", "事项", "原因", "期限"):
+                    t.add_column(name, overflow="fold")
+            due = v.due.isoformat() if v.due else "尽快"
+            t.add_row(*_cells([v.household_id, v.head_name, v.kind, v.reason]), f"[red]{due} 已逾期[/]" if v.overdue else due)
+        console().print(t)
+        console().print(f"共 {len(found)} 项，其中逾期 {sum(1 for v in found if v.overdue)} 项。")
+
+    emit(fmt, output, force, table=table,
+         sheets=lambda: [SheetSpec("到期走访", DUE_HEADER, [_due_row(v) for v in found], widths={6: 50},
+                                   title=f"到期走访（{day.isoformat()} 起 {within} 天）")],
+         json=lambda: json_bytes({"as_of": day.isoformat(), "within_days": within,
+                                  "visits": [v.as_dict() for v in found]}),
+         csv=lambda: csv_bytes(DUE_HEADER, [_due_row(v) for v in found]))
+    _warn(calendar)
+    if found:
+        raise SystemExit(ExitStatus.PROBLEMS_FOUND)
+
+
+@visits_group.command("sheet", cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("households", nargs=-1, required=True, metavar="户编号...")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="入户调查表（.html，每户一页，用浏览器打印）。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@click.option("--title", type=click.Choice(("入户调查表", "特困入户核查表")), default="入户调查表", show_default=True,
+              help="表名：入户调查表，或特困人员核查用的特困入户核查表（自理能力、供养方式、照料人一栏必填）。")
+@month_option("用台账中这个月的名册预填（默认最近一个月）。")
+@date_option("打印日期（算年龄），默认今天。")
+@click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="用这个文件夹里的模板（先用 dibao templates copy 复制自带模板再修改）。")
+@db_option
+def visits_sheet(households, output, force, title, month, on_date, templates, db):
+    """打印入户调查表：每户一页，按台账预填家庭成员和办理中的申请，其余由走访人现场填写。
+
+    退出状态：0 已写入；5 文件已存在；6 台账中没有这一户；8 模板有误。
+
+    例：dibao visits sheet GH101 GH004 -o 入户调查表.html
+    """
+    from dibao_cli.casework.visits import sheet_context
+    from dibao_cli.ledger.monthly import parse_month
+    from dibao_cli.outputs import write_output
+    from dibao_cli.templating import render
+
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise click.UsageError("入户调查表目前只输出 .html 文件（用浏览器打印或另存为 PDF）。")
+    day = on_date or _dt.date.today()
+    ledger = open_ledger(db, create=False)
+    try:
+        pages = [sheet_context(ledger, hid, day, parse_month(month) if month else None) for hid in households]
+    finally:
+        ledger.close()
+    html = render("visit-sheet.html.j2", templates, autoescape=True, households=pages, printed_on=day.isoformat(),
+                  title=title, tekun=title == "特困入户核查表")
+    write_output(output, html.encode("utf-8"), force)
+    console().print(f"已写入 {output}：{len(pages)} 户{title}。")
