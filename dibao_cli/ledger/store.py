@@ -259,8 +259,10 @@ class Ledger:
             self._remove_files()
 
     def is_empty(self) -> bool:
-        return not any(self.db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
-                       for t in ("imports", "doc_numbers", "audit", "pending_imports"))
+        """No row in any table (a ledger just created by a command that then failed)."""
+        tables = [t for (t,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                "AND name NOT LIKE 'sqlite_%'").fetchall()]
+        return not any(self.db.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() for t in tables)
 
     def _discard_if_new(self) -> None:
         with contextlib.suppress(Exception):
