@@ -109,6 +109,8 @@ def test_household_skipped_for_errors_keeps_its_decision_and_is_not_new_next_mon
         ("2026-01", "dibao", 50000, 1, "2026-01-31"), ("2026-02", "dibao", 50000, 0, "2026-01-31"),
         ("2026-03", "dibao", 50000, 1, "2026-01-31")]
     assert rows[1]["events"] == ["本月名册中本户有错误，未核算：保留上月结果"] and rows[2]["events"] == []
+    table = run("history", "H1", "--db", tmp_path / "l.db")
+    assert table.code == 0 and "低保（本月未核算，沿用上月）" in table.out
     notices = run("notice", "--month", "2026-03", "--region", "632521", "--date", "2026-03-31", "--db",
                   tmp_path / "l.db", "-o", tmp_path / "n")
     assert notices.code == 0 and "没有需要出具的通知书" in notices.out  # no second approval notice

@@ -204,7 +204,8 @@ def history(household_id, db, fmt):
     for r in rows:
         total = "" if r["total_fen"] is None else money.fen_text(r["total_fen"], False)
         phase = f"{r['phase_out_start']}～{r['phase_out_end']}" if r["phase_out_start"] else ""
-        table.add_row(r["month"], r["household_id"], r["head_name"] or "", STATUS_LABEL.get(r["status"], r["status"]),
+        status = STATUS_LABEL.get(r["status"], r["status"]) + ("（本月未核算，沿用上月）" if not r.get("assessed", 1) else "")
+        table.add_row(r["month"], r["household_id"], r["head_name"] or "", status,
                       str(r["members"]), str(r["covered"]), money.plain(Decimal(r["per_capita"])), total, phase,
                       "；".join(r["events"]))
     console().print(table)
