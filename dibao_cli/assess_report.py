@@ -11,7 +11,7 @@ from dibao_cli.bulk import bulk
 from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes, print_cut
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
-STATUS_ORDER = ("dibao", "single_person", "phase_out", "exit", "marginal", "ineligible")
+STATUS_ORDER = ("dibao", "single_person", "phase_out", "exit", "marginal", "ineligible", "tekun", "rigid")
 
 
 def y(value) -> str:
@@ -77,6 +77,59 @@ def household_dict(r: HouseholdResult) -> dict:
         "single_person": [{"name": s.member.name, "ground": s.ground, "total": y(s.total)} for s in r.singles],
         "reasons": [x.as_dict() for x in r.reasons],
         "flags": [x.as_dict() for x in r.flags],
+        "programmes": programmes(r),
+        "tekun": [tekun_dict(d) for d in r.tekun],
+        "rigid_expense": None if r.rigid is None else rigid_dict(r.rigid),
+    }
+
+
+def rigid_dict(d) -> dict:
+    return {
+        "recognised": d.recognised,
+        "expenses_12_months": f2y(d.spent),
+        "income_12_months": f2y(d.income),
+        "share": None if d.ratio is None else str(d.ratio.quantize(Decimal("0.0001"))),
+        "required_share": str(d.share),
+        "per_capita_annual_income": f2y(d.per_capita),
+        "disposable_income_line": f2y(d.line),
+        "valid_from": d.valid_from.isoformat() if d.valid_from else None,
+        "valid_until": d.valid_until.isoformat() if d.valid_until else None,
+    }
+
+
+PROGRAMME_OF_STATUS = {"dibao": "低保", "single_person": "低保", "phase_out": "低保", "marginal": "低保边缘"}
+
+
+def programmes(r: HouseholdResult) -> list[str]:
+    """The programmes this household's people fall in (低保, 低保边缘, 特困供养), in that order."""
+    out = []
+    if r.status in PROGRAMME_OF_STATUS:
+        out.append(PROGRAMME_OF_STATUS[r.status])
+    if r.supported:
+        out.append("特困供养")
+    if r.rigid is not None and r.rigid.recognised:
+        out.append("刚性支出困难家庭")
+    return out
+
+
+TEKUN_OUTCOME = {"supported": "特困供养", "refused": "不符合特困供养条件", "ended": "终止特困供养"}
+
+
+def tekun_dict(d) -> dict:
+    supported = d.outcome == "supported"
+    return {
+        "name": d.member.name,
+        "outcome": d.outcome,
+        "outcome_label": TEKUN_OUTCOME[d.outcome],
+        "already_supported": d.existing,
+        "no_ability_grounds": d.grounds,
+        "own_annual_income": f2y(d.own_income),
+        "support_mode": d.mode if supported else None,
+        "payee": d.payee if supported else None,
+        "self_care": d.care_level,
+        "monthly": None if not supported else {
+            "basic": y(d.basic), "care": y(d.care) if d.care_known else None, "total": y(d.total)},
+        "reasons": [{"code": c, "text": t, "basis": b} for c, t, b in d.reasons],
     }
 
 
@@ -85,6 +138,7 @@ class Totals:
 
     def __init__(self, results=()):
         self.households, self.people, self.money = Counter(), Counter(), {}
+        self.tekun_people, self.tekun_money = Counter(), {}
         for r in results:
             self.add(r)
 
@@ -93,6 +147,20 @@ class Totals:
         self.people[r.status] += len(r.members)
         if r.benefit_known:
             self.money[r.status] = self.money.get(r.status, Decimal(0)) + r.total
+        for d in r.supported:
+            self.tekun_people[d.mode] += 1
+            self.tekun_money[d.mode] = self.tekun_money.get(d.mode, Decimal(0)) + d.total
+
+    def programmes(self) -> dict:
+        """Persons and monthly money per programme beside 低保 (特困供养 by 供养方式)."""
+        modes = ("分散供养", "集中供养")
+        return {"tekun": {
+            "label": "特困供养",
+            "persons": sum(self.tekun_people[m] for m in modes),
+            "monthly_support": y(sum((self.tekun_money.get(m, Decimal(0)) for m in modes), Decimal(0))),
+            "by_mode": {m: {"persons": self.tekun_people[m], "monthly_support": y(self.tekun_money.get(m, 0))}
+                        for m in modes},
+        }}
 
     def as_dict(self) -> dict:
         return {
@@ -133,7 +201,8 @@ def json_chunks(assessment: Assessment):
         yield b"\n],\n\"left_out\": " + dumps([{"household_id": h.household_id, "problems": [p.as_dict() for p in ps]}
                                                for h, ps in assessment.left_out])
         yield b',\n"problems": ' + dumps([p.as_dict() for p in assessment.problems])
-        yield b',\n"summary": ' + dumps(running.as_dict()) + b"\n}\n"
+        yield b',\n"summary": ' + dumps(running.as_dict())
+        yield b',\n"programmes": ' + dumps(running.programmes()) + b"\n}\n"
 
 
 def as_json(assessment: Assessment) -> bytes:
@@ -179,10 +248,11 @@ def _member_rows(assessment: Assessment, mask):
         income_by_member = {id(i.member): i for i in r.incomes}
         classified = {id(m): c for m, c in r.classified_people}
         singles = {id(s.member) for s in r.singles}
+        tekun = {id(d.member): TEKUN_OUTCOME[d.outcome] for d in r.tekun}
         for m in r.household.members:
             income = income_by_member.get(id(m))
             yield [r.household.household_id, m.name, mask(m.id_number), m.relation or "", m.age(day),
-                   "否" if m.co_resident is False else "是", "是" if m.tekun else "", m.labour or "",
+                   "否" if m.co_resident is False else "是", tekun.get(id(m), "是" if m.tekun else ""), m.labour or "",
                    f"{m.disability_type or ''}{m.disability_grade or ''}{'级' if m.disability_grade else ''}",
                    "是" if m.serious_illness else "",
                    float(Decimal(income.counted) / 100) if income else None,
@@ -199,6 +269,9 @@ def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpe
         t = totals(assessment)[status]
         summary_rows.append([t["label"], t["households"], t["members"], float(Decimal(t["monthly_benefit"]))])
     summary_rows.append(["有错误未核算", len(assessment.left_out), sum(len(h.members) for h, _ in assessment.left_out), None])
+    tekun = Totals(assessment.results).programmes()["tekun"]
+    for mode, t in tekun["by_mode"].items():
+        summary_rows.append([f"特困{mode}（人）", None, t["persons"], float(Decimal(t["monthly_support"]))])
     money_formats = {i: MONEY_FORMAT for i in MONEY_COLUMNS}
     return [
         SheetSpec("汇总", ["项目", "户数", "人数", "月保障金(元)"], summary_rows, widths={1: 40},
@@ -215,7 +288,9 @@ SHORT_REASON = {
     "below_standard": "低于标准", "phase_out_back": "恢复低保", "phase_out": "渐退中", "phase_out_ended": "渐退期满",
     "marginal": "低于1.5倍标准", "above_marginal": "收入超过边缘线", "single_person": "单人户", "all_tekun": "全员特困",
     "property_deposits": "存款超限", "property_vehicles": "有机动车", "property_homes": "房产超限",
-    "property_business": "有工商登记", "single_person_income": "本人收入超标",
+    "property_business": "有工商登记", "single_person_income": "本人收入超标", "tekun": "特困供养",
+    "tekun_can_work": "非特困（有劳动能力）", "tekun_income": "非特困（收入超标）", "tekun_property": "非特困（财产）",
+    "tekun_supporter": "非特困（有义务人）", "rigid": "刚性支出困难", "rigid_not_met": "",
 }
 
 
@@ -223,13 +298,13 @@ def short_reasons(r: HouseholdResult) -> str:
     seen = []
     for reason in r.reasons:
         label = SHORT_REASON.get(reason.code, reason.code)
-        if label not in seen and reason.code != "above_standard":
+        if label and label not in seen and reason.code != "above_standard":
             seen.append(label)
     return "、".join(seen)
 
 
 STATUS_STYLE = {"dibao": "green", "single_person": "green", "phase_out": "yellow", "exit": "red", "marginal": "cyan",
-                "ineligible": "white"}
+                "ineligible": "white", "tekun": "magenta", "rigid": "cyan"}
 
 
 def print_table(console, assessment: Assessment, limit: int | None = None) -> None:
@@ -262,6 +337,10 @@ def print_table(console, assessment: Assessment, limit: int | None = None) -> No
     for status, t in totals(assessment).items():
         summary.add_row(t["label"], str(t["households"]), str(t["members"]), t["monthly_benefit"])
     summary.add_row("有错误未核算", str(len(assessment.left_out)), str(sum(len(h.members) for h, _ in assessment.left_out)), "")
+    tekun = Totals(assessment.results).programmes()["tekun"]
+    if tekun["persons"]:
+        for mode, t in tekun["by_mode"].items():
+            summary.add_row(f"特困{mode}（人）", "", str(t["persons"]), t["monthly_support"])
     console.print(summary)
     if assessment.left_out:
         console.print(f"[red]{len(assessment.left_out)} 户因名册错误未核算[/]：" +

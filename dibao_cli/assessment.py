@@ -24,12 +24,15 @@ from dibao_cli.rules.members import (cannot_work, classified_categories, co_resi
                                      lost_ability, single_person_ground)
 from dibao_cli.rules.phase_out import phase_out_end
 from dibao_cli.rules.property import property_failures
+from dibao_cli.rules import rigid as rigid_rules
+from dibao_cli.rules import tekun as tekun_rules
 
 ZERO = Decimal(0)
 
 STATUS_LABEL = {
     "dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "exit": "停保（渐退期满）",
-    "marginal": "低保边缘", "ineligible": "不符合",
+    "marginal": "低保边缘", "ineligible": "不符合", "tekun": "特困供养",
+    "rigid": "刚性支出困难家庭",
 }
 CURRENT_DIBAO = ("低保", "渐退期")
 
@@ -97,6 +100,13 @@ class HouseholdResult:
     minimum_applied: bool = False
     benefit_known: bool = True
     minimum: Decimal | None = None  # the policy's minimum, when it raised the household's benefit
+    tekun: list = field(default_factory=list)  # tekun_rules.TekunDecision, one per person assessed for 特困
+    rigid: rigid_rules.RigidDecision | None = None  # 刚性支出困难家庭, checked for households above the 边缘 line
+
+    @property
+    def supported(self) -> list:
+        """The members decided 特困供养 (never also covered by 低保)."""
+        return [d for d in self.tekun if d.outcome == "supported"]
 
     @property
     def monthly_standard(self) -> Decimal:
@@ -141,7 +151,11 @@ def _cite(policy: PolicyAt, entry) -> str:
     key = ("cite", id(entry))  # the policy holds the entry, so its id cannot be reused while this memo lives
     text = policy.memo.get(key)
     if text is None:
-        text = policy.memo[key] = f"{entry.source}（{entry.region} {entry.since.isoformat()} 起）"
+        from dibao_cli.policy.loader import region_name
+
+        since = entry.since
+        text = policy.memo[key] = (f"{entry.source}（{region_name(entry.region)}，{since.year}年{since.month}月{since.day}日起执行"
+                                   + ("；默认值，须县里确认" if not entry.confirmed else "") + "）")
     return text
 
 
@@ -162,12 +176,20 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
     """Every step of the decision for one household at `day`."""
     steps: list[Step] | None = [] if trace else None
     members = co_resident_members(household)
-    covered = covered_members(members)
     area = household.area_type
     annual_std, monthly_std_fen, std_entry, std_text, standard_basis = _standard(policy, area)
 
-    # 1-2. members and counted income
+    # 1-2. members and counted income; 特困 people decided first (never also 低保)
     incomes = [member_income(m, policy) for m in members]
+    decisions = _tekun(household, members, incomes, policy, day, annual_std, monthly_std_fen)
+    if decisions:
+        supported = {id(d.member) for d in decisions if d.outcome == "supported"}
+        covered = [m for m in members if id(m) not in supported]
+        if supported and not policy.tekun_member_in_household:
+            members = covered
+            incomes = [i for i in incomes if id(i.member) not in supported]
+    else:
+        covered = covered_members(members)
     counted = sum(i.counted for i in incomes)
     excluded: dict[str, int] = {}
     for income in incomes:
@@ -183,11 +205,15 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
     n = len(members)
     per_capita = adjusted / (1200 * n) if n else ZERO
     result = HouseholdResult(household, members, covered, "ineligible", incomes, counted, excluded, employment, rigid,
-                             adjusted, area, annual_std, per_capita, steps=steps)
+                             adjusted, area, annual_std, per_capita, steps=steps, tekun=decisions)
     if steps is not None:
         _trace_income(result, policy, day)
+    if decisions:
+        _tekun_report(result, policy)
 
     if not covered:
+        if result.supported:
+            result.status = "tekun"
         result.reasons.append(Reason("all_tekun", "共同生活成员都已是特困供养人员，不再纳入低保", basis.TEKUN))
         _flags(result, policy, day)
         return result
@@ -258,6 +284,7 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
             result.reasons.append(Reason("above_marginal", f"{comparison}，也不低于标准的 {multiplier} 倍"
                                          f"（{money(result.monthly_standard * multiplier)} 元）：不符合",
                                          standard_basis))
+            _rigid(result, policy, day)
         _step(result, "认定", [r.text for r in result.reasons], basis.STANDARD)
     _flags(result, policy, day)
     return result
@@ -292,19 +319,56 @@ def _household_benefit(result: HouseholdResult, policy: PolicyAt, day: _dt.date)
               f"取整：{_cite(policy, policy.entry('rounding'))}")
 
 
-def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
-    """Each severely ill or disabled member of a marginal household, as a household of one on own income."""
+def _rigid(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
+    """青海刚性支出困难家庭 (2025) for a household above the 边缘 line whose property passed, then its 单人保 members."""
+    household = result.household
+    current = household.get("state") == "刚性支出"
+    since = household.get("enrolled_on") if current else None
+    decision = rigid_rules.recognise(result.members, result.counted, result.area_type, policy, day, since)
+    if decision is not None and decision.recognised and decision.valid_until < day:
+        decision = rigid_rules.recognise(result.members, result.counted, result.area_type, policy, day)
+        result.flags.append(Reason("rigid_renewed", f"认定有效期已满，复核仍符合条件：重新认定，有效期 "
+                                   f"{decision.valid_from.isoformat()} 至 {decision.valid_until.isoformat()}", rigid_rules.BASIS))
+    if decision is None:
+        if current:
+            result.flags.append(Reason("rigid_unknown", "现为刚性支出困难家庭，但名册没有刚性支出或政策未设上年人均可支配收入：无法复核",
+                                       rigid_rules.BASIS))
+        return
+    result.rigid = decision
+    cite = (f"{rigid_rules.BASIS}；{_cite(policy, policy.entry('rigid_hardship_share'))}；"
+            f"{_cite(policy, policy.entry('urban_disposable_income_annual' if result.area_type == '城市' else 'rural_disposable_income_annual'))}")
+    if not decision.recognised:
+        result.reasons.append(Reason("rigid_not_met", f"不符合刚性支出困难家庭条件：{decision.text}", cite))
+        if current:
+            result.flags.append(Reason("rigid_ended", "现为刚性支出困难家庭，复核已不符合条件：应书面告知并退出", cite))
+        return
+    result.status = "rigid"
+    result.reasons.append(Reason("rigid", f"刚性支出困难家庭：{decision.text}；认定有效期 {decision.valid_from.isoformat()} 至 "
+                                 f"{decision.valid_until.isoformat()}", cite))
+    if not current:
+        result.flags.append(Reason("rigid_new", "符合刚性支出困难家庭条件：应出具认定通知，纳入低收入人口动态监测", cite))
+    _single_persons(result, policy, day, rigid=True)
+
+
+def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date, rigid: bool = False) -> None:
+    """Each severely ill or disabled member of a marginal household, as a household of one on own income; in a
+    刚性支出困难家庭 also university students where the policy lets them in."""
+    single_basis = f"{basis.SINGLE_PERSON}；{rigid_rules.SINGLE}" if rigid else basis.SINGLE_PERSON
+    students = rigid and policy.rigid_single_person_students
+    supported = {id(d.member) for d in result.supported}
     for income in result.incomes:
         member = income.member
-        if member.tekun:
+        if id(member) in supported or (member.tekun and not result.tekun):
             continue
         ground = single_person_ground(member, policy)
+        if ground is None and students:
+            ground = rigid_rules.student_ground(member)
         if ground is None:
             continue
         own = income.adjusted
         if own >= result.annual_standard:
             result.reasons.append(Reason("single_person_income", f"{member.name}（{ground}）本人收入不低于标准，不按单人户纳入",
-                                         basis.SINGLE_PERSON))
+                                         single_basis))
             continue
         categories = classified_categories(member, day, policy)
         diff = differential(result.annual_standard, own, 1, 1)
@@ -325,7 +389,7 @@ def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date) ->
                 "single_person",
                 f"{single.member.name}（{single.ground}）按单人户纳入：本人月收入 {yuan(single.own_adjusted / 12)} 元，"
                 f"{single.breakdown.equation()}/月",
-                basis.SINGLE_PERSON))
+                single_basis))
 
 
 def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
@@ -334,21 +398,23 @@ def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
     covered_ids = {id(m) for m in result.covered} if result.status in ("dibao", "single_person", "phase_out") else set()
     if household.get("lifted_out"):
         for member in result.members:
-            if lost_ability(member) and id(member) not in covered_ids and not member.tekun:
+            if lost_ability(member) and id(member) not in covered_ids and not member.tekun and \
+                    not any(d.member is member for d in result.supported):
                 result.flags.append(Reason(
                     "lifted_out_not_covered",
                     f"脱贫户成员 {member.name} {member.labour}劳动能力，未纳入低保或特困：请核实是否应纳入",
                     basis.LIFTED_OUT))
+    decided = {id(d.member) for d in result.tekun}
     if result.members and all(cannot_work(m, day) for m in result.members) and result.adjusted < result.annual_standard * len(result.members):
         for member in result.members:
-            if not member.tekun:
+            if not member.tekun and id(member) not in decided:
                 result.flags.append(Reason(
                     "tekun_candidate",
                     f"{member.name} 无劳动能力、家庭人均收入低于低保标准，且户内无有劳动能力的成员：可能符合特困供养条件，"
                     "请核实户外有无履行能力的法定赡养抚养义务人",
                     basis.TEKUN))
     for member in result.members:
-        if member.tekun:
+        if member.tekun and not any(d.member is member and d.outcome == "ended" for d in result.tekun):
             result.flags.append(Reason("tekun_member", f"{member.name} 已是特困供养人员，不纳入低保保障人数，收入和人口仍按共同生活计算",
                                        basis.TEKUN))
     current = household.get("current_benefit")
@@ -357,6 +423,58 @@ def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
         if old != result.total:
             result.flags.append(Reason("amount_changed", f"月保障金由 {money(old)} 元变为 {money(result.total)} 元：应发变更通知",
                                        basis.BENEFIT))
+
+
+def _tekun(household: Household, members: list[Member], incomes, policy: PolicyAt, day: _dt.date,
+           annual_std: Decimal, monthly_std_fen: Decimal) -> list:
+    """《特困人员认定办法》: the people the roster asks about (already 特困, or supporters filled in)."""
+    if not any(m.tekun or m.supporter is not None for m in members):
+        return []
+    return tekun_rules.decide(members, incomes, lambda: property_failures(household, len(members), monthly_std_fen, policy),
+                              policy, day, annual_std, lambda entry: _cite(policy, entry))
+
+
+def _tekun_report(result: HouseholdResult, policy: PolicyAt) -> None:
+    """特困 decisions as reasons, flags (转类, 终止, floor check) and an explain step."""
+    state = result.household.get("state")
+    lines = []
+    for d in result.tekun:
+        name = d.member.name
+        if d.outcome == "supported":
+            care = (f"照料护理 {money(d.care)} 元（{d.care_level}）" if d.care_known
+                    else "照料护理标准待评估（名册“自理能力”未填）")
+            text = (f"{name} 认定为特困供养人员（{'、'.join(d.grounds)}；本人年收入 {yuan(d.own_income)} 元低于低保标准；"
+                    f"财产符合规定；{'无法定义务人' if d.member.supporter == '无' else '法定义务人无履行能力' if d.member.supporter else '已认定'}），"
+                    f"{d.mode}：基本生活 {money(d.basic)} 元 + {care} = {money(d.total)} 元/月，发给{d.payee}")
+            result.reasons.append(Reason("tekun", text, f"{tekun_rules.ARTICLE_6}；{tekun_rules.ARTICLE_7}；"
+                                         f"{tekun_rules.ARTICLE_8}；{tekun_rules.SUPPORT}；"
+                                         f"标准出处：{_cite(policy, policy.entry('tekun_basic_monthly'))}"
+                                         + (f"；{_cite(policy, policy.entry(tekun_rules.CARE_PARAM[d.care_level]))}"
+                                            if d.care_known else "")))
+            lines.append(text)
+            if not d.care_known:
+                result.flags.append(Reason("tekun_care_unknown", f"{name}：名册未填“自理能力”，照料护理标准待生活自理能力评估后确定",
+                                           tekun_rules.SUPPORT))
+            if not d.existing and state in CURRENT_DIBAO + ("单人户",):
+                result.flags.append(Reason("transfer_to_tekun", f"{name} 现为低保对象，符合特困供养条件：由低保转为特困供养（转类），"
+                                           "不再重复享受低保", tekun_rules.NOT_BOTH))
+            elif not d.existing:
+                result.flags.append(Reason("tekun_new", f"{name} 符合特困供养条件：应出具特困供养审批通知", tekun_rules.ARTICLE_8))
+        else:
+            for code, text, why in d.reasons:
+                result.reasons.append(Reason(code, text, why))
+                lines.append(text)
+            if d.outcome == "ended":
+                result.flags.append(Reason("tekun_ended", f"{d.member.name} 不再符合特困供养条件：应终止特困供养并书面告知理由；"
+                                           "符合低保条件的转入低保（转类）", tekun_rules.ARTICLE_7))
+    if result.supported:
+        floor = tekun_rules.floor_shortfall(policy, result.monthly_standard)
+        if floor is not None:
+            result.flags.append(Reason("tekun_below_floor", f"特困人员基本生活标准 {money(policy.tekun_basic_monthly)} 元低于低保标准的 "
+                                       f"{policy.tekun_basic_floor_multiplier} 倍（{money(floor)} 元）：请核对本县标准",
+                                       _cite(policy, policy.entry("tekun_basic_floor_multiplier"))))
+    _step(result, "特困供养", lines, f"{tekun_rules.ARTICLE_6}；{tekun_rules.ARTICLE_7}；{tekun_rules.ARTICLE_8}；"
+          f"{tekun_rules.SUPPORT}")
 
 
 def _step(result: HouseholdResult, title: str, lines: list[str], basis_text: str) -> None:
@@ -371,7 +489,7 @@ def _trace_income(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> N
         age = member.age(day)
         tag = "" if member.co_resident is not False else "（不共同生活，不计入）"
         lines.append(f"{member.name}，{member.relation or ''}，{age if age is not None else '?'} 岁{tag}"
-                     + ("，特困供养人员" if member.tekun else ""))
+                     + ("，特困供养人员" if member.tekun or any(d.member is member for d in result.supported) else ""))
     _step(result, "家庭成员", lines + [f"共同生活成员 {len(result.members)} 人，保障对象 {len(result.covered)} 人"],
           f"{basis.MEMBERS}；{basis.AGE}")
     lines = []

@@ -39,7 +39,12 @@ def _enum_map(canonical: tuple[str, ...], extra: dict[str, str]) -> dict[str, st
 AREA_TYPES = ("城市", "农村")
 LABOUR = ("有", "部分丧失", "完全丧失", "无")
 DISABILITY_TYPES = ("视力", "听力", "言语", "肢体", "智力", "精神", "多重")
-STATES = ("低保", "单人户", "渐退期", "特困", "边缘", "无")
+SELF_CARE = ("全自理", "半失能", "全失能")
+SUPPORT_MODES = ("分散供养", "集中供养")
+SUPPORTERS = ("无", "无履行能力", "有履行能力")
+SCHOOL_LEVELS = ("学前", "小学", "初中", "高中", "中职", "大专", "本科", "研究生")
+UNIVERSITY_LEVELS = ("大专", "本科", "研究生")
+STATES = ("低保", "单人户", "渐退期", "特困", "边缘", "刚性支出", "无")
 
 INCOME_ITEMS = (
     ("工资性收入", ("工资收入", "工资性收入元", "wage", "wages"), False),
@@ -59,6 +64,8 @@ EXPENSE_ITEMS = (
     ("医疗支出", ("医疗费用", "医疗自付支出", "medical")),
     ("教育支出", ("教育费用", "education")),
     ("康复支出", ("康复费用", "rehabilitation")),
+    ("基本生活支出", ("生活支出", "基本生活费用", "living_expense")),
+    ("其他刚性支出", ("其他必需支出", "other_rigid_expense")),
 )
 
 COLUMNS: tuple[Column, ...] = (
@@ -106,6 +113,25 @@ COLUMNS: tuple[Column, ...] = (
            note="脱贫户（含脱贫不稳定户）填“是”"),
     Column("tekun", "特困", "yes_no", aliases=("特困人员", "是否特困", "特困供养", "tekun"), values=("是", "否"),
            note="已认定为特困供养人员的成员填“是”"),
+    Column("self_care", "自理能力", "enum", aliases=("生活自理能力", "自理状况", "照料等级", "self_care"), values=SELF_CARE,
+           mapping=_enum_map(SELF_CARE, {"生活全自理": "全自理", "自理": "全自理", "部分失能": "半失能",
+                                         "部分丧失生活自理能力": "半失能", "半自理": "半失能", "完全失能": "全失能",
+                                         "完全丧失生活自理能力": "全失能", "不能自理": "全失能"}),
+           note="特困人员（及申请人）的生活自理能力评估结果：全自理、半失能、全失能；决定照料护理标准"),
+    Column("support_mode", "供养方式", "enum", aliases=("特困供养方式", "support_mode"), values=SUPPORT_MODES,
+           mapping=_enum_map(SUPPORT_MODES, {"分散": "分散供养", "居家": "分散供养", "集中": "集中供养",
+                                             "机构供养": "集中供养", "敬老院": "集中供养", "福利院": "集中供养"}),
+           note="特困人员：分散供养（在家）或集中供养（在供养机构，供养金付给机构）；留空按分散供养"),
+    Column("supporter", "赡养抚养扶养人", "enum", aliases=("法定赡养抚养扶养义务人", "赡养人", "扶养义务人", "义务人",
+                                                   "supporter"), values=SUPPORTERS,
+           mapping=_enum_map(SUPPORTERS, {"没有": "无", "无义务人": "无", "有但无履行能力": "无履行能力",
+                                          "有，无履行能力": "无履行能力", "有,无履行能力": "无履行能力", "无能力": "无履行能力", "有": "有履行能力",
+                                          "有，有履行能力": "有履行能力", "有,有履行能力": "有履行能力", "有能力": "有履行能力"}),
+           note="特困认定：无（没有法定赡养、抚养、扶养义务人）、无履行能力、有履行能力；留空则只列为特困候选"),
+    Column("school_level", "就读学段", "enum", aliases=("学段", "在读学段", "school_level"), values=SCHOOL_LEVELS,
+           mapping=_enum_map(SCHOOL_LEVELS, {"高职": "大专", "专科": "大专", "大学": "本科", "大学本科": "本科",
+                                             "硕士": "研究生", "博士": "研究生", "幼儿园": "学前"}),
+           note="在校学生的学段；大专、本科、研究生为在校大学生（刚性支出困难家庭可按单人保纳入）"),
     Column("deposits", "存款及金融资产", "money", HOUSEHOLD, ("存款", "金融资产", "存款及有价证券", "deposits"),
            note="全家存款、理财、股票等合计（元）"),
     Column("vehicles", "机动车辆", "count", HOUSEHOLD, ("机动车", "车辆", "机动车数量", "vehicles"),
@@ -116,9 +142,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("state", "当前保障类别", "enum", HOUSEHOLD, ("保障类别", "当前类别", "救助类别", "state"), values=STATES,
            mapping=_enum_map(STATES, {"低保户": "低保", "城市低保": "低保", "农村低保": "低保", "单人保": "单人户",
                                       "渐退": "渐退期", "特困供养": "特困", "低保边缘": "边缘", "边缘户": "边缘",
-                                      "否": "无", "未纳入": "无"}),
-           note="低保、单人户、渐退期、特困、边缘、无"),
-    Column("enrolled_on", "纳入日期", "date", HOUSEHOLD, ("纳入时间", "审批日期", "enrolled_on"), note="纳入低保的日期"),
+                                      "否": "无", "未纳入": "无", "刚性支出困难家庭": "刚性支出",
+                                      "刚性支出困难": "刚性支出"}),
+           note="低保、单人户、渐退期、特困、边缘、刚性支出、无"),
+    Column("enrolled_on", "纳入日期", "date", HOUSEHOLD, ("纳入时间", "审批日期", "enrolled_on"), note="纳入低保的日期；刚性支出困难家庭填认定日期（有效期从这天算起）"),
     Column("phase_out_start", "渐退开始日期", "date", HOUSEHOLD, ("渐退开始时间", "渐退日期", "phase_out_start"),
            note="进入渐退期的日期"),
     Column("last_check", "上次核查日期", "date", HOUSEHOLD, ("上次核查时间", "最近核查日期", "复核日期", "last_check"),

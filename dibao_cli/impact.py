@@ -15,6 +15,7 @@ and amounts held for a year).
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -82,7 +83,10 @@ def parse_set(text: str) -> tuple[str, object, str]:
         raise PolicyInvalid(f"{shown}：不认识的参数 {name}（可用参数见 dibao policy show，如 rural_standard_annual）。")
     if not value:
         raise PolicyInvalid(f"{shown}：缺少数值。")
-    return name, _raw(param, value), shown
+    raw = _raw(param, value)
+    if isinstance(raw, float) and not math.isfinite(raw):  # TOML reads inf, nan and 1e400 as such floats
+        raise PolicyInvalid(f"{shown}：应为有限的数字，如 --set {name}=6000。")
+    return name, raw, shown
 
 
 def parse_grid(text: str) -> tuple[str, list[tuple[object, str]]]:

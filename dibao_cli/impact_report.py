@@ -345,7 +345,8 @@ def html_context(impact: Impact, title: str, unit: str) -> dict:
                            "before_fen": bm.total, "after_fen": am.total,
                            "monthly_delta": _signed(am.total - bm.total), "annual_delta": _signed(am.annual - bm.annual)}
                           for t, bm, am in towns],
-            "chart": [{"name": t, "before_fen": bm.total, "after_fen": am.total} for t, bm, am in towns[:-1]],
+            "chart": [{"name": t, "before_fen": bm.total, "after_fen": am.total, "before": f2y(bm.total),
+                       "after": f2y(am.total)} for t, bm, am in towns[:-1]],
             "statuses": [status_label(s) for s in statuses],
             "matrix": [[status_label(bs), *(alt.transitions.get((bs, a_s)) for a_s in statuses)]
                        for bs in statuses if any(alt.transitions.get((bs, a_s)) for a_s in statuses)],

@@ -1,4 +1,4 @@
-"""Early warning (seed: 及早发现、及时帮扶): households and people the follow-up visits should see first.
+"""Early warning (及早发现、及时帮扶): households and people the follow-up visits should see first.
 
 Each signal names the household, the member where there is one, the figures behind it and the basis.
 Signals that need a figure the policy does not set are skipped, and the output says which and why.
@@ -49,7 +49,10 @@ def _signal(r: HouseholdResult, code, label, figures, basis, member=None) -> Sig
 def rigid_hardship(r: HouseholdResult, policy, day) -> Signal | None:
     """刚性支出困难: not covered or marginal; per-capita income below last year's disposable income; rigid
     expenses of the past 12 months at least the policy's share of household income."""
-    if r.status in COVERED or r.status == "marginal" or not r.members:
+    if r.rigid is not None and r.rigid.recognised:
+        if r.household.state == "刚性支出":
+            return None  # already recognised (`review` lists it when due)
+    elif r.status in COVERED or r.status in ("marginal", "tekun") or not r.members:
         return None
     line = policy.urban_disposable_income_annual if r.area_type == "城市" else policy.rural_disposable_income_annual
     if line is None:

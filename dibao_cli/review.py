@@ -90,6 +90,9 @@ def due_items(cases, as_of: _dt.date, within_days: int, policy) -> list[DueItem]
             items.append(DueItem(*where, kind, label, due,
                                  f"上次核查 {case.last_check.isoformat()}，{frequency}核查一次"
                                  + ("（有劳动能力成员）" if case.can_work else ""), basis))
+    from dibao_cli.assistance.schedule import tiered_due_items  # 特困 yearly, 刚性支出 at the end of its validity
+
+    items.extend(tiered_due_items(cases, horizon, policy, DueItem))
     items.sort(key=lambda i: (i.township, i.village, i.due or _dt.date.min, i.household_id))
     return items
 
@@ -110,7 +113,7 @@ def cases_from_assessment(assessment) -> list[ReviewCase]:
     out = []
     for r in assessment.results:
         h = r.household
-        if h.state not in ("低保", "渐退期", "单人户"):
+        if h.state not in ("低保", "渐退期", "单人户", "特困", "刚性支出"):
             continue  # applicants: their decision is `dibao assess`, not a review
         paid = r.status == "exit" and bool(h.current_benefit)  # the roster still pays after the phase-out ended
         out.append(ReviewCase(h.household_id, h.township, h.village, h.head_label, r.status, r.phase_out_end,

@@ -40,7 +40,7 @@ class Member:
     __slots__ = (
         "file", "sheet", "row", "name", "id_number", "birth", "male", "relation", "is_head", "sex",
         "birth_date", "ethnicity", "disability_type", "disability_grade", "serious_illness", "labour",
-        "student", "co_resident", "tekun", "incomes", "expenses", "extra", "has_error", "household_id",
+        "student", "co_resident", "tekun", "self_care", "support_mode", "supporter", "school_level", "incomes", "expenses", "extra", "has_error", "household_id",
     )
 
     def __init__(self, file: str, sheet: str, row: int):
@@ -63,6 +63,10 @@ class Member:
         self.student = None
         self.co_resident = None
         self.tekun = None
+        self.self_care = None
+        self.support_mode = None
+        self.supporter = None
+        self.school_level = None
         # shared read-only empties until a value arrives: most members have few items (memory at 1M rows)
         self.incomes: dict[str, int] = EMPTY  # type: ignore[assignment]
         self.expenses: dict[str, int] = EMPTY  # type: ignore[assignment]

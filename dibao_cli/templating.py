@@ -20,6 +20,15 @@ def shipped_templates() -> Path:
     raise DibaoError("找不到 dibao 自带的模板文件夹（安装不完整）。请重新安装 dibao。")
 
 
+def shipped_examples() -> Path:
+    """The shipped examples (year-end script, county policy file): inside the wheel or examples/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "examples", here.parent / "examples"):
+        if candidate.is_dir():
+            return candidate
+    return here / "examples"
+
+
 def search_path(override: Path | None = None) -> list[Path]:
     folders = []
     if override is not None:

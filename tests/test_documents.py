@@ -39,7 +39,7 @@ def notices(run, tmp_path, *args, code=0):
 
 
 def test_auto_notices_for_the_example_roster(run, tmp_path):
-    notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out")
+    notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out", "--publicity-from", "2026-11-20")
     sections, text = parse(tmp_path / "out" / "全部通知书.html")
     kinds = dict(sections)
     assert kinds["GH001"] == "approval" and kinds["GH002"] == "refusal" and kinds["GH004"] == "termination"
@@ -89,7 +89,7 @@ def test_docx_notice_opens_in_word(run, tmp_path):
     from docx import Document
 
     notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out", "--format", "docx", "--household", "GH002",
-            "--household", "GH001")
+            "--household", "GH001", "--publicity-from", "2026-11-20")
     refusal = "\n".join(p.text for p in Document(tmp_path / "out" / "GH002-不予批准告知书.docx").paragraphs)
     assert "最低生活保障不予批准告知书" in refusal and "李永福" in refusal and "申请行政复议" in refusal
     assert "{{" not in refusal and "{%" not in refusal
@@ -104,11 +104,12 @@ def test_bureau_templates_override_and_unknown_variables_are_errors(run, tmp_pat
     notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out", "--household", "GH001", "--templates", tmp_path / "mine")
     assert "送达回执（本局格式）" in (tmp_path / "out" / "GH001-审批通知书.html").read_text(encoding="utf-8")
     lines = template.read_text(encoding="utf-8").splitlines()
-    lines.insert(40, "{{ n.bank_account }}")
+    at = next(i for i, line in enumerate(lines) if "<section class=\"notice\"" in line) + 1  # inside the loop
+    lines.insert(at, "{{ n.bank_account }}")
     template.write_text("\n".join(lines), encoding="utf-8")
     bad = notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "bad", "--household", "GH001", "--templates",
                   tmp_path / "mine", code=8)
-    assert "notice.html.j2 第 41 行" in bad.err and "bank_account" in bad.err
+    assert f"notice.html.j2 第 {at + 1} 行" in bad.err and "bank_account" in bad.err
 
 
 def test_user_templates_run_in_the_sandbox(run, tmp_path):
@@ -151,7 +152,9 @@ def test_monthly_report_sums_and_breakdowns(run, tmp_path):
     roster = write_xlsx(tmp_path / "r.xlsx", two_townships())
     out = run("report", "monthly", roster, *COUNTY, "--date", DAY, "-o", tmp_path / "月报.xlsx")
     assert out.code == 0, out.err
-    ws = load_workbook(tmp_path / "月报.xlsx")["月报"]
+    book = load_workbook(tmp_path / "月报.xlsx")
+    assert book.sheetnames == ["城市低保", "农村低保"]  # urban and rural reported separately; all rows here are rural
+    ws = book["农村低保"]
     rows = [r for r in ws.iter_rows(values_only=True)]
     header_at = next(i for i, r in enumerate(rows) if r[0] == "乡镇")
     header = rows[header_at]
@@ -184,7 +187,8 @@ def test_monthly_report_from_the_ledger_counts_new_and_exits(run, tmp_path):
     from openpyxl import load_workbook
 
     months = [r for r in load_workbook(tmp_path / "y.xlsx")["按月"].iter_rows(min_row=3, values_only=True)]
-    assert [m[0] for m in months] == ["2026-10", "2026-11"] and months[1][4] == 1  # A1 left in November
+    assert [m[0] for m in months] == ["2026-10", "2026-11", "合计"] and months[1][4] == 1  # A1 left in November
+    assert isinstance(months[0][7], (int, float)) and months[2][7] == pytest.approx(months[0][7] + months[1][7])  # money as numbers
 
 
 def test_households_with_errors_are_named_and_exit_1(run, tmp_path):

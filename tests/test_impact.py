@@ -278,8 +278,10 @@ def test_example_roster_with_the_example_reform_file(run):
         ("280.00", "400.00")
     assert [(d["household_id"], d["monthly_delta"]) for d in alt["decreases"]] == \
         [("GH003", "-368.00"), ("GH006", "-252.00"), ("GH025", "-288.00")]
+    # GH012 (刚性支出困难家庭 under the base policy): its 重病 member is already covered alone at 460; 575 after -> +115
+    assert households["GH012"]["before"]["monthly_benefit"] == "460.00" and households["GH012"]["monthly_delta"] == "115.00"
     assert sum(int(h["monthly_delta"].replace(".", "")) for h in alt["households"]) == \
-        int(alt["budget"]["monthly_delta"].replace(".", "")) == 365900
+        int(alt["budget"]["monthly_delta"].replace(".", "")) == 319900
 
 
 def test_reform_file_with_an_income_item_grid_on_top_and_wrong_region(run, tmp_path):
@@ -348,3 +350,32 @@ def test_html_with_several_alternatives_charts_the_budget_of_each(run, tmp_path)
     assert heights == [112.1, 129.7, 91.8, 150.0]
     text = "".join(page.text)
     assert "方案 3：农村低保标准=6600" in text and "月保障金减少的户：1 户" in text and "没有月保障金减少的户" in text
+
+
+def svg_labels(html: str) -> list[str]:
+    import re
+
+    return [re.sub(r"<[^>]+>", "", t) for svg in re.findall(r"<svg.*?</svg>", html, re.S)
+            for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)]
+
+
+def test_printed_charts_label_every_bar_in_yuan_and_stay_on_one_page(run, tmp_path):
+    target = tmp_path / "测算.html"
+    impact(run, roster(tmp_path), *REFORM, "-o", target)
+    html = target.read_text(encoding="utf-8")
+    # both bars of each township carry their exact monthly amount, then the township's name
+    assert svg_labels(html) == ["660.00", "425.00", "倒淌河镇", "30.00", "140.00", "恰卜恰镇"]
+    assert ".chart { break-inside: avoid; page-break-inside: avoid; }" in html
+    several = tmp_path / "方案.html"
+    impact(run, roster(tmp_path), "--grid", "rural_standard_annual=5400:6600:600", "-o", several)
+    labels = svg_labels(several.read_text(encoding="utf-8"))
+    assert labels[:8] == ["690.00", "现行", "798.00", "方案 1", "565.00", "方案 2", "923.00", "方案 3"]
+
+
+def test_set_values_that_are_not_finite_numbers_say_so(run, tmp_path):
+    path = roster(tmp_path)
+    for value in ("rural_standard_annual=inf", "marginal_multiplier=nan", "rural_standard_annual=1e400",
+                  "rural_standard_annual=-inf"):
+        out = run("impact", path, "--set", value, "--date", DAY)
+        assert out.code == 4, (value, out.out, out.err)
+        assert f"--set {value}：应为有限的数字" in out.err and "不能为负数" not in out.err

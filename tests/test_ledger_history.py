@@ -73,7 +73,7 @@ def test_four_months_imported_at_once_equal_the_same_four_one_after_another(run,
                   "-o", tmp_path / folder)
         assert out.code == 0, out.err
     names = sorted(p.name for p in (tmp_path / "seq").iterdir())
-    assert names == sorted(p.name for p in (tmp_path / "par").iterdir()) and len(names) == 4, names
+    assert names == sorted(p.name for p in (tmp_path / "par").iterdir()) and len(names) == 5, names
     con = sqlite3.connect(together)
     assert con.execute("SELECT COUNT(*) FROM pending_imports").fetchone() == (0,)
 

@@ -97,8 +97,12 @@ def test_policy_for_another_region_is_refused():
 def test_policy_show_and_check_commands(run):
     shown = run("policy", "show", "--region", "632521", "--policy", COUNTY, "--date", DAY)
     assert shown.code == 0
-    assert "4800 元/人·年" in shown.out and "不计入" in shown.out and "[示例]" in shown.out
-    assert run("policy", "check", COUNTY, "--date", DAY).code == 0
+    assert "4800 元/人·年" in shown.out and "不计入" in shown.out and "须县里确认" in shown.out
+    checked = run("policy", "check", COUNTY, "--date", DAY)
+    assert checked.code == 0
+    text = checked.out.replace("\n", "")
+    assert "须县里按本地文件确认后再出具通知书" in text and "每户每月最低保障金" in text and "《共和县最低生活保障工作实施细则》" in text
+    assert "城市低保标准 640 元/人·月自2021年1月1日起执行，至今已5年以上未更新" in text
 
 
 def test_bad_policy_file_exits_4(run, tmp_path):
@@ -143,7 +147,7 @@ def test_citations_belong_to_the_policy_in_use_with_many_policies_loaded_one_aft
         ids.add(id(policy.standard_entry("农村")))
         result = next(iter_results(plan_assessment(roster, policy, day)))
         basis = next(r.basis for r in result.reasons if r.code == "below_standard")
-        if f"标准出处：共和县第{n}号文件（632521 2021-01-01 起）" not in basis:
+        if f"标准出处：共和县第{n}号文件（共和县，2021年1月1日起执行）" not in basis:
             wrong.append((n, basis))
         alive.append(weakref.ref(policy))
         del policy, result

@@ -100,17 +100,24 @@ def _d(text: str) -> _dt.date:
     return _dt.date.fromisoformat(text)
 
 
-def _last(steps: list[dict], key: str, after: tuple | None = None) -> dict | None:
-    """The latest step of a kind (optionally only one after position `after` = (date, id))."""
-    found = None
-    for s in steps:
-        if s["step"] == key and (after is None or (s["on_date"], s["id"]) > after):
-            found = s
-    return found
+# steps recorded on the same day are taken in the procedure's order, whatever order they were written in
+SAME_DAY_ORDER = {key: rank for rank, key in enumerate((
+    "investigation", "home_visit", "info_check", "objection", "reinvestigation", "township_opinion", "publicity",
+    "county_visit", "decision", "refusal_notice", "extension", "withdrawal"))}
 
 
 def _pos(step: dict | None) -> tuple | None:
-    return None if step is None else (step["on_date"], step["id"])
+    """Where a step stands in the procedure: (date, order within the day, id)."""
+    return None if step is None else (step["on_date"], SAME_DAY_ORDER.get(step["step"], len(SAME_DAY_ORDER)), step["id"])
+
+
+def _last(steps: list[dict], key: str, after: tuple | None = None) -> dict | None:
+    """The latest step of a kind (optionally only one after position `after`, see `_pos`)."""
+    found = None
+    for s in steps:
+        if s["step"] == key and (after is None or _pos(s) > after):
+            found = s
+    return found
 
 
 def case_state(app: dict, steps: list[dict], calendar: WorkCalendar, deadlines: Deadlines,
@@ -175,6 +182,15 @@ def case_state(app: dict, steps: list[dict], calendar: WorkCalendar, deadlines: 
     if today <= publicity_end:
         return state("公示期满后" + STEPS["decision"], decision_due)
     return state(STEPS["decision"], decision_due)
+
+
+def state_of(ledger, app_id: int, policy, calendar: WorkCalendar, today: _dt.date) -> CaseState:
+    """One application's state, as the ledger holds it now."""
+    from dibao_cli.ledger import casework as store
+
+    app = store.application(ledger, app_id)
+    steps = store.steps_of(ledger, [app_id])[app_id]
+    return case_state(app, steps, calendar, Deadlines.from_policy(policy, _d(app["accepted_on"])), today)
 
 
 def states(ledger, policy, calendar: WorkCalendar, today: _dt.date, open_only: bool = True) -> list[CaseState]:
@@ -246,6 +262,31 @@ def register(ledger, *, household_id: str, applicant: str, applicant_id: str = "
         "close_relative": close_relative, "source": source})
 
 
+def _missing_before_decision(app: dict, steps: list[dict], on: _dt.date, approved: bool) -> str | None:
+    """The first step the procedure needs before a county decision on `on` that is not recorded (None: none).
+    Any decision follows the investigation (with a home visit and the information check) and the township's
+    opinion, re-investigated after an objection; an approval also follows the opinion's 公示 and, for a close
+    relative of a 低保 worker or cadre, the county's own home visit."""
+    steps = [s for s in steps if s["on_date"] <= on.isoformat()]
+    if not any(s["step"] in ("investigation", "home_visit", "info_check") for s in steps):
+        return "investigation"
+    for key in ("home_visit", "info_check"):
+        if _last(steps, key) is None:
+            return key
+    objection = _last(steps, "objection")
+    if objection is not None and _last(steps, "reinvestigation", _pos(objection)) is None:
+        return "reinvestigation"
+    opinion = _last(steps, "township_opinion")
+    reinvestigation = _last(steps, "reinvestigation")
+    if opinion is None or (reinvestigation is not None and _pos(reinvestigation) > _pos(opinion)):
+        return "township_opinion"
+    if approved and _last(steps, "publicity", _pos(opinion)) is None:
+        return "publicity"
+    if approved and app["close_relative"] and _last(steps, "county_visit") is None:
+        return "county_visit"
+    return None
+
+
 def record_step(ledger, app: dict, key: str, on: _dt.date, *, people: list[str] = (), result: str = "",
                 note: str = "", source: str = "") -> bool:
     """Record one step of an open application; a decision or withdrawal closes it. False: already recorded."""
@@ -259,18 +300,28 @@ def record_step(ledger, app: dict, key: str, on: _dt.date, *, people: list[str] 
         raise CaseworkError("入户调查须由至少两名工作人员进行：请填写两名以上调查人（用逗号分开）。")
     if key == "extension" and not note.strip():
         raise CaseworkError("延期须写明理由（特殊情况）。")
+    if app["status"] != "open":
+        raise CaseworkError(f"申请 {app['id']} 已办结（{STATUS_LABEL.get(app['status'], app['status'])}），不能再登记{STEPS[key]}。")
     code = ""
     if key == "decision":
         code = DECISIONS.get(result.strip())
         if code is None:
             raise CaseworkError("县级审批须写明结果：批准 或 不予批准。")
+        steps = store.steps_of(ledger, [app["id"]])[app["id"]]
+        gap = _missing_before_decision(app, steps, on, code == "approved")
+        if gap is not None:
+            order = ["investigation", "home_visit", "info_check", "township_opinion"]
+            if code == "approved":
+                order += ["publicity"] + (["county_visit"] if app["close_relative"] else [])
+            raise CaseworkError(f"申请 {app['id']} 还没有登记{STEPS[gap]}，不能登记县级审批"
+                                f"（须依次：{'、'.join(STEPS[k] for k in order)}）。请先登记缺的步骤，或核对日期。")
     if key == "refusal_notice":
         steps = store.steps_of(ledger, [app["id"]])[app["id"]]
         decision = _last(steps, "decision")
         if decision is None or decision["result"] != "refused":
             raise CaseworkError("这件申请还没有“不予批准”的县级审批，无需书面告知。")
-    if app["status"] != "open":
-        raise CaseworkError(f"申请 {app['id']} 已办结（{STATUS_LABEL.get(app['status'], app['status'])}），不能再登记{STEPS[key]}。")
+        if on.isoformat() < decision["on_date"]:
+            raise CaseworkError(f"书面告知的日期 {on.isoformat()} 早于县级审批（{decision['on_date']}）。请核对日期。")
     created = store.insert_step(ledger, app["id"], {"step": key, "on_date": on.isoformat(), "people": ",".join(people),
                                                     "result": code or result, "note": note, "source": source})
     if created and key == "decision":

@@ -12,10 +12,20 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
+from dibao_cli.errors import DibaoError
+from dibao_cli.exitcodes import ExitStatus
+
 ONE_DAY = _dt.timedelta(days=1)
 # statutory holidays on fixed solar dates (全国年节及纪念日放假办法, 国务院令第798号): used only for years
 # whose arrangement is not known yet; the lunar festivals and 调休 of such years cannot be guessed
 FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+YEARS_BEYOND = 10  # counting further past the known arrangements than this is a mistyped date, not a deadline
+
+
+class DateOutOfRange(DibaoError):
+    """A date so far from the known holiday arrangements that it must be a typing error."""
+
+    status = ExitStatus.USAGE
 
 
 @dataclass
@@ -33,8 +43,16 @@ class WorkCalendar:
     def last_known_year(self) -> int | None:
         return max(self.known_years) if self.known_years else None
 
+    def check(self, day: _dt.date) -> _dt.date:
+        """The day itself, or DateOutOfRange when it lies before the known years or far beyond them."""
+        if self.known_years and not min(self.known_years) <= day.year <= max(self.known_years) + YEARS_BEYOND:
+            raise DateOutOfRange(f"日期 {day.isoformat()} 离已知的节假日安排（{min(self.known_years)}–{max(self.known_years)} 年）"
+                                 "太远，无法推算工作日：请核对日期是否写错。")
+        return day
+
     def is_workday(self, day: _dt.date) -> bool:
         if not self.is_known(day):
+            self.check(day)
             self._warn(day)
         if day in self.workdays:
             return True

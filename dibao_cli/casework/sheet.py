@@ -11,6 +11,7 @@ skipped, so the corrected sheet can simply be imported again.
 from __future__ import annotations
 
 import datetime as _dt
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,7 +107,64 @@ def _find_header(grid: dict[int, list]):
     return best
 
 
+KIND_LABEL = {"application": "申请办理记录", "visit": "入户走访记录"}
+
+
+def _near_miss(grid: dict[int, list]):
+    """(kind, header row, [missing required headers]) of a row that is nearly a header (two or more required
+    columns of a kind, not all), or None."""
+    best = None
+    for r in sorted(grid):
+        for kind, _ in KINDS:
+            keys = {c.key for c in (TABLES[kind].get(header_key(raw)) for raw in grid[r]
+                                    if raw is not None and str(raw).strip()) if c is not None}
+            have = [c for c in REQUIRED[kind] if c.key in keys]
+            missing = [c.header for c in REQUIRED[kind] if c.key not in keys]
+            if len(have) >= 2 and missing and (best is None or len(keys) > best[3]):
+                best = (kind, r, missing, len(keys))
+    return None if best is None else best[:3]
+
+
+def _shown(raw) -> str:
+    """A cell as the problem list shows it: invisible characters as a visible mark."""
+    if raw is None:
+        return ""
+    return "".join("\ufffd" if unicodedata.category(ch) in HIDDEN else ch for ch in str(raw))
+
+
 _CONVERT = {"text": cells.text, "name": cells.name, "date": cells.date, "id": cells.text}
+HIDDEN = ("Cc", "Cf")  # control and format characters (NUL, bell, zero-width space...): never typed on purpose
+
+
+def _convert(column: Column, raw, today: _dt.date):
+    """The cell's clean value, or CellError: also for invisible characters and a date still to come."""
+    value = _CONVERT[column.kind](raw)
+    if isinstance(value, str):
+        hidden = next((ch for ch in value if unicodedata.category(ch) in HIDDEN), None)
+        if hidden is not None:
+            raise cells.CellError("hidden_character", f"含有看不见的控制字符（U+{ord(hidden):04X}）",
+                                  "删去这一格里看不见的字符（可把内容重新输入一遍）后重新导入")
+    elif isinstance(value, _dt.date) and value > today:
+        raise cells.CellError("date_future", f"日期 {value.isoformat()} 晚于今天（{today.isoformat()}），记录的应是已经发生的事",
+                              "核对年、月、日")
+    elif isinstance(value, _dt.date):
+        try:
+            _calendar().check(value)
+        except DibaoError as exc:
+            raise cells.CellError("date_range", exc.message, "核对年、月、日") from None
+    return value
+
+
+def _calendar():
+    from dibao_cli.casework.calendar import build_calendar
+
+    global _CALENDAR
+    if _CALENDAR is None:
+        _CALENDAR = build_calendar()
+    return _CALENDAR
+
+
+_CALENDAR = None
 
 
 class _Row:
@@ -120,19 +178,21 @@ class _Row:
         return self.values.get(key, default)
 
 
-def import_events(ledger, paths: list[Path], encoding: str | None = None) -> ImportResult:
+def import_events(ledger, paths: list[Path], encoding: str | None = None, today: _dt.date | None = None) -> ImportResult:
     result = ImportResult()
     for path in paths:
-        _import_file(ledger, Path(path), encoding, result)
+        _import_file(ledger, Path(path), encoding, result, today or _dt.date.today())
     return result
 
 
-def _import_file(ledger, path: Path, encoding, result: ImportResult) -> None:
+def _import_file(ledger, path: Path, encoding, result: ImportResult, today: _dt.date) -> None:
     book = open_book(path, encoding)
     file = str(path)
     result.files.append(file)
     read_any = False
+    near = []
     for sheet in book.sheets:
+        start = len(result.problems)
         grid: dict[int, list] = {}
         rows = sheet.rows()
         for index, row in rows:
@@ -141,6 +201,9 @@ def _import_file(ledger, path: Path, encoding, result: ImportResult) -> None:
                 break
         found = _find_header(grid)
         if found is None:
+            miss = _near_miss(grid)
+            if miss is not None:
+                near.append((sheet.name, *miss))
             continue
         read_any = True
         kind, header_row, columns, _ = found
@@ -173,10 +236,11 @@ def _import_file(ledger, path: Path, encoding, result: ImportResult) -> None:
                 headers[column.key] = header
                 raw_of[column.key] = raw
                 try:
-                    value = _CONVERT[column.kind](raw)
+                    value = _convert(column, raw, today)
                 except cells.CellError as exc:
-                    result.problems.append(Problem(file, sheet.name, index + 1, header, str(raw), exc.message, exc.fix,
-                                                   ERROR, exc.code, cells.text(row[slots[0][0]]) or ""))
+                    code = f"id_{exc.code}" if column.kind == "id" else exc.code  # masked on screen
+                    result.problems.append(Problem(file, sheet.name, index + 1, header, _shown(raw), exc.message, exc.fix,
+                                                   ERROR, code, cells.text(row[slots[0][0]]) or ""))
                     bad = True
                     continue
                 if value is not None:
@@ -193,6 +257,16 @@ def _import_file(ledger, path: Path, encoding, result: ImportResult) -> None:
             parsed.sort(key=lambda r: (r.get("date") or _dt.date.min, r.line))
             for row in parsed:
                 _visit_row(ledger, file, sheet.name, row, result)
+        result.problems[start:] = sorted(result.problems[start:], key=lambda p: p.row)  # in the sheet's order
+    if near and not read_any:
+        name, kind, row, missing = near[0]
+        need = "、".join(c.header for c in REQUIRED[kind])
+        raise InputUnreadable(f"{file} 工作表“{name}”第 {row + 1} 行像是{KIND_LABEL[kind]}的表头，但缺少"
+                              f"{'、'.join(f'“{h}”' for h in missing)}列。请在表头加上{'这一列' if len(missing) == 1 else '这些列'}（必需的列：{need}）。")
+    for name, kind, row, missing in near:
+        for header in missing:
+            result.problems.append(Problem(file, name, row + 1, header, "", f"缺少“{header}”列，这张工作表没有导入",
+                                           f"在表头加上“{header}”列后重新导入", ERROR, "missing_column"))
     if not read_any:
         need = "；".join("、".join(c.header for c in REQUIRED[k]) for k, _ in KINDS)
         raise InputUnreadable(f"{file} 中找不到办理记录或走访记录的表头（前 {HEADER_SCAN_ROWS} 行内没有“{need}”等列名）。"
@@ -202,8 +276,9 @@ def _import_file(ledger, path: Path, encoding, result: ImportResult) -> None:
 def _problem(result, file, sheet, row: _Row, key: str, message: str, fix: str, headers_default: str = "") -> None:
     header = row.headers.get(key, headers_default)
     raw = row.raw.get(key)
-    result.problems.append(Problem(file, sheet, row.line, header, "" if raw is None else str(raw), message, fix, ERROR,
-                                   "casework", row.get("household_id") or ""))
+    code = "id_casework" if key == "applicant_id" else "casework"  # an id_ problem's value is masked on screen
+    result.problems.append(Problem(file, sheet, row.line, header, _shown(raw), message, fix, ERROR,
+                                   code, row.get("household_id") or ""))
 
 
 def _missing(result, file, sheet, row: _Row, keys: dict[str, str]) -> bool:
@@ -264,6 +339,8 @@ def _application_row(ledger, file, sheet, row: _Row, result: ImportResult) -> No
                                    result=row.get("result") or "", note=row.get("note") or "", source=source)
     except DibaoError as exc:
         column = {"home_visit": "people", "county_visit": "people", "decision": "result", "extension": "note"}.get(key, "date")
+        if key == "decision" and (row.get("result") or "").strip() in apps.DECISIONS:
+            column = "date"  # the result is clear: a step missing before it, or the date
         _problem(result, file, sheet, row, column, exc.message, "按上面的说明改正这一行后重新导入")
         return
     if created:

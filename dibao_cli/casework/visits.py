@@ -171,34 +171,36 @@ def due_visits(ledger, policy, calendar: WorkCalendar, today: _dt.date, within_d
 # ---------------------------------------------------------------- the printable visit sheet
 def sheet_context(ledger, household_id: str, today: _dt.date, month: str | None = None) -> dict:
     """What the 入户调查表 is prefilled with: the household and members from the ledger's latest month (or
-    the open application when the household is not in the ledger yet), the open application, past visits."""
+    the open application, or the open signal, when the household is not in the ledger yet), the open
+    application, the open signals to verify (with the numbers to write back), past visits."""
     from dibao_cli.errors import NotFound
-    from dibao_cli.idcard import mask_id
+    from dibao_cli.idcard import age_on, mask_id, parse_id
     from dibao_cli.ledger import casework as store
 
     month = month or ledger.latest_month()
     row = ledger.households_of(month).get(household_id) if month else None
     app = store.latest_application_of(ledger, household_id)
-    if row is None and app is None:
+    signals = store.signals(ledger, household_id=household_id)
+    if row is None and app is None and not signals:
         where = f"{month} 月名册中没有这一户" if month else "台账中还没有导入任何月份的名册"
-        raise NotFound(f"找不到户 {household_id}：{where}，也没有这一户的申请。请核对户编号。")
+        raise NotFound(f"找不到户 {household_id}：{where}，也没有这一户的申请或待核实的信号。请核对户编号。")
+    # where the household is known from: the month's roster, else its application, else its signal
+    known = row if row is not None else (app if app is not None else {"township": signals[0]["township"],
+                                                                      "village": signals[0]["village"]})
+    head = row["head_name"] if row is not None else (app["applicant"] if app is not None else signals[0]["head_name"])
     members = []
     if row is not None:
-        for m in ledger.db.execute("SELECT name, relation, male, birth, id_number, labour, disability_grade FROM members "
-                                   "WHERE import_id = ? AND household_id = ? ORDER BY seq", (row["import_id"], household_id)):
-            birth = _dt.date.fromisoformat(m[3]) if m[3] else None
-            age = None
-            if birth is not None:
-                age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-            members.append({"name": m[0] or "", "relation": m[1] or "", "sex": "" if m[2] is None else ("男" if m[2] else "女"),
-                            "age": "" if age is None else age, "id_number": mask_id(m[4]), "labour": m[5] or "",
-                            "disability_grade": f"{m[6]}级" if m[6] else ""})
+        for m in store.household_members(ledger, row["import_id"], household_id):
+            birth = _dt.date.fromisoformat(m["birth"]) if m["birth"] else None
+            members.append({"name": m["name"] or "", "relation": m["relation"] or "",
+                            "sex": "" if m["male"] is None else ("男" if m["male"] else "女"),
+                            "age": "" if birth is None else age_on(birth, today), "id_number": mask_id(m["id_number"]),
+                            "labour": m["labour"] or "",
+                            "disability_grade": f"{m['disability_grade']}级" if m["disability_grade"] else ""})
     if not members and app is not None:  # an applicant not yet in any month's roster
         member = {"name": app["applicant"], "relation": "申请人", "sex": "", "age": "", "id_number": "", "labour": "",
                   "disability_grade": ""}
         if app["applicant_id"]:
-            from dibao_cli.idcard import age_on, parse_id
-
             info = parse_id(app["applicant_id"])
             member.update(sex="男" if info.male else "女", age=age_on(info.birth, today),
                           id_number=mask_id(app["applicant_id"]))
@@ -206,9 +208,9 @@ def sheet_context(ledger, household_id: str, today: _dt.date, month: str | None 
     status_names = {"dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "marginal": "低保边缘"}
     return {
         "household_id": household_id,
-        "township": (row["township"] if row is not None else app["township"]) or "",
-        "village": (row["village"] if row is not None else app["village"]) or "",
-        "head_name": (row["head_name"] if row is not None else app["applicant"]) or "",
+        "township": known["township"] or "",
+        "village": known["village"] or "",
+        "head_name": head or "",
         "area_type": (row["area_type"] if row is not None else "") or "",
         "status": status_names.get(row["status"], "") if row is not None else "",
         "month": month if row is not None else "",
@@ -216,6 +218,8 @@ def sheet_context(ledger, household_id: str, today: _dt.date, month: str | None 
         "application": None if app is None or app["status"] != "open" else {
             "id": app["id"], "programmes": app["programmes"].replace(",", "、"), "accepted_on": app["accepted_on"],
             "close_relative": app["close_relative"]},
+        "signals": [{"id": s["id"], "label": s["label"], "member": s["member"], "raised_on": s["raised_on"]}
+                    for s in signals],
         "visits": [{"on": v["visited_on"], "kind": v["kind"], "visitors": v["visitors"].replace(",", "、"),
                     "outcome": v["outcome"]} for v in store.visits(ledger, household_id)],
         "printed_on": today.isoformat(),

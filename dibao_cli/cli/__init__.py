@@ -42,3 +42,7 @@ from dibao_cli.cli import casework  # noqa: E402
 
 for command in (casework.apply, casework.step, casework.record, casework.cases, casework.visit, casework.visits_group):
     main.add_command(command)
+
+from dibao_cli.cli import assistance  # noqa: E402
+
+main.add_command(assistance.assistance_group)

@@ -12,6 +12,7 @@ from dibao_cli.cli.common import (REGION, CONTEXT, DibaoCommand, DibaoSubGroup, 
                                   output_options, policy_options, resolve_format)
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
+from dibao_cli.policy.loader import region_name
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -20,7 +21,11 @@ def resolve(region, policies, day):
     from dibao_cli.config import choose_policy
     from dibao_cli.policy import PolicyAt
 
-    return PolicyAt(choose_policy(region, policies), day)
+    at = PolicyAt(choose_policy(region, policies), day)
+    for message in at.stale_standards():  # a standard years old is said with every result that uses it
+        if message not in at.policy.notes:
+            at.policy.notes.append(message)
+    return at
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
@@ -105,7 +110,7 @@ def explain(roster, household_id, sheet, all_sheets, encoding, policies, region,
         d["steps"] = [{"title": s.title, "lines": s.lines, "basis": s.basis} for s in result.steps]
         click.echo(json_bytes({"policy": block, "household": d}).decode(), nl=False)
         return
-    click.echo(render("explain.txt.j2", r=result, d=d, policy=block), nl=False)
+    click.echo(render("explain.txt.j2", r=result, d=d, policy=block, region_name=region_name(block["region"])), nl=False)
 
 
 @click.group(cls=DibaoSubGroup, context_settings=CONTEXT)
@@ -132,7 +137,7 @@ def policy_show(policies, region, on_date):
     for note in at.policy.notes:
         out.print(f"[dim]{note}[/]")
     table = Table(title="政策参数", title_justify="left", show_lines=False)
-    for name in ("类别", "参数", "数值", "起始日期", "来自", "出处"):
+    for name in ("类别", "参数", "数值", "起始日期", "来自", "出处（印在通知书上）", "备注（不印）"):
         table.add_column(name, overflow="fold")
     for param in PARAMETERS:
         e = at.entry(param.name)
@@ -146,18 +151,32 @@ def policy_show(policies, region, on_date):
             value = "是" if value else "否"
         elif param.kind == "rounding":
             value = {"1": "元", "0.1": "角", "0.01": "分"}.get(str(value), str(value))
-        table.add_row(param.group, param.label, f"{value} {param.unit}".strip(), e.since.isoformat(), e.region, e.source)
+        table.add_row(param.group, param.label, f"{value} {param.unit}".strip(), e.since.isoformat(), region_name(e.region),
+                      at.policy.citation(e), _remark(e))
     out.print(table)
     items = Table(title="收入项目", title_justify="left")
-    for name in ("项目", "类别", "计入", "起始日期", "来自", "出处"):
+    for name in ("项目", "类别", "计入", "起始日期", "来自", "出处（印在通知书上）", "备注（不印）"):
         items.add_column(name, overflow="fold")
     for item in at.policy.income_item_names():
         found = at.income_item(item)
         if found is None:
             continue
         category, e = found
-        items.add_row(item, category or "", "计入" if e.value else "[yellow]不计入[/]", e.since.isoformat(), e.region, e.source)
+        items.add_row(item, category or "", "计入" if e.value else "[yellow]不计入[/]", e.since.isoformat(),
+                      region_name(e.region), at.policy.citation(e), _remark(e))
     out.print(items)
+    unconfirmed = at.policy.unconfirmed(day)
+    if unconfirmed:
+        out.print(f"[yellow]{len(unconfirmed)} 个数值是默认值，县里尚未确认[/]（备注中标“须县里确认”）；确认前通知书引用"
+                  f"{at.policy.local_document()}。")
+
+
+def _remark(entry) -> str:
+    """Staff-only remarks: the note, and whether the county must still confirm the value."""
+    parts = [f"[yellow]须县里确认[/]（默认出处：{entry.source}）"] if not entry.confirmed else []
+    if entry.note:
+        parts.append(entry.note)
+    return "；".join(parts)
 
 
 @policy.command("check", cls=DibaoCommand, context_settings=CONTEXT)
@@ -172,8 +191,18 @@ def policy_check(files, on_date):
 
     loaded = load_policy(None, list(files))
     day = on_date or _dt.date.today()
-    PolicyAt(loaded, day)
-    console().print(f"政策文件无误：{'、'.join(str(f) for f in files)}（地区 {loaded.region}，{day.isoformat()} 每个参数都有适用的值）。")
+    at = PolicyAt(loaded, day)
+    out = console()
+    out.print(f"政策文件无误：{'、'.join(str(f) for f in files)}（地区 {loaded.region}，{day.isoformat()} 每个参数都有适用的值）。")
+    unconfirmed = loaded.unconfirmed(day)
+    if unconfirmed:
+        out.print(f"[yellow]注意[/]：{len(unconfirmed)} 个数值没有省级文件依据或尚未确认，须县里按本地文件确认后再出具通知书"
+                  f"（确认后在该条中删去 confirmed = false）；确认前通知书引用{loaded.local_document()}：")
+        for label, entry in unconfirmed:
+            where = f"{entry.file}" + (f" 第 {entry.line} 行" if entry.line else "")
+            out.print(f"  · {label}（{where}）")
+    for message in at.stale_standards():
+        out.print(f"[yellow]注意[/]：{message}")
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)

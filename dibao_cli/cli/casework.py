@@ -14,6 +14,7 @@ from dibao_cli.cli.ledger import command_line, open_ledger
 from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
+MAX_WITHIN_DAYS = 3660  # ten years: a longer look-ahead is a typing error
 
 
 def _setup(region, policies):
@@ -87,9 +88,11 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
     """
     from dibao_cli.casework import applications as apps
     from dibao_cli.idcard import IdError, parse_id
-    from dibao_cli.ledger import casework as store
 
     policy, calendar = _setup(region, policies)
+    for day in (accepted, on_date):
+        if day is not None:
+            calendar.check(day)
     if applicant_id:
         try:
             applicant_id = parse_id(applicant_id).number
@@ -103,10 +106,7 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
                                         applicant_id=applicant_id or "", township=township, village=village,
                                         programmes=programme_text, accepted_on=accepted, close_relative=relative_kind,
                                         source="dibao apply")
-        app = store.application(ledger, app_id)
-        steps = store.steps_of(ledger, [app_id])[app_id]
-        state = apps.case_state(app, steps, calendar, apps.Deadlines.from_policy(policy, accepted),
-                                on_date or _dt.date.today())
+        state = apps.state_of(ledger, app_id, policy, calendar, on_date or _dt.date.today())
         if created:
             ledger.audit(command_line(), {}, policy.digest)
     finally:
@@ -142,19 +142,18 @@ def step(application_id, step, on, people, result, note, policies, region, on_da
         dibao step 1 县级审批 --date 2026-10-22 --result 批准
     """
     from dibao_cli.casework import applications as apps
-    from dibao_cli.ledger import casework as store
 
     policy, calendar = _setup(region, policies)
+    for day in (on, on_date):
+        if day is not None:
+            calendar.check(day)
     key = apps.step_key(step)
     ledger = open_ledger(db, create=False)
     try:
         app = apps.get_application(ledger, application_id)
         created = apps.record_step(ledger, app, key, on, people=_people(people), result=result, note=note,
                                    source="dibao step")
-        app = store.application(ledger, application_id)
-        steps = store.steps_of(ledger, [application_id])[application_id]
-        state = apps.case_state(app, steps, calendar, apps.Deadlines.from_policy(policy, apps._d(app["accepted_on"])),
-                                on_date or _dt.date.today())
+        state = apps.state_of(ledger, application_id, policy, calendar, on_date or _dt.date.today())
         if created:
             ledger.audit(command_line(), {}, policy.digest)
     finally:
@@ -186,10 +185,15 @@ def record(files, encoding, db, fmt, output, force):
         dibao record 办理记录.xlsx --format xlsx -o 导入问题.xlsx
     """
     from dibao_cli.casework.sheet import import_events
+    from dibao_cli.cli.check import problem_value
     from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
     from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
     fmt = resolve_format(fmt, output, FORMATS)
+    if output is not None:
+        from dibao_cli.outputs import refuse_existing
+
+        refuse_existing(output, force)  # before the import: a refused output must not leave half the work done
     ledger = open_ledger(db)
     try:
         result = import_events(ledger, list(files), encoding)
@@ -211,8 +215,9 @@ def record(files, encoding, db, fmt, output, force):
             t = Table(title="问题清单", title_justify="left")
             for name in FIELDS_ZH[:-1]:
                 t.add_column(name, overflow="fold")
+            shown = problem_value(False)  # ID numbers masked on screen, in full in the files written with -o
             for p in result.problems:
-                t.add_row(*_cells(as_row_zh(p)[:-1]))
+                t.add_row(*_cells(as_row_zh(p, shown)[:-1]))
             console().print(t)
         console().print(line)
 
@@ -258,7 +263,7 @@ def cases(on_date, township, policies, region, db, fmt, output, force):
 
     fmt = resolve_format(fmt, output, FORMATS)
     policy, calendar = _setup(region, policies)
-    day = on_date or _dt.date.today()
+    day = calendar.check(on_date or _dt.date.today())
     ledger = open_ledger(db, create=False)
     try:
         found = [s for s in states(ledger, policy, calendar, day) if not township or s.app["township"] == township]
@@ -320,7 +325,9 @@ def visit(household_id, on, visitors, kind, findings, members_change, income_cha
         dibao visit GH004 --date 2026-12-03 --by 王芳 --kind 信号核实 --income 务工收入减少 --outcome 有变化已记录
     """
     from dibao_cli.casework import visits
+    from dibao_cli.casework.calendar import build_calendar
 
+    build_calendar().check(on)
     kind_value = visits.visit_kind(kind)
     outcome = visits.outcome(result)
     ledger = open_ledger(db)
@@ -378,8 +385,10 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
     from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
 
     fmt = resolve_format(fmt, output, FORMATS)
+    if not 0 <= within <= MAX_WITHIN_DAYS:
+        raise click.UsageError(f"--within 应为 0 到 {MAX_WITHIN_DAYS} 天之间的天数，这里是 {within}。")
     policy, calendar = _setup(region, policies)
-    day = on_date or _dt.date.today()
+    day = calendar.check(on_date or _dt.date.today())
     ledger = open_ledger(db, create=False)
     try:
         found = due_visits(ledger, policy, calendar, day, within, parse_month(month) if month else None)

@@ -15,7 +15,8 @@ from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.cli.ledger import command_line, open_ledger
 from dibao_cli.errors import ExitStatus
 
-NOTICE_KINDS = ("auto", "approval", "refusal", "phase-out", "termination", "change")
+NOTICE_KINDS = ("auto", "approval", "refusal", "marginal", "phase-out", "termination", "change")
+GROUNDS = {"死亡": "你户保障对象已死亡", "迁出": "你户已迁出本县（区）"}
 
 
 def _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day):
@@ -41,8 +42,8 @@ def warn_left_out(assessment) -> None:
 @click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
 @month_option("不给名册时：按台账中这个月的结果出通知书。")
 @click.option("--kind", type=click.Choice(NOTICE_KINDS), default="auto",
-              help="通知书种类：auto（按结果自动：新纳入→审批，不符合→不予批准，进入渐退→渐退，渐退期满→停保，金额变化→变更）、"
-                   "approval、refusal、phase-out、termination、change。")
+              help="通知书种类：auto（按结果自动：新纳入→审批，不符合→不予批准，低保边缘→低保边缘认定，本月进入渐退→渐退，"
+                   "渐退期满或不再符合→停保，金额变化→变更）、approval、refusal、marginal、phase-out、termination、change。")
 @click.option("--household", "households", multiple=True, metavar="户编号", help="只给这些户出通知书（可多次给）。")
 @click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="通知书写入的文件夹。")
@@ -52,14 +53,19 @@ def warn_left_out(assessment) -> None:
 @policy_options
 @issuer_options
 @date_option("核算及发文日期，默认今天。")
+@date_option("新纳入户公示（7天）的开始日期；默认取台账中这一户申请登记的公示，再默认同 --date。"
+             "审批通知书的落款日期不早于公示期满的次日。", "--publicity-from", "publicity_from")
+@click.option("--ground", type=click.Choice(tuple(GROUNDS)), metavar="原因",
+              help="按台账出具时，给本月名册中已没有的户出停保通知书并写明原因：死亡、迁出（配合 --household）。")
 @db_option
 @click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
 def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, encoding, policies, region, templates,
-           bureau, doc_prefix, review_body, phone, on_date, db, force):
-    """出具通知书：审批（确认）、不予批准、渐退、停保（终止）、变更（增减发）。
+           bureau, doc_prefix, review_body, phone, on_date, publicity_from, ground, db, force):
+    """出具通知书：审批（确认）、不予批准、低保边缘家庭认定、渐退、停保（终止）、变更（增减发）。
 
-    每份写明发文单位、文号（台账中连续编号，不会重复）、户主、村、人数、月人均收入、标准、金额及起始月份、
-    理由和政策依据；不利决定写明行政复议（60日内）和行政诉讼（6个月内）的途径；留有盖章和签收位置。
+    每份写明发文单位、文号（台账中连续编号，不会重复）、主送户主、人数、月人均收入、标准、金额及起始月份、
+    理由和依据（只引公开文件）；不利决定写明行政复议（60日内）和行政诉讼（6个月内）的途径；落款留盖章位置，
+    下方是可剪下的送达回执。审批通知书的落款日期在公示期满之后。
 
     例：dibao notice 名册.xlsx --region 632521 -o 通知书
         dibao notice 名册.xlsx --kind refusal --household GH002 -o 通知书 --format docx
@@ -67,19 +73,30 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
     """
     from dibao_cli.documents.issue import (choose, default_issuer, ledger_kind, notice_from_ledger, notice_from_result,
                                            write_notices)
+    from dibao_cli.documents.notices import cn_date
 
     day = on_date or _dt.date.today()
     if bool(rosters) == bool(month):
         raise click.UsageError("请给出名册文件，或用 --month 按台账出通知书（二者选一）。")
+    if ground and (rosters or not households):
+        raise click.UsageError("--ground 只用于按台账出具（--month），并用 --household 指定本月名册中已没有的户。")
     only = set(households) if households else None
+    gone = []
     ledger = open_ledger(db, create=not month, write=True, check_tables=("doc_numbers", "audit"))
     try:
         if rosters:
             policy, assessment = _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day)
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
+            issuer.publicity_from = publicity_from
+            issuer.publicity_days = getattr(policy, "publicity_days", None) or issuer.publicity_days
             chosen, skipped = choose(assessment.results, kind, only)
             numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
-            notices = [notice_from_result(r, k, issuer, f"{issuer.prefix}{n}号") for (r, k), n in zip(chosen, numbers)]
+            last = ledger.latest_month(before=f"{day:%Y-%m}") if any(k == "change" for _, k in chosen) else None
+            earlier = ledger.households_of(last) if last else {}  # for what changed since the last imported month
+            notices = [notice_from_result(r, k, _issuer_for(ledger, issuer, r.household.household_id, k, publicity_from),
+                                          f"{issuer.prefix}{n}号", policy,
+                                          earlier.get(r.household.household_id) if k == "change" else None)
+                       for (r, k), n in zip(chosen, numbers)]
             inputs = {str(p): "" for p in rosters}
             policy_hash = policy.policy.digest
         else:
@@ -89,23 +106,39 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             ledger.require_month(month)
             policy = resolve(region, policies, day)
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
+            issuer.publicity_from = publicity_from
+            issuer.publicity_days = getattr(policy, "publicity_days", None) or issuer.publicity_days
             rows = ledger.households_of(month)
             before_month = ledger.latest_month(before=month)
             before = ledger.households_of(before_month) if before_month else {}
             events = ledger.events_of(month)
             chosen, skipped = [], []
+            gone = [before[hid] for hid, kinds in events.items() if "disappeared" in kinds and hid in before
+                    and (only is None or hid in only)]
             for hid, row in rows.items():
-                if only is not None and hid not in only:
+                if only is not None and hid not in only or ground:
                     continue
                 wanted = ledger_kind(row, events.get(hid, []), before.get(hid)) if kind == "auto" else kind
                 if wanted is not None:
                     chosen.append((row, wanted))
+            if ground:  # households the clerk has checked: gone from the roster because of death or moving away
+                unknown = sorted(only - {r["household_id"] for r in gone})
+                if unknown:
+                    raise click.UsageError(f"{'、'.join(unknown)} 不是上月在册、{month} 名册中没有的户，不能用 --ground 出停保通知书。")
+                chosen = [(r, "termination") for r in gone]
+                gone = []
             numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
             notices = []
             for (row, wanted), number in zip(chosen, numbers):
+                if ground:
+                    notices.append(notice_from_ledger(row, wanted, issuer, f"{issuer.prefix}{number}号", None, policy,
+                                                      None, ground=GROUNDS[ground]))
+                    continue
                 previous = before.get(row["household_id"])
-                notices.append(notice_from_ledger(row, wanted, issuer, f"{issuer.prefix}{number}号",
-                                                  previous["total_fen"] if previous else None))
+                notices.append(notice_from_ledger(row, wanted,
+                                                  _issuer_for(ledger, issuer, row["household_id"], wanted, publicity_from),
+                                                  f"{issuer.prefix}{number}号",
+                                                  previous["total_fen"] if previous else None, policy, previous))
             inputs = {f"台账 {ledger.path}": month}
             policy_hash = policy.policy.digest
         with progress_bar(f"写入通知书 {len(notices)} 份"):
@@ -114,8 +147,30 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
     finally:
         ledger.close()
     out = console()
+    for message in policy.policy.notes:
+        out.print(f"[yellow]注意[/]：{message}")
     for message in skipped:
         out.print(f"[yellow]跳过[/]：{message}")
+    groups: dict[tuple, int] = {}
+    for n in notices:
+        if n["kind"] == "approval":
+            key = (n["issued_on"], n["publicity_period"], n["start_month"])
+            groups[key] = groups.get(key, 0) + 1
+    for (issued, period, start), count in groups.items():
+        note = f"审批通知书 {count} 份落款日期为 {issued}：在公示期（{period}）满后；保障金自 {start} 起发放。"
+        if issued != cn_date(day):
+            note += (f"发文日期 {cn_date(day)} 早于公示期满，这些审批通知书未用这个日期。如公示已在此前完成，"
+                     "请用 --publicity-from 给出公示开始日期（台账中登记过公示的申请，按登记的日期）。")
+        out.print(f"[yellow]注意[/]：{note}")
+    if not rosters and gone:
+        from dibao_cli.documents.notices import disappeared_csv
+        from dibao_cli.outputs import atomic_write
+
+        listed = Path(folder) / f"待核实-{month}名册中没有的户.csv"
+        atomic_write(listed, disappeared_csv(gone), True)
+        out.print(f"[yellow]{len(gone)} 户上月在册、本月名册中没有[/]（{'、'.join(r['household_id'] for r in gone[:30])}"
+                  f"{'……' if len(gone) > 30 else ''}）：原因不明，未出具通知书，已列入 {listed.name}。"
+                  "请逐户核实：死亡或迁出的，用 --ground 死亡（或迁出）--household 户编号 出具停保通知书；漏报的补进名册后重新导入。")
     counts: dict[str, int] = {}
     for n in notices:
         counts[n["title"]] = counts.get(n["title"], 0) + 1
@@ -130,6 +185,27 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         warn_left_out(assessment)
 
 
+def _issuer_for(ledger, issuer, household_id: str, kind: str, publicity_from):
+    """The issuer for one notice: an approval follows the publicity recorded for the household's application
+    in the ledger (dibao apply / step), unless --publicity-from says otherwise."""
+    if kind != "approval" or publicity_from is not None:
+        return issuer
+    import dataclasses
+    import sqlite3
+
+    from dibao_cli.ledger.casework import latest_application_of, steps_of
+
+    try:
+        app = latest_application_of(ledger, household_id)
+        steps = steps_of(ledger, [app["id"]])[app["id"]] if app is not None else []
+    except sqlite3.OperationalError:  # a ledger from before casework
+        return issuer
+    recorded = [s["on_date"] for s in steps if s["step"] == "publicity"]
+    if not recorded:
+        return issuer
+    return dataclasses.replace(issuer, publicity_from=_dt.date.fromisoformat(max(recorded)))
+
+
 @click.group("templates", cls=DibaoSubGroup, context_settings=CONTEXT)
 def templates_group():
     """通知书、公示、报表模板的管理。"""
@@ -137,26 +213,34 @@ def templates_group():
 
 @templates_group.command("copy", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹")
-@click.option("--force", is_flag=True, help="文件夹中已有同名模板时覆盖。")
+@click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
 def templates_copy(folder, force):
     """把自带模板复制到一个文件夹，供本局修改；以后用 --templates 文件夹（或放在工作文件夹的 templates/ 下）即可生效。
+    同时复制示例：县级政策文件 632521-共和县.toml 和年终复核脚本 year-end-review.sh。
 
     例：dibao templates copy 本局模板
     """
     from dibao_cli.errors import OutputRefused
-    from dibao_cli.templating import shipped_templates
+    from dibao_cli.templating import shipped_examples, shipped_templates
 
     source = shipped_templates()
     files = [p for p in sorted(source.iterdir()) if p.is_file() and p.suffix in (".j2", ".docx")]
+    examples = shipped_examples()
+    files += [examples / name for name in EXAMPLE_FILES if (examples / name).is_file()]
     folder.mkdir(parents=True, exist_ok=True)
     clashes = [p.name for p in files if (folder / p.name).exists()]
     if clashes and not force:
-        raise OutputRefused(f"{folder} 中已有模板 {'、'.join(clashes)}，未覆盖。加 --force 覆盖。")
+        raise OutputRefused(f"{folder} 中已有 {'、'.join(clashes)}，未覆盖。加 --force 覆盖。")
     from dibao_cli.outputs import atomic_write
 
-    for path in files:  # atomic: a full disk leaves no empty or half-copied template
+    for path in files:  # atomic: a full disk leaves no empty or half-copied file
         atomic_write(folder / path.name, path.read_bytes(), True)
-    console().print(f"已复制 {len(files)} 个模板到 {folder}：{'、'.join(p.name for p in files)}")
+    console().print(f"已复制 {len(files)} 个文件到 {folder}：{'、'.join(p.name for p in files)}")
+    if (folder / "year-end-review.sh").exists():
+        console().print(f"年终复核脚本：bash {folder / 'year-end-review.sh'} 名册文件夹 [年份] [输出文件夹]")
+
+
+EXAMPLE_FILES = ("year-end-review.sh", "632521-共和县.toml")
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
@@ -224,7 +308,8 @@ def report_group():
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on, sheet, all_sheets, encoding, policies, region,
                    templates, bureau, doc_prefix, review_body, phone, on_date, db, force):
-    """民政统计月报：每个乡镇一行另加合计——户数、人数（女性、老年人、未成年人、残疾人）、劳动能力、本月新增和退出、
+    """民政统计月报：城市低保、农村低保分别成表（表头有表号、制表机关、填报单位、统计期、单位，见政策文件 [documents]），
+    每个乡镇一行另加合计——户数、人数（女性、老年人、未成年人、残疾人）、劳动能力、本月新增和退出、
     本月支出（差额、分类施保、渐退期分列）、本年累计、月人均补助。
 
     例：dibao report monthly --month 2026-12 --region 632521 -o 12月月报.xlsx
@@ -241,6 +326,7 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         raise click.UsageError("请给出名册文件，或用 --month 按台账出月报（二者选一）。")
     today = filled_on or _dt.date.today()
     trend = []
+    ytd: dict | None = None
     if month:
         month = parse_month(month)
         day = month_end(month)
@@ -251,8 +337,13 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
             current = st.from_ledger(ledger, month)
             before_month = ledger.latest_month(before=month)
             before = st.from_ledger(ledger, before_month) if before_month else []
-            ytd = st.year_to_date(ledger, month)
+            ytd = {area: st.year_to_date(ledger, month, area) for area in st.AREAS}
             trend = st.trend(ledger, month)
+            from dibao_cli.assistance import register as tiered_register, statistics as tiered_st  # 特困, 临时救助
+            from dibao_cli.ledger.assistance import tekun_of
+
+            tiered_people = tekun_of(ledger, month)
+            tiered_temporary = tiered_register.summary(ledger, *tiered_st.month_bounds(month))
         finally:
             ledger.close()
         note = "" if before_month else "台账中没有上月数据，本月新增、退出按 0 计。"
@@ -264,33 +355,62 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         policy = resolve(region, policies, day)
         assessment = assess_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
         current = st.from_results(assessment.results, day)
+        from dibao_cli.assistance import statistics as tiered_st  # 特困 section (临时救助 needs the ledger)
+
+        tiered_people, tiered_temporary = tiered_st.tekun_from_results(assessment.results), None
         before = None
         if previous is not None:
             before = st.from_results(assess_roster(load_roster([previous], sheet, all_sheets, encoding, day), policy,
                                                    day).results, day)
-        ytd = None
-        note = "名册模式：本年累计只含本月；" + ("" if previous else "未给上月名册，新增、退出按 0 计。")
+        note = ("名册模式：“本年累计”一列只含本月（名册中没有前几个月的发放记录）。"
+                + ("" if previous else "未给上月名册，本月新增、退出按 0 计。"))
         period = f"{day.year}年{day.month}月"
-    rows, total = st.month_rows(current, before if before is not None else None, day, ytd)
     unit = unit or default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone).bureau
-    header = [label for _, label in st.COLUMNS]
-    title = f"最低生活保障情况统计月报（{period}）"
+    columns = [(key, "本年累计(元，仅本月)" if key == "year_to_date" and ytd is None else label) for key, label in st.COLUMNS]
+    header = [label for _, label in columns]
+    reports = []
+    for area in st.AREAS:
+        rows, total = st.month_rows(st.by_area(current, area), st.by_area(before, area), day,
+                                    ytd[area] if ytd is not None else None)
+        reports.append({"area": area, "title": f"{area}最低生活保障情况统计月报", "rows": rows, "total": total,
+                        "head": st.header_block(policy, area, unit, period)})
     if output.suffix.lower() == ".xlsx":
-        preamble = [[f"填报单位：{unit}", "", "", f"统计期：{period}", "", "", f"填报日期：{cn_date(today)}"],
-                    [f"填表人：{filled_by}", "", "", "单位：户、人、元"]] + ([[f"注：{note}"]] if note else [])
         money_formats = {i + 1: "#,##0.00" for i, (key, _) in enumerate(st.COLUMNS) if key in st.MONEY or key == "average"}
-        write_xlsx(output, [SheetSpec("月报", ["乡镇", *header], st.table_rows(rows, total, numeric=True),
-                                      widths={0: 14}, formats=money_formats, title=title, preamble=preamble)], force)
+        sheets = []
+        for report in reports:
+            head = report["head"]
+            preamble = [[f"表　　号：{head['form'] or '＿＿＿＿'}", "", "", f"制表机关：{head['authority']}", "", "",
+                         f"批准机关及文号：{head['approval'] or '＿＿＿＿'}"],
+                        [f"填报单位：{unit}", "", "", f"统计期：{period}", "", "", f"单位：{head['measure']}"],
+                        [f"填表人：{filled_by}", "", "", "审核人：", "", "", f"填报日期：{cn_date(today)}"]]
+            if note:
+                preamble.append([f"注：{note}"])
+            sheets.append(SheetSpec(f"{report['area']}低保", ["乡镇", *header],
+                                    st.table_rows(report["rows"], report["total"], numeric=True),
+                                    widths={0: 12, **{i + 1: 11 if key in st.MONEY or key == "average" else 6
+                                                      for i, (key, _) in enumerate(st.COLUMNS)}},
+                                    formats=money_formats, title=f"{report['title']}（{period}）", preamble=preamble))
+        extra = [SheetSpec(s["title"][:4], s["header"], s["rows"], widths={0: 14})
+                 for s in tiered_st.sections(tiered_people, tiered_temporary, numeric=True)]
+        write_xlsx(output, sheets + extra, force)
+        st.print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets})
     elif output.suffix.lower() in (".html", ".htm"):
-        html = render("monthly-report.html.j2", templates, autoescape=True, title=title, unit=unit, period=period,
-                      filled_by=filled_by, filled_on=cn_date(today), header=header, rows=st.table_rows(rows, total),
-                      trend=trend, note=note)
+        html = render("monthly-report.html.j2", templates, autoescape=True, title=f"最低生活保障情况统计月报（{period}）",
+                      unit=unit, period=period, filled_by=filled_by, filled_on=cn_date(today), header=header,
+                      reports=[dict(r, table=st.table_rows(r["rows"], r["total"])) for r in reports], trend=trend,
+                      note=note, tiered=tiered_st.sections(tiered_people, tiered_temporary))
         atomic_write(output, html.encode("utf-8"), force)
     else:
         raise click.UsageError("月报文件请用 .xlsx 或 .html 结尾。")
-    v = total.values
-    console().print(f"已写入 {output}：{len(rows)} 个乡镇，合计 {v['households']} 户 {v['persons']} 人，"
-                    f"本月支出 {st.fen_text(v['total'])} 元。")
+    said = []
+    for report in reports:
+        v = report["total"].values
+        said.append(f"{report['area']}低保 {len(report['rows'])} 个乡镇，合计 {v['households']} 户 {v['persons']} 人，"
+                    f"本月支出 {st.fen_text(v['total'])} 元")
+    console().print(f"已写入 {output}：" + "；".join(said) + "。")
+    if ytd is None:
+        console().print("[yellow]注意[/]：名册模式的“本年累计”只含本月。要得到完整的本年累计，先用 dibao import 把各月名册导入台账，"
+                        "再用 dibao report monthly --month 出月报。")
     if rosters:
         warn_left_out(assessment)
 
@@ -298,24 +418,46 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
 @report_group.command("year", cls=DibaoCommand, context_settings=CONTEXT)
 @click.option("--year", "year", type=int, required=True, metavar="年份", help="年份，如 2026。")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="年度汇总：.xlsx（按月、按乡镇两张表）。")
+              help="年度汇总：.xlsx（按月、按乡镇两张表，金额为数字，带合计行）或 .html（打印）。")
+@click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="用这个文件夹里的模板。")
 @db_option
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
-def report_year(year, output, db, force):
-    """年度汇总（按台账）：每月的保障户数、人数、新增、退出、进入渐退期、渐退期满停保、支出；各乡镇全年情况。
+def report_year(year, output, templates, db, force):
+    """年度汇总（按台账）：每月的保障户数、人数、新增、退出、进入渐退期、渐退期满停保、支出；各乡镇全年情况；均带合计行。
 
     例：dibao report year --year 2026 -o 2026年度汇总.xlsx
+        dibao report year --year 2026 -o 2026年度汇总.html
     """
     from dibao_cli.documents import statistics as st
-    from dibao_cli.outputs import SheetSpec, write_xlsx
+    from dibao_cli.outputs import SheetSpec, atomic_write, write_xlsx
+    from dibao_cli.templating import render
 
     ledger = open_ledger(db, create=False)
     try:
         months, townships = st.year_summary(ledger, year)
+        from dibao_cli.assistance import statistics as tiered_st  # 特困 and 临时救助 by month
+
+        tiered_rows = tiered_st.year_rows(ledger, year)
     finally:
         ledger.close()
     if not months:
         raise click.UsageError(f"台账中没有 {year} 年的数据。")
-    write_xlsx(output, [SheetSpec("按月", st.YEAR_MONTH_HEADER, months, title=f"{year}年最低生活保障年度汇总（按月）"),
-                        SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, title=f"{year}年各乡镇情况")], force)
-    console().print(f"已写入 {output}：{len(months)} 个月，{len(townships)} 个乡镇。")
+    suffix = output.suffix.lower()
+    if suffix == ".xlsx":
+        write_xlsx(output, [SheetSpec("按月", st.YEAR_MONTH_HEADER, months, formats={7: "#,##0.00"},
+                                      widths={0: 10, **{i: 9 for i in range(1, 7)}, 7: 14},
+                                      title=f"{year}年最低生活保障年度汇总（按月）"),
+                            SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, formats={2: "#,##0.00"},
+                                      widths={0: 16, 1: 12, 2: 16}, title=f"{year}年各乡镇情况"),
+                            SheetSpec("特困与临时救助", tiered_st.YEAR_HEADER, tiered_rows,
+                                      title=f"{year}年特困人员救助供养和临时救助（按月）")], force)
+        st.print_setup(output, {"按月": 2, "按乡镇": 2}, landscape=False)
+    elif suffix in (".html", ".htm"):
+        html = render("year-report.html.j2", templates, autoescape=True, year=year,
+                      month_header=st.YEAR_MONTH_HEADER, months=months, township_header=st.YEAR_TOWNSHIP_HEADER,
+                      townships=townships)
+        atomic_write(output, html.encode("utf-8"), force)
+    else:
+        raise click.UsageError("年度汇总请用 .xlsx 或 .html 结尾。")
+    console().print(f"已写入 {output}：{len(months) - 1} 个月，{len(townships) - 1} 个乡镇。")

@@ -223,7 +223,7 @@ def history(household_id, db, fmt):
 @click.option("--all", "show_all", is_flag=True, help="屏幕表格显示全部事项（默认超过 300 项时只显示前 100 项和按乡镇汇总）。")
 def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies, region, db, fmt, output, force,
            show_all):
-    """列出到期要做的核查：渐退期满复核、渐退期满仍在发放、定期核查（稳定户每年、收入不稳定户每半年）、单人户复核、从未核查的户。
+    """列出到期要做的核查：渐退期满复核、渐退期满仍在发放、定期核查（稳定户每年、收入不稳定户每半年）、单人户复核、从未核查的户、特困供养年度核查、刚性支出困难家庭有效期满复核。
 
     不给名册时按台账；给了名册时按名册自己的渐退开始日期、上次核查日期等列（不用台账）。
     退出状态：0 没有到期事项；1 有到期事项；6 台账中没有 --month 指定的月份。

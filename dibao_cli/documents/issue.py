@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dibao_cli.documents.notices import (ALLOWED, FILE_LABEL, Issuer, auto_kind, notice_from_ledger, notice_from_result,
                                          safe_name)
+from dibao_cli.assessment import STATUS_LABEL
 from dibao_cli.errors import OutputRefused, UsageInvalid
 from dibao_cli.outputs import atomic_write
 from dibao_cli.policy.loader import COUNTIES, PREFECTURES, region_name
@@ -39,7 +40,7 @@ def choose(results, kind: str, households: set[str] | None) -> tuple[list, list[
         if wanted is None:
             continue
         if result.status not in ALLOWED[wanted]:
-            skipped.append(f"户 {hid} 的核算结果是“{result.status}”，不能发{FILE_LABEL[wanted]}")
+            skipped.append(f"户 {hid} 的核算结果是“{STATUS_LABEL[result.status]}”，不能发{FILE_LABEL[wanted]}")
             continue
         chosen.append((result, wanted))
     return chosen, skipped
@@ -55,7 +56,7 @@ def ledger_kind(row, events: list[str], previous) -> str | None:
     if "amount_changed" in events:
         return "change"
     if previous is None and row["status"] in ("ineligible", "marginal"):
-        return "refusal"
+        return "marginal" if row["status"] == "marginal" else "refusal"
     return None
 
 

@@ -1,4 +1,4 @@
-"""Notices to households (民发〔2021〕57号 and domain.md §9): approval, refusal, phase-out, termination, change.
+"""Notices to households (民发〔2021〕57号): approval, refusal, 低保边缘 recognition, phase-out, termination, change.
 
 A notice is a plain dict of what the templates show; the wording lives in the templates (HTML and Word),
 which a bureau may copy and edit. Every adverse notice carries the appeal route.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,20 +19,32 @@ from dibao_cli.rules.phase_out import add_months
 KINDS = {
     "approval": "最低生活保障审批（确认）通知书",
     "refusal": "最低生活保障不予批准告知书",
+    "marginal": "低保边缘家庭认定告知书",
     "phase-out": "最低生活保障渐退告知书",
     "termination": "最低生活保障停保（终止）通知书",
     "change": "最低生活保障金变更（增减发）通知书",
 }
-FILE_LABEL = {"approval": "审批通知书", "refusal": "不予批准告知书", "phase-out": "渐退告知书",
-              "termination": "停保通知书", "change": "变更通知书"}
+FILE_LABEL = {"approval": "审批通知书", "refusal": "不予批准告知书", "marginal": "低保边缘认定告知书",
+              "phase-out": "渐退告知书", "termination": "停保通知书", "change": "变更通知书"}
 COVERED_STATES = ("低保", "渐退期", "单人户")
 ALLOWED = {
     "approval": ("dibao", "single_person"),
     "refusal": ("ineligible", "marginal"),
+    "marginal": ("marginal",),
     "phase-out": ("phase_out",),
     "termination": ("exit", "ineligible", "marginal"),
     "change": ("dibao", "single_person"),
 }
+ADVERSE = ("refusal", "marginal", "phase-out", "termination")
+PUBLICITY_DAYS = 7
+
+# Public documents a notice may cite (name and 文号); the figures' own citations come from the policy file.
+RELIEF = "《社会救助暂行办法》（国务院令第649号）"
+MEASURES = "《最低生活保障审核确认办法》（民发〔2021〕57号）"
+TEKUN = "《特困人员认定办法》（民发〔2021〕43号）"
+LOW_INCOME = "《关于加强低收入人口动态监测做好分层分类社会救助工作的意见》（国办发〔2023〕39号）"
+PROPERTY_PARAMS = {"property_deposits": "deposit_limit_months", "property_vehicles": "max_vehicles",
+                   "property_homes": "max_homes", "property_business": "business_allowed"}
 
 
 @dataclass
@@ -41,6 +54,18 @@ class Issuer:
     prefix: str
     day: _dt.date
     phone: str = ""
+    publicity_from: _dt.date | None = None  # start of the 公示 that approvals follow (default: `day`)
+    publicity_days: int = PUBLICITY_DAYS  # the policy's publicity_days
+
+    @property
+    def publicity_end(self) -> _dt.date:
+        return (self.publicity_from or self.day) + _dt.timedelta(days=self.publicity_days - 1)
+
+    def issued_on(self, kind: str) -> _dt.date:
+        """The date on a notice: an approval comes after the publicity period it followed (民发〔2021〕57号)."""
+        if kind == "approval":
+            return max(self.day, self.publicity_end + _dt.timedelta(days=1))
+        return self.day
 
 
 def cn_date(day: _dt.date) -> str:
@@ -49,6 +74,14 @@ def cn_date(day: _dt.date) -> str:
 
 def cn_month(day: _dt.date) -> str:
     return f"{day.year}年{day.month}月"
+
+
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def cn_dates(text: str) -> str:
+    """ISO dates inside a text written the Chinese way (2026-11-30 -> 2026年11月30日)."""
+    return _ISO.sub(lambda m: f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日", text)
 
 
 def auto_kind(result: HouseholdResult) -> str | None:
@@ -63,48 +96,160 @@ def auto_kind(result: HouseholdResult) -> str | None:
             return "change"
         return None
     if status == "phase_out":
-        return "phase-out" if state != "渐退期" else None
+        # only a household entering its phase-out now; one already in it was told when it began
+        entering = state != "渐退期" and result.household.get("phase_out_start") is None
+        return "phase-out" if entering else None
     if status == "exit":
         return "termination"
-    return "termination" if covered_before else "refusal"
+    if status == "tekun":
+        return None  # 低保 -> 特困 is a 转类: the 特困供养审批通知书 (dibao assistance notice) says it
+    if covered_before:
+        return "termination"
+    return "marginal" if status == "marginal" else "refusal"
 
 
 def _money(value) -> str:
     return money.yuan(value)
 
 
-def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, number: str) -> dict:
-    """Everything a notice shows, from an assessment result."""
+def _reason_text(code: str, text: str) -> str:
+    """What the household reads for a reason: no instruction to staff, dates written the Chinese way."""
+    text = cn_dates(text)
+    if code == "phase_out_ended":
+        return text.split("：")[0].replace("已满，收入仍不低于标准", "已满，家庭月人均收入仍不低于当地低保标准")
+    if code == "phase_out":
+        head, _, rest = text.partition("：")
+        period = rest.split("，")[0]
+        return f"{'自本月起进入渐退期' if head.startswith('本次') else '仍在渐退期内'}，渐退期为 {period}，期间按原金额发放"
+    if code == "phase_out_back":
+        return "渐退期内家庭月人均收入又低于当地低保标准，恢复正常保障"
+    if code == "marginal":
+        return text.replace("：低保边缘家庭", "，属于低保边缘家庭")
+    if code == "above_marginal":
+        return text.replace("：不符合", "")
+    if code == "all_tekun":
+        return "共同生活的家庭成员均已纳入特困人员救助供养，不再纳入最低生活保障"
+    if code == "property_vehicles":
+        return text.replace("，超过上限 0 辆", "（按规定家庭不得有机动车辆）")
+    return text
+
+
+def _reason_basis(code: str, policy, area_type: str) -> list[str]:
+    """The public documents behind a reason: national documents, and the policy file's printable citations."""
+    def cite(name):
+        return policy.citation(name) if policy is not None else ""
+
+    if code in ("below_standard", "above_standard", "above_marginal"):
+        return [MEASURES, cite("urban_standard_monthly" if area_type == "城市" else "rural_standard_annual")]
+    if code in PROPERTY_PARAMS:
+        return [MEASURES, cite(PROPERTY_PARAMS[code])]
+    if code in ("phase_out", "phase_out_ended", "phase_out_back"):
+        return [cite("phase_out_months")]
+    if code == "marginal":
+        return [LOW_INCOME, cite("marginal_multiplier")]
+    if code in ("single_person", "single_person_income"):
+        return [cite("single_person_disability_grades")]
+    if code == "all_tekun":
+        return [TEKUN]
+    return [MEASURES]
+
+
+def _reasons(pairs, policy, area_type: str) -> tuple[list[dict], list[str]]:
+    """(reasons as printed, every citation once in order)."""
+    reasons, bases = [], [RELIEF, MEASURES]
+    for code, text in pairs:
+        cites = [c for c in _reason_basis(code, policy, area_type) if c]
+        reasons.append({"text": _reason_text(code, text), "basis": "；".join(cites), "code": code})
+        bases.extend(cites)
+    return reasons, list(dict.fromkeys(b for b in bases if b))
+
+
+def _benefit_bases(policy, minimum_applied: bool) -> list[str]:
+    if policy is None:
+        return []
+    out = [policy.citation("classified_share"), policy.citation("rounding")]
+    if minimum_applied:
+        out.append(policy.citation("minimum_monthly_benefit"))
+    return out
+
+
+def _ground(kind: str, codes: list[str]) -> str:
+    """In one phrase, why a termination or refusal: what the household must understand first."""
+    if kind not in ("termination", "refusal"):
+        return ""
+    if "all_tekun" in codes:
+        return "共同生活的家庭成员均已纳入特困人员救助供养"
+    if "phase_out_ended" in codes:
+        return "渐退期已满，家庭月人均收入仍不低于当地低保标准"
+    if any(c in PROPERTY_PARAMS for c in codes):
+        return "家庭财产状况不符合规定"
+    if any(c in ("above_standard", "above_marginal", "marginal") for c in codes):
+        return "家庭月人均收入不低于当地低保标准"
+    return "经核查不符合最低生活保障条件"
+
+
+def _base(kind, issuer, number, *, household_id, head_name, township, village, area_type) -> dict:
+    day = issuer.issued_on(kind)
+    start = issuer.publicity_from or issuer.day
+    return {"kind": kind, "title": KINDS[kind], "doc_number": number, "bureau": issuer.bureau,
+            "issued_on": cn_date(day), "household_id": household_id, "head_name": head_name or "",
+            "township": township or "", "village": village or "", "area_type": area_type or "",
+            "start_month": cn_month(add_months(day.replace(day=1), 1)), "review_body": issuer.review_body,
+            "phone": issuer.phone, "appeal": kind in ADVERSE, "changes": [], "assistance": [], "ground": "",
+            "marginal_line": "", "bases": [], "breakdown": "",
+            "publicity_period": f"{cn_date(start)}至{cn_date(issuer.publicity_end)}" if kind == "approval" else ""}
+
+
+def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, number: str, policy=None,
+                       previous=None) -> dict:
+    """Everything a notice shows, from an assessment result (`policy`: the PolicyAt it was assessed with;
+    `previous`: the household's row in the ledger's latest month, when there is one, for what changed)."""
     h = result.household
-    start_month = add_months(issuer.day.replace(day=1), 1)
     old = Decimal(h.current_benefit) / 100 if h.current_benefit is not None else None
-    decrease = kind == "change" and old is not None and result.total < old
+    n = _base(kind, issuer, number, household_id=h.household_id, head_name=h.head_label, township=h.township,
+              village=h.village, area_type=result.area_type)
+    pairs = [(r.code, r.text) for r in result.reasons]
+    reasons, bases = _reasons(pairs, policy, result.area_type)
+    covered = result.status in ("dibao", "single_person", "phase_out")
     b = result.breakdown  # the parts as shown add up to the total
-    return {
-        "kind": kind, "title": KINDS[kind], "doc_number": number, "bureau": issuer.bureau,
-        "issued_on": cn_date(issuer.day), "household_id": h.household_id, "head_name": h.head_label or "",
-        "township": h.township or "", "village": h.village or "", "area_type": result.area_type,
-        "members": len(result.members),
-        "covered": len(result.covered) if result.status in ("dibao", "single_person", "phase_out") else 0,
+    n.update({
+        "members": len(result.members), "covered": len(result.covered) if covered else 0,
         "per_capita": _money(result.per_capita), "standard": _money(result.monthly_standard),
         "total": _money(result.total) if result.benefit_known else "",
         "differential": money.fen_text(b.differential) if b else _money(result.differential),
         "classified": money.fen_text(b.classified) if b else _money(result.classified),
         "breakdown": b.text() if b else "", "old_amount": _money(old) if old is not None else "",
-        "start_month": cn_month(start_month), "status_label": STATUS_LABEL[result.status],
+        "status_label": STATUS_LABEL[result.status],
         "phase_out_start": cn_date(result.phase_out_start) if result.phase_out_start else "",
         "phase_out_end": cn_date(result.phase_out_end) if result.phase_out_end else "",
         "singles": [{"name": s.member.name, "ground": s.ground, "total": _money(s.total)} for s in result.singles],
-        "reasons": [{"text": r.text, "basis": r.basis} for r in result.reasons],
-        "appeal": kind in ("refusal", "phase-out", "termination") or decrease,
-        "review_body": issuer.review_body, "phone": issuer.phone,
-    }
+        "reasons": reasons, "ground": _ground(kind, [c for c, _ in pairs]),
+    })
+    if kind in ("approval", "change"):
+        bases += _benefit_bases(policy, result.minimum_applied)
+    if kind == "change":
+        n["appeal"] = old is not None and result.total < old
+        n["changes"] = _changes(previous, n)
+    marginal_now = result.status == "marginal" or (
+        result.status == "exit" and policy is not None
+        and result.per_capita < result.monthly_standard * policy.marginal_multiplier)  # phase-out over, still low
+    if kind == "marginal" or (kind == "termination" and marginal_now):
+        # a household leaving 低保 for 低保边缘 is told what it can still apply for
+        if policy is not None:
+            bases += [LOW_INCOME, policy.citation("marginal_multiplier"), policy.citation("marginal_assistance")]
+        n["assistance"] = list(policy.marginal_assistance) if policy is not None else []
+        n["marginal_line"] = _money(result.monthly_standard * policy.marginal_multiplier) if policy is not None else ""
+    n["bases"] = list(dict.fromkeys(b for b in bases if b))
+    return n
 
 
-def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int | None) -> dict:
-    """The same notice from a ledger month (`dibao notice --month`)."""
-    reasons = json.loads(row["reasons"]) if row["reasons"].startswith("[") else []
-    start_month = add_months(issuer.day.replace(day=1), 1)
+def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int | None, policy=None,
+                       previous=None, ground: str = "") -> dict:
+    """The same notice from a ledger month (`dibao notice --month`); `previous` is last month's row.
+
+    `ground`: a termination for a household gone from the roster (death, moved away), the clerk having
+    checked why; `row` is then the household's last row."""
+    stored = json.loads(row["reasons"]) if row["reasons"].startswith("[") else []
     total = Decimal(row["total_fen"] or 0) / 100
     old = Decimal(old_fen) / 100 if old_fen is not None else None
     per_capita = Decimal(row["per_capita"])
@@ -112,38 +257,81 @@ def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int
     def day(text):
         return cn_date(_dt.date.fromisoformat(text)) if text else ""
 
-    standard = next((r["text"] for r in reasons if r["code"] in ("below_standard", "above_standard")), "")
-    return {
-        "kind": kind, "title": KINDS[kind], "doc_number": number, "bureau": issuer.bureau,
-        "issued_on": cn_date(issuer.day), "household_id": row["household_id"], "head_name": row["head_name"] or "",
-        "township": row["township"] or "", "village": row["village"] or "", "area_type": row["area_type"],
+    n = _base(kind, issuer, number, household_id=row["household_id"], head_name=row["head_name"],
+              township=row["township"], village=row["village"], area_type=row["area_type"])
+    pairs = [(r["code"], r["text"]) for r in stored]
+    reasons, bases = _reasons(pairs, policy, row["area_type"])
+    standard = _standard_from(stored)
+    n.update({
         "members": row["members"], "covered": row["covered"], "per_capita": _money(per_capita),
-        "standard": _standard_from(standard), "total": _money(total),
+        "standard": standard, "total": _money(total),
         "differential": money.fen_text(row["differential_fen"]), "classified": money.fen_text(row["classified_fen"]),
         "breakdown": (money.breakdown_fen(row["differential_fen"], row["classified_fen"], row["total_fen"]).text()
                       if row["total_fen"] is not None and row["status"] in ("dibao", "single_person") else ""),
         "old_amount": _money(old) if old is not None else "",
-        "start_month": cn_month(start_month), "status_label": STATUS_LABEL.get(row["status"], row["status"]),
+        "status_label": STATUS_LABEL.get(row["status"], ""),
         "phase_out_start": day(row["phase_out_start"]), "phase_out_end": day(row["phase_out_end"]),
-        "singles": [], "reasons": [{"text": r["text"], "basis": r["basis"]} for r in reasons],
-        "appeal": kind in ("refusal", "phase-out", "termination") or (kind == "change" and old is not None and total < old),
-        "review_body": issuer.review_body, "phone": issuer.phone,
-    }
+        "singles": [], "reasons": reasons, "ground": _ground(kind, [c for c, _ in pairs]),
+    })
+    if ground:
+        n.update(ground=ground, reasons=[{"text": ground, "basis": MEASURES, "code": "gone"}])
+        bases = [RELIEF, MEASURES]
+    if kind in ("approval", "change"):
+        bases += _benefit_bases(policy, False)
+    if kind == "change":
+        n["appeal"] = old is not None and total < old
+        n["changes"] = _changes(previous, n)  # the amount itself is in the notice's first sentence
+    if kind == "marginal":
+        n["assistance"] = list(policy.marginal_assistance) if policy is not None else []
+        line = re.search(r"倍（([\d,]+\.\d\d) 元）", next((r["text"] for r in stored if r["code"] == "marginal"), ""))
+        n["marginal_line"] = line.group(1) if line else ""
+    n["bases"] = list(dict.fromkeys(b for b in bases if b))
+    return n
 
 
-def _standard_from(text: str) -> str:
-    import re
+def _changes(previous, n: dict) -> list[dict]:
+    """What changed since the ledger's previous month: income, members, covered members, the standard."""
+    if previous is None:
+        return []
+    before_std = _standard_from(json.loads(previous["reasons"]) if previous["reasons"].startswith("[") else [])
+    changes = []
+    for item, a, b in (("家庭月人均收入", f"{_money(Decimal(previous['per_capita']))} 元", f"{n['per_capita']} 元"),
+                       ("家庭共同生活人口", f"{previous['members']} 人", f"{n['members']} 人"),
+                       ("保障人数", f"{previous['covered']} 人", f"{n['covered']} 人"),
+                       (f"当地{n['area_type']}低保标准", f"{before_std} 元/人·月", f"{n['standard']} 元/人·月")):
+        if a != b and (before_std and n["standard"] or not item.startswith("当地")):
+            changes.append({"item": item, "before": a, "after": b})
+    return changes
 
+
+def _standard_from(reasons: list[dict]) -> str:
+    text = next((r["text"] for r in reasons if r["code"] in ("below_standard", "above_standard", "above_marginal",
+                                                              "marginal")), "")
     m = re.search(r"低保标准 ([\d,]+\.\d\d) 元", text)
     return m.group(1) if m else ""
 
 
 def safe_name(text: str) -> str:
     """A file name safe on Windows and inside the output folder (no separators, no reserved names)."""
-    import re
-
     name = re.sub(r"[^\w\u4e00-\u9fff\-]+", "_", text).strip("._ ") or "未命名"
     if name.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                                       *(f"LPT{i}" for i in range(1, 10))}:
         name = "_" + name
     return name[:80]
+
+
+def disappeared_csv(rows) -> bytes:
+    """The households on last month's roster that this month's roster lacks: a list for the clerk to resolve."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["户编号", "乡镇", "村(社区)", "户主", "上月认定", "上月月保障金(元)", "核实结果（死亡/迁出/漏报/其他）",
+                     "处理（停保并书面告知/补报）", "核实人", "核实日期"])
+    for row in rows:
+        total = row["total_fen"]
+        writer.writerow([row["household_id"], row["township"] or "", row["village"] or "", row["head_name"] or "",
+                         STATUS_LABEL.get(row["status"], ""), "" if total is None else f"{total / 100:.2f}",
+                         "", "", "", ""])
+    return buffer.getvalue().encode("utf-8-sig")

@@ -1,4 +1,7 @@
-"""The monthly statistical report (民政统计月报, domain.md §9) and the year-end summary.
+"""The monthly statistical report (民政统计月报) and the year-end summary.
+
+Urban and rural 低保 are separate reports (城市低保, 农村低保), each with its header block (表号, 制表机关,
+填报单位, 统计期, 单位) from the policy file's [documents].
 
 Rows per township and a total. Breakdowns of persons that are exhaustive (sex, age group, labour
 ability) add up to the persons; the money columns add up to the month's total (差额 + 分类施保 +
@@ -14,6 +17,7 @@ from dibao_cli import money
 from dibao_cli.idcard import age_on
 
 COVERED = ("dibao", "single_person", "phase_out")
+AREAS = ("城市", "农村")
 
 
 @dataclass
@@ -28,6 +32,7 @@ class Person:
 class CoveredHousehold:
     household_id: str
     township: str
+    area_type: str
     status: str
     total_fen: int
     differential_fen: int
@@ -141,7 +146,7 @@ def from_results(results, day: _dt.date) -> list[CoveredHousehold]:
             continue
         covered = r.covered
         out.append(CoveredHousehold(
-            r.household.household_id, r.household.township or "", r.status, int(r.total * 100),
+            r.household.household_id, r.household.township or "", r.area_type or "农村", r.status, int(r.total * 100),
             _fen(r.differential), _fen(r.classified),
             [Person(m.male, m.birth, bool(m.disability_grade), m.labour) for m in covered]))
     return out
@@ -156,20 +161,35 @@ def from_ledger(ledger, month: str) -> list[CoveredHousehold]:
             (month,)):
         persons.setdefault(hid, []).append(Person(None if male is None else bool(male),
                                                   _dt.date.fromisoformat(birth) if birth else None, bool(grade), labour))
-    return [CoveredHousehold(hid, r["township"] or "", r["status"], r["total_fen"] or 0, r["differential_fen"],
+    return [CoveredHousehold(hid, r["township"] or "", r["area_type"] or "农村", r["status"], r["total_fen"] or 0,
+                             r["differential_fen"],
                              r["classified_fen"], persons.get(hid, []))
             for hid, r in rows.items() if r["status"] in COVERED and r["total_fen"] is not None]
 
 
-def year_to_date(ledger, month: str) -> dict[str, int]:
-    """Money paid per township from January to `month` of the same year (ledger)."""
+def year_to_date(ledger, month: str, area: str | None = None) -> dict[str, int]:
+    """Money paid per township from January to `month` of the same year (ledger), for one area type or all."""
     out: dict[str, int] = {}
-    for township, fen in ledger.db.execute(
-            "SELECT COALESCE(h.township, ''), SUM(h.total_fen) FROM households h JOIN imports i ON i.id = h.import_id "
-            "WHERE i.superseded_by IS NULL AND i.month >= ? AND i.month <= ? "
-            "AND h.status IN ('dibao', 'single_person', 'phase_out') GROUP BY 1", (month[:4] + "-01", month)):
-        out[township or "（未填乡镇）"] = fen or 0
+    for township, area_type, fen in ledger.db.execute(
+            "SELECT COALESCE(h.township, ''), COALESCE(h.area_type, '农村'), SUM(h.total_fen) FROM households h "
+            "JOIN imports i ON i.id = h.import_id WHERE i.superseded_by IS NULL AND i.month >= ? AND i.month <= ? "
+            "AND h.status IN ('dibao', 'single_person', 'phase_out') GROUP BY 1, 2", (month[:4] + "-01", month)):
+        if area is None or area_type == area:
+            key = township or "（未填乡镇）"
+            out[key] = out.get(key, 0) + (fen or 0)
     return out
+
+
+def by_area(households: list[CoveredHousehold] | None, area: str) -> list[CoveredHousehold] | None:
+    return None if households is None else [h for h in households if h.area_type == area]
+
+
+def header_block(policy, area: str, unit: str, period: str) -> dict:
+    """表号, 制表机关, 批准机关, 填报单位, 统计期, 单位 of one report (the policy file's [documents])."""
+    documents = policy.policy
+    return {"form": documents.document("stats_form_urban" if area == "城市" else "stats_form_rural"),
+            "authority": documents.document("stats_authority"), "approval": documents.document("stats_approval"),
+            "unit": unit, "period": period, "measure": "户、人、元"}
 
 
 def trend(ledger, month: str) -> list[tuple[str, int, int]]:
@@ -197,7 +217,7 @@ def year_summary(ledger, year: int) -> tuple[list[list], list[list]]:
             "SELECT COUNT(*) FROM households h JOIN imports i ON i.id = h.import_id WHERE i.month = ? "
             "AND i.superseded_by IS NULL AND h.status = 'exit'", (month,)).fetchone()[0]
         months.append([month, stats[0], stats[1], events.get("new", 0), events.get("exit", 0) + events.get("disappeared", 0),
-                       events.get("phase_out_started", 0), ended, fen_text(stats[2])])
+                       events.get("phase_out_started", 0), ended, stats[2] / 100])
     townships = []
     for township, households, fen in ledger.db.execute(
             "SELECT COALESCE(h.township, ''), COUNT(DISTINCT h.household_id), COALESCE(SUM(h.total_fen), 0) "
@@ -205,9 +225,44 @@ def year_summary(ledger, year: int) -> tuple[list[list], list[list]]:
             "AND i.month >= ? AND i.month <= ? "  # a range the month index can serve (LIKE would scan households)
             "AND h.status IN ('dibao', 'single_person', 'phase_out') GROUP BY 1 ORDER BY 1",
             (f"{year}-01", f"{year}-12")):
-        townships.append([township or "（未填乡镇）", households, fen_text(fen)])
+        townships.append([township or "（未填乡镇）", households, fen / 100])
+    if months:
+        months.append(["合计", "", "", *[sum(m[i] for m in months) for i in range(3, 7)],
+                       sum(round(m[7] * 100) for m in months) / 100])
+    if townships:
+        townships.append(["合计", sum(t[1] for t in townships), sum(round(t[2] * 100) for t in townships) / 100])
     return months, townships
 
 
 YEAR_MONTH_HEADER = ("月份", "保障户数", "保障人数", "新增户数", "退出户数", "进入渐退期户数", "渐退期满停保户数", "当月支出(元)")
 YEAR_TOWNSHIP_HEADER = ("乡镇", "全年保障过的户数", "全年支出(元)")
+
+
+def print_setup(path, header_rows: dict[str, int], landscape: bool = True) -> None:
+    """A4, landscape, fit to one page wide, the column header repeated on every printed page.
+
+    Applied to a small report after it is written (the month's or year's rows, not a roster), then the file is
+    replaced atomically."""
+    import os
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    book = load_workbook(path)
+    for name, row in header_rows.items():
+        ws = book[name]
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_title_rows = f"{row}:{row}"
+        longest = max((len(str(c.value or "")) for c in ws[row]), default=0)
+        ws.row_dimensions[row].height = 15 * max(1, min(4, (longest + 4) // 5))  # wrapped header: room for its lines
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.5
+        ws.print_options.horizontalCentered = True
+    tmp = path.with_name(f".{path.name}.print.tmp")
+    book.save(tmp)
+    os.replace(tmp, path)

@@ -17,6 +17,7 @@ APP_FIELDS = ("id", "household_id", "applicant", "applicant_id", "township", "vi
 STEP_FIELDS = ("id", "application_id", "step", "on_date", "people", "result", "note", "source")
 VISIT_FIELDS = ("id", "household_id", "township", "village", "visited_on", "visitors", "kind", "findings", "outcome",
                 "source")
+SQLITE_MAX_INT = 2**63 - 1
 SIGNAL_FIELDS = ("id", "household_id", "township", "village", "head_name", "member", "origin", "code", "label",
                  "figures", "raised_on", "last_seen", "closed_on", "closed_by")
 
@@ -53,6 +54,8 @@ def insert_application(ledger: Ledger, app: dict) -> tuple[int, bool]:
 
 
 def application(ledger: Ledger, app_id: int) -> dict | None:
+    if not 0 < app_id <= SQLITE_MAX_INT:
+        return None
     rows = _rows(ledger, f"SELECT {', '.join(APP_FIELDS)} FROM case_applications WHERE id = ?", (app_id,), APP_FIELDS)
     return rows[0] if rows else None
 
@@ -121,6 +124,15 @@ def steps_of(ledger: Ledger, app_ids: list[int]) -> dict[int, list[dict]]:
 
 
 # ---------------------------------------------------------------- visits
+MEMBER_FIELDS = ("name", "relation", "male", "birth", "id_number", "labour", "disability_grade")
+
+
+def household_members(ledger: Ledger, import_id: int, household_id: str) -> list[dict]:
+    """The members of a household in one month's roster, in roster order (what a visit sheet is prefilled with)."""
+    return _rows(ledger, f"SELECT {', '.join(MEMBER_FIELDS)} FROM members WHERE import_id = ? AND household_id = ? "
+                         "ORDER BY seq", (import_id, household_id), MEMBER_FIELDS)
+
+
 def insert_visit(ledger: Ledger, visit: dict) -> int | None:
     """The new visit's id, or None when a visit of the same kind to the household that day is recorded."""
     with ledger.transaction() as db:
@@ -181,9 +193,14 @@ def record_signals(ledger: Ledger, origin: str, found: list[dict], day: str) -> 
     return out
 
 
-def signals(ledger: Ledger, open_only: bool = True) -> list[dict]:
-    where = "WHERE closed_on IS NULL " if open_only else ""
-    return _rows(ledger, f"SELECT {', '.join(SIGNAL_FIELDS)} FROM case_signals {where}ORDER BY raised_on, id", (),
+def signals(ledger: Ledger, open_only: bool = True, household_id: str | None = None) -> list[dict]:
+    """Signals (open ones, or all), of every household or of one."""
+    where = ["closed_on IS NULL"] if open_only else []
+    if household_id is not None:
+        where.append("household_id = ?")
+    clause = f"WHERE {' AND '.join(where)} " if where else ""
+    params = (household_id,) if household_id is not None else ()
+    return _rows(ledger, f"SELECT {', '.join(SIGNAL_FIELDS)} FROM case_signals {clause}ORDER BY raised_on, id", params,
                  SIGNAL_FIELDS)
 
 
@@ -199,5 +216,7 @@ def close_signals(ledger: Ledger, household_id: str, on: str, by: str, ids: list
 
 
 def signal(ledger: Ledger, signal_id: int) -> dict | None:
+    if not 0 < signal_id <= SQLITE_MAX_INT:  # a number no row can have (SQLite cannot even compare it)
+        return None
     rows = _rows(ledger, f"SELECT {', '.join(SIGNAL_FIELDS)} FROM case_signals WHERE id = ?", (signal_id,), SIGNAL_FIELDS)
     return rows[0] if rows else None

@@ -23,14 +23,17 @@ from dibao_cli import __version__, money
 from dibao_cli.assessment import iter_results, plan_assessment
 from dibao_cli.bulk import bulk
 from dibao_cli.errors import RosterRefused, UsageInvalid
+from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
 from dibao_cli.review import can_work
 
-STATE_OF = {"dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "marginal": "边缘"}
-CATEGORY = {"dibao": "低保", "single_person": "低保", "phase_out": "低保", "marginal": "边缘"}
+STATE_OF = {"dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "marginal": "边缘", "tekun": "特困",
+            "rigid": "刚性支出"}
+CATEGORY = {"dibao": "低保", "single_person": "低保", "phase_out": "低保", "marginal": "边缘", "tekun": "特困",
+            "rigid": "刚性支出"}
 COVERED = ("dibao", "single_person", "phase_out")
-CATEGORY_OF_STATE = {"低保": "低保", "单人户": "低保", "渐退期": "低保", "边缘": "边缘", "特困": "特困"}
+CATEGORY_OF_STATE = {"低保": "低保", "单人户": "低保", "渐退期": "低保", "边缘": "边缘", "特困": "特困", "刚性支出": "刚性支出"}
 
 
 def parse_month(text: str) -> str:
@@ -82,6 +85,7 @@ class ImportReport:
     carried: list[str] = field(default_factory=list)  # skipped for errors, last month's decision kept
     later: list[str] = field(default_factory=list)  # months after this one, computed on its earlier version
     later_tickets: dict[str, int] = field(default_factory=dict)
+    tekun_rows: list[tuple] = field(default_factory=list)  # 特困 persons of the month (assistance_tekun)
     attempts: int = 1
     seconds: float = 0.0
     lock_seconds: float = 0.0
@@ -110,6 +114,8 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
     if household.phase_out_start is not None and start is None and status != "phase_out":
         warn("渐退开始日期", household.phase_out_start.isoformat(), "台账中本户上月不在渐退期")
     household.state = state if household.state != "特困" else household.state
+    if status == "rigid" and household.enrolled_on is None and previous["enrolled_on"]:
+        household.enrolled_on = _dt.date.fromisoformat(previous["enrolled_on"])  # 刚性支出 validity carries on
     household.phase_out_start = start
     if status in ("dibao", "single_person", "phase_out") and previous["total_fen"] is not None:
         if household.current_benefit is not None and household.current_benefit != previous["total_fen"]:
@@ -118,7 +124,8 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
         household.current_benefit = previous["total_fen"]
 
 
-def _events(result, previous, members_before: set[str] | None, members_now: set[str], linked_from) -> list[tuple]:
+def _events(result, previous, members_before: set[str] | None, members_now: set[str], linked_from,
+            previous_tekun: frozenset = frozenset()) -> list[tuple]:
     out = []
     status = result.status
     before = previous["status"] if previous is not None else None
@@ -143,6 +150,9 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
         old, new = previous["total_fen"], _fen(result.total)
         if old is not None and new is not None and old != new:
             out.append(("amount_changed", f"月保障金由 {money.fen_text(old, False)} 元变为 {money.fen_text(new, False)} 元"))
+    from dibao_cli.assistance.schedule import tiered_events  # 特困 / 刚性支出 and 低保<->特困 转类 of a member
+
+    out.extend(tiered_events(result, cat_before, cat_now, previous_tekun))
     if members_before is not None:
         added, removed = members_now - members_before, members_before - members_now
         if added:
@@ -178,7 +188,7 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
     own_ticket = ticket is None
     if own_ticket:
         ticket = ledger.register_import(month)
-    saved = {hid: (h.state, h.phase_out_start, h.current_benefit) for hid, h in roster.households.items()}
+    saved = {hid: (h.state, h.phase_out_start, h.current_benefit, h.enrolled_on) for hid, h in roster.households.items()}
     policy = policy_at.policy
     inputs = {str(p): file_hash(Path(p)) for p in paths}
     started = time.monotonic()
@@ -191,7 +201,8 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
             if previous.existing_id and not replace:
                 raise LedgerError(f"台账中已有 {month} 月的数据。如要用这份名册替换，请加 --replace（旧版本保留在历史中）。")
             for hid, household in roster.households.items():
-                household.state, household.phase_out_start, household.current_benefit = saved[hid]
+                (household.state, household.phase_out_start, household.current_benefit,
+                 household.enrolled_on) = saved[hid]
             report = ImportReport(month, day)
             staging = _Staging(ledger)
             try:
@@ -279,8 +290,10 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
             linked = links.get(hid)
             record = prior.get(linked or hid)
             members_now = {m.id_number for m in h.members}
+            if result.tekun:
+                report.tekun_rows.extend(assistance_store.tekun_rows(None, result))  # the month's id when stored
             for kind, detail in _events(result, record, previous.members.get(linked or hid) if record else None,
-                                        members_now, linked):
+                                        members_now, linked, previous.tekun):
                 event_rows.append((hid, kind, detail))
                 report.events[kind] = report.events.get(kind, 0) + 1
             _paid_after_phase_out(result, record, saved[hid][2], report)
@@ -290,6 +303,10 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
                 enrolled = _dt.date.fromisoformat(record["enrolled_on"])
             if enrolled is None and result.status in ("dibao", "single_person"):
                 enrolled = day  # newly covered: the approval is the first check
+            if enrolled is None and result.status == "tekun":
+                enrolled = day  # newly 特困: the yearly review counts from the recognition
+            if result.status == "rigid" and result.rigid is not None:
+                enrolled = result.rigid.valid_from  # 刚性支出: validity counts from the recognition
             household_rows.append((
                 hid, linked, h.township, h.village, h.head_label, head.id_number if head else None,
                 h.area_type, len(result.members),
@@ -364,6 +381,11 @@ def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], 
         db.execute("UPDATE imports SET members = ? WHERE id = ?", (report.members, import_id))
     db.execute("INSERT INTO events (import_id, household_id, kind, detail) "
                "SELECT ?, household_id, kind, detail FROM staging.events", (import_id,))
+    assistance_store.store_tekun(db, [(import_id, *row[1:]) for row in report.tekun_rows])
+    if carried:  # their 特困 people as last month
+        db.executemany("INSERT INTO assistance_tekun SELECT ?, household_id, township, id_number, name, mode, care_level, "
+                       "basic_fen, care_fen FROM assistance_tekun WHERE import_id = ? AND household_id = ?",
+                       [(import_id, previous.import_id, h) for h in carried])
     db.execute("DELETE FROM pending_imports WHERE id = ?", (ticket,))
     report.later = ledger.later_months(month)
     # the later months were computed against an older version of this one: they are announced as pending

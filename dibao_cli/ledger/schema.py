@@ -150,10 +150,52 @@ CASEWORK = """
     CREATE INDEX case_signals_household ON case_signals (household_id);
 """
 
-# 3: repeated texts stored once (texts), households marked when carried over unassessed, events indexed by
+# 3: temporary assistance: one row per application, its decision and payment; 特困 persons of a month
+ASSISTANCE = """
+    CREATE TABLE assistance_cases (
+        id INTEGER PRIMARY KEY,
+        household_id TEXT NOT NULL,
+        person TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        township TEXT NOT NULL,
+        village TEXT NOT NULL,
+        area_type TEXT NOT NULL,
+        persons INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        cause TEXT NOT NULL,
+        applied_on TEXT NOT NULL,
+        requested_fen INTEGER,
+        status TEXT NOT NULL,
+        decided_on TEXT,
+        amount_fen INTEGER,
+        level TEXT,
+        reason TEXT NOT NULL,
+        warnings TEXT NOT NULL,
+        paid_on TEXT,
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX assistance_cases_key ON assistance_cases (household_id, person, applied_on, cause);
+    CREATE INDEX assistance_cases_decided ON assistance_cases (decided_on);
+    CREATE TABLE assistance_tekun (
+        import_id INTEGER NOT NULL,
+        household_id TEXT NOT NULL,
+        township TEXT,
+        id_number TEXT NOT NULL,
+        name TEXT,
+        mode TEXT NOT NULL,
+        care_level TEXT,
+        basic_fen INTEGER NOT NULL,
+        care_fen INTEGER NOT NULL
+    );
+    CREATE INDEX assistance_tekun_import ON assistance_tekun (import_id);
+"""
+
+# 4: repeated texts stored once (texts), households marked when carried over unassessed, events indexed by
 # month, imports waiting their turn (pending_imports), the options of an import (to compute it again);
 # households and members keyed by month without a separate row id and index (a third smaller per month).
-V3 = """
+V4 = """
     CREATE TABLE texts (
         id INTEGER PRIMARY KEY,
         body TEXT NOT NULL UNIQUE
@@ -176,10 +218,10 @@ def _run(db, script: str) -> None:
             db.execute(statement)
 
 
-def _v3(db) -> None:
+def _v4(db) -> None:
     """Reasons were stored whole on every household row (code, text and basis as JSON); now they are stored
     once in `texts` and a household keeps their ids and its own numbers (see compact_reasons)."""
-    _run(db, V3)
+    _run(db, V4)
     ids: dict[str, int] = {}
 
     def intern(body: str) -> int:
@@ -292,5 +334,5 @@ def expand_reasons(stored: str, body_of) -> list[dict]:
     return out
 
 
-MIGRATIONS = [V1, CASEWORK, _v3]
+MIGRATIONS = [V1, CASEWORK, ASSISTANCE, _v4]
 VERSION = len(MIGRATIONS)

@@ -164,6 +164,7 @@ class PreviousMonth:
     households: dict = field(default_factory=dict)  # household id -> Record
     members: dict = field(default_factory=dict)  # household id -> set of ID numbers
     home: dict = field(default_factory=dict)  # ID number -> household id
+    tekun: frozenset = frozenset()  # ID numbers of the people supported as 特困 that month
 
     @property
     def key(self) -> tuple:
@@ -426,6 +427,8 @@ class Ledger:
                                                       (prev.import_id,)):
                     prev.home[id_number] = hid
                     prev.members.setdefault(hid, set()).add(id_number)
+                prev.tekun = frozenset(i for (i,) in self.db.execute(
+                    "SELECT id_number FROM assistance_tekun WHERE import_id = ?", (prev.import_id,)))
         return prev
 
     def month_key(self, month: str) -> tuple:

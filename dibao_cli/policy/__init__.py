@@ -57,3 +57,26 @@ class PolicyAt:
 
     def standard_entry(self, area_type: str) -> Entry:
         return self.entries["urban_standard_monthly" if area_type == "城市" else "rural_standard_annual"]
+
+    def citation(self, name: str) -> str:
+        """The printable citation of a parameter in force (the county's own document for an unconfirmed default)."""
+        entry = self.entries.get(name)
+        return self.policy.citation(entry) if entry is not None else ""
+
+    def stale_standards(self, years: int = 2) -> list[str]:
+        """Warnings for 低保标准 in force for more than `years` years at this date (standards change every year)."""
+        out = []
+        for name, label, unit in (("rural_standard_annual", "农村低保标准", "元/人·年"),
+                                  ("urban_standard_monthly", "城市低保标准", "元/人·月")):
+            entry = self.entries[name]
+            since = entry.since
+            try:
+                limit = since.replace(year=since.year + years)
+            except ValueError:  # 29 February
+                limit = since.replace(year=since.year + years, day=28)
+            if self.day >= limit:
+                age = self.day.year - since.year - ((self.day.month, self.day.day) < (since.month, since.day))
+                out.append(f"{label} {entry.value} {unit}自{since.year}年{since.month}月{since.day}日起执行，"
+                           f"至今已{age}年以上未更新（出处：{entry.source}）。请按省、州最新文件在本县政策文件中补录新标准；"
+                           "补录前出具的通知书引用的是这个旧标准。")
+        return out

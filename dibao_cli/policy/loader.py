@@ -43,6 +43,7 @@ class Entry:
     file: str
     region: str
     line: int | None
+    confirmed: bool = True  # False: a default with no provincial document; the county must confirm it
 
 
 @dataclass
@@ -53,6 +54,7 @@ class PolicyFile:
     digest: str
     parameters: dict[str, list[Entry]] = field(default_factory=dict)
     income_items: dict[str, tuple[str, list[Entry]]] = field(default_factory=dict)  # item -> (category, entries)
+    documents: dict[str, str] = field(default_factory=dict)  # [documents]: what the county prints
     calendar: list[Entry] = field(default_factory=list)  # days added or corrected: since = the day, value = workday
 
 
@@ -175,6 +177,10 @@ def _convert(param: schema.Param, raw, fail) -> object:
         if wrong:
             raise fail(f"不认识 {'、'.join(wrong)}；可用：{'、'.join(param.choices)}")
         return tuple(raw)
+    if kind == "texts":
+        if not isinstance(raw, list) or not all(isinstance(v, str) and v.strip() for v in raw):
+            raise fail("应为文字列表，如 [\"医疗救助\", \"临时救助\"]")
+        return tuple(v.strip() for v in raw)
     if kind == "grades":
         if not isinstance(raw, list) or not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 4 for v in raw):
             raise fail("应为 1 到 4 的残疾等级列表，如 [1, 2]")
@@ -201,7 +207,8 @@ def _entries(path: str, text: str, table: str, body: dict, region: str, convert)
             raise _fail(path, text, table, key, "应写成 { value = …, source = \"出处\" }")
         unknown = set(entry) - schema.ENTRY_KEYS
         if unknown:
-            raise _fail(path, text, table, key, f"不认识的键 {'、'.join(sorted(unknown))}；只能有 value、source、note")
+            raise _fail(path, text, table, key,
+                        f"不认识的键 {'、'.join(sorted(unknown))}；只能有 value、source、note、confirmed")
         if "value" not in entry:
             raise _fail(path, text, table, key, "缺少 value")
         source = entry.get("source")
@@ -210,12 +217,15 @@ def _entries(path: str, text: str, table: str, body: dict, region: str, convert)
         note = entry.get("note", "")
         if not isinstance(note, str):
             raise _fail(path, text, table, key, "note 应为文字")
+        confirmed = entry.get("confirmed", True)
+        if not isinstance(confirmed, bool):
+            raise _fail(path, text, table, key, "confirmed 应为 true 或 false（false 表示县里尚未按本地文件确认这个数值）")
 
         def fail(message, key=key):
             return _fail(path, text, table, key, message)
 
         value = convert(entry["value"], fail)
-        entries.append(Entry(since, value, source.strip(), note, path, region, _line_of(text, table, key)))
+        entries.append(Entry(since, value, source.strip(), note, path, region, _line_of(text, table, key), confirmed))
     entries.sort(key=lambda e: e.since)
     return entries
 
@@ -241,7 +251,8 @@ def parse_policy_file(path: Path | str, *, builtin: bool = False) -> PolicyFile:
     unknown = set(data) - schema.TOP_KEYS
     if unknown:
         name = sorted(unknown)[0]
-        raise _fail(shown, text, name, None, f"不认识的表 [{name}]；只能有 [region]、[parameters.…]、[income_items.…]、[calendar]")
+        raise _fail(shown, text, name, None,
+                    f"不认识的表 [{name}]；只能有 [region]、[parameters.…]、[income_items.…]、[documents]、[calendar]")
     region_table = data.get("region")
     if not isinstance(region_table, dict) or "code" not in region_table:
         raise PolicyInvalid(f"政策文件 {shown} 缺少 [region] 表和 code（地区代码，如 code = \"632521\"）。")
@@ -255,6 +266,16 @@ def parse_policy_file(path: Path | str, *, builtin: bool = False) -> PolicyFile:
         raise _fail(shown, text, "region", "code", exc.message) from None
     result = PolicyFile(shown, code, str(region_table.get("name") or region_name(code)),
                         hashlib.sha256(data_bytes).hexdigest())
+    documents = data.get("documents", {})
+    if not isinstance(documents, dict):
+        raise _fail(shown, text, "documents", None, "应为表")
+    for key, value in documents.items():
+        if key not in schema.DOCUMENT_KEYS:
+            raise _fail(shown, text, "documents", key, f"不认识的键；[documents] 只能有 {'、'.join(schema.DOCUMENT_KEYS)}")
+        if not isinstance(value, str):
+            raise _fail(shown, text, "documents", key, "应为文字")
+        if value.strip():
+            result.documents[key] = value.strip()
     parameters = data.get("parameters", {})
     if not isinstance(parameters, dict):
         raise _fail(shown, text, "parameters", None, "应为表")
@@ -353,6 +374,37 @@ class Policy:
             if in_force:
                 return category, in_force[-1]
         return None
+
+    def document(self, key: str) -> str:
+        """A [documents] value from the most specific file that sets it ("" when none does)."""
+        for policy_file in reversed(self.files):
+            if key in policy_file.documents:
+                return policy_file.documents[key]
+        return ""
+
+    def local_document(self) -> str:
+        """The printable name of the county's own policy document, cited for figures no provincial document fixes."""
+        return self.document("policy_document") or f"{region_name(self.region)}最低生活保障政策参数（{region_name(self.region)}民政局确定）"
+
+    def citation(self, entry: Entry) -> str:
+        """What a printed document cites for an entry: its source, or the county's own document for a default
+        the county has not confirmed."""
+        return entry.source if entry.confirmed else self.local_document()
+
+    def unconfirmed(self, day: _dt.date) -> list[tuple[str, Entry]]:
+        """(label, entry) for each value in force at `day` that is a default the county has not confirmed."""
+        out = []
+        for param in schema.PARAMETERS:
+            if not self.has(param.name, day):
+                continue
+            entry = self.entry(param.name, day)
+            if not entry.confirmed:
+                out.append((param.label, entry))
+        for item in self.income_item_names():
+            found = self.income_item(item, day)
+            if found is not None and not found[1].confirmed:
+                out.append((f"收入项目“{item}”", found[1]))
+        return out
 
     def calendar_days(self) -> dict[_dt.date, Entry]:
         """Days the policy files add to or correct in the holiday calendar (the most specific file wins)."""

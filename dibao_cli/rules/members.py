@@ -28,7 +28,7 @@ def cannot_work(member: Member, day: _dt.date) -> bool:
 
 
 def lost_ability(member: Member) -> bool:
-    """Fully or partly lost the ability to work (the seed's 脱贫人口 rule)."""
+    """Fully or partly lost the ability to work (the provincial 脱贫人口 rule)."""
     return member.labour in ("完全丧失", "部分丧失")
 
 

@@ -1,0 +1,227 @@
+"""Importing a 临时救助 application sheet: one row per application, with its decision and payment if known.
+
+Files are opened with the roster reader's `open_book`, headers matched with `header_key`, cells cleaned with
+the roster's cell cleaners, and every problem is a `Problem` naming file, sheet, row, column and the fix.
+Good rows are recorded; bad rows are reported and left out; a row already in the ledger is skipped (its
+decision or payment is added when the sheet now has one), so a corrected sheet can be imported again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from dibao_cli import cells
+from dibao_cli.assistance import register as reg
+from dibao_cli.columns import Column, header_key, text_header
+from dibao_cli.errors import DibaoError, InputUnreadable
+from dibao_cli.idcard import IdError, parse_id
+from dibao_cli.ledger import assistance as store
+from dibao_cli.problems import ERROR, WARNING, Problem
+from dibao_cli.sheets import open_book
+
+HEADER_SCAN_ROWS = 30
+
+COLUMNS = (
+    Column("household_id", "户编号", "text", aliases=("户号", "家庭编号"), required=True, note="申请家庭的户编号"),
+    Column("person", "救助对象", "name", aliases=("姓名", "申请人", "救助对象姓名"), note="按人救助时填姓名；按户救助留空"),
+    Column("person_id", "身份证号", "id", aliases=("身份证号码", "公民身份号码"), note="救助对象或申请人的身份证号"),
+    Column("township", "乡镇", "text", aliases=("乡镇街道", "街道")),
+    Column("village", "村(社区)", "text", aliases=("村", "社区", "村社区")),
+    Column("area_type", "城乡类别", "text", aliases=("城乡",), required=True, note="城市或农村：决定适用的低保标准"),
+    Column("persons", "救助人数", "count", aliases=("人数",), note="按户救助时的受助人数；留空按 1 人"),
+    Column("kind", "救助类型", "text", aliases=("类型", "救助类别"), required=True, values=reg.temporary.KINDS,
+           note="急难型 或 支出型"),
+    Column("severity", "困难程度", "text", aliases=("程度",), values=reg.temporary.SEVERITIES, note="一般 或 严重；留空按一般"),
+    Column("cause", "困难原因", "text", aliases=("原因", "致困原因", "救助原因"), required=True,
+           note="如 火灾、交通事故、重病住院、子女上学"),
+    Column("requested", "申请金额", "money", aliases=("申请救助金额",), note="元；留空按可救助的最高金额"),
+    Column("applied_on", "申请日期", "date", aliases=("受理日期",), required=True),
+    Column("result", "审批结果", "text", aliases=("审批意见", "结果"), values=("批准", "不予批准"), note="批准 或 不予批准；未审批留空"),
+    Column("amount", "审批金额", "money", aliases=("救助金额", "批准金额"), note="元；批准时留空按规则计算"),
+    Column("decided_on", "审批日期", "date", aliases=("批准日期",)),
+    Column("level", "审批层级", "text", aliases=("审批级别",), values=reg.temporary.LEVELS,
+           note="乡镇先行救助 或 县级审批；留空按金额确定"),
+    Column("reason", "说明", "text", aliases=("不予批准理由", "理由", "备注")),
+    Column("paid_on", "发放日期", "date", aliases=("支付日期",)),
+)
+TABLE = {}
+for _column in COLUMNS:
+    for _alias in (_column.header, *_column.aliases):
+        TABLE.setdefault(header_key(_alias), _column)
+REQUIRED = [c for c in COLUMNS if c.required]
+_CONVERT = {"text": cells.text, "name": cells.name, "date": cells.date, "id": cells.text, "money": cells.money,
+            "count": cells.count}
+
+
+@dataclass
+class ImportResult:
+    files: list[str] = field(default_factory=list)
+    applications: int = 0
+    decisions: int = 0
+    payments: int = 0
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity == ERROR)
+
+
+def import_sheets(ledger, paths: list[Path], policy, encoding: str | None = None) -> ImportResult:
+    """`policy` is the Policy (its values are taken at each decision's date)."""
+    result = ImportResult()
+    for path in paths:
+        _import_file(ledger, Path(path), policy, encoding, result)
+    return result
+
+
+def _header(grid: dict[int, list]):
+    best = None
+    for r in sorted(grid):
+        found = []
+        for index, raw in enumerate(grid[r]):
+            if raw is None or not str(raw).strip():
+                continue
+            found.append((index, TABLE.get(header_key(raw)), text_header(raw)))
+        keys = {c.key for _, c, _ in found if c is not None}
+        if all(c.key in keys for c in REQUIRED) and (best is None or len(keys) > best[2]):
+            best = (r, found, len(keys))
+    return best
+
+
+def _import_file(ledger, path: Path, policy, encoding, result: ImportResult) -> None:
+    book = open_book(path, encoding)
+    file = str(path)
+    result.files.append(file)
+    read_any = False
+    for sheet in book.sheets:
+        grid: dict[int, list] = {}
+        rows = sheet.rows()
+        for index, row in rows:
+            grid[index] = row
+            if len(grid) >= HEADER_SCAN_ROWS:
+                break
+        found = _header(grid)
+        if found is None:
+            continue
+        read_any = True
+        header_row, columns, _ = found
+        slots, seen = [], set()
+        for index, column, header in columns:
+            if column is None:
+                result.problems.append(Problem(file, sheet.name, header_row + 1, header, "", "未识别的列：已忽略",
+                                               "如需导入，请把列名改成标准名称（见示例表）", WARNING, "unknown_column"))
+            elif column.key not in seen:
+                seen.add(column.key)
+                slots.append((index, column, header))
+
+        def data():
+            for index in sorted(grid):
+                if index > header_row:
+                    yield index, grid[index]
+            yield from rows
+
+        for index, row in data():
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+                continue
+            _row(ledger, file, sheet.name, index + 1, row, slots, policy, result)
+    if not read_any:
+        raise InputUnreadable(f"{file} 中找不到临时救助申请表的表头（前 {HEADER_SCAN_ROWS} 行内没有"
+                              f"“{'、'.join(c.header for c in REQUIRED)}”这些列）。请按 dibao 自带的示例表填写。")
+
+
+def _row(ledger, file, sheet, line, row, slots, policy, result: ImportResult) -> None:
+    from dibao_cli.policy import PolicyAt
+
+    values, headers, raws = {}, {}, {}
+    household = None
+    for col_index, column, header in slots:
+        raw = row[col_index] if col_index < len(row) else None
+        headers[column.key], raws[column.key] = header, raw
+        try:
+            value = _CONVERT[column.kind](raw)
+        except cells.CellError as exc:
+            result.problems.append(Problem(file, sheet, line, header, str(raw), exc.message, exc.fix, ERROR, exc.code,
+                                           household or ""))
+            return
+        if value is not None:
+            values[column.key] = value
+        if column.key == "household_id":
+            household = value
+
+    def fail(key: str, message: str, fix: str) -> None:
+        raw = raws.get(key)
+        header = headers.get(key) or next((c.header for c in COLUMNS if c.key == key), key)
+        result.problems.append(Problem(file, sheet, line, header, "" if raw is None else str(raw), message, fix, ERROR,
+                                       "assistance", values.get("household_id") or ""))
+
+    for column in REQUIRED:
+        if column.key not in values:
+            fail(column.key, f"{column.header}没有填写", f"填写{column.header}（{column.note or '必填'}）")
+            return
+    person_id = values.get("person_id") or ""
+    if person_id:
+        try:
+            person_id = parse_id(person_id).number
+        except IdError as exc:
+            fail("person_id", f"身份证号有误：{exc.message}", exc.fix)
+            return
+    requested = values.get("requested")
+    try:
+        case_id, created = reg.register(
+            ledger, household_id=values["household_id"], person=values.get("person") or "", person_id=person_id,
+            township=values.get("township") or "", village=values.get("village") or "", area_type=values["area_type"],
+            persons=values.get("persons") or 1, kind=values["kind"], severity=values.get("severity"),
+            cause=values["cause"], applied_on=values["applied_on"],
+            requested=None if requested is None else Decimal(requested) / 100, source=f"{file}|{sheet}|{line}")
+    except DibaoError as exc:
+        key = ("area_type" if "城乡" in exc.message else "kind" if "救助类型" in exc.message
+               else "severity" if "困难程度" in exc.message else "persons" if "人数" in exc.message else "cause")
+        fail(key, exc.message, "按说明改正这一行后重新导入")
+        return
+    if created:
+        result.applications += 1
+    case = store.get(ledger, case_id)
+    decided = _decision(ledger, case, values, policy, fail, result, PolicyAt)
+    if decided is None:
+        return
+    if values.get("paid_on") and case["paid_on"] is None:
+        try:
+            reg.pay(ledger, case_id, values["paid_on"])
+        except DibaoError as exc:
+            fail("paid_on", exc.message, "核对审批结果和发放日期")
+            return
+        result.payments += 1
+        decided = True
+    if not created and not decided:
+        result.skipped += 1
+
+
+def _decision(ledger, case, values, policy, fail, result, policy_at):
+    """True when a decision was recorded now, False when there is none to record, None on a problem."""
+    text = values.get("result")
+    if not text or case["status"] != "open":
+        return False
+    if text not in reg.APPROVE + reg.REFUSE:
+        fail("result", f"审批结果“{text}”不认识", "填写 批准 或 不予批准；未审批留空")
+        return None
+    on = values.get("decided_on")
+    if on is None:
+        fail("decided_on", "有审批结果但没有审批日期", "填写审批日期")
+        return None
+    amount = values.get("amount")
+    try:
+        decision = reg.decide(ledger, case["id"], approve=text in reg.APPROVE, on=on, policy=policy_at(policy, on),
+                              amount=None if amount is None else Decimal(amount) / 100, level=values.get("level"),
+                              reason=values.get("reason") or "")
+    except DibaoError as exc:
+        key = ("amount" if "金额" in exc.message and "限额" not in exc.message else "level" if "层级" in exc.message
+               or "限额" in exc.message else "reason" if "理由" in exc.message else "decided_on")
+        fail(key, exc.message, "按说明改正这一行后重新导入")
+        return None
+    result.decisions += 1
+    for warning in decision.warnings:
+        result.warnings.append(f"{case['household_id']} {case['person'] or '全户'}（申请 {case['id']}）：{warning}")
+    return True
