@@ -123,8 +123,8 @@ def test_replacing_an_earlier_month_computes_the_later_months_again_or_names_the
     load(run, tmp_path, "2026-02", family(3600))
     load(run, tmp_path, "2026-03", family(3600))
     out = load(run, tmp_path, "2026-01", family(20000), "--replace")  # January was well above the standard after all
-    assert "以后的月份 2026-02 是按本月原来的数据计算的，已用它原来的名册文件重新计算：1 户；变化：新纳入 1 户" in out.out
-    assert "以后的月份 2026-03 是按本月原来的数据计算的，已用它原来的名册文件重新计算：1 户" in out.out
+    assert "以后的月份 2026-02 原先是按本月原来的数据计算的，已用它原来的名册文件重新计算：1 户；变化：新纳入 1 户" in out.out
+    assert "以后的月份 2026-03 原先是按本月原来的数据计算的，已用它原来的名册文件重新计算：1 户" in out.out
     assert [(r["month"], r["status"], r["events"]) for r in history(run, tmp_path)] == [
         ("2026-01", "ineligible", []), ("2026-02", "dibao", ["新纳入低保"]), ("2026-03", "dibao", [])]
     # the March file changed since it was imported: named, with what to do

@@ -93,7 +93,8 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
     if len(report.warnings) > 50:
         out.print(f"……另有 {len(report.warnings) - 50} 条提示")
     for later, again in recomputed:
-        out.print(f"以后的月份 {later} 是按本月原来的数据计算的，已用它原来的名册文件重新计算：{again.households} 户"
+        basis = "本月原来的数据" if report.replaced else "本月导入之前的台账"
+        out.print(f"以后的月份 {later} 原先是按{basis}计算的，已用它原来的名册文件重新计算：{again.households} 户"
                   + ("；变化：" + "，".join(f"{EVENT_LABELS.get(k, k)} {v} 户" for k, v in sorted(again.events.items()))
                      if again.events else ""))
     if manual:
