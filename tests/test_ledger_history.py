@@ -158,3 +158,16 @@ def test_payment_continuing_after_the_phase_out_ended_is_a_warning(run, tmp_path
     review = run("review", roster, "--as-of", "2026-06-30", "--within", "0", "--format", "json")
     assert review.code == 1
     assert [(i["kind"], i["due"]) for i in review.json()["items"]] == [("paid_after_phase_out", "2025-12-31")]
+
+
+def test_months_imported_out_of_order_end_as_if_imported_in_order(run, tmp_path):
+    files = [write_csv(tmp_path / f"{m}.csv", county_month(i)) for i, m in enumerate(MONTHS)]
+    in_order, out_of_order = tmp_path / "a.db", tmp_path / "b.db"
+    for month, path in zip(MONTHS, files):
+        assert run("import", path, "--month", month, "--db", in_order).code == 0
+    for i in (0, 3, 2, 1):
+        out = run("import", files[i], "--month", MONTHS[i], "--db", out_of_order)
+        assert out.code == 0, out.err
+    assert "以后的月份 2026-03 原先是按本月导入之前的台账计算的，已用它原来的名册文件重新计算" in out.out
+    assert "以后的月份 2026-04 原先是按本月导入之前的台账计算的" in out.out
+    assert _events(out_of_order) == _events(in_order)
