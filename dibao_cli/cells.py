@@ -24,6 +24,66 @@ class CellError(ValueError):
         self.severity = severity
 
 
+ERROR_LITERALS = frozenset(("#REF!", "#VALUE!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#N/A", "#GETTING_DATA",
+                            "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"))
+
+
+class BadCell:
+    """What a reader puts in place of a cell that holds no usable value although it is not empty: an Excel
+    error value (`kind` "error", `text` "#REF!") or a formula saved without its result (`kind` "uncached",
+    `text` the formula). Every cleaner refuses it with its own message; it is never a figure."""
+
+    __slots__ = ("kind", "text")
+
+    def __init__(self, kind: str, text: str):
+        self.kind = kind
+        self.text = text
+
+    def __eq__(self, other):
+        return type(other) is BadCell and other.kind == self.kind and other.text == self.text
+
+    def __hash__(self):
+        return hash((self.kind, self.text))
+
+    def __str__(self):
+        return self.text if self.kind == "error" else f"={self.text}"
+
+    __repr__ = __str__
+
+    def error(self) -> "CellError":
+        if self.kind == "error":
+            return error_value(self.text)
+        return CellError("formula_uncached", "单元格是公式，但文件里没有保存公式的计算结果（文件由程序生成，没有在 Excel 或 WPS 中打开保存过）",
+                         "用 Excel 或 WPS 打开这个文件并保存，再重新读取；或把公式改为数值")
+
+
+def error_value(literal: str) -> "CellError":
+    return CellError("cell_error", f"单元格是 Excel 错误值 {literal}（公式出错），不是数据",
+                     "改正这个单元格的公式（如引用的单元格被删除），或直接填入正确的值")
+
+
+# first characters of a text that may be an error value once normalised (callers skip refuse_bad otherwise)
+SUSPECT = frozenset(["#", "＃"] + [chr(c) for c in range(0x3001) if chr(c).isspace()])
+
+
+def refuse_bad(raw) -> None:
+    """Raise the CellError of a BadCell or of an error value typed or exported as text (\"#REF!\")."""
+    if type(raw) is BadCell:
+        raise raw.error()
+    if type(raw) is str and raw and (raw[0] in "#＃" or (raw[0].isspace() and raw.lstrip()[:1] in ("#", "＃"))):
+        s = unicodedata.normalize("NFKC", raw).strip().upper()
+        if s in ERROR_LITERALS:
+            raise error_value(s)
+
+
+def is_bad(raw) -> bool:
+    try:
+        refuse_bad(raw)
+    except CellError:
+        return True
+    return False
+
+
 # any character that normalising could change: whitespace, full-width forms, a leading apostrophe
 _NEEDS_CLEANING = re.compile(r"[\s\u3000\uff01-\uff5e'\u00a0]")
 
@@ -37,6 +97,8 @@ def text(raw) -> str | None:
             return raw  # already clean: nearly every cell of a real roster
     if isinstance(raw, str):
         s = raw
+    elif type(raw) is BadCell:
+        raise raw.error()
     elif isinstance(raw, bool):
         s = "是" if raw else "否"
     elif isinstance(raw, float):
@@ -67,7 +129,8 @@ def name(raw) -> str | None:
 
 
 MAX_YUAN = 10**12  # a household amount above a trillion yuan is a typing error, not money
-_MONEY_STRIP = str.maketrans("", "", ",，元¥￥ ")
+# one number: digits, optionally grouped by commas in threes ("1,200.50"), optionally a decimal part
+_MONEY_GRAMMAR = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
 def money(raw, allow_negative: bool = False) -> int | None:
@@ -93,13 +156,18 @@ def money(raw, allow_negative: bool = False) -> int | None:
         s = raw
         if not s.isascii():
             s = unicodedata.normalize("NFKC", s)
-        s = s.translate(_MONEY_STRIP).strip().lstrip("'")
+        s = s.strip().lstrip("'").strip().lstrip("¥￥").removesuffix("元").strip()  # marks only at the ends
         if not s:
             return None
         if s in ("-", "—", "/", "无"):
             return 0
+        if _MONEY_GRAMMAR.fullmatch(s) is None:
+            if s.upper() in ERROR_LITERALS:
+                raise error_value(s.upper())
+            raise CellError("money_format", "金额不是一个数字（只能有数字、小数点和每三位一个的千位分隔逗号）",
+                            "填写以元为单位的一个数字，如 1234.50 或 1,234.50；几笔收入请先相加") from None
         try:
-            value = Decimal(s)
+            value = Decimal(s.replace(",", ""))
         except InvalidOperation:
             raise CellError("money_format", "金额不是数字", "填写以元为单位的数字，如 1234.50") from None
         if not value.is_finite():
@@ -110,13 +178,14 @@ def money(raw, allow_negative: bool = False) -> int | None:
             raise CellError("money_decimals", "金额超过两位小数", "金额精确到分（最多两位小数）")
         fen = int(value * 100)
     else:
+        refuse_bad(raw)
         raise CellError("money_format", "金额不是数字", "填写以元为单位的数字")
     if fen < 0 and not allow_negative:
         raise CellError("money_negative", "金额不能为负数", "填写0或正数")
     return fen
 
 
-_COUNT_UNITS = str.maketrans("", "", "套辆台个处间户 ")
+_COUNT_UNITS = frozenset("套辆台个处间户")
 
 
 def count(raw) -> int | None:
@@ -135,7 +204,8 @@ def count(raw) -> int | None:
         s = text(raw)
         if s is None:
             return None
-        s = s.translate(_COUNT_UNITS)
+        if s[-1:] in _COUNT_UNITS:  # one unit after the number: "2辆"
+            s = s[:-1].strip()
         if s in ("无", "没有", "否"):
             return 0
         if s.endswith(".0"):
@@ -148,7 +218,6 @@ def count(raw) -> int | None:
     return value
 
 
-_EXCEL_EPOCH = _dt.date(1899, 12, 30)
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
@@ -157,7 +226,10 @@ _DATE_PATTERNS = (
 
 
 def date(raw) -> _dt.date | None:
-    """A date: a date cell, an Excel serial, 2024-03-01, 2024/3/1, 2024年3月1日, 20240301."""
+    """A date: a date cell, or date text 2024-03-01, 2024/3/1, 2024年3月1日, 20240301.
+
+    A bare number (2026, 3, 45000 typed into a cell not formatted as a date) is refused: read as an Excel
+    serial it would become a date in 1905 or 2023 without anyone noticing."""
     if raw is None:
         return None
     if isinstance(raw, _dt.datetime):
@@ -167,15 +239,9 @@ def date(raw) -> _dt.date | None:
     if isinstance(raw, bool):
         raise CellError("date_format", "不是日期", "按 2024-03-01 的格式填写日期")
     if isinstance(raw, (int, float)):
-        if isinstance(raw, float):
-            if not math.isfinite(raw):
-                raise CellError("date_format", "不是日期", "按 2024-03-01 的格式填写日期")
-            raw = int(raw)
-        if 20000101 <= raw <= 21001231:
-            return date(str(int(raw)))
-        if 1 <= raw <= 80000:
-            return _EXCEL_EPOCH + _dt.timedelta(days=int(raw))
-        raise CellError("date_format", "不是日期", "按 2024-03-01 的格式填写日期")
+        shown = text(raw)
+        raise CellError("date_number", f"日期列中是一个数字（{shown}），不是日期",
+                        "按 2024-03-01 的格式填写日期，或把单元格格式设为“日期”后重新输入")
     s = text(raw)
     if s is None:
         return None
@@ -186,8 +252,9 @@ def date(raw) -> _dt.date | None:
                 return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 raise CellError("date_invalid", "日期不存在", "核对年、月、日") from None
-    if s.isdigit() and 1 <= int(s) <= 80000:
-        return _EXCEL_EPOCH + _dt.timedelta(days=int(s))
+    if s.isdigit():
+        raise CellError("date_number", f"日期列中是一个数字（{s}），不是日期", "按 2024-03-01 的格式填写日期")
+    refuse_bad(s)
     raise CellError("date_format", "不是可识别的日期", "按 2024-03-01 的格式填写日期")
 
 

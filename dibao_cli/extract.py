@@ -142,10 +142,17 @@ def read_extract(path: Path, kind: Kind, encoding: str | None = None) -> Extract
                 continue
 
             def cell(col):
-                return row[col] if col is not None and col < len(row) else None
+                value = row[col] if col is not None and col < len(row) else None
+                return None if cells.is_bad(value) else value  # error values and uncached formulas say nothing
 
-            raw_id = cell(id_col)
+            raw_id = row[id_col] if id_col is not None and id_col < len(row) else None
             number = None
+            try:
+                cells.refuse_bad(raw_id)
+            except cells.CellError as error:
+                problems.append(Problem(file, sheet.name, line, header[id_col], str(raw_id), error.message,
+                                        "请提供数据的部门改正这个单元格后重新导出", ERROR, error.code))
+                raw_id = None
             if raw_id is not None:
                 try:
                     number = parse_id(raw_id).number

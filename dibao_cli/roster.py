@@ -32,6 +32,7 @@ HOUSEHOLD_FIELDS = (
     "business", "state", "enrolled_on", "phase_out_start", "last_check", "current_benefit",
 )
 EMPTY = MappingProxyType({})
+NO_HOUSEHOLD = "（未填户编号的人）"
 
 
 class Member:
@@ -146,7 +147,10 @@ class Roster:
             entry = out.setdefault(household.township or "（未填乡镇）", [0, 0])
             entry[0] += 1
             entry[1] += len(household.members)
-        return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+        table = {k: (v[0], v[1]) for k, v in sorted(out.items())}
+        if self.orphans:  # members with a blank 户编号 belong to no household, but they are counted
+            table[NO_HOUSEHOLD] = (0, len(self.orphans))
+        return table
 
     def income_items(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -299,6 +303,7 @@ def _grade(raw) -> int | None:
 
 
 _MISS = object()
+_SUSPECT = cells.SUSPECT
 
 
 class _Slot:
@@ -326,6 +331,8 @@ class _Slot:
             if value is not _MISS:
                 return value
         try:
+            if type(raw) is not str or raw[:1] in _SUSPECT:
+                cells.refuse_bad(raw)
             value = self.convert(raw)
         except cells.CellError as exc:
             value = exc
@@ -346,7 +353,7 @@ class _Reader:
 
     def problem(self, file, sheet, row, column, value, message, fix, severity=ERROR, code="", household=""):
         self.roster.problems.append(
-            Problem(file, sheet, row, column, "" if value is None else str(value), message, fix, severity, code,
+            Problem(file, sheet, row, column, _shown_raw(value), message, fix, severity, code,
                     household or "")
         )
 
@@ -500,7 +507,16 @@ class _Reader:
                 continue
             summary.data_rows += 1
             member = Member(file, sheet, line)
-            household_id = cells.text(row[hid_slot.index])
+            raw_hid = row[hid_slot.index]
+            hid_bad = False
+            try:
+                if type(raw_hid) is not str or raw_hid[:1] in _SUSPECT:
+                    cells.refuse_bad(raw_hid)
+                household_id = cells.text(raw_hid)
+            except cells.CellError as exc:
+                self.problem(file, sheet, line, hid_slot.header, raw_hid, exc.message, exc.fix, ERROR, exc.code)
+                member.has_error = True
+                household_id, hid_bad = None, True
             member.household_id = household_id
             # member-level cells (the memo lookup is inlined: this loop runs for every cell)
             for index_, memo_get, target, name_, slot in plan:
@@ -531,7 +547,7 @@ class _Reader:
                         member.expenses = {}
                     member.expenses[name_] = value
             self._read_id(file, sheet, line, id_slot, raw_id, member, household_id)
-            if member.name is None:
+            if member.name is None and not cells.is_bad(raw_name):
                 self.problem(file, sheet, line, name_slot.header, "", "姓名为空", "填写成员姓名", ERROR, "name_missing",
                              household_id)
                 member.has_error = True
@@ -541,11 +557,13 @@ class _Reader:
                 if index_extra < len(row) and row[index_extra] is not None:
                     if member.extra is EMPTY:
                         member.extra = {}
-                    member.extra[header] = row[index_extra]
+                    value = row[index_extra]
+                    member.extra[header] = str(value) if type(value) is cells.BadCell else value
             summary.members += 1
             if household_id is None:
-                self.problem(file, sheet, line, hid_slot.header, "", "户编号为空：不知道此人属于哪一户",
-                             "填写户编号（同一户的成员填同一个编号，可合并单元格）", ERROR, "household_id_missing")
+                if not hid_bad:
+                    self.problem(file, sheet, line, hid_slot.header, "", "户编号为空：不知道此人属于哪一户",
+                                 "填写户编号（同一户的成员填同一个编号，可合并单元格）", ERROR, "household_id_missing")
                 member.has_error = True
                 self.roster.orphans.append(member)
                 continue
@@ -595,6 +613,13 @@ class _Reader:
 
     def _read_id(self, file, sheet, line, slot: _Slot, raw, member: Member, household_id) -> None:
         try:
+            if type(raw) is not str or raw[:1] in _SUSPECT:
+                cells.refuse_bad(raw)
+        except cells.CellError as exc:
+            self.problem(file, sheet, line, slot.header, raw, exc.message, exc.fix, ERROR, exc.code, household_id)
+            member.has_error = True
+            return
+        try:
             info = parse_id(raw)
         except IdError as exc:
             self.problem(file, sheet, line, slot.header, raw, exc.message, exc.fix, ERROR, exc.code, household_id)
@@ -626,6 +651,8 @@ class _Reader:
         filled = [v for v in row if v is not None and (not isinstance(v, str) or v.strip())]
         if not filled:
             return True
+        if type(filled[0]) is cells.BadCell:
+            return False
         first = cells.text(filled[0]) or ""
         return first.startswith(NOTE_PREFIXES) or len(filled) == 1
 
@@ -715,6 +742,15 @@ class _MergedFill:
                     for c in range(c0, c1 + 1):
                         target[c] = value
         return row
+
+
+def _shown_raw(value) -> str:
+    """A cell as the clerk typed it: 2026 rather than the reader's 2026.0."""
+    if value is None:
+        return ""
+    if type(value) is float and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 def _show(value) -> str:

@@ -1,10 +1,11 @@
 """Low-level access to the sheets of a spreadsheet or text file, whatever its format.
 
 Workbooks (.xlsx .xlsm .xls .ods) are read with python-calamine (Rust; several times faster than
-openpyxl's read-only mode on large sheets, see ../shared/spreadsheet-facts.md). CSV/TXT files are read
-with the standard csv module after the encoding is settled: a BOM decides, else strict UTF-8, else
-GB18030 (a superset of GBK and GB2312). Every failure becomes an InputUnreadable with one Chinese
-sentence naming the file.
+openpyxl's read-only mode on large sheets), after sheetscan has checked them against the size limits
+and found the error cells and uncached formulas that python-calamine returns as empty (they are put
+back as cells.BadCell). CSV/TXT files are read with the standard csv module after the encoding is
+settled: a BOM decides, else strict UTF-8, else GB18030 (a superset of GBK and GB2312). Every failure
+becomes an InputUnreadable with one Chinese sentence naming the file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from dibao_cli import sheetscan
 from dibao_cli.errors import InputUnreadable
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
@@ -58,6 +60,8 @@ def open_book(path: Path, encoding: str | None = None) -> Book:
         raise InputUnreadable(f"无法读取文件 {path}：{exc.strerror or exc}。请检查文件权限。") from None
     if size == 0:
         raise InputUnreadable(f"文件 {path} 是空的（0 字节）。请确认保存完整后再试。")
+    if size > sheetscan.MAX_INPUT_BYTES:
+        raise sheetscan.too_big(path, f"有 {sheetscan.mb(size)}（上限 {sheetscan.mb(sheetscan.MAX_INPUT_BYTES)}）")
     suffix = path.suffix.lower()
     if head.startswith(_ZIP) or head.startswith(_OLE) or suffix in WORKBOOK_SUFFIXES:
         return _open_workbook(path, head, suffix)
@@ -83,6 +87,17 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
         raise InputUnreadable(
             f"{path} 不是有效的 Excel 文件（内容不是工作簿，可能只是改了扩展名）。请用 Excel 打开后另存为 .xlsx 再试。"
         )
+    zf = sheetscan.guard_zip(path) if head.startswith(_ZIP) else None
+    xml_parts: dict[str, str] = {}
+    ods_flags: dict = {}
+    if zf is not None:
+        names_in_zip = set(zf.namelist())
+        if "content.xml" in names_in_zip and "xl/workbook.xml" not in names_in_zip:
+            ods_flags = sheetscan.scan_ods(path, zf)
+            sheetscan.check_parts(path, zf, {"content.xml"})
+        else:
+            xml_parts = sheetscan.xlsx_sheet_parts(zf)
+            sheetscan.check_parts(path, zf, set(xml_parts.values()))
     try:
         workbook = pc.CalamineWorkbook.from_path(str(path))
         names = list(workbook.sheet_names)
@@ -94,6 +109,11 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
         raise InputUnreadable(f"{path} 中没有任何工作表。")
 
     def make(name: str) -> Sheet:
+        flags = ods_flags.get(name) or {}
+        if name in xml_parts:
+            flags = sheetscan.scan_xlsx_sheet(path, zf, xml_parts[name], name).flags
+        elif head.startswith(_OLE):
+            flags = sheetscan.scan_xls(path, name)
         try:
             sheet = workbook.get_sheet_by_name(name)
         except Exception as exc:
@@ -106,7 +126,14 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
             pad = [None] * offset
             try:
                 for index, row in enumerate(sheet.iter_rows()):
-                    yield index, pad + [None if v == "" else v for v in row]
+                    values = pad + [None if v == "" else v for v in row]
+                    marks = flags.get(index) if flags else None
+                    if marks:
+                        for column, bad in marks.items():
+                            if column >= len(values):
+                                values.extend([None] * (column + 1 - len(values)))
+                            values[column] = bad
+                    yield index, values
             except Exception as exc:
                 raise _damaged(path, head, exc) from None
 
@@ -172,8 +199,26 @@ def detect_encoding(data: bytes) -> str:
         raise InputUnreadable("无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK）。请用 --encoding 指定编码，或在 Excel 中另存为 .xlsx。") from None
 
 
+def _long_line(data: bytes) -> int | None:
+    """The 1-based number of the first line longer than MAX_LINE_BYTES, or None. Steps a window of the
+    limit's size: each window must hold a newline, so a 100 MB file takes about a hundred searches."""
+    limit = sheetscan.MAX_LINE_BYTES
+    position, end = 0, len(data)
+    while end - position > limit:
+        newline = data.rfind(b"\n", position, position + limit + 1)
+        if newline == -1:
+            return data.count(b"\n", 0, position) + 1
+        position = newline + 1
+    return None
+
+
 def _open_text(path: Path, encoding: str | None) -> Book:
     data = path.read_bytes()
+    long_line = _long_line(data)
+    if long_line is not None:
+        raise InputUnreadable(
+            f"{path} 第 {long_line} 行超过 {sheetscan.mb(sheetscan.MAX_LINE_BYTES)}（上限），不像名册的一行"
+            "（可能缺少换行符，或文件已损坏、被人为构造），为免耗尽内存已拒绝读取。请用 Excel 打开检查后另存为 .xlsx 再试。")
     if encoding is None:
         try:
             encoding = detect_encoding(data)
@@ -193,16 +238,29 @@ def _open_text(path: Path, encoding: str | None) -> Book:
         content = content[1:]
     if not content.strip():
         raise InputUnreadable(f"文件 {path} 没有任何内容。")
+    lines = content.count("\n") + 1
+    if lines > sheetscan.MAX_ROWS + 1:
+        raise sheetscan.too_big(path, f"有 {lines:,} 行（上限 {sheetscan.MAX_ROWS:,} 行）")
     sample = content[:65536]
     first_line = sample.split("\n", 1)[0]
     delimiter = max(",\t;|", key=first_line.count) if any(d in first_line for d in ",\t;|") else ","
 
     def rows() -> Iterator[tuple[int, list]]:
         reader = csv.reader(io.StringIO(content), delimiter=delimiter)
+        limit = csv.field_size_limit()
         try:
             for index, row in enumerate(reader):
+                if len(row) > sheetscan.MAX_COLUMNS:
+                    raise InputUnreadable(
+                        f"{path} 第 {reader.line_num} 行有 {len(row):,} 列（上限 {sheetscan.MAX_COLUMNS:,} 列），不像名册。"
+                        "请检查分隔符，或用 Excel 打开后另存为 .xlsx 再试。")
                 yield index, [v if v.strip() else None for v in row]
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise InputUnreadable(
+                    f"{path} 第 {reader.line_num} 行附近有一个单元格超过 {limit:,} 个字符（上限），无法按 CSV 读取。"
+                    "常见原因是某个引号（\"）没有配对，使后面的许多行被当成了一个单元格：请用 Excel 打开检查这一行的引号，"
+                    "或另存为 .xlsx 再试。") from None
             raise InputUnreadable(f"{path} 第 {reader.line_num} 行格式有误（{exc}），无法按 CSV 读取。") from None
 
-    return Book(path, "text", [Sheet("", rows, [], content.count("\n") + 1)], encoding)
+    return Book(path, "text", [Sheet("", rows, [], lines)], encoding)

@@ -32,10 +32,18 @@ def test_net_business_income_may_be_negative():
     assert cells.money("-300", allow_negative=True) == -30000
 
 
-@pytest.mark.parametrize("raw", ["2024-03-01", "2024/3/1", "2024年3月1日", "20240301", 45352, "45352",
+@pytest.mark.parametrize("raw", ["2024-03-01", "2024/3/1", "2024年3月1日", "20240301", dt.date(2024, 3, 1),
                                  dt.datetime(2024, 3, 1, 0, 0), "2024.03.01"])
 def test_dates_in_every_shape(raw):
     assert cells.date(raw) == dt.date(2024, 3, 1)
+
+
+@pytest.mark.parametrize("raw", [45352, 45352.0, "45352", 2026, 2026.0, "2026", 3, 3.0, "3", 45000, 20240301])
+def test_a_bare_number_is_never_a_date(raw):
+    """Only date cells and date text are dates: a serial number typed into a plain cell is refused."""
+    with pytest.raises(cells.CellError) as exc:
+        cells.date(raw)
+    assert exc.value.code == "date_number"
 
 
 def test_impossible_date_is_an_error():
@@ -60,3 +68,120 @@ def test_cleaners_raise_only_cellerror(raw):
             clean(raw)
         except cells.CellError:
             pass
+
+
+# ---- the money grammar: one number, thousands separators only in threes (hypothesis)
+
+FEN = st.integers(min_value=0, max_value=10**13)
+
+
+def plain(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+@given(FEN)
+def test_money_text_plain_and_grouped_reads_exactly(fen):
+    assert cells.money(plain(fen)) == fen
+    assert cells.money(f"{fen // 100:,}.{fen % 100:02d}") == fen
+    assert cells.money(f"{fen // 100:,}元") == fen // 100 * 100
+    assert cells.money(f"¥{fen // 100:,}") == fen // 100 * 100
+
+
+@given(st.integers(min_value=1, max_value=10**10 - 1), st.data())
+def test_commas_are_accepted_only_as_thousands_separators(number, data):
+    digits = str(number)
+    cuts = sorted(data.draw(st.sets(st.integers(min_value=1, max_value=max(1, len(digits) - 1)), max_size=4)))
+    cuts = [c for c in cuts if c < len(digits)]
+    parts = [digits[i:j] for i, j in zip([0] + cuts, cuts + [len(digits)])]
+    text_ = ",".join(parts)
+    grouped = len(parts) == 1 or (1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:]))
+    if grouped:
+        assert cells.money(text_) == int(digits) * 100
+    else:
+        with pytest.raises(cells.CellError) as exc:
+            cells.money(text_)
+        assert exc.value.code == "money_format"
+
+
+@given(st.integers(min_value=10, max_value=10**9 - 1), st.sampled_from(["e", "E", "_", " ", "\u3000", ",,", "+", "x"]),
+       st.data())
+def test_anything_inside_a_number_makes_it_not_one_number(number, inserted, data):
+    digits = str(number)
+    at = data.draw(st.integers(min_value=1, max_value=len(digits) - 1))
+    with pytest.raises(cells.CellError) as exc:
+        cells.money(digits[:at] + inserted + digits[at:])
+    assert exc.value.code == "money_format"
+
+
+@given(st.one_of(st.text(max_size=20), st.text(alphabet="0123456789,. 元¥_e-+'", max_size=14)))
+def test_money_only_returns_a_figure_for_one_number(raw):
+    try:
+        fen = cells.money(raw)
+    except cells.CellError:
+        return
+    if fen is None or raw.strip() in ("-", "—", "/", "无"):
+        return
+    import unicodedata
+
+    cleaned = unicodedata.normalize("NFKC", raw).strip().lstrip("'").strip().lstrip("¥").removesuffix("元").strip()
+    assert cells._MONEY_GRAMMAR.fullmatch(cleaned), (raw, fen)
+
+
+# ---- cells that are not values never become one
+
+
+@given(st.sampled_from(["error", "uncached"]), st.text(min_size=1, max_size=10))
+def test_a_bad_cell_is_refused_by_every_cleaner(kind, text_):
+    bad = cells.BadCell(kind, text_)
+    for clean in (cells.text, cells.name, cells.money, cells.count, cells.date, cells.yes_no,
+                  lambda raw: cells.money(raw, allow_negative=True), lambda raw: cells.enum(raw, {"城市": "城市"}, "城市")):
+        with pytest.raises(cells.CellError) as exc:
+            clean(bad)
+        assert exc.value.code == ("cell_error" if kind == "error" else "formula_uncached")
+
+
+@given(st.sampled_from(sorted(cells.ERROR_LITERALS)), st.sampled_from(["", " ", "\u3000"]))
+def test_error_text_is_refused_before_any_cleaning(literal, pad):
+    with pytest.raises(cells.CellError) as exc:
+        cells.refuse_bad(pad + literal + pad if pad != " " else literal)
+    assert exc.value.code == "cell_error"
+    with pytest.raises(cells.CellError):
+        cells.money(literal)
+
+
+@given(st.one_of(st.integers(min_value=-10**9, max_value=10**9), st.floats(allow_nan=False, allow_infinity=False)))
+def test_no_number_is_a_date(number):
+    with pytest.raises(cells.CellError) as exc:
+        cells.date(number)
+    assert exc.value.code == "date_number"
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_date_text_reads_back_exactly(day):
+    assert cells.date(day.isoformat()) == day
+    assert cells.date(f"{day.year}年{day.month}月{day.day}日") == day
+    assert cells.date(f"{day.year}/{day.month}/{day.day}") == day
+    assert cells.date(dt.datetime(day.year, day.month, day.day)) == day
+
+
+@given(st.text(max_size=12), st.sampled_from(sorted(cells.ERROR_LITERALS)))
+def test_the_reader_shortcut_never_skips_an_error_value(prefix, literal):
+    """The reader calls refuse_bad only for text starting with a SUSPECT character: any text it would
+    refuse starts with one."""
+    for raw in (literal, prefix + literal, prefix):
+        try:
+            cells.refuse_bad(raw)
+        except cells.CellError:
+            assert raw[:1] in cells.SUSPECT
+
+
+@pytest.mark.parametrize("raw,value", [("2辆", 2), ("2 辆", 2), ("3套", 3), ("0", 0), ("无", 0), (2.0, 2)])
+def test_counts_with_one_unit(raw, value):
+    assert cells.count(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["2辆3辆", "1 2", "1套2", "2.5", "1e1"])
+def test_a_count_that_is_not_one_number_is_an_error(raw):
+    with pytest.raises(cells.CellError) as exc:
+        cells.count(raw)
+    assert exc.value.code == "count_format"

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from dibao_cli.cli.common import (CONTEXT, DibaoCommand, date_option, emit, input_options, limit_option, output_options,
-                                  resolve_format)
+                                  policy_options, resolve_format)
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
 
@@ -30,6 +30,8 @@ def problem_value(show_id: bool):
     def mask(problem):
         if show_id or not (problem.code.startswith("id_") or problem.column in ("身份证号",)):
             return problem.value
+        if problem.code in ("cell_error", "formula_uncached"):
+            return problem.value  # an error value or a formula, not a number to hide
         return mask_id(problem.value)
 
     return mask
@@ -38,30 +40,40 @@ def problem_value(show_id: bool):
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
 @input_options
-@date_option("核查日期（算年龄用），默认今天。")
+@policy_options
+@date_option("核查日期（算年龄、选政策数值用），默认今天。")
 @output_options(FORMATS)
 @click.option("--show-id", is_flag=True, help="屏幕上显示完整身份证号（默认打码）。")
 @click.option("--fail-on-warning", is_flag=True, help="只有警告时也以状态码 1 退出。")
 @limit_option("屏幕表格最多显示的问题数（默认 200）。", 200)
-def check(rosters, sheet, all_sheets, encoding, on_date, fmt, output, force, show_id, fail_on_warning, limit):
+def check(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, output, force, show_id, fail_on_warning,
+          limit):
     """检查名册：列出每一个问题（文件、工作表、行、列、值、问题、修改方法）。
 
+    按与 assess、import 相同的政策（--region、--policy）检查：核算时会被排除的户，这里一定报告。
+
     退出状态：0 没有错误；1 有错误（或加 --fail-on-warning 时有警告）；
-    3 文件无法读取；2 用法错误。
+    3 文件无法读取；4 政策有误；2 用法错误。
 
     例：dibao check 名册.xlsx
         dibao check 各村/*.xlsx --format xlsx -o 问题清单.xlsx
     """
-    from dibao_cli import check_report
+    import datetime as _dt
 
+    from dibao_cli import check_report
+    from dibao_cli.cli.assess import resolve
+
+    day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
-    roster = load_roster(rosters, sheet, all_sheets, encoding, on_date)
-    emit(fmt, output, force, table=lambda: check_report.print_table(console(), roster, problem_value(show_id), limit),
-         sheets=lambda: check_report.xlsx_sheets(roster), json=lambda: check_report.as_json(roster),
-         csv=lambda: check_report.as_csv(roster))
+    policy = resolve(region, policies, day)
+    roster = load_roster(rosters, sheet, all_sheets, encoding, day)
+    result = check_report.validate(roster, policy, day)
+    emit(fmt, output, force, table=lambda: check_report.print_table(console(), result, problem_value(show_id), limit),
+         sheets=lambda: check_report.xlsx_sheets(result), json=lambda: check_report.as_json(result),
+         csv=lambda: check_report.as_csv(result))
     if output is not None:
-        check_report.print_summary(console(), roster)
-    errors, warnings = roster.error_count(), roster.warning_count()
+        check_report.print_summary(console(), result)
+    errors, warnings = result.error_count(), result.warning_count()
     if errors or (fail_on_warning and warnings):
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
