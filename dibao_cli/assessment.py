@@ -322,7 +322,9 @@ def _household_benefit(result: HouseholdResult, policy: PolicyAt, day: _dt.date)
 def _rigid(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
     """青海刚性支出困难家庭 (2025) for a household above the 边缘 line whose property passed, then its 单人保 members."""
     household = result.household
-    current = household.get("state") == "刚性支出"
+    # a 刚性支出 household with a 单人保 member is recorded as 单人户; above the 边缘 line that cover exists only
+    # through the recognition, so its date is the recognition's
+    current = household.get("state") in ("刚性支出", "单人户")
     since = household.get("enrolled_on") if current else None
     decision = rigid_rules.recognise(result.members, result.counted, result.area_type, policy, day, since)
     if decision is not None and decision.recognised and decision.valid_until < day:

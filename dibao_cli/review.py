@@ -31,6 +31,8 @@ class ReviewCase:
     last_check: _dt.date | None
     can_work: bool  # a member able to work, or income from work: income counts as unstable
     enrolled_on: _dt.date | None = None
+    rigid: bool = False  # a recognised 刚性支出困难家庭 (its own 12-month review, also when a member is 单人保)
+    tekun_members: int = 0  # people supported as 特困 in the household (their yearly 特困 review)
     paid_after_end: bool = False  # the phase-out has ended, yet the household is still paid
 
 
@@ -117,7 +119,8 @@ def cases_from_assessment(assessment) -> list[ReviewCase]:
             continue  # applicants: their decision is `dibao assess`, not a review
         paid = r.status == "exit" and bool(h.current_benefit)  # the roster still pays after the phase-out ended
         out.append(ReviewCase(h.household_id, h.township, h.village, h.head_label, r.status, r.phase_out_end,
-                              h.last_check, can_work(r.members, assessment.day), h.enrolled_on, paid))
+                              h.last_check, can_work(r.members, assessment.day), h.enrolled_on,
+                              r.rigid is not None and r.rigid.recognised, len(r.supported), paid_after_end=paid))
     return out
 
 
@@ -126,5 +129,6 @@ def cases_from_ledger_rows(rows) -> list[ReviewCase]:
     def day(text):
         return _dt.date.fromisoformat(text) if text else None
 
-    return [ReviewCase(hid, township, village, head, status, day(end), day(last), bool(work), day(enrolled))
-            for hid, township, village, head, status, end, last, work, enrolled in rows]
+    return [ReviewCase(hid, township, village, head, status, day(end), day(last), bool(work), day(enrolled),
+                       bool(rigid), tekun)
+            for hid, township, village, head, status, end, last, work, enrolled, rigid, tekun in rows]

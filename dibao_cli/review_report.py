@@ -4,6 +4,7 @@ township (what a township clerk prints)."""
 from __future__ import annotations
 
 import datetime as _dt
+import json
 
 from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes, print_cut, screen_rows
 from dibao_cli.review import DueItem, ReviewCase
@@ -15,8 +16,15 @@ def cases_from_ledger(ledger, month: str) -> list[ReviewCase]:
     def day(text):
         return _dt.date.fromisoformat(text) if text else None
 
+    from dibao_cli.ledger.assistance import tekun_of
+
+    tekun: dict[str, int] = {}  # 特困 people supported that month, per household
+    for p in tekun_of(ledger, month):
+        tekun[p["household_id"]] = tekun.get(p["household_id"], 0) + 1
     return [ReviewCase(r["household_id"], r["township"], r["village"], r["head_name"], r["status"],
-                       day(r["phase_out_end"]), day(r["last_check"]), bool(r["can_work"]), day(r["enrolled_on"]))
+                       day(r["phase_out_end"]), day(r["last_check"]), bool(r["can_work"]), day(r["enrolled_on"]),
+                       any(reason.get("code") == "rigid" for reason in json.loads(r["reasons"] or "[]")),
+                       tekun.get(r["household_id"], 0))
             for r in ledger.households_of(month).values()]
 
 

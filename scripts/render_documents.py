@@ -4,8 +4,9 @@
 
 Needs chromium (HTML -> PDF), LibreOffice (DOCX/XLSX -> PDF) and poppler-utils (pdftoppm, pdfinfo, pdftotext).
 Writes OUTPUT_FOLDER/files (what dibao wrote), OUTPUT_FOLDER/pdf and OUTPUT_FOLDER/png, and prints a list of
-the pages with the checks a program can make: every notice (with its receipt) on one A4 page, in HTML and Word.
-Looking at the pages stays a person's job.
+the pages with the checks a program can make: every notice (with its receipt) on one A4 page, in HTML and Word,
+for 低保 and for the tiered programmes (特困供养, 临时救助, 刚性支出困难家庭, from examples/tiered-roster.xlsx and
+examples/临时救助申请.xlsx). Looking at the pages stays a person's job.
 """
 
 from __future__ import annotations
@@ -115,7 +116,33 @@ def make_files(work: Path) -> Path:
     dibao("report", "monthly", "--month", "2026-11", *COUNTY[:4], "--db", ledger, "-o", str(files / "月报-台账.html"), cwd=work)
     dibao("report", "year", "--year", "2026", "--db", ledger, "-o", str(files / "年度汇总.html"), cwd=work)
     dibao("report", "year", "--year", "2026", "--db", ledger, "-o", str(files / "年度汇总.xlsx"), cwd=work)
+    tiered_files(work, files)
     return files
+
+
+def tiered_files(work: Path, files: Path) -> None:
+    """特困供养, 刚性支出 and 临时救助: every notice kind, the 特困 publicity, the monthly report's tiered page and
+    the year xlsx sheet, from the tiered examples (a ledger of two months with the 临时救助 register)."""
+    tiered = str(EXAMPLES / "tiered-roster.xlsx")
+    db = str(work / "分层台账.db")
+    for month in ("2026-10", "2026-11"):
+        dibao("import", tiered, "--month", month, *COUNTY[:4], "--db", db, cwd=work)
+    dibao("assistance", "import", str(EXAMPLES / "临时救助申请.xlsx"), "--db", db, cwd=work)
+    dibao("assistance", "notice", tiered, *COUNTY, "--date", DAY, "-o", str(files / "特困和刚性支出通知书.html"), "--db", db,
+          cwd=work)
+    # 1: a household's 支出型 (county), 2: an urgent one granted by the township first, 3: a refusal
+    dibao("assistance", "notice", "--case", "1", "--case", "2", "--case", "3", *COUNTY, "--date", DAY,
+          "-o", str(files / "临时救助通知书.html"), "--db", db, cwd=work)
+    dibao("assistance", "publicity", tiered, "--from", "2026-12-01", *COUNTY, "--date", DAY,
+          "-o", str(files / "特困公示.html"), cwd=work)
+    dibao("report", "monthly", "--month", "2026-11", *COUNTY[:4], "--db", db, "--filled-by", "张三",
+          "-o", str(files / "月报-分层.html"), cwd=work)
+    dibao("report", "monthly", "--month", "2026-11", *COUNTY[:4], "--db", db, "--filled-by", "张三",
+          "-o", str(files / "月报-分层.xlsx"), cwd=work)
+    dibao("report", "year", "--year", "2026", "--db", db, "-o", str(files / "年度汇总-分层.xlsx"), cwd=work)
+
+
+TIERED_NOTICES = ("特困和刚性支出通知书", "临时救助通知书")
 
 
 def main() -> int:
@@ -149,6 +176,15 @@ def main() -> int:
     for page in range(1, pages(combined) + 1):
         if "送达人签名" not in page_text(combined, page).replace(" ", ""):
             problems.append(f"全部通知书 page {page}: no complete receipt")
+    for name in TIERED_NOTICES:  # one notice a page, each with its receipt
+        pdf = pdf_dir / f"{name}-html.pdf"
+        expected = (files / f"{name}.html").read_text(encoding="utf-8").count('<section class="notice"')
+        if pages(pdf) != expected:
+            problems.append(f"{name}: {pages(pdf)} pages for {expected} notices")
+        for page in range(1, pages(pdf) + 1):
+            text = page_text(pdf, page).replace(" ", "")
+            if text.count("送达回执") != 1 or text.count("送达人签名") != 1 or "特此" not in text:
+                problems.append(f"{name} page {page}: not one whole notice with its receipt")
     # Word and Excel through LibreOffice
     docx = sorted((files / "通知书-Word").glob("*.docx"))
     with tempfile.TemporaryDirectory() as converted:

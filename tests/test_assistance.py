@@ -35,6 +35,13 @@ def test_small_urgent_amount_is_a_township_first_grant():
     assert (a.by_months, a.granted, a.level) == (Decimal(5120), Decimal("3200.00"), "县级审批")
 
 
+def test_a_figure_below_the_maximum_is_granted_as_given_never_rounded_up():
+    """Rounding applies to the computed amount (standard x months x persons); a request or an approved amount of
+    700.50 under the 800 maximum is granted as 700.50, not rounded up to 701 (more than was asked)."""
+    a = temporary.amount(POLICY, "农村", "急难型", "一般", 1, Decimal("700.50"))
+    assert (a.maximum, a.granted, a.capped) == (Decimal("800.00"), Decimal("700.50"), False)
+
+
 def test_amount_is_rounded_once_half_up():
     """A rural standard of 4900 a year: 408.333... x 2 = 816.67 -> 817 元."""
     import tempfile
@@ -175,3 +182,103 @@ def test_a_csv_sheet_with_a_bad_date_names_the_row_and_column(run, tmp_path):
     [problem] = data["problems"]
     assert (problem["row"], problem["column"], problem["value"], problem["household_id"]) == (3, "申请日期", "2026-13-45", "C2")
     assert problem["fix"]
+
+
+def test_decide_amount_that_is_not_a_plain_yuan_figure_is_a_usage_error(run, tmp_path):
+    """--amount nan / inf used to end in an internal error (exit 70); "6000,50" (a decimal comma) was read as
+    600050 元. Each is a usage error (exit 2) naming the value, and the case stays open."""
+    db = tmp_path / "l.db"
+    path = sheet(tmp_path / "a.xlsx", [{"户编号": "T9", "城乡类别": "农村", "救助类型": "急难型", "困难原因": "火灾",
+                                        "申请日期": "2026-11-02"}])
+    assert run("assistance", "import", path, "--db", db).code == 0
+    for value in ("nan", "sNaN", "inf", "Infinity", "6000,50", "60,0", "1e3", "600..5"):
+        out = run("assistance", "decide", "1", "--approve", "--date", "2026-11-10", "--amount", value, "--db", db)
+        assert out.code == 2, (value, out.err)
+        assert f"“{value}”" in out.err and "Traceback" not in out.err
+    assert run("assistance", "list", "--db", db, "--format", "json").json()["cases"][0]["status"] == "open"
+    out = run("assistance", "decide", "1", "--approve", "--date", "2026-11-10", "--amount", "7,00.5", "--db", db)
+    assert out.code == 2
+    out = run("assistance", "decide", "1", "--approve", "--date", "2026-11-10", "--amount", "0,700.50", "--db", db)
+    assert out.code == 2
+    out = run("assistance", "decide", "1", "--approve", "--date", "2026-11-10", "--amount", "700.50元", "--db", db)
+    assert out.code == 0 and "批准 700.50 元" in out.out
+
+
+def test_import_zero_persons_and_a_decimal_comma_amount_are_row_errors(run, tmp_path):
+    """救助人数 0 used to be recorded as 1 person; 申请金额 "6000,50" as 600050 元. Both are now errors naming the
+    row and column, and the row is not registered; "6,000.50" (thousands separator) is 6000.50 元."""
+    rows = [{"户编号": "Z1", "城乡类别": "农村", "救助人数": 0, "救助类型": "急难型", "困难原因": "火灾",
+             "申请日期": "2026-03-01"},
+            {"户编号": "Z2", "城乡类别": "农村", "救助类型": "急难型", "困难原因": "火灾", "申请金额": "6000,50",
+             "申请日期": "2026-03-01"},
+            {"户编号": "Z3", "城乡类别": "农村", "救助类型": "急难型", "困难原因": "火灾", "申请金额": "6,000.50",
+             "申请日期": "2026-03-01"},
+            {"户编号": "Z4", "城乡类别": "农村", "救助类型": "急难型", "困难原因": "火灾", "申请日期": "2026-03-01",
+             "审批结果": "批准", "审批金额": "700,5", "审批日期": "2026-03-02"}]
+    db = tmp_path / "l.db"
+    out = run("assistance", "import", sheet(tmp_path / "a.xlsx", rows), "--db", db, "--format", "json")
+    assert out.code == 1
+    data = out.json()
+    assert data["counts"] == {"applications": 1, "decisions": 0, "payments": 0, "skipped": 0, "errors": 3}
+    problems = {(p["row"], p["column"], p["value"], p["household_id"]) for p in data["problems"]}
+    assert problems == {(3, "救助人数", "0", "Z1"), (4, "申请金额", "6000,50", "Z2"), (6, "审批金额", "700,5", "Z4")}
+    assert all(p["fix"] for p in data["problems"])
+    [case] = run("assistance", "list", "--db", db, "--format", "json").json()["cases"]
+    assert (case["household_id"], case["requested"], case["persons"]) == ("Z3", "6000.50", 1)
+
+
+def test_a_sheet_missing_one_required_column_names_that_column(run, tmp_path):
+    path = tmp_path / "x.xlsx"
+    wb = Workbook()
+    wb.active.append(["户编号", "城乡类别", "救助类型", "申请日期", "申请金额"])
+    wb.active.append(["B1", "农村", "急难型", "2026-01-01", 500])
+    wb.save(path)
+    out = run("assistance", "import", path, "--db", tmp_path / "l.db")
+    assert out.code == 3
+    assert "第 1 行的表头缺少“困难原因”列" in out.err and "x.xlsx" in out.err and "Sheet" in out.err
+
+
+def test_a_refusal_without_a_reason_in_the_sheet_points_at_the_remarks_column(run, tmp_path):
+    rows = [{"户编号": "R1", "城乡类别": "农村", "救助类型": "急难型", "困难原因": "火灾", "申请日期": "2026-03-01",
+             "审批结果": "不予批准", "审批日期": "2026-03-02"}]
+    out = run("assistance", "import", sheet(tmp_path / "a.xlsx", rows), "--db", tmp_path / "l.db", "--format", "json")
+    assert out.code == 1
+    [problem] = out.json()["problems"]
+    assert (problem["row"], problem["column"]) == (3, "说明") and "--reason" not in problem["problem"] + problem["fix"]
+    assert "说明" in problem["fix"]
+
+
+def test_a_case_number_beyond_any_case_is_not_found_never_an_internal_error(run, tmp_path):
+    """An application number too large for the ledger (a pasted ID number, say) used to end in exit 70."""
+    db = tmp_path / "l.db"
+    for args in (("decide", "99999999999999999999", "--approve", "--date", "2026-11-10"),
+                 ("pay", "99999999999999999999", "--date", "2026-11-10"), ("decide", "0", "--approve", "--date", "2026-11-10")):
+        out = run("assistance", *args, "--db", db)
+        assert out.code == 6, (args, out.err)
+        assert "台账中没有编号为" in out.err
+
+
+def test_a_row_whose_decision_fails_says_the_application_itself_was_registered(run, tmp_path):
+    """The application of a row whose decision cannot be recorded is registered (it was received); the problem and
+    the summary say so instead of 'not imported', and the case is listed as open."""
+    rows = [{"户编号": "P1", "城乡类别": "农村", "救助类型": "急难型", "困难原因": "火灾", "申请日期": "2026-03-01",
+             "审批结果": "批准", "审批金额": 900, "审批日期": "2026-03-02"}]
+    db = tmp_path / "l.db"
+    out = run("assistance", "import", sheet(tmp_path / "a.xlsx", rows), "--db", db, "--format", "json")
+    assert out.code == 1
+    [problem] = out.json()["problems"]
+    assert problem["problem"].endswith("（申请已登记，审批未登记）") and problem["column"] == "审批金额"
+    assert "导入：新申请 1 件，审批 0 件，发放 0 件；已有而跳过 0 行；有问题 1 行（其中 1 行已登记申请、待改正后重新导入补登）。" in out.err
+    [case] = run("assistance", "list", "--db", db, "--format", "json").json()["cases"]
+    assert case["status"] == "open"
+
+
+def test_import_with_an_existing_output_file_refuses_before_recording_anything(run, tmp_path):
+    """The problem list cannot be written over an existing file without --force: nothing is imported either, so
+    running it again with another file name does not find the rows 'already imported'."""
+    db, report = tmp_path / "l.db", tmp_path / "问题.xlsx"
+    report.write_bytes(b"old")
+    path = sheet(tmp_path / "a.xlsx", ROWS[:2])
+    out = run("assistance", "import", path, "--db", db, "-o", report)
+    assert out.code == 5 and report.read_bytes() == b"old"
+    assert run("assistance", "list", "--db", db, "--format", "json").json()["cases"] == []

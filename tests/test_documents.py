@@ -55,13 +55,17 @@ def test_auto_notices_for_the_example_roster(run, tmp_path):
 
 
 def test_document_numbers_never_repeat_within_the_ledger(run, tmp_path):
+    """A new decision gets the next number; the same decision issued again keeps its number unless the clerk
+    asks for a new one (--new-number), which is then never given to anything else."""
     notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "a", "--household", "GH001", "--household", "GH002")
     notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "b", "--household", "GH001")
+    notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "c", "--household", "GH001", "--new-number")
+    notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "d", "--household", "GH004")
     numbers = []
-    for folder in ("a", "b"):
+    for folder in ("a", "b", "c", "d"):
         for path in sorted((tmp_path / folder).glob("GH*.html")):
             numbers.append(path.read_text(encoding="utf-8").split("共和民低〔2026〕")[1].split("号")[0])
-    assert numbers == ["1", "2", "3"]
+    assert numbers == ["1", "2", "1", "3", "4"]
 
 
 def test_names_are_escaped_and_file_names_stay_inside_the_folder(run, tmp_path):
@@ -69,8 +73,9 @@ def test_names_are_escaped_and_file_names_stay_inside_the_folder(run, tmp_path):
     roster = write_xlsx(tmp_path / "r.xlsx", rows)
     notices(run, tmp_path, roster, *COUNTY, "-o", tmp_path / "out")
     files = [p.name for p in (tmp_path / "out").iterdir()]
-    assert sorted(files) == ["evil-审批通知书.html", "全部通知书.html"]
-    raw = (tmp_path / "out" / "evil-审批通知书.html").read_text(encoding="utf-8")
+    # a household number that is not a file name as it stands gets a code from the full number (no collisions)
+    assert sorted(files) == [".dibao-notices.jsonl", "evil-1361ca8c-审批通知书.html", "全部通知书.html"]
+    raw = (tmp_path / "out" / "evil-1361ca8c-审批通知书.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;马&lt;/b&gt;" in raw and "<b>马</b>" not in raw
 
 
@@ -99,10 +104,16 @@ def test_docx_notice_opens_in_word(run, tmp_path):
 
 def test_bureau_templates_override_and_unknown_variables_are_errors(run, tmp_path):
     assert run("templates", "copy", tmp_path / "mine").code == 0
-    template = tmp_path / "mine" / "notice.html.j2"
-    template.write_text(template.read_text(encoding="utf-8").replace("送达回执", "送达回执（本局格式）"), encoding="utf-8")
+    # the seal space and the receipt are one file shared by every notice: the bureau edits them once
+    receipt = tmp_path / "mine" / "notice-receipt.html.j2"
+    receipt.write_text(receipt.read_text(encoding="utf-8").replace("送达回执", "送达回执（本局格式）"), encoding="utf-8")
     notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out", "--household", "GH001", "--templates", tmp_path / "mine")
     assert "送达回执（本局格式）" in (tmp_path / "out" / "GH001-审批通知书.html").read_text(encoding="utf-8")
+    tiered = run("assistance", "notice", EXAMPLES / "tiered-roster.xlsx", *COUNTY, "--household", "TK04", "--date", DAY,
+                 "-o", tmp_path / "tk.html", "--templates", tmp_path / "mine", "--db", tmp_path / "tk.db")
+    assert tiered.code == 0, tiered.err
+    assert "送达回执（本局格式）" in (tmp_path / "tk.html").read_text(encoding="utf-8")
+    template = tmp_path / "mine" / "notice.html.j2"
     lines = template.read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if "<section class=\"notice\"" in line) + 1  # inside the loop
     lines.insert(at, "{{ n.bank_account }}")

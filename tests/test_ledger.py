@@ -76,7 +76,7 @@ def test_back_to_dibao_when_income_falls_during_phase_out(run, tmp_path):
     assert [r["total_fen"] for r in rows] == [50000, 50000, 60000]  # (400 - 2400 / 24) × 2
     notice = run("notice", "--month", "2026-03", "--region", "632521", "--date", "2026-03-31", "--db",
                  tmp_path / "l.db", "-o", tmp_path / "n")
-    assert notice.code == 0 and sorted(p.name for p in (tmp_path / "n").iterdir()) == ["H1-变更通知书.html",
+    assert notice.code == 0 and sorted(p.name for p in (tmp_path / "n").iterdir() if not p.name.startswith(".")) == ["H1-变更通知书.html",
                                                                                     "全部通知书.html"]
 
 

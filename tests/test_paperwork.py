@@ -81,7 +81,7 @@ def test_no_internal_text_on_any_document(run, tmp_path):
     out = run("notice", ROSTER, *COUNTY, "--date", DAY, "-o", tmp_path / "docx", "--format", "docx", *one_of_each,
               "--db", tmp_path / "n.db")
     assert out.code == 0, out.err
-    assert len(list((tmp_path / "docx").glob("*.docx"))) == 6
+    assert len(list((tmp_path / "docx").glob("*.docx"))) == 7  # six notices and the combined print file
     for path in (tmp_path / "docx").glob("*.docx"):
         assert_clean(path.name, docx_text(path))
     ledger_months(run, tmp_path)
@@ -270,7 +270,8 @@ def test_a_household_gone_from_the_roster_gets_a_termination_that_says_why(run, 
     assert refused.code == 2 and "H1 不是上月在册、2026-11 名册中没有的户" in refused.err
     out = run("notice", *common, "-o", tmp_path / "out", "--ground", "死亡", "--household", "H2")
     assert out.code == 0, out.err
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["H2-停保通知书.html", "全部通知书.html"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".dibao-notices.jsonl", "H2-停保通知书.html",
+                                                                      "全部通知书.html"]
     text = visible(tmp_path / "out" / "H2-停保通知书.html")
     assert "经核查，你户保障对象已死亡，你户已不符合最低生活保障条件，决定自 2026年12月 起停止发放" in text
     assert "马福（恰卜恰镇西台村，户编号 H2）" in text and "申请行政复议" in text

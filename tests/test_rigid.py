@@ -132,3 +132,16 @@ def test_explain_says_the_validity_and_no_dibao_amount(run, tmp_path, county):
     assert out.code == 0, out.err
     assert "【结论】刚性支出困难家庭" in out.out and "刚性支出困难家庭：认定有效期 2026-11-30 至 2027-11-29" in out.out
     assert "月保障金：" not in out.out
+
+
+def test_a_rigid_household_with_a_single_person_member_keeps_its_recognition_date(run, tmp_path, county):
+    """Valid 12 months: a 刚性支出困难家庭 whose student is covered as 单人保 is recorded as 单人户; recognised on
+    2026-03-01 it stays valid to 2027-02-28, with no new recognition notice each month (it used to restart from
+    the assessment day, flagged rigid_new every month and never came due)."""
+    rows = [person("H", "甲", "1975-01-01", 经营净收入=24000, 医疗支出=10400, 当前保障类别="单人户", 纳入日期="2026-03-01"),
+            person("H", "乙", "1976-01-01", "配偶", seq=12, 教育支出=4000),
+            person("H", "丙", "2005-09-09", "子", seq=13, 在校学生="是", 就读学段="本科")]
+    h = one(run, tmp_path, rows, "--policy", county)
+    assert h["status"] == "single_person" and h["monthly_benefit"]["total"] == "400.00"
+    assert (h["rigid_expense"]["valid_from"], h["rigid_expense"]["valid_until"]) == ("2026-03-01", "2027-02-28")
+    assert h["flags"] == []

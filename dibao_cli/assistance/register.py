@@ -79,7 +79,8 @@ def register(ledger, *, household_id: str, person: str, person_id: str, township
 
 
 def case_or_fail(ledger, case_id: int) -> dict:
-    case = store.get(ledger, case_id)
+    # numbers outside SQLite's integer range cannot be an application (and would overflow the query)
+    case = store.get(ledger, case_id) if 0 < case_id < 2 ** 63 else None
     if case is None:
         raise NotFound(f"台账中没有编号为 {case_id} 的临时救助申请（dibao assistance list 列出全部申请）。")
     return case

@@ -8,6 +8,8 @@ decision or payment is added when the sheet now has one), so a corrected sheet c
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -62,6 +64,7 @@ class ImportResult:
     decisions: int = 0
     payments: int = 0
     skipped: int = 0
+    registered_only: int = 0  # rows with a problem whose application was registered (the decision was not)
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -75,6 +78,26 @@ def import_sheets(ledger, paths: list[Path], policy, encoding: str | None = None
     for path in paths:
         _import_file(ledger, Path(path), policy, encoding, result)
     return result
+
+
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
+
+
+def _decimal_comma(raw) -> bool:
+    """A text amount whose comma is not a thousands separator (6000,50 or 6000，50): read as 600050 otherwise."""
+    if not isinstance(raw, str):
+        return False
+    text = unicodedata.normalize("NFKC", raw).strip().lstrip("'").removesuffix("元").strip().lstrip("-")
+    return "," in text and not _GROUPED.fullmatch(text)
+
+
+def _shown(raw) -> str:
+    """A cell as the clerk typed it: the reader gives whole numbers as floats (0 -> 0.0)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)
 
 
 def _header(grid: dict[int, list]):
@@ -91,11 +114,24 @@ def _header(grid: dict[int, list]):
     return best
 
 
+def _partial_header(grid: dict[int, list]):
+    """(row index, missing required headers) of the row with most required columns, when it has at least two."""
+    best = None
+    for r in sorted(grid):
+        keys = {c.key for raw in grid[r] if raw is not None and str(raw).strip()
+                for c in [TABLE.get(header_key(raw))] if c is not None}
+        have = sum(1 for c in REQUIRED if c.key in keys)
+        if have >= 2 and (best is None or have > best[2]):
+            best = (r, [c.header for c in REQUIRED if c.key not in keys], have)
+    return None if best is None else best[:2]
+
+
 def _import_file(ledger, path: Path, policy, encoding, result: ImportResult) -> None:
     book = open_book(path, encoding)
     file = str(path)
     result.files.append(file)
     read_any = False
+    near = None  # (sheet, row index, missing headers) of the row closest to a header
     for sheet in book.sheets:
         grid: dict[int, list] = {}
         rows = sheet.rows()
@@ -105,6 +141,9 @@ def _import_file(ledger, path: Path, policy, encoding, result: ImportResult) -> 
                 break
         found = _header(grid)
         if found is None:
+            partial = _partial_header(grid)
+            if partial is not None and (near is None or len(partial[1]) < len(near[2])):
+                near = (sheet.name, partial[0], partial[1])
             continue
         read_any = True
         header_row, columns, _ = found
@@ -127,6 +166,9 @@ def _import_file(ledger, path: Path, policy, encoding, result: ImportResult) -> 
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 continue
             _row(ledger, file, sheet.name, index + 1, row, slots, policy, result)
+    if not read_any and near is not None:
+        raise InputUnreadable(f"{file} 工作表“{near[0]}”第 {near[1] + 1} 行的表头缺少“{'”“'.join(near[2])}”列。"
+                              "请补上这些列（列名见 dibao 自带的示例表）后重新导入。")
     if not read_any:
         raise InputUnreadable(f"{file} 中找不到临时救助申请表的表头（前 {HEADER_SCAN_ROWS} 行内没有"
                               f"“{'、'.join(c.header for c in REQUIRED)}”这些列）。请按 dibao 自带的示例表填写。")
@@ -140,6 +182,11 @@ def _row(ledger, file, sheet, line, row, slots, policy, result: ImportResult) ->
     for col_index, column, header in slots:
         raw = row[col_index] if col_index < len(row) else None
         headers[column.key], raws[column.key] = header, raw
+        if column.kind == "money" and _decimal_comma(raw):
+            result.problems.append(Problem(file, sheet, line, header, str(raw), "金额中的逗号不是千位分隔（小数点应写“.”）",
+                                           "填写以元为单位的数字，如 6000.50 或 6,000.50", ERROR, "money_format",
+                                           household or ""))
+            return
         try:
             value = _CONVERT[column.kind](raw)
         except cells.CellError as exc:
@@ -151,16 +198,24 @@ def _row(ledger, file, sheet, line, row, slots, policy, result: ImportResult) ->
         if column.key == "household_id":
             household = value
 
+    registered = False
+
     def fail(key: str, message: str, fix: str) -> None:
         raw = raws.get(key)
         header = headers.get(key) or next((c.header for c in COLUMNS if c.key == key), key)
-        result.problems.append(Problem(file, sheet, line, header, "" if raw is None else str(raw), message, fix, ERROR,
+        if registered:  # the application was received and is in the register; only its decision or payment is not
+            result.registered_only += 1
+            message += "（申请已登记，审批未登记）" if key != "paid_on" else "（申请和审批已登记，发放未登记）"
+        result.problems.append(Problem(file, sheet, line, header, _shown(raw), message, fix, ERROR,
                                        "assistance", values.get("household_id") or ""))
 
     for column in REQUIRED:
         if column.key not in values:
             fail(column.key, f"{column.header}没有填写", f"填写{column.header}（{column.note or '必填'}）")
             return
+    if values.get("persons") is not None and values["persons"] < 1:
+        fail("persons", "救助人数至少为 1", "填写受助人数（按户救助时填全户受助人数）；按人救助的留空按 1 人")
+        return
     person_id = values.get("person_id") or ""
     if person_id:
         try:
@@ -173,7 +228,7 @@ def _row(ledger, file, sheet, line, row, slots, policy, result: ImportResult) ->
         case_id, created = reg.register(
             ledger, household_id=values["household_id"], person=values.get("person") or "", person_id=person_id,
             township=values.get("township") or "", village=values.get("village") or "", area_type=values["area_type"],
-            persons=values.get("persons") or 1, kind=values["kind"], severity=values.get("severity"),
+            persons=values.get("persons", 1), kind=values["kind"], severity=values.get("severity"),
             cause=values["cause"], applied_on=values["applied_on"],
             requested=None if requested is None else Decimal(requested) / 100, source=f"{file}|{sheet}|{line}")
     except DibaoError as exc:
@@ -183,6 +238,7 @@ def _row(ledger, file, sheet, line, row, slots, policy, result: ImportResult) ->
         return
     if created:
         result.applications += 1
+    registered = True
     case = store.get(ledger, case_id)
     decided = _decision(ledger, case, values, policy, fail, result, PolicyAt)
     if decided is None:
@@ -210,6 +266,9 @@ def _decision(ledger, case, values, policy, fail, result, policy_at):
     on = values.get("decided_on")
     if on is None:
         fail("decided_on", "有审批结果但没有审批日期", "填写审批日期")
+        return None
+    if text in reg.REFUSE and not (values.get("reason") or "").strip():
+        fail("reason", "不予批准须写明理由", "在“说明”列填写不予批准的理由（告知书据此说明）")
         return None
     amount = values.get("amount")
     try:

@@ -4,6 +4,7 @@ persons and money by type, each case once, by decision date)."""
 from __future__ import annotations
 
 import datetime as _dt
+from decimal import Decimal
 
 MODES = ("分散供养", "集中供养")
 TEKUN_HEADER = ("供养方式", "人数", "基本生活(元)", "照料护理(元)", "本月合计(元)")
@@ -29,12 +30,12 @@ def tekun_rows(people: list[dict], numeric: bool = False) -> list[list]:
         totals = [totals[0] + len(chosen), totals[1] + basic, totals[2] + care]
         rows.append([mode, len(chosen), basic, care, basic + care])
     rows.append(["合计", totals[0], totals[1], totals[2], totals[1] + totals[2]])
-    show = (lambda fen: fen / 100) if numeric else _fen
+    show = (lambda fen: Decimal(fen) / 100) if numeric else _fen
     return [[r[0], r[1], show(r[2]), show(r[3]), show(r[4])] for r in rows]
 
 
 def temporary_rows(summary: dict, numeric: bool = False) -> list[list]:
-    show = (lambda fen: fen / 100) if numeric else _fen
+    show = (lambda fen: Decimal(fen) / 100) if numeric else _fen
     rows = [[kind, v["cases"], v["persons"], show(v["amount_fen"])] for kind, v in summary["by_kind"].items()]
     t = summary["total"]
     return rows + [["合计", t["cases"], t["persons"], show(t["amount_fen"])]]
@@ -82,4 +83,5 @@ def year_rows(ledger, year: int) -> list[list]:
         rows.append([month, sum(p["mode"] == MODES[0] for p in people), sum(p["mode"] == MODES[1] for p in people),
                      sum(p["basic_fen"] + p["care_fen"] for p in people), temp["cases"], temp["persons"], temp["amount_fen"]])
     total = ["合计"] + [sum(r[i] for r in rows) for i in range(1, 7)]
-    return [r[:3] + [_fen(r[3])] + r[4:6] + [_fen(r[6])] for r in rows + [total]]
+    # money as numbers in yuan (Decimal, exact to the fen), so the sheet can be summed and prints right-aligned
+    return [r[:3] + [Decimal(r[3]) / 100] + r[4:6] + [Decimal(r[6]) / 100] for r in rows + [total]]

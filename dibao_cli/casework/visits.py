@@ -224,3 +224,28 @@ def sheet_context(ledger, household_id: str, today: _dt.date, month: str | None 
                     "outcome": v["outcome"]} for v in store.visits(ledger, household_id)],
         "printed_on": today.isoformat(),
     }
+
+
+def sheet_docx(pages: list[dict], title: str, printed_on: str, templates=None) -> bytes:
+    """The visit sheets as one Word document (visit-sheet.docx, one household per page). Every value is
+    escaped, so a name or a signal's text holding `&`, `<` or Word's own markup prints as written."""
+    import io
+
+    import jinja2
+    from docxtpl import DocxTemplate
+
+    from dibao_cli.errors import TemplateError
+    from dibao_cli.templating import environment, find_template
+
+    path = find_template("visit-sheet.docx", templates)
+    context = {"households": pages, "title": title, "tekun": title == "特困入户核查表", "printed_on": printed_on}
+    try:
+        document = DocxTemplate(str(path))
+        document.render(context, jinja_env=environment(templates, autoescape=True), autoescape=True)
+        out = io.BytesIO()
+        document.save(out)
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"Word 模板 {path} 用了 dibao 不提供的变量：{exc.message}。请检查模板中的变量名。") from None
+    except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
+        raise TemplateError(f"Word 模板 {path} 有误：{exc}") from None
+    return out.getvalue()

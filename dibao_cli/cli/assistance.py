@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -29,11 +30,18 @@ def _yuan(fen) -> str:
     return "" if fen is None else f"{Decimal(fen) / 100:.2f}"
 
 
+# Plain yuan: 1200, 1200.5, 1,200.50 (commas only between groups of three digits), optional 元.
+_YUAN = re.compile(r"(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+
 def _money(ctx, param, value):
     if value is None:
         return None
+    text = str(value).strip().removesuffix("元").strip()
+    if not _YUAN.fullmatch(text):  # nan, inf, 1e3 and a decimal comma (6000,50) are not amounts
+        raise click.BadParameter(f"“{value}”不是金额，请写成 1200 或 1200.50（小数点用“.”）", ctx=ctx, param=param)
     try:
-        amount = Decimal(str(value).replace(",", "").removesuffix("元"))
+        amount = Decimal(text.replace(",", ""))
     except InvalidOperation:
         raise click.BadParameter(f"“{value}”不是金额，请写成 1200 或 1200.50", ctx=ctx, param=param) from None
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
@@ -72,6 +80,10 @@ def import_(files, encoding, policies, region, db, fmt, output, force):
     from dibao_cli.problems import FIELDS_ZH, as_row_zh
 
     fmt = resolve_format(fmt, output, FORMATS)
+    if output is not None:
+        from dibao_cli.outputs import refuse_existing
+
+        refuse_existing(output, force)  # before the import: a refused output must not leave the rows recorded
     policy = choose_policy(region, policies)
     ledger = open_ledger(db)
     try:
@@ -85,7 +97,9 @@ def import_(files, encoding, policies, region, db, fmt, output, force):
     counts = {"applications": result.applications, "decisions": result.decisions, "payments": result.payments,
               "skipped": result.skipped, "errors": result.errors()}
     line = (f"导入：新申请 {result.applications} 件，审批 {result.decisions} 件，发放 {result.payments} 件；"
-            f"已有而跳过 {result.skipped} 行；有问题未导入 {result.errors()} 行。")
+            f"已有而跳过 {result.skipped} 行；"
+            + (f"有问题 {result.errors()} 行（其中 {result.registered_only} 行已登记申请、待改正后重新导入补登）。"
+               if result.registered_only else f"有问题未导入 {result.errors()} 行。"))
 
     def table():
         from rich.table import Table
@@ -264,6 +278,9 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
 
     if not rosters and not cases:
         raise click.UsageError("请给出名册文件（特困、刚性支出通知），或用 --case 指定临时救助申请。")
+    from dibao_cli.outputs import refuse_existing
+
+    refuse_existing(output, force)  # before any 文号 is allocated: a refused output must not leave a gap
     day = on_date or _dt.date.today()
     policy = resolve(region, policies, day)
     issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
@@ -282,14 +299,14 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
             raise NotFound(f"名册中没有这些户（或有错误未核算）：{'、'.join(missing)}。")
         for result in assessment.results:
             for kind, subject in tiered.kinds_for_result(result):
-                found.append(tiered.from_result(result, kind, subject, issuer))
+                found.append(tiered.from_result(result, kind, subject, issuer, policy))
     ledger = open_ledger(db)
     try:
         for case_id in cases:
             case = case_or_fail(ledger, case_id)
             if case["status"] == "open":
                 raise click.UsageError(f"临时救助申请 {case_id} 还没有审批，不能出具通知。")
-            found.append(tiered.from_case(case, issuer))
+            found.append(tiered.from_case(case, issuer, policy))
         if not found:
             raise click.UsageError("没有需要出具的通知（没有新认定或终止的特困人员、新认定的刚性支出困难家庭）。")
         for n, number in zip(found, ledger.allocate_numbers(issuer.prefix, len(found))):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, emit, month_option,
-                                  output_options, policy_options, resolve_format, within_option)
+from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, emit, issuer_options,
+                                  month_option, output_options, policy_options, resolve_format, within_option)
 from dibao_cli.cli.console import console
 from dibao_cli.cli.ledger import command_line, open_ledger
 from dibao_cli.errors import ExitStatus
@@ -127,10 +127,21 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
 @click.option("--by", "people", metavar="姓名", help="经办人或调查人，多人用逗号分开（入户调查至少两人）。")
 @click.option("--result", default="", metavar="结果", help="县级审批的结果：批准 或 不予批准。")
 @click.option("--note", default="", metavar="说明", help="说明：异议内容、延期理由等。")
+@click.option("--notice", "notice_folder", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="县级审批时：把审批通知书或不予批准告知书写入这个文件夹（不予批准的同时登记“书面告知”）。")
+@click.option("--format", "fmt", type=click.Choice(("html", "docx")), default="html", show_default=True,
+              help="通知书格式：html 或 docx。")
+@click.option("--roster", "rosters", multiple=True, type=click.Path(path_type=Path), metavar="名册",
+              help="出通知书时用这份名册中这一户的家庭情况（默认用台账最近一个月的核算结果）。")
+@click.option("--reason", "reasons", multiple=True, metavar="理由",
+              help="不予批准的理由（县级核查、公示异议查实的情况等），写入告知书，可多次给。")
+@click.option("--force", is_flag=True, help="通知书文件夹中已有同名文件时覆盖。")
 @policy_options
+@issuer_options
 @date_option("按这一天显示剩余期限，默认今天。", "--today", "on_date")
 @db_option
-def step(application_id, step, on, people, result, note, policies, region, on_date, db):
+def step(application_id, step, on, people, result, note, notice_folder, fmt, rosters, reasons, force, policies, region,
+         templates, bureau, doc_prefix, review_body, phone, on_date, db):
     """登记申请的一个办理步骤，并给出下一步和期限。
 
     事项：启动调查、入户调查、信息核对、乡镇审核意见、公示、公示异议、重新调查、县级入户核查、
@@ -140,6 +151,8 @@ def step(application_id, step, on, people, result, note, policies, region, on_da
     例：dibao step 1 启动调查 --date 2026-10-09
         dibao step 1 入户调查 --date 2026-10-10 --by 王芳,李强
         dibao step 1 县级审批 --date 2026-10-22 --result 批准
+        dibao step 2 县级审批 --date 2026-10-22 --result 不予批准 --reason 公示期间群众反映家中有经营性车辆，经核实属实 \
+            --notice 告知书 --region 632521
     """
     from dibao_cli.casework import applications as apps
 
@@ -148,24 +161,132 @@ def step(application_id, step, on, people, result, note, policies, region, on_da
         if day is not None:
             calendar.check(day)
     key = apps.step_key(step)
+    if (notice_folder is not None or rosters or reasons) and key != "decision":
+        raise click.UsageError("--notice、--roster、--reason 只用于“县级审批”：出具审批通知书或不予批准告知书。")
+    if (rosters or reasons) and notice_folder is None:
+        raise click.UsageError("--roster、--reason 用于出具通知书：请同时用 --notice 给出通知书写入的文件夹。")
+    code = apps.DECISIONS.get(result.strip()) if key == "decision" else None
+    if reasons and code != "refused":
+        raise click.UsageError("--reason 只用于不予批准（--result 不予批准）。")
+    written, refusal_recorded = [], False
     ledger = open_ledger(db, create=False)
     try:
         app = apps.get_application(ledger, application_id)
+        paper = None
+        if notice_folder is not None and code == "refused":
+            told = [s for s in ledger_steps(ledger, application_id) if s["step"] == "refusal_notice"]
+            if told:
+                raise click.UsageError(f"申请 {application_id} 已于 {told[-1]['on_date']} 书面告知（{told[-1]['note']}），"
+                                       "不再重复出具。需要补打时，用原文件重新打印。")
+        if notice_folder is not None and code == "approved":
+            issued = [s for s in ledger_steps(ledger, application_id)
+                      if s["step"] == "decision" and s["on_date"] == on.isoformat() and "通知书" in s["note"]]
+            if issued:
+                raise click.UsageError(f"申请 {application_id} 的审批已出具通知书（{issued[-1]['note']}），不再重复出具。"
+                                       "需要补打时，用原文件重新打印。")
+        if notice_folder is not None and code is not None:
+            paper = _decision_paper(ledger, app, code, on, rosters, reasons, region, policies, bureau, review_body,
+                                    doc_prefix, phone)  # checked before anything is recorded
         created = apps.record_step(ledger, app, key, on, people=_people(people), result=result, note=note,
                                    source="dibao step")
+        if paper is not None:
+            decided = [s for s in ledger_steps(ledger, application_id) if s["step"] == "decision"]
+            if not created and not any(s["on_date"] == on.isoformat() and s["result"] == code for s in decided):
+                raise click.UsageError(f"申请 {application_id} 在 {on.isoformat()} 没有“{result.strip()}”的县级审批，未出具通知书。")
+            written, refusal_recorded = _issue_decision_paper(ledger, app, paper, on, notice_folder, fmt, force, templates)
         state = apps.state_of(ledger, application_id, policy, calendar, on_date or _dt.date.today())
-        if created:
-            ledger.audit(command_line(), {}, policy.digest)
+        if created or written:
+            ledger.audit(command_line(), {str(p): "" for p in rosters}, policy.digest)
     finally:
         ledger.close()
     word = "已登记" if created else "已登记过（未重复登记）"
     console().print(f"{word}：申请 {application_id} {apps.STEPS[key]} {on.isoformat()}。")
+    if written:
+        notice = paper[0]
+        console().print(f"已写入 {written[0]}：{notice['title']}（{notice['doc_number']}，落款日期 {notice['issued_on']}）。")
+        if refusal_recorded:
+            console().print(f"已登记：申请 {application_id} {apps.STEPS['refusal_notice']} {on.isoformat()}"
+                            "（告知书打印、盖章后送达申请人，送达回执交回存档）。")
     console().print(_next_line(state))
     if key == "decision" and state.status == "approved":
-        console().print("请在下月名册中把这一户的当前保障类别改为批准的类别，导入台账后用 dibao notice 出具通知书。")
-    if key == "decision" and result.strip() in ("不予批准", "不批准", "不同意"):
-        console().print("请用 dibao notice 出具不予批准告知书，送达后登记“书面告知”。")
+        console().print("请在下月名册中把这一户的当前保障类别改为批准的类别，导入台账后按月核算发放。"
+                        + ("" if written else "审批通知书可用 --notice 文件夹 出具（或导入后用 dibao notice）。"))
+    if key == "decision" and code == "refused" and not written:
+        console().print("请出具不予批准告知书：重新运行这条命令并加 --notice 文件夹（可用 --reason 写明理由），"
+                        "会同时登记“书面告知”。")
     _warn(calendar)
+
+
+def ledger_steps(ledger, application_id: int) -> list[dict]:
+    from dibao_cli.ledger.casework import steps_of
+
+    return steps_of(ledger, [application_id])[application_id]
+
+
+def _decision_paper(ledger, app, code, on, rosters, reasons, region, policies, bureau, review_body, doc_prefix, phone):
+    """(the notice without its number, the issuer, the policy): everything checked before the decision is recorded."""
+    from dibao_cli.casework.decisions import KIND, decision_notice
+    from dibao_cli.cli.assess import resolve
+    from dibao_cli.cli.documents import _issuer_for
+    from dibao_cli.documents.issue import default_issuer
+
+    policy = resolve(region, policies, on)
+    issuer = default_issuer(policy.policy.region, on, bureau, review_body, doc_prefix, phone)
+    issuer.publicity_days = getattr(policy, "publicity_days", None) or issuer.publicity_days
+    issuer = _issuer_for(ledger, issuer, app["household_id"], KIND[code], None)
+    assessment = None
+    if rosters:
+        from dibao_cli.assessment import assess_roster
+        from dibao_cli.cli.check import load_roster
+
+        assessment = assess_roster(load_roster(rosters, None, False, None, on), policy, on)
+    notice = decision_notice(ledger, app, code, issuer, "", policy, assessment=assessment, reasons=reasons)
+    return notice, issuer, policy, assessment, reasons
+
+
+def _issue_decision_paper(ledger, app, paper, on, folder, fmt, force, templates) -> tuple[list, bool]:
+    """Number the notice, write it, and for a refusal record the 书面告知 step (the notice of that day)."""
+    from dibao_cli.casework import applications as apps
+    from dibao_cli.casework.decisions import decision_notice, notice_step_note
+    from dibao_cli.documents.issue import file_names, write_notices
+
+    notice, issuer, policy, assessment, reasons = paper
+    name = file_names([{"household_id": app["household_id"], "kind": notice["kind"]}], fmt)[0]
+    target = Path(folder) / name
+    if target.exists() and not force:
+        from dibao_cli.errors import OutputRefused
+
+        raise OutputRefused(f"文件夹 {folder} 中已有 {target.name}，未覆盖。请换一个文件夹，或加 --force。")
+    number = ledger.allocate_numbers(issuer.prefix, 1)[0]
+    code = "approved" if notice["kind"] == "approval" else "refused"
+    final = decision_notice(ledger, app, code, issuer, f"{issuer.prefix}{number}号", policy, assessment=assessment,
+                            reasons=reasons)
+    paper[0].update(final)
+    # written in a folder of its own inside the target, then moved in place: another notice's files (or the
+    # combined print file of `dibao notice`) already in the folder are never touched
+    import shutil
+    import tempfile
+
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".dibao-", dir=folder))
+    try:
+        write_notices([final], scratch, fmt, True, templates)
+        (scratch / name).replace(target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    written = [target]
+    recorded = False
+    if final["kind"] == "approval":
+        from dibao_cli.ledger.casework import add_step_note
+
+        decision = [s for s in ledger_steps(ledger, app["id"]) if s["step"] == "decision" and s["on_date"] == on.isoformat()]
+        add_step_note(ledger, decision[-1]["id"], notice_step_note(final, target))
+    if final["kind"] == "refusal":
+        current = apps.get_application(ledger, app["id"])
+        if current["status"] == "open":
+            recorded = apps.record_step(ledger, current, "refusal_notice", on, note=notice_step_note(final, written[0]),
+                                        source="dibao step")
+    return written, recorded
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
@@ -430,7 +551,9 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
 @visits_group.command("sheet", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("households", nargs=-1, required=True, metavar="户编号...")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="入户调查表（.html，每户一页，用浏览器打印）。")
+              help="入户调查表：.html（用浏览器打印）或 .docx（用 Word、WPS 打开修改后打印），每户一页。")
+@click.option("--format", "fmt", type=click.Choice(("html", "docx")), metavar="格式",
+              help="html 或 docx（默认按文件名后缀）。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @click.option("--title", type=click.Choice(("入户调查表", "特困入户核查表")), default="入户调查表", show_default=True,
               help="表名：入户调查表，或特困人员核查用的特困入户核查表（自理能力、供养方式、照料人一栏必填）。")
@@ -439,27 +562,35 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
 @click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="用这个文件夹里的模板（先用 dibao templates copy 复制自带模板再修改）。")
 @db_option
-def visits_sheet(households, output, force, title, month, on_date, templates, db):
+def visits_sheet(households, output, fmt, force, title, month, on_date, templates, db):
     """打印入户调查表：每户一页，按台账预填家庭成员和办理中的申请，其余由走访人现场填写。
 
     退出状态：0 已写入；5 文件已存在；6 台账中没有这一户；8 模板有误。
 
     例：dibao visits sheet GH101 GH004 -o 入户调查表.html
+        dibao visits sheet GH101 --title 特困入户核查表 --format docx -o 特困入户核查表.docx
     """
-    from dibao_cli.casework.visits import sheet_context
+    from dibao_cli.casework.visits import sheet_context, sheet_docx
     from dibao_cli.ledger.monthly import parse_month
     from dibao_cli.outputs import write_output
     from dibao_cli.templating import render
 
-    if output.suffix.lower() not in (".html", ".htm"):
-        raise click.UsageError("入户调查表目前只输出 .html 文件（用浏览器打印或另存为 PDF）。")
+    suffix = output.suffix.lower()
+    fmt = fmt or ("docx" if suffix == ".docx" else "html" if suffix in (".html", ".htm") else None)
+    if fmt is None:
+        raise click.UsageError("入户调查表输出 .html 或 .docx 文件：请把 -o 的文件名改为以 .html 或 .docx 结尾。")
+    if (fmt == "docx") != (suffix == ".docx"):
+        raise click.UsageError(f"--format {fmt} 与文件名 {output.name} 的后缀不符：请把文件名改为以 .{fmt} 结尾。")
     day = on_date or _dt.date.today()
     ledger = open_ledger(db, create=False)
     try:
         pages = [sheet_context(ledger, hid, day, parse_month(month) if month else None) for hid in households]
     finally:
         ledger.close()
-    html = render("visit-sheet.html.j2", templates, autoescape=True, households=pages, printed_on=day.isoformat(),
-                  title=title, tekun=title == "特困入户核查表")
-    write_output(output, html.encode("utf-8"), force)
+    if fmt == "docx":
+        data = sheet_docx(pages, title, day.isoformat(), templates)
+    else:
+        data = render("visit-sheet.html.j2", templates, autoescape=True, households=pages, printed_on=day.isoformat(),
+                      title=title, tekun=title == "特困入户核查表").encode("utf-8")
+    write_output(output, data, force)
     console().print(f"已写入 {output}：{len(pages)} 户{title}。")

@@ -48,7 +48,7 @@ def warn_left_out(assessment) -> None:
 @click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="通知书写入的文件夹。")
 @click.option("--format", "fmt", type=click.Choice(("html", "docx")), default="html",
-              help="html（浏览器打印，A4 每户一页，另有合并文件）或 docx（Word/WPS 可编辑）。")
+              help="html（浏览器打印，A4 每户一页）或 docx（Word/WPS 可编辑）；都另有一个合并打印文件。")
 @input_options
 @policy_options
 @issuer_options
@@ -59,21 +59,26 @@ def warn_left_out(assessment) -> None:
               help="按台账出具时，给本月名册中已没有的户出停保通知书并写明原因：死亡、迁出（配合 --household）。")
 @db_option
 @click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
+@click.option("--new-number", is_flag=True,
+              help="重新编文号：同一决定再次出具时（换格式、重出）默认沿用原文号，加此项则给新文号。")
 def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, encoding, policies, region, templates,
-           bureau, doc_prefix, review_body, phone, on_date, publicity_from, ground, db, force):
+           bureau, doc_prefix, review_body, phone, on_date, publicity_from, ground, db, force, new_number):
     """出具通知书：审批（确认）、不予批准、低保边缘家庭认定、渐退、停保（终止）、变更（增减发）。
 
-    每份写明发文单位、文号（台账中连续编号，不会重复）、主送户主、人数、月人均收入、标准、金额及起始月份、
-    理由和依据（只引公开文件）；不利决定写明行政复议（60日内）和行政诉讼（6个月内）的途径；落款留盖章位置，
-    下方是可剪下的送达回执。审批通知书的落款日期在公示期满之后。
+    每份写明发文单位、文号（台账中连续编号，不会重复；同一决定再出沿用原文号，加 --new-number 给新文号）、主送户主、
+    人数、月人均收入、标准、金额及起始月份、理由和依据（只引公开文件）；不利决定写明行政复议（60日内）和行政诉讼
+    （6个月内）的途径；落款留盖章位置，下方是可剪下的送达回执。审批通知书的落款日期在公示期满之后。
+    文件夹中另有合并打印文件（全部通知书.html 或 .docx），包含文件夹中的全部通知书。
 
     例：dibao notice 名册.xlsx --region 632521 -o 通知书
         dibao notice 名册.xlsx --kind refusal --household GH002 -o 通知书 --format docx
         dibao notice --month 2026-12 --region 632521 -o 12月通知书
     """
-    from dibao_cli.documents.issue import (choose, default_issuer, ledger_kind, notice_from_ledger, notice_from_result,
-                                           write_notices)
+    from dibao_cli.cli.console import progress_bar
+    from dibao_cli.documents.issue import (Plan, choose, default_issuer, ledger_kind, notice_from_ledger,
+                                           notice_from_result, write_notices)
     from dibao_cli.documents.notices import cn_date
+    from dibao_cli.templating import Templates
 
     day = on_date or _dt.date.today()
     if bool(rosters) == bool(month):
@@ -90,13 +95,12 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             issuer.publicity_from = publicity_from
             issuer.publicity_days = getattr(policy, "publicity_days", None) or issuer.publicity_days
             chosen, skipped = choose(assessment.results, kind, only)
-            numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
             last = ledger.latest_month(before=f"{day:%Y-%m}") if any(k == "change" for _, k in chosen) else None
             earlier = ledger.households_of(last) if last else {}  # for what changed since the last imported month
+            # numbers are given when the notices are written (below)
             notices = [notice_from_result(r, k, _issuer_for(ledger, issuer, r.household.household_id, k, publicity_from),
-                                          f"{issuer.prefix}{n}号", policy,
-                                          earlier.get(r.household.household_id) if k == "change" else None)
-                       for (r, k), n in zip(chosen, numbers)]
+                                          "", policy, earlier.get(r.household.household_id) if k == "change" else None)
+                       for r, k in chosen]
             inputs = {str(p): "" for p in rosters}
             policy_hash = policy.policy.digest
         else:
@@ -127,23 +131,28 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
                     raise click.UsageError(f"{'、'.join(unknown)} 不是上月在册、{month} 名册中没有的户，不能用 --ground 出停保通知书。")
                 chosen = [(r, "termination") for r in gone]
                 gone = []
-            numbers = ledger.allocate_numbers(issuer.prefix, len(chosen)) if chosen else []
-            notices = []
-            for (row, wanted), number in zip(chosen, numbers):
+            notices = []  # numbers are given when the notices are written (below)
+            for row, wanted in chosen:
                 if ground:
-                    notices.append(notice_from_ledger(row, wanted, issuer, f"{issuer.prefix}{number}号", None, policy,
-                                                      None, ground=GROUNDS[ground]))
+                    notices.append(notice_from_ledger(row, wanted, issuer, "", None, policy, None, ground=GROUNDS[ground]))
                     continue
                 previous = before.get(row["household_id"])
                 notices.append(notice_from_ledger(row, wanted,
                                                   _issuer_for(ledger, issuer, row["household_id"], wanted, publicity_from),
-                                                  f"{issuer.prefix}{number}号",
-                                                  previous["total_fen"] if previous else None, policy, previous))
+                                                  "", previous["total_fen"] if previous else None, policy, previous))
             inputs = {f"台账 {ledger.path}": month}
             policy_hash = policy.policy.digest
-        with progress_bar(f"写入通知书 {len(notices)} 份"):
-            written = write_notices(notices, folder, fmt, force, templates)
-        ledger.audit(command_line(), inputs, policy_hash)
+        # everything that can refuse the run is checked before a number is given
+        plan = Plan(notices, folder, fmt, force)
+        run_templates = Templates(templates)
+        stage = progress_bar(f"写入通知书 {len(plan.notices)} 份", total=len(plan.notices), unit="份")
+        with stage as advance, ledger.transaction():
+            if plan.notices:
+                decisions = [(fp, n["household_id"], n["kind"]) for fp, n in zip(plan.fingerprints, plan.notices)]
+                for n, number in zip(plan.notices, ledger.decision_numbers(issuer.prefix, decisions, new_number)):
+                    n["doc_number"] = f"{issuer.prefix}{number}号"
+            written = write_notices(plan.notices, folder, fmt, force, run_templates, progress=advance, plan=plan)
+            ledger.audit(command_line(), inputs, policy_hash)
     finally:
         ledger.close()
     out = console()
@@ -172,15 +181,16 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
                   f"{'……' if len(gone) > 30 else ''}）：原因不明，未出具通知书，已列入 {listed.name}。"
                   "请逐户核实：死亡或迁出的，用 --ground 死亡（或迁出）--household 户编号 出具停保通知书；漏报的补进名册后重新导入。")
     counts: dict[str, int] = {}
-    for n in notices:
+    for n in plan.notices:
         counts[n["title"]] = counts.get(n["title"], 0) + 1
-    if not notices:
+    if not plan.notices:
         out.print("没有需要出具的通知书。")
         if rosters:
             warn_left_out(assessment)
         return
+    total = len(plan.kept) + len(plan.notices)
     out.print(f"已写入 {folder}：" + "，".join(f"{k} {v} 份" for k, v in counts.items())
-              + (f"；合并打印文件 {written[-1].name}" if fmt == "html" else ""))
+              + f"，共 {written} 个文件；合并打印文件 {plan.combined.name}（{total} 份）")
     if rosters:
         warn_left_out(assessment)
 
@@ -220,6 +230,7 @@ def templates_copy(folder, force):
 
     例：dibao templates copy 本局模板
     """
+    from dibao_cli.documents.issue import write_failed
     from dibao_cli.errors import OutputRefused
     from dibao_cli.templating import shipped_examples, shipped_templates
 
@@ -227,7 +238,10 @@ def templates_copy(folder, force):
     files = [p for p in sorted(source.iterdir()) if p.is_file() and p.suffix in (".j2", ".docx")]
     examples = shipped_examples()
     files += [examples / name for name in EXAMPLE_FILES if (examples / name).is_file()]
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failed(folder, exc) from None
     clashes = [p.name for p in files if (folder / p.name).exists()]
     if clashes and not force:
         raise OutputRefused(f"{folder} 中已有 {'、'.join(clashes)}，未覆盖。加 --force 覆盖。")
@@ -344,6 +358,9 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
 
             tiered_people = tekun_of(ledger, month)
             tiered_temporary = tiered_register.summary(ledger, *tiered_st.month_bounds(month))
+            from dibao_cli.casework.signals import month_section  # signals raised, visited, closed, overdue
+
+            casework = month_section(ledger, policy, month)
         finally:
             ledger.close()
         note = "" if before_month else "台账中没有上月数据，本月新增、退出按 0 计。"
@@ -358,6 +375,7 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         from dibao_cli.assistance import statistics as tiered_st  # 特困 section (临时救助 needs the ledger)
 
         tiered_people, tiered_temporary = tiered_st.tekun_from_results(assessment.results), None
+        casework = None  # the signals are kept in the ledger: only the --month report has them
         before = None
         if previous is not None:
             before = st.from_results(assess_roster(load_roster([previous], sheet, all_sheets, encoding, day), policy,
@@ -390,15 +408,25 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
                                     widths={0: 12, **{i + 1: 11 if key in st.MONEY or key == "average" else 6
                                                       for i, (key, _) in enumerate(st.COLUMNS)}},
                                     formats=money_formats, title=f"{report['title']}（{period}）", preamble=preamble))
-        extra = [SheetSpec(s["title"][:4], s["header"], s["rows"], widths={0: 14})
+        # 特困 and 临时救助: the same head and foot as the 低保 sheets, money as numbers with two decimals
+        tiered_preamble = [[f"填报单位：{unit}　　统计期：{period}　　单位：人、件、元"],
+                           [f"填表人：{filled_by}　　审核人：＿＿＿＿　　填报日期：{cn_date(today)}"]]
+        extra = [SheetSpec(s["title"][:4], s["header"], s["rows"], widths={0: 14}, preamble=tiered_preamble,
+                           formats={i: "#,##0.00" for i, h in enumerate(s["header"]) if "(元)" in h},
+                           title=f"{s['title']}（{period}）")
                  for s in tiered_st.sections(tiered_people, tiered_temporary, numeric=True)]
+        if casework is not None:
+            extra.append(SheetSpec("信号核实", casework["header"], casework["rows"], widths={0: 14},
+                                   title=f"{casework['title']}（{casework['first']}至{casework['last']}）",
+                                   preamble=[[f"注：{casework['note']}"]]))
         write_xlsx(output, sheets + extra, force)
-        st.print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets})
+        st.print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets + extra})
     elif output.suffix.lower() in (".html", ".htm"):
         html = render("monthly-report.html.j2", templates, autoescape=True, title=f"最低生活保障情况统计月报（{period}）",
                       unit=unit, period=period, filled_by=filled_by, filled_on=cn_date(today), header=header,
                       reports=[dict(r, table=st.table_rows(r["rows"], r["total"])) for r in reports], trend=trend,
-                      note=note, tiered=tiered_st.sections(tiered_people, tiered_temporary))
+                      note=note, tiered=tiered_st.sections(tiered_people, tiered_temporary),
+                      casework=casework)
         atomic_write(output, html.encode("utf-8"), force)
     else:
         raise click.UsageError("月报文件请用 .xlsx 或 .html 结尾。")
@@ -450,9 +478,9 @@ def report_year(year, output, templates, db, force):
                                       title=f"{year}年最低生活保障年度汇总（按月）"),
                             SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, formats={2: "#,##0.00"},
                                       widths={0: 16, 1: 12, 2: 16}, title=f"{year}年各乡镇情况"),
-                            SheetSpec("特困与临时救助", tiered_st.YEAR_HEADER, tiered_rows,
+                            SheetSpec("特困与临时救助", tiered_st.YEAR_HEADER, tiered_rows, formats={3: "#,##0.00", 6: "#,##0.00"},
                                       title=f"{year}年特困人员救助供养和临时救助（按月）")], force)
-        st.print_setup(output, {"按月": 2, "按乡镇": 2}, landscape=False)
+        st.print_setup(output, {"按月": 2, "按乡镇": 2, "特困与临时救助": 2}, landscape=False)
     elif suffix in (".html", ".htm"):
         html = render("year-report.html.j2", templates, autoescape=True, year=year,
                       month_header=st.YEAR_MONTH_HEADER, months=months, township_header=st.YEAR_TOWNSHIP_HEADER,

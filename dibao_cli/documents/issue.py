@@ -1,16 +1,33 @@
-"""Issuing notices: choose who gets which notice, number them, write HTML or Word files into a folder."""
+"""Issuing notices: choose who gets which notice, number them, write HTML or Word files into a folder.
+
+At county scale (tens of thousands of notices) the work is: one template environment for the run, every
+template compiled once; each notice rendered once (the combined print file reuses the per-household
+section where the template allows it, checked against a full render); files written through temporary
+files, renamed one by one, with one flush to disk per batch instead of one per file; the combined print
+file streamed to disk as notices are written; from 200 notices on, HTML and Word notices rendered in a
+process pool (the combined file kept in order by this process).
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
+import hashlib
+import os
+import re
+import sys
 from pathlib import Path
 
 from dibao_cli.documents.notices import (ALLOWED, FILE_LABEL, Issuer, auto_kind, notice_from_ledger, notice_from_result,
                                          safe_name)
 from dibao_cli.assessment import STATUS_LABEL
 from dibao_cli.errors import OutputRefused, UsageInvalid
-from dibao_cli.outputs import atomic_write
 from dibao_cli.policy.loader import COUNTIES, PREFECTURES, region_name
+
+COMBINED = "全部通知书"
+MANIFEST = ".dibao-notices.jsonl"  # what the combined print files hold (so that a later run adds, never drops)
+BATCH = 1000  # files per flush to disk
+POOL_FROM = 200  # Word notices rendered in a process pool from this many on
 
 
 def default_issuer(region: str, day: _dt.date, bureau: str | None, review_body: str | None, prefix: str | None,
@@ -60,59 +77,886 @@ def ledger_kind(row, events: list[str], previous) -> str | None:
     return None
 
 
-def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, templates: Path | None) -> list[Path]:
-    """One file per household (and, for HTML, one combined file for batch printing)."""
-    from dibao_cli.templating import render, render_docx
+# ---------------------------------------------------------------- values and names
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    root = folder.resolve()
-    targets = []
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_BREAKS = re.compile("[\t\n\r\u2028\u2029]")
+# in JSON text: an escaped control character, or one JSON leaves as it is
+_ESCAPED_CONTROLS = (b"\\u00", b"\\t", b"\\n", b"\\r", b"\\b", b"\\f")
+
+
+def _needs_cleaning(json_text: bytes) -> bool:
+    """JSON writes C0 controls escaped and leaves the rest as they are; a few false alarms (a full-width
+    space is not "printable") only cost a closer look."""
+    if b"\\" in json_text and any(e in json_text for e in _ESCAPED_CONTROLS):
+        return True
+    return not json_text.decode("utf-8").isprintable()
+
+
+def clean_text(text: str) -> str:
+    """No control characters on paper or in a file name: line breaks and tabs become spaces, NUL, other
+    control characters and direction overrides are removed."""
+    if text.isprintable():
+        return text
+    return _CONTROL.sub("", _BREAKS.sub(" ", text))
+
+
+def clean(value):
+    kind = type(value)
+    if kind is str:
+        return value if value.isprintable() else clean_text(value)
+    if kind is dict:
+        return {k: v if type(v) is str and v.isprintable() else clean(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [clean(v) for v in value]
+    return value
+
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff_\-]{0,78}[A-Za-z0-9\u4e00-\u9fff]")
+_RESERVED = re.compile(r"(?i)(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def file_names(notices: list[dict], fmt: str, taken: dict[str, str] | None = None) -> list[str]:
+    """One file name per notice, never the same for two households: a household number that is not a
+    safe file name as it stands (`GH/001`, `=1+1`) gets a short code from the full number, and so does one
+    that differs from another only in letter case (the same file on Windows). `taken` maps names already
+    used in the folder (case-folded) to their household."""
+    taken = dict(taken or {})
+    names = []
     for n in notices:
-        name = f"{safe_name(n['household_id'])}-{FILE_LABEL[n['kind']]}.{fmt}"
-        target = (folder / name)
-        if target.resolve().parent != root:
-            raise OutputRefused(f"文件名 {name} 会写到输出文件夹之外，已拒绝。")
-        targets.append(target)
-    combined = folder / "全部通知书.html"
-    existing = [t for t in targets + ([combined] if fmt == "html" else []) if t.exists()]
-    if existing and not force:
-        raise OutputRefused(f"输出文件夹中已有 {len(existing)} 个同名文件（如 {existing[0].name}），未覆盖。请换一个文件夹，或加 --force。")
-    if notices:
-        _check_templates(notices[0], fmt, folder, templates)
-    written = []
-    for n, target in zip(notices, targets):
-        if fmt == "html":
-            atomic_write(target, render("notice.html.j2", templates, autoescape=True, notices=[n]).encode("utf-8"), True)
+        hid, label = n["household_id"], FILE_LABEL[n["kind"]]
+        base = hid if _PLAIN_ID.fullmatch(hid) and not _RESERVED.fullmatch(hid) else safe_name(hid)
+        name = f"{base}-{label}.{fmt}"
+        owner = taken.get(name.casefold())
+        if base != hid or (owner is not None and owner != hid):
+            name = f"{base}-{_digest(hid)}-{label}.{fmt}"
+            owner = taken.get(name.casefold())
+            k = 2
+            while owner is not None and owner != hid:
+                name = f"{base}-{_digest(hid)}-{k}-{label}.{fmt}"
+                owner = taken.get(name.casefold())
+                k += 1
+        taken[name.casefold()] = hid
+        names.append(name)
+    return names
+
+
+_VOLATILE = {"doc_number": "", "issued_on": "", "phone": ""}
+
+
+def _decision_json(notice: dict) -> bytes:
+    import orjson
+
+    return orjson.dumps(dict(notice, **_VOLATILE), option=orjson.OPT_SORT_KEYS)
+
+
+def fingerprint(notice: dict) -> str:
+    """What makes a decision the same decision: everything printed except its number, date and phone."""
+    return hashlib.sha256(_decision_json(notice)).hexdigest()
+
+
+# ---------------------------------------------------------------- writing files
+
+def write_failed(path: Path, exc: OSError) -> OutputRefused:
+    if exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
+        from dibao_cli.outputs import disk_full_message
+
+        return OutputRefused(disk_full_message(path))
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputRefused(f"没有权限写入 {path}（{exc.strerror}）。请换一个文件夹。")
+    return OutputRefused(f"无法写入 {path}：{exc.strerror or exc}。")
+
+
+def _sync_all(paths) -> None:
+    """Flush file contents to disk: for many files one flush of everything (one journal commit instead of
+    one per file: 30,000 notices would take minutes of fsync), for a few files each file."""
+    if hasattr(os, "sync") and len(paths) > 64:
+        os.sync()
+        return
+    for path in paths:
+        with open(path, "rb+") as fh:
+            os.fsync(fh.fileno())
+
+
+class FileBatch:
+    """Many small files, each atomic: written to a temporary file beside it and renamed over the target
+    only after its contents are on disk, so a reader (or a crash) sees the old file or the whole new one,
+    never part of one. The flush to disk is done once per batch of files, not once per file. With
+    `background`, a thread does the writing while the caller renders the next documents."""
+
+    def __init__(self, force: bool, replaceable=frozenset(), background: bool = False):
+        self.force = force
+        self.replaceable = {os.fspath(p) for p in replaceable}
+        self.pending: list[tuple[str, str]] = []
+        self.created: list[str] = []  # files that did not exist before this run
+        self.count = 0  # files renamed into place
+        self.renamed: set[str] = set()  # of the replaceable ones
+        self._error: BaseException | None = None
+        self._queue = self._thread = None
+        if background:
+            import queue
+            import threading
+
+            self._queue = queue.Queue(maxsize=256)
+            self._thread = threading.Thread(target=self._run, name="dibao-writer", daemon=True)
+            self._thread.start()
+
+    def add(self, target, data: bytes) -> None:
+        self._submit((os.fspath(target), data, None))
+
+    def adopt(self, tmp, target) -> None:
+        """A temporary file written elsewhere, to be renamed with this batch."""
+        self._submit((os.fspath(target), None, os.fspath(tmp)))
+
+    def _submit(self, item) -> None:
+        if self._error is not None:
+            raise self._error
+        if self._queue is not None:
+            self._queue.put(item)
         else:
-            tmp = target.with_name(f".{target.name}.tmp")
-            render_docx("notice.docx", n, tmp, templates)
-            tmp.replace(target)
-        written.append(target)
-    if fmt == "html" and notices:
-        atomic_write(combined, render("notice.html.j2", templates, autoescape=True, notices=notices).encode("utf-8"), True)
-        written.append(combined)
-    return written
+            self._do(*item)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is None:
+                try:
+                    self._do(*item)
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller at its next call
+                    self._error = exc
+
+    def _do(self, target: str, data: bytes | None, tmp: str | None) -> None:
+        if tmp is None:
+            folder, name = os.path.split(target)
+            tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+            try:
+                with open(tmp, "wb") as fh:
+                    fh.write(data)
+            except OSError as exc:
+                _unlink(tmp)
+                raise write_failed(Path(target), exc) from None
+        self.pending.append((tmp, target))
+        if len(self.pending) >= BATCH:
+            self._rename_pending()
+
+    def _rename_pending(self) -> None:
+        if not self.pending:
+            return
+        try:
+            _sync_all([tmp for tmp, _ in self.pending])
+        except OSError as exc:
+            raise write_failed(Path(self.pending[0][1]), exc) from None
+        for tmp, target in self.pending:
+            existed = os.path.lexists(target)
+            if existed and not self.force and target not in self.replaceable:
+                raise OutputRefused(f"输出文件 {target} 已存在（刚刚由别人写入），未覆盖。")
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise write_failed(Path(target), exc) from None
+            if not existed:
+                self.created.append(target)
+            if target in self.replaceable:
+                self.renamed.add(target)
+            self.count += 1
+        self.pending = []
+
+    def _stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = self._queue = None
+
+    def flush(self) -> None:
+        """Everything written and renamed into place (the end of the batch)."""
+        self._stop()
+        if self._error is not None:
+            raise self._error
+        self._rename_pending()
+
+    def abort(self) -> None:
+        """Remove temporary files and every file this run created (a failed run leaves nothing half done)."""
+        self._stop()
+        for tmp, _ in self.pending:
+            _unlink(tmp)
+        self.pending = []
+        for path in self.created:
+            _unlink(path)
+        self.created = []
 
 
-def _check_templates(example: dict, fmt: str, folder: Path, templates: Path | None) -> None:
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not possible on Windows; the renames are durable when the system next flushes
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+class _Stream:
+    """A file written piece by piece through a temporary file, renamed into place at the end."""
+
+    def __init__(self, target: Path, binary: bool = False):
+        self.target = target
+        self.tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            self.fh = open(self.tmp, "wb")
+        except OSError as exc:
+            raise write_failed(target, exc) from None
+        self.binary = binary
+
+    def write(self, data) -> None:
+        try:
+            self.fh.write(data if self.binary else data.encode("utf-8"))
+        except OSError as exc:
+            raise write_failed(self.target, exc) from None
+
+    def finish(self, batch: FileBatch) -> None:
+        try:
+            self.fh.close()
+        except OSError as exc:
+            raise write_failed(self.target, exc) from None
+        batch.adopt(self.tmp, self.target)
+
+    def abort(self) -> None:
+        try:
+            self.fh.close()
+        except OSError:
+            pass
+        _unlink(self.tmp)
+
+
+# ---------------------------------------------------------------- the combined print file's contents
+
+def read_manifest(folder: Path) -> list[dict]:
+    path = folder / MANIFEST
+    if not path.exists():
+        return []
+    import orjson
+
+    entries = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    entries.append(orjson.loads(line))
+    except (OSError, ValueError, orjson.JSONDecodeError):
+        return []
+    return entries
+
+
+# ---------------------------------------------------------------- plan and write
+
+class Plan:
+    """Where each notice goes, checked before any number is given or any file written."""
+
+    def __init__(self, notices: list[dict], folder: Path, fmt: str, force: bool):
+        self.folder = Path(folder)
+        self.fmt = fmt
+        self.force = force
+        self.notices, self.fingerprints = [], []
+        for n in notices:  # one pass in C finds the rare notice that holds a control character
+            text = _decision_json(n)
+            if _needs_cleaning(text):
+                n = clean(n)
+                text = _decision_json(n)
+            self.notices.append(n)
+            self.fingerprints.append(hashlib.sha256(text).hexdigest())
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise write_failed(self.folder, exc) from None
+        self.manifest = manifest = read_manifest(self.folder)
+        taken = {e["file"].casefold(): e["household_id"] for e in manifest}
+        self.names = file_names(self.notices, fmt, taken)
+        for name in self.names:
+            if os.path.basename(name) != name or "/" in name or "\\" in name or name.startswith("."):
+                raise OutputRefused(f"文件名 {name} 会写到输出文件夹之外，已拒绝。")
+        self.combined = self.folder / f"{COMBINED}.{fmt}"
+        new = set(self.names)
+        # notices of earlier runs that stay in the combined file (their files are still in the folder)
+        self.kept = [e for e in manifest if e["fmt"] == fmt and e["file"] not in new and (self.folder / e["file"]).exists()]
+        ours = any(e["fmt"] == fmt for e in manifest)
+        where = os.fspath(self.folder)
+        existing = [Path(where, n) for n in self.names if os.path.exists(os.path.join(where, n))]
+        if self.combined.exists() and not ours:
+            existing.append(self.combined)
+        if existing and not force:
+            raise OutputRefused(f"输出文件夹中已有 {len(existing)} 个同名文件（如 {existing[0].name}），未覆盖。"
+                                "请换一个文件夹，或加 --force。")
+        self.replaceable = {self.combined, self.folder / MANIFEST}
+        self._entries = None
+
+    def combined_entries(self) -> list[tuple[str, dict, bool]]:
+        """(file name, notice, written now) in print order: earlier notices first (a re-issued one in its
+        place), then the new ones."""
+        if self._entries is not None:
+            return self._entries
+        fresh = dict(zip(self.names, self.notices))
+        out = []
+        for e in self.manifest:
+            if e["fmt"] != self.fmt:
+                continue
+            if e["file"] in fresh:
+                out.append((e["file"], fresh.pop(e["file"]), True))
+            elif (self.folder / e["file"]).exists():
+                out.append((e["file"], e["notice"], False))
+        out.extend((name, n, True) for name, n in fresh.items())
+        self._entries = out
+        return out
+
+
+def check_templates(templates, example: dict, fmt: str) -> None:
     """Render every kind once with every optional part present, so that a variable the template uses but
     dibao does not provide is found before any notice is written, whichever branch it sits in."""
     from dibao_cli.documents.notices import KINDS
-    from dibao_cli.templating import render, render_docx
 
     for kind, title in KINDS.items():
         sample = dict(example, kind=kind, title=title, appeal=True, phone=example.get("phone") or "0000-0000000",
                       singles=example.get("singles") or [{"name": "示例", "ground": "重病", "total": "0.00"}],
                       old_amount=example.get("old_amount") or "0.00")
         if fmt == "html":
-            render("notice.html.j2", templates, autoescape=True, notices=[sample])
+            templates.render("notice.html.j2", True, notices=[sample])
         else:
-            probe = folder / ".模板检查.docx"
+            templates.word("notice.docx").render_body(sample)
+
+
+def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, templates, progress=None,
+                  workers: int | None = None, plan: Plan | None = None) -> int:
+    """One file per notice and one combined print file (全部通知书.html or .docx) holding every notice in
+    the folder; returns the number of notice files written. On failure nothing of this run is left behind
+    (files it created are removed)."""
+    from dibao_cli.templating import Templates
+
+    if not isinstance(templates, Templates):
+        templates = Templates(templates)
+    plan = plan or Plan(notices, folder, fmt, force)
+    if plan.notices:
+        check_templates(templates, plan.notices[0], fmt)
+    batch = FileBatch(force, plan.replaceable)
+    try:
+        if fmt == "html":
+            _write_html(plan, templates, batch, progress, workers)
+        else:
+            _write_docx(plan, templates, batch, progress, workers)
+        _write_manifest(plan, batch)
+        batch.flush()
+        _sync_folder(plan.folder)  # the renames themselves
+    except BaseException:
+        batch.abort()
+        raise
+    return batch.count - sum(1 for p in (plan.combined, plan.folder / MANIFEST) if os.fspath(p) in batch.renamed)
+
+
+def _write_manifest(plan: Plan, batch: FileBatch) -> None:
+    if not plan.notices and not (plan.folder / MANIFEST).exists():
+        return
+    import orjson
+
+    others = [e for e in plan.manifest if e["fmt"] != plan.fmt]
+    stream = _Stream(plan.folder / MANIFEST, binary=True)
+    try:
+        for e in others:
+            stream.write(orjson.dumps(e) + b"\n")
+        for name, notice, _ in plan.combined_entries():
+            stream.write(orjson.dumps({"file": name, "fmt": plan.fmt, "household_id": notice["household_id"],
+                                       "notice": notice}) + b"\n")
+    except BaseException:
+        stream.abort()
+        raise
+    stream.finish(batch)
+
+
+# ---------------------------------------------------------------- HTML
+
+class _Positioned:
+    """The `notices` list a template loops over, handed out one at a time: the writer knows which notice
+    each piece of output belongs to, and each notice gets the template limits afresh."""
+
+    def __init__(self, items: list[dict], env, first: dict | None = None, length: int | None = None):
+        self.items = items
+        self.env = env
+        self.first = first
+        self.length = len(items) if length is None else length
+        self.position = -1
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, index):
+        if self.first is not None:
+            if index == 0 or (index == -1 and self.length == 1):
+                return self.first
+            raise IndexError(index)
+        return self.items[index]
+
+    def __iter__(self):
+        for i, item in enumerate(self.items):
+            self.position = i
+            self.env.reset_limits()
+            yield item
+        self.position = len(self.items)
+
+
+def _separable(templates, name: str) -> tuple[bool, tuple | None]:
+    """True when the notice template is `prefix {% for n in notices %}body{% endfor %} suffix`, with a body
+    that depends only on its notice: then a household's own file is its prefix, its body from the combined
+    file and its suffix, and each notice is rendered once."""
+    from jinja2 import nodes
+
+    from dibao_cli.templating import LOOP_FILTER
+
+    env = templates.env(True)
+    try:
+        source = env.loader.get_source(env, name)[0]
+        tree = env.parse(source)
+    except Exception:  # noqa: BLE001 - any doubt: render each notice in full
+        return False, None
+    if any(True for _ in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport,
+                                        nodes.NSRef, nodes.Block))):
+        return False, None
+
+    def unwrap(node):
+        return node.node if isinstance(node, nodes.Filter) and node.name == LOOP_FILTER else node
+
+    loops = [f for f in tree.find_all(nodes.For) if isinstance(unwrap(f.iter), nodes.Name) and unwrap(f.iter).name == "notices"]
+    if len(loops) != 1:
+        return False, None
+    loop = loops[0]
+    if loop.recursive or loop.test is not None or loop.else_ or not isinstance(loop.target, nodes.Name):
+        return False, None
+    if loop not in tree.body:  # not inside a condition, macro or another loop
+        return False, None
+    # outside the loop, `notices` only as notices|length, notices|count or notices[number]
+    allowed_uses = set()
+    for f in tree.find_all(nodes.Filter):
+        if f.name in ("length", "count") and isinstance(f.node, nodes.Name) and f.node.name == "notices":
+            allowed_uses.add(id(f.node))
+    fields: set | None = set()
+    first_items = set()
+    for g in tree.find_all(nodes.Getitem):
+        if isinstance(g.node, nodes.Name) and g.node.name == "notices" and isinstance(g.arg, nodes.Const) \
+                and g.arg.value == 0:
+            allowed_uses.add(id(g.node))
+            first_items.add(id(g))
+    used_fields = {id(a.node): a.attr for a in tree.find_all(nodes.Getattr) if id(a.node) in first_items}
+    for g in tree.find_all(nodes.Getitem):
+        if id(g) in first_items:
+            if id(g) in used_fields and g.arg.value == 0:
+                fields.add(used_fields[id(g)])
+            else:
+                fields = None
+                break
+    in_body = {id(n) for child in loop.body for n in child.find_all(nodes.Name)}
+    for n in tree.find_all(nodes.Name):
+        if n.name == "notices" and id(n) != id(unwrap(loop.iter)) and (id(n) in in_body or id(n) not in allowed_uses):
+            return False, None
+    # the body reads only its notice, names it sets itself, `loop` of its own inner loops, and globals
+    stored = {loop.target.name} | set(env.globals)
+    for child in loop.body:
+        for n in child.find_all(nodes.Name):
+            if n.ctx in ("store", "param"):
+                stored.add(n.name)
+        for m in child.find_all(nodes.Macro):
+            stored.add(m.name)
+
+    def check(node, inner_loop: bool) -> bool:
+        if isinstance(node, nodes.Name) and node.ctx == "load":
+            if node.name == "loop":
+                return inner_loop
+            return node.name in stored
+        if isinstance(node, nodes.For):
+            return (check(node.iter, inner_loop) and (node.test is None or check(node.test, True))
+                    and all(check(c, True) for c in node.body) and all(check(c, inner_loop) for c in node.else_))
+        return all(check(c, inner_loop) for c in node.iter_child_nodes())
+
+    if not all(check(c, False) for c in loop.body):
+        return False, None
+    return True, (tuple(sorted(fields)) if fields is not None else None)
+
+
+def _sections(templates, name: str, notices: list[dict], on_section, on_outside) -> None:
+    """Render the notice template over `notices` in one pass: on_section(i, body) for each notice in order
+    (its part of the output), on_outside(text) for what the template writes before and after its loop."""
+    from dibao_cli.templating import MAX_OUTPUT, too_much_output
+
+    env = templates.env(True)
+    seq = _Positioned(notices, env)
+    n = len(notices)
+    owner, done, count = -1, 0, 0
+    buffer: list[str] = []
+    append = buffer.append
+
+    def flush(upto: int) -> None:
+        nonlocal done
+        text = "".join(buffer)
+        if 0 <= owner < n:
+            on_section(owner, text)
+            done = owner + 1
+        else:
+            on_outside(text)
+        while done < min(upto, n):  # notices whose part of the output is empty
+            on_section(done, "")
+            done += 1
+
+    env.reset_limits()
+    try:
+        pieces = templates.get(name, True).generate(notices=seq)
+        for piece in pieces:
+            if seq.position != owner:
+                flush(seq.position)
+                owner, count = seq.position, 0
+                buffer.clear()
+            append(piece)
+            count += 1
+            if not count & 63 and sum(map(len, buffer)) > MAX_OUTPUT:
+                pieces.throw(too_much_output())  # raised where the template is writing: its line is known
+        flush(n)
+    except Exception as exc:  # noqa: BLE001 - sorted by templates.failure
+        raise templates.failure(exc, name) from None
+
+
+class _Frames:
+    """What the template writes around one notice's part in that notice's own file (cached by the fields the
+    template reads there, e.g. the title)."""
+
+    def __init__(self, templates, name: str, fields):
+        self.templates, self.name, self.fields = templates, name, fields
+        self.cache: dict = {}
+
+    def __call__(self, notice: dict, length: int = 1) -> tuple[str, str]:
+        key = (length, *(str(notice.get(f)) for f in self.fields)) if self.fields is not None else None
+        if key is not None and key in self.cache:
+            return self.cache[key]
+        outer = _Positioned([], self.templates.env(True), first=notice, length=length)
+        before, after = [], []
+        for piece in self.templates.stream(self.name, True, notices=outer):
+            (before if outer.position < 0 else after).append(piece)
+        result = "".join(before), "".join(after)
+        if key is not None:
+            self.cache[key] = result
+        return result
+
+
+def _tmp_name(target: str, pid: int) -> str:
+    folder, name = os.path.split(target)
+    return os.path.join(folder, f".{name}.{pid}.tmp")
+
+
+def _write_html(plan: Plan, templates, batch: FileBatch, progress, workers: int | None = None) -> None:
+    name = "notice.html.j2"
+    entries = plan.combined_entries()
+    if not entries:
+        return
+    fast, fields = _separable(templates, name)
+    folder = os.fspath(plan.folder)
+    frame = _Frames(templates, name, fields)
+    if fast:  # the first two notices also rendered in full: on any difference, each is rendered in full
+        sample = [n for _, n, _ in entries[:2]]
+        parts: list[str] = []
+        _sections(templates, name, sample, lambda i, body: parts.append(body), lambda text: None)
+        fast = all("".join((frame(n)[0], body, frame(n)[1])) == templates.render(name, True, notices=[n])
+                   for n, body in zip(sample, parts))
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(entries) >= POOL_FROM else 1
+    combined = _Stream(plan.combined)
+    try:
+        if fast and workers > 1:
+            _write_html_pool(plan, templates, batch, progress, workers, entries, frame, fields, combined)
+        else:
+            def section(index: int, body: str) -> None:
+                combined.write(body)
+                file, notice, now = entries[index]
+                if now:
+                    if fast:
+                        head, tail = frame(notice)
+                        text = head + body + tail
+                    else:
+                        text = templates.render(name, True, notices=[notice])
+                    batch.add(os.path.join(folder, file), text.encode("utf-8"))
+                    if progress:
+                        progress(1)
+
+            _sections(templates, name, [n for _, n, _ in entries], section, combined.write)
+    except BaseException:
+        combined.abort()
+        raise
+    combined.finish(batch)
+
+
+_worker_html = None
+
+
+def _init_html_worker(folders: list[str], name: str, fields) -> None:
+    global _worker_html
+    templates = _worker_templates(folders)
+    _worker_html = (templates, name, _Frames(templates, name, fields))
+
+
+def _worker_templates(folders: list[str]):
+    from dibao_cli.templating import Templates
+
+    templates = Templates.__new__(Templates)
+    templates.override = None
+    templates.folders = [Path(f) for f in folders]
+    templates._envs, templates._compiled = {}, {}
+    return templates
+
+
+def _render_html_chunk(chunk: list[tuple[str | None, dict]], pid: int) -> list[tuple[str, str | None]]:
+    """In a worker: each notice's part of the combined file, and its own file written to a temporary file."""
+    templates, name, frame = _worker_html
+    bodies: list[str] = []
+    _sections(templates, name, [n for _, n in chunk], lambda i, body: bodies.append(body), lambda text: None)
+    out = []
+    for (target, notice), body in zip(chunk, bodies):
+        tmp = None
+        if target is not None:
+            head, tail = frame(notice)
+            tmp = _tmp_name(target, pid)
             try:
-                render_docx("notice.docx", sample, probe, templates)
-            finally:
-                probe.unlink(missing_ok=True)
+                with open(tmp, "wb") as fh:
+                    fh.write((head + body + tail).encode("utf-8"))
+            except OSError as exc:
+                _unlink(tmp)
+                raise write_failed(Path(target), exc) from None
+        out.append((body, tmp))
+    return out
 
 
-__all__ = ["default_issuer", "choose", "ledger_kind", "write_notices", "notice_from_result", "notice_from_ledger"]
+def _write_html_pool(plan, templates, batch, progress, workers, entries, frame, fields, combined) -> None:
+    """Both cores: workers render chunks of notices and write their files; this process keeps the combined
+    file in order and renames the files into place batch by batch."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    folder = os.fspath(plan.folder)
+    head, tail = frame(entries[0][1], length=len(entries))
+    combined.write(head)
+    pid = os.getpid()
+    items = [(os.path.join(folder, file) if now else None, notice) for file, notice, now in entries]
+    size = 100
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_html_worker,
+                                 initargs=([str(f) for f in templates.folders], "notice.html.j2", fields)) as pool:
+            window = []
+
+            def take(future, chunk):
+                for (target, _), (body, tmp) in zip(chunk, future.result()):
+                    combined.write(body)
+                    if tmp is not None:
+                        batch.adopt(tmp, target)
+                        if progress:
+                            progress(1)
+
+            for chunk in chunks:  # a few chunks in flight, taken in order: memory stays flat
+                window.append((pool.submit(_render_html_chunk, chunk, pid), chunk))
+                if len(window) > 2 * workers:
+                    take(*window.pop(0))
+            for future, chunk in window:
+                take(future, chunk)
+    except BaseException:
+        for target, _ in items:  # temporary files the workers wrote and nobody took
+            if target is not None:
+                _unlink(_tmp_name(target, pid))
+        raise
+    combined.write(tail)
+
+
+# ---------------------------------------------------------------- Word
+
+_worker_template = None
+
+
+def _init_worker(folders: list[str], name: str) -> None:
+    global _worker_template
+    _worker_template = _worker_templates(folders).word(name)
+
+
+def _render_docx_chunk(chunk: list[dict], date_time) -> list[tuple[bytes, bytes]]:
+    out = []
+    for notice in chunk:
+        document = _worker_template.document_xml(_worker_template.render_body(notice))
+        out.append((_worker_template.docx_bytes(notice, document, date_time), document))
+    return out
+
+
+def _write_docx(plan: Plan, templates, batch: FileBatch, progress, workers: int | None) -> None:
+    word = templates.word("notice.docx")
+    entries = plan.combined_entries()
+    if not entries:
+        return
+    date_time = (1980, 1, 1, 0, 0, 0)  # fixed: the same notice gives the same bytes
+    to_render = [n for _, n, _ in entries]
+    combined = _CombinedDocx(word, plan.combined, to_render[0], date_time)
+    if workers is None:  # both cores pay once there are enough notices to share
+        workers = min(os.cpu_count() or 1, 4) if len(to_render) >= POOL_FROM else 1
+    use_pool = word.simple and workers > 1
+    folder = os.fspath(plan.folder)
+
+    def results():
+        if not use_pool:
+            for n in to_render:
+                document = word.document_xml(word.render_body(n)) if word.simple else None
+                yield word.docx_bytes(n, document, date_time), document
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = 50
+        chunks = [to_render[i:i + size] for i in range(0, len(to_render), size)]
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                 initargs=([str(f) for f in templates.folders], "notice.docx")) as pool:
+            # a few chunks in flight, taken in order: memory stays flat however many notices there are
+            window = []
+            for chunk in chunks:
+                window.append(pool.submit(_render_docx_chunk, chunk, date_time))
+                if len(window) > 2 * workers:
+                    yield from window.pop(0).result()
+            for future in window:
+                yield from future.result()
+
+    try:
+        for (file, notice, now), (data, document) in zip(entries, results()):
+            if now:
+                batch.add(os.path.join(folder, file), data)
+                if progress:
+                    progress(1)
+            combined.add(data, document)
+    except BaseException:
+        combined.abort()
+        raise
+    combined.finish(batch)
+
+
+class _CombinedDocx:
+    """All notices in one Word file for batch printing, written as they come: the template's own parts
+    (styles, fonts, page setup) once, and each notice's body one after another, each in its own section
+    (a new page with the template's page setup). Every notice comes from the same template, so the
+    styles they use are the same styles."""
+
+    def __init__(self, word, target: Path, example: dict, date_time):
+        import zipfile
+
+        self.word = word
+        self.stream = _Stream(target, binary=True)
+        self.zip = zipfile.ZipFile(self.stream.fh, "w", zipfile.ZIP_DEFLATED)
+        self.date_time = date_time
+        self.head = self.tail = None
+        self.previous_section = None
+        self.count = 0
+        self.document = None
+        self.skeleton = word._parts(example)
+        self.after: list[str] = []
+        before = True
+        try:
+            for name in word._order:
+                if name == word.DOCUMENT:
+                    before = False
+                elif before:
+                    self._copy(name)
+                else:
+                    self.after.append(name)
+        except OSError as exc:
+            self.abort()
+            raise write_failed(target, exc) from None
+
+    def _copy(self, name: str) -> None:
+        import zipfile
+
+        info, data = self.skeleton[name]
+        entry = zipfile.ZipInfo(name, date_time=self.date_time)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = info.external_attr
+        self.zip.writestr(entry, data)
+
+    def _open(self, document: bytes) -> None:
+        import zipfile
+
+        start = document.index(b"<w:body>") + len(b"<w:body>")
+        end = document.rindex(b"</w:body>")
+        self.head, self.tail = document[:start], document[end:]
+        info = zipfile.ZipInfo(self.word.DOCUMENT, date_time=self.date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        self.document = self.zip.open(info, "w", force_zip64=True)
+        self.document.write(self.head)
+
+    def add(self, docx: bytes, document: bytes | None) -> None:
+        if document is None:
+            import io
+            import zipfile
+
+            with zipfile.ZipFile(io.BytesIO(docx)) as z:
+                document = z.read(self.word.DOCUMENT)
+        if self.document is None:
+            self._open(document)
+        start = document.index(b"<w:body>") + len(b"<w:body>")
+        end = document.rindex(b"</w:body>")
+        content = document[start:end]
+        section = b""
+        at = content.rfind(b"<w:sectPr")
+        if at >= 0 and content.endswith(b"</w:sectPr>"):
+            content, section = content[:at], content[at:]
+        if self.previous_section is not None:
+            # the previous notice ends its own section: a new page for this one
+            self.document.write(b"<w:p><w:pPr>" + self.previous_section + b"</w:pPr></w:p>")
+        self.document.write(_renumber_drawings(content, self.count))
+        self.previous_section = section or b"<w:sectPr/>"
+        self.count += 1
+
+    def finish(self, batch: FileBatch) -> None:
+        try:
+            if self.document is None:
+                return
+            self.document.write((self.previous_section or b"") + self.tail)
+            self.document.close()
+            for name in self.after:
+                self._copy(name)
+            self.zip.close()
+        except OSError as exc:
+            self.stream.abort()
+            raise write_failed(self.stream.target, exc) from None
+        except BaseException:
+            self.stream.abort()
+            raise
+        self.stream.finish(batch)
+
+    def abort(self) -> None:
+        try:
+            self.zip.close()
+        except Exception:  # noqa: BLE001 - the file is removed anyway
+            pass
+        self.stream.abort()
+
+
+def _renumber_drawings(content: bytes, index: int) -> bytes:
+    """Drawing ids must be unique in one document: each notice's get their own range."""
+    if b"docPr" not in content:
+        return content
+    return re.sub(rb'(<wp:docPr[^>]*?\bid=")(\d+)', lambda m: m.group(1) + str(index * 10000 + int(m.group(2))).encode(),
+                  content)
+
+
+__all__ = ["default_issuer", "choose", "ledger_kind", "write_notices", "notice_from_result", "notice_from_ledger",
+           "Plan", "fingerprint", "file_names", "clean_text"]

@@ -220,3 +220,35 @@ def signal(ledger: Ledger, signal_id: int) -> dict | None:
         return None
     rows = _rows(ledger, f"SELECT {', '.join(SIGNAL_FIELDS)} FROM case_signals WHERE id = ?", (signal_id,), SIGNAL_FIELDS)
     return rows[0] if rows else None
+
+
+def signal_counts(ledger: Ledger, first: str, last: str, followup_days: int) -> dict[str, dict[str, int]]:
+    """Per township, for the period `first`..`last` (ISO dates, inclusive): signals raised, closed by a visit,
+    closed (by a visit or a decision), and open at `last` past their follow-up deadline (raised more than
+    `followup_days` days before `last`)."""
+    out: dict[str, dict[str, int]] = {}
+    for township, raised, visited, closed, overdue in ledger.db.execute(
+            "SELECT township, "
+            "SUM(raised_on BETWEEN :first AND :last), "
+            "SUM(closed_on BETWEEN :first AND :last AND closed_by LIKE '走访记录%'), "
+            "SUM(closed_on BETWEEN :first AND :last), "
+            "SUM(raised_on <= :last AND (closed_on IS NULL OR closed_on > :last) "
+            "    AND date(raised_on, '+' || :days || ' days') < :last) "
+            "FROM case_signals GROUP BY township ORDER BY township",
+            {"first": first, "last": last, "days": int(followup_days)}):
+        counts = {"raised": raised or 0, "visited": visited or 0, "closed": closed or 0, "overdue": overdue or 0}
+        if any(counts.values()):
+            out[township or ""] = counts
+    return out
+
+
+def has_signals(ledger: Ledger) -> bool:
+    """Whether any monitor or crosscheck signal was ever registered."""
+    return ledger.db.execute("SELECT 1 FROM case_signals LIMIT 1").fetchone() is not None
+
+
+def add_step_note(ledger: Ledger, step_id: int, text: str) -> None:
+    """Append `text` to a recorded step's note (what was issued for it)."""
+    with ledger.transaction() as db:
+        db.execute("UPDATE case_steps SET note = CASE WHEN note = '' THEN ? ELSE note || '；' || ? END WHERE id = ?",
+                   (text, text, step_id))

@@ -114,7 +114,7 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
     if household.phase_out_start is not None and start is None and status != "phase_out":
         warn("渐退开始日期", household.phase_out_start.isoformat(), "台账中本户上月不在渐退期")
     household.state = state if household.state != "特困" else household.state
-    if status == "rigid" and household.enrolled_on is None and previous["enrolled_on"]:
+    if status in ("rigid", "single_person") and household.enrolled_on is None and previous["enrolled_on"]:
         household.enrolled_on = _dt.date.fromisoformat(previous["enrolled_on"])  # 刚性支出 validity carries on
     household.phase_out_start = start
     if status in ("dibao", "single_person", "phase_out") and previous["total_fen"] is not None:
@@ -305,7 +305,7 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
                 enrolled = day  # newly covered: the approval is the first check
             if enrolled is None and result.status == "tekun":
                 enrolled = day  # newly 特困: the yearly review counts from the recognition
-            if result.status == "rigid" and result.rigid is not None:
+            if result.status in ("rigid", "single_person") and result.rigid is not None and result.rigid.recognised:
                 enrolled = result.rigid.valid_from  # 刚性支出: validity counts from the recognition
             household_rows.append((
                 hid, linked, h.township, h.village, h.head_label, head.id_number if head else None,

@@ -437,11 +437,20 @@ class Ledger:
         return (before, self._import_id(before), self._import_id(month))
 
     def review_rows(self, month: str) -> list[tuple]:
-        """What `review` needs of a month's households, nothing more (a province month is 300k rows)."""
+        """What `review` needs of a month's households, nothing more (a province month is 300k rows): the
+        columns of the case, whether a reason recognises it as 刚性支出, and how many of its people are 特困."""
         import_id = self.require_month(month)
-        return self.db.execute(
-            "SELECT household_id, township, village, head_name, status, phase_out_end, last_check, can_work, "
-            "enrolled_on FROM households WHERE import_id = ?", (import_id,)).fetchall()
+        rigid_ids = {str(i) for (i,) in self.db.execute(
+            "SELECT id FROM texts WHERE body LIKE '[\"rigid\",%'").fetchall()}
+        tekun = dict(self.db.execute("SELECT household_id, COUNT(*) FROM assistance_tekun WHERE import_id = ? "
+                                     "GROUP BY household_id", (import_id,)).fetchall())
+        out = []
+        for row in self.db.execute(
+                "SELECT household_id, township, village, head_name, status, phase_out_end, last_check, can_work, "
+                "enrolled_on, reasons FROM households WHERE import_id = ?", (import_id,)):
+            rigid = bool(rigid_ids) and any(part.partition(":")[0] in rigid_ids for part in row[9].split(";"))
+            out.append((*row[:9], rigid, tekun.get(row[0], 0)))
+        return out
 
     def paid_months(self, household_id: str) -> list[tuple[str, int]]:
         """(month, monthly amount in fen) for every month the household was covered, oldest first."""
@@ -460,6 +469,38 @@ class Ledger:
             else:
                 db.execute("INSERT INTO doc_numbers (prefix, last) VALUES (?, ?)", (prefix, last + count))
         return list(range(last + 1, last + count + 1))
+
+    def decision_numbers(self, prefix: str, decisions: list[tuple[str, str, str]], renew: bool = False) -> list[int]:
+        """A document number for each decision (fingerprint, household, kind), inside the caller's write
+        transaction: a decision issued before under `prefix` keeps its number (another format, a re-run),
+        unless `renew`; every other one gets the next number never given before."""
+        db = self.db
+        db.execute("CREATE TABLE IF NOT EXISTS doc_number_decisions (prefix TEXT NOT NULL, number INTEGER NOT NULL, "
+                   "fingerprint TEXT NOT NULL, household_id TEXT NOT NULL, kind TEXT NOT NULL, issued_at TEXT NOT NULL, "
+                   "PRIMARY KEY (prefix, number))")
+        db.execute("CREATE INDEX IF NOT EXISTS doc_number_decisions_fp ON doc_number_decisions (prefix, fingerprint)")
+        row = db.execute("SELECT last FROM doc_numbers WHERE prefix = ?", (prefix,)).fetchone()
+        last = start = row[0] if row else 0
+        known: dict[str, int] = {}
+        if not renew:
+            for fp, number in db.execute("SELECT fingerprint, MAX(number) FROM doc_number_decisions WHERE prefix = ? "
+                                         "GROUP BY fingerprint", (prefix,)):
+                known[fp] = number
+        now = _dt.datetime.now().isoformat(timespec="seconds")
+        numbers, new_rows = [], []
+        for fp, household_id, kind in decisions:
+            number = known.get(fp)
+            if number is None:
+                last += 1
+                number = known[fp] = last
+                new_rows.append((prefix, number, fp, household_id, kind, now))
+            numbers.append(number)
+        db.executemany("INSERT INTO doc_number_decisions VALUES (?, ?, ?, ?, ?, ?)", new_rows)
+        if row:
+            db.execute("UPDATE doc_numbers SET last = ? WHERE prefix = ?", (last, prefix))
+        elif last != start:
+            db.execute("INSERT INTO doc_numbers (prefix, last) VALUES (?, ?)", (prefix, last))
+        return numbers
 
     def events_of(self, month: str) -> dict[str, list[str]]:
         """Event kinds by household for a month."""

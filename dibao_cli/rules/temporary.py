@@ -2,8 +2,8 @@
 
 The most a case can get: the applicable monthly 低保 standard x the policy's months for its type and severity
 x the people helped, never above the per-case cap (Qinghai: 5 x the urban standard). The amount granted is
-the request when it is lower, and is rounded once to the policy's unit. Small amounts may be granted by the
-township first (先行救助) and filed with the county.
+the request (or the approver's figure) as given when it is lower; only the computed amount is rounded, once,
+to the policy's unit. Small amounts may be granted by the township first (先行救助) and filed with the county.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ def amount(policy, area_type: str, kind: str, severity: str, persons: int, reque
     by_months = std * months * persons
     cap = policy.urban_standard_monthly * policy.temporary_cap_urban_multiple
     maximum = round_benefit(min(by_months, cap), policy.rounding)
-    wanted = maximum if requested is None else min(requested, maximum)
-    granted = round_benefit(wanted, policy.rounding)
+    # the rounding is the computed maximum's; a requested or approved figure below it is granted as given
+    granted = maximum if requested is None else min(requested, maximum)
     capped = (by_months if requested is None else requested) > maximum
     limit = round_benefit(std * policy.temporary_township_months, policy.rounding)
     level = LEVELS[0] if granted <= limit else LEVELS[1]
