@@ -1,4 +1,4 @@
-"""What is due for review (dynamic management, 民发〔2021〕57号 as reproduced in 渝民〔2023〕3号; domain.md §8):
+"""What is due for review (dynamic management, 民发〔2021〕57号 as reproduced in 渝民〔2023〕3号):
 phase-outs ending, periodic re-checks, single-person coverages, households never checked.
 
 Works on `ReviewCase`s, built either from the ledger (`dibao review`) or from a roster's own columns
