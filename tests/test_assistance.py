@@ -250,10 +250,9 @@ def test_a_refusal_without_a_reason_in_the_sheet_points_at_the_remarks_column(ru
 
 def test_a_case_number_beyond_any_case_is_not_found_never_an_internal_error(run, tmp_path):
     """An application number too large for the ledger (a pasted ID number, say) used to end in exit 70."""
-    from dibao_cli.ledger.store import Ledger
-
     db = tmp_path / "l.db"
-    Ledger(db, create=True).close()  # an existing ledger (a missing one is exit 7: it is never created here)
+    # an existing ledger holding one case (a missing ledger is exit 7: these commands never create one)
+    assert run("assistance", "import", sheet(tmp_path / "a.xlsx", ROWS[:1]), "--db", db).code == 0
     for args in (("decide", "99999999999999999999", "--approve", "--date", "2026-11-10"),
                  ("pay", "99999999999999999999", "--date", "2026-11-10"), ("decide", "0", "--approve", "--date", "2026-11-10")):
         out = run("assistance", *args, "--db", db)

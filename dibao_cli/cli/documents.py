@@ -95,7 +95,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         raise click.UsageError("--ground 只用于按台账出具（--month），并用 --household 指定本月名册中已没有的户。")
     only = set(households) if households else None
     gone = []
-    ledger = open_ledger(db, create=not month)  # --month only reads the ledger: never create an empty one
+    ledger = open_ledger(db, create=not month, write=True, check_tables=("doc_numbers", "audit"))
     try:
         if rosters:
             policy, assessment = _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day)
@@ -116,7 +116,8 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         else:
             from dibao_cli.ledger.monthly import parse_month
 
-            month = ledger.require_month(parse_month(month))
+            month = parse_month(month)
+            ledger.require_month(month)
             policy = resolve(region, policies, day)
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
             issuer.publicity_from = publicity_from

@@ -162,7 +162,8 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
 
         ledger = Ledger(ledger_path(db), create=False)
         try:
-            before = previous_from_ledger(ledger, ledger.require_month(parse_month(month)))
+            ledger.require_month(parse_month(month))
+            before = previous_from_ledger(ledger, parse_month(month))
         finally:
             ledger.close()
     with progress_bar("监测"):
