@@ -81,5 +81,9 @@ def print_table(console, findings, problems, kind, mask, show_all: bool = False)
         console.print(f"发现 [bold red]{len(findings)}[/] 条疑点。完整清单（含后续处理、依据、追缴说明）请用 --format xlsx -o 疑点清单.xlsx")
     else:
         console.print(f"[green]名册中没有人出现在{kind.label}数据中。[/]")
-    if problems:
-        console.print(f"[yellow]比对数据本身有 {len(problems)} 个问题[/]（如身份证号被 Excel 损坏），这些行无法比对，见 xlsx 的“比对数据的问题”表。")
+    unmatched = sum(1 for p in problems if p.severity == "error")
+    if unmatched:
+        console.print(f"[yellow]比对数据本身有 {unmatched} 个问题[/]（如身份证号被 Excel 损坏），这些行无法比对，见 xlsx 的“比对数据的问题”表。")
+    if len(problems) > unmatched:
+        console.print(f"[yellow]比对数据中有 {len(problems) - unmatched} 个日期无法读取[/]：这些行仍参与比对，但不计算应追缴金额，"
+                      "见 xlsx 的“比对数据的问题”表。")

@@ -14,7 +14,7 @@ from dibao_cli import cells
 from dibao_cli.columns import header_key
 from dibao_cli.errors import InputUnreadable, UsageInvalid
 from dibao_cli.idcard import IdError, parse_id
-from dibao_cli.problems import ERROR, Problem
+from dibao_cli.problems import ERROR, WARNING, Problem
 from dibao_cli.sheets import open_book
 
 HEADER_SCAN_ROWS = 30
@@ -160,21 +160,32 @@ def read_extract(path: Path, kind: Kind, encoding: str | None = None) -> Extract
                     problems.append(Problem(file, sheet.name, line, header[id_col], str(raw_id), exc.message,
                                             f"请提供数据的部门{exc.fix.replace('照原始证件', '按原始登记')}", ERROR, exc.code))
             name = cells.name(cell(name_col))
-            try:
-                date = cells.date(cell(date_col))
-            except cells.CellError:
-                date = None
-            try:
-                birth = cells.date(cell(birth_col))
-            except cells.CellError:
-                birth = None
+
+            def read_date(col, use):
+                # an unreadable date is never a silent blank: the row is still matched, and the clerk is told
+                if col is None or col >= len(row):
+                    return None
+                try:
+                    cells.refuse_bad(row[col])
+                    return (cells.date if col == birth_col else cells.record_date)(row[col])
+                except cells.CellError as error:
+                    raw = row[col]
+                    shown = cells.text(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else str(raw)
+                    problems.append(Problem(file, sheet.name, line, header[col], shown,
+                                            f"{error.message}：这一行仍参与比对，但{use}",
+                                            f"请提供数据的部门改正这个单元格后重新导出（{error.fix}）",
+                                            WARNING, error.code))
+                    return None
+
+            date = read_date(date_col, "没有日期，不计算已发月数和应追缴金额")
+            birth = read_date(birth_col, "不能按姓名和出生日期匹配")
             if number is None and (name is None or birth is None):
                 continue
             details = {label: cells.text(cell(col)) or "" for label, col in detail_cols if col is not None}
             records.append(Record(file, sheet.name, line, number, name, birth, date, details))
     if not found_any:
         raise InputUnreadable(
-            f"{file} 中找不到{kind.label}数据的身份证号列（可用列名：{'、'.join(kind.id_aliases[:4])}）。"
+            f"{file} 中找不到{kind.label.removesuffix('数据')}数据的身份证号列（可用列名：{'、'.join(kind.id_aliases[:4])}）。"
             "其他列名请用 --kind generic --key 列名 指定。")
     return Extract(kind, file, records, problems)
 

@@ -1,4 +1,4 @@
-"""What is due for review (dynamic management, 民发〔2021〕57号 as reproduced in 渝民〔2023〕3号; domain.md §8):
+"""What is due for review (dynamic management, 民发〔2021〕57号 as reproduced in 渝民〔2023〕3号):
 phase-outs ending, periodic re-checks, single-person coverages, households never checked.
 
 Works on `ReviewCase`s, built either from the ledger (`dibao review`) or from a roster's own columns
@@ -17,6 +17,7 @@ BASIS_PHASE_OUT = "青海省民政厅：渐退期满后重新核查，仍超过�
 BASIS_PERIODIC = "民发〔2021〕57号（动态管理）：收入稳定的家庭每年核查，收入不稳定或有劳动能力成员的家庭每半年核查"
 BASIS_SINGLE = "民发〔2021〕57号单人户规定：单人户按期复核本人及家庭情况"
 BASIS_NEVER = "民发〔2021〕57号（动态管理）：保障对象应定期核查"
+BASIS_PAID_AFTER = "青海省民政厅：渐退期满后重新核查，仍超过标准的停保并书面告知"
 
 
 @dataclass
@@ -32,6 +33,7 @@ class ReviewCase:
     enrolled_on: _dt.date | None = None
     rigid: bool = False  # a recognised 刚性支出困难家庭 (its own 12-month review, also when a member is 单人保)
     tekun_members: int = 0  # people supported as 特困 in the household (their yearly 特困 review)
+    paid_after_end: bool = False  # the phase-out has ended, yet the household is still paid
 
 
 @dataclass
@@ -40,7 +42,7 @@ class DueItem:
     township: str
     village: str
     head_name: str
-    kind: str  # phase_out_end, periodic, single_person, never_checked
+    kind: str  # phase_out_end, paid_after_phase_out, periodic, single_person, never_checked
     label: str
     due: _dt.date | None
     detail: str
@@ -57,10 +59,18 @@ def due_items(cases, as_of: _dt.date, within_days: int, policy) -> list[DueItem]
     horizon = as_of + _dt.timedelta(days=within_days)
     items: list[DueItem] = []
     for case in cases:
+        where = (case.household_id, case.township or "", case.village or "", case.head_name or "")
+        ended = case.phase_out_end is not None and case.phase_out_end < as_of
+        if case.paid_after_end or (case.status == "phase_out" and ended):
+            end = case.phase_out_end.isoformat() if case.phase_out_end else "（日期不详）"
+            items.append(DueItem(*where, "paid_after_phase_out", "渐退期满仍在发放", case.phase_out_end,
+                                 f"渐退期已于 {end} 结束，仍按渐退期发放：请复核，停发或恢复正常保障，多发的应追回",
+                                 BASIS_PAID_AFTER))
+            if case.status not in COVERED:
+                continue
         if case.status not in COVERED:
             continue
-        where = (case.household_id, case.township or "", case.village or "", case.head_name or "")
-        if case.status == "phase_out" and case.phase_out_end is not None and case.phase_out_end <= horizon:
+        if case.status == "phase_out" and case.phase_out_end is not None and case.phase_out_end <= horizon and not ended:
             items.append(DueItem(*where, "phase_out_end", "渐退期满复核", case.phase_out_end,
                                  f"渐退期至 {case.phase_out_end.isoformat()} 结束", BASIS_PHASE_OUT))
         months = policy.review_months_unstable if case.can_work else policy.review_months_stable
@@ -107,7 +117,18 @@ def cases_from_assessment(assessment) -> list[ReviewCase]:
         h = r.household
         if h.state not in ("低保", "渐退期", "单人户", "特困", "刚性支出"):
             continue  # applicants: their decision is `dibao assess`, not a review
+        paid = r.status == "exit" and bool(h.current_benefit)  # the roster still pays after the phase-out ended
         out.append(ReviewCase(h.household_id, h.township, h.village, h.head_label, r.status, r.phase_out_end,
                               h.last_check, can_work(r.members, assessment.day), h.enrolled_on,
-                              r.rigid is not None and r.rigid.recognised, len(r.supported)))
+                              r.rigid is not None and r.rigid.recognised, len(r.supported), paid_after_end=paid))
     return out
+
+
+def cases_from_ledger_rows(rows) -> list[ReviewCase]:
+    """Review cases from a ledger month (`Ledger.review_rows`)."""
+    def day(text):
+        return _dt.date.fromisoformat(text) if text else None
+
+    return [ReviewCase(hid, township, village, head, status, day(end), day(last), bool(work), day(enrolled),
+                       bool(rigid), tekun)
+            for hid, township, village, head, status, end, last, work, enrolled, rigid, tekun in rows]

@@ -265,7 +265,7 @@ def _converter(column: Column) -> Callable:
     if kind == "name":
         return cells.name
     if kind == "date":
-        return cells.date
+        return (lambda raw: cells.record_date(raw, floor=False)) if column.key == "birth_date" else cells.record_date
     if kind == "money":
         return cells.money
     if kind == "money_signed":

@@ -261,6 +261,11 @@ def _open_text(path: Path, encoding: str | None) -> Book:
                     f"{path} 第 {reader.line_num} 行附近有一个单元格超过 {limit:,} 个字符（上限），无法按 CSV 读取。"
                     "常见原因是某个引号（\"）没有配对，使后面的许多行被当成了一个单元格：请用 Excel 打开检查这一行的引号，"
                     "或另存为 .xlsx 再试。") from None
-            raise InputUnreadable(f"{path} 第 {reader.line_num} 行格式有误（{exc}），无法按 CSV 读取。") from None
+            if "new-line character seen in unquoted field" in str(exc):
+                raise InputUnreadable(
+                    f"{path} 第 {reader.line_num} 行有一个单元格中间夹着单独的回车符（没有加引号的换行），无法按 CSV 读取。"
+                    "请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或删去这一行单元格中的换行。") from None
+            raise InputUnreadable(f"{path} 第 {reader.line_num} 行的 CSV 格式有误（如引号没有配对、分隔符不一致），"
+                                  "无法读取。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。") from None
 
     return Book(path, "text", [Sheet("", rows, [], lines)], encoding)

@@ -251,6 +251,8 @@ def test_a_refusal_without_a_reason_in_the_sheet_points_at_the_remarks_column(ru
 def test_a_case_number_beyond_any_case_is_not_found_never_an_internal_error(run, tmp_path):
     """An application number too large for the ledger (a pasted ID number, say) used to end in exit 70."""
     db = tmp_path / "l.db"
+    # an existing ledger holding one case (a missing ledger is exit 7: these commands never create one)
+    assert run("assistance", "import", sheet(tmp_path / "a.xlsx", ROWS[:1]), "--db", db).code == 0
     for args in (("decide", "99999999999999999999", "--approve", "--date", "2026-11-10"),
                  ("pay", "99999999999999999999", "--date", "2026-11-10"), ("decide", "0", "--approve", "--date", "2026-11-10")):
         out = run("assistance", *args, "--db", db)
@@ -281,4 +283,7 @@ def test_import_with_an_existing_output_file_refuses_before_recording_anything(r
     path = sheet(tmp_path / "a.xlsx", ROWS[:2])
     out = run("assistance", "import", path, "--db", db, "-o", report)
     assert out.code == 5 and report.read_bytes() == b"old"
-    assert run("assistance", "list", "--db", db, "--format", "json").json()["cases"] == []
+    assert not db.exists()  # refused before the ledger was even opened: nothing recorded
+    again = run("assistance", "import", path, "--db", db, "-o", tmp_path / "问题2.xlsx")
+    assert again.code == 0, again.err
+    assert len(run("assistance", "list", "--db", db, "--format", "json").json()["cases"]) == 2

@@ -494,6 +494,12 @@ def test_hostile_cells_in_the_township_sheets_are_named_not_crashed_on(run, tmp_
     assert out.json()["counts"]["visits"] == 0
     out = run("visit", "GH1", "--date", "2026-11-05", "--by", "韩军", "--kind", "定期回访", "--signal", "99999999999999999999999")
     assert out.code == 2 and "信号编号 99999999999999999999999 不是户 GH1 的信号" in out.err
+    assert not (tmp_path / "dibao.db").exists()  # the commands above failed: they left no empty ledger behind
+    from dibao_cli.ledger.store import Ledger
+
+    ledger = Ledger(tmp_path / "dibao.db")  # a ledger with something in it, for the unknown application number
+    ledger.audit("dibao log", {}, None)
+    ledger.close()
     out = run("step", "99999999999999999999999", "启动调查", "--date", "2026-11-05")
     assert out.code == 6 and "台账中没有编号为 99999999999999999999999 的申请" in out.err
     # an output file already there is refused before anything is imported

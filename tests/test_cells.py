@@ -119,11 +119,11 @@ def test_money_only_returns_a_figure_for_one_number(raw):
         fen = cells.money(raw)
     except cells.CellError:
         return
-    if fen is None or raw.strip() in ("-", "—", "/", "无"):
-        return
     import unicodedata
 
     cleaned = unicodedata.normalize("NFKC", raw).strip().lstrip("'").strip().lstrip("¥").removesuffix("元").strip()
+    if fen is None or raw.strip() in ("-", "—", "/", "无") or cleaned in ("-", "—", "/", "无"):
+        return  # the blank markers, also after a leading apostrophe ("'/")
     assert cells._MONEY_GRAMMAR.fullmatch(cleaned), (raw, fen)
 
 

@@ -71,8 +71,13 @@ def test_back_to_dibao_when_income_falls_during_phase_out(run, tmp_path):
     load(run, tmp_path, "2026-03", family(2400))
     rows = history(run, tmp_path)
     assert [r["status"] for r in rows] == ["dibao", "phase_out", "dibao"]
-    assert rows[2]["events"] == ["渐退期内收入又低于标准，恢复正常保障", "月保障金由 500.00 元变为 700.00 元"] or \
-        rows[2]["events"][0] == "渐退期内收入又低于标准，恢复正常保障"
+    # back to normal coverage at a new amount: both are recorded, and the month's notice is a change notice
+    assert rows[2]["events"] == ["渐退期内收入又低于标准，恢复正常保障", "月保障金由 500.00 元变为 600.00 元"]
+    assert [r["total_fen"] for r in rows] == [50000, 50000, 60000]  # (400 - 2400 / 24) × 2
+    notice = run("notice", "--month", "2026-03", "--region", "632521", "--date", "2026-03-31", "--db",
+                 tmp_path / "l.db", "-o", tmp_path / "n")
+    assert notice.code == 0 and sorted(p.name for p in (tmp_path / "n").iterdir() if not p.name.startswith(".")) == ["H1-变更通知书.html",
+                                                                                    "全部通知书.html"]
 
 
 def test_roster_phase_out_date_disagreeing_with_the_ledger_is_reported(run, tmp_path):
@@ -169,10 +174,10 @@ def test_review_from_a_roster_without_ledger(run, tmp_path):
     assert not any(hid == "GH001" for hid, _ in items)  # an applicant, not yet covered
 
 
-def _slow_roster(tmp_path) -> Path:
-    target = tmp_path / "big.xlsx"
+def _roster(tmp_path, members: int) -> Path:
+    target = tmp_path / f"roster-{members}.xlsx"
     subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "benchmarks" / "make_roster.py"),
-                    "20000", str(target)], check=True)
+                    str(members), str(target)], check=True)
     return target
 
 
@@ -180,35 +185,77 @@ def _cli(*args):
     return [sys.executable, "-m", "dibao_cli", *map(str, args)]
 
 
+def _february(con) -> list:
+    return con.execute("SELECT month FROM imports WHERE month = '2026-02'").fetchall()
+
+
 def test_killed_import_leaves_the_previous_state(tmp_path):
-    """A crash mid-import (SIGKILL at several moments) never leaves half a month."""
-    big = _slow_roster(tmp_path)
+    """A crash mid-import (SIGKILL) never leaves half a month. Killed at fixed points: after it announced
+    itself, and stopped while it holds the write lock (caught with SIGSTOP, then killed)."""
+    big = _roster(tmp_path, 6000)
     db = tmp_path / "l.db"
     first = write_xlsx(tmp_path / "jan.xlsx", family(3600))
     assert subprocess.run(_cli("import", first, "--month", "2026-01", "--db", db)).returncode == 0
-    t = time.perf_counter()
-    assert subprocess.run(_cli("import", big, "--month", "2026-02", "--db", tmp_path / "timing.db"),
-                          capture_output=True).returncode == 0
-    duration = time.perf_counter() - t
-    for fraction in (0.5, 0.75, 0.9):
+    con = sqlite3.connect(db, isolation_level=None, timeout=0)
+    # 1. announced (it waits behind an import of an earlier month by this test's own process), then killed
+    con.execute("INSERT INTO pending_imports (month, host, pid, started_at) VALUES ('2026-01', ?, ?, '')",
+                (__import__("socket").gethostname(), os.getpid()))
+    proc = subprocess.Popen(_cli("import", big, "--month", "2026-02", "--db", db), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    while not con.execute("SELECT 1 FROM pending_imports WHERE pid = ?", (proc.pid,)).fetchone():
+        assert proc.poll() is None
+        time.sleep(0.01)
+    proc.kill()
+    proc.wait()
+    con.execute("DELETE FROM pending_imports WHERE pid = ?", (os.getpid(),))
+    assert _february(con) == [] and con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    # 2. stopped while holding the write lock, then killed: nothing of February is in the ledger. A reader
+    # stays open so that the importer cannot take the lock again after its commit (closing checkpoints).
+    reader = sqlite3.connect(db, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM imports").fetchone()
+    caught = False
+    for _ in range(20):
         proc = subprocess.Popen(_cli("import", big, "--month", "2026-02", "--db", db, "--replace"),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(duration * fraction)
-        proc.send_signal(signal.SIGKILL)
+        while proc.poll() is None:
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                con.execute("ROLLBACK")
+            except sqlite3.OperationalError:  # the importer holds the write lock
+                proc.send_signal(signal.SIGSTOP)
+                try:
+                    con.execute("BEGIN IMMEDIATE")
+                    con.execute("ROLLBACK")
+                    proc.send_signal(signal.SIGCONT)  # it let go just before the stop: try again
+                except sqlite3.OperationalError:
+                    caught = True
+                    proc.kill()
+                    break
         proc.wait()
-        con = sqlite3.connect(db)
-        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        active = con.execute("SELECT month, households FROM imports WHERE superseded_by IS NULL ORDER BY month").fetchall()
-        assert active[0] == ("2026-01", 1)
-        if len(active) == 2:  # the import finished before the kill: then it is whole
-            count = con.execute("SELECT COUNT(*) FROM households h JOIN imports i ON i.id = h.import_id "
-                                "WHERE i.month = '2026-02' AND i.superseded_by IS NULL").fetchone()[0]
-            assert active[1][1] == count > 6000
-        con.close()
+        if caught:
+            break
+        for table in ("households", "members", "events"):  # it finished: take February out and start again
+            con.execute(f"DELETE FROM {table} WHERE import_id IN (SELECT id FROM imports WHERE month = '2026-02')")
+        con.execute("DELETE FROM imports WHERE month = '2026-02'")
+    assert caught
+    reader.execute("COMMIT")
+    check = sqlite3.connect(db)
+    assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert check.execute("SELECT month, households FROM imports").fetchall() == [("2026-01", 1)]
+    assert check.execute("SELECT COUNT(*) FROM households").fetchone() == (1,)
+    check.close()
+    # the next import clears what the killed ones announced and lands whole
+    done = subprocess.run(_cli("import", big, "--month", "2026-02", "--db", db), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert con.execute("SELECT COUNT(*) FROM pending_imports").fetchone() == (0,)
+    assert con.execute("SELECT households FROM imports WHERE month = '2026-02'").fetchone()[0] == \
+        con.execute("SELECT COUNT(*) FROM households h JOIN imports i ON i.id = h.import_id "
+                    "WHERE i.month = '2026-02'").fetchone()[0] > 1900
 
 
 def test_two_imports_at_once_both_land(tmp_path):
-    big = _slow_roster(tmp_path)
+    big = _roster(tmp_path, 3000)
     db = tmp_path / "l.db"
     procs = [subprocess.Popen(_cli("import", big, "--month", month, "--db", db), stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE) for month in ("2026-01", "2026-02")]
@@ -217,7 +264,7 @@ def test_two_imports_at_once_both_land(tmp_path):
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     rows = con.execute("SELECT month, households FROM imports ORDER BY month").fetchall()
-    assert [m for m, _ in rows] == ["2026-01", "2026-02"] and rows[0][1] == rows[1][1] > 6000
+    assert [m for m, _ in rows] == ["2026-01", "2026-02"] and rows[0][1] == rows[1][1] > 950
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")

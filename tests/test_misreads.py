@@ -273,7 +273,8 @@ def test_error_cells_in_another_departments_extract_are_reported_not_matched(run
     wb.save(path)
     result = run("crosscheck", roster, "--against", path, "--kind", "殡葬", "--date", DAY, "--format", "json")
     data = result.json()
-    assert [(p["code"], p["row"], p["value"]) for p in data["extract_problems"]] == [("formula_uncached", 2, "=A1&B1")]
+    assert [(p["code"], p["row"], p["value"], p["severity"]) for p in data["extract_problems"]] == [
+        ("formula_uncached", 2, "=A1&B1", "error"), ("cell_error", 3, "#N/A", "warning")]
     assert [(f["code"], f["record"]["row"]) for f in data["findings"]] == [("death", 3)]
 
 

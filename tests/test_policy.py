@@ -139,12 +139,11 @@ def test_citations_belong_to_the_policy_in_use_with_many_policies_loaded_one_aft
 
     day = dt.date.fromisoformat(DAY)
     roster = read_rosters([write_csv(tmp_path / "r.csv", [person("H1", "甲", "1980-01-01", 经营净收入=1200)])], on_date=day)
-    wrong, alive, ids = [], [], set()
+    wrong, alive = [], []
     for n in range(60):
         path = write(tmp_path, '[region]\ncode = "632521"\n[parameters.rural_standard_annual]\n'
                      f'"2021-01-01" = {{ value = {5000 + n}, source = "共和县第{n}号文件" }}\n', name=f"p{n}.toml")
         policy = PolicyAt(load_policy("632521", [path]), day)
-        ids.add(id(policy.standard_entry("农村")))
         result = next(iter_results(plan_assessment(roster, policy, day)))
         basis = next(r.basis for r in result.reasons if r.code == "below_standard")
         if f"标准出处：共和县第{n}号文件（共和县，2021年1月1日起执行）" not in basis:
@@ -153,5 +152,6 @@ def test_citations_belong_to_the_policy_in_use_with_many_policies_loaded_one_aft
         del policy, result
         gc.collect()
     assert wrong == []
-    assert sum(ref() is not None for ref in alive) == 0  # nothing keeps a used policy alive
-    assert len(ids) < 60  # ids were reused, so a cache keyed by them would have gone stale
+    # nothing keeps a used policy alive, so no cache can hand one policy's texts to another whose object
+    # later takes the same id (whether CPython reuses an id here is up to its allocator: not asserted)
+    assert sum(ref() is not None for ref in alive) == 0

@@ -53,7 +53,7 @@ for _column in COLUMNS:
     for _alias in (_column.header, *_column.aliases):
         TABLE.setdefault(header_key(_alias), _column)
 REQUIRED = [c for c in COLUMNS if c.required]
-_CONVERT = {"text": cells.text, "name": cells.name, "date": cells.date, "id": cells.text, "money": cells.money,
+_CONVERT = {"text": cells.text, "name": cells.name, "date": cells.record_date, "id": cells.text, "money": cells.money,
             "count": cells.count}
 
 

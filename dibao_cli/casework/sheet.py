@@ -132,7 +132,7 @@ def _shown(raw) -> str:
     return "".join("\ufffd" if unicodedata.category(ch) in HIDDEN else ch for ch in str(raw))
 
 
-_CONVERT = {"text": cells.text, "name": cells.name, "date": cells.date, "id": cells.text}
+_CONVERT = {"text": cells.text, "name": cells.name, "date": cells.record_date, "id": cells.text}
 HIDDEN = ("Cc", "Cf")  # control and format characters (NUL, bell, zero-width space...): never typed on purpose
 
 

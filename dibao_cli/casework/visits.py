@@ -237,8 +237,22 @@ def sheet_docx(pages: list[dict], title: str, printed_on: str, templates=None) -
     from dibao_cli.errors import TemplateError
     from dibao_cli.templating import environment, find_template
 
+    from dibao_cli.outputs import clean_text
+
+    def clean(value):
+        # a control character (NUL) is not allowed in Word's XML: left in, the document is parsed in recovery
+        # mode and every escaped `&`, `<` of every value on the sheet is lost. Removed first, all text survives.
+        if isinstance(value, str):
+            return clean_text(value)
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [clean(v) for v in value]
+        return value
+
     path = find_template("visit-sheet.docx", templates)
-    context = {"households": pages, "title": title, "tekun": title == "特困入户核查表", "printed_on": printed_on}
+    context = {"households": clean(pages), "title": clean(title), "tekun": title == "特困入户核查表",
+               "printed_on": printed_on}
     try:
         document = DocxTemplate(str(path))
         document.render(context, jinja_env=environment(templates, autoescape=True), autoescape=True)

@@ -10,7 +10,7 @@ import click
 from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (REGION, CONTEXT, DibaoCommand, DibaoSubGroup, date_option, emit, input_options, limit_option,
                                   output_options, policy_options, resolve_format)
-from dibao_cli.cli.console import console, progress_bar
+from dibao_cli.cli.console import clean_screen, console, progress_bar
 from dibao_cli.errors import ExitStatus
 from dibao_cli.policy.loader import region_name
 
@@ -101,7 +101,7 @@ def explain(roster, household_id, sheet, all_sheets, encoding, policies, region,
         household, problems = assessment.left_out[0]
         lines = [f"户 {household_id} 有错误，未核算："] + [
             f"  第 {p.row} 行 {p.column}：{p.message}（{p.fix}）" for p in problems]
-        click.echo("\n".join(lines))
+        click.echo(clean_screen("\n".join(lines)))
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
     result = assessment.results[0]
     d = assess_report.household_dict(result)
@@ -110,7 +110,8 @@ def explain(roster, household_id, sheet, all_sheets, encoding, policies, region,
         d["steps"] = [{"title": s.title, "lines": s.lines, "basis": s.basis} for s in result.steps]
         click.echo(json_bytes({"policy": block, "household": d}).decode(), nl=False)
         return
-    click.echo(render("explain.txt.j2", r=result, d=d, policy=block, region_name=region_name(block["region"])), nl=False)
+    click.echo(clean_screen(render("explain.txt.j2", r=result, d=d, policy=block, region_name=region_name(block["region"]))),
+               nl=False)
 
 
 @click.group(cls=DibaoSubGroup, context_settings=CONTEXT)

@@ -143,7 +143,7 @@ def decide(case_id, approve, on, amount, level, reason, policies, region, db):
     from dibao_cli.assistance import register as reg
 
     policy = resolve(region, policies, on)
-    ledger = open_ledger(db)
+    ledger = open_ledger(db, create=False)
     try:
         decision = reg.decide(ledger, case_id, approve=approve, on=on, policy=policy, amount=amount, level=level,
                               reason=reason)
@@ -172,7 +172,7 @@ def pay(case_id, on, db):
     """登记已批准的临时救助的发放日期。退出状态：0 已登记；2 未批准或日期有误；6 没有这件申请。"""
     from dibao_cli.assistance import register as reg
 
-    ledger = open_ledger(db)
+    ledger = open_ledger(db, create=False)
     try:
         case = reg.pay(ledger, case_id, on)
         ledger.audit(command_line(), {}, None)
@@ -194,7 +194,7 @@ def list_(start, end, status, db, fmt, output, force):
     from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
 
     fmt = resolve_format(fmt, output, FORMATS)
-    ledger = open_ledger(db)
+    ledger = open_ledger(db, create=False)
     try:
         rows = store.cases(ledger, start.isoformat() if start else None, end.isoformat() if end else None, status)
         import datetime as _dt

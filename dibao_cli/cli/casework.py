@@ -67,14 +67,14 @@ def _left(state) -> str:
 @click.argument("household_id", metavar="户编号")
 @click.option("--applicant", required=True, metavar="姓名", help="申请人姓名。")
 @click.option("--id", "applicant_id", metavar="身份证号", help="申请人身份证号。")
-@date_option("受理日期。", "--accepted", required=True)
+@date_option("受理日期。", "--accepted", required=True, bounded=False)
 @click.option("--programme", "programmes", default="低保", show_default=True, metavar="类别",
               help="申请类别：低保、特困、边缘、刚性支出，可写多个用逗号分开（一次申请、分类审核认定）。")
 @click.option("--relative", metavar="类别", help="申请家庭成员是低保经办人员或村干部的近亲属时填：经办人员 或 村干部（单独登记）。")
 @click.option("--township", metavar="乡镇", default="", help="乡镇（街道）。")
 @click.option("--village", metavar="村", default="", help="村（社区）。")
 @policy_options
-@date_option("按这一天显示剩余期限，默认今天。")
+@date_option("按这一天显示剩余期限，默认今天。", bounded=False)
 @db_option
 def apply(household_id, applicant, applicant_id, accepted, programmes, relative, township, village, policies, region,
           on_date, db):
@@ -123,7 +123,7 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("application_id", type=int, metavar="申请编号")
 @click.argument("step", metavar="事项")
-@date_option("这件事发生的日期。", "--date", "on", required=True)
+@date_option("这件事发生的日期。", "--date", "on", required=True, bounded=False)
 @click.option("--by", "people", metavar="姓名", help="经办人或调查人，多人用逗号分开（入户调查至少两人）。")
 @click.option("--result", default="", metavar="结果", help="县级审批的结果：批准 或 不予批准。")
 @click.option("--note", default="", metavar="说明", help="说明：异议内容、延期理由等。")
@@ -138,7 +138,7 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
 @click.option("--force", is_flag=True, help="通知书文件夹中已有同名文件时覆盖。")
 @policy_options
 @issuer_options
-@date_option("按这一天显示剩余期限，默认今天。", "--today", "on_date")
+@date_option("按这一天显示剩余期限，默认今天。", "--today", "on_date", bounded=False)
 @db_option
 def step(application_id, step, on, people, result, note, notice_folder, fmt, rosters, reasons, force, policies, region,
          templates, bureau, doc_prefix, review_body, phone, on_date, db):
@@ -365,7 +365,7 @@ def _case_row(state) -> list:
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@date_option("按这一天计算剩余期限，默认今天。")
+@date_option("按这一天计算剩余期限，默认今天。", bounded=False)
 @click.option("--township", metavar="乡镇", help="只列这个乡镇的申请。")
 @policy_options
 @db_option
@@ -422,7 +422,7 @@ def cases(on_date, township, policies, region, db, fmt, output, force):
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("household_id", metavar="户编号")
-@date_option("走访日期。", "--date", "on", required=True)
+@date_option("走访日期。", "--date", "on", required=True, bounded=False)
 @click.option("--by", "visitors", required=True, metavar="姓名", help="走访人，多人用逗号分开（入户调查、县级核查至少两人）。")
 @click.option("--kind", required=True, metavar="类型", help="走访类型：入户调查、定期回访、信号核实、特困核查、县级核查。")
 @click.option("--findings", default="", metavar="文字", help="发现的情况。")
@@ -486,7 +486,7 @@ def _due_row(v) -> list:
 
 
 @visits_group.command("due", cls=DibaoCommand, context_settings=CONTEXT)
-@date_option("按这一天计算，默认今天。")
+@date_option("按这一天计算，默认今天。", bounded=False)
 @within_option("列出这么多天内到期的走访（默认 30 天）。", 30)
 @month_option("定期回访按台账中这个月的名册（默认最近一个月）。")
 @policy_options
@@ -558,7 +558,7 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
 @click.option("--title", type=click.Choice(("入户调查表", "特困入户核查表")), default="入户调查表", show_default=True,
               help="表名：入户调查表，或特困人员核查用的特困入户核查表（自理能力、供养方式、照料人一栏必填）。")
 @month_option("用台账中这个月的名册预填（默认最近一个月）。")
-@date_option("打印日期（算年龄），默认今天。")
+@date_option("打印日期（算年龄），默认今天。", bounded=False)
 @click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="用这个文件夹里的模板（先用 dibao templates copy 复制自带模板再修改）。")
 @db_option

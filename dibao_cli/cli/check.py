@@ -90,5 +90,7 @@ def template(output, force):
     from dibao_cli.outputs import atomic_write
     from dibao_cli.roster_template import template_bytes
 
+    if output.suffix.lower() != ".xlsx":  # an Excel workbook named .csv or .xls would not open as what it says
+        raise click.UsageError(f"空白名册是 Excel 工作簿，文件名须以 .xlsx 结尾（这里是“{output.name}”），如 -o 名册模板.xlsx。")
     atomic_write(output, template_bytes(), force)
     console().print(f"已生成空白名册：{output}")

@@ -198,12 +198,24 @@ class DibaoGroup(ChineseHelp, click.Group):
             if isinstance(exc, DibaoError):
                 click.echo(f"错误：{exc.message}", err=True)
                 sys.exit(int(exc.status))
+            if _corrupt_ledger(exc):  # SQLite itself found a damaged page: here a backup is the right advice
+                click.echo("错误：台账文件已损坏（数据库中有损坏的页面），操作已中止，本次的改动没有写入。"
+                           "请用之前 dibao db backup 做的备份恢复台账，或把台账文件交给维护人员检查。", err=True)
+                sys.exit(ExitStatus.LEDGER)
             click.echo(
                 f"内部错误（{type(exc).__name__}）：dibao 遇到了意外情况，输入文件未被修改。"
                 "请加 --debug 重新运行，并把输出发给维护人员。",
                 err=True,
             )
             sys.exit(ExitStatus.INTERNAL)
+
+
+def _corrupt_ledger(exc: BaseException) -> bool:
+    """True for SQLite's own 'database disk image is malformed' / 'not a database' (SQLITE_CORRUPT, SQLITE_NOTADB)."""
+    import sqlite3
+
+    return isinstance(exc, sqlite3.DatabaseError) and (
+        getattr(exc, "sqlite_errorcode", None) in (11, 26) or "malformed" in str(exc))
 
 
 def _usage_message(exc: click.UsageError) -> str:
@@ -217,10 +229,16 @@ def _usage_message(exc: click.UsageError) -> str:
     return text[:-1] + "。" if text.endswith(".") else text
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2099  # dates and months a command line may name
+
+
 class DateType(click.ParamType):
     """A date on the command line: 2026-11-30 (and the other ways a roster may write one)."""
 
     name = "日期"
+
+    def __init__(self, bounded: bool = True):
+        self.bounded = bounded  # casework dates have their own, more precise check against the holiday calendar
 
     def convert(self, value, param, ctx):
         if isinstance(value, _dt.date):
@@ -233,6 +251,8 @@ class DateType(click.ParamType):
             day = None
         if day is None:
             self.fail(f"“{value}”不是日期，请写成 2026-11-30", param, ctx)
+        if self.bounded and not FIRST_YEAR <= day.year <= LAST_YEAR:  # 9999-12-31: a typo, and an overflow
+            self.fail(f"日期 {day.isoformat()} 超出可处理的范围（{FIRST_YEAR}–{LAST_YEAR} 年），请核对年份", param, ctx)
         return day
 
 
@@ -245,9 +265,12 @@ class MonthType(click.ParamType):
         from dibao_cli.ledger.monthly import parse_month
 
         try:
-            return parse_month(value)
+            month = parse_month(value)
         except UsageInvalid as exc:
             self.fail(exc.message, param, ctx)
+        if not FIRST_YEAR <= int(month[:4]) <= LAST_YEAR:
+            self.fail(f"月份 {month} 超出可处理的范围（{FIRST_YEAR}–{LAST_YEAR} 年），请核对年份", param, ctx)
+        return month
 
 
 class RegionType(click.ParamType):
@@ -267,6 +290,7 @@ class RegionType(click.ParamType):
 
 
 DATE = DateType()
+CALENDAR_DATE = DateType(bounded=False)
 MONTH = MonthType()
 REGION = RegionType()
 
@@ -276,10 +300,11 @@ def parse_date(ctx, param, value):
     return None if value is None else DATE.convert(value, param, ctx)
 
 
-def date_option(help: str, *names: str, required: bool = False):
-    """--date (or another date option given by `names`), parsed once into a datetime.date."""
+def date_option(help: str, *names: str, required: bool = False, bounded: bool = True):
+    """--date (or another date option given by `names`), parsed once into a datetime.date; years outside
+    1900-2099 are a usage error unless `bounded` is False (the casework commands check against the calendar)."""
     names = names or ("--date", "on_date")
-    return click.option(*names, type=DATE, required=required, metavar="日期", help=help)
+    return click.option(*names, type=DATE if bounded else CALENDAR_DATE, required=required, metavar="日期", help=help)
 
 
 def month_option(help: str, required: bool = False):
@@ -292,6 +317,9 @@ class CountType(click.ParamType):
 
     name = "整数"
 
+    def __init__(self, maximum: int | None = None):
+        self.maximum = maximum
+
     def convert(self, value, param, ctx):
         if isinstance(value, int) and not isinstance(value, bool):
             number = value
@@ -302,18 +330,21 @@ class CountType(click.ParamType):
                 self.fail(f"应为不小于 0 的整数，这里是“{value}”", param, ctx)
         if number < 0:
             self.fail(f"应为不小于 0 的整数，这里是 {number}", param, ctx)
+        if self.maximum is not None and number > self.maximum:
+            self.fail(f"应为 0 到 {self.maximum} 之间的整数，这里是 {number}", param, ctx)
         return number
 
 
-COUNT = CountType()
+COUNT = CountType(maximum=10**9)  # more than any roster has rows; a longer number is a typo (and overflows SQLite)
+DAYS = CountType(maximum=3660)  # --within: at most ten years ahead
 
 
 def limit_option(help: str, default: int):
     return click.option("--limit", type=COUNT, default=default, metavar="条数", help=help)
 
 
-def within_option(help: str, default: int):
-    return click.option("--within", type=COUNT, default=default, metavar="天数", help=help)
+def within_option(help: str, default: int, maximum: bool = False):
+    return click.option("--within", type=DAYS if maximum else COUNT, default=default, metavar="天数", help=help)
 
 
 def policy_options(func):

@@ -7,14 +7,43 @@ collide with it. A stage inside another (streamed JSON: 核算 while 写入) joi
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 
 _LIVE = None  # the rich Progress shown while a stage runs, or None
 
 
-def console(stderr: bool = False):
-    from rich.console import Console
+# control characters a roster value may carry (NUL, backspace, carriage return, ESC, …): never sent to the
+# screen, where they could hide, overwrite or clear what was printed. Tab and newline stay; rich's own colour
+# codes are added after the text is cleaned.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CLEAN_CONSOLE = None
 
+
+def clean_screen(text: str) -> str:
+    """`text` without the control characters above (for text printed without rich, e.g. `explain`)."""
+    return _CONTROL.sub("", text)
+
+
+def _console_class():
+    global _CLEAN_CONSOLE
+    if _CLEAN_CONSOLE is None:
+        from rich.console import Console
+
+        from rich.segment import Segment
+
+        class CleanConsole(Console):
+            def _render_buffer(self, buffer) -> str:
+                return super()._render_buffer(
+                    segment if segment.control or segment.text.isprintable()
+                    else Segment(clean_screen(segment.text), segment.style, segment.control) for segment in buffer)
+
+        _CLEAN_CONSOLE = CleanConsole
+    return _CLEAN_CONSOLE
+
+
+def console(stderr: bool = False):
+    Console = _console_class()
     out = Console(stderr=stderr, highlight=False, soft_wrap=False)
     if not out.is_terminal:
         # Piped or redirected (a script's 汇总.txt): no screen width to fit, so tables keep their natural

@@ -13,10 +13,18 @@ from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_opt
                                   issuer_options, month_option, policy_options)
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.cli.ledger import command_line, open_ledger
-from dibao_cli.errors import ExitStatus
+from dibao_cli.errors import ExitStatus, NotFound
 
 NOTICE_KINDS = ("auto", "approval", "refusal", "marginal", "phase-out", "termination", "change")
 GROUNDS = {"死亡": "你户保障对象已死亡", "迁出": "你户已迁出本县（区）"}
+
+
+def _refuse_unknown(only, known: set, where: str) -> None:
+    """--household naming a household that is not there: exit 6 with its number, never "nothing to issue"."""
+    missing = sorted(only - known) if only else []
+    if missing:
+        raise NotFound(f"{where}中没有户编号为“{'”“'.join(missing[:10])}”的户" + ("等" if len(missing) > 10 else "")
+                       + "。请核对 --household 的户编号。")
 
 
 def _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day):
@@ -87,13 +95,15 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         raise click.UsageError("--ground 只用于按台账出具（--month），并用 --household 指定本月名册中已没有的户。")
     only = set(households) if households else None
     gone = []
-    ledger = open_ledger(db)
+    ledger = open_ledger(db, create=not month, write=True, check_tables=("doc_numbers", "audit"))
     try:
         if rosters:
             policy, assessment = _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day)
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
             issuer.publicity_from = publicity_from
             issuer.publicity_days = getattr(policy, "publicity_days", None) or issuer.publicity_days
+            _refuse_unknown(only, {r.household.household_id for r in assessment.results}
+                            | {h.household_id for h, _ in assessment.left_out}, "名册 " + "、".join(map(str, rosters)) + " ")
             chosen, skipped = choose(assessment.results, kind, only)
             last = ledger.latest_month(before=f"{day:%Y-%m}") if any(k == "change" for _, k in chosen) else None
             earlier = ledger.households_of(last) if last else {}  # for what changed since the last imported month
@@ -107,6 +117,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             from dibao_cli.ledger.monthly import parse_month
 
             month = parse_month(month)
+            ledger.require_month(month)
             policy = resolve(region, policies, day)
             issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
             issuer.publicity_from = publicity_from
@@ -115,6 +126,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
             before_month = ledger.latest_month(before=month)
             before = ledger.households_of(before_month) if before_month else {}
             events = ledger.events_of(month)
+            _refuse_unknown(only, set(rows) | set(before), f"台账 {month} 月及上月")
             chosen, skipped = [], []
             gone = [before[hid] for hid, kinds in events.items() if "disappeared" in kinds and hid in before
                     and (only is None or hid in only)]
@@ -346,9 +358,8 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         policy = resolve(region, policies, day)
         ledger = open_ledger(db, create=False)
         try:
+            ledger.require_month(month)
             current = st.from_ledger(ledger, month)
-            if not current and ledger.active_import(month) is None:
-                raise click.UsageError(f"台账中没有 {month} 月的数据；请先用 dibao import 导入。")
             before_month = ledger.latest_month(before=month)
             before = st.from_ledger(ledger, before_month) if before_month else []
             ytd = {area: st.year_to_date(ledger, month, area) for area in st.AREAS}

@@ -16,12 +16,19 @@ from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
 
 REVIEW_FORMATS = ("table", "json", "csv", "xlsx")
+EVENT_LABELS = {"new": "新纳入", "exit": "停保", "transfer": "转类", "phase_out_started": "进入渐退期",
+                "back_to_dibao": "恢复低保", "amount_changed": "金额变化", "member_added": "成员增加",
+                "member_removed": "成员减少", "linked": "户编号变更", "disappeared": "本月未出现",
+                "new_marginal": "新认定边缘", "not_assessed": "未核算（保留上月结果）"}
 
 
-def open_ledger(db, create=True):
+def open_ledger(db, create=True, write=None, check_tables=None):
+    """The ledger; `create` for commands that may start one (import), `write` for commands that write to it
+    (default: the same as `create`; checked for damaged pages first, all of it or only `check_tables`).
+    Reading commands work on a read-only ledger and never create one."""
     from dibao_cli.ledger.store import Ledger, ledger_path
 
-    return Ledger(ledger_path(db), create=create)
+    return Ledger(ledger_path(db), create=create, write=write, check_tables=check_tables)
 
 
 def command_line() -> str:
@@ -50,43 +57,116 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
     """把一个月的名册核算后存入台账：每户的结果、成员、渐退期、变化（新增、停保、转类、成员增减）。
 
     上月台账中的结果（低保、渐退期及开始日期、月保障金）自动带到本月；名册中的写法与台账不一致时会提示。
+    同时运行的几个导入按月份顺序排队。导入（或 --replace）较早的月份后，以后已导入的月份用它们原来的名册文件
+    重新计算；原文件已移走或改动时，会列出这些月份并提示重新导入。
+    --skip-invalid 跳过的户如上月在台账中，本月保留上月结果并注明“未核算”，不算停保。
     退出状态：0 已导入；1 名册有错误未导入（或用 --skip-invalid 时有户被跳过）；7 该月已导入（加 --replace）。
 
     例：dibao import 名册-2026-12.xlsx --month 2026-12
         dibao import 各乡镇/*.xlsx --month 2026-12 --skip-invalid
     """
-    from dibao_cli.ledger.monthly import import_month, month_end, parse_month, reporting_day
+    from dibao_cli.ledger.monthly import parse_month
 
     month = parse_month(month)
-    day = on_date or month_end(month)
-    policy = resolve(region, policies, day)
-    if on_date is None and policy.report_cutoff_day:
-        day = reporting_day(month, policy.report_cutoff_day)
-        policy = resolve(region, policies, day)
-    roster = load_roster(rosters, sheet, all_sheets, encoding, day)
-    ledger = open_ledger(db)
+    options = {"files": [str(Path(p).resolve()) for p in rosters], "sheet": sheet, "all_sheets": all_sheets,
+               "encoding": encoding, "policies": [str(Path(p).resolve()) for p in policies or ()], "region": region,
+               "date": on_date.isoformat() if on_date else None, "skip_invalid": skip_invalid}
+    ledger = open_ledger(db)  # checks the ledger's pages before anything is written
+    recomputed, manual = [], []
     try:
-        with progress_bar("核算并存入台账"):
-            report = import_month(ledger, roster, policy, month, day, list(rosters), skip_invalid, replace,
-                                  command_line())
+        ticket = ledger.register_import(month)  # later months imported at the same time wait for this one
+        try:
+            report, day = _import(ledger, month, options, replace, ticket)
+        finally:
+            ledger.unregister_import(ticket)
+        recomputed, manual = _recompute_later(ledger, report)
     finally:
         ledger.close()
     out = console()
     out.print(f"已导入 {month}（核算日期 {day.isoformat()}）：{report.households} 户，{report.members} 人"
               + ("；替换了该月原有数据（原版本保留在历史中）" if report.replaced else "") + f"。台账：{ledger.path}")
-    labels = {"new": "新纳入", "exit": "停保", "transfer": "转类", "phase_out_started": "进入渐退期",
-              "back_to_dibao": "恢复低保", "amount_changed": "金额变化", "member_added": "成员增加",
-              "member_removed": "成员减少", "linked": "户编号变更", "disappeared": "本月未出现", "new_marginal": "新认定边缘"}
     if report.events:
-        out.print("本月变化：" + "，".join(f"{labels.get(k, k)} {v} 户" for k, v in sorted(report.events.items())))
+        out.print("本月变化：" + "，".join(f"{EVENT_LABELS.get(k, k)} {v} 户" for k, v in sorted(report.events.items())))
     for warning in report.warnings[:50]:
-        out.print(f"[yellow]提示[/] 户 {warning.household_id} {warning.column}“{warning.value}”：{warning.message}")
+        out.print(f"[yellow]提示[/] 户 {warning.household_id} {warning.column}“{warning.value}”：{warning.message}"
+                  + (f"。{warning.fix}" if warning.code == "paid_after_phase_out" else ""))
     if len(report.warnings) > 50:
         out.print(f"……另有 {len(report.warnings) - 50} 条提示")
+    for later, again in recomputed:
+        basis = "本月原来的数据" if report.replaced else "本月导入之前的台账"
+        out.print(f"以后的月份 {later} 原先是按{basis}计算的，已用它原来的名册文件重新计算：{again.households} 户"
+                  + ("；变化：" + "，".join(f"{EVENT_LABELS.get(k, k)} {v} 户" for k, v in sorted(again.events.items()))
+                     if again.events else ""))
+    if manual:
+        from dibao_cli.ledger.store import month_ranges
+
+        months = [m for m, _ in manual]
+        out.print(f"[yellow]注意[/]：台账中以后的月份 {month_ranges(months)} 是按 {month} 月原来的数据（或尚无该月时）计算的，"
+                  "渐退期、新纳入、停保和金额变化可能不对，且无法自动重新计算（"
+                  + "；".join(f"{m}：{why}" for m, why in manual) + "）。"
+                  f"请按月份顺序用 --replace 重新导入这些月份的名册，如：dibao import 名册-{months[0]}.xlsx "
+                  f"--month {months[0]} --replace")
     if report.skipped:
         out.print(f"[red]{len(report.skipped)} 户因名册错误未导入[/]：{'、'.join(report.skipped[:30])}"
                   + ("……" if len(report.skipped) > 30 else "") + "。用 dibao check 查看。")
+        if report.carried:
+            out.print(f"其中 {len(report.carried)} 户上月在台账中，本月未核算、保留上月结果（不算停保）："
+                      + "、".join(report.carried[:30]) + ("……" if len(report.carried) > 30 else "")
+                      + "。改正名册后请用 --replace 重新导入本月。")
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
+
+
+def _import(ledger, month, options, replace, ticket):
+    """Read the rosters named in `options` and import them as `month` (also used to compute a month again)."""
+    from dibao_cli.ledger.monthly import import_month, month_end, reporting_day
+
+    on_date = _dt.date.fromisoformat(options["date"]) if options.get("date") else None
+    policies = tuple(Path(p) for p in options.get("policies") or ())
+    day = on_date or month_end(month)
+    policy = resolve(options.get("region"), policies, day)
+    if on_date is None and policy.report_cutoff_day:
+        day = reporting_day(month, policy.report_cutoff_day)
+        policy = resolve(options.get("region"), policies, day)
+    roster = load_roster([Path(p) for p in options["files"]], options.get("sheet"), options.get("all_sheets"),
+                         options.get("encoding"), day)
+    with progress_bar(f"核算并存入台账（{month}）"):
+        report = import_month(ledger, roster, policy, month, day, [Path(p) for p in options["files"]],
+                              options.get("skip_invalid"), replace, command_line(), ticket=ticket, options=options,
+                              on_wait=lambda months: click.echo(
+                                  f"等待 {'、'.join(months)} 月的导入完成后再导入 {month} 月……", err=True))
+    return report, day
+
+
+def _recompute_later(ledger, report):
+    """Months after the one just imported were computed against its earlier version (or before it existed):
+    compute each again, in order, from the files it was imported from when they are unchanged."""
+    from dibao_cli.errors import DibaoError
+    from dibao_cli.ledger.monthly import recorded_import
+
+    recomputed, manual = [], []
+    tickets = dict(report.later_tickets)
+    try:
+        for later in report.later:
+            ticket = tickets.pop(later)
+            found = recorded_import(ledger, later)
+            if found is None:
+                manual.append((later, "原名册文件已移走或已修改"))
+                ledger.unregister_import(ticket)
+                continue
+            try:
+                again, _ = _import(ledger, later, found[1], True, ticket)
+            except DibaoError as exc:
+                manual.append((later, exc.message))
+                continue
+            finally:
+                ledger.unregister_import(ticket)
+            for extra in again.later_tickets.values():  # already in this loop
+                ledger.unregister_import(extra)
+            recomputed.append((later, again))
+    finally:
+        for ticket in tickets.values():
+            ledger.unregister_import(ticket)
+    return recomputed, manual
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
@@ -125,7 +205,8 @@ def history(household_id, db, fmt):
     for r in rows:
         total = "" if r["total_fen"] is None else money.fen_text(r["total_fen"], False)
         phase = f"{r['phase_out_start']}～{r['phase_out_end']}" if r["phase_out_start"] else ""
-        table.add_row(r["month"], r["household_id"], r["head_name"] or "", STATUS_LABEL.get(r["status"], r["status"]),
+        status = STATUS_LABEL.get(r["status"], r["status"]) + ("（本月未核算，沿用上月）" if not r.get("assessed", 1) else "")
+        table.add_row(r["month"], r["household_id"], r["head_name"] or "", status,
                       str(r["members"]), str(r["covered"]), money.plain(Decimal(r["per_capita"])), total, phase,
                       "；".join(r["events"]))
     console().print(table)
@@ -135,7 +216,7 @@ def history(household_id, db, fmt):
 @click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
 @month_option("按台账中这个月的数据（默认最近导入的月份）。")
 @date_option("到期判断的日期，默认今天。", "--as-of", "as_of")
-@within_option("列出今后多少天内到期的（默认 30 天），已过期的总会列出。", 30)
+@within_option("列出今后多少天内到期的（默认 30 天，最多 3660 天），已过期的总会列出。", 30, maximum=True)
 @input_options
 @policy_options
 @db_option
@@ -143,10 +224,10 @@ def history(household_id, db, fmt):
 @click.option("--all", "show_all", is_flag=True, help="屏幕表格显示全部事项（默认超过 300 项时只显示前 100 项和按乡镇汇总）。")
 def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies, region, db, fmt, output, force,
            show_all):
-    """列出到期要做的核查：渐退期满复核、定期核查（稳定户每年、收入不稳定户每半年）、单人户复核、从未核查的户、特困供养年度核查、刚性支出困难家庭有效期满复核。
+    """列出到期要做的核查：渐退期满复核、渐退期满仍在发放、定期核查（稳定户每年、收入不稳定户每半年）、单人户复核、从未核查的户、特困供养年度核查、刚性支出困难家庭有效期满复核。
 
     不给名册时按台账；给了名册时按名册自己的渐退开始日期、上次核查日期等列（不用台账）。
-    退出状态：0 没有到期事项；1 有到期事项。
+    退出状态：0 没有到期事项；1 有到期事项；6 台账中没有 --month 指定的月份。
 
     例：dibao review --within 30
         dibao review --month 2026-12 --format xlsx -o 核查清单.xlsx
@@ -158,24 +239,29 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
     as_of = as_of or _dt.date.today()
     fmt = resolve_format(fmt, output, REVIEW_FORMATS)
     policy = resolve(region, policies, as_of)
+    left_out: list[str] = []
     if rosters:
         from dibao_cli.assessment import assess_roster
         from dibao_cli.review import cases_from_assessment
 
         roster = load_roster(rosters, sheet, all_sheets, encoding, as_of)
         with progress_bar("核算", total=len(roster.households), unit="户") as advance:
-            cases = cases_from_assessment(assess_roster(roster, policy, as_of, progress=advance))
+            assessment = assess_roster(roster, policy, as_of, progress=advance)
+            cases = cases_from_assessment(assessment)
+        left_out = [h.household_id for h, _ in assessment.left_out]
         source = "名册：" + "、".join(str(r) for r in rosters)
     else:
         from dibao_cli.ledger.monthly import parse_month
-        from dibao_cli.review_report import cases_from_ledger
+        from dibao_cli.review import cases_from_ledger_rows
 
+        month = parse_month(month) if month else None
         ledger = open_ledger(db, create=False)
         try:
-            month = parse_month(month) if month else ledger.latest_month()
             if month is None:
-                raise click.UsageError("台账中还没有任何月份；请先用 dibao import 导入，或给出名册文件。")
-            cases = cases_from_ledger(ledger, month)
+                month = ledger.latest_month()
+                if month is None:
+                    raise click.UsageError(f"台账 {ledger.path} 中还没有任何月份；请先用 dibao import 导入，或给出名册文件。")
+            cases = cases_from_ledger_rows(ledger.review_rows(month))
             source = f"台账 {ledger.path}，{month} 月"
         finally:
             ledger.close()
@@ -186,7 +272,11 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
          json=lambda: review_report.as_json(items, source, as_of, within), csv=lambda: review_report.as_csv(items))
     if fmt == "xlsx":
         console().print(f"已写入 {output}：{len(items)} 项到期核查。")
-    if items:
+    if left_out:  # never a silent gap: these households could not be checked for a due review
+        console(stderr=True).print(f"[red]{len(left_out)} 户因名册错误未核算，没有列出其到期核查[/]："
+                                   f"{'、'.join(left_out[:30])}" + ("……" if len(left_out) > 30 else "")
+                                   + "。用 dibao check 查看并修改。")
+    if items or left_out:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
 
@@ -232,13 +322,15 @@ def db_group():
 @db_option
 @click.option("--force", is_flag=True, help="备份文件已存在时覆盖。")
 def db_backup(target, db, force):
-    """在台账使用中也能做出一致的备份副本。
+    """在台账使用中也能做出一致的备份副本（备份文件夹不存在时自动建立）。
 
     例：dibao db backup 备份/dibao-2026-12.db
     """
     ledger = open_ledger(db, create=False)
     try:
-        ledger.backup(target, force)
+        made = ledger.backup(target, force)
     finally:
         ledger.close()
+    if made:
+        console().print(f"已建立文件夹 {target.parent}")
     console().print(f"已备份台账 {ledger.path} 到 {target}")

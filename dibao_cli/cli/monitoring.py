@@ -162,11 +162,16 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
 
         ledger = Ledger(ledger_path(db), create=False)
         try:
+            ledger.require_month(parse_month(month))
             before = previous_from_ledger(ledger, parse_month(month))
         finally:
             ledger.close()
     with progress_bar("监测"):
         signals, notes = run_monitor(assessment, before)
+    left_out = [h.household_id for h, _ in assessment.left_out]
+    if left_out:  # never a silent gap: a household with errors is not monitored, and the clerk is told
+        notes = [*notes, f"{len(left_out)} 户因名册错误未核算，没有监测：{'、'.join(left_out[:30])}"
+                 + ("……" if len(left_out) > 30 else "") + "。用 dibao check 查看并修改。"]
     ledger = _ledger_if_any(db)
     if ledger:  # casework: signals get ids; closed ones are not reported again
         from dibao_cli.casework.signals import track
@@ -184,5 +189,5 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
          csv=lambda: monitor_report.as_csv(signals))
     if fmt == "xlsx":
         console().print(f"已写入 {output}：{len(signals)} 条信号。")
-    if signals:
+    if signals or left_out:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)

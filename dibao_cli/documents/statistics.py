@@ -221,8 +221,10 @@ def year_summary(ledger, year: int) -> tuple[list[list], list[list]]:
     townships = []
     for township, households, fen in ledger.db.execute(
             "SELECT COALESCE(h.township, ''), COUNT(DISTINCT h.household_id), COALESCE(SUM(h.total_fen), 0) "
-            "FROM households h JOIN imports i ON i.id = h.import_id WHERE i.superseded_by IS NULL AND i.month LIKE ? "
-            "AND h.status IN ('dibao', 'single_person', 'phase_out') GROUP BY 1 ORDER BY 1", (f"{year}-%",)):
+            "FROM households h JOIN imports i ON i.id = h.import_id WHERE i.superseded_by IS NULL "
+            "AND i.month >= ? AND i.month <= ? "  # a range the month index can serve (LIKE would scan households)
+            "AND h.status IN ('dibao', 'single_person', 'phase_out') GROUP BY 1 ORDER BY 1",
+            (f"{year}-01", f"{year}-12")):
         townships.append([township or "（未填乡镇）", households, fen / 100])
     if months:
         months.append(["合计", "", "", *[sum(m[i] for m in months) for i in range(3, 7)],

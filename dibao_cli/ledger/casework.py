@@ -130,7 +130,7 @@ MEMBER_FIELDS = ("name", "relation", "male", "birth", "id_number", "labour", "di
 def household_members(ledger: Ledger, import_id: int, household_id: str) -> list[dict]:
     """The members of a household in one month's roster, in roster order (what a visit sheet is prefilled with)."""
     return _rows(ledger, f"SELECT {', '.join(MEMBER_FIELDS)} FROM members WHERE import_id = ? AND household_id = ? "
-                         "ORDER BY rowid", (import_id, household_id), MEMBER_FIELDS)
+                         "ORDER BY seq", (import_id, household_id), MEMBER_FIELDS)
 
 
 def insert_visit(ledger: Ledger, visit: dict) -> int | None:

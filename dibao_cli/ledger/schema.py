@@ -1,9 +1,13 @@
 """The ledger's tables. Portable SQL (no SQLite-only types); the version lives in PRAGMA user_version
-for SQLite. Each migration takes the schema from version N-1 to N and runs in one transaction."""
+for SQLite. Each migration takes the schema from version N-1 to N and runs in one transaction: either SQL
+text, or a function of the connection for a step that needs more than SQL (converting stored values)."""
 
-MIGRATIONS = [
-    # 1: months, households, members, events, audit log
-    """
+from __future__ import annotations
+
+import json
+import re
+
+V1 = """
     CREATE TABLE imports (
         id INTEGER PRIMARY KEY,
         month TEXT NOT NULL,
@@ -81,9 +85,10 @@ MIGRATIONS = [
         policy_hash TEXT,
         dibao_version TEXT NOT NULL
     );
-    """,
-    # casework: applications and their steps, household visits, monitor/crosscheck signals
-    """
+"""
+
+# 2: casework: applications and their steps, household visits, monitor/crosscheck signals
+CASEWORK = """
     CREATE TABLE case_applications (
         id INTEGER PRIMARY KEY,
         household_id TEXT NOT NULL,
@@ -143,9 +148,10 @@ MIGRATIONS = [
         closed_by TEXT
     );
     CREATE INDEX case_signals_household ON case_signals (household_id);
-    """,
-    # temporary assistance: one row per application, its decision and payment
-    """
+"""
+
+# 3: temporary assistance: one row per application, its decision and payment; 特困 persons of a month
+ASSISTANCE = """
     CREATE TABLE assistance_cases (
         id INTEGER PRIMARY KEY,
         household_id TEXT NOT NULL,
@@ -184,6 +190,149 @@ MIGRATIONS = [
         care_fen INTEGER NOT NULL
     );
     CREATE INDEX assistance_tekun_import ON assistance_tekun (import_id);
-    """,
-]
+"""
+
+# 4: repeated texts stored once (texts), households marked when carried over unassessed, events indexed by
+# month, imports waiting their turn (pending_imports), the options of an import (to compute it again);
+# households and members keyed by month without a separate row id and index (a third smaller per month).
+V4 = """
+    CREATE TABLE texts (
+        id INTEGER PRIMARY KEY,
+        body TEXT NOT NULL UNIQUE
+    );
+    ALTER TABLE imports ADD COLUMN options TEXT;
+    CREATE INDEX events_import ON events (import_id, kind);
+    CREATE TABLE pending_imports (
+        id INTEGER PRIMARY KEY,
+        month TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at TEXT NOT NULL
+    );
+"""
+
+
+def _run(db, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _v4(db) -> None:
+    """Reasons were stored whole on every household row (code, text and basis as JSON); now they are stored
+    once in `texts` and a household keeps their ids and its own numbers (see compact_reasons)."""
+    _run(db, V4)
+    ids: dict[str, int] = {}
+
+    def intern(body: str) -> int:
+        found = ids.get(body)
+        if found is None:
+            row = db.execute("SELECT id FROM texts WHERE body = ?", (body,)).fetchone()
+            found = row[0] if row else db.execute("INSERT INTO texts (body) VALUES (?)", (body,)).lastrowid
+            ids[body] = found
+        return found
+
+    last = 0
+    while True:
+        rows = db.execute("SELECT rowid, reasons FROM households WHERE rowid > ? ORDER BY rowid LIMIT 5000",
+                          (last,)).fetchall()
+        if not rows:
+            break
+        last = rows[-1][0]
+        updates = []
+        for rowid, reasons in rows:
+            items = json.loads(reasons) if reasons.startswith("[") else []
+            updates.append((compact_reasons(items, intern), rowid))
+        db.executemany("UPDATE households SET reasons = ? WHERE rowid = ?", updates)
+    _run(db, REBUILD)
+
+
+# Keys lead the columns: SQLite 3.40 misreads NOT NULL columns of a WITHOUT ROWID table whose key does not.
+REBUILD = """
+    CREATE TABLE households_v2 (
+        import_id INTEGER NOT NULL,
+        household_id TEXT NOT NULL,
+        linked_from TEXT,
+        township TEXT,
+        village TEXT,
+        head_name TEXT,
+        head_id TEXT,
+        area_type TEXT,
+        members INTEGER NOT NULL,
+        covered INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        counted_fen INTEGER NOT NULL,
+        adjusted_fen TEXT NOT NULL,
+        per_capita TEXT NOT NULL,
+        total_fen INTEGER,
+        differential_fen INTEGER NOT NULL,
+        classified_fen INTEGER NOT NULL,
+        phase_out_start TEXT,
+        phase_out_end TEXT,
+        last_check TEXT,
+        enrolled_on TEXT,
+        can_work INTEGER NOT NULL,
+        reasons TEXT NOT NULL,
+        assessed INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (import_id, household_id)
+    ) WITHOUT ROWID;
+    INSERT INTO households_v2 SELECT *, 1 FROM households;
+    DROP TABLE households;
+    ALTER TABLE households_v2 RENAME TO households;
+    CREATE INDEX households_id ON households (household_id);
+    CREATE INDEX households_linked ON households (linked_from);
+    CREATE TABLE members_v2 (
+        import_id INTEGER NOT NULL,
+        household_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        id_number TEXT NOT NULL,
+        name TEXT,
+        relation TEXT,
+        male INTEGER,
+        birth TEXT,
+        disability_grade INTEGER,
+        labour TEXT,
+        covered INTEGER NOT NULL,
+        PRIMARY KEY (import_id, household_id, seq)
+    ) WITHOUT ROWID;
+    INSERT INTO members_v2 (import_id, household_id, id_number, name, relation, male, birth, disability_grade, labour,
+                            covered, seq)
+        SELECT *, ROW_NUMBER() OVER (PARTITION BY import_id, household_id ORDER BY rowid) FROM members;
+    DROP TABLE members;
+    ALTER TABLE members_v2 RENAME TO members
+"""
+
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+SLOT = "\x1f"  # where a number of the household's own goes back into a stored sentence
+
+
+def compact_reasons(items, intern) -> str:
+    """[{code, text, basis}, ...] -> 'id:n|n|n;id:...'. Each reason's code, basis and sentence with its
+    numbers taken out is a row of `texts` (the same for thousands of households); the household keeps the
+    id and its own numbers (amounts, dates)."""
+    parts = []
+    for item in items:
+        text = item["text"]
+        numbers = [] if SLOT in text else NUMBER.findall(text)
+        template = NUMBER.sub(SLOT, text) if numbers else text
+        text_id = intern(json.dumps([item["code"], item["basis"], template], ensure_ascii=False))
+        parts.append(f"{text_id}:{'|'.join(numbers)}")
+    return ";".join(parts)
+
+
+def expand_reasons(stored: str, body_of) -> list[dict]:
+    """The stored form back to [{code, text, basis}, ...]; `body_of(id)` gives a row of `texts`."""
+    out = []
+    for part in stored.split(";") if stored else ():
+        text_id, _, numbers = part.partition(":")
+        code, basis, template = json.loads(body_of(int(text_id)))
+        pieces = template.split(SLOT)
+        values = numbers.split("|") if numbers else []
+        text = pieces[0] + "".join(v + piece for v, piece in zip(values, pieces[1:]))
+        out.append({"code": code, "text": text, "basis": basis})
+    return out
+
+
+MIGRATIONS = [V1, CASEWORK, ASSISTANCE, _v4]
 VERSION = len(MIGRATIONS)

@@ -247,7 +247,12 @@ def parse_policy_file(path: Path | str, *, builtin: bool = False) -> PolicyFile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyInvalid(f"政策文件 {shown} 格式有误：{exc}。请对照 dibao 自带的示例修改。") from None
+        import re
+
+        at = re.search(r"at line (\d+), column (\d+)", str(exc))
+        where = f"第 {at.group(1)} 行第 {at.group(2)} 列附近" if at else ("末尾" if "end of document" in str(exc) else "")
+        raise PolicyInvalid(f"政策文件 {shown} {where}不是正确的 TOML 写法（常见原因：文字没有加英文双引号、"
+                            f"括号或引号没有配对、同一项写了两次）。请对照 dibao 自带的示例修改。") from None
     unknown = set(data) - schema.TOP_KEYS
     if unknown:
         name = sorted(unknown)[0]
