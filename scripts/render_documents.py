@@ -192,10 +192,12 @@ def main() -> int:
         for pdf in Path(converted).glob("*.pdf"):
             kind = "docx" if (files / "通知书-Word" / f"{pdf.stem}.docx").exists() else "xlsx"
             shutil.move(str(pdf), pdf_dir / f"{pdf.stem}-{kind}.pdf")
+    singles = [path for path in docx if path.name != "全部通知书.docx"]
     for path in docx:
         count = pages(pdf_dir / f"{path.stem}-docx.pdf")
-        if count != 1:
-            problems.append(f"{path.name}: {count} pages")
+        expected = len(singles) if path.name == "全部通知书.docx" else 1  # the combined print file: one page each
+        if count != expected:
+            problems.append(f"{path.name}: {count} pages, {expected} expected")
     for pdf in sorted(pdf_dir.glob("*.pdf")):
         shown = png(pdf, png_dir, args.dpi)
         print(f"{pdf.name}: {pages(pdf)} page(s) -> {', '.join(p.name for p in shown[:3])}{' …' if len(shown) > 3 else ''}")
