@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -149,6 +150,11 @@ def test_ctrl_c_exits_130_with_a_chinese_line(tmp_path):
             except OSError as exc:
                 assert exc.errno == errno.ENXIO and proc.poll() is None and time.monotonic() < deadline
                 time.sleep(0.02)
+        # A signal that lands between open() and the blocking read() is only handled when read() returns
+        # (CPython checks for signals between bytecodes), so wait until the process sleeps in the read itself.
+        wchan = Path(f"/proc/{proc.pid}/wchan")
+        while wchan.exists() and "pipe_read" not in wchan.read_text() and time.monotonic() < deadline:
+            time.sleep(0.02)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     finally:
