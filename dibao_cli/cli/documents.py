@@ -493,6 +493,7 @@ def report_year(year, output, templates, db, force):
                                       title=f"{year}年特困人员救助供养和临时救助（按月）")], force)
         st.print_setup(output, {"按月": 2, "按乡镇": 2, "特困与临时救助": 2}, landscape=False)
     elif suffix in (".html", ".htm"):
+        months, townships = st.year_summary_for_print(months, townships)
         html = render("year-report.html.j2", templates, autoescape=True, year=year,
                       month_header=st.YEAR_MONTH_HEADER, months=months, township_header=st.YEAR_TOWNSHIP_HEADER,
                       townships=townships)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from dibao_cli import money
 from dibao_cli.idcard import age_on
@@ -232,6 +233,18 @@ def year_summary(ledger, year: int) -> tuple[list[list], list[list]]:
     if townships:
         townships.append(["合计", sum(t[1] for t in townships), sum(round(t[2] * 100) for t in townships) / 100])
     return months, townships
+
+
+def year_summary_for_print(months: list[list], townships: list[list]) -> tuple[list[list], list[list]]:
+    """The year summary with its money columns as exact yuan (Decimal, two places) for the printed HTML.
+
+    The xlsx keeps plain numbers; a template gets Decimal: a county's yearly total is millions of yuan, and the
+    template sandbox refuses a float argument that large (the `"{:,.2f}".format(total)` in the template)."""
+
+    def exact(rows: list[list], column: int) -> list[list]:
+        return [[*r[:column], Decimal(round(r[column] * 100)).scaleb(-2), *r[column + 1:]] for r in rows]
+
+    return exact(months, 7), exact(townships, 2)
 
 
 YEAR_MONTH_HEADER = ("月份", "保障户数", "保障人数", "新增户数", "退出户数", "进入渐退期户数", "渐退期满停保户数", "当月支出(元)")
