@@ -293,9 +293,12 @@ def publicity(rosters, output, start, include_all, sheet, all_sheets, encoding, 
 
     day = on_date or _dt.date.today()
     start = start or day
-    policy, assessment = _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day)
+    policy = resolve(region, policies, day)
+    roster = load_roster(rosters, sheet, all_sheets, encoding, day)
+    with progress_bar("核算", total=len(roster.households), unit="户") as advance:
+        assessment, items = pub.entries_from_roster(roster, policy, day, include_all, progress=advance)
+    del roster
     issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
-    items = pub.entries(assessment.results, include_all)
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
         write_xlsx(output, pub.xlsx_sheets(items, start, issuer.phone, issuer.bureau, cn_date(day)), force)

@@ -46,6 +46,22 @@ def entries(results, include_all: bool) -> list[Entry]:
     return out
 
 
+def entries_from_roster(roster, policy, day: _dt.date, include_all: bool, progress=None):
+    """(assessment, entries) of a roster without keeping every household's result: a prefecture's roster
+    gives hundreds of thousands of results, of which the list keeps a few fields of the covered ones.
+    `assessment.results` stays empty; `assessment.left_out` lists the households that could not be assessed."""
+    from dibao_cli.assessment import iter_results, plan_assessment
+    from dibao_cli.bulk import bulk
+
+    with bulk():
+        assessment = plan_assessment(roster, policy, day, None)
+        assessment.progress = progress
+        if progress is not None:
+            progress(len(assessment.left_out))
+        items = entries(iter_results(assessment, False), include_all)
+    return assessment, items
+
+
 def by_village(items: list[Entry]) -> dict[tuple[str, str], list[Entry]]:
     groups: dict[tuple[str, str], list[Entry]] = {}
     for e in items:
