@@ -380,20 +380,16 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         note = "" if before_month else "台账中没有上月数据，本月新增、退出按 0 计。"
         period = reporting_period(month, policy.report_cutoff_day)
     else:
-        from dibao_cli.assessment import assess_roster
-
         day = on_date or today
         policy = resolve(region, policies, day)
-        assessment = assess_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
-        current = st.from_results(assessment.results, day)
         from dibao_cli.assistance import statistics as tiered_st  # 特困 section (临时救助 needs the ledger)
 
-        tiered_people, tiered_temporary = tiered_st.tekun_from_results(assessment.results), None
+        assessment, current, tiered_people = st.from_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
+        tiered_temporary = None
         casework = None  # the signals are kept in the ledger: only the --month report has them
         before = None
         if previous is not None:
-            before = st.from_results(assess_roster(load_roster([previous], sheet, all_sheets, encoding, day), policy,
-                                                   day).results, day)
+            _, before, _ = st.from_roster(load_roster([previous], sheet, all_sheets, encoding, day), policy, day)
         note = ("名册模式：“本年累计”一列只含本月（名册中没有前几个月的发放记录）。"
                 + ("" if previous else "未给上月名册，本月新增、退出按 0 计。"))
         period = f"{day.year}年{day.month}月"

@@ -153,6 +153,28 @@ def from_results(results, day: _dt.date) -> list[CoveredHousehold]:
     return out
 
 
+def from_roster(roster, policy, day: _dt.date):
+    """(assessment, covered households, 特困 persons) of a roster (roster mode), gathered while the households
+    are assessed, without keeping every household's result (a prefecture's roster gives hundreds of thousands):
+    `assessment.results` stays empty, `assessment.left_out` lists the households that could not be assessed."""
+    from dibao_cli.assessment import iter_results, plan_assessment
+    from dibao_cli.assistance.statistics import tekun_from_results
+    from dibao_cli.bulk import bulk
+
+    tekun: list[dict] = []
+
+    def each(results):
+        for r in results:
+            if r.supported:
+                tekun.extend(tekun_from_results((r,)))
+            yield r
+
+    with bulk():
+        assessment = plan_assessment(roster, policy, day, None)
+        covered = from_results(each(iter_results(assessment, False)), day)
+    return assessment, covered, tekun
+
+
 def from_ledger(ledger, month: str) -> list[CoveredHousehold]:
     rows = ledger.households_of(month)
     persons: dict[str, list[Person]] = {}
