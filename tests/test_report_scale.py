@@ -1,6 +1,7 @@
 """Reports at prefecture size: a year's money in the millions of yuan prints exactly in the HTML summary."""
 
 from decimal import Decimal
+from pathlib import Path
 
 from dibao_cli.documents import statistics as st
 from dibao_cli.templating import render
@@ -21,3 +22,13 @@ def test_year_summary_html_prints_totals_of_millions_of_yuan():
                    "<td>5,749,999.50</td>", "<td>2026年1月</td>"):
         assert figure in html
     assert html.count("<td>11,500,000.00</td>") == 2
+
+
+def test_publicity_built_while_assessing_still_names_households_with_errors(run, tmp_path):
+    # the list is gathered while households are assessed (no result kept): the households left out are still named
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    out = run("publicity", examples / "messy-roster.xlsx", "--region", "632521", "--date", "2026-12-01", "--all",
+              "-o", tmp_path / "p.html")
+    assert out.code == 1
+    assert "6 户因名册错误未核算，没有包含在内" in out.out and "GH020" in out.out
+    assert "最低生活保障对象公示" in (tmp_path / "p.html").read_text(encoding="utf-8")
