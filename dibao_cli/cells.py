@@ -92,7 +92,7 @@ def text(raw) -> str | None:
     """Normalise a text cell: full-width to half-width, non-breaking and stray spaces removed."""
     if raw is None:
         return None
-    if type(raw) is str and raw and _NEEDS_CLEANING.search(raw) is None and (raw.isascii() or raw.isprintable()):
+    if type(raw) is str and raw and _NEEDS_CLEANING.search(raw) is None and raw.isprintable():
         if raw.isascii() or unicodedata.is_normalized("NFKC", raw):
             return raw  # already clean: nearly every cell of a real roster
     if isinstance(raw, str):
@@ -109,10 +109,19 @@ def text(raw) -> str | None:
         s = str(raw)
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s)
+    if not s.isprintable():
+        s = _invisible_removed(s)
     s = " ".join(s.split())
     if s.startswith("'"):
         s = s[1:].strip()
     return s or None
+
+
+def _invisible_removed(s: str) -> str:
+    """Control and format characters (NUL, bell, escape codes, zero-width spaces, direction overrides) are
+    never typed on purpose and show as nothing: they are dropped, so a name reads as it looks in Excel.
+    Whitespace among them (tab, line breaks) is kept for the caller to fold into single spaces."""
+    return "".join(ch for ch in s if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
 _CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")

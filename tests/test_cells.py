@@ -185,3 +185,21 @@ def test_a_count_that_is_not_one_number_is_an_error(raw):
     with pytest.raises(cells.CellError) as exc:
         cells.count(raw)
     assert exc.value.code == "count_format"
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("马\x00六", "马六"), ("GH\x00001", "GH001"), ("西台\u200b村", "西台村"), ("\x1b[31m张三", "[31m张三"),
+    ("abc\u202egpj.exe", "abcgpj.exe"), ("a\tb\nc", "a b c"), ("\x07", None),
+])
+def test_invisible_characters_are_dropped_from_text(raw, clean):
+    """A NUL, an escape code, a zero-width space or a direction override shows as nothing in Excel; the
+    value dibao keeps (in the ledger, JSON and every document) is the text as it looks."""
+    assert cells.text(raw) == clean
+
+
+@given(st.text(max_size=30))
+def test_text_never_keeps_a_control_or_format_character(raw):
+    import unicodedata
+
+    out = cells.text(raw)
+    assert out is None or all(unicodedata.category(ch) not in ("Cc", "Cf") for ch in out)

@@ -299,3 +299,23 @@ def test_import_refuses_a_roster_with_an_error_cell_and_skips_the_household(run,
     history = run("history", "H2", "--db", db, "--format", "json")
     assert history.code == 0 and [r["month"] for r in history.json()] == ["2026-11"]
     assert run("history", "H1", "--db", db, "--format", "json").code == 6  # not in the ledger
+
+
+def test_invisible_characters_in_names_never_reach_the_outputs(run, tmp_path):
+    """A NUL or a zero-width space pasted into a name or a village shows as nothing in Excel: dibao keeps the
+    text as it looks, in the JSON, the ledger and the notices, and the household is assessed as usual."""
+    import json
+
+    from conftest import person, write_csv, write_xlsx
+
+    rows = [person("H1", "马\u200b六", "1950-03-01", 经营净收入=1200)]
+    write_xlsx(tmp_path / "r.xlsx", rows)  # an xlsx may hold a zero-width space; a NUL comes through CSV
+    rows[0]["村(社区)"] = "西台\x00村"
+    path = write_csv(tmp_path / "r.csv", rows)
+    result = run("assess", path, "--format", "json", "--date", "2026-11-30")
+    assert result.code == 0
+    household = json.loads(result.out)["households"][0]
+    assert household["village"] == "西台村"
+    assert household["head_name"] == "马六"
+    assert household["status"] == "dibao"
+    assert "\x00" not in result.out and "\u200b" not in result.out

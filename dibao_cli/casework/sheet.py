@@ -138,13 +138,13 @@ HIDDEN = ("Cc", "Cf")  # control and format characters (NUL, bell, zero-width sp
 
 def _convert(column: Column, raw, today: _dt.date):
     """The cell's clean value, or CellError: also for invisible characters and a date still to come."""
-    value = _CONVERT[column.kind](raw)
-    if isinstance(value, str):
-        hidden = next((ch for ch in value if unicodedata.category(ch) in HIDDEN), None)
+    if isinstance(raw, str):  # checked before cleaning, which would drop them
+        hidden = next((ch for ch in raw if not ch.isspace() and unicodedata.category(ch) in HIDDEN), None)
         if hidden is not None:
             raise cells.CellError("hidden_character", f"含有看不见的控制字符（U+{ord(hidden):04X}）",
                                   "删去这一格里看不见的字符（可把内容重新输入一遍）后重新导入")
-    elif isinstance(value, _dt.date) and value > today:
+    value = _CONVERT[column.kind](raw)
+    if isinstance(value, _dt.date) and value > today:
         raise cells.CellError("date_future", f"日期 {value.isoformat()} 晚于今天（{today.isoformat()}），记录的应是已经发生的事",
                               "核对年、月、日")
     elif isinstance(value, _dt.date):
