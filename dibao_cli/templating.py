@@ -24,6 +24,14 @@ MAX_OUTPUT = 5_000_000  # characters written
 MAX_VALUE = 1_000_000  # characters (or items) of any one value a template builds
 MAX_LOOP = 1_000_000  # loop iterations
 MAX_CALLS = 1_000_000  # function, method and macro calls
+#: A document that lists many records (a prefecture's publicity list, a long report) gets the limits above once
+#: more for every RECORDS_PER_ALLOWANCE records it lists: still bounded, in proportion to the data given.
+RECORDS_PER_ALLOWANCE = 10_000
+
+
+def allowance(records: int = 0) -> int:
+    """How many times the per-document limits a document listing `records` records may use."""
+    return 1 + max(0, int(records)) // RECORDS_PER_ALLOWANCE
 
 
 class LimitExceeded(Exception):
@@ -69,8 +77,8 @@ def find_template(name: str, override: Path | None = None) -> Path:
 
 # ---------------------------------------------------------------- the limited sandbox
 
-def too_much_output() -> LimitExceeded:
-    return LimitExceeded(f"输出过长（一份文书最多 {MAX_OUTPUT:,} 字）")
+def too_much_output(limit: int = MAX_OUTPUT) -> LimitExceeded:
+    return LimitExceeded(f"输出过长（这份文书最多 {limit:,} 字）")
 
 
 def _too_long(what: str = "内容") -> LimitExceeded:
@@ -167,9 +175,10 @@ def _environment_class():
 
             return wrapper
 
-        def reset_limits(self) -> None:
-            self.loops_left = MAX_LOOP
-            self.calls_left = MAX_CALLS
+        def reset_limits(self, times: int = 1) -> None:
+            self.loop_limit, self.call_limit = MAX_LOOP * times, MAX_CALLS * times
+            self.loops_left = self.loop_limit
+            self.calls_left = self.call_limit
 
         def _parse(self, source, name, filename):
             tree = super()._parse(source, name, filename)
@@ -181,13 +190,13 @@ def _environment_class():
             for item in iterable:
                 self.loops_left -= 1
                 if self.loops_left < 0:
-                    raise LimitExceeded(f"循环次数过多（一份文书最多 {MAX_LOOP:,} 次）")
+                    raise LimitExceeded(f"循环次数过多（这份文书最多 {self.loop_limit:,} 次）")
                 yield item
 
         def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - jinja's own signature
             __self.calls_left -= 1
             if __self.calls_left < 0:
-                raise LimitExceeded(f"调用次数过多（一份文书最多 {MAX_CALLS:,} 次；可能是无限递归）")
+                raise LimitExceeded(f"调用次数过多（这份文书最多 {__self.call_limit:,} 次；可能是无限递归）")
             _check_args(args, kwargs)
             owner = getattr(__obj, "__self__", None)
             if isinstance(owner, str) and getattr(__obj, "__name__", "") == "replace" and len(args) >= 2:
@@ -332,23 +341,26 @@ class Templates:
                 raise
         return self._compiled[key]
 
-    def render(self, name: str, autoescape: bool = False, **context) -> str:
-        return "".join(self.stream(name, autoescape, **context))
+    def render(self, name: str, autoescape: bool = False, records: int = 0, **context) -> str:
+        return "".join(self.stream(name, autoescape, records=records, **context))
 
-    def stream(self, name: str, autoescape: bool = False, meter=None, **context):
+    def stream(self, name: str, autoescape: bool = False, meter=None, records: int = 0, **context):
         """The rendered text in pieces, with every limit applied (a failure is a TemplateError). `meter`
-        counts the output; a caller that renders many documents in one pass resets it for each."""
+        counts the output; a caller that renders many documents in one pass resets it for each. `records`:
+        how many records the document lists (the limits grow with it, see `allowance`)."""
         template = self.get(name, autoescape)
         env = self.env(autoescape)
-        env.reset_limits()
+        times = allowance(records)
+        env.reset_limits(times)
+        limit = MAX_OUTPUT * times
         meter = meter or _Meter()
         meter.written = 0
         try:
             pieces = template.generate(**context)
             for piece in pieces:
                 meter.written += len(piece)
-                if meter.written > MAX_OUTPUT:
-                    pieces.throw(too_much_output())  # raised where the template is writing: its line is known
+                if meter.written > limit:
+                    pieces.throw(too_much_output(limit))  # raised where the template is writing: its line is known
                 yield piece
         except Exception as exc:  # noqa: BLE001 - sorted by _is_template_failure
             if _is_template_failure(exc):
@@ -373,9 +385,9 @@ class Templates:
         return self._compiled[key]
 
 
-def render(name: str, override: Path | None = None, autoescape: bool = False, **context) -> str:
-    """Render one template once (commands that write one document)."""
-    return Templates(override).render(name, autoescape, **context)
+def render(name: str, override: Path | None = None, autoescape: bool = False, records: int = 0, **context) -> str:
+    """Render one template once (commands that write one document); `records`: how many records it lists."""
+    return Templates(override).render(name, autoescape, records=records, **context)
 
 
 # ---------------------------------------------------------------- Word

@@ -141,3 +141,26 @@ def test_templates_copy_on_a_full_disk_leaves_no_empty_or_partial_file(run, tmp_
     assert out.code == 5 and "磁盘已满" in out.err and "Traceback" not in out.err
     for path in (full_disk / "模板").iterdir():
         assert path.read_bytes() == (shipped_templates() / path.name).read_bytes()
+
+
+def test_limits_grow_with_the_records_a_document_lists(tmp_path, monkeypatch):
+    """A prefecture's publicity list is long because its data is: the limits grow with the records the
+    document lists (one more allowance per RECORDS_PER_ALLOWANCE), and a runaway template is still stopped."""
+    from dibao_cli import templating
+    from dibao_cli.errors import TemplateError
+
+    monkeypatch.setattr(templating, "MAX_OUTPUT", 1000)
+    monkeypatch.setattr(templating, "MAX_LOOP", 100)
+    monkeypatch.setattr(templating, "RECORDS_PER_ALLOWANCE", 10)
+    (tmp_path / "list.j2").write_text("{% for e in entries %}{{ e }}{% endfor %}", encoding="utf-8")
+    (tmp_path / "runaway.j2").write_text("{% for e in entries %}{% for i in range(50) %}{{ e }}{% endfor %}{% endfor %}",
+                                         encoding="utf-8")
+    entries = ["户" * 49 + "\n"] * 50  # 2,500 characters, 50 loop steps
+    with pytest.raises(TemplateError) as refused:
+        templating.Templates(tmp_path).render("list.j2", entries=entries)
+    assert "这份文书最多 1,000 字" in str(refused.value)
+    assert templating.allowance(50) == 6
+    assert templating.Templates(tmp_path).render("list.j2", records=50, entries=entries) == "".join(entries)
+    with pytest.raises(TemplateError) as runaway:
+        templating.Templates(tmp_path).render("runaway.j2", records=50, entries=entries)
+    assert "这份文书最多 6,000 字" in str(runaway.value)  # 50 characters a step: the output limit comes first

@@ -357,7 +357,8 @@ def publicity(rosters, start, output, force, on_date, sheet, policies, region, t
     if not villages:
         raise click.UsageError("名册中没有新认定的特困人员，不需要公示。")
     last = start + _dt.timedelta(days=6)
-    html = render("publicity-tekun.html.j2", templates, autoescape=True, first=cn_date(start), last=cn_date(last),
+    html = render("publicity-tekun.html.j2", templates, autoescape=True, records=sum(map(len, villages.values())),
+                  first=cn_date(start), last=cn_date(last),
                   bureau=issuer.bureau, phone=issuer.phone, issued_on=cn_date(day),
                   villages=[{"township": t, "village": v, "names": sorted(names)} for (t, v), names in sorted(villages.items())])
     write_output(output, html.encode("utf-8"), force)

@@ -305,7 +305,8 @@ def publicity(rosters, output, start, include_all, sheet, all_sheets, encoding, 
     elif suffix in (".html", ".htm"):
         first, last = pub.period(start)
         villages = [{"township": t, "village": v, "entries": group} for (t, v), group in pub.by_village(items).items()]
-        html = render("publicity.html.j2", templates, autoescape=True, villages=villages, first=first, last=last,
+        html = render("publicity.html.j2", templates, autoescape=True, records=len(items), villages=villages,
+                      first=first, last=last,
                       phone=issuer.phone, bureau=issuer.bureau, issued_on=cn_date(day))
         atomic_write(output, html.encode("utf-8"), force)
     else:
