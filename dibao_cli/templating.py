@@ -476,19 +476,8 @@ class WordTemplate:
     def _parts(self, context: dict):
         """Every part of the package, in docxtpl's order: (ZipInfo, bytes) from one slow render."""
         if self._skeleton is None:
-            from docxtpl import DocxTemplate
-
-            buffer = io.BytesIO()
-            slow = DocxTemplate(io.BytesIO(self.path.read_bytes()))
-            try:
-                slow.render(context, jinja_env=self.env, autoescape=True)
-            except Exception as exc:  # noqa: BLE001
-                if _is_template_failure(exc):
-                    raise self._error(exc) from None
-                raise
-            slow.save(buffer)
             skeleton = {}
-            with zipfile.ZipFile(buffer) as z:
+            with zipfile.ZipFile(io.BytesIO(self._slow_bytes(context))) as z:
                 for info in z.infolist():
                     skeleton[info.filename] = (info, z.read(info.filename))
                     self._order.append(info.filename)
