@@ -33,7 +33,7 @@ from pathlib import Path
 from dibao_cli.cli.assess import resolve
 from dibao_cli.ledger.monthly import import_month, month_end
 from dibao_cli.ledger.store import Ledger
-from dibao_cli.roster import read_rosters
+from dibao_cli.reading.roster import read_rosters
 roster_file, month, db = sys.argv[1:4]
 t0 = time.monotonic()
 day = month_end(month)

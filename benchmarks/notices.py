@@ -64,11 +64,11 @@ def stage(roster: str, fmt: str, where: str) -> None:
     from jinja2.sandbox import SandboxedEnvironment
 
     sys.path.insert(0, str(HERE.parent))
-    from dibao_cli.assessment import assess_roster
+    from dibao_cli.assess.household import assess_roster
     from dibao_cli.documents.issue import Plan, choose, clean, default_issuer, notice_from_result, write_notices
     from dibao_cli.cli.assess import resolve
-    from dibao_cli.roster import read_rosters
-    from dibao_cli.templating import Templates, shipped_templates
+    from dibao_cli.reading.roster import read_rosters
+    from dibao_cli.documents.templating import Templates, shipped_templates
 
     day = dt.date.fromisoformat(DAY)
     policy = resolve("632521", (), day)

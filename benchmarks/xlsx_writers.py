@@ -13,17 +13,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dibao_cli import assess_report  # noqa: E402
-from dibao_cli.assessment import assess_roster  # noqa: E402
+from dibao_cli.reports import assess as assess_report  # noqa: E402
+from dibao_cli.assess.household import assess_roster  # noqa: E402
 from dibao_cli.policy import PolicyAt, load_policy  # noqa: E402
-from dibao_cli.roster import read_rosters  # noqa: E402
+from dibao_cli.reading.roster import read_rosters  # noqa: E402
 
 
 def main(path: str) -> None:
     day = dt.date(2026, 11, 30)
     roster = read_rosters([Path(path)], on_date=day)
     assessment = assess_roster(roster, PolicyAt(load_policy(), day), day)
-    from dibao_cli.outputs import write_xlsx
+    from dibao_cli.reports.files import write_xlsx
 
     with tempfile.TemporaryDirectory() as folder:
         t = time.perf_counter()

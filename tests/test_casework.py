@@ -382,7 +382,7 @@ def test_crosscheck_finding_is_tracked_and_closed_by_a_visit(run, tmp_path):
     from openpyxl import Workbook
 
     from conftest import EXAMPLES
-    from dibao_cli.roster import read_rosters
+    from dibao_cli.reading.roster import read_rosters
 
     roster = EXAMPLES / "roster.xlsx"
     number = next(m.id_number for h in read_rosters([roster]).households.values() for m in h.members if m.name == "杨国庆")

@@ -11,7 +11,7 @@ COUNTY = ["--region", "632521", "--policy", EXAMPLES / "632521-共和县.toml"]
 
 
 def ids():
-    from dibao_cli.roster import read_rosters
+    from dibao_cli.reading.roster import read_rosters
 
     roster = read_rosters([ROSTER])
     return {m.name: m.id_number for h in roster.households.values() for m in h.members}

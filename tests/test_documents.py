@@ -136,7 +136,7 @@ def test_publicity_has_no_private_data(run, tmp_path):
               "-o", tmp_path / "公示.html")
     assert out.code == 0
     _, text = parse(tmp_path / "公示.html")
-    from dibao_cli.roster import read_rosters
+    from dibao_cli.reading.roster import read_rosters
 
     roster = read_rosters([ROSTER])
     for household in roster.households.values():

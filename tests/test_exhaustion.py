@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import DAY, person, write_xlsx
-from dibao_cli import sheetscan
+from dibao_cli.reading import sheetscan
 
 MB = 1024 * 1024
 SHEET = "xl/worksheets/sheet1.xml"
@@ -256,7 +256,7 @@ def test_damaged_compressed_sheet_is_a_clear_message(run, tmp_path):
 
 @given(st.lists(st.integers(min_value=0, max_value=20), max_size=12), st.booleans())
 def test_long_line_finder_agrees_with_splitting(lengths, final_newline):
-    from dibao_cli import sheets
+    from dibao_cli.reading import sheets
 
     data = b"\n".join(b"x" * n for n in lengths) + (b"\n" if final_newline else b"")
     expected = next((i + 1 for i, line in enumerate(data.split(b"\n")) if len(line) > 8), None)

@@ -91,7 +91,7 @@ def test_every_csv_neutralises_formulas_and_keeps_numbers(run, tmp_path):
 def test_ids_and_long_numbers_in_csv_keep_every_digit(run, tmp_path):
     """Digit strings Excel/WPS would turn into 6.32521E+17 (or strip of a leading zero) get a leading tab;
     a script that strips whitespace reads the same value."""
-    from dibao_cli.outputs import csv_cell
+    from dibao_cli.reports.files import csv_cell
 
     assert csv_cell("632521195001010011") == "\t632521195001010011"
     assert csv_cell("63252119500101001X") == "\t63252119500101001X"
@@ -113,7 +113,7 @@ def test_ids_and_long_numbers_in_csv_keep_every_digit(run, tmp_path):
 def test_a_spreadsheet_opens_the_csv_with_ids_as_text_and_formulas_as_text(tmp_path):
     """LibreOffice (as Excel and WPS do) reads a tab-led digit string as text, and a bare one as a number
     that has lost its last digits; a neutralised formula stays text."""
-    from dibao_cli.outputs import csv_bytes
+    from dibao_cli.reports.files import csv_bytes
 
     ident = pid("1950-01-01")
     (tmp_path / "t.csv").write_bytes(csv_bytes(["身份证号", "户编号", "金额", "姓名"], [[ident, "6325211010001", "610.00", CALC]]))
@@ -188,7 +188,7 @@ def test_sheet_names_from_townships_are_legal_unique_and_the_full_name_is_in_the
 
 
 def test_sheet_name_rules():
-    from dibao_cli.outputs import sheet_names
+    from dibao_cli.reports.files import sheet_names
 
     assert sheet_names(["a/b", "A/B", "'x'", "", "History", "甲" * 40, "甲" * 40]) == [
         "a_b", "A_B(2)", "x", "表", "History_", "甲" * 31, "甲" * 28 + "(2)"]

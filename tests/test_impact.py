@@ -317,11 +317,11 @@ def test_streamed_json_is_the_whole_document(tmp_path):
     import datetime as dt
     import json
 
-    from dibao_cli.config import choose_policy
-    from dibao_cli.impact import build_reforms, compare, reform_policy
-    from dibao_cli.impact_report import as_json, json_chunks
+    from dibao_cli.policy.config import choose_policy
+    from dibao_cli.assess.impact import build_reforms, compare, reform_policy
+    from dibao_cli.reports.impact import as_json, json_chunks
     from dibao_cli.policy import PolicyAt
-    from dibao_cli.roster import read_rosters
+    from dibao_cli.reading.roster import read_rosters
 
     day = dt.date.fromisoformat(DAY)
     base_policy = choose_policy(None, [], folder=tmp_path)

@@ -34,9 +34,9 @@ def test_every_query_of_the_commands_uses_an_index_on_the_large_tables(run, tmp_
     from dibao_cli.documents import statistics as st
     from dibao_cli.ledger.monthly import import_month
     from dibao_cli.ledger.store import Ledger
-    from dibao_cli.monitor import previous_from_ledger
-    from dibao_cli.review import cases_from_ledger_rows
-    from dibao_cli.roster import read_rosters
+    from dibao_cli.checks.monitor import previous_from_ledger
+    from dibao_cli.checks.review import cases_from_ledger_rows
+    from dibao_cli.reading.roster import read_rosters
 
     roster_file = _roster(tmp_path, 600)
     db = tmp_path / "l.db"

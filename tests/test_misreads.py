@@ -260,7 +260,7 @@ def test_error_cells_in_another_departments_extract_are_reported_not_matched(run
     from openpyxl import Workbook
 
     from conftest import EXAMPLES
-    from dibao_cli.roster import read_rosters
+    from dibao_cli.reading.roster import read_rosters
 
     roster = EXAMPLES / "roster.xlsx"
     ids = {m.name: m.id_number for h in read_rosters([roster]).households.values() for m in h.members}

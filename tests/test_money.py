@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from conftest import DAY, person, write_csv
 from dibao_cli import money
-from dibao_cli.assess_report import household_dict
-from dibao_cli.assessment import assess_roster
-from dibao_cli.config import choose_policy
+from dibao_cli.reports.assess import household_dict
+from dibao_cli.assess.household import assess_roster
+from dibao_cli.policy.config import choose_policy
 from dibao_cli.documents.issue import default_issuer
 from dibao_cli.documents.notices import notice_from_result
 from dibao_cli.policy import PolicyAt
-from dibao_cli.roster import read_rosters
+from dibao_cli.reading.roster import read_rosters
 
 UNITS = {"元": Decimal("1"), "角": Decimal("0.1"), "分": Decimal("0.01")}
 amounts = st.decimals(min_value=0, max_value=100_000, places=6, allow_nan=False, allow_infinity=False)

@@ -44,10 +44,10 @@ def example_notices():
     """The example roster's notices built by the library, numbered 1.. in order, as a first run numbers them."""
     import datetime as dt
 
-    from dibao_cli.assessment import assess_roster
+    from dibao_cli.assess.household import assess_roster
     from dibao_cli.cli.assess import resolve
     from dibao_cli.documents.issue import choose, default_issuer, notice_from_result
-    from dibao_cli.roster import read_rosters
+    from dibao_cli.reading.roster import read_rosters
 
     day = dt.date.fromisoformat(DAY)
     policy = resolve("632521", (), day)
@@ -61,7 +61,7 @@ def example_notices():
 def test_html_notices_are_byte_identical_to_rendering_each_on_its_own(run, tmp_path):
     """The slow path: plain Jinja, a fresh render of the shipped template for each notice and for all."""
     from dibao_cli.documents.notices import FILE_LABEL
-    from dibao_cli.templating import shipped_templates
+    from dibao_cli.documents.templating import shipped_templates
 
     notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out")
     expected = example_notices()
@@ -79,7 +79,7 @@ def test_html_notices_are_byte_identical_to_rendering_each_on_its_own(run, tmp_p
 def test_html_notices_from_the_process_pool_are_the_same(tmp_path):
     """Both cores (workers render chunks and write their files): the same bytes as one by one."""
     from dibao_cli.documents.issue import Plan, write_notices
-    from dibao_cli.templating import Templates, shipped_templates
+    from dibao_cli.documents.templating import Templates, shipped_templates
 
     expected = example_notices()
     env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(str(shipped_templates())), undefined=jinja2.StrictUndefined,
@@ -99,7 +99,7 @@ def test_word_notices_are_the_same_parts_as_docxtpl_writes(run, tmp_path):
     from docxtpl import DocxTemplate
 
     from dibao_cli.documents.issue import Plan, write_notices
-    from dibao_cli.templating import Templates, shipped_templates
+    from dibao_cli.documents.templating import Templates, shipped_templates
 
     expected = example_notices()
     templates = Templates()
@@ -228,7 +228,7 @@ def test_the_shipped_notice_template_is_rendered_once_per_notice():
     """The shipped template (with its style and receipt includes) takes the path where each household's file
     is its part of the combined file: the per-file render is not done a second time."""
     from dibao_cli.documents.issue import _separable
-    from dibao_cli.templating import Templates
+    from dibao_cli.documents.templating import Templates
 
     assert _separable(Templates(), "notice.html.j2") == (True, ("title",))
 
@@ -243,7 +243,7 @@ def test_a_name_set_outside_the_loop_makes_the_template_render_one_by_one(run, t
     text = text.replace("{% for n in notices %}", "{% set how_many = notices|length %}\n{% for n in notices %}", 1)
     template.write_text(text.replace(marker, '<p class="seq">共 {{ how_many }} 份</p>\n' + marker, 1), encoding="utf-8")
     from dibao_cli.documents.issue import _separable
-    from dibao_cli.templating import Templates
+    from dibao_cli.documents.templating import Templates
 
     assert _separable(Templates(tmp_path / "mine"), "notice.html.j2") == (False, None)
     notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out", "--templates", tmp_path / "mine")
@@ -255,7 +255,7 @@ def test_a_new_folder_appears_whole_and_an_existing_one_keeps_its_files(tmp_path
     """Into a new folder: the files are written beside it and the folder put in place at the end (nothing
     else is left beside it). Into an existing folder: its other files are untouched, nothing hidden is left."""
     from dibao_cli.documents.issue import Plan, write_notices
-    from dibao_cli.templating import Templates
+    from dibao_cli.documents.templating import Templates
 
     expected = example_notices()
     for fmt, workers in (("html", 1), ("html", 2), ("docx", 2)):
@@ -301,7 +301,7 @@ def test_a_full_disk_leaves_nothing_of_the_run_when_workers_write(tmp_path, smal
     nor its private folder, in a new folder or in an existing one (whose own file stays)."""
     from dibao_cli.documents.issue import Plan, write_notices
     from dibao_cli.errors import OutputRefused
-    from dibao_cli.templating import Templates
+    from dibao_cli.documents.templating import Templates
 
     expected = example_notices()
     (small_disk / "old").mkdir()

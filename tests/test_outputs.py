@@ -71,7 +71,7 @@ def test_a_full_disk_behind_a_redirection_and_for_publicity(tmp_path):
     # templates copy: the templates that fit are whole, the one that did not is not there at all
     result, _ = dibao_with_file_limit(tmp_path, 8192, "templates", "copy", tmp_path / "模板")
     assert result.returncode == 5 and "磁盘已满" in result.stderr.decode()
-    from dibao_cli.templating import shipped_templates
+    from dibao_cli.documents.templating import shipped_templates
 
     copied = list((tmp_path / "模板").iterdir())
     assert copied and all(p.read_bytes() == (shipped_templates() / p.name).read_bytes() for p in copied)
@@ -110,7 +110,7 @@ def test_monitor_and_review_sheets_fit_signals_and_repeat_the_header(run, tmp_pa
     assert run("monitor", ROSTER, "--date", DAY, "-o", tmp_path / "m.xlsx").code == 1
     ws = load_workbook(tmp_path / "m.xlsx").worksheets[0]
     assert ws["A1"].value.endswith("走访重点") and ws.print_title_rows == "$2:$2" and ws.freeze_panes == "A3"
-    from dibao_cli.outputs import display_width
+    from dibao_cli.reports.files import display_width
 
     longest = max(display_width(c.value) for c in ws["F"][2:])
     assert ws.column_dimensions["F"].width >= longest + 2
@@ -205,7 +205,7 @@ def test_long_tables_show_a_township_summary_and_the_first_rows(run, tmp_path):
 def test_workbook_cells_numbers_stay_numbers_and_text_stays_text(tmp_path):
     from decimal import Decimal
 
-    from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, write_xlsx
+    from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec, write_xlsx
 
     write_xlsx(tmp_path / "w.xlsx", [SheetSpec("西台村[一组]", ["户\x07编号", "金额"],
                                             [["=1+1", Decimal("12.50")], ["0012", 12345678.5]],

@@ -134,8 +134,8 @@ def test_citations_belong_to_the_policy_in_use_with_many_policies_loaded_one_aft
     import weakref
 
     from conftest import person, write_csv
-    from dibao_cli.assessment import iter_results, plan_assessment
-    from dibao_cli.roster import read_rosters
+    from dibao_cli.assess.household import iter_results, plan_assessment
+    from dibao_cli.reading.roster import read_rosters
 
     day = dt.date.fromisoformat(DAY)
     roster = read_rosters([write_csv(tmp_path / "r.csv", [person("H1", "甲", "1980-01-01", 经营净收入=1200)])], on_date=day)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from dibao_cli.documents import statistics as st
-from dibao_cli.templating import render
+from dibao_cli.documents.templating import render
 
 
 def test_year_summary_html_prints_totals_of_millions_of_yuan():

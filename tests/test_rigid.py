@@ -8,7 +8,7 @@ import pytest
 
 from conftest import DAY, person
 from dibao_cli.policy import PolicyAt, load_policy
-from dibao_cli.roster import Member
+from dibao_cli.model import Member
 from dibao_cli.rules import rigid
 from test_rules import one
 

@@ -39,7 +39,7 @@ def test_an_unreadable_date_in_an_extract_is_reported_and_the_row_still_matched(
     from openpyxl import Workbook
 
     from conftest import EXAMPLES
-    from dibao_cli.roster import read_rosters
+    from dibao_cli.reading.roster import read_rosters
 
     roster = EXAMPLES / "roster.xlsx"
     ids = {m.name: m.id_number for h in read_rosters([roster]).households.values() for m in h.members}

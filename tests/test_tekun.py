@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from conftest import DAY, person, write_xlsx
 from dibao_cli.policy import PolicyAt, load_policy
-from dibao_cli.roster import Member
+from dibao_cli.model import Member
 from dibao_cli.idcard import parse_id
 from dibao_cli.rules import tekun
 from test_rules import assess, one

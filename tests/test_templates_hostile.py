@@ -135,7 +135,7 @@ def test_word_notices_on_a_full_disk(run, tmp_path, full_disk):
 
 
 def test_templates_copy_on_a_full_disk_leaves_no_empty_or_partial_file(run, tmp_path, full_disk):
-    from dibao_cli.templating import shipped_templates
+    from dibao_cli.documents.templating import shipped_templates
 
     out = run("templates", "copy", full_disk / "模板")
     assert out.code == 5 and "磁盘已满" in out.err and "Traceback" not in out.err
@@ -146,7 +146,7 @@ def test_templates_copy_on_a_full_disk_leaves_no_empty_or_partial_file(run, tmp_
 def test_limits_grow_with_the_records_a_document_lists(tmp_path, monkeypatch):
     """A prefecture's publicity list is long because its data is: the limits grow with the records the
     document lists (one more allowance per RECORDS_PER_ALLOWANCE), and a runaway template is still stopped."""
-    from dibao_cli import templating
+    from dibao_cli.documents import templating
     from dibao_cli.errors import TemplateError
 
     monkeypatch.setattr(templating, "MAX_OUTPUT", 1000)

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from dibao_cli import cells
 from dibao_cli.assistance import register as reg
-from dibao_cli.columns import Column, header_key, text_header
 from dibao_cli.errors import DibaoError, InputUnreadable
 from dibao_cli.idcard import IdError, parse_id
 from dibao_cli.ledger import assistance as store
 from dibao_cli.problems import ERROR, WARNING, Problem
-from dibao_cli.sheets import open_book
+from dibao_cli.reading.columns import Column, header_key, text_header
+from dibao_cli.reading.sheets import open_book
 
 HEADER_SCAN_ROWS = 30
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from dibao_cli.errors import DibaoError
-from dibao_cli.exitcodes import ExitStatus
+from dibao_cli.errors import DibaoError, ExitStatus
 
 ONE_DAY = _dt.timedelta(days=1)
 # statutory holidays on fixed solar dates (全国年节及纪念日放假办法, 国务院令第798号): used only for years

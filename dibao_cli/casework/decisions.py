@@ -23,8 +23,13 @@ def decision_notice(ledger, app: dict, result: str, issuer, number: str, policy,
                     reasons: tuple[str, ...] = ()) -> dict:
     """The notice of the county's decision on `app` (`result`: approved or refused). `assessment`: the
     roster's assessment holding the household; else its row in the ledger's latest month is used."""
-    from dibao_cli.assessment import STATUS_LABEL
-    from dibao_cli.documents.notices import ALLOWED, FILE_LABEL, notice_from_ledger, notice_from_result
+    from dibao_cli.documents.notices import (
+        ALLOWED,
+        FILE_LABEL,
+        notice_from_ledger,
+        notice_from_result,
+    )
+    from dibao_cli.status import LABEL as STATUS_LABEL
 
     kind = KIND[result]
     hid = app["household_id"]

@@ -18,11 +18,11 @@ from pathlib import Path
 from dibao_cli import cells
 from dibao_cli.casework import applications as apps
 from dibao_cli.casework import visits
-from dibao_cli.columns import Column, header_key, text_header
 from dibao_cli.errors import DibaoError, InputUnreadable
 from dibao_cli.idcard import IdError, parse_id
 from dibao_cli.problems import ERROR, WARNING, Problem
-from dibao_cli.sheets import open_book
+from dibao_cli.reading.columns import Column, header_key, text_header
+from dibao_cli.reading.sheets import open_book
 
 HEADER_SCAN_ROWS = 30
 ACCEPT = ("受理", "受理申请", "申请受理", "申请")

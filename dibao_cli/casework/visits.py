@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from dibao_cli.casework.applications import STEPS, CaseworkError, states
 from dibao_cli.casework.calendar import WorkCalendar
+from dibao_cli.status import COVERED, LABEL, MARGINAL
 
 KINDS = ("入户调查", "定期回访", "信号核实", "特困核查", "县级核查")
 KIND_ALIASES = {k: k for k in KINDS} | {"调查": "入户调查", "回访": "定期回访", "定期核查": "定期回访", "复核": "定期回访",
@@ -149,9 +150,9 @@ def due_visits(ledger, policy, calendar: WorkCalendar, today: _dt.date, within_d
         out.append(DueVisit(s["township"], s["village"], visitor(s["household_id"]), s["household_id"], s["head_name"],
                             "信号核实", f"信号 {s['id']}：{s['label']}{member}", due, today > due))
     if month:
+        from dibao_cli.checks.review import due_items
         from dibao_cli.policy import PolicyAt
-        from dibao_cli.review import due_items
-        from dibao_cli.review_report import cases_from_ledger
+        from dibao_cli.reports.review import cases_from_ledger
 
         cases = cases_from_ledger(ledger, month)
         for case in cases:  # a periodic visit recorded since the month's roster counts as the latest check
@@ -205,7 +206,7 @@ def sheet_context(ledger, household_id: str, today: _dt.date, month: str | None 
             member.update(sex="男" if info.male else "女", age=age_on(info.birth, today),
                           id_number=mask_id(app["applicant_id"]))
         members.append(member)
-    status_names = {"dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "marginal": "低保边缘"}
+    status_names = {s: LABEL[s] for s in (*COVERED, MARGINAL)}
     return {
         "household_id": household_id,
         "township": known["township"] or "",
@@ -234,10 +235,9 @@ def sheet_docx(pages: list[dict], title: str, printed_on: str, templates=None) -
     import jinja2
     from docxtpl import DocxTemplate
 
+    from dibao_cli.documents.templating import environment, find_template
     from dibao_cli.errors import TemplateError
-    from dibao_cli.templating import environment, find_template
-
-    from dibao_cli.outputs import clean_text
+    from dibao_cli.reports.files import clean_text
 
     def clean(value):
         # a control character (NUL) is not allowed in Word's XML: left in, the document is parsed in recovery

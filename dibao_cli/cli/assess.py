@@ -8,8 +8,19 @@ from pathlib import Path
 import click
 
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import (REGION, CONTEXT, DibaoCommand, DibaoSubGroup, date_option, emit, input_options, limit_option,
-                                  output_options, policy_options, resolve_format)
+from dibao_cli.cli.common import (
+    CONTEXT,
+    REGION,
+    DibaoCommand,
+    DibaoSubGroup,
+    date_option,
+    emit,
+    input_options,
+    limit_option,
+    output_options,
+    policy_options,
+    resolve_format,
+)
 from dibao_cli.cli.console import clean_screen, console, progress_bar
 from dibao_cli.errors import ExitStatus
 from dibao_cli.policy.loader import region_name
@@ -18,8 +29,8 @@ FORMATS = ("table", "json", "csv", "xlsx")
 
 
 def resolve(region, policies, day):
-    from dibao_cli.config import choose_policy
     from dibao_cli.policy import PolicyAt
+    from dibao_cli.policy.config import choose_policy
 
     at = PolicyAt(choose_policy(region, policies), day)
     for message in at.stale_standards():  # a standard years old is said with every result that uses it
@@ -45,8 +56,8 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
         dibao assess 名册.xlsx --region 632521 --date 2026-11-30 --format xlsx -o 核算结果.xlsx
         dibao assess 名册.xlsx --format json > 结果.json
     """
-    from dibao_cli import assess_report
-    from dibao_cli.assessment import assess_roster, plan_assessment
+    from dibao_cli.assess.household import assess_roster, plan_assessment
+    from dibao_cli.reports import assess as assess_report
 
     day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
@@ -85,11 +96,11 @@ def explain(roster, household_id, sheet, all_sheets, encoding, policies, region,
 
     例：dibao explain 名册.xlsx GH001 --date 2026-11-30
     """
-    from dibao_cli import assess_report
-    from dibao_cli.assessment import assess_roster
+    from dibao_cli.assess.household import assess_roster
+    from dibao_cli.documents.templating import render
     from dibao_cli.errors import NotFound
-    from dibao_cli.outputs import json_bytes
-    from dibao_cli.templating import render
+    from dibao_cli.reports import assess as assess_report
+    from dibao_cli.reports.files import json_bytes
 
     day = on_date or _dt.date.today()
     policy = resolve(region, policies, day)
@@ -216,9 +227,9 @@ def init(region, policies, force):
 
     例：dibao init --region 632521 --policy 632521-共和县.toml
     """
-    from dibao_cli.config import CONFIG_NAME, config_text
-    from dibao_cli.outputs import atomic_write
     from dibao_cli.policy import load_policy
+    from dibao_cli.policy.config import CONFIG_NAME, config_text
+    from dibao_cli.reports.files import atomic_write
 
     load_policy(region, list(policies))  # validate before writing
     names = []

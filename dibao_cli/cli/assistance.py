@@ -9,7 +9,14 @@ from pathlib import Path
 import click
 
 from dibao_cli.cli.assess import policy_options, resolve
-from dibao_cli.cli.common import CONTEXT, DibaoSubGroup, date_option, emit, output_options, resolve_format
+from dibao_cli.cli.common import (
+    CONTEXT,
+    DibaoSubGroup,
+    date_option,
+    emit,
+    output_options,
+    resolve_format,
+)
 from dibao_cli.cli.console import console
 from dibao_cli.cli.documents import issuer_options
 from dibao_cli.cli.ledger import command_line, db_option, open_ledger
@@ -75,13 +82,13 @@ def import_(files, encoding, policies, region, db, fmt, output, force):
     退出状态：0 全部导入；1 有行因问题未导入；3 文件无法读取。
     """
     from dibao_cli.assistance.sheet import import_sheets
-    from dibao_cli.config import choose_policy
-    from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+    from dibao_cli.policy.config import choose_policy
     from dibao_cli.problems import FIELDS_ZH, as_row_zh
+    from dibao_cli.reports.files import SheetSpec, csv_bytes, json_bytes
 
     fmt = resolve_format(fmt, output, FORMATS)
     if output is not None:
-        from dibao_cli.outputs import refuse_existing
+        from dibao_cli.reports.files import refuse_existing
 
         refuse_existing(output, force)  # before the import: a refused output must not leave the rows recorded
     policy = choose_policy(region, policies)
@@ -191,7 +198,7 @@ def list_(start, end, status, db, fmt, output, force):
     """列出临时救助申请和审批结果，并按救助类型统计已批准的件数、人数和金额（每件只计一次）。"""
     from dibao_cli.assistance import register as reg
     from dibao_cli.ledger import assistance as store
-    from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+    from dibao_cli.reports.files import SheetSpec, csv_bytes, json_bytes
 
     fmt = resolve_format(fmt, output, FORMATS)
     ledger = open_ledger(db, create=False)
@@ -272,13 +279,13 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
     from dibao_cli.assistance import notices as tiered
     from dibao_cli.assistance.register import case_or_fail
     from dibao_cli.documents.issue import default_issuer
+    from dibao_cli.documents.templating import render
     from dibao_cli.errors import NotFound
-    from dibao_cli.outputs import write_output
-    from dibao_cli.templating import render
+    from dibao_cli.reports.files import write_output
 
     if not rosters and not cases:
         raise click.UsageError("请给出名册文件（特困、刚性支出通知），或用 --case 指定临时救助申请。")
-    from dibao_cli.outputs import refuse_existing
+    from dibao_cli.reports.files import refuse_existing
 
     refuse_existing(output, force)  # before any 文号 is allocated: a refused output must not leave a gap
     day = on_date or _dt.date.today()
@@ -288,7 +295,7 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
         issuer.prefix = issuer.prefix.replace("民低", "民救")
     found = []
     if rosters:
-        from dibao_cli.assessment import assess_roster
+        from dibao_cli.assess.household import assess_roster
         from dibao_cli.cli.check import load_roster
 
         assessment = assess_roster(load_roster(rosters, sheet, False, None, day), policy, day,
@@ -337,12 +344,12 @@ def publicity(rosters, start, output, force, on_date, sheet, policies, region, t
     """
     import datetime as _dt
 
-    from dibao_cli.assessment import assess_roster
+    from dibao_cli.assess.household import assess_roster
     from dibao_cli.cli.check import load_roster
     from dibao_cli.documents.issue import default_issuer
     from dibao_cli.documents.notices import cn_date
-    from dibao_cli.outputs import write_output
-    from dibao_cli.templating import render
+    from dibao_cli.documents.templating import render
+    from dibao_cli.reports.files import write_output
 
     day = on_date or _dt.date.today()
     policy = resolve(region, policies, day)

@@ -7,8 +7,20 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, emit, issuer_options,
-                                  month_option, output_options, policy_options, resolve_format, within_option)
+from dibao_cli.cli.common import (
+    CONTEXT,
+    DibaoCommand,
+    DibaoSubGroup,
+    date_option,
+    db_option,
+    emit,
+    issuer_options,
+    month_option,
+    output_options,
+    policy_options,
+    resolve_format,
+    within_option,
+)
 from dibao_cli.cli.console import console
 from dibao_cli.cli.ledger import command_line, open_ledger
 from dibao_cli.errors import ExitStatus
@@ -19,7 +31,7 @@ MAX_WITHIN_DAYS = 3660  # ten years: a longer look-ahead is a typing error
 
 def _setup(region, policies):
     from dibao_cli.casework.calendar import build_calendar
-    from dibao_cli.config import choose_policy
+    from dibao_cli.policy.config import choose_policy
 
     policy = choose_policy(region, policies)
     return policy, build_calendar(policy)
@@ -236,7 +248,7 @@ def _decision_paper(ledger, app, code, on, rosters, reasons, region, policies, b
     issuer = _issuer_for(ledger, issuer, app["household_id"], KIND[code], None)
     assessment = None
     if rosters:
-        from dibao_cli.assessment import assess_roster
+        from dibao_cli.assess.household import assess_roster
         from dibao_cli.cli.check import load_roster
 
         assessment = assess_roster(load_roster(rosters, None, False, None, on), policy, on)
@@ -307,12 +319,12 @@ def record(files, encoding, db, fmt, output, force):
     """
     from dibao_cli.casework.sheet import import_events
     from dibao_cli.cli.check import problem_value
-    from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
     from dibao_cli.problems import FIELDS_ZH, as_row_zh
+    from dibao_cli.reports.files import SheetSpec, csv_bytes, json_bytes
 
     fmt = resolve_format(fmt, output, FORMATS)
     if output is not None:
-        from dibao_cli.outputs import refuse_existing
+        from dibao_cli.reports.files import refuse_existing
 
         refuse_existing(output, force)  # before the import: a refused output must not leave half the work done
     ledger = open_ledger(db)
@@ -380,7 +392,7 @@ def cases(on_date, township, policies, region, db, fmt, output, force):
         dibao cases --township 恰卜恰镇 --format xlsx -o 办理中的申请.xlsx
     """
     from dibao_cli.casework.applications import states
-    from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+    from dibao_cli.reports.files import SheetSpec, csv_bytes, json_bytes
 
     fmt = resolve_format(fmt, output, FORMATS)
     policy, calendar = _setup(region, policies)
@@ -503,7 +515,7 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
     """
     from dibao_cli.casework.visits import due_visits
     from dibao_cli.ledger.monthly import parse_month
-    from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+    from dibao_cli.reports.files import SheetSpec, csv_bytes, json_bytes
 
     fmt = resolve_format(fmt, output, FORMATS)
     if not 0 <= within <= MAX_WITHIN_DAYS:
@@ -571,9 +583,9 @@ def visits_sheet(households, output, fmt, force, title, month, on_date, template
         dibao visits sheet GH101 --title 特困入户核查表 --format docx -o 特困入户核查表.docx
     """
     from dibao_cli.casework.visits import sheet_context, sheet_docx
+    from dibao_cli.documents.templating import render
     from dibao_cli.ledger.monthly import parse_month
-    from dibao_cli.outputs import write_output
-    from dibao_cli.templating import render
+    from dibao_cli.reports.files import write_output
 
     suffix = output.suffix.lower()
     fmt = fmt or ("docx" if suffix == ".docx" else "html" if suffix in (".html", ".htm") else None)

@@ -6,8 +6,17 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, date_option, emit, input_options, limit_option, output_options,
-                                  policy_options, resolve_format)
+from dibao_cli.cli.common import (
+    CONTEXT,
+    DibaoCommand,
+    date_option,
+    emit,
+    input_options,
+    limit_option,
+    output_options,
+    policy_options,
+    resolve_format,
+)
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
 
@@ -16,7 +25,7 @@ FORMATS = ("table", "json", "csv", "xlsx")
 
 def load_roster(paths, sheet, all_sheets, encoding, on_date):
     """Read rosters with a progress bar (shared by every command that reads rosters)."""
-    from dibao_cli.roster import read_rosters
+    from dibao_cli.reading.roster import read_rosters
 
     with progress_bar("读取名册") as advance:
         return read_rosters([Path(p) for p in paths], sheet=sheet, all_sheets=all_sheets, encoding=encoding,
@@ -60,8 +69,8 @@ def check(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, 
     """
     import datetime as _dt
 
-    from dibao_cli import check_report
     from dibao_cli.cli.assess import resolve
+    from dibao_cli.reports import check as check_report
 
     day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
@@ -87,8 +96,8 @@ def template(output, force):
 
     例：dibao template -o 名册模板.xlsx
     """
-    from dibao_cli.outputs import atomic_write
-    from dibao_cli.roster_template import template_bytes
+    from dibao_cli.reading.template import template_bytes
+    from dibao_cli.reports.files import atomic_write
 
     if output.suffix.lower() != ".xlsx":  # an Excel workbook named .csv or .xls would not open as what it says
         raise click.UsageError(f"空白名册是 Excel 工作簿，文件名须以 .xlsx 结尾（这里是“{output.name}”），如 -o 名册模板.xlsx。")

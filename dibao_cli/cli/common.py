@@ -413,7 +413,7 @@ def emit(fmt: str, output: Path | None, force: bool, *, table, sheets, json, csv
     """Write one result in the chosen format; each argument is a function that builds that format
     (`json` may return bytes or an iterator of byte chunks, which is streamed)."""
     from dibao_cli.cli.console import progress_bar
-    from dibao_cli.outputs import write_chunks, write_output, write_xlsx
+    from dibao_cli.reports.files import write_chunks, write_output, write_xlsx
 
     if fmt == "table":
         table()

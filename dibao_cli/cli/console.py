@@ -29,7 +29,6 @@ def _console_class():
     global _CLEAN_CONSOLE
     if _CLEAN_CONSOLE is None:
         from rich.console import Console
-
         from rich.segment import Segment
 
         class CleanConsole(Console):
@@ -53,7 +52,14 @@ def console(stderr: bool = False):
 
 
 def _progress():
-    from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
     from rich.text import Text
 
     class Count(ProgressColumn):

@@ -9,8 +9,17 @@ import click
 
 from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, input_options,
-                                  issuer_options, month_option, policy_options)
+from dibao_cli.cli.common import (
+    CONTEXT,
+    DibaoCommand,
+    DibaoSubGroup,
+    date_option,
+    db_option,
+    input_options,
+    issuer_options,
+    month_option,
+    policy_options,
+)
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.cli.ledger import command_line, open_ledger
 from dibao_cli.errors import ExitStatus, NotFound
@@ -28,7 +37,7 @@ def _refuse_unknown(only, known: set, where: str) -> None:
 
 
 def _results_from_roster(rosters, sheet, all_sheets, encoding, policies, region, day):
-    from dibao_cli.assessment import assess_roster
+    from dibao_cli.assess.household import assess_roster
 
     policy = resolve(region, policies, day)
     roster = load_roster(rosters, sheet, all_sheets, encoding, day)
@@ -83,10 +92,17 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         dibao notice --month 2026-12 --region 632521 -o 12月通知书
     """
     from dibao_cli.cli.console import progress_bar
-    from dibao_cli.documents.issue import (Plan, choose, default_issuer, ledger_kind, notice_from_ledger,
-                                           notice_from_result, write_notices)
+    from dibao_cli.documents.issue import (
+        Plan,
+        choose,
+        default_issuer,
+        ledger_kind,
+        notice_from_ledger,
+        notice_from_result,
+        write_notices,
+    )
     from dibao_cli.documents.notices import cn_date
-    from dibao_cli.templating import Templates
+    from dibao_cli.documents.templating import Templates
 
     day = on_date or _dt.date.today()
     if bool(rosters) == bool(month):
@@ -184,7 +200,7 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         out.print(f"[yellow]注意[/]：{note}")
     if not rosters and gone:
         from dibao_cli.documents.notices import disappeared_csv
-        from dibao_cli.outputs import atomic_write
+        from dibao_cli.reports.files import atomic_write
 
         listed = Path(folder) / f"待核实-{month}名册中没有的户.csv"
         atomic_write(listed, disappeared_csv(gone), True)
@@ -242,8 +258,8 @@ def templates_copy(folder, force):
     例：dibao templates copy 本局模板
     """
     from dibao_cli.documents.issue import write_failed
+    from dibao_cli.documents.templating import shipped_examples, shipped_templates
     from dibao_cli.errors import OutputRefused
-    from dibao_cli.templating import shipped_examples, shipped_templates
 
     source = shipped_templates()
     files = [p for p in sorted(source.iterdir()) if p.is_file() and p.suffix in (".j2", ".docx")]
@@ -256,7 +272,7 @@ def templates_copy(folder, force):
     clashes = [p.name for p in files if (folder / p.name).exists()]
     if clashes and not force:
         raise OutputRefused(f"{folder} 中已有 {'、'.join(clashes)}，未覆盖。加 --force 覆盖。")
-    from dibao_cli.outputs import atomic_write
+    from dibao_cli.reports.files import atomic_write
 
     for path in files:  # atomic: a full disk leaves no empty or half-copied file
         atomic_write(folder / path.name, path.read_bytes(), True)
@@ -288,8 +304,8 @@ def publicity(rosters, output, start, include_all, sheet, all_sheets, encoding, 
     from dibao_cli.documents import publicity as pub
     from dibao_cli.documents.issue import default_issuer
     from dibao_cli.documents.notices import cn_date
-    from dibao_cli.outputs import atomic_write, write_xlsx
-    from dibao_cli.templating import render
+    from dibao_cli.documents.templating import render
+    from dibao_cli.reports.files import atomic_write, write_xlsx
 
     day = on_date or _dt.date.today()
     start = start or day
@@ -347,9 +363,9 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
     from dibao_cli.documents import statistics as st
     from dibao_cli.documents.issue import default_issuer
     from dibao_cli.documents.notices import cn_date
+    from dibao_cli.documents.templating import render
     from dibao_cli.ledger.monthly import month_end, parse_month, reporting_period
-    from dibao_cli.outputs import SheetSpec, atomic_write, write_xlsx
-    from dibao_cli.templating import render
+    from dibao_cli.reports.files import SheetSpec, atomic_write, write_xlsx
 
     if bool(rosters) == bool(month):
         raise click.UsageError("请给出名册文件，或用 --month 按台账出月报（二者选一）。")
@@ -368,12 +384,17 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
             before = st.from_ledger(ledger, before_month) if before_month else []
             ytd = {area: st.year_to_date(ledger, month, area) for area in st.AREAS}
             trend = st.trend(ledger, month)
-            from dibao_cli.assistance import register as tiered_register, statistics as tiered_st  # 特困, 临时救助
+            from dibao_cli.assistance import (  # 特困, 临时救助
+                register as tiered_register,
+            )
+            from dibao_cli.assistance import statistics as tiered_st
             from dibao_cli.ledger.assistance import tekun_of
 
             tiered_people = tekun_of(ledger, month)
             tiered_temporary = tiered_register.summary(ledger, *tiered_st.month_bounds(month))
-            from dibao_cli.casework.signals import month_section  # signals raised, visited, closed, overdue
+            from dibao_cli.casework.signals import (
+                month_section,  # signals raised, visited, closed, overdue
+            )
 
             casework = month_section(ledger, policy, month)
         finally:
@@ -383,7 +404,9 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
     else:
         day = on_date or today
         policy = resolve(region, policies, day)
-        from dibao_cli.assistance import statistics as tiered_st  # 特困 section (临时救助 needs the ledger)
+        from dibao_cli.assistance import (
+            statistics as tiered_st,  # 特困 section (临时救助 needs the ledger)
+        )
 
         assessment, current, tiered_people = st.from_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
         tiered_temporary = None
@@ -469,13 +492,15 @@ def report_year(year, output, templates, db, force):
         dibao report year --year 2026 -o 2026年度汇总.html
     """
     from dibao_cli.documents import statistics as st
-    from dibao_cli.outputs import SheetSpec, atomic_write, write_xlsx
-    from dibao_cli.templating import render
+    from dibao_cli.documents.templating import render
+    from dibao_cli.reports.files import SheetSpec, atomic_write, write_xlsx
 
     ledger = open_ledger(db, create=False)
     try:
         months, townships = st.year_summary(ledger, year)
-        from dibao_cli.assistance import statistics as tiered_st  # 特困 and 临时救助 by month
+        from dibao_cli.assistance import (
+            statistics as tiered_st,  # 特困 and 临时救助 by month
+        )
 
         tiered_rows = tiered_st.year_rows(ledger, year)
     finally:

@@ -1,4 +1,4 @@
-"""`dibao impact`: what a reform costs and whom it changes (the comparison is in dibao_cli/impact.py)."""
+"""`dibao impact`: what a reform costs and whom it changes (the comparison is in dibao_cli/assess/impact.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,17 @@ from pathlib import Path
 import click
 
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import (REGION, CONTEXT, DibaoCommand, date_option, emit, input_options, limit_option,
-                                  output_options, resolve_format)
+from dibao_cli.cli.common import (
+    CONTEXT,
+    REGION,
+    DibaoCommand,
+    date_option,
+    emit,
+    input_options,
+    limit_option,
+    output_options,
+    resolve_format,
+)
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
 
@@ -45,10 +54,10 @@ def impact(rosters, sheet, all_sheets, encoding, region, base_policies, policies
         dibao impact 名册.xlsx --grid rural_standard_annual=5400:6600:300 --format json > 测算.json
         dibao impact 名册.xlsx --policy reform-2027.toml --unit 共和县民政局 -o 测算.html
     """
-    from dibao_cli import impact_report
-    from dibao_cli.config import choose_policy
-    from dibao_cli.impact import build_reforms, compare, reform_policy
+    from dibao_cli.assess.impact import build_reforms, compare, reform_policy
     from dibao_cli.policy import PolicyAt
+    from dibao_cli.policy.config import choose_policy
+    from dibao_cli.reports import impact as impact_report
 
     day = on_date or effective or _dt.date.today()
     effective = effective or day
@@ -67,8 +76,8 @@ def impact(rosters, sheet, all_sheets, encoding, region, base_policies, policies
         result = compare(roster, base, reforms, day, effective, progress=advance)
 
     def html() -> None:
-        from dibao_cli.outputs import atomic_write
-        from dibao_cli.templating import render
+        from dibao_cli.documents.templating import render
+        from dibao_cli.reports.files import atomic_write
 
         context = impact_report.html_context(result, "低保政策调整资金测算", unit or base_policy.name)
         atomic_write(output, render("impact.html.j2", templates, autoescape=True, **context).encode("utf-8"), force)

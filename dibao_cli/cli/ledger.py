@@ -9,9 +9,21 @@ import click
 
 from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, DibaoSubGroup, date_option, db_option, emit, input_options,
-                                  limit_option, month_option, output_options, policy_options, resolve_format,
-                                  within_option)
+from dibao_cli.cli.common import (
+    CONTEXT,
+    DibaoCommand,
+    DibaoSubGroup,
+    date_option,
+    db_option,
+    emit,
+    input_options,
+    limit_option,
+    month_option,
+    output_options,
+    policy_options,
+    resolve_format,
+    within_option,
+)
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
 
@@ -180,7 +192,7 @@ def history(household_id, db, fmt):
     例：dibao history GH003
     """
     from dibao_cli.errors import NotFound
-    from dibao_cli.outputs import json_bytes
+    from dibao_cli.reports.files import json_bytes
 
     ledger = open_ledger(db, create=False)
     try:
@@ -192,12 +204,12 @@ def history(household_id, db, fmt):
     if fmt == "json":
         click.echo(json_bytes(rows).decode(), nl=False)
         return
-    from rich.table import Table
-
     from decimal import Decimal
 
+    from rich.table import Table
+
     from dibao_cli import money
-    from dibao_cli.assessment import STATUS_LABEL
+    from dibao_cli.status import LABEL as STATUS_LABEL
 
     table = Table(title=f"户 {household_id} 的台账记录", title_justify="left")
     for name in ("月份", "户编号", "户主", "结果", "人数", "保障", "月人均收入", "月保障金", "渐退期", "变化"):
@@ -233,16 +245,16 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
         dibao review --month 2026-12 --format xlsx -o 核查清单.xlsx
         dibao review 名册.xlsx --as-of 2026-12-31
     """
-    from dibao_cli import review_report
-    from dibao_cli.review import due_items
+    from dibao_cli.checks.review import due_items
+    from dibao_cli.reports import review as review_report
 
     as_of = as_of or _dt.date.today()
     fmt = resolve_format(fmt, output, REVIEW_FORMATS)
     policy = resolve(region, policies, as_of)
     left_out: list[str] = []
     if rosters:
-        from dibao_cli.assessment import assess_roster
-        from dibao_cli.review import cases_from_assessment
+        from dibao_cli.assess.household import assess_roster
+        from dibao_cli.checks.review import cases_from_assessment
 
         roster = load_roster(rosters, sheet, all_sheets, encoding, as_of)
         with progress_bar("核算", total=len(roster.households), unit="户") as advance:
@@ -251,8 +263,8 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
         left_out = [h.household_id for h, _ in assessment.left_out]
         source = "名册：" + "、".join(str(r) for r in rosters)
     else:
+        from dibao_cli.checks.review import cases_from_ledger_rows
         from dibao_cli.ledger.monthly import parse_month
-        from dibao_cli.review import cases_from_ledger_rows
 
         month = parse_month(month) if month else None
         ledger = open_ledger(db, create=False)

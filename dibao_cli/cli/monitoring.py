@@ -10,8 +10,18 @@ import click
 
 from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
-from dibao_cli.cli.common import (CONTEXT, DibaoCommand, date_option, db_option, emit, input_options, month_option,
-                                  output_options, policy_options, resolve_format)
+from dibao_cli.cli.common import (
+    CONTEXT,
+    DibaoCommand,
+    date_option,
+    db_option,
+    emit,
+    input_options,
+    month_option,
+    output_options,
+    policy_options,
+    resolve_format,
+)
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
 
@@ -33,7 +43,7 @@ def _ledger_if_any(db):
 def _columns(ctx, param, value):
     """--columns checked when the command line is read: a wrong mapping is a usage error (exit 2)."""
     from dibao_cli.errors import UsageInvalid
-    from dibao_cli.extract import parse_mapping
+    from dibao_cli.reading.extract import parse_mapping
 
     try:
         return parse_mapping(value)
@@ -70,10 +80,10 @@ def crosscheck(rosters, against, kind, key, columns, name_birth, against_encodin
         dibao crosscheck 名册.xlsx --against 车辆.csv --kind 车辆 --format xlsx -o 疑点清单.xlsx
         dibao crosscheck 名册.xlsx --against 公积金.xlsx --kind generic --key 证件号码 --columns "姓名=职工姓名,日期=开户日期"
     """
-    from dibao_cli import crosscheck_report
-    from dibao_cli.crosscheck import crosscheck as run_crosscheck
-    from dibao_cli.extract import KINDS, generic_kind, read_extract
+    from dibao_cli.checks.crosscheck import crosscheck as run_crosscheck
     from dibao_cli.idcard import mask_id
+    from dibao_cli.reading.extract import KINDS, generic_kind, read_extract
+    from dibao_cli.reports import crosscheck as crosscheck_report
 
     day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
@@ -139,10 +149,10 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
     例：dibao monitor 名册-12月.xlsx --previous 名册-11月.xlsx
         dibao monitor 名册-12月.xlsx --month 2026-11 --format xlsx -o 走访重点.xlsx
     """
-    from dibao_cli import monitor_report
-    from dibao_cli.assessment import assess_roster
-    from dibao_cli.monitor import monitor as run_monitor
-    from dibao_cli.monitor import previous_from_assessment, previous_from_ledger
+    from dibao_cli.assess.household import assess_roster
+    from dibao_cli.checks.monitor import monitor as run_monitor
+    from dibao_cli.checks.monitor import previous_from_assessment, previous_from_ledger
+    from dibao_cli.reports import monitor as monitor_report
 
     if previous is not None and month is not None:
         raise click.UsageError("--previous 和 --month 只能用一个。")

@@ -19,11 +19,18 @@ import re
 import sys
 from pathlib import Path
 
-from dibao_cli.documents.notices import (ALLOWED, FILE_LABEL, Issuer, auto_kind, notice_from_ledger, notice_from_result,
-                                         safe_name)
-from dibao_cli.assessment import STATUS_LABEL
+from dibao_cli.documents.notices import (
+    ALLOWED,
+    FILE_LABEL,
+    Issuer,
+    auto_kind,
+    notice_from_ledger,
+    notice_from_result,
+    safe_name,
+)
 from dibao_cli.errors import OutputRefused, UsageInvalid
 from dibao_cli.policy.loader import COUNTIES, PREFECTURES, region_name
+from dibao_cli.status import LABEL as STATUS_LABEL
 
 COMBINED = "全部通知书"
 MANIFEST = ".dibao-notices.jsonl"  # what the combined print files hold (so that a later run adds, never drops)
@@ -164,7 +171,7 @@ def fingerprint(notice: dict) -> str:
 
 def write_failed(path: Path, exc: OSError) -> OutputRefused:
     if exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
-        from dibao_cli.outputs import disk_full_message
+        from dibao_cli.reports.files import disk_full_message
 
         return OutputRefused(disk_full_message(path))
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -451,7 +458,7 @@ def write_notices(notices: list[dict], folder: Path, fmt: str, force: bool, temp
     """One file per notice and one combined print file (全部通知书.html or .docx) holding every notice in
     the folder; returns the number of notice files written. On failure nothing of this run is left behind
     (files it created are removed)."""
-    from dibao_cli.templating import Templates
+    from dibao_cli.documents.templating import Templates
 
     if not isinstance(templates, Templates):
         templates = Templates(templates)
@@ -528,7 +535,7 @@ def _separable(templates, name: str) -> tuple[bool, tuple | None]:
     file and its suffix, and each notice is rendered once."""
     from jinja2 import nodes
 
-    from dibao_cli.templating import LOOP_FILTER
+    from dibao_cli.documents.templating import LOOP_FILTER
 
     env = templates.env(True)
     try:
@@ -605,7 +612,7 @@ def _separable(templates, name: str) -> tuple[bool, tuple | None]:
 def _sections(templates, name: str, notices: list[dict], on_section, on_outside) -> None:
     """Render the notice template over `notices` in one pass: on_section(i, body) for each notice in order
     (its part of the output), on_outside(text) for what the template writes before and after its loop."""
-    from dibao_cli.templating import MAX_OUTPUT, too_much_output
+    from dibao_cli.documents.templating import MAX_OUTPUT, too_much_output
 
     env = templates.env(True)
     seq = _Positioned(notices, env)
@@ -787,7 +794,7 @@ def _init_html_worker(folders: list[str], name: str, fields) -> None:
 
 
 def _worker_templates(folders: list[str]):
-    from dibao_cli.templating import Templates
+    from dibao_cli.documents.templating import Templates
 
     templates = Templates.__new__(Templates)
     templates.override = None

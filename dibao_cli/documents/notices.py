@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dibao_cli import money
-from dibao_cli.assessment import STATUS_LABEL, HouseholdResult
+from dibao_cli.assess.household import HouseholdResult
 from dibao_cli.rules.phase_out import add_months
+from dibao_cli.status import COVERED, COVERED_STATES
+from dibao_cli.status import LABEL as STATUS_LABEL
 
 KINDS = {
     "approval": "最低生活保障审批（确认）通知书",
@@ -26,7 +28,6 @@ KINDS = {
 }
 FILE_LABEL = {"approval": "审批通知书", "refusal": "不予批准告知书", "marginal": "低保边缘认定告知书",
               "phase-out": "渐退告知书", "termination": "停保通知书", "change": "变更通知书"}
-COVERED_STATES = ("低保", "渐退期", "单人户")
 ALLOWED = {
     "approval": ("dibao", "single_person"),
     "refusal": ("ineligible", "marginal"),
@@ -210,7 +211,7 @@ def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, numbe
               village=h.village, area_type=result.area_type)
     pairs = [(r.code, r.text) for r in result.reasons]
     reasons, bases = _reasons(pairs, policy, result.area_type)
-    covered = result.status in ("dibao", "single_person", "phase_out")
+    covered = result.status in COVERED
     b = result.breakdown  # the parts as shown add up to the total
     n.update({
         "members": len(result.members), "covered": len(result.covered) if covered else 0,

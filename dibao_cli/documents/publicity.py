@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from dibao_cli import money
 from dibao_cli.documents.notices import auto_kind, cn_date
-from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, clean_text
+from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec, clean_text
+from dibao_cli.status import COVERED
 
 
 @dataclass
@@ -28,7 +29,7 @@ def entries(results, include_all: bool) -> list[Entry]:
     """Newly approved households (default), or every covered household."""
     out = []
     for r in results:
-        if r.status not in ("dibao", "single_person", "phase_out"):
+        if r.status not in COVERED:
             continue
         new = auto_kind(r) == "approval"
         if not include_all and not new:
@@ -50,7 +51,7 @@ def entries_from_roster(roster, policy, day: _dt.date, include_all: bool, progre
     """(assessment, entries) of a roster without keeping every household's result: a prefecture's roster
     gives hundreds of thousands of results, of which the list keeps a few fields of the covered ones.
     `assessment.results` stays empty; `assessment.left_out` lists the households that could not be assessed."""
-    from dibao_cli.assessment import iter_results, plan_assessment
+    from dibao_cli.assess.household import iter_results, plan_assessment
     from dibao_cli.bulk import bulk
 
     with bulk():

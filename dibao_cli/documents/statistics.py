@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from dibao_cli import money
 from dibao_cli.idcard import age_on
+from dibao_cli.status import COVERED
 
-COVERED = ("dibao", "single_person", "phase_out")
 AREAS = ("城市", "农村")
 
 
@@ -157,7 +157,7 @@ def from_roster(roster, policy, day: _dt.date):
     """(assessment, covered households, 特困 persons) of a roster (roster mode), gathered while the households
     are assessed, without keeping every household's result (a prefecture's roster gives hundreds of thousands):
     `assessment.results` stays empty, `assessment.left_out` lists the households that could not be assessed."""
-    from dibao_cli.assessment import iter_results, plan_assessment
+    from dibao_cli.assess.household import iter_results, plan_assessment
     from dibao_cli.assistance.statistics import tekun_from_results
     from dibao_cli.bulk import bulk
 

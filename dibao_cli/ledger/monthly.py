@@ -20,20 +20,22 @@ from decimal import Decimal
 from pathlib import Path
 
 from dibao_cli import __version__, money
-from dibao_cli.assessment import iter_results, plan_assessment
+from dibao_cli.assess.household import iter_results, plan_assessment
 from dibao_cli.bulk import bulk
+from dibao_cli.checks.review import can_work
 from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
-from dibao_cli.review import can_work
-
-STATE_OF = {"dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "marginal": "边缘", "tekun": "特困",
-            "rigid": "刚性支出"}
-CATEGORY = {"dibao": "低保", "single_person": "低保", "phase_out": "低保", "marginal": "边缘", "tekun": "特困",
-            "rigid": "刚性支出"}
-COVERED = ("dibao", "single_person", "phase_out")
-CATEGORY_OF_STATE = {"低保": "低保", "单人户": "低保", "渐退期": "低保", "边缘": "边缘", "特困": "特困", "刚性支出": "刚性支出"}
+from dibao_cli.status import (
+    CATEGORY,
+    CATEGORY_OF_STATE,
+    COVERED,
+    DIBAO,
+    SINGLE_PERSON,
+    STATE_NONE,
+    STATE_OF,
+)
 
 
 def parse_month(text: str) -> str:
@@ -98,7 +100,7 @@ def _fen(value) -> int | None:
 def _carry_forward(household, previous, report: ImportReport) -> None:
     """Last month's decision becomes the household's current state; disagreements are reported."""
     status = previous["status"]
-    state = STATE_OF.get(status, "无")
+    state = STATE_OF.get(status, STATE_NONE)
     start = previous["phase_out_start"] if status == "phase_out" else None
     start = _dt.date.fromisoformat(start) if start else None
 
@@ -117,7 +119,7 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
     if status in ("rigid", "single_person") and household.enrolled_on is None and previous["enrolled_on"]:
         household.enrolled_on = _dt.date.fromisoformat(previous["enrolled_on"])  # 刚性支出 validity carries on
     household.phase_out_start = start
-    if status in ("dibao", "single_person", "phase_out") and previous["total_fen"] is not None:
+    if status in COVERED and previous["total_fen"] is not None:
         if household.current_benefit is not None and household.current_benefit != previous["total_fen"]:
             warn("当前月保障金", money.fen_text(household.current_benefit, False),
                  f"与台账上月金额 {money.fen_text(previous['total_fen'], False)} 元不一致")
@@ -145,12 +147,14 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
         out.append(("phase_out_started", f"进入渐退期：{result.phase_out_start} 至 {result.phase_out_end}"))
     if before == "phase_out" and status in ("dibao", "single_person"):
         out.append(("back_to_dibao", "渐退期内收入又低于标准，恢复正常保障"))
-    if previous is not None and status in ("dibao", "single_person") and before in COVERED:
+    if previous is not None and status in (DIBAO, SINGLE_PERSON) and before in COVERED:
         # back from a phase-out too: the amount paid during it was last month's, the new one differs
         old, new = previous["total_fen"], _fen(result.total)
         if old is not None and new is not None and old != new:
             out.append(("amount_changed", f"月保障金由 {money.fen_text(old, False)} 元变为 {money.fen_text(new, False)} 元"))
-    from dibao_cli.assistance.schedule import tiered_events  # 特困 / 刚性支出 and 低保<->特困 转类 of a member
+    from dibao_cli.assistance.schedule import (
+        tiered_events,  # 特困 / 刚性支出 and 低保<->特困 转类 of a member
+    )
 
     out.extend(tiered_events(result, cat_before, cat_now, previous_tekun))
     if members_before is not None:

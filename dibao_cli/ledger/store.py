@@ -27,9 +27,9 @@ from pathlib import Path
 from dibao_cli import __version__
 from dibao_cli.errors import DibaoError, LedgerError, NotFound, OutputRefused
 from dibao_cli.ledger.schema import MIGRATIONS, VERSION, compact_reasons, expand_reasons
+from dibao_cli.status import COVERED_SQL
 
 DEFAULT_NAME = "dibao.db"
-COVERED_SQL = "('dibao', 'single_person', 'phase_out')"
 
 
 class LedgerBusy(LedgerError):

@@ -6,7 +6,13 @@ import datetime as _dt
 from decimal import Decimal
 
 from dibao_cli.errors import PolicyInvalid
-from dibao_cli.policy.loader import Entry, Policy, load_policy, parse_policy_file, region_name  # noqa: F401
+from dibao_cli.policy.loader import (  # noqa: F401
+    Entry,
+    Policy,
+    load_policy,
+    parse_policy_file,
+    region_name,
+)
 from dibao_cli.policy.schema import PARAMETERS
 
 

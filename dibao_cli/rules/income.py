@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from dibao_cli.roster import Member
+from dibao_cli.model import Member
 
 ZERO = Decimal(0)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from dibao_cli.roster import Household, Member
+from dibao_cli.model import Household, Member
 
 
 def co_resident_members(household: Household) -> list[Member]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from dibao_cli.model import Household
 from dibao_cli.money import fen_yuan
-from dibao_cli.roster import Household
 
 
 def property_failures(household: Household, members: int, monthly_standard_fen: Decimal, policy) -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from dibao_cli.roster import Member
+from dibao_cli.model import Member
 from dibao_cli.rules.phase_out import phase_out_end
 
 BASIS = "青海省刚性支出困难家庭认定（2025年）：人均收入低于上年当地居民人均可支配收入，近12个月刚性支出占家庭总收入的规定比例以上，财产符合低保边缘家庭规定"

@@ -13,7 +13,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dibao_cli.roster import Member
+from dibao_cli.model import Member
 from dibao_cli.rules.income import MemberIncome
 
 ZERO = Decimal(0)

@@ -12,11 +12,10 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from dibao_cli import money
-from dibao_cli.assessment import assess_household
-from dibao_cli.extract import Extract, Record
-from dibao_cli.roster import HOUSEHOLD_FIELDS, Household, Member, Roster
-
-COVERED_STATES = ("低保", "渐退期", "单人户")
+from dibao_cli.assess.household import assess_household
+from dibao_cli.model import HOUSEHOLD_FIELDS, Household, Member, Roster
+from dibao_cli.reading.extract import Extract, Record
+from dibao_cli.status import COVERED, COVERED_STATES
 
 
 @dataclass
@@ -71,7 +70,7 @@ def _recovery(finding: Finding, day: _dt.date, policy, ledger_months: list[tuple
         remaining = _without(household, finding.member)
         if remaining.members:
             after = assess_household(remaining, policy, day)
-            again = int(after.total * 100) if after.status in ("dibao", "single_person", "phase_out") else 0
+            again = int(after.total * 100) if after.status in COVERED else 0
         else:
             again = 0
         per_month = max(0, current - again)

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from dibao_cli.status import STATES
+
 MEMBER = "member"
 HOUSEHOLD = "household"
 
@@ -44,7 +46,6 @@ SUPPORT_MODES = ("分散供养", "集中供养")
 SUPPORTERS = ("无", "无履行能力", "有履行能力")
 SCHOOL_LEVELS = ("学前", "小学", "初中", "高中", "中职", "大专", "本科", "研究生")
 UNIVERSITY_LEVELS = ("大专", "本科", "研究生")
-STATES = ("低保", "单人户", "渐退期", "特困", "边缘", "刚性支出", "无")
 
 INCOME_ITEMS = (
     ("工资性收入", ("工资收入", "工资性收入元", "wage", "wages"), False),

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from dibao_cli.crosscheck import Finding, yuan
-from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes, json_bytes, print_cut, screen_rows
+from dibao_cli.checks.crosscheck import Finding, yuan
+from dibao_cli.reports.files import (
+    MONEY_FORMAT,
+    SheetSpec,
+    csv_bytes,
+    json_bytes,
+    print_cut,
+    screen_rows,
+)
 
 HEADER = ("乡镇", "村(社区)", "户编号", "户主", "成员", "成员身份证号", "疑点", "匹配方式", "比对记录", "来源文件", "来源行",
           "后续处理", "依据", "已发月数", "应追缴(元)", "追缴说明")

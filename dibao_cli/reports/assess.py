@@ -6,12 +6,15 @@ from collections import Counter
 from decimal import Decimal
 
 from dibao_cli import money
-from dibao_cli.assessment import STATUS_LABEL, Assessment, HouseholdResult
+from dibao_cli.assess.household import Assessment, HouseholdResult
 from dibao_cli.bulk import bulk
-from dibao_cli.outputs import MONEY_FORMAT, SheetSpec, csv_bytes, print_cut
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
+from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec, csv_bytes, print_cut
+from dibao_cli.status import COVERED, EXIT, INELIGIBLE, MARGINAL, RIGID, TEKUN
+from dibao_cli.status import LABEL as STATUS_LABEL
+from dibao_cli.status import PROGRAMME_LABEL as PROGRAMME_OF_STATUS
 
-STATUS_ORDER = ("dibao", "single_person", "phase_out", "exit", "marginal", "ineligible", "tekun", "rigid")
+STATUS_ORDER = (*COVERED, EXIT, MARGINAL, INELIGIBLE, TEKUN, RIGID)
 
 
 def y(value) -> str:
@@ -55,7 +58,7 @@ def household_dict(r: HouseholdResult) -> dict:
         "head_name": h.head_label,
         "area_type": r.area_type,
         "members": len(r.members),
-        "covered_members": len(r.covered) if r.status in ("dibao", "single_person", "phase_out") else 0,
+        "covered_members": len(r.covered) if r.status in COVERED else 0,
         "status": r.status,
         "status_label": STATUS_LABEL[r.status],
         "annual_income": {
@@ -97,7 +100,6 @@ def rigid_dict(d) -> dict:
     }
 
 
-PROGRAMME_OF_STATUS = {"dibao": "低保", "single_person": "低保", "phase_out": "低保", "marginal": "低保边缘"}
 
 
 def programmes(r: HouseholdResult) -> list[str]:
@@ -180,7 +182,7 @@ def json_chunks(assessment: Assessment):
     comes last because it is added up on the way."""
     import orjson
 
-    from dibao_cli.assessment import iter_results
+    from dibao_cli.assess.household import iter_results
 
     def dumps(obj) -> bytes:
         return orjson.dumps(obj, option=orjson.OPT_INDENT_2)
@@ -227,7 +229,7 @@ def household_row(r: HouseholdResult, numeric: bool = False) -> list:
     if not r.benefit_known:
         shown[-1] = None if numeric else ""
     return [h.household_id, h.township or "", h.village or "", h.head_label or "", r.area_type,
-            len(r.members), len(r.covered) if r.status in ("dibao", "single_person", "phase_out") else 0,
+            len(r.members), len(r.covered) if r.status in COVERED else 0,
             STATUS_LABEL[r.status], *shown,
             r.phase_out_start.isoformat() if r.phase_out_start else "",
             r.phase_out_end.isoformat() if r.phase_out_end else "",

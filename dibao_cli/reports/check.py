@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes
+from dibao_cli.model import NO_HOUSEHOLD, Roster
 from dibao_cli.problems import ERROR, FIELDS_ZH, WARNING, Problem, as_row_zh
-from dibao_cli.roster import NO_HOUSEHOLD, Roster
+from dibao_cli.reports.files import SheetSpec, csv_bytes, json_bytes
 
 
 @dataclass
@@ -30,7 +30,7 @@ class CheckResult:
 
 def validate(roster: Roster, policy, day: _dt.date) -> CheckResult:
     """The roster's problems and the households `assess`/`import` would leave out under this policy."""
-    from dibao_cli.assessment import plan_assessment
+    from dibao_cli.assess.household import plan_assessment
 
     plan = plan_assessment(roster, policy, day)
     return CheckResult(roster, plan.problems, len(plan.left_out))

@@ -10,9 +10,9 @@ import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dibao_cli.assessment import Assessment, HouseholdResult, money, yuan
+from dibao_cli.assess.household import Assessment, HouseholdResult, money, yuan
+from dibao_cli.status import COVERED
 
-COVERED = ("dibao", "single_person", "phase_out")
 RIGID_ITEMS = ("医疗支出", "教育支出", "康复支出")
 
 B_RIGID = "青海省刚性支出困难家庭认定（2025年）：人均收入低于上年人均可支配收入，近12个月刚性支出占家庭收入的规定比例以上"

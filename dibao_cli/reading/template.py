@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from dibao_cli.columns import COLUMNS
+from dibao_cli.reading.columns import COLUMNS
 
 
 def template_bytes() -> bytes:

@@ -6,8 +6,14 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
-from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes, print_cut, screen_rows
-from dibao_cli.review import DueItem, ReviewCase
+from dibao_cli.checks.review import DueItem, ReviewCase
+from dibao_cli.reports.files import (
+    SheetSpec,
+    csv_bytes,
+    json_bytes,
+    print_cut,
+    screen_rows,
+)
 
 HEADER = ("乡镇", "村(社区)", "户编号", "户主", "事项", "到期日", "说明", "依据")
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dibao_cli import cells
-from dibao_cli.columns import header_key
 from dibao_cli.errors import InputUnreadable, UsageInvalid
 from dibao_cli.idcard import IdError, parse_id
 from dibao_cli.problems import ERROR, WARNING, Problem
-from dibao_cli.sheets import open_book
+from dibao_cli.reading.columns import header_key
+from dibao_cli.reading.sheets import open_book
 
 HEADER_SCAN_ROWS = 30
 

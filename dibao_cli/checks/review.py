@@ -11,8 +11,8 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from dibao_cli.rules.phase_out import add_months
+from dibao_cli.status import COVERED, REVIEWED_STATES
 
-COVERED = ("dibao", "single_person", "phase_out")
 BASIS_PHASE_OUT = "青海省民政厅：渐退期满后重新核查，仍超过标准的停保并书面告知，低于标准的恢复正常保障"
 BASIS_PERIODIC = "民发〔2021〕57号（动态管理）：收入稳定的家庭每年核查，收入不稳定或有劳动能力成员的家庭每半年核查"
 BASIS_SINGLE = "民发〔2021〕57号单人户规定：单人户按期复核本人及家庭情况"
@@ -92,7 +92,9 @@ def due_items(cases, as_of: _dt.date, within_days: int, policy) -> list[DueItem]
             items.append(DueItem(*where, kind, label, due,
                                  f"上次核查 {case.last_check.isoformat()}，{frequency}核查一次"
                                  + ("（有劳动能力成员）" if case.can_work else ""), basis))
-    from dibao_cli.assistance.schedule import tiered_due_items  # 特困 yearly, 刚性支出 at the end of its validity
+    from dibao_cli.assistance.schedule import (
+        tiered_due_items,  # 特困 yearly, 刚性支出 at the end of its validity
+    )
 
     items.extend(tiered_due_items(cases, horizon, policy, DueItem))
     items.sort(key=lambda i: (i.township, i.village, i.due or _dt.date.min, i.household_id))
@@ -115,7 +117,7 @@ def cases_from_assessment(assessment) -> list[ReviewCase]:
     out = []
     for r in assessment.results:
         h = r.household
-        if h.state not in ("低保", "渐退期", "单人户", "特困", "刚性支出"):
+        if h.state not in REVIEWED_STATES:
             continue  # applicants: their decision is `dibao assess`, not a review
         paid = r.status == "exit" and bool(h.current_benefit)  # the roster still pays after the phase-out ended
         out.append(ReviewCase(h.household_id, h.township, h.village, h.head_label, r.status, r.phase_out_end,

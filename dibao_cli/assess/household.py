@@ -12,29 +12,42 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dibao_cli.bulk import bulk
+from dibao_cli.model import Household, Member, Roster
 from dibao_cli.money import CENT, Breakdown, breakdown, exact, fen_yuan, unit_name  # noqa: F401 - CENT re-exported
 from dibao_cli.money import yuan as yuan_text
 from dibao_cli.policy import PolicyAt
 from dibao_cli.problems import ERROR, WARNING, Problem
-from dibao_cli.roster import Household, Member, Roster
 from dibao_cli.rules import basis
-from dibao_cli.rules.benefit import classified, differential, round_benefit, with_minimum
-from dibao_cli.rules.income import MemberIncome, adjusted_income, employment_deduction, member_income, rigid_deduction
-from dibao_cli.rules.members import (cannot_work, classified_categories, co_resident_members, covered_members,
-                                     lost_ability, single_person_ground)
-from dibao_cli.rules.phase_out import phase_out_end
-from dibao_cli.rules.property import property_failures
 from dibao_cli.rules import rigid as rigid_rules
 from dibao_cli.rules import tekun as tekun_rules
+from dibao_cli.rules.benefit import (
+    classified,
+    differential,
+    round_benefit,
+    with_minimum,
+)
+from dibao_cli.rules.income import (
+    MemberIncome,
+    adjusted_income,
+    employment_deduction,
+    member_income,
+    rigid_deduction,
+)
+from dibao_cli.rules.members import (
+    cannot_work,
+    classified_categories,
+    co_resident_members,
+    covered_members,
+    lost_ability,
+    single_person_ground,
+)
+from dibao_cli.rules.phase_out import phase_out_end
+from dibao_cli.rules.property import property_failures
+from dibao_cli.status import COVERED, STATE_SINGLE_PERSON
+from dibao_cli.status import CURRENT_DIBAO_STATES as CURRENT_DIBAO
 
 ZERO = Decimal(0)
 
-STATUS_LABEL = {
-    "dibao": "低保", "single_person": "单人户", "phase_out": "渐退期", "exit": "停保（渐退期满）",
-    "marginal": "低保边缘", "ineligible": "不符合", "tekun": "特困供养",
-    "rigid": "刚性支出困难家庭",
-}
-CURRENT_DIBAO = ("低保", "渐退期")
 
 
 @dataclass
@@ -397,7 +410,7 @@ def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date, ri
 def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
     """Flags beside the status: 脱贫户 members left out, 特困 candidates, 特困 members, amount changes."""
     household = result.household
-    covered_ids = {id(m) for m in result.covered} if result.status in ("dibao", "single_person", "phase_out") else set()
+    covered_ids = {id(m) for m in result.covered} if result.status in COVERED else set()
     if household.get("lifted_out"):
         for member in result.members:
             if lost_ability(member) and id(member) not in covered_ids and not member.tekun and \
@@ -457,7 +470,7 @@ def _tekun_report(result: HouseholdResult, policy: PolicyAt) -> None:
             if not d.care_known:
                 result.flags.append(Reason("tekun_care_unknown", f"{name}：名册未填“自理能力”，照料护理标准待生活自理能力评估后确定",
                                            tekun_rules.SUPPORT))
-            if not d.existing and state in CURRENT_DIBAO + ("单人户",):
+            if not d.existing and state in CURRENT_DIBAO + (STATE_SINGLE_PERSON,):
                 result.flags.append(Reason("transfer_to_tekun", f"{name} 现为低保对象，符合特困供养条件：由低保转为特困供养（转类），"
                                            "不再重复享受低保", tekun_rules.NOT_BOTH))
             elif not d.existing:

@@ -39,8 +39,8 @@ class LimitExceeded(Exception):
 
 
 def shipped_templates() -> Path:
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "templates", package.parent / "templates"):
         if candidate.is_dir():
             return candidate
     raise DibaoError("找不到 dibao 自带的模板文件夹（安装不完整）。请重新安装 dibao。")
@@ -48,11 +48,11 @@ def shipped_templates() -> Path:
 
 def shipped_examples() -> Path:
     """The shipped examples (year-end script, county policy file): inside the wheel or examples/ in a checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "examples", here.parent / "examples"):
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "examples", package.parent / "examples"):
         if candidate.is_dir():
             return candidate
-    return here / "examples"
+    return package / "examples"
 
 
 def search_path(override: Path | None = None) -> list[Path]:

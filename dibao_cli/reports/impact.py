@@ -3,10 +3,19 @@ one sheet per view, and the HTML page for the finance bureau (templates/impact.h
 
 from __future__ import annotations
 
-from dibao_cli.assess_report import f2y
-from dibao_cli.impact import (COVERED, MONTHS_PER_YEAR, Alternative, Change, Impact, Money, status_label, status_order,
-                              total)
-from dibao_cli.outputs import MONEY_FORMAT, SheetSpec
+from dibao_cli.assess.impact import (
+    MONTHS_PER_YEAR,
+    Alternative,
+    Change,
+    Impact,
+    Money,
+    status_label,
+    status_order,
+    total,
+)
+from dibao_cli.reports.assess import f2y
+from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec
+from dibao_cli.status import COVERED
 
 ANNUAL_NOTE = f"年度金额 = 月金额 × {MONTHS_PER_YEAR}（按名册中的户和金额全年不变计算）"
 MONEY_HEADER = ("保障户数", "保障人数", "差额", "分类施保", "渐退期发放", "取整及保底调整", "月合计", "年合计")

@@ -21,18 +21,26 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from dibao_cli import money
-from dibao_cli.assess_report import short_reasons
-from dibao_cli.assessment import STATUS_LABEL, assess_household, plan_assessment
+from dibao_cli.assess.household import assess_household, plan_assessment
 from dibao_cli.bulk import bulk
 from dibao_cli.errors import PolicyInvalid
 from dibao_cli.policy import PolicyAt
-from dibao_cli.policy.loader import Policy, PolicyFile, override_file, parse_policy_file, region_chain, region_name
-from dibao_cli.policy.loader import tomllib
+from dibao_cli.policy.loader import (
+    Policy,
+    PolicyFile,
+    override_file,
+    parse_policy_file,
+    region_chain,
+    region_name,
+    tomllib,
+)
 from dibao_cli.policy.schema import BY_NAME, PARAMETERS
+from dibao_cli.reports.assess import short_reasons
+from dibao_cli.status import COVERED, EXIT, INELIGIBLE, MARGINAL
+from dibao_cli.status import LABEL as STATUS_LABEL
 
-COVERED = ("dibao", "single_person", "phase_out")
 LEFT_OUT = "left_out"
-BASE_ORDER = ("dibao", "single_person", "phase_out", "exit", "marginal", "ineligible")
+BASE_ORDER = (*COVERED, EXIT, MARGINAL, INELIGIBLE)
 MONTHS_PER_YEAR = 12
 GRID_LIMIT = 40
 SET_SOURCE = "测算方案"

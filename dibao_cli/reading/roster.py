@@ -8,156 +8,30 @@ it raises InputUnreadable only when a file cannot be read as a roster at all.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from dibao_cli import cells
 from dibao_cli.bulk import bulk
-from dibao_cli.columns import HOUSEHOLD, REQUIRED, Column, income_item_column, recognise, text_header
 from dibao_cli.errors import InputUnreadable
-from dibao_cli.idcard import IdError, age_on, parse_id
+from dibao_cli.idcard import IdError, parse_id
+from dibao_cli.model import EMPTY, Household, Member, Roster, SheetSummary
 from dibao_cli.problems import ERROR, WARNING, Problem
-from dibao_cli.sheets import Book, Sheet, open_book
+from dibao_cli.reading.columns import (
+    HOUSEHOLD,
+    REQUIRED,
+    Column,
+    income_item_column,
+    recognise,
+    text_header,
+)
+from dibao_cli.reading.sheets import Book, Sheet, open_book
 
 HEADER_SCAN_ROWS = 30
 HEAD_RELATIONS = frozenset(("户主", "本人", "户主本人"))
 NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审核", "负责人", "合计", "总计", "小计", "单位负责人")
 MIN_HEAD_AGE = 16
-
-
-HOUSEHOLD_FIELDS = (
-    "township", "village", "head_name", "area_type", "lifted_out", "deposits", "vehicles", "homes",
-    "business", "state", "enrolled_on", "phase_out_start", "last_check", "current_benefit",
-)
-EMPTY = MappingProxyType({})
-NO_HOUSEHOLD = "（未填户编号的人）"
-
-
-class Member:
-    """One person of a household, with clean values (money in integer fen)."""
-
-    __slots__ = (
-        "file", "sheet", "row", "name", "id_number", "birth", "male", "relation", "is_head", "sex",
-        "birth_date", "ethnicity", "disability_type", "disability_grade", "serious_illness", "labour",
-        "student", "co_resident", "tekun", "self_care", "support_mode", "supporter", "school_level", "incomes", "expenses", "extra", "has_error", "household_id",
-    )
-
-    def __init__(self, file: str, sheet: str, row: int):
-        self.file = file
-        self.sheet = sheet
-        self.row = row
-        self.name = None
-        self.id_number = None
-        self.birth = None  # from the ID number
-        self.male = None  # from the ID number
-        self.relation = None
-        self.is_head = False
-        self.sex = None
-        self.birth_date = None
-        self.ethnicity = None
-        self.disability_type = None
-        self.disability_grade = None
-        self.serious_illness = None
-        self.labour = None
-        self.student = None
-        self.co_resident = None
-        self.tekun = None
-        self.self_care = None
-        self.support_mode = None
-        self.supporter = None
-        self.school_level = None
-        # shared read-only empties until a value arrives: most members have few items (memory at 1M rows)
-        self.incomes: dict[str, int] = EMPTY  # type: ignore[assignment]
-        self.expenses: dict[str, int] = EMPTY  # type: ignore[assignment]
-        self.extra: dict[str, object] = EMPTY  # type: ignore[assignment]
-        self.has_error = False
-        self.household_id = None
-
-    def age(self, day: _dt.date) -> int | None:
-        return None if self.birth is None else age_on(self.birth, day)
-
-
-
-
-class Household:
-    """A household: its members and its household-level values (one slot per household column, None
-    when the roster leaves it blank)."""
-
-    __slots__ = ("household_id", "file", "sheet", "row", "members", "has_error") + HOUSEHOLD_FIELDS
-
-    def __init__(self, household_id: str, file: str, sheet: str, row: int):
-        self.household_id = household_id
-        self.file = file
-        self.sheet = sheet
-        self.row = row  # first row of the household
-        self.members: list[Member] = []
-        self.has_error = False
-        for name in HOUSEHOLD_FIELDS:
-            setattr(self, name, None)
-
-    def get(self, key: str):
-        return getattr(self, key)
-
-    @property
-    def head(self) -> Member | None:
-        heads = [m for m in self.members if m.is_head]
-        return heads[0] if len(heads) == 1 else None
-
-    @property
-    def head_label(self):
-        """The head's own name, or the 户主姓名 column when the head cannot be told."""
-        head = self.head
-        return head.name if head is not None else self.head_name
-
-
-@dataclass
-class SheetSummary:
-    file: str
-    sheet: str
-    header_row: int
-    data_rows: int
-    members: int
-    unknown_columns: list[str]
-    income_columns: list[str]
-
-
-@dataclass
-class Roster:
-    households: dict[str, Household] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    sheets: list[SheetSummary] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    orphans: list[Member] = field(default_factory=list)  # members with a blank 户编号
-
-    @property
-    def member_count(self) -> int:
-        return sum(len(h.members) for h in self.households.values()) + len(self.orphans)
-
-    def error_count(self) -> int:
-        return sum(1 for p in self.problems if p.severity == ERROR)
-
-    def warning_count(self) -> int:
-        return sum(1 for p in self.problems if p.severity == WARNING)
-
-    def by_township(self) -> dict[str, tuple[int, int]]:
-        out: dict[str, list[int]] = {}
-        for household in self.households.values():
-            entry = out.setdefault(household.township or "（未填乡镇）", [0, 0])
-            entry[0] += 1
-            entry[1] += len(household.members)
-        table = {k: (v[0], v[1]) for k, v in sorted(out.items())}
-        if self.orphans:  # members with a blank 户编号 belong to no household, but they are counted
-            table[NO_HOUSEHOLD] = (0, len(self.orphans))
-        return table
-
-    def income_items(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for summary in self.sheets:
-            for item in summary.income_columns:
-                seen.setdefault(item, None)
-        return list(seen)
 
 
 # --------------------------------------------------------------------------- header detection

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from dibao_cli.monitor import Signal
-from dibao_cli.outputs import SheetSpec, csv_bytes, json_bytes, print_cut, screen_rows
+from dibao_cli.checks.monitor import Signal
+from dibao_cli.reports.files import (
+    SheetSpec,
+    csv_bytes,
+    json_bytes,
+    print_cut,
+    screen_rows,
+)
 
 HEADER = ("乡镇", "村(社区)", "户编号", "户主", "成员", "信号", "情况", "依据")
 

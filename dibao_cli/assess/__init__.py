@@ -1,0 +1,1 @@
+"""Assessing households: applying the rules to a roster, and analysing a reform's impact."""

@@ -1,0 +1,1 @@
+"""Reading rosters and other departments' extracts: sheets, header detection, columns, cleaning."""

@@ -1,0 +1,1 @@
+"""What the commands write: files (atomic, injection-safe), terminal tables and JSON."""
