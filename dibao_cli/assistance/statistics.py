@@ -69,13 +69,12 @@ def year_rows(ledger, year: int) -> list[list]:
     and 临时救助 approved that month (cases, persons, money, each case once); a total row (its 特困 persons are
     person-months)."""
     from dibao_cli.assistance.register import summary
+    from dibao_cli.ledger import queries
     from dibao_cli.ledger.assistance import tekun_of
 
     rows = []
-    months = {m for (m,) in ledger.db.execute("SELECT DISTINCT month FROM imports WHERE superseded_by IS NULL AND month LIKE ?",
-                                              (f"{year}-%",))}
-    months |= {d[:7] for (d,) in ledger.db.execute("SELECT decided_on FROM assistance_cases WHERE status = 'approved' "
-                                                   "AND decided_on LIKE ?", (f"{year}-%",))}
+    months = set(queries.months_between(ledger, f"{year}-01", f"{year}-12"))
+    months |= {d[:7] for d in queries.approved_assistance_days(ledger, f"{year}-01-01", f"{year}-12-31")}
     months = sorted(months)
     for month in months:
         people = tekun_of(ledger, month)

@@ -355,10 +355,22 @@ def policy_options(func):
     return func
 
 
+class LedgerTarget(click.ParamType):
+    """--db: a ledger file (a path), or a shared PostgreSQL ledger (a postgresql:// connection string)."""
+
+    name = "ledger"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and value.startswith(("postgresql://", "postgres://")):
+            return value
+        return click.Path(dir_okay=False, path_type=Path).convert(value, param, ctx)
+
+
 def db_option(func):
-    """--db: the ledger file."""
-    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), metavar="台账文件",
-                        help="台账文件（默认取环境变量 DIBAO_DB，再默认当前文件夹的 dibao.db）。")(func)
+    """--db: the ledger file or database."""
+    return click.option("--db", type=LedgerTarget(), metavar="台账",
+                        help="台账文件，或共享台账的 PostgreSQL 连接串 postgresql://用户@主机/数据库"
+                             "（默认取环境变量 DIBAO_DB，再默认当前文件夹的 dibao.db）。")(func)
 
 
 def issuer_options(func):

@@ -228,16 +228,10 @@ def _issuer_for(ledger, issuer, household_id: str, kind: str, publicity_from):
     if kind != "approval" or publicity_from is not None:
         return issuer
     import dataclasses
-    import sqlite3
 
-    from dibao_cli.ledger.casework import latest_application_of, steps_of
+    from dibao_cli.ledger.queries import publicity_days
 
-    try:
-        app = latest_application_of(ledger, household_id)
-        steps = steps_of(ledger, [app["id"]])[app["id"]] if app is not None else []
-    except sqlite3.OperationalError:  # a ledger from before casework
-        return issuer
-    recorded = [s["on_date"] for s in steps if s["step"] == "publicity"]
+    recorded = publicity_days(ledger, household_id)
     if not recorded:
         return issuer
     return dataclasses.replace(issuer, publicity_from=_dt.date.fromisoformat(max(recorded)))

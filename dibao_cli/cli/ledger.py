@@ -52,6 +52,10 @@ def command_line() -> str:
             continue
         if isinstance(value, tuple):
             value = " ".join(str(v) for v in value)
+        if isinstance(value, str) and value.startswith(("postgresql://", "postgres://")):
+            from dibao_cli.ledger.postgres import redact
+
+            value = redact(value)  # a connection string's password never reaches the audit log
         parts.append(name if value is True else f"{name}={value}")
     return " ".join(parts)
 
@@ -326,7 +330,31 @@ def log_(db, limit, fmt):
 
 @click.group("db", cls=DibaoSubGroup, context_settings=CONTEXT)
 def db_group():
-    """台账文件的维护（备份）。"""
+    """台账的维护：建立或升级结构、备份、在 SQLite 文件和 PostgreSQL 之间搬迁。"""
+
+
+@db_group.command("upgrade", cls=DibaoCommand, context_settings=CONTEXT)
+@db_option
+def db_upgrade(db):
+    """建立或升级台账结构（SQLite 台账文件或共享的 PostgreSQL 台账）。
+
+    共享台账：数据库管理员 createdb 建库后运行一次；dibao 升级版本后再运行一次。
+    例：dibao db upgrade --db postgresql://dibao_admin@192.168.1.10/dibao_632521
+    """
+    from dibao_cli.ledger.store import Ledger, ledger_path
+
+    target = ledger_path(db)
+    ledger = Ledger(target, create=True, write=True, upgrade=True)
+    try:
+        before, now = ledger.upgrade()
+    finally:
+        ledger.close()
+    if before is None or before == 0:
+        console().print(f"已建立台账结构（版本 {now}）：{ledger.path}")
+    elif before == now:
+        console().print(f"台账结构已是最新（版本 {now}）：{ledger.path}")
+    else:
+        console().print(f"已把台账结构从版本 {before} 升级到 {now}：{ledger.path}")
 
 
 @db_group.command("backup", cls=DibaoCommand, context_settings=CONTEXT)

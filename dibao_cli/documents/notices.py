@@ -262,7 +262,7 @@ def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int
               township=row["township"], village=row["village"], area_type=row["area_type"])
     pairs = [(r["code"], r["text"]) for r in stored]
     reasons, bases = _reasons(pairs, policy, row["area_type"])
-    standard = _standard_from(stored)
+    standard = _standard_from(row, stored)
     n.update({
         "members": row["members"], "covered": row["covered"], "per_capita": _money(per_capita),
         "standard": standard, "total": _money(total),
@@ -294,7 +294,7 @@ def _changes(previous, n: dict) -> list[dict]:
     """What changed since the ledger's previous month: income, members, covered members, the standard."""
     if previous is None:
         return []
-    before_std = _standard_from(json.loads(previous["reasons"]) if previous["reasons"].startswith("[") else [])
+    before_std = _standard_from(previous, json.loads(previous["reasons"]) if previous["reasons"].startswith("[") else [])
     changes = []
     for item, a, b in (("家庭月人均收入", f"{_money(Decimal(previous['per_capita']))} 元", f"{n['per_capita']} 元"),
                        ("家庭共同生活人口", f"{previous['members']} 人", f"{n['members']} 人"),
@@ -305,7 +305,12 @@ def _changes(previous, n: dict) -> list[dict]:
     return changes
 
 
-def _standard_from(reasons: list[dict]) -> str:
+def _standard_from(row, reasons: list[dict]) -> str:
+    """The monthly standard the household's income was compared to, as the ledger stores it (fen); a row
+    stored by an earlier dibao has none, and then the standard is read from the reason that states it."""
+    stored = row["standard_fen"] if "standard_fen" in row.keys() else None
+    if stored is not None:
+        return money.fen_text(stored)
     text = next((r["text"] for r in reasons if r["code"] in ("below_standard", "above_standard", "above_marginal",
                                                               "marginal")), "")
     m = re.search(r"低保标准 ([\d,]+\.\d\d) 元", text)

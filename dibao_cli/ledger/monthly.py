@@ -169,9 +169,12 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
 HOUSEHOLD_COLUMNS = (
     "household_id", "linked_from", "township", "village", "head_name", "head_id", "area_type", "members", "covered",
     "status", "counted_fen", "adjusted_fen", "per_capita", "total_fen", "differential_fen", "classified_fen",
-    "phase_out_start", "phase_out_end", "last_check", "enrolled_on", "can_work", "reasons", "assessed")
+    "phase_out_start", "phase_out_end", "last_check", "enrolled_on", "can_work", "reasons", "assessed", "standard_fen")
+# the monthly standard is kept where a reason compares the income with it (the standard shown on notices)
+COMPARED_WITH_STANDARD = frozenset(("below_standard", "above_standard", "above_marginal", "marginal"))
 MEMBER_COLUMNS = ("household_id", "id_number", "name", "relation", "male", "birth", "disability_grade", "labour",
                   "covered", "seq")  # seq: the member's place in the household as the roster lists it
+EVENT_COLUMNS = ("household_id", "kind", "detail")
 NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"
 
 
@@ -237,24 +240,20 @@ class _Staging:
     (each batch commits on its own: the temporary database needs no durability)."""
 
     def __init__(self, ledger: Ledger):
-        self.db = ledger.db
-        self.db.execute("ATTACH DATABASE '' AS staging")
-        self.db.execute("CREATE TABLE staging.households (" + ", ".join(HOUSEHOLD_COLUMNS) + ")")
-        self.db.execute("CREATE TABLE staging.members (" + ", ".join(MEMBER_COLUMNS) + ")")
-        self.db.execute("CREATE TABLE staging.events (household_id, kind, detail)")
+        self.ledger = ledger
+        ledger.open_staging({"households": HOUSEHOLD_COLUMNS, "members": MEMBER_COLUMNS, "events": EVENT_COLUMNS})
 
     def flush(self, households, members, events) -> None:
-        self.db.executemany("INSERT INTO staging.households VALUES (" + ",".join("?" * len(HOUSEHOLD_COLUMNS)) + ")",
-                            households)
-        self.db.executemany("INSERT INTO staging.members VALUES (" + ",".join("?" * len(MEMBER_COLUMNS)) + ")", members)
-        self.db.executemany("INSERT INTO staging.events VALUES (?, ?, ?)", events)
+        for table, columns, rows in (("households", HOUSEHOLD_COLUMNS, households), ("members", MEMBER_COLUMNS, members),
+                                     ("events", EVENT_COLUMNS, events)):
+            self.ledger.stage_rows(f"staging.{table}", columns, rows)
         households.clear()
         members.clear()
         events.clear()
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
-            self.db.execute("DETACH DATABASE staging")
+            self.ledger.close_staging()
 
 
 def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, previous, saved, skip_invalid,
@@ -327,7 +326,9 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
                 h.last_check.isoformat() if h.last_check else None,
                 enrolled.isoformat() if enrolled else None,
                 1 if can_work(result.members, day) else 0,
-                ledger.compact_reasons([r.as_dict() for r in result.reasons]), 1))
+                ledger.compact_reasons([r.as_dict() for r in result.reasons]), 1,
+                money.to_fen(result.monthly_standard)
+                if any(r.code in COMPARED_WITH_STANDARD for r in result.reasons) else None))
             covered_ids = {id(m) for m in result.covered} if result.status in COVERED else set()
             member_rows.extend((hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
                                 m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour,
@@ -379,20 +380,21 @@ def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], 
     members = ", ".join(MEMBER_COLUMNS)
     db.execute(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM staging.members", (import_id,))
     if carried:
-        kept = ", ".join(c for c in HOUSEHOLD_COLUMNS if c != "assessed")
-        db.executemany(f"INSERT INTO households (import_id, {columns}) SELECT ?, {kept}, 0 FROM households "
+        kept = ", ".join("0" if c == "assessed" else c for c in HOUSEHOLD_COLUMNS)
+        db.executemany(f"INSERT INTO households (import_id, {columns}) SELECT ?, {kept} FROM households "
                        "WHERE import_id = ? AND household_id = ?", [(import_id, previous.import_id, h) for h in carried])
         db.executemany(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM members "
                        "WHERE import_id = ? AND household_id = ?", [(import_id, previous.import_id, h) for h in carried])
         report.members += db.execute("SELECT COUNT(*) FROM members WHERE import_id = ? AND household_id IN "
                                      f"({','.join('?' * len(carried))})", (import_id, *carried)).fetchone()[0]
         db.execute("UPDATE imports SET members = ? WHERE id = ?", (report.members, import_id))
-    db.execute("INSERT INTO events (import_id, household_id, kind, detail) "
-               "SELECT ?, household_id, kind, detail FROM staging.events", (import_id,))
+    events = ", ".join(EVENT_COLUMNS)
+    db.execute(f"INSERT INTO events (import_id, {events}) SELECT ?, {events} FROM staging.events", (import_id,))
     assistance_store.store_tekun(db, [(import_id, *row[1:]) for row in report.tekun_rows])
     if carried:  # their 特困 people as last month
-        db.executemany("INSERT INTO assistance_tekun SELECT ?, household_id, township, id_number, name, mode, care_level, "
-                       "basic_fen, care_fen FROM assistance_tekun WHERE import_id = ? AND household_id = ?",
+        tekun = "household_id, township, id_number, name, mode, care_level, basic_fen, care_fen"
+        db.executemany(f"INSERT INTO assistance_tekun (import_id, {tekun}) SELECT ?, {tekun} FROM assistance_tekun "
+                       "WHERE import_id = ? AND household_id = ?",
                        [(import_id, previous.import_id, h) for h in carried])
     db.execute("DELETE FROM pending_imports WHERE id = ?", (ticket,))
     report.later = ledger.later_months(month)

@@ -27,24 +27,32 @@ from pathlib import Path
 from dibao_cli import __version__
 from dibao_cli.errors import DibaoError, LedgerError, NotFound, OutputRefused
 from dibao_cli.ledger.schema import MIGRATIONS, VERSION, compact_reasons, expand_reasons
+from dibao_cli.ledger.sqlite import (  # noqa: F401 - LedgerBusy and translate are part of the store's interface
+    DEFAULT_NAME,
+    LedgerBusy,
+    _Connection,
+    _writable,
+    read_only_message,
+    translate,
+)
 from dibao_cli.status import COVERED_SQL
-
-DEFAULT_NAME = "dibao.db"
-
-
-class LedgerBusy(LedgerError):
-    """Another process holds the ledger longer than we waited."""
-
 
 class MonthMissing(NotFound):
     """A --month the ledger does not have."""
 
 
-def ledger_path(option: Path | None) -> Path:
-    """--db, else $DIBAO_DB, else dibao.db in the working folder."""
+def is_url(target) -> bool:
+    """A PostgreSQL connection string (postgresql://...) rather than a ledger file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def ledger_path(option: Path | str | None) -> Path | str:
+    """--db, else $DIBAO_DB, else dibao.db in the working folder; a postgresql:// URL stays a string."""
     if option is not None:
-        return Path(option)
+        return option if is_url(option) else Path(option)
     env = os.environ.get("DIBAO_DB")
+    if env and is_url(env):
+        return env
     return Path(env) if env else Path.cwd() / DEFAULT_NAME
 
 
@@ -75,83 +83,6 @@ def month_ranges(months: list[str]) -> str:
     if start is not None:
         parts.append(start if start == prev else f"{start} 至 {prev}")
     return "、".join(parts)
-
-
-def _writable(path: Path) -> bool:
-    folder = path.parent if str(path.parent) else Path(".")
-    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
-
-
-class _Cursor(sqlite3.Cursor):
-    """Turns SQLite's failures (full disk, read-only, damaged file) into messages for the clerk."""
-
-    def execute(self, *args):
-        try:
-            return super().execute(*args)
-        except sqlite3.Error as exc:
-            raise self.connection.translate(exc) from None
-
-    def executemany(self, *args):
-        try:
-            return super().executemany(*args)
-        except sqlite3.Error as exc:
-            raise self.connection.translate(exc) from None
-
-    def fetchone(self):
-        try:
-            return super().fetchone()
-        except sqlite3.Error as exc:
-            raise self.connection.translate(exc) from None
-
-    def fetchall(self):
-        try:
-            return super().fetchall()
-        except sqlite3.Error as exc:
-            raise self.connection.translate(exc) from None
-
-    def __next__(self):
-        try:
-            return super().__next__()
-        except sqlite3.Error as exc:
-            raise self.connection.translate(exc) from None
-
-
-class _Connection(sqlite3.Connection):
-    ledger_path: Path = Path(DEFAULT_NAME)
-
-    def execute(self, *args):
-        return self.cursor(_Cursor).execute(*args)
-
-    def executemany(self, *args):
-        return self.cursor(_Cursor).executemany(*args)
-
-    def translate(self, exc: sqlite3.Error) -> DibaoError:
-        return translate(exc, self.ledger_path)
-
-
-def translate(exc: sqlite3.Error, path: Path) -> DibaoError:
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    if name == "SQLITE_FULL":
-        return LedgerError(f"磁盘已满：无法写入台账 {path}（或临时文件夹）。本次没有写入任何内容；请腾出磁盘空间后重试。")
-    if name.startswith("SQLITE_IOERR"):
-        return LedgerError(f"无法写入台账 {path}：磁盘已满、文件超过系统允许的大小，或磁盘故障（{exc}）。"
-                           "本次没有写入任何内容；请检查磁盘后重试。")
-    if name.startswith("SQLITE_READONLY"):
-        return LedgerError(read_only_message(path))
-    if name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
-        return LedgerBusy(f"台账 {path} 正被其他程序写入，等待后仍无法使用。请稍后重试。")
-    if name == "SQLITE_NOTADB":
-        return LedgerError(f"{path} 不是 dibao 台账（不是 SQLite 数据库文件，或文件头已损坏）。请检查 --db 指定的文件。")
-    if name.startswith("SQLITE_CORRUPT"):
-        return LedgerError(f"台账 {path} 已损坏（SQLite 检查发现：{exc}）。本次没有写入；请用 dibao db backup 做的备份恢复。")
-    if name.startswith("SQLITE_CANTOPEN"):
-        return LedgerError(f"无法打开台账 {path}（{exc}）：请检查文件夹是否存在、是否有权限。")
-    return LedgerError(f"台账 {path} 出错（{exc}）。")
-
-
-def read_only_message(path: Path) -> str:
-    return (f"台账 {path} 是只读的（文件、所在文件夹或磁盘不可写），本命令需要写入台账，未执行。"
-            "请把台账放到可写的位置，或请管理员开放写权限；查询类命令（history、review、report、log）仍可使用。")
 
 
 @dataclass
@@ -193,8 +124,19 @@ class Record:
 
 
 class Ledger:
+    """The ledger: a SQLite file, or (given a postgresql:// URL) the PostgreSQL ledger of ledger/pg_store.py."""
+
+    backend = "sqlite"
+
+    def __new__(cls, path, *args, **kwargs):
+        if cls is Ledger and is_url(path):
+            from dibao_cli.ledger.pg_store import PgLedger
+
+            return super().__new__(PgLedger)
+        return super().__new__(cls)
+
     def __init__(self, path: Path, create: bool = True, timeout: float = 120.0, write: bool | None = None,
-                 check_tables: tuple[str, ...] | None = None):
+                 check_tables: tuple[str, ...] | None = None, upgrade: bool = False):
         self.path = Path(path)
         self.write = create if write is None else write
         self.timeout = timeout
@@ -286,10 +228,17 @@ class Ledger:
             with contextlib.suppress(OSError):
                 os.remove(f"{self.path}{suffix}")
 
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def upgrade(self) -> tuple[int | None, int]:
+        """(version before, version now): a SQLite ledger is brought up to date when it is opened."""
+        return self._version_found, VERSION
+
     def _migrate(self) -> None:
         """Bring the schema up to date in place. The version is read inside the write transaction, so two
         processes opening a new ledger at once cannot both create it."""
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        version = self._version_found = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version == VERSION:
             return
         if version > VERSION:
@@ -356,6 +305,19 @@ class Ledger:
         if rows != ["ok"]:
             raise LedgerError(f"台账 {self.path} 已损坏（完整性检查未通过：{'；'.join(rows)[:300]}）。"
                               "本次没有写入；请用 dibao db backup 做的备份恢复，再重新导入之后的月份。")
+
+    # ---- the month being imported, staged outside the write lock
+    def open_staging(self, tables: dict[str, tuple[str, ...]]) -> None:
+        """A private temporary database `staging` with the given tables (no durability needed)."""
+        self.db.execute("ATTACH DATABASE '' AS staging")
+        for table, columns in tables.items():
+            self.db.execute(f"CREATE TABLE staging.{table} ({', '.join(columns)})")
+
+    def stage_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
+        self.db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+
+    def close_staging(self) -> None:
+        self.db.execute("DETACH DATABASE staging")
 
     # ---- months
     def active_import(self, month: str):
@@ -485,10 +447,6 @@ class Ledger:
         transaction: a decision issued before under `prefix` keeps its number (another format, a re-run),
         unless `renew`; every other one gets the next number never given before."""
         db = self.db
-        db.execute("CREATE TABLE IF NOT EXISTS doc_number_decisions (prefix TEXT NOT NULL, number INTEGER NOT NULL, "
-                   "fingerprint TEXT NOT NULL, household_id TEXT NOT NULL, kind TEXT NOT NULL, issued_at TEXT NOT NULL, "
-                   "PRIMARY KEY (prefix, number))")
-        db.execute("CREATE INDEX IF NOT EXISTS doc_number_decisions_fp ON doc_number_decisions (prefix, fingerprint)")
         row = db.execute("SELECT last FROM doc_numbers WHERE prefix = ?", (prefix,)).fetchone()
         last = start = row[0] if row else 0
         known: dict[str, int] = {}
@@ -505,7 +463,8 @@ class Ledger:
                 number = known[fp] = last
                 new_rows.append((prefix, number, fp, household_id, kind, now))
             numbers.append(number)
-        db.executemany("INSERT INTO doc_number_decisions VALUES (?, ?, ?, ?, ?, ?)", new_rows)
+        db.executemany("INSERT INTO doc_number_decisions (prefix, number, fingerprint, household_id, kind, issued_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", new_rows)
         if row:
             db.execute("UPDATE doc_numbers SET last = ? WHERE prefix = ?", (last, prefix))
         elif last != start:
@@ -562,12 +521,15 @@ class Ledger:
                 parts.append(f"{final[tid] if tid < 0 else tid}{sep}{rest}")
             return ";".join(parts)
 
-        self.db.create_function("dibao_remap", 1, remap, deterministic=True)
-        self.db.execute(f"UPDATE {table} SET reasons = dibao_remap(reasons) "
-                        "WHERE reasons LIKE '-%' OR reasons LIKE '%;-%'")
+        self._remap_reasons(table, remap)
         for body, local in self._new.items():
             self._ids[body] = final[local]
         self._new = {}
+
+    def _remap_reasons(self, table: str, remap) -> None:
+        self.db.create_function("dibao_remap", 1, remap, deterministic=True)
+        self.db.execute(f"UPDATE {table} SET reasons = dibao_remap(reasons) "
+                        "WHERE reasons LIKE '-%' OR reasons LIKE '%;-%'")
 
     def render_reasons(self, stored: str) -> str:
         """The stored reasons back to the JSON list of {code, text, basis} shown and printed."""
@@ -657,7 +619,8 @@ class Ledger:
         by_import: dict[tuple, list[str]] = {}
         for e in events:
             by_import.setdefault((e["import_id"], e["household_id"]), []).append(e["detail"])
-        return [dict(r) | {"reasons": self.render_reasons(r["reasons"]),
+        hidden = ("standard_fen",)  # kept for notices; the history shows what it always showed
+        return [{k: r[k] for k in r.keys() if k not in hidden} | {"reasons": self.render_reasons(r["reasons"]),
                            "events": by_import.get((r["import_id"], r["household_id"]), [])} for r in rows]
 
     # ---- audit
