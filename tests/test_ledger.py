@@ -94,7 +94,7 @@ def test_month_already_imported_needs_replace_and_history_keeps_the_old_version(
     assert "已有 2026-01 月的数据" in again.err
     load(run, tmp_path, "2026-01", family(4800), "--replace")
     assert history(run, tmp_path)[0]["total_fen"] == 40000
-    db = sqlite3.connect(tmp_path / "l.db")
+    db = run.connect(tmp_path / "l.db")
     assert db.execute("SELECT COUNT(*), COUNT(superseded_by) FROM imports WHERE month = '2026-01'").fetchone() == (2, 1)
 
 
@@ -298,6 +298,7 @@ def test_schema_is_versioned_and_a_newer_ledger_is_refused(run, tmp_path):
     assert newer.code == 7 and "更新版本的 dibao" in newer.err
 
 
+@pytest.mark.sqlite_only
 def test_not_a_ledger_and_unknown_household(run, tmp_path):
     (tmp_path / "x.db").write_bytes(b"this is not sqlite" * 100)
     assert run("history", "H1", "--db", tmp_path / "x.db").code == 7

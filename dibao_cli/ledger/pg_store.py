@@ -109,6 +109,38 @@ class PgLedger(Ledger):
     def backup(self, target, force: bool) -> bool:
         raise refuse_backup(self.path)
 
+    # ---- roles
+    def set_up_roles(self, township_clerks: dict[str, str], county: list[str], auditors: list[str],
+                     admins: list[str]) -> None:
+        """The group roles, row-level security and the change log (ledger/pg_roles.py), and their members."""
+        from dibao_cli.ledger import pg_roles
+
+        with self.transaction():
+            for statement in pg_roles.setup_statements():
+                self.db.execute(statement)
+            for statement, params in pg_roles.member_statements(township_clerks, county, auditors, admins):
+                self.db.execute(statement, params)
+
+    # ---- whole tables
+    def columns(self, table: str) -> list[str]:
+        return [c for (c,) in self.db.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ? ORDER BY ordinal_position", (table,)).fetchall()]
+
+    def iter_rows(self, table: str, columns: tuple[str, ...]):
+        return self.db.stream(f"SELECT {', '.join(columns)} FROM {table} ORDER BY ctid")  # as written
+
+    def insert_rows(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        self.db.copy(table, columns, rows)
+
+    def after_copy(self) -> None:
+        """Identity columns continue after the largest id copied in."""
+        for table in pg_schema.LEDGER_TABLES:
+            if "id" in self.columns(table) and self.db.execute(
+                    "SELECT pg_get_serial_sequence(?, 'id')", (table,)).fetchone()[0]:
+                self.db.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+
     # ---- staging: temporary tables of this session
     def open_staging(self, tables: dict[str, tuple[str, ...]]) -> None:
         for table, columns in tables.items():

@@ -160,6 +160,18 @@ class Connection:
         except psycopg.Error as exc:
             raise self.translate(exc) from None
 
+    def stream(self, sql: str, params=()):
+        """Rows of a query fetched in batches by a server-side cursor (inside the caller's transaction)."""
+        import psycopg
+
+        try:
+            with self.conn.cursor(name="dibao_stream") as cursor:
+                cursor.itersize = 5000
+                cursor.execute(dialect(sql), tuple(params))
+                yield from cursor
+        except psycopg.Error as exc:
+            raise self.translate(exc) from None
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.conn.close()

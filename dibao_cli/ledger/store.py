@@ -306,6 +306,21 @@ class Ledger:
             raise LedgerError(f"台账 {self.path} 已损坏（完整性检查未通过：{'；'.join(rows)[:300]}）。"
                               "本次没有写入；请用 dibao db backup 做的备份恢复，再重新导入之后的月份。")
 
+    # ---- whole tables (moving a ledger to another backend: ledger/transfer.py)
+    def columns(self, table: str) -> list[str]:
+        return [r[1] for r in self.db.execute(f"PRAGMA table_info({table})").fetchall()]
+
+    def iter_rows(self, table: str, columns: tuple[str, ...]):
+        """Every row of `table` in the order it was written (rowid; the key of a table without one), streamed:
+        a household's events keep their order."""
+        return self.db.execute(f"SELECT {', '.join(columns)} FROM {table}")
+
+    def insert_rows(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        self.db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+
+    def after_copy(self) -> None:
+        """After rows were copied in with their ids (nothing to do: SQLite continues after the largest id)."""
+
     # ---- the month being imported, staged outside the write lock
     def open_staging(self, tables: dict[str, tuple[str, ...]]) -> None:
         """A private temporary database `staging` with the given tables (no durability needed)."""
