@@ -227,3 +227,26 @@ def test_a_township_clerk_sees_and_writes_only_their_own_township_even_with_plai
             admin.execute(f"DROP OWNED BY {', '.join(users.values())}")
             for user in users.values():
                 admin.execute(f"DROP ROLE {user}")
+
+
+def test_processes_opening_an_empty_database_at_once_set_it_up_once(pg_server):
+    """The first commands on a database made with createdb: one of them creates the structure, the others wait
+    for it and find it there."""
+    import psycopg
+
+    from conftest import database_url
+
+    server, _ = pg_server
+    with psycopg.connect(server, autocommit=True) as con:
+        con.execute("DROP DATABASE IF EXISTS dibao_t_race WITH (FORCE)")
+        con.execute("CREATE DATABASE dibao_t_race")
+    try:
+        url = database_url(server, "dibao_t_race")
+        code = "import sys; from dibao_cli.ledger.store import Ledger; Ledger(sys.argv[1]).close()"
+        procs = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True) for _ in range(6)]
+        assert [(p.wait(), p.stderr.read()) for p in procs] == [(0, "")] * 6
+        with psycopg.connect(url) as con:
+            assert con.execute("SELECT version FROM dibao_schema").fetchall() == [(5,)]
+    finally:
+        with psycopg.connect(server, autocommit=True) as con:
+            con.execute("DROP DATABASE IF EXISTS dibao_t_race WITH (FORCE)")

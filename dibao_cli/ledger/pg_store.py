@@ -36,8 +36,14 @@ class PgLedger(Ledger):
             raise
 
     # ---- versions
+    def _has_table(self, name: str) -> bool:
+        # pg_tables read with the statement's snapshot (to_regclass may use an older catalog snapshot and miss
+        # a table another process created while this one waited for the write lock)
+        return self.db.execute("SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+                               "AND tablename = ?", (name,)).fetchone()[0] > 0
+
     def schema_version(self) -> int | None:
-        if self.db.execute("SELECT to_regclass('dibao_schema')").fetchone()[0] is None:
+        if not self._has_table("dibao_schema"):
             return None
         row = self.db.execute("SELECT MAX(version) FROM dibao_schema").fetchone()
         return row[0] if row else None
@@ -48,7 +54,7 @@ class PgLedger(Ledger):
             raise LedgerError(newer_message(self.path, version))
         if version == VERSION:
             return
-        if version is None and self.db.execute("SELECT to_regclass('households')").fetchone()[0] is not None:
+        if version is None and self._has_table("households"):
             raise LedgerError(f"数据库 {self.path} 中已有名为 households 的表，但不是 dibao 台账，dibao 没有改动它。"
                               "请为台账单独建一个数据库（createdb），再运行 dibao db upgrade。")
         if version is None and not (create or upgrade):
