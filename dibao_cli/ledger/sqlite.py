@@ -3,11 +3,13 @@ busy writer) become messages for the clerk."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sqlite3
 from pathlib import Path
 
-from dibao_cli.errors import DibaoError, LedgerError
+from dibao_cli.errors import DibaoError, LedgerError, OutputRefused
 
 DEFAULT_NAME = "dibao.db"
 
@@ -91,3 +93,48 @@ def translate(exc: sqlite3.Error, path: Path) -> DibaoError:
 def read_only_message(path: Path) -> str:
     return (f"台账 {path} 是只读的（文件、所在文件夹或磁盘不可写），本命令需要写入台账，未执行。"
             "请把台账放到可写的位置，或请管理员开放写权限；查询类命令（history、review、report、log）仍可使用。")
+
+
+def backup_file(db, path: Path, target: Path, force: bool) -> bool:
+    """A consistent copy of a ledger in use (SQLite's online backup) of connection `db` to the file at `path`.
+    Creates a missing folder (returns True then); a full disk leaves nothing behind."""
+    target = Path(target)
+    if target.exists() and target.resolve() == Path(path).resolve():
+        raise OutputRefused(f"备份文件 {target} 就是台账本身，不能备份到它自己。请另给一个文件名，如 备份/dibao-2026-12.db。")
+    if target.is_dir():
+        raise OutputRefused(f"备份目标 {target} 是文件夹。请给出备份文件名，如 {target / 'dibao-备份.db'}。")
+    if target.exists() and not force:
+        raise OutputRefused(f"备份文件 {target} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
+    made_folder = False
+    if target.parent.exists() and not target.parent.is_dir():
+        raise OutputRefused(f"备份文件夹 {target.parent} 不存在，也无法建立（已有同名的文件）。请换一个文件夹。")
+    if not target.parent.exists():
+        try:
+            target.parent.mkdir(parents=True)
+        except OSError as exc:
+            raise OutputRefused(f"备份文件夹 {target.parent} 不存在，也无法建立（{exc.strerror}）。") from None
+        made_folder = True
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        dest = sqlite3.connect(str(tmp))
+        try:
+            db.backup(dest)
+        finally:
+            dest.close()
+        os.replace(tmp, target)
+    except (sqlite3.Error, OSError) as exc:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        full = getattr(exc, "sqlite_errorname", "") in ("SQLITE_FULL",) or \
+            getattr(exc, "errno", None) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+        if full:
+            raise OutputRefused(f"磁盘已满：无法写入备份 {target}，没有留下不完整的文件。请换一个磁盘或腾出空间后重试。") from None
+        if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_IOERR"):
+            raise OutputRefused(f"无法写入备份 {target}：磁盘已满、文件超过系统允许的大小，或磁盘故障（{exc}）。"
+                                "没有留下不完整的文件。") from None
+        if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")):
+            raise OutputRefused(f"无法写入备份 {target}：文件夹不可写（{exc}）。") from None
+        if isinstance(exc, sqlite3.Error):
+            raise translate(exc, path) from None
+        raise OutputRefused(f"无法写入备份 {target}（{exc.strerror}）。") from None
+    return made_folder
