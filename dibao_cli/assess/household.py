@@ -1,4 +1,5 @@
-"""Assessing households: the steps of the computation in order, each figure with its reason and basis.
+"""Assessing households: the steps of the computation in order (the decision itself is in rules/), each
+figure with its reason and basis.
 
 `assess_roster(roster, policy_at)` returns an Assessment: a HouseholdResult per household that can be
 decided, and the households left out because their rows have errors (never guessed).
@@ -8,15 +9,21 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
+from dibao_cli.assess.plan import plan_assessment, unknown_items  # noqa: F401 - re-exported
+from dibao_cli.assess.result import (  # noqa: F401 - re-exported
+    Assessment,
+    HouseholdResult,
+    Reason,
+    SingleCover,
+    Step,
+)
 from dibao_cli.bulk import bulk
 from dibao_cli.model import Household, Member, Roster
 from dibao_cli.money import CENT, Breakdown, breakdown, exact, fen_yuan, unit_name  # noqa: F401 - CENT re-exported
 from dibao_cli.money import yuan as yuan_text
 from dibao_cli.policy import PolicyAt
-from dibao_cli.problems import ERROR, WARNING, Problem
 from dibao_cli.rules import basis
 from dibao_cli.rules import rigid as rigid_rules
 from dibao_cli.rules import tekun as tekun_rules
@@ -47,105 +54,6 @@ from dibao_cli.status import COVERED, STATE_SINGLE_PERSON
 from dibao_cli.status import CURRENT_DIBAO_STATES as CURRENT_DIBAO
 
 ZERO = Decimal(0)
-
-
-
-@dataclass
-class Reason:
-    code: str
-    text: str
-    basis: str
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "text": self.text, "basis": self.basis}
-
-
-@dataclass
-class Step:
-    """One step of `dibao explain`: a title, lines of arithmetic, and the basis."""
-
-    title: str
-    lines: list[str]
-    basis: str
-
-
-@dataclass
-class SingleCover:
-    member: Member
-    ground: str
-    own_adjusted: Decimal  # fen
-    differential: Decimal  # yuan, unrounded
-    classified: Decimal
-    total: Decimal  # rounded
-    categories: list[str]
-    minimum: Decimal | None = None  # the policy's minimum, when it raised this benefit
-
-    @property
-    def breakdown(self) -> Breakdown:
-        return breakdown(self.differential, self.classified, self.total, self.minimum)
-
-
-@dataclass
-class HouseholdResult:
-    household: Household
-    members: list[Member]
-    covered: list[Member]
-    status: str
-    incomes: list[MemberIncome]
-    counted: int
-    excluded: dict[str, int]
-    employment_deduction: Decimal
-    rigid_deduction: Decimal
-    adjusted: Decimal
-    area_type: str
-    annual_standard: Decimal  # fen per person per year
-    per_capita: Decimal  # yuan per month, unrounded
-    differential: Decimal = ZERO
-    classified: Decimal = ZERO
-    total: Decimal = ZERO
-    phase_out_start: _dt.date | None = None
-    phase_out_end: _dt.date | None = None
-    reasons: list[Reason] = field(default_factory=list)
-    flags: list[Reason] = field(default_factory=list)
-    singles: list[SingleCover] = field(default_factory=list)
-    classified_people: list[tuple[Member, list[str]]] = field(default_factory=list)
-    steps: list[Step] | None = None
-    minimum_applied: bool = False
-    benefit_known: bool = True
-    minimum: Decimal | None = None  # the policy's minimum, when it raised the household's benefit
-    tekun: list = field(default_factory=list)  # tekun_rules.TekunDecision, one per person assessed for 特困
-    rigid: rigid_rules.RigidDecision | None = None  # 刚性支出困难家庭, checked for households above the 边缘 line
-
-    @property
-    def supported(self) -> list:
-        """The members decided 特困供养 (never also covered by 低保)."""
-        return [d for d in self.tekun if d.outcome == "supported"]
-
-    @property
-    def monthly_standard(self) -> Decimal:
-        return self.annual_standard / 1200
-
-    @property
-    def breakdown(self) -> Breakdown | None:
-        """The benefit as shown, parts adding up to the total; None where the total is not computed from parts
-        (phase-out keeps the earlier amount; no benefit)."""
-        if self.status == "dibao":
-            return breakdown(self.differential, self.classified, self.total, self.minimum)
-        if self.status == "single_person" and self.singles:
-            parts = [s.breakdown for s in self.singles]
-            return Breakdown(*(sum(values) for values in zip(*(b[:5] for b in parts))))
-        return None
-
-
-@dataclass
-class Assessment:
-    policy: PolicyAt
-    day: _dt.date
-    results: list[HouseholdResult]
-    left_out: list[tuple[Household, list[Problem]]]
-    problems: list[Problem]
-    pending: list[Household] = field(default_factory=list)  # households that can be decided
-    progress: Callable[[int], None] | None = None  # told every PROGRESS_STEP households assessed
 
 
 def yuan(fen) -> str:
@@ -538,51 +446,6 @@ def _trace_income(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> N
         + ("（年标准 ÷ 12）" if result.area_type != "城市" else "") + f"，{std.since.isoformat()} 起执行",
     ], f"{basis.STANDARD}；{_cite(policy, std)}")
 
-
-def unknown_items(roster: Roster, policy: PolicyAt) -> list[str]:
-    return [item for item in roster.income_items() if policy.income_item(item) is None]
-
-
-def plan_assessment(roster: Roster, policy: PolicyAt, day: _dt.date, only: set[str] | None = None) -> Assessment:
-    """Sort households into those that can be decided (`pending`) and those left out with their problems.
-
-    Nothing is assessed yet: `assess_roster` assesses and keeps every result (tables, xlsx, explain);
-    `iter_results` assesses one household at a time for streamed output (JSON of a whole province)."""
-    problems = list(roster.problems)
-    by_household: dict[str, list[Problem]] = {}
-    for problem in problems:
-        if problem.severity == ERROR and problem.household_id:
-            by_household.setdefault(problem.household_id, []).append(problem)
-    unknown = set(unknown_items(roster, policy))
-    for item in sorted(unknown):
-        problems.append(Problem("", "", None, item, "", f"收入项目“{item}”不在政策的收入项目中，无法判断是否计入",
-                                "在本县政策文件 [income_items] 中写明它计入还是不计入，或把列名改成标准名称",
-                                WARNING, "income_item_unknown"))
-    assessment = Assessment(policy, day, [], [], problems)
-    for household in roster.households.values():
-        if only is not None and household.household_id not in only:
-            continue
-        own = list(by_household.get(household.household_id, []))
-        if household.has_error and not own:
-            own = [Problem(household.file, household.sheet, household.row, "", "", "本户有错误", "见问题清单")]
-        new = []
-        if household.area_type is None:
-            new.append(Problem(household.file, household.sheet, household.row, "城乡类别", "",
-                               "城乡类别为空：不知道适用城市还是农村标准", "填写“城市”或“农村”", ERROR, "area_type_missing",
-                               household.household_id))
-        if unknown:
-            items = sorted({item for m in household.members for item, fen in m.incomes.items() if fen and item in unknown})
-            if items:
-                new.append(Problem(household.file, household.sheet, household.row, "、".join(items), "",
-                                   "有政策未列明的收入项目，本户暂不核算", "在政策文件中写明这些项目计入还是不计入", ERROR,
-                                   "income_item_unknown", household.household_id))
-        problems.extend(new)
-        own.extend(new)
-        if own:
-            assessment.left_out.append((household, own))
-        else:
-            assessment.pending.append(household)
-    return assessment
 
 
 PROGRESS_STEP = 1000
