@@ -7,7 +7,9 @@ import datetime as _dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
+from dibao_cli.assess.trace import Trace
 from dibao_cli.model import Household, Member
 from dibao_cli.money import Breakdown, breakdown
 from dibao_cli.policy import PolicyAt
@@ -34,6 +36,18 @@ class Step:
     title: str
     lines: list[str]
     basis: str
+
+
+class Benefit(NamedTuple):
+    """A monthly benefit as computed (yuan): exact parts, the minimum when it raised the sum, the one rounded total,
+    and the parts as shown (fen, adding up to the total)."""
+
+    differential: Decimal
+    classified: Decimal
+    unrounded: Decimal
+    minimum: Decimal | None
+    total: Decimal
+    breakdown: Breakdown
 
 
 @dataclass
@@ -76,12 +90,21 @@ class HouseholdResult:
     flags: list[Reason] = field(default_factory=list)
     singles: list[SingleCover] = field(default_factory=list)
     classified_people: list[tuple[Member, list[str]]] = field(default_factory=list)
-    steps: list[Step] | None = None
+    trace: Trace | None = None  # the record of the computation, kept when explaining
     minimum_applied: bool = False
     benefit_known: bool = True
     minimum: Decimal | None = None  # the policy's minimum, when it raised the household's benefit
     tekun: list = field(default_factory=list)  # tekun_rules.TekunDecision, one per person assessed for 特困
     rigid: rigid_rules.RigidDecision | None = None  # 刚性支出困难家庭, checked for households above the 边缘 line
+
+    @property
+    def steps(self) -> list[Step] | None:
+        """The steps of `dibao explain`, rendered from the trace (None when no trace was kept)."""
+        if self.trace is None:
+            return None
+        from dibao_cli.assess.explain import steps
+
+        return steps(self.trace, self)
 
     @property
     def supported(self) -> list:

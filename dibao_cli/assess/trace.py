@@ -47,9 +47,10 @@ class Trace:
     """The records of one household, in order. Parameters read through `TracingPolicy` (or noted with `use`)
     belong to the next step recorded."""
 
-    __slots__ = ("records", "_used")
+    __slots__ = ("policy", "records", "_used")
 
-    def __init__(self) -> None:
+    def __init__(self, policy: PolicyAt) -> None:
+        self.policy = policy  # the resolved policy the records' citations are worded from
         self.records: list[Record] = []
         self._used: dict[str, Entry] = {}
 
