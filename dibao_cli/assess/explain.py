@@ -42,8 +42,8 @@ def cite(policy, entry) -> str:
 
 def standard(policy, area: str) -> tuple:
     """(annual fen, monthly fen, entry, text, basis) of the standard for an area type, built once per resolved
-    policy and area (a hot path at 1M rows)."""
-    memo = resolved(policy).memo
+    policy and area (a hot path at 1M rows: called with the PolicyAt itself)."""
+    memo = policy.memo
     key = ("standard", area)
     found = memo.get(key)
     if found is None:

@@ -52,18 +52,19 @@ ZERO = Decimal(0)
 def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trace: bool = False) -> HouseholdResult:
     """Every step of the decision for one household at `day` (recorded step by step when `trace`)."""
     tracer = None
+    annual_std, monthly_std_fen, _, std_text, standard_basis = explain.standard(policy, household.area_type)
     if trace:
         tracer = Trace(policy)
         policy = TracingPolicy(policy, tracer)  # every parameter a rule reads is noted in the record
     members = co_resident_members(household)
     area = household.area_type
-    annual_std, monthly_std_fen, _, std_text, standard_basis = explain.standard(policy, area)
 
     # 1-2. members and counted income; 特困 people decided first (never also 低保)
     incomes = all_incomes = [member_income(m, policy) for m in members]
     if tracer is not None:
         tracer.record("income")  # the income items read so far; figures filled in below, once 特困 is decided
     decisions = _tekun(household, members, incomes, policy, day, annual_std, monthly_std_fen)
+    supported = ()
     if decisions:
         supported = {d.member for d in decisions if d.outcome == "supported"}
         covered = [m for m in members if m not in supported]
@@ -109,7 +110,7 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
     # 5. property test (only when someone is left to cover)
     failures = property_failures(household, n, monthly_std_fen, policy) if covered else []
     state = household.get("state")
-    decided = rules.decide(covered=len(covered), supported=len(result.supported), property_ok=not failures,
+    decided = rules.decide(covered=len(covered), supported=len(supported), property_ok=not failures,
                            adjusted_fen=adjusted, annual_standard_fen=annual_std, members=n, state=state,
                            phase_out_start=household.get("phase_out_start"), day=day,
                            phase_out_months=policy.phase_out_months, marginal_multiplier=policy.marginal_multiplier)
@@ -269,9 +270,9 @@ def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date, ri
 def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
     """Flags beside the status: 脱贫户 members left out, 特困 candidates, 特困 members, amount changes."""
     household = result.household
-    covered = set(result.covered) if result.status in COVERED else set()
-    supported = {d.member for d in result.supported}
     if household.get("lifted_out"):
+        covered = set(result.covered) if result.status in COVERED else set()
+        supported = {d.member for d in result.supported}
         for member in result.members:
             if lost_ability(member) and member not in covered and not member.tekun and member not in supported:
                 result.flags.append(Reason(
@@ -288,9 +289,8 @@ def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
                     f"{member.name} 无劳动能力、家庭人均收入低于低保标准，且户内无有劳动能力的成员：可能符合特困供养条件，"
                     "请核实户外有无履行能力的法定赡养抚养义务人",
                     basis.TEKUN))
-    ended = {d.member for d in result.tekun if d.outcome == "ended"}
     for member in result.members:
-        if member.tekun and member not in ended:
+        if member.tekun and not any(d.member is member and d.outcome == "ended" for d in result.tekun):
             result.flags.append(Reason("tekun_member", f"{member.name} 已是特困供养人员，不纳入低保保障人数，收入和人口仍按共同生活计算",
                                        basis.TEKUN))
     old = rules.amount_changed(household.get("state"), result.status, household.get("current_benefit"), result.total)

@@ -100,16 +100,23 @@ def decide(*, covered: int, supported: int, property_ok: bool, adjusted_fen: Dec
     """The decision tree, in the order of the rules above: 特困 first, then property, then income against the
     standard (低保), then phase-out for a current 低保 household, then the 低保边缘 line."""
     if all_tekun(covered):
-        return Decision("tekun" if supported else "ineligible", ALL_TEKUN)
+        return _TEKUN if supported else _NO_ONE
     if not property_ok:
-        return Decision("ineligible", PROPERTY)
+        return _PROPERTY
     if below_standard(adjusted_fen, annual_standard_fen, members):
-        return Decision("dibao", BELOW, back_from_phase_out=in_phase_out(state, phase_out_start))
+        return _BACK if in_phase_out(state, phase_out_start) else _BELOW
     if currently_dibao(state):
         start, end, entering = phase_out_period(state, phase_out_start, day, phase_out_months)
         if phase_out_over(day, end):
             return Decision("exit", PHASE_OUT_ENDED, False, start, end, entering)
         return Decision("phase_out", PHASE_OUT, False, start, end, entering)
     if below_marginal(adjusted_fen, annual_standard_fen, members, marginal_multiplier):
-        return Decision("marginal", MARGINAL)
-    return Decision("ineligible", ABOVE_MARGINAL)
+        return _MARGINAL
+    return _ABOVE_MARGINAL
+
+
+# the decisions that carry no dates, made once (a hot path at 1M households)
+_TEKUN, _NO_ONE = Decision("tekun", ALL_TEKUN), Decision("ineligible", ALL_TEKUN)
+_PROPERTY = Decision("ineligible", PROPERTY)
+_BELOW, _BACK = Decision("dibao", BELOW), Decision("dibao", BELOW, back_from_phase_out=True)
+_MARGINAL, _ABOVE_MARGINAL = Decision("marginal", MARGINAL), Decision("ineligible", ABOVE_MARGINAL)
