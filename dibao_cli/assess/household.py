@@ -280,7 +280,7 @@ def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
                     f"脱贫户成员 {member.name} {member.labour}劳动能力，未纳入低保或特困：请核实是否应纳入",
                     basis.LIFTED_OUT))
     decided = {d.member for d in result.tekun}
-    if result.members and all(cannot_work(m, day) for m in result.members) and \
+    if result.members and all(cannot_work(m, day, policy) for m in result.members) and \
             rules.below_standard(result.adjusted, result.annual_standard, len(result.members)):
         for member in result.members:
             if not member.tekun and member not in decided:

@@ -20,11 +20,15 @@ def test_article_11_household_is_its_co_resident_members_and_tekun_are_not_cover
     assert covered_members([a, c]) == [a]
 
 
-def test_ability_to_work_from_the_roster_or_age():
-    """《特困人员认定办法》第六条 (no ability to work); the provincial 脱贫人口 rule (lost ability)."""
-    assert cannot_work(member(labour="完全丧失"), DAY)
-    assert cannot_work(member(born=dt.date(1960, 1, 1)), DAY)  # 66
-    assert not cannot_work(member(born=dt.date(1980, 1, 1)), DAY)
+def test_ability_to_work_from_the_roster_or_the_policy_ages():
+    """《特困人员认定办法》第六条 (no ability to work: under 16, 60 or over); the provincial 脱贫人口 rule (lost ability)."""
+    p = policy()
+    assert cannot_work(member(labour="完全丧失"), DAY, p)
+    assert cannot_work(member(born=dt.date(1966, 11, 30)), DAY, p)  # 60 today
+    assert not cannot_work(member(born=dt.date(1966, 12, 1)), DAY, p)  # 59
+    assert cannot_work(member(born=dt.date(2010, 12, 1)), DAY, p)  # 15
+    assert not cannot_work(member(born=dt.date(2010, 11, 30)), DAY, p)  # 16 today
+    assert not cannot_work(member(born=dt.date(1950, 1, 1), labour="健全"), DAY, p)
     assert lost_ability(member(labour="部分丧失")) and not lost_ability(member(labour="健全"))
 
 
