@@ -202,6 +202,7 @@ ORDER = tuple(RENDER)  # the order a reader follows (特困 is decided before th
 
 
 def steps(trace: Trace, result: HouseholdResult) -> list[Step]:
-    """The steps of `dibao explain`, each rendered from its record."""
-    records = sorted(trace.records, key=lambda record: ORDER.index(record.step))
+    """The steps of `dibao explain`, each rendered from its record (the status decision itself is shown through
+    the reasons it led to)."""
+    records = sorted((r for r in trace.records if r.step in RENDER), key=lambda record: ORDER.index(record.step))
     return [RENDER[record.step](record, result, trace.policy) for record in records]

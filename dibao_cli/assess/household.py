@@ -109,19 +109,23 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
 
     # 5. property test (only when someone is left to cover)
     failures = property_failures(household, n, monthly_std_fen, policy) if covered else []
+    if tracer is not None and covered:
+        tracer.record("property", failures, household=household, members=n)
     state = household.get("state")
     decided = rules.decide(covered=len(covered), supported=len(supported), property_ok=not failures,
                            adjusted_fen=adjusted, annual_standard_fen=annual_std, members=n, state=state,
                            phase_out_start=household.get("phase_out_start"), day=day,
                            phase_out_months=policy.phase_out_months, marginal_multiplier=policy.marginal_multiplier)
+    if tracer is not None:  # the status decision (rules/decision.py) with what it compared
+        policy.standard_entry(area)
+        tracer.record("status", decided, covered=len(covered), supported=len(supported), property_ok=not failures,
+                      adjusted=adjusted, annual_standard=annual_std, members=n, state=state, day=day)
     result.status = decided.status
     branch = decided.branch
     if branch == rules.ALL_TEKUN:
         result.reasons.append(Reason("all_tekun", "共同生活成员都已是特困供养人员，不再纳入低保", basis.TEKUN))
         _flags(result, policy, day)
         return result
-    if tracer is not None:
-        tracer.record("property", failures, household=household, members=n)
     if branch == rules.PROPERTY:
         for code, text in failures:
             result.reasons.append(Reason(code, text, basis.PROPERTY))
