@@ -26,7 +26,7 @@ from dibao_cli.assess.result import (  # noqa: F401 - re-exported
 from dibao_cli.assess.trace import Trace, TracingPolicy
 from dibao_cli.bulk import bulk
 from dibao_cli.model import Household, Member, Roster
-from dibao_cli.money import CENT, breakdown  # noqa: F401 - CENT re-exported
+from dibao_cli.money import CENT  # noqa: F401 - re-exported
 from dibao_cli.policy import PolicyAt
 from dibao_cli.rules import basis
 from dibao_cli.rules import decision as rules
@@ -83,9 +83,7 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
         for item, fen in income.excluded.items():
             excluded[item] = excluded.get(item, 0) + fen
     if tracer is not None:
-        record = tracer.records[0]
-        tracer.records[0] = record._replace(result=(counted, excluded), inputs={"incomes": incomes,
-                                                                                "all_incomes": all_incomes})
+        tracer.complete("income", (counted, excluded), incomes=incomes, all_incomes=all_incomes)
     # 3. deductions
     for income in incomes:
         income.employment_deduction = employment_deduction(income, area, policy)

@@ -64,6 +64,13 @@ class Trace:
         self.records.append(record)
         return record
 
+    def complete(self, step: str, result, **inputs) -> Record:
+        """Give the last record of `step` its result and inputs, known only after later steps (the household's
+        income once 特困 members are decided); the parameters it read stay its own."""
+        index = max(i for i, record in enumerate(self.records) if record.step == step)
+        record = self.records[index] = self.records[index]._replace(result=result, inputs=inputs)
+        return record
+
     def get(self, step: str) -> Record | None:
         """The last record of a step, or None when the computation never reached it."""
         for record in reversed(self.records):
