@@ -172,6 +172,9 @@ class Connection:
         except psycopg.Error as exc:
             raise self.translate(exc) from None
 
+    def commit(self) -> None:
+        """Nothing to do: outside BEGIN ... COMMIT every statement commits itself (as sqlite3's commit())."""
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.conn.close()
