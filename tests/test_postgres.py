@@ -207,6 +207,10 @@ def test_a_township_clerk_sees_and_writes_only_their_own_township_even_with_plai
         out = run("history", "H30", "--db", as_user("qbq"))
         assert out.code == 6
         assert run("history", "H01", "--db", as_user("qbq")).code == 0
+        mine = run("review", "--db", as_user("qbq"), "--as-of", "2027-12-31", "--within", "400", "--format", "json")
+        every = run("review", "--db", url, "--as-of", "2027-12-31", "--within", "400", "--format", "json")
+        assert {i["township"] for i in every.json()["items"]} == {"恰卜恰镇", "倒淌河镇"}
+        assert mine.json()["items"] == [i for i in every.json()["items"] if i["township"] == "恰卜恰镇"]
         with psycopg.connect(as_user("dth"), autocommit=True) as other:
             assert other.execute("SELECT DISTINCT township FROM households").fetchall() == [("倒淌河镇",)]
             assert other.execute("SELECT COUNT(*) FROM case_visits").fetchone() == (0,)

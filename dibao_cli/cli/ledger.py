@@ -347,6 +347,7 @@ def db_upgrade(db):
     ledger = Ledger(target, create=True, write=True, upgrade=True)
     try:
         before, now = ledger.upgrade()
+        ledger.keep()
     finally:
         ledger.close()
     if before is None or before == 0:
@@ -366,6 +367,7 @@ def _copy(source_target, into_target, verb: str) -> None:
         target = Ledger(into_target, create=True, write=True, upgrade=True)
         try:
             counts = copy_ledger(source, target)
+            target.keep()
         finally:
             target.close()
     finally:

@@ -142,6 +142,10 @@ class Ledger(TextStore, ImportQueue):
     # of an import (open_staging, stage_rows, close_staging, _remap_reasons) and whole-table copies (columns,
     # iter_rows, insert_rows, after_copy). Everything below is shared: the same SQL on both.
 
+    def keep(self) -> None:
+        """Keep this ledger when it is closed even if it has no rows (set up on purpose: db upgrade, db export)."""
+        self.created = False
+
     # ---- months
     def active_import(self, month: str):
         return self.db.execute("SELECT id FROM imports WHERE month = ? AND superseded_by IS NULL", (month,)).fetchone()
