@@ -43,7 +43,7 @@ def separable(templates, name: str) -> tuple[bool, tuple | None]:
     file and its suffix, and each notice is rendered once."""
     from jinja2 import nodes
 
-    from dibao_cli.documents.templating import LOOP_FILTER
+    from dibao_cli.documents.sandbox import LOOP_FILTER
 
     env = templates.env(True)
     try:
@@ -120,7 +120,7 @@ def separable(templates, name: str) -> tuple[bool, tuple | None]:
 def sections(templates, name: str, notices: list[dict], on_section, on_outside) -> None:
     """Render the notice template over `notices` in one pass: on_section(i, body) for each notice in order
     (its part of the output), on_outside(text) for what the template writes before and after its loop."""
-    from dibao_cli.documents.templating import MAX_OUTPUT, too_much_output
+    from dibao_cli.documents.sandbox import MAX_OUTPUT, too_much_output
 
     env = templates.env(True)
     seq = Positioned(notices, env)
