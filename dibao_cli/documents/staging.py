@@ -78,16 +78,7 @@ class Staging:
 
     def add(self, name: str, data: bytes, notice: bool = True) -> None:
         """Write one file (in this process)."""
-        try:
-            fd = os.open(self.path(name), os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-            finally:
-                os.close(fd)
-        except OSError as exc:
-            raise write_failed(self.target(name), exc) from None
+        write_file(self.path(name), [data], self.target(name))
         self.added(name, notice)
 
     def added(self, name: str, notice: bool = True) -> None:

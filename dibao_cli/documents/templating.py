@@ -36,21 +36,25 @@ from dibao_cli.documents.word_template import WordTemplate
 from dibao_cli.errors import DibaoError, TemplateError
 
 
-def shipped_templates() -> Path:
+def _shipped(name: str) -> Path | None:
+    """A folder shipped with dibao: inside the wheel (dibao_cli/<name>) or beside the package in a checkout."""
     package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "templates", package.parent / "templates"):
+    for candidate in (package / name, package.parent / name):
         if candidate.is_dir():
             return candidate
-    raise DibaoError("找不到 dibao 自带的模板文件夹（安装不完整）。请重新安装 dibao。")
+    return None
+
+
+def shipped_templates() -> Path:
+    found = _shipped("templates")
+    if found is None:
+        raise DibaoError("找不到 dibao 自带的模板文件夹（安装不完整）。请重新安装 dibao。")
+    return found
 
 
 def shipped_examples() -> Path:
     """The shipped examples (year-end script, county policy file): inside the wheel or examples/ in a checkout."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "examples", package.parent / "examples"):
-        if candidate.is_dir():
-            return candidate
-    return package / "examples"
+    return _shipped("examples") or Path(__file__).resolve().parent.parent / "examples"
 
 
 def search_path(override: Path | None = None) -> list[Path]:
