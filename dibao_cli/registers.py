@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dibao_cli.idcard import parse_id
 from dibao_cli.problems import ERROR, WARNING, Problem
 from dibao_cli.reading.columns import Column, header_key, text_header
 
@@ -109,6 +110,11 @@ class Sheet:
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 continue
             yield index, row
+
+
+def id_number(text: str | None) -> str:
+    """An ID number as the register keeps it ('' when blank); IdError when it is not a valid number."""
+    return parse_id(text).number if text else ""
 
 
 def cell(row: list, index: int):

@@ -17,12 +17,12 @@ from pathlib import Path
 from dibao_cli import cells
 from dibao_cli.assistance import register as reg
 from dibao_cli.errors import DibaoError, InputUnreadable
-from dibao_cli.idcard import IdError, parse_id
+from dibao_cli.idcard import IdError
 from dibao_cli.ledger import assistance as store
 from dibao_cli.problems import ERROR, Problem
 from dibao_cli.reading.columns import Column
 from dibao_cli.reading.sheets import open_book
-from dibao_cli.registers import HEADER_SCAN_ROWS, Counted, HeaderRow, Register, Sheet, cell
+from dibao_cli.registers import HEADER_SCAN_ROWS, Counted, HeaderRow, Register, Sheet, cell, id_number
 
 COLUMNS = (
     Column("household_id", "户编号", "text", aliases=("户号", "家庭编号"), required=True, note="申请家庭的户编号"),
@@ -170,13 +170,11 @@ def _row(ledger, file, sheet, line, row, slots, policy, result: ImportResult) ->
     if values.get("persons") is not None and values["persons"] < 1:
         fail("persons", "救助人数至少为 1", "填写受助人数（按户救助时填全户受助人数）；按人救助的留空按 1 人")
         return
-    person_id = values.get("person_id") or ""
-    if person_id:
-        try:
-            person_id = parse_id(person_id).number
-        except IdError as exc:
-            fail("person_id", f"身份证号有误：{exc.message}", exc.fix)
-            return
+    try:
+        person_id = id_number(values.get("person_id"))
+    except IdError as exc:
+        fail("person_id", f"身份证号有误：{exc.message}", exc.fix)
+        return
     requested = values.get("requested")
     try:
         case_id, created = reg.register(

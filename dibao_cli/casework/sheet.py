@@ -19,11 +19,11 @@ from dibao_cli import cells
 from dibao_cli.casework import applications as apps
 from dibao_cli.casework import visits
 from dibao_cli.errors import DibaoError, InputUnreadable
-from dibao_cli.idcard import IdError, parse_id
+from dibao_cli.idcard import IdError
 from dibao_cli.problems import ERROR, Problem
 from dibao_cli.reading.columns import Column
 from dibao_cli.reading.sheets import open_book
-from dibao_cli.registers import HEADER_SCAN_ROWS, Counted, HeaderRow, Register, Sheet, cell
+from dibao_cli.registers import HEADER_SCAN_ROWS, Counted, HeaderRow, Register, Sheet, cell, id_number
 
 ACCEPT = ("受理", "受理申请", "申请受理", "申请")
 
@@ -240,13 +240,11 @@ def _application_row(ledger, file, sheet, row: _Row, result: ImportResult) -> No
     if step in ACCEPT:
         if _missing(result, file, sheet, row, {"applicant": "申请人"}):
             return
-        applicant_id = row.get("applicant_id") or ""
-        if applicant_id:
-            try:
-                applicant_id = parse_id(applicant_id).number
-            except IdError as exc:
-                _problem(result, file, sheet, row, "applicant_id", f"身份证号有误：{exc.message}", exc.fix)
-                return
+        try:
+            applicant_id = id_number(row.get("applicant_id"))
+        except IdError as exc:
+            _problem(result, file, sheet, row, "applicant_id", f"身份证号有误：{exc.message}", exc.fix)
+            return
         try:
             programmes = apps.parse_programmes(row.get("programmes"))
         except DibaoError as exc:
