@@ -110,7 +110,11 @@ class Connection:
     """What the store uses of a sqlite3 connection, on psycopg (autocommit; BEGIN/COMMIT by the store)."""
 
     def __init__(self, url: str, shown: str, timeout: float):
-        import psycopg
+        try:
+            import psycopg
+        except ImportError:
+            raise LedgerError("使用 PostgreSQL 台账需要 psycopg（随 dibao 安装）；请重新安装 dibao，"
+                              "或运行 pip install \"psycopg[binary]\"。") from None
 
         self.shown = shown
         self.row_factory = None
