@@ -171,3 +171,46 @@ def test_months_imported_out_of_order_end_as_if_imported_in_order(run, tmp_path)
     assert "以后的月份 2026-03 原先是按本月导入之前的台账计算的，已用它原来的名册文件重新计算" in out.out
     assert "以后的月份 2026-04 原先是按本月导入之前的台账计算的" in out.out
     assert _events(run, out_of_order) == _events(run, in_order)
+
+
+def _split(index: int) -> tuple[list[dict], dict[str, list[dict]]]:
+    """A county month of two townships: the whole roster and each township's part."""
+    rows = county_month(index)
+    for row in rows:
+        if int(row["户编号"][1:]) > 20:
+            row["乡镇"] = "倒淌河镇"
+    return rows, {t: [r for r in rows if r["乡镇"] == t] for t in ("恰卜恰镇", "倒淌河镇")}
+
+
+def test_townships_imported_at_once_into_the_same_month_equal_the_county_roster(run, tmp_path):
+    """import --township: two townships' rosters imported at the same moment (two processes) into one month
+    give the month the county roster gives; the same township twice at once: one lands, the other is told."""
+    county, township = tmp_path / "county.db", tmp_path / "township.db"
+    for i, month in enumerate(MONTHS[:2]):
+        whole, parts = _split(i)
+        assert run("import", write_csv(tmp_path / f"{month}.csv", whole), "--month", month, "--db", county).code == 0
+        if i == 0:
+            assert run("import", tmp_path / f"{month}.csv", "--month", month, "--db", township).code == 0
+            continue
+        files = {t: write_csv(tmp_path / f"{month}-{t}.csv", rows) for t, rows in parts.items()}
+        procs = [subprocess.Popen(_cli("import", path, "--month", month, "--township", t, "--db", run.target(township)),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for t, path in files.items()]
+        for proc in procs:
+            out, err = proc.communicate()
+            assert proc.returncode == 0, err
+    want, want_status = _events(run, county)
+    got, got_status = _events(run, township)
+    assert got == want and got_status == want_status
+    assert len(want["2026-02"]) > 0 and {s[1] for s in got_status if s[0] == "2026-02"} == {
+        s[1] for s in want_status if s[0] == "2026-02"}
+    # the same township twice at once
+    path = tmp_path / "2026-02-恰卜恰镇.csv"
+    procs = [subprocess.Popen(_cli("import", path, "--month", "2026-03", "--township", "恰卜恰镇", "--db",
+                                   run.target(township)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = sorted((p.wait(), p.stderr.read()) for p in procs)
+    assert [code for code, _ in results] == [0, 7]
+    assert "台账中已有恰卜恰镇 2026-03 月的数据（可能是别人刚刚导入的）。如要用这份名册替换，请加 --replace" in results[1][1]
+    # a roster with another township's households is refused, naming them
+    out = run("import", tmp_path / "2026-02-倒淌河镇.csv", "--month", "2026-03", "--township", "恰卜恰镇", "--db", township)
+    assert out.code == 1 and "名册中有 19 户的乡镇不是“恰卜恰镇”" in out.err

@@ -69,7 +69,9 @@ def command_line() -> str:
 @db_option
 @click.option("--skip-invalid", is_flag=True, help="名册有错误时，先导入没有错误的户，并列出未导入的户。")
 @click.option("--replace", is_flag=True, help="该月已导入时用这份名册替换（旧版本保留在历史中）。")
-def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_date, db, skip_invalid, replace):
+@click.option("--township", metavar="乡镇", help="只导入这个乡镇的名册，该月其他乡镇的数据保持不变（几个乡镇可同时导入同一个月）。")
+def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_date, db, skip_invalid, replace,
+            township):
     """把一个月的名册核算后存入台账：每户的结果、成员、渐退期、变化（新增、停保、转类、成员增减）。
 
     上月台账中的结果（低保、渐退期及开始日期、月保障金）自动带到本月；名册中的写法与台账不一致时会提示。
@@ -87,6 +89,8 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
     options = {"files": [str(Path(p).resolve()) for p in rosters], "sheet": sheet, "all_sheets": all_sheets,
                "encoding": encoding, "policies": [str(Path(p).resolve()) for p in policies or ()], "region": region,
                "date": on_date.isoformat() if on_date else None, "skip_invalid": skip_invalid}
+    if township:
+        options["township"] = township.strip()
     ledger = open_ledger(db)  # checks the ledger's pages before anything is written
     recomputed, manual = [], []
     try:
@@ -148,6 +152,7 @@ def _import(ledger, month, options, replace, ticket):
     with progress_bar(f"核算并存入台账（{month}）"):
         report = import_month(ledger, roster, policy, month, day, [Path(p) for p in options["files"]],
                               options.get("skip_invalid"), replace, command_line(), ticket=ticket, options=options,
+                              township=options.get("township"),
                               on_wait=lambda months: click.echo(
                                   f"等待 {'、'.join(months)} 月的导入完成后再导入 {month} 月……", err=True))
     return report, day

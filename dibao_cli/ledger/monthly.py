@@ -25,6 +25,7 @@ from dibao_cli.bulk import bulk
 from dibao_cli.checks.review import can_work
 from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger import assistance as assistance_store
+from dibao_cli.ledger import township as townships
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
 from dibao_cli.status import (
@@ -180,18 +181,22 @@ NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"
 
 def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, paths: list[Path],
                  skip_invalid: bool, replace: bool, command: str, ticket: int | None = None,
-                 options: dict | None = None, on_wait=None) -> ImportReport:
+                 options: dict | None = None, on_wait=None, township: str | None = None) -> ImportReport:
     """Validate, carry forward, assess and store one month.
 
     The month is computed outside the write lock against the month before it as committed, and stored in
     one short transaction that first checks that month is still the one it was computed against (else it is
-    computed again). Months announced by other imports (`ticket`s) land in month order."""
+    computed again). Months announced by other imports (`ticket`s) land in month order. With `township`, the
+    roster is that township's and the month's other townships are kept (ledger/township.py)."""
     errors = roster.error_count()
     if errors and not skip_invalid:
         raise RosterRefused(f"名册有 {errors} 个错误，未导入。请用 dibao check 查看并修改，"
                             "或加 --skip-invalid 先导入没有错误的户（有错误的户会列出）。")
     if not ledger.write:
         ledger.check_integrity()
+    if township is not None:
+        townships.check_roster(roster, township)
+        townships.check_latest(ledger, month)
     own_ticket = ticket is None
     if own_ticket:
         ticket = ledger.register_import(month)
@@ -204,8 +209,10 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
         while True:
             attempts += 1
             ledger.wait_for_earlier_imports(month, ticket, on_wait=on_wait)
-            previous = ledger.previous_month(month)
-            if previous.existing_id and not replace:
+            previous = ledger.previous_month(month, township)
+            if township is not None:
+                townships.check_conflict(ledger, previous.existing_id, township, month, replace)
+            elif previous.existing_id and not replace:
                 raise LedgerError(f"台账中已有 {month} 月的数据。如要用这份名册替换，请加 --replace（旧版本保留在历史中）。")
             for hid, household in roster.households.items():
                 (household.state, household.phase_out_start, household.current_benefit,
@@ -218,11 +225,19 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                 ledger.settle_texts("staging.households")
                 lock_started = time.monotonic()
                 with ledger.transaction() as db:
-                    if ledger.month_key(month) != previous.key or \
+                    now = ledger.month_key(month)
+                    # a township's import is computed against last month only: another township landing in
+                    # this month first changes nothing it computed (its rows are merged in when storing)
+                    if (now[:2] if township else now) != (previous.key[:2] if township else previous.key) or \
                             ledger.earlier_imports_running(month, ticket, clean=False):
                         continue  # another import landed first: compute again against it
+                    if township is not None:
+                        replacing = townships.check_conflict(ledger, now[2], township, month, replace)
+                        previous.existing_id = now[2]
                     _store(db, ledger, staging, previous, carried, report, month, day, policy, inputs, ticket,
-                           options)
+                           options, township)
+                    if township is not None:
+                        report.replaced = replacing
                     ledger.audit(command, inputs, policy.digest)
                 report.lock_seconds = time.monotonic() - lock_started
             finally:
@@ -363,7 +378,7 @@ def _paid_after_phase_out(result, record, roster_benefit, report: ImportReport) 
 
 
 def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], report: ImportReport, month: str,
-           day: _dt.date, policy, inputs: dict, ticket: int, options: dict | None) -> None:
+           day: _dt.date, policy, inputs: dict, ticket: int, options: dict | None, township: str | None = None) -> None:
     """Inside the write lock: the month's rows, copied from the staging database."""
     cursor = db.execute(
         "INSERT INTO imports (month, assessed_on, imported_at, region, policy_name, policy_hash, inputs, "
@@ -396,6 +411,8 @@ def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], 
         db.executemany(f"INSERT INTO assistance_tekun (import_id, {tekun}) SELECT ?, {tekun} FROM assistance_tekun "
                        "WHERE import_id = ? AND household_id = ?",
                        [(import_id, previous.import_id, h) for h in carried])
+    if township is not None:
+        townships.merge_others(db, import_id, previous.existing_id, previous.import_id, township)
     db.execute("DELETE FROM pending_imports WHERE id = ?", (ticket,))
     report.later = ledger.later_months(month)
     # the later months were computed against an older version of this one: they are announced as pending
@@ -416,6 +433,8 @@ def recorded_import(ledger: Ledger, month: str) -> tuple[dict, dict] | None:
     if row is None or not row[1]:
         return None
     inputs, options = json.loads(row[0]), json.loads(row[1])
+    if options.get("township"):
+        return None  # the month is several townships' rosters: each is imported again on its own
     files = options.get("files") or []
     if len(files) != len(inputs):
         return None

@@ -208,8 +208,9 @@ class Ledger(TextStore, ImportQueue):
             out.setdefault(hid, set()).add(id_number)
         return out
 
-    def previous_month(self, month: str) -> PreviousMonth:
-        """The month before `month` as committed, read once and consistently (one read transaction)."""
+    def previous_month(self, month: str, township: str | None = None) -> PreviousMonth:
+        """The month before `month` as committed, read once and consistently (one read transaction); only the
+        households of `township` (and their members and 特困 persons) for an import of one township."""
         with self.snapshot():
             before = self.latest_month(before=month)
             prev = PreviousMonth(before, self._import_id(before), self._import_id(month))
@@ -217,18 +218,27 @@ class Ledger(TextStore, ImportQueue):
                 self.db.row_factory = sqlite3.Row
                 try:
                     rows = self.db.execute(
-                        "SELECT household_id, status, total_fen, phase_out_start, phase_out_end, enrolled_on "
+                        "SELECT household_id, status, total_fen, phase_out_start, phase_out_end, enrolled_on, township "
                         "FROM households WHERE import_id = ?", (prev.import_id,)).fetchall()
                 finally:
                     self.db.row_factory = None
-                prev.households = {r["household_id"]: r for r in rows}
+                prev.households = {r["household_id"]: r for r in rows
+                                   if township is None or (r["township"] or "") == township}
                 for id_number, hid in self.db.execute("SELECT id_number, household_id FROM members WHERE import_id = ?",
                                                       (prev.import_id,)):
-                    prev.home[id_number] = hid
-                    prev.members.setdefault(hid, set()).add(id_number)
-                prev.tekun = frozenset(i for (i,) in self.db.execute(
-                    "SELECT id_number FROM assistance_tekun WHERE import_id = ?", (prev.import_id,)))
+                    if township is None or hid in prev.households:
+                        prev.home[id_number] = hid
+                        prev.members.setdefault(hid, set()).add(id_number)
+                prev.tekun = frozenset(i for (i, hid) in self.db.execute(
+                    "SELECT id_number, household_id FROM assistance_tekun WHERE import_id = ?", (prev.import_id,))
+                    if township is None or hid in prev.households)
         return prev
+
+    def has_township(self, import_id: int | None, township: str) -> bool:
+        """Whether an import holds households of `township`."""
+        return import_id is not None and self.db.execute(
+            "SELECT 1 FROM households WHERE import_id = ? AND COALESCE(township, '') = ? LIMIT 1",
+            (import_id, township)).fetchone() is not None
 
     def month_key(self, month: str) -> tuple:
         """(month before, its import, this month's import): what an import was computed against."""
