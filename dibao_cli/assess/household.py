@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dibao_cli.bulk import bulk
 from dibao_cli.model import Household, Member, Roster
 from dibao_cli.money import CENT, Breakdown, breakdown, exact, fen_yuan, unit_name  # noqa: F401 - CENT re-exported
 from dibao_cli.money import yuan as yuan_text
@@ -606,10 +605,9 @@ def assess_roster(roster: Roster, policy: PolicyAt, day: _dt.date, trace: bool =
                   only: set[str] | None = None, progress: Callable[[int], None] | None = None) -> Assessment:
     """Assess every household that can be decided; list the others with their problems. `progress(n)` is told
     as households are assessed (for a progress bar)."""
-    with bulk():
-        assessment = plan_assessment(roster, policy, day, only)
-        assessment.progress = progress
-        if progress is not None:
-            progress(len(assessment.left_out))  # left out: done with, as far as progress goes
-        assessment.results = list(iter_results(assessment, trace))
+    assessment = plan_assessment(roster, policy, day, only)
+    assessment.progress = progress
+    if progress is not None:
+        progress(len(assessment.left_out))  # left out: done with, as far as progress goes
+    assessment.results = list(iter_results(assessment, trace))
     return assessment
