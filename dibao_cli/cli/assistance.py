@@ -18,7 +18,7 @@ from dibao_cli.cli.common import (
     resolve_format,
 )
 from dibao_cli.cli.console import console
-from dibao_cli.cli.documents import issuer_options
+from dibao_cli.cli.common import issuer_options
 from dibao_cli.cli.ledger import command_line, db_option, open_ledger
 from dibao_cli.errors import ExitStatus
 

@@ -1,0 +1,222 @@
+"""`dibao report monthly` and `dibao report year`."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import click
+
+from dibao_cli.cli.assess import resolve
+from dibao_cli.cli.check import load_roster
+from dibao_cli.cli.common import (
+    CONTEXT,
+    DibaoCommand,
+    DibaoSubGroup,
+    date_option,
+    db_option,
+    input_options,
+    issuer_options,
+    month_option,
+    policy_options,
+)
+from dibao_cli.cli.console import console
+from dibao_cli.cli.documents import warn_left_out
+from dibao_cli.cli.ledger import open_ledger
+
+
+@click.group("report", cls=DibaoSubGroup, context_settings=CONTEXT)
+def report_group():
+    """统计报表：民政统计月报、年度汇总。"""
+
+
+@report_group.command("monthly", cls=DibaoCommand, context_settings=CONTEXT)
+@click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
+@month_option("按台账中这个月出月报（如 2026-12）。")
+@click.option("--previous", type=click.Path(path_type=Path), metavar="上月名册", help="不用台账时：上月名册（算新增、退出）。")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="月报文件：.xlsx（带表头信息）或 .html（含本年趋势图）。")
+@click.option("--unit", metavar="单位", help="填报单位（默认 --bureau 或本县民政局）。")
+@click.option("--filled-by", default="", metavar="姓名", help="填表人。")
+@date_option("填报日期（默认今天）。", "--filled-on")
+@input_options
+@policy_options
+@issuer_options
+@date_option("名册模式的核算日期（默认今天）。")
+@db_option
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on, sheet, all_sheets, encoding, policies, region,
+                   templates, bureau, doc_prefix, review_body, phone, on_date, db, force):
+    """民政统计月报：城市低保、农村低保分别成表（表头有表号、制表机关、填报单位、统计期、单位，见政策文件 [documents]），
+    每个乡镇一行另加合计——户数、人数（女性、老年人、未成年人、残疾人）、劳动能力、本月新增和退出、
+    本月支出（差额、分类施保、渐退期分列）、本年累计、月人均补助。
+
+    例：dibao report monthly --month 2026-12 --region 632521 -o 12月月报.xlsx
+        dibao report monthly 名册-12月.xlsx --previous 名册-11月.xlsx --region 632521 -o 月报.html
+    """
+    from dibao_cli.documents import statistics as st
+    from dibao_cli.documents.issue import default_issuer
+    from dibao_cli.documents.notices import cn_date
+    from dibao_cli.documents.templating import render
+    from dibao_cli.ledger.monthly import month_end, parse_month, reporting_period
+    from dibao_cli.reports.files import SheetSpec, atomic_write, write_xlsx
+
+    if bool(rosters) == bool(month):
+        raise click.UsageError("请给出名册文件，或用 --month 按台账出月报（二者选一）。")
+    today = filled_on or _dt.date.today()
+    trend = []
+    ytd: dict | None = None
+    if month:
+        month = parse_month(month)
+        day = month_end(month)
+        policy = resolve(region, policies, day)
+        ledger = open_ledger(db, create=False)
+        try:
+            ledger.require_month(month)
+            current = st.from_ledger(ledger, month)
+            before_month = ledger.latest_month(before=month)
+            before = st.from_ledger(ledger, before_month) if before_month else []
+            ytd = {area: st.year_to_date(ledger, month, area) for area in st.AREAS}
+            trend = st.trend(ledger, month)
+            from dibao_cli.assistance import (  # 特困, 临时救助
+                register as tiered_register,
+            )
+            from dibao_cli.assistance import statistics as tiered_st
+            from dibao_cli.ledger.assistance import tekun_of
+
+            tiered_people = tekun_of(ledger, month)
+            tiered_temporary = tiered_register.summary(ledger, *tiered_st.month_bounds(month))
+            from dibao_cli.casework.signals import (
+                month_section,  # signals raised, visited, closed, overdue
+            )
+
+            casework = month_section(ledger, policy, month)
+        finally:
+            ledger.close()
+        note = "" if before_month else "台账中没有上月数据，本月新增、退出按 0 计。"
+        period = reporting_period(month, policy.report_cutoff_day)
+    else:
+        day = on_date or today
+        policy = resolve(region, policies, day)
+        from dibao_cli.assistance import (
+            statistics as tiered_st,  # 特困 section (临时救助 needs the ledger)
+        )
+
+        assessment, current, tiered_people = st.from_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
+        tiered_temporary = None
+        casework = None  # the signals are kept in the ledger: only the --month report has them
+        before = None
+        if previous is not None:
+            _, before, _ = st.from_roster(load_roster([previous], sheet, all_sheets, encoding, day), policy, day)
+        note = ("名册模式：“本年累计”一列只含本月（名册中没有前几个月的发放记录）。"
+                + ("" if previous else "未给上月名册，本月新增、退出按 0 计。"))
+        period = f"{day.year}年{day.month}月"
+    unit = unit or default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone).bureau
+    columns = [(key, "本年累计(元，仅本月)" if key == "year_to_date" and ytd is None else label) for key, label in st.COLUMNS]
+    header = [label for _, label in columns]
+    reports = []
+    for area in st.AREAS:
+        rows, total = st.month_rows(st.by_area(current, area), st.by_area(before, area), day,
+                                    ytd[area] if ytd is not None else None)
+        reports.append({"area": area, "title": f"{area}最低生活保障情况统计月报", "rows": rows, "total": total,
+                        "head": st.header_block(policy, area, unit, period)})
+    if output.suffix.lower() == ".xlsx":
+        money_formats = {i + 1: "#,##0.00" for i, (key, _) in enumerate(st.COLUMNS) if key in st.MONEY or key == "average"}
+        sheets = []
+        for report in reports:
+            head = report["head"]
+            preamble = [[f"表　　号：{head['form'] or '＿＿＿＿'}", "", "", f"制表机关：{head['authority']}", "", "",
+                         f"批准机关及文号：{head['approval'] or '＿＿＿＿'}"],
+                        [f"填报单位：{unit}", "", "", f"统计期：{period}", "", "", f"单位：{head['measure']}"],
+                        [f"填表人：{filled_by}", "", "", "审核人：", "", "", f"填报日期：{cn_date(today)}"]]
+            if note:
+                preamble.append([f"注：{note}"])
+            sheets.append(SheetSpec(f"{report['area']}低保", ["乡镇", *header],
+                                    st.table_rows(report["rows"], report["total"], numeric=True),
+                                    widths={0: 12, **{i + 1: 11 if key in st.MONEY or key == "average" else 6
+                                                      for i, (key, _) in enumerate(st.COLUMNS)}},
+                                    formats=money_formats, title=f"{report['title']}（{period}）", preamble=preamble))
+        # 特困 and 临时救助: the same head and foot as the 低保 sheets, money as numbers with two decimals
+        tiered_preamble = [[f"填报单位：{unit}　　统计期：{period}　　单位：人、件、元"],
+                           [f"填表人：{filled_by}　　审核人：＿＿＿＿　　填报日期：{cn_date(today)}"]]
+        extra = [SheetSpec(s["title"][:4], s["header"], s["rows"], widths={0: 14}, preamble=tiered_preamble,
+                           formats={i: "#,##0.00" for i, h in enumerate(s["header"]) if "(元)" in h},
+                           title=f"{s['title']}（{period}）")
+                 for s in tiered_st.sections(tiered_people, tiered_temporary, numeric=True)]
+        if casework is not None:
+            extra.append(SheetSpec("信号核实", casework["header"], casework["rows"], widths={0: 14},
+                                   title=f"{casework['title']}（{casework['first']}至{casework['last']}）",
+                                   preamble=[[f"注：{casework['note']}"]]))
+        write_xlsx(output, sheets + extra, force)
+        st.print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets + extra})
+    elif output.suffix.lower() in (".html", ".htm"):
+        html = render("monthly-report.html.j2", templates, autoescape=True, title=f"最低生活保障情况统计月报（{period}）",
+                      unit=unit, period=period, filled_by=filled_by, filled_on=cn_date(today), header=header,
+                      reports=[dict(r, table=st.table_rows(r["rows"], r["total"])) for r in reports], trend=trend,
+                      note=note, tiered=tiered_st.sections(tiered_people, tiered_temporary),
+                      casework=casework)
+        atomic_write(output, html.encode("utf-8"), force)
+    else:
+        raise click.UsageError("月报文件请用 .xlsx 或 .html 结尾。")
+    said = []
+    for report in reports:
+        v = report["total"].values
+        said.append(f"{report['area']}低保 {len(report['rows'])} 个乡镇，合计 {v['households']} 户 {v['persons']} 人，"
+                    f"本月支出 {st.fen_text(v['total'])} 元")
+    console().print(f"已写入 {output}：" + "；".join(said) + "。")
+    if ytd is None:
+        console().print("[yellow]注意[/]：名册模式的“本年累计”只含本月。要得到完整的本年累计，先用 dibao import 把各月名册导入台账，"
+                        "再用 dibao report monthly --month 出月报。")
+    if rosters:
+        warn_left_out(assessment)
+
+
+@report_group.command("year", cls=DibaoCommand, context_settings=CONTEXT)
+@click.option("--year", "year", type=int, required=True, metavar="年份", help="年份，如 2026。")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="年度汇总：.xlsx（按月、按乡镇两张表，金额为数字，带合计行）或 .html（打印）。")
+@click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="用这个文件夹里的模板。")
+@db_option
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+def report_year(year, output, templates, db, force):
+    """年度汇总（按台账）：每月的保障户数、人数、新增、退出、进入渐退期、渐退期满停保、支出；各乡镇全年情况；均带合计行。
+
+    例：dibao report year --year 2026 -o 2026年度汇总.xlsx
+        dibao report year --year 2026 -o 2026年度汇总.html
+    """
+    from dibao_cli.documents import statistics as st
+    from dibao_cli.documents.templating import render
+    from dibao_cli.reports.files import SheetSpec, atomic_write, write_xlsx
+
+    ledger = open_ledger(db, create=False)
+    try:
+        months, townships = st.year_summary(ledger, year)
+        from dibao_cli.assistance import (
+            statistics as tiered_st,  # 特困 and 临时救助 by month
+        )
+
+        tiered_rows = tiered_st.year_rows(ledger, year)
+    finally:
+        ledger.close()
+    if not months:
+        raise click.UsageError(f"台账中没有 {year} 年的数据。")
+    suffix = output.suffix.lower()
+    if suffix == ".xlsx":
+        write_xlsx(output, [SheetSpec("按月", st.YEAR_MONTH_HEADER, months, formats={7: "#,##0.00"},
+                                      widths={0: 10, **{i: 9 for i in range(1, 7)}, 7: 14},
+                                      title=f"{year}年最低生活保障年度汇总（按月）"),
+                            SheetSpec("按乡镇", st.YEAR_TOWNSHIP_HEADER, townships, formats={2: "#,##0.00"},
+                                      widths={0: 16, 1: 12, 2: 16}, title=f"{year}年各乡镇情况"),
+                            SheetSpec("特困与临时救助", tiered_st.YEAR_HEADER, tiered_rows, formats={3: "#,##0.00", 6: "#,##0.00"},
+                                      title=f"{year}年特困人员救助供养和临时救助（按月）")], force)
+        st.print_setup(output, {"按月": 2, "按乡镇": 2, "特困与临时救助": 2}, landscape=False)
+    elif suffix in (".html", ".htm"):
+        months, townships = st.year_summary_for_print(months, townships)
+        html = render("year-report.html.j2", templates, autoescape=True, year=year,
+                      month_header=st.YEAR_MONTH_HEADER, months=months, township_header=st.YEAR_TOWNSHIP_HEADER,
+                      townships=townships)
+        atomic_write(output, html.encode("utf-8"), force)
+    else:
+        raise click.UsageError("年度汇总请用 .xlsx 或 .html 结尾。")
+    console().print(f"已写入 {output}：{len(months) - 1} 个月，{len(townships) - 1} 个乡镇。")
