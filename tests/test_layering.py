@@ -19,6 +19,7 @@ LAYERS = [
     ("reports", {"reports"}),
     ("documents", {"documents"}),
     ("programmes", {"assistance", "casework"}),
+    ("combined reports", {"monthly_report"}),
     ("command line", {"cli"}),
     ("entry point", {"__main__"}),
 ]

@@ -54,121 +54,49 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
     例：dibao report monthly --month 2026-12 --region 632521 -o 12月月报.xlsx
         dibao report monthly 名册-12月.xlsx --previous 名册-11月.xlsx --region 632521 -o 月报.html
     """
-    from dibao_cli.documents import statistics as st
+    from dibao_cli import monthly_report
     from dibao_cli.documents.issue import default_issuer
     from dibao_cli.documents.notices import cn_date
-    from dibao_cli.documents.templating import render
-    from dibao_cli.ledger.monthly import month_end, parse_month, reporting_period
-    from dibao_cli.reports.files import SheetSpec, atomic_write, write_xlsx
+    from dibao_cli.ledger.monthly import month_end, parse_month
+    from dibao_cli.reports.files import atomic_write, write_xlsx
 
     if bool(rosters) == bool(month):
         raise click.UsageError("请给出名册文件，或用 --month 按台账出月报（二者选一）。")
     today = filled_on or _dt.date.today()
-    trend = []
-    ytd: dict | None = None
     if month:
         month = parse_month(month)
         day = month_end(month)
         policy = resolve(region, policies, day)
         ledger = open_ledger(db, create=False)
         try:
-            ledger.require_month(month)
-            current = st.from_ledger(ledger, month)
-            before_month = ledger.latest_month(before=month)
-            before = st.from_ledger(ledger, before_month) if before_month else []
-            ytd = {area: st.year_to_date(ledger, month, area) for area in st.AREAS}
-            trend = st.trend(ledger, month)
-            from dibao_cli.assistance import (  # 特困, 临时救助
-                register as tiered_register,
-            )
-            from dibao_cli.assistance import statistics as tiered_st
-            from dibao_cli.ledger.assistance import tekun_of
-
-            tiered_people = tekun_of(ledger, month)
-            tiered_temporary = tiered_register.summary(ledger, *tiered_st.month_bounds(month))
-            from dibao_cli.casework.signals import (
-                month_section,  # signals raised, visited, closed, overdue
-            )
-
-            casework = month_section(ledger, policy, month)
+            figures = monthly_report.from_ledger(ledger, month, policy)
         finally:
             ledger.close()
-        note = "" if before_month else "台账中没有上月数据，本月新增、退出按 0 计。"
-        period = reporting_period(month, policy.report_cutoff_day)
     else:
         day = on_date or today
         policy = resolve(region, policies, day)
-        from dibao_cli.assistance import (
-            statistics as tiered_st,  # 特困 section (临时救助 needs the ledger)
-        )
-
-        assessment, current, tiered_people = st.from_roster(load_roster(rosters, sheet, all_sheets, encoding, day), policy, day)
-        tiered_temporary = None
-        casework = None  # the signals are kept in the ledger: only the --month report has them
-        before = None
-        if previous is not None:
-            _, before, _ = st.from_roster(load_roster([previous], sheet, all_sheets, encoding, day), policy, day)
-        note = ("名册模式：“本年累计”一列只含本月（名册中没有前几个月的发放记录）。"
-                + ("" if previous else "未给上月名册，本月新增、退出按 0 计。"))
-        period = f"{day.year}年{day.month}月"
+        figures = monthly_report.from_rosters(
+            load_roster(rosters, sheet, all_sheets, encoding, day), policy, day,
+            (lambda: load_roster([previous], sheet, all_sheets, encoding, day)) if previous is not None else None)
     unit = unit or default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone).bureau
-    columns = [(key, "本年累计(元，仅本月)" if key == "year_to_date" and ytd is None else label) for key, label in st.COLUMNS]
-    header = [label for _, label in columns]
-    reports = []
-    for area in st.AREAS:
-        rows, total = st.month_rows(st.by_area(current, area), st.by_area(before, area), day,
-                                    ytd[area] if ytd is not None else None)
-        reports.append({"area": area, "title": f"{area}最低生活保障情况统计月报", "rows": rows, "total": total,
-                        "head": st.header_block(policy, area, unit, period)})
+    reports = monthly_report.area_reports(figures, policy, unit)
     if output.suffix.lower() == ".xlsx":
-        money_formats = {i + 1: "#,##0.00" for i, (key, _) in enumerate(st.COLUMNS) if key in st.MONEY or key == "average"}
-        sheets = []
-        for report in reports:
-            head = report["head"]
-            preamble = [[f"表　　号：{head['form'] or '＿＿＿＿'}", "", "", f"制表机关：{head['authority']}", "", "",
-                         f"批准机关及文号：{head['approval'] or '＿＿＿＿'}"],
-                        [f"填报单位：{unit}", "", "", f"统计期：{period}", "", "", f"单位：{head['measure']}"],
-                        [f"填表人：{filled_by}", "", "", "审核人：", "", "", f"填报日期：{cn_date(today)}"]]
-            if note:
-                preamble.append([f"注：{note}"])
-            sheets.append(SheetSpec(f"{report['area']}低保", ["乡镇", *header],
-                                    st.table_rows(report["rows"], report["total"], numeric=True),
-                                    widths={0: 12, **{i + 1: 11 if key in st.MONEY or key == "average" else 6
-                                                      for i, (key, _) in enumerate(st.COLUMNS)}},
-                                    formats=money_formats, title=f"{report['title']}（{period}）", preamble=preamble))
-        # 特困 and 临时救助: the same head and foot as the 低保 sheets, money as numbers with two decimals
-        tiered_preamble = [[f"填报单位：{unit}　　统计期：{period}　　单位：人、件、元"],
-                           [f"填表人：{filled_by}　　审核人：＿＿＿＿　　填报日期：{cn_date(today)}"]]
-        extra = [SheetSpec(s["title"][:4], s["header"], s["rows"], widths={0: 14}, preamble=tiered_preamble,
-                           formats={i: "#,##0.00" for i, h in enumerate(s["header"]) if "(元)" in h},
-                           title=f"{s['title']}（{period}）")
-                 for s in tiered_st.sections(tiered_people, tiered_temporary, numeric=True)]
-        if casework is not None:
-            extra.append(SheetSpec("信号核实", casework["header"], casework["rows"], widths={0: 14},
-                                   title=f"{casework['title']}（{casework['first']}至{casework['last']}）",
-                                   preamble=[[f"注：{casework['note']}"]]))
-        write_xlsx(output, sheets + extra, force)
-        st.print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets + extra})
+        from dibao_cli.documents.statistics import print_setup
+
+        sheets = monthly_report.xlsx_sheets(figures, reports, unit, filled_by, cn_date(today))
+        write_xlsx(output, sheets, force)
+        print_setup(output, {sheet.name: len(sheet.preamble) + 2 for sheet in sheets})
     elif output.suffix.lower() in (".html", ".htm"):
-        html = render("monthly-report.html.j2", templates, autoescape=True, title=f"最低生活保障情况统计月报（{period}）",
-                      unit=unit, period=period, filled_by=filled_by, filled_on=cn_date(today), header=header,
-                      reports=[dict(r, table=st.table_rows(r["rows"], r["total"])) for r in reports], trend=trend,
-                      note=note, tiered=tiered_st.sections(tiered_people, tiered_temporary),
-                      casework=casework)
+        html = monthly_report.html(figures, reports, unit, filled_by, cn_date(today), templates)
         atomic_write(output, html.encode("utf-8"), force)
     else:
         raise click.UsageError("月报文件请用 .xlsx 或 .html 结尾。")
-    said = []
-    for report in reports:
-        v = report["total"].values
-        said.append(f"{report['area']}低保 {len(report['rows'])} 个乡镇，合计 {v['households']} 户 {v['persons']} 人，"
-                    f"本月支出 {st.fen_text(v['total'])} 元")
-    console().print(f"已写入 {output}：" + "；".join(said) + "。")
-    if ytd is None:
+    console().print(f"已写入 {output}：" + "；".join(monthly_report.summary(reports)) + "。")
+    if figures.year_to_date is None:
         console().print("[yellow]注意[/]：名册模式的“本年累计”只含本月。要得到完整的本年累计，先用 dibao import 把各月名册导入台账，"
                         "再用 dibao report monthly --month 出月报。")
     if rosters:
-        warn_left_out(assessment)
+        warn_left_out(figures.assessment)
 
 
 @report_group.command("year", cls=DibaoCommand, context_settings=CONTEXT)
