@@ -19,6 +19,7 @@ from dibao_cli.cli.common import (
     limit_option,
     output_options,
     policy_options,
+    resolve,
     resolve_format,
 )
 from dibao_cli.cli.console import clean_screen, console, progress_bar
@@ -26,17 +27,6 @@ from dibao_cli.errors import ExitStatus
 from dibao_cli.policy.loader import region_name
 
 FORMATS = ("table", "json", "csv", "xlsx")
-
-
-def resolve(region, policies, day):
-    from dibao_cli.policy import PolicyAt
-    from dibao_cli.policy.config import choose_policy
-
-    at = PolicyAt(choose_policy(region, policies), day)
-    for message in at.stale_standards():  # a standard years old is said with every result that uses it
-        if message not in at.policy.notes:
-            at.policy.notes.append(message)
-    return at
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)

@@ -8,17 +8,18 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.assess import policy_options, resolve
 from dibao_cli.cli.common import (
     CONTEXT,
     DibaoSubGroup,
     date_option,
     emit,
+    issuer_options,
     output_options,
+    policy_options,
+    resolve,
     resolve_format,
 )
 from dibao_cli.cli.console import console
-from dibao_cli.cli.common import issuer_options
 from dibao_cli.cli.ledger import command_line, db_option, open_ledger
 from dibao_cli.errors import ExitStatus
 

@@ -238,7 +238,7 @@ def ledger_steps(ledger, application_id: int) -> list[dict]:
 def _decision_paper(ledger, app, code, on, rosters, reasons, region, policies, bureau, review_body, doc_prefix, phone):
     """(the notice without its number, the issuer, the policy): everything checked before the decision is recorded."""
     from dibao_cli.casework.decisions import KIND, decision_notice
-    from dibao_cli.cli.assess import resolve
+    from dibao_cli.cli.common import resolve
     from dibao_cli.cli.documents import _issuer_for
     from dibao_cli.documents.issue import default_issuer
 

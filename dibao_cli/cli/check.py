@@ -69,7 +69,7 @@ def check(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, 
     """
     import datetime as _dt
 
-    from dibao_cli.cli.assess import resolve
+    from dibao_cli.cli.common import resolve
     from dibao_cli.reports import check as check_report
 
     day = on_date or _dt.date.today()

@@ -148,3 +148,21 @@ def _counted(rows, advance, step: int = 1000):
             count = 0
     if count:
         advance(count)
+
+
+def resolve(region, policies, day):
+    """The policy in force on `day` for --region and --policy (files read once per call)."""
+    from dibao_cli.policy.config import choose_policy
+
+    return policy_on(choose_policy(region, policies), day)
+
+
+def policy_on(chosen, day):
+    """A chosen policy's values on `day`; a standard years old is said with every result that uses it."""
+    from dibao_cli.policy import PolicyAt
+
+    at = PolicyAt(chosen, day)
+    for message in at.stale_standards():
+        if message not in at.policy.notes:
+            at.policy.notes.append(message)
+    return at

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (
     CONTEXT,
@@ -18,6 +17,7 @@ from dibao_cli.cli.common import (
     issuer_options,
     month_option,
     policy_options,
+    resolve,
 )
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.cli.ledger import command_line, open_ledger

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (
     CONTEXT,
@@ -20,7 +19,9 @@ from dibao_cli.cli.common import (
     limit_option,
     month_option,
     output_options,
+    policy_on,
     policy_options,
+    resolve,
     resolve_format,
     within_option,
 )
@@ -131,14 +132,17 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
 def _import(ledger, month, options, replace, ticket):
     """Read the rosters named in `options` and import them as `month` (also used to compute a month again)."""
     from dibao_cli.ledger.monthly import import_month, month_end, reporting_day
+    from dibao_cli.policy import PolicyAt
+    from dibao_cli.policy.config import choose_policy
 
     on_date = _dt.date.fromisoformat(options["date"]) if options.get("date") else None
-    policies = tuple(Path(p) for p in options.get("policies") or ())
+    chosen = choose_policy(options.get("region"), tuple(Path(p) for p in options.get("policies") or ()))
     day = on_date or month_end(month)
-    policy = resolve(options.get("region"), policies, day)
-    if on_date is None and policy.report_cutoff_day:
-        day = reporting_day(month, policy.report_cutoff_day)
-        policy = resolve(options.get("region"), policies, day)
+    if on_date is None:  # the policy may close the month on an earlier day (统计截止日)
+        cutoff = PolicyAt(chosen, day).report_cutoff_day
+        if cutoff:
+            day = reporting_day(month, cutoff)
+    policy = policy_on(chosen, day)
     roster = load_roster([Path(p) for p in options["files"]], options.get("sheet"), options.get("all_sheets"),
                          options.get("encoding"), day)
     with progress_bar(f"核算并存入台账（{month}）"):

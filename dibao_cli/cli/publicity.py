@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (
     CONTEXT,
@@ -17,6 +16,7 @@ from dibao_cli.cli.common import (
     input_options,
     issuer_options,
     policy_options,
+    resolve,
 )
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.cli.documents import warn_left_out

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (
     CONTEXT,
@@ -19,6 +18,7 @@ from dibao_cli.cli.common import (
     issuer_options,
     month_option,
     policy_options,
+    resolve,
 )
 from dibao_cli.cli.console import console
 from dibao_cli.cli.documents import warn_left_out
