@@ -38,9 +38,10 @@ for command in (check.check, assess.assess, assess.explain, ledger.import_, ledg
                 assess.policy, assess.init, check.template, impact.impact):
     main.add_command(command)
 
-from dibao_cli.cli import casework  # noqa: E402
+from dibao_cli.cli import applications, visits  # noqa: E402
 
-for command in (casework.apply, casework.step, casework.record, casework.cases, casework.visit, casework.visits_group):
+for command in (applications.apply, applications.step, applications.record, applications.cases, visits.visit,
+                visits.visits_group):
     main.add_command(command)
 
 from dibao_cli.cli import assistance  # noqa: E402
