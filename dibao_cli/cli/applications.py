@@ -93,7 +93,7 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("application_id", type=int, metavar="申请编号")
 @click.argument("step", metavar="事项")
-@date_option("这件事发生的日期。", "--date", "on", required=True, bounded=False)
+@date_option("这件事发生的日期。", dest="on", required=True, bounded=False)
 @click.option("--by", "people", metavar="姓名", help="经办人或调查人，多人用逗号分开（入户调查至少两人）。")
 @click.option("--result", default="", metavar="结果", help="县级审批的结果：批准 或 不予批准。")
 @click.option("--note", default="", metavar="说明", help="说明：异议内容、延期理由等。")

@@ -137,7 +137,7 @@ def import_(files, encoding, policies, region, db, fmt, output, force):
 @assistance_group.command("decide")
 @click.argument("case_id", type=int, metavar="申请编号")
 @click.option("--approve/--refuse", "approve", required=True, help="批准，或不予批准（须写 --reason）。")
-@date_option("审批日期。", "--date", "on", required=True)
+@date_option("审批日期。", dest="on", required=True)
 @click.option("--amount", callback=_money, metavar="元", help="审批金额；不写则按申请金额，超过规则上限的按上限。")
 @click.option("--level", metavar="层级", help="审批层级：乡镇先行救助 或 县级审批（不写按金额确定）。")
 @click.option("--reason", default="", metavar="理由", help="不予批准的理由，或批准的说明。")
@@ -174,7 +174,7 @@ def decide(case_id, approve, on, amount, level, reason, policies, region, db):
 
 @assistance_group.command("pay")
 @click.argument("case_id", type=int, metavar="申请编号")
-@date_option("发放日期。", "--date", "on", required=True)
+@date_option("发放日期。", dest="on", required=True)
 @db_option
 def pay(case_id, on, db):
     """登记已批准的临时救助的发放日期。退出状态：0 已登记；2 未批准或日期有误；6 没有这件申请。"""
@@ -261,7 +261,7 @@ def list_(start, end, status, db, fmt, output, force):
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="写入这个 HTML 文件（每份通知一页，可直接打印）。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
-@date_option("发文日期和核算日期，默认今天。", "--date", "on_date")
+@date_option("发文日期和核算日期，默认今天。")
 @click.option("--sheet", metavar="工作表", help="名册只读这个工作表。")
 @policy_options
 @issuer_options
@@ -332,7 +332,7 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="写入这个 HTML 文件（每村一页）。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
-@date_option("核算日期，默认今天。", "--date", "on_date")
+@date_option("核算日期，默认今天。")
 @click.option("--sheet", metavar="工作表", help="名册只读这个工作表。")
 @policy_options
 @issuer_options

@@ -30,10 +30,11 @@ def parse_date(ctx, param, value):
     return None if value is None else DATE.convert(value, param, ctx)
 
 
-def date_option(help: str, *names: str, required: bool = False, bounded: bool = True):
-    """--date (or another date option given by `names`), parsed once into a datetime.date; years outside
-    1900-2099 are a usage error unless `bounded` is False (the casework commands check against the calendar)."""
-    names = names or ("--date", "on_date")
+def date_option(help: str, *names: str, dest: str = "on_date", required: bool = False, bounded: bool = True):
+    """--date (passed to the command as `dest`), or another date option given by `names`, parsed once into a
+    datetime.date; years outside 1900-2099 are a usage error unless `bounded` is False (the casework commands
+    check against the calendar). The one declaration of every date option."""
+    names = names or ("--date", dest)
     return click.option(*names, type=DATE if bounded else CALENDAR_DATE, required=required, metavar="日期", help=help)
 
 

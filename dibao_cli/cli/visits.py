@@ -35,7 +35,7 @@ from dibao_cli.errors import ExitStatus
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("household_id", metavar="户编号")
-@date_option("走访日期。", "--date", "on", required=True, bounded=False)
+@date_option("走访日期。", dest="on", required=True, bounded=False)
 @click.option("--by", "visitors", required=True, metavar="姓名", help="走访人，多人用逗号分开（入户调查、县级核查至少两人）。")
 @click.option("--kind", required=True, metavar="类型", help="走访类型：入户调查、定期回访、信号核实、特困核查、县级核查。")
 @click.option("--findings", default="", metavar="文字", help="发现的情况。")
