@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
@@ -20,6 +18,7 @@ from dibao_cli.cli.common import (
     resolve_format,
 )
 from dibao_cli.cli.console import console
+from dibao_cli.cli.params import AMOUNT
 from dibao_cli.cli.ledger import command_line, db_option, open_ledger
 from dibao_cli.errors import ExitStatus
 
@@ -35,26 +34,9 @@ def _esc(values) -> list[str]:
 
 
 def _yuan(fen) -> str:
-    return "" if fen is None else f"{Decimal(fen) / 100:.2f}"
+    from dibao_cli.money import fen_text
 
-
-# Plain yuan: 1200, 1200.5, 1,200.50 (commas only between groups of three digits), optional 元.
-_YUAN = re.compile(r"(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?")
-
-
-def _money(ctx, param, value):
-    if value is None:
-        return None
-    text = str(value).strip().removesuffix("元").strip()
-    if not _YUAN.fullmatch(text):  # nan, inf, 1e3 and a decimal comma (6000,50) are not amounts
-        raise click.BadParameter(f"“{value}”不是金额，请写成 1200 或 1200.50（小数点用“.”）", ctx=ctx, param=param)
-    try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        raise click.BadParameter(f"“{value}”不是金额，请写成 1200 或 1200.50", ctx=ctx, param=param) from None
-    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise click.BadParameter(f"“{value}”应为大于 0、最多两位小数的金额（元）", ctx=ctx, param=param)
-    return amount
+    return "" if fen is None else fen_text(fen, False)
 
 
 @click.group("assistance", cls=DibaoSubGroup, context_settings=CONTEXT)
@@ -138,7 +120,7 @@ def import_(files, encoding, policies, region, db, fmt, output, force):
 @click.argument("case_id", type=int, metavar="申请编号")
 @click.option("--approve/--refuse", "approve", required=True, help="批准，或不予批准（须写 --reason）。")
 @date_option("审批日期。", dest="on", required=True)
-@click.option("--amount", callback=_money, metavar="元", help="审批金额；不写则按申请金额，超过规则上限的按上限。")
+@click.option("--amount", type=AMOUNT, metavar="元", help="审批金额；不写则按申请金额，超过规则上限的按上限。")
 @click.option("--level", metavar="层级", help="审批层级：乡镇先行救助 或 县级审批（不写按金额确定）。")
 @click.option("--reason", default="", metavar="理由", help="不予批准的理由，或批准的说明。")
 @policy_options

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
+from decimal import Decimal, InvalidOperation
 
 import click
 
@@ -99,3 +101,28 @@ class CountType(click.ParamType):
 
 COUNT = CountType(maximum=10**9)  # more than any roster has rows; a longer number is a typo (and overflows SQLite)
 DAYS = CountType(maximum=3660)  # --within: at most ten years ahead
+
+
+class AmountType(click.ParamType):
+    """An amount in yuan on the command line: 1200, 1200.5, 1,200.50 (commas only between groups of three digits),
+    optionally with 元; more than 0 and at most two decimals. The value is a Decimal."""
+
+    name = "金额"
+    PLAIN = re.compile(r"(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).strip().removesuffix("元").strip()
+        if not self.PLAIN.fullmatch(text):  # nan, inf, 1e3 and a decimal comma (6000,50) are not amounts
+            self.fail(f"“{value}”不是金额，请写成 1200 或 1200.50（小数点用“.”）", param, ctx)
+        try:
+            amount = Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            self.fail(f"“{value}”不是金额，请写成 1200 或 1200.50", param, ctx)
+        if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+            self.fail(f"“{value}”应为大于 0、最多两位小数的金额（元）", param, ctx)
+        return amount
+
+
+AMOUNT = AmountType()
