@@ -22,6 +22,8 @@ from dibao_cli.cli.common import (
     date_option,
     db_option,
     emit,
+    encoding_option,
+    force_option,
     issuer_options,
     output_options,
     policy_options,
@@ -105,7 +107,7 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
               help="出通知书时用这份名册中这一户的家庭情况（默认用台账最近一个月的核算结果）。")
 @click.option("--reason", "reasons", multiple=True, metavar="理由",
               help="不予批准的理由（县级核查、公示异议查实的情况等），写入告知书，可多次给。")
-@click.option("--force", is_flag=True, help="通知书文件夹中已有同名文件时覆盖。")
+@force_option("通知书文件夹中已有同名文件时覆盖。")
 @policy_options
 @issuer_options
 @date_option("按这一天显示剩余期限，默认今天。", "--today", "on_date", bounded=False)
@@ -200,7 +202,7 @@ def _decision_paper(ledger, app, code, on, rosters, reasons, region, policies, b
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="记录表...")
-@click.option("--encoding", metavar="编码", help="CSV/TXT 的编码（默认自动识别）。")
+@encoding_option()
 @db_option
 @output_options(FORMATS)
 def record(files, encoding, db, fmt, output, force):

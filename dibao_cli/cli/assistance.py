@@ -11,15 +11,18 @@ from dibao_cli.cli.common import (
     DibaoSubGroup,
     date_option,
     emit,
+    encoding_option,
+    force_option,
     issuer_options,
+    output_file_option,
     output_options,
     policy_options,
     resolve,
     resolve_format,
 )
 from dibao_cli.cli.console import console
-from dibao_cli.cli.params import AMOUNT
 from dibao_cli.cli.ledger import command_line, db_option, open_ledger
+from dibao_cli.cli.params import AMOUNT
 from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -53,7 +56,7 @@ def assistance_group():
 
 @assistance_group.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="申请表...")
-@click.option("--encoding", metavar="编码", help="CSV/TXT 的编码（默认自动识别）。")
+@encoding_option()
 @policy_options
 @db_option
 @output_options(FORMATS)
@@ -240,9 +243,8 @@ def list_(start, end, status, db, fmt, output, force):
 @click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册...]")
 @click.option("--case", "cases", multiple=True, type=int, metavar="申请编号", help="临时救助申请编号（可写多次）：出具审批通知书或不予批准告知书。")
 @click.option("--household", "households", multiple=True, metavar="户编号", help="给了名册时只出具这些户的（可写多次）。")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="写入这个 HTML 文件（每份通知一页，可直接打印）。")
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@output_file_option("写入这个 HTML 文件（每份通知一页，可直接打印）。")
+@force_option()
 @date_option("发文日期和核算日期，默认今天。")
 @click.option("--sheet", metavar="工作表", help="名册只读这个工作表。")
 @policy_options
@@ -311,9 +313,8 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
 @assistance_group.command("publicity")
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册...")
 @date_option("公示开始日期（公示期 7 天）。", "--from", "start", required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="写入这个 HTML 文件（每村一页）。")
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@output_file_option("写入这个 HTML 文件（每村一页）。")
+@force_option()
 @date_option("核算日期，默认今天。")
 @click.option("--sheet", metavar="工作表", help="名册只读这个工作表。")
 @policy_options

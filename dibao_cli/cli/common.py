@@ -64,20 +64,41 @@ def db_option(func):
                         help="台账文件（默认取环境变量 DIBAO_DB，再默认当前文件夹的 dibao.db）。")(func)
 
 
+def force_option(help: str = "输出文件已存在时覆盖它。"):
+    """--force: overwrite an output that exists (never without it)."""
+    return click.option("--force", is_flag=True, help=help)
+
+
+def output_file_option(help: str):
+    """-o/--output: the one file a command writes (required)."""
+    return click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                        metavar="文件", help=help)
+
+
+def templates_option(help: str = "用这个文件夹里的模板（先用 dibao templates copy 复制自带模板再修改）。"):
+    """--templates: a folder of the bureau's own templates."""
+    return click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path),
+                        metavar="文件夹", help=help)
+
+
+def encoding_option(help: str = "CSV/TXT 的编码（默认自动识别）。"):
+    """--encoding of CSV/TXT files."""
+    return click.option("--encoding", metavar="编码", help=help)
+
+
 def issuer_options(func):
     """Who issues a document: bureau, 文号 prefix, review body, phone, and the templates to use."""
     func = click.option("--phone", metavar="电话", help="咨询或举报电话（印在通知书、公示上）。")(func)
     func = click.option("--review-body", metavar="机关", help="受理行政复议的机关（默认本县人民政府）。")(func)
     func = click.option("--doc-prefix", metavar="文号前缀", help="文号前缀，如 共和民低〔2026〕（默认按地区和年份）。")(func)
     func = click.option("--bureau", metavar="单位", help="发文单位，如 共和县民政局（默认按 --region）。")(func)
-    func = click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
-                        help="用这个文件夹里的模板（先用 dibao templates copy 复制自带模板再修改）。")(func)
+    func = templates_option()(func)
     return func
 
 
 def input_options(func):
     """Options shared by every command that reads rosters."""
-    func = click.option("--encoding", metavar="编码", help="CSV/TXT 的编码（默认自动识别 UTF-8 或 GB18030）。")(func)
+    func = encoding_option("CSV/TXT 的编码（默认自动识别 UTF-8 或 GB18030）。")(func)
     func = click.option("--all-sheets", is_flag=True, help="读取工作簿中所有名册工作表（每村一个工作表时用）。")(func)
     func = click.option("--sheet", metavar="工作表", help="只读取这个工作表（默认读取第一个有名册表头的工作表）。")(func)
     return func
@@ -85,7 +106,7 @@ def input_options(func):
 
 def output_options(formats: tuple[str, ...]):
     def decorate(func):
-        func = click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")(func)
+        func = force_option()(func)
         func = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
                             help="写入这个文件（默认输出到屏幕）。")(func)
         func = click.option("--format", "fmt", type=click.Choice(formats), default=None,

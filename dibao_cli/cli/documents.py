@@ -13,6 +13,7 @@ from dibao_cli.cli.common import (
     DibaoCommand,
     date_option,
     db_option,
+    force_option,
     input_options,
     issuer_options,
     month_option,
@@ -66,7 +67,7 @@ def warn_left_out(assessment) -> None:
 @click.option("--ground", type=click.Choice(tuple(GROUNDS)), metavar="原因",
               help="按台账出具时，给本月名册中已没有的户出停保通知书并写明原因：死亡、迁出（配合 --household）。")
 @db_option
-@click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
+@force_option("文件夹中已有同名文件时覆盖。")
 @click.option("--new-number", is_flag=True,
               help="重新编文号：同一决定再次出具时（换格式、重出）默认沿用原文号，加此项则给新文号。")
 def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, encoding, policies, region, templates,

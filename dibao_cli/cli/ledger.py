@@ -15,6 +15,7 @@ from dibao_cli.cli.common import (
     date_option,
     db_option,
     emit,
+    force_option,
     input_options,
     limit_option,
     month_option,
@@ -336,7 +337,7 @@ def db_group():
 @db_group.command("backup", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path), metavar="备份文件")
 @db_option
-@click.option("--force", is_flag=True, help="备份文件已存在时覆盖。")
+@force_option("备份文件已存在时覆盖。")
 def db_backup(target, db, force):
     """在台账使用中也能做出一致的备份副本（备份文件夹不存在时自动建立）。
 

@@ -13,8 +13,10 @@ from dibao_cli.cli.common import (
     DibaoCommand,
     DibaoSubGroup,
     date_option,
+    force_option,
     input_options,
     issuer_options,
+    output_file_option,
     policy_options,
     resolve,
 )
@@ -29,7 +31,7 @@ def templates_group():
 
 @templates_group.command("copy", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹")
-@click.option("--force", is_flag=True, help="文件夹中已有同名文件时覆盖。")
+@force_option("文件夹中已有同名文件时覆盖。")
 def templates_copy(folder, force):
     """把自带模板复制到一个文件夹，供本局修改；以后用 --templates 文件夹（或放在工作文件夹的 templates/ 下）即可生效。
     同时复制示例：县级政策文件 632521-共和县.toml 和年终复核脚本 year-end-review.sh。
@@ -65,15 +67,14 @@ EXAMPLE_FILES = ("year-end-review.sh", "632521-共和县.toml")
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="公示文件：.html（每村一页，打印张贴）或 .xlsx（每村一张表）。")
+@output_file_option("公示文件：.html（每村一页，打印张贴）或 .xlsx（每村一张表）。")
 @date_option("公示开始日期（公示 7 天），默认今天。", "--from", "start")
 @click.option("--all", "include_all", is_flag=True, help="公示全部保障对象（默认只公示本次新纳入的）。")
 @input_options
 @policy_options
 @issuer_options
 @date_option("核算日期，默认今天。")
-@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+@force_option("文件已存在时覆盖。")
 def publicity(rosters, output, start, include_all, sheet, all_sheets, encoding, policies, region, templates, bureau,
               doc_prefix, review_body, phone, on_date, force):
     """生成村（社区）公示名单：只有姓名、保障人数、月保障金和公示期，不含身份证号、住址、收入、疾病和残疾情况。

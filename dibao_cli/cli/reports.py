@@ -14,11 +14,14 @@ from dibao_cli.cli.common import (
     DibaoSubGroup,
     date_option,
     db_option,
+    force_option,
     input_options,
     issuer_options,
     month_option,
+    output_file_option,
     policy_options,
     resolve,
+    templates_option,
 )
 from dibao_cli.cli.console import console
 from dibao_cli.cli.documents import warn_left_out
@@ -34,8 +37,7 @@ def report_group():
 @click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
 @month_option("按台账中这个月出月报（如 2026-12）。")
 @click.option("--previous", type=click.Path(path_type=Path), metavar="上月名册", help="不用台账时：上月名册（算新增、退出）。")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="月报文件：.xlsx（带表头信息）或 .html（含本年趋势图）。")
+@output_file_option("月报文件：.xlsx（带表头信息）或 .html（含本年趋势图）。")
 @click.option("--unit", metavar="单位", help="填报单位（默认 --bureau 或本县民政局）。")
 @click.option("--filled-by", default="", metavar="姓名", help="填表人。")
 @date_option("填报日期（默认今天）。", "--filled-on")
@@ -44,7 +46,7 @@ def report_group():
 @issuer_options
 @date_option("名册模式的核算日期（默认今天）。")
 @db_option
-@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+@force_option("文件已存在时覆盖。")
 def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on, sheet, all_sheets, encoding, policies, region,
                    templates, bureau, doc_prefix, review_body, phone, on_date, db, force):
     """民政统计月报：城市低保、农村低保分别成表（表头有表号、制表机关、填报单位、统计期、单位，见政策文件 [documents]），
@@ -101,12 +103,10 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
 
 @report_group.command("year", cls=DibaoCommand, context_settings=CONTEXT)
 @click.option("--year", "year", type=int, required=True, metavar="年份", help="年份，如 2026。")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="年度汇总：.xlsx（按月、按乡镇两张表，金额为数字，带合计行）或 .html（打印）。")
-@click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
-              help="用这个文件夹里的模板。")
+@output_file_option("年度汇总：.xlsx（按月、按乡镇两张表，金额为数字，带合计行）或 .html（打印）。")
+@templates_option("用这个文件夹里的模板。")
 @db_option
-@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+@force_option("文件已存在时覆盖。")
 def report_year(year, output, templates, db, force):
     """年度汇总（按台账）：每月的保障户数、人数、新增、退出、进入渐退期、渐退期满停保、支出；各乡镇全年情况；均带合计行。
 

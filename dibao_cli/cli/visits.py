@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-from pathlib import Path
 
 import click
 
@@ -22,10 +21,13 @@ from dibao_cli.cli.common import (
     date_option,
     db_option,
     emit,
+    force_option,
     month_option,
+    output_file_option,
     output_options,
     policy_options,
     resolve_format,
+    templates_option,
     within_option,
 )
 from dibao_cli.cli.console import console
@@ -163,17 +165,15 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
 
 @visits_group.command("sheet", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("households", nargs=-1, required=True, metavar="户编号...")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="入户调查表：.html（用浏览器打印）或 .docx（用 Word、WPS 打开修改后打印），每户一页。")
+@output_file_option("入户调查表：.html（用浏览器打印）或 .docx（用 Word、WPS 打开修改后打印），每户一页。")
 @click.option("--format", "fmt", type=click.Choice(("html", "docx")), metavar="格式",
               help="html 或 docx（默认按文件名后缀）。")
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@force_option()
 @click.option("--title", type=click.Choice(("入户调查表", "特困入户核查表")), default="入户调查表", show_default=True,
               help="表名：入户调查表，或特困人员核查用的特困入户核查表（自理能力、供养方式、照料人一栏必填）。")
 @month_option("用台账中这个月的名册预填（默认最近一个月）。")
 @date_option("打印日期（算年龄），默认今天。", bounded=False)
-@click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
-              help="用这个文件夹里的模板（先用 dibao templates copy 复制自带模板再修改）。")
+@templates_option()
 @db_option
 def visits_sheet(households, output, fmt, force, title, month, on_date, templates, db):
     """打印入户调查表：每户一页，按台账预填家庭成员和办理中的申请，其余由走访人现场填写。
