@@ -178,3 +178,31 @@ def test_review_long_list_is_cut_on_screen(run, tmp_path):
     assert text[-2] == ("共 305 项，屏幕上只显示了前 100 项。完整清单请写到文件：-o 核查清单.xlsx，或 --format csv -o 核查清单.csv；"
                         "加 --all 在屏幕上显示全部。")
     assert text[-1] == "合计：从未核查 305 户"
+
+
+TIERED_DUE = [  # 《特困人员认定办法》（民发〔2021〕43号）: 特困 people are checked every 12 months
+    ("恰卜恰镇", "东巴村", "TK03", "李长海", "特困供养核查", "2027-11-30", "认定 2026-11-30，每 12 个月核查一次"),
+    ("恰卜恰镇", "西台村", "TK01", "马福寿", "从未核查", "2027-05-30", "2026-11-30 纳入后没有核查记录，每半年核查一次"),
+    ("恰卜恰镇", "西台村", "TK01", "马福寿", "特困供养核查", "2027-11-30",
+     "户内特困供养人员 1 人；认定 2026-11-30，每 12 个月核查一次"),
+    ("恰卜恰镇", "西台村", "TK02", "韩桂英", "特困供养核查", "2027-11-30", "认定 2026-11-30，每 12 个月核查一次"),
+    ("恰卜恰镇", "西台村", "TK05", "杨小军", "特困供养核查", "2027-11-30", "认定 2026-11-30，每 12 个月核查一次"),
+]
+
+
+def test_review_and_visits_due_read_the_same_cases_from_the_ledger(run, tmp_path):
+    """`dibao review` and the periodic visits of `dibao visits due --month` list the same due checks of a ledger
+    month, 特困 members counted per household."""
+    db = tmp_path / "台账.db"
+    imported = run("import", EXAMPLES / "tiered-roster.xlsx", "--month", "2026-11", "--db", db, "--skip-invalid")
+    assert imported.code == 0, imported.err
+    review = run("review", "--db", db, "--as-of", DAY, "--within", "400", "--format", "csv", "-o", tmp_path / "r.csv")
+    assert review.code == 1, review.err
+    rows = list(csv.reader((tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()))[1:]
+    assert [tuple(r[:7]) for r in rows] == TIERED_DUE
+    visits = run("visits", "due", "--db", db, "--date", DAY, "--within", "400", "--month", "2026-11", "--format",
+                 "json")
+    assert visits.code == 1, visits.err
+    periodic = [(v["township"], v["village"], v["household_id"], v["head_name"], v["reason"], v["due"])
+                for v in visits.json()["visits"] if v["kind"] == "定期回访"]
+    assert periodic == [(t, v, h, n, f"{label}：{detail}", due) for t, v, h, n, label, due, detail in TIERED_DUE]
