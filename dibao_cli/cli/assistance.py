@@ -261,17 +261,13 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
     """
     import datetime as _dt
 
-    from dibao_cli.assistance import notices as tiered
-    from dibao_cli.assistance.register import case_or_fail
+    from dibao_cli.assistance import issuing
     from dibao_cli.documents.issue import default_issuer
     from dibao_cli.documents.templating import render
-    from dibao_cli.errors import NotFound
-    from dibao_cli.reports.files import write_output
+    from dibao_cli.reports.files import refuse_existing, write_output
 
     if not rosters and not cases:
         raise click.UsageError("请给出名册文件（特困、刚性支出通知），或用 --case 指定临时救助申请。")
-    from dibao_cli.reports.files import refuse_existing
-
     refuse_existing(output, force)  # before any 文号 is allocated: a refused output must not leave a gap
     day = on_date or _dt.date.today()
     policy = resolve(region, policies, day)
@@ -285,24 +281,11 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
 
         assessment = assess_roster(load_roster(rosters, sheet, False, None, day), policy, day,
                                    only=set(households) if households else None)
-        seen = {r.household.household_id for r in assessment.results}
-        missing = [h for h in households if h not in seen]
-        if missing:
-            raise NotFound(f"名册中没有这些户（或有错误未核算）：{'、'.join(missing)}。")
-        for result in assessment.results:
-            for kind, subject in tiered.kinds_for_result(result):
-                found.append(tiered.from_result(result, kind, subject, issuer, policy))
+        found = issuing.from_assessment(assessment, households, issuer, policy)
     ledger = open_ledger(db)
     try:
-        for case_id in cases:
-            case = case_or_fail(ledger, case_id)
-            if case["status"] == "open":
-                raise click.UsageError(f"临时救助申请 {case_id} 还没有审批，不能出具通知。")
-            found.append(tiered.from_case(case, issuer, policy))
-        if not found:
-            raise click.UsageError("没有需要出具的通知（没有新认定或终止的特困人员、新认定的刚性支出困难家庭）。")
-        for n, number in zip(found, ledger.allocate_numbers(issuer.prefix, len(found))):
-            n["doc_number"] = f"{issuer.prefix}{number}号"
+        found += issuing.from_cases(ledger, cases, issuer, policy)
+        issuing.number(ledger, found, issuer.prefix)
         ledger.audit(command_line(), {}, policy.policy.digest)
     finally:
         ledger.close()
@@ -329,6 +312,7 @@ def publicity(rosters, start, output, force, on_date, sheet, policies, region, t
     import datetime as _dt
 
     from dibao_cli.assess.household import assess_roster
+    from dibao_cli.assistance.issuing import newly_supported
     from dibao_cli.cli.check import load_roster
     from dibao_cli.documents.issue import default_issuer
     from dibao_cli.documents.notices import cn_date
@@ -339,12 +323,7 @@ def publicity(rosters, start, output, force, on_date, sheet, policies, region, t
     policy = resolve(region, policies, day)
     issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
     assessment = assess_roster(load_roster(rosters, sheet, False, None, day), policy, day)
-    villages: dict[tuple[str, str], list[str]] = {}
-    for result in assessment.results:
-        h = result.household
-        for d in result.supported:
-            if not d.existing:
-                villages.setdefault((h.township or "", h.village or ""), []).append(d.member.name or "")
+    villages = newly_supported(assessment)
     if not villages:
         raise click.UsageError("名册中没有新认定的特困人员，不需要公示。")
     last = start + _dt.timedelta(days=6)
