@@ -19,7 +19,7 @@ LAYERS = [
     ("reports", {"reports"}),
     ("documents", {"documents"}),
     ("programmes", {"assistance", "casework"}),
-    ("combined reports", {"monthly_report"}),
+    ("workflows", {"monthly_import", "monthly_report"}),
     ("command line", {"cli"}),
     ("entry point", {"__main__"}),
 ]

@@ -80,6 +80,7 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
         dibao import 各乡镇/*.xlsx --month 2026-12 --skip-invalid
     """
     from dibao_cli.ledger.monthly import parse_month
+    from dibao_cli.monthly_import import recompute_later
 
     month = parse_month(month)
     options = {"files": [str(Path(p).resolve()) for p in rosters], "sheet": sheet, "all_sheets": all_sheets,
@@ -93,7 +94,8 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
             report, day = _import(ledger, month, options, replace, ticket)
         finally:
             ledger.unregister_import(ticket)
-        recomputed, manual = _recompute_later(ledger, report)
+        recomputed, manual = recompute_later(
+            ledger, report, lambda ledger, later, options, ticket: _import(ledger, later, options, True, ticket))
     finally:
         ledger.close()
     out = console()
@@ -152,38 +154,6 @@ def _import(ledger, month, options, replace, ticket):
                               on_wait=lambda months: click.echo(
                                   f"等待 {'、'.join(months)} 月的导入完成后再导入 {month} 月……", err=True))
     return report, day
-
-
-def _recompute_later(ledger, report):
-    """Months after the one just imported were computed against its earlier version (or before it existed):
-    compute each again, in order, from the files it was imported from when they are unchanged."""
-    from dibao_cli.errors import DibaoError
-    from dibao_cli.ledger.monthly import recorded_import
-
-    recomputed, manual = [], []
-    tickets = dict(report.later_tickets)
-    try:
-        for later in report.later:
-            ticket = tickets.pop(later)
-            found = recorded_import(ledger, later)
-            if found is None:
-                manual.append((later, "原名册文件已移走或已修改"))
-                ledger.unregister_import(ticket)
-                continue
-            try:
-                again, _ = _import(ledger, later, found[1], True, ticket)
-            except DibaoError as exc:
-                manual.append((later, exc.message))
-                continue
-            finally:
-                ledger.unregister_import(ticket)
-            for extra in again.later_tickets.values():  # already in this loop
-                ledger.unregister_import(extra)
-            recomputed.append((later, again))
-    finally:
-        for ticket in tickets.values():
-            ledger.unregister_import(ticket)
-    return recomputed, manual
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
