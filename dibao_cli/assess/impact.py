@@ -264,8 +264,8 @@ class Side:
         return self.total or 0
 
 
-def _side(household, policy: PolicyAt, day: _dt.date, pending: set[int]) -> Side:
-    if id(household) not in pending:
+def _side(household, policy: PolicyAt, day: _dt.date, pending: set) -> Side:
+    if household not in pending:
         return Side(LEFT_OUT, None, 0, 0, 0, None)
     r = assess_household(household, policy, day)
     if r.status not in COVERED:
@@ -371,12 +371,12 @@ def compare(roster, base: PolicyAt, reforms: list[tuple[Reform, PolicyAt]], day:
             alt.notes.append(f"本方案在 {day.isoformat()} 与现行政策没有差别" + (
                 "（方案文件中的日期是否晚于核算日期？可用 --effective 指定生效日期）。" if dated else "。"))
     base_plan = plan_assessment(roster, base, day)
-    base_pending = {id(h) for h in base_plan.pending}
+    base_pending = set(base_plan.pending)  # the households themselves: no id() to go stale
     pendings = []
     for alt in alternatives:
         plan = plan_assessment(roster, alt.policy, day)
         pendings.append(base_pending if len(plan.pending) == len(base_plan.pending) and
-                        all(id(h) in base_pending for h in plan.pending) else {id(h) for h in plan.pending})
+                        all(h in base_pending for h in plan.pending) else set(plan.pending))
     base_money: dict[str, Money] = {}
     households = persons = 0
     for index, household in enumerate(roster.households.values()):

@@ -21,8 +21,8 @@ def gc_paused():
     """Pause Python's cycle collector (process-wide) while a command runs, and freeze what is left when it ends.
 
     A command's bulk work (reading a million rows, assessing, serialising) builds millions of long-lived objects
-    and no reference cycles; collections during it would scan them again and again (measured: about a third of
-    the assessment time at 100k members). Reference counting still frees everything that is dropped. On the way
+    and no reference cycles; collections during it would scan them again and again. Reference counting still frees
+    everything that is dropped. On the way
     out, whatever the command left is frozen (`gc.freeze`): a later collection in the same process never scans it,
     and a cycle it left behind (an open file in a stopped write) is never finalised at some unrelated later
     moment."""
