@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "dibao_cli"
 LAYERS = [
     ("foundation", {"dibao_cli", "errors", "problems", "money", "status", "cells", "idcard", "model"}),
     ("reading and policy", {"reading", "policy"}),
+    ("registers", {"registers"}),  # the townships' paper registers, read with the roster reader's pieces
     ("rules", {"rules"}),
     ("assessment", {"assess"}),
     ("checks", {"checks"}),
