@@ -24,7 +24,6 @@ from dibao_cli.assess.result import (  # noqa: F401 - re-exported
     Step,
 )
 from dibao_cli.assess.trace import Trace, TracingPolicy
-from dibao_cli.bulk import bulk
 from dibao_cli.model import Household, Member, Roster
 from dibao_cli.money import CENT  # noqa: F401 - re-exported
 from dibao_cli.policy import PolicyAt
@@ -363,10 +362,9 @@ def assess_roster(roster: Roster, policy: PolicyAt, day: _dt.date, trace: bool =
                   only: set[str] | None = None, progress: Callable[[int], None] | None = None) -> Assessment:
     """Assess every household that can be decided; list the others with their problems. `progress(n)` is told
     as households are assessed (for a progress bar)."""
-    with bulk():
-        assessment = plan_assessment(roster, policy, day, only)
-        assessment.progress = progress
-        if progress is not None:
-            progress(len(assessment.left_out))  # left out: done with, as far as progress goes
-        assessment.results = list(iter_results(assessment, trace))
+    assessment = plan_assessment(roster, policy, day, only)
+    assessment.progress = progress
+    if progress is not None:
+        progress(len(assessment.left_out))  # left out: done with, as far as progress goes
+    assessment.results = list(iter_results(assessment, trace))
     return assessment
