@@ -22,6 +22,7 @@ from pathlib import Path
 
 from dibao_cli import money
 from dibao_cli.assess.household import assess_household, plan_assessment
+from dibao_cli.assess.result import short_reasons
 from dibao_cli.errors import PolicyInvalid
 from dibao_cli.policy import PolicyAt
 from dibao_cli.policy.loader import (
@@ -34,7 +35,6 @@ from dibao_cli.policy.loader import (
     tomllib,
 )
 from dibao_cli.policy.schema import BY_NAME, PARAMETERS
-from dibao_cli.reports.assess import short_reasons
 from dibao_cli.status import COVERED, EXIT, INELIGIBLE, MARGINAL
 from dibao_cli.status import LABEL as STATUS_LABEL
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from dibao_cli import money
 from dibao_cli.assess.household import Assessment, HouseholdResult
+from dibao_cli.assess.result import SHORT_REASON, short_reasons  # noqa: F401  (kept importable from here)
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec, csv_bytes, print_cut
 from dibao_cli.status import COVERED, EXIT, INELIGIBLE, MARGINAL, RIGID, TEKUN
@@ -282,25 +283,6 @@ def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpe
                   formats={10: MONEY_FORMAT, 11: MONEY_FORMAT, 12: MONEY_FORMAT}),
         SheetSpec("问题", FIELDS_ZH, (as_row_zh(p) for p in assessment.problems), widths={0: 40, 6: 40, 7: 40}),
     ]
-
-
-SHORT_REASON = {
-    "below_standard": "低于标准", "phase_out_back": "恢复低保", "phase_out": "渐退中", "phase_out_ended": "渐退期满",
-    "marginal": "低于1.5倍标准", "above_marginal": "收入超过边缘线", "single_person": "单人户", "all_tekun": "全员特困",
-    "property_deposits": "存款超限", "property_vehicles": "有机动车", "property_homes": "房产超限",
-    "property_business": "有工商登记", "single_person_income": "本人收入超标", "tekun": "特困供养",
-    "tekun_can_work": "非特困（有劳动能力）", "tekun_income": "非特困（收入超标）", "tekun_property": "非特困（财产）",
-    "tekun_supporter": "非特困（有义务人）", "rigid": "刚性支出困难", "rigid_not_met": "",
-}
-
-
-def short_reasons(r: HouseholdResult) -> str:
-    seen = []
-    for reason in r.reasons:
-        label = SHORT_REASON.get(reason.code, reason.code)
-        if label and label not in seen and reason.code != "above_standard":
-            seen.append(label)
-    return "、".join(seen)
 
 
 STATUS_STYLE = {"dibao": "green", "single_person": "green", "phase_out": "yellow", "exit": "red", "marginal": "cyan",
