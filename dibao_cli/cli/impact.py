@@ -54,7 +54,8 @@ def impact(rosters, sheet, all_sheets, encoding, region, base_policies, policies
         dibao impact 名册.xlsx --grid rural_standard_annual=5400:6600:300 --format json > 测算.json
         dibao impact 名册.xlsx --policy reform-2027.toml --unit 共和县民政局 -o 测算.html
     """
-    from dibao_cli.assess.impact import build_reforms, compare, reform_policy
+    from dibao_cli.assess.impact import compare
+    from dibao_cli.assess.reforms import build_reforms, reform_policy
     from dibao_cli.policy import PolicyAt
     from dibao_cli.policy.config import choose_policy
     from dibao_cli.reports import impact as impact_report
