@@ -22,6 +22,7 @@ from dibao_cli.cli.common import (
     policy_options,
     resolve,
     resolve_format,
+    rosters_argument,
 )
 from dibao_cli.cli.console import clean_screen, console, progress_bar
 from dibao_cli.errors import ExitStatus
@@ -31,7 +32,7 @@ FORMATS = ("table", "json", "csv", "xlsx")
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@rosters_argument()
 @input_options
 @policy_options
 @date_option("核算日期，默认今天。")

@@ -18,6 +18,7 @@ from dibao_cli.cli.common import (
     limit_option,
     output_options,
     resolve_format,
+    rosters_argument,
 )
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
@@ -26,7 +27,7 @@ FORMATS = ("table", "json", "xlsx", "html")
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@rosters_argument()
 @input_options
 @click.option("--region", type=REGION, metavar="地区代码", help="现行政策的县（区）代码；默认取 dibao.toml，再默认青海省级。")
 @click.option("--base-policy", "base_policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",

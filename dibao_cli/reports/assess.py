@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from dibao_cli import money
 from dibao_cli.assess.household import Assessment, HouseholdResult
-from dibao_cli.assess.result import SHORT_REASON, short_reasons  # noqa: F401  (kept importable from here)
+from dibao_cli.assess.result import short_reasons
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec, csv_bytes, print_cut
 from dibao_cli.status import COVERED, EXIT, INELIGIBLE, MARGINAL, RIGID, TEKUN
