@@ -31,11 +31,13 @@ class Reason:
 
 @dataclass
 class Step:
-    """One step of `dibao explain`: a title, lines of arithmetic, and the basis."""
+    """One step of `dibao explain`: a title, lines of arithmetic, the basis, and the policy parameters the step
+    read (trace.Used: name and dated, cited entry), as recorded while computing."""
 
     title: str
     lines: list[str]
     basis: str
+    parameters: tuple = ()
 
 
 class Benefit(NamedTuple):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from dibao_cli import money
 from dibao_cli.assess.household import Assessment, HouseholdResult
 from dibao_cli.assess.result import short_reasons
+from dibao_cli.policy.schema import BY_NAME, ROUNDING
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec, csv_bytes, print_cut
 from dibao_cli.status import COVERED, EXIT, INELIGIBLE, MARGINAL, RIGID, TEKUN
@@ -15,6 +16,7 @@ from dibao_cli.status import LABEL as STATUS_LABEL
 from dibao_cli.status import PROGRAMME_LABEL as PROGRAMME_OF_STATUS
 
 STATUS_ORDER = (*COVERED, EXIT, MARGINAL, INELIGIBLE, TEKUN, RIGID)
+ROUNDING_UNIT = {amount: unit for unit, amount in ROUNDING.items()}
 
 
 def y(value) -> str:
@@ -47,6 +49,32 @@ def policy_block(assessment: Assessment) -> dict:
         "files": [f.path for f in policy.files],
         "notes": policy.notes,
     }
+
+
+def parameter_dict(used) -> dict:
+    """A policy parameter a step read, with its dated source: the value as the policy file gives it (money and
+    shares as exact decimal strings, lists as lists; an income item's value says whether it is counted)."""
+    entry = used.entry
+    if used.name.startswith("income_items."):
+        label, unit = f"收入项目“{used.name.partition('.')[2]}”", ""
+    else:
+        param = BY_NAME[used.name]
+        label, unit = param.label, param.unit
+    value = entry.value
+    if isinstance(value, tuple):
+        value = list(value)
+    elif used.name == "rounding":
+        value = ROUNDING_UNIT[str(value)]  # 元, 角 or 分, as the file writes it
+    elif isinstance(value, Decimal):
+        value = str(value)
+    return {"name": used.name, "label": label, "value": value, "unit": unit, "since": entry.since.isoformat(),
+            "source": entry.source, "region": entry.region, "confirmed": entry.confirmed}
+
+
+def explain_steps(r: HouseholdResult) -> list[dict]:
+    """The steps of `dibao explain --format json`, each with the parameters it read (from the recorded trace)."""
+    return [{"title": s.title, "lines": s.lines, "basis": s.basis,
+             "parameters": [parameter_dict(used) for used in s.parameters]} for s in r.steps]
 
 
 def household_dict(r: HouseholdResult) -> dict:
