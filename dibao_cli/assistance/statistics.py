@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal
 
+from dibao_cli.assess.result import tekun_from_results  # noqa: F401  (kept importable from here)
+
 MODES = ("分散供养", "集中供养")
 TEKUN_HEADER = ("供养方式", "人数", "基本生活(元)", "照料护理(元)", "本月合计(元)")
 TEMPORARY_HEADER = ("救助类型", "件数", "人数", "金额(元)")
@@ -13,11 +15,6 @@ TEMPORARY_HEADER = ("救助类型", "件数", "人数", "金额(元)")
 
 def _fen(fen: int) -> str:
     return f"{fen // 100:,}.{fen % 100:02d}"
-
-
-def tekun_from_results(results) -> list[dict]:
-    return [{"mode": d.mode, "basic_fen": int(d.basic * 100), "care_fen": int(d.care * 100)}
-            for r in results for d in r.supported]
 
 
 def tekun_rows(people: list[dict], numeric: bool = False) -> list[list]:

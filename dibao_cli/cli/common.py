@@ -108,6 +108,12 @@ def issuer_options(func):
     return func
 
 
+def rosters_argument(required: bool = True, metavar: str | None = None):
+    """The roster files a command reads: one or more, or none where the ledger stands in for them."""
+    return click.argument("rosters", nargs=-1, required=required, type=click.Path(path_type=Path),
+                          metavar=metavar or ("名册文件..." if required else "[名册文件...]"))
+
+
 def input_options(func):
     """Options shared by every command that reads rosters."""
     func = encoding_option("CSV/TXT 的编码（默认自动识别 UTF-8 或 GB18030）。")(func)

@@ -24,6 +24,7 @@ from dibao_cli.cli.common import (
     policy_options,
     resolve,
     resolve_format,
+    rosters_argument,
     within_option,
 )
 from dibao_cli.cli.console import console, progress_bar
@@ -63,7 +64,7 @@ def command_line() -> str:
 
 
 @click.command("import", cls=DibaoCommand, context_settings=CONTEXT)
-@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@rosters_argument()
 @month_option("导入的月份，如 2026-12。", required=True)
 @input_options
 @policy_options
@@ -209,7 +210,7 @@ def history(household_id, db, fmt):
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
+@rosters_argument(required=False)
 @month_option("按台账中这个月的数据（默认最近导入的月份）。")
 @date_option("到期判断的日期，默认今天。", "--as-of", "as_of")
 @within_option("列出今后多少天内到期的（默认 30 天，最多 3660 天），已过期的总会列出。", 30, maximum=True)

@@ -158,7 +158,7 @@ def from_roster(roster, policy, day: _dt.date):
     are assessed, without keeping every household's result (a prefecture's roster gives hundreds of thousands):
     `assessment.results` stays empty, `assessment.left_out` lists the households that could not be assessed."""
     from dibao_cli.assess.household import iter_results, plan_assessment
-    from dibao_cli.assistance.statistics import tekun_from_results
+    from dibao_cli.assess.result import tekun_from_results
 
     tekun: list[dict] = []
 
