@@ -101,8 +101,8 @@ def test_a_database_newer_than_dibao_is_refused_and_an_empty_one_is_set_up(run, 
         out = run("review", "--db", empty)
         assert out.code == 7 and "还没有 dibao 台账。请先运行 dibao db upgrade" in out.err
         out = run("db", "upgrade", "--db", empty)
-        assert out.code == 0 and "已建立台账结构（版本 5）" in out.out
-        assert "已是最新（版本 5）" in run("db", "upgrade", "--db", empty).out
+        assert out.code == 0 and "已建立台账结构（版本 6）" in out.out
+        assert "已是最新（版本 6）" in run("db", "upgrade", "--db", empty).out
     finally:
         with psycopg.connect(server, autocommit=True) as con:
             con.execute("DROP DATABASE IF EXISTS dibao_t_empty WITH (FORCE)")
@@ -250,7 +250,7 @@ def test_processes_opening_an_empty_database_at_once_set_it_up_once(pg_server):
         procs = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True) for _ in range(6)]
         assert [(p.wait(), p.stderr.read()) for p in procs] == [(0, "")] * 6
         with psycopg.connect(url) as con:
-            assert con.execute("SELECT version FROM dibao_schema").fetchall() == [(5,)]
+            assert con.execute("SELECT version FROM dibao_schema").fetchall() == [(6,)]
     finally:
         with psycopg.connect(server, autocommit=True) as con:
             con.execute("DROP DATABASE IF EXISTS dibao_t_race WITH (FORCE)")

@@ -174,7 +174,7 @@ HOUSEHOLD_COLUMNS = (
 COMPARED_WITH_STANDARD = frozenset(("below_standard", "above_standard", "above_marginal", "marginal"))
 MEMBER_COLUMNS = ("household_id", "id_number", "name", "relation", "male", "birth", "disability_grade", "labour",
                   "covered", "seq")  # seq: the member's place in the household as the roster lists it
-EVENT_COLUMNS = ("household_id", "kind", "detail")
+EVENT_COLUMNS = ("household_id", "kind", "detail", "township", "seq")  # seq: the event's place in its import
 NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"
 
 
@@ -255,9 +255,13 @@ class _Staging:
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
+        self.events = 0  # events staged so far: the next one's seq follows
         ledger.open_staging({"households": HOUSEHOLD_COLUMNS, "members": MEMBER_COLUMNS, "events": EVENT_COLUMNS})
 
     def flush(self, households, members, events) -> None:
+        """Stage the rows; each event gets its place in the import (seq) as it was found."""
+        events[:] = [(*row, self.events + i) for i, row in enumerate(events, 1)]
+        self.events += len(events)
         for table, columns, rows in (("households", HOUSEHOLD_COLUMNS, households), ("members", MEMBER_COLUMNS, members),
                                      ("events", EVENT_COLUMNS, events)):
             self.ledger.stage_rows(f"staging.{table}", columns, rows)
@@ -302,7 +306,7 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
     report.carried = list(carried)
     household_rows, member_rows, event_rows = [], [], []
     for hid in carried:
-        event_rows.append((hid, "not_assessed", NOT_ASSESSED))
+        event_rows.append((hid, "not_assessed", NOT_ASSESSED, prior[hid]["township"]))
         report.events["not_assessed"] = report.events.get("not_assessed", 0) + 1
     for result in iter_results(assessment):
         h = result.household
@@ -314,7 +318,7 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
             report.tekun_rows.extend(assistance_store.tekun_rows(None, result))  # the month's id when stored
         for kind, detail in _events(result, record, previous.members.get(linked or hid) if record else None,
                                     members_now, linked, previous.tekun):
-            event_rows.append((hid, kind, detail))
+            event_rows.append((hid, kind, detail, h.township))
             report.events[kind] = report.events.get(kind, 0) + 1
         _paid_after_phase_out(result, record, saved[hid][2], report)
         head = h.head
@@ -353,7 +357,7 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
     continuing = present | set(links.values())
     for hid, record in prior.items():
         if hid not in continuing and CATEGORY.get(record["status"]):
-            event_rows.append((hid, "disappeared", "本月名册中没有这一户（迁出、死亡或漏报？）"))
+            event_rows.append((hid, "disappeared", "本月名册中没有这一户（迁出、死亡或漏报？）", record["township"]))
             report.events["disappeared"] = report.events.get("disappeared", 0) + 1
     staging.flush(household_rows, member_rows, event_rows)
     return carried
@@ -378,16 +382,17 @@ def _paid_after_phase_out(result, record, roster_benefit, report: ImportReport) 
 def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], report: ImportReport, month: str,
            day: _dt.date, policy, inputs: dict, ticket: int, options: dict | None, township: str | None = None) -> None:
     """Inside the write lock: the month's rows, copied from the staging database."""
-    cursor = db.execute(
-        "INSERT INTO imports (month, assessed_on, imported_at, region, policy_name, policy_hash, inputs, "
-        "households, members, skipped, dibao_version, options) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (month, day.isoformat(), _dt.datetime.now().isoformat(timespec="seconds"), policy.region, policy.name,
-         policy.digest, json.dumps(inputs, ensure_ascii=False), report.households + len(carried), report.members,
-         len(report.skipped), __version__, json.dumps(options, ensure_ascii=False) if options else None))
-    import_id = cursor.lastrowid
-    if previous.existing_id:
-        db.execute("UPDATE imports SET superseded_by = ? WHERE id = ?", (import_id, previous.existing_id))
-        report.replaced = True
+    fields = {"month": month, "assessed_on": day.isoformat(),
+              "imported_at": _dt.datetime.now().isoformat(timespec="seconds"), "region": policy.region,
+              "policy_name": policy.name, "policy_hash": policy.digest,
+              "inputs": json.dumps(inputs, ensure_ascii=False), "households": report.households + len(carried),
+              "members": report.members, "skipped": len(report.skipped), "dibao_version": __version__,
+              "options": json.dumps(options, ensure_ascii=False) if options else None}
+    if township is None:
+        import_id = ledger.open_version(fields, previous.existing_id)
+        report.replaced = bool(previous.existing_id)
+    else:  # the month's other townships come along (on PostgreSQL by a function of the administrator's)
+        import_id = ledger.open_township_version(fields, township)
     columns = ", ".join(HOUSEHOLD_COLUMNS)
     db.execute(f"INSERT INTO households (import_id, {columns}) SELECT ?, {columns} FROM staging.households", (import_id,))
     members = ", ".join(MEMBER_COLUMNS)
@@ -400,7 +405,8 @@ def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], 
                        "WHERE import_id = ? AND household_id = ?", [(import_id, previous.import_id, h) for h in carried])
         report.members += db.execute("SELECT COUNT(*) FROM members WHERE import_id = ? AND household_id IN "
                                      f"({','.join('?' * len(carried))})", (import_id, *carried)).fetchone()[0]
-        db.execute("UPDATE imports SET members = ? WHERE id = ?", (report.members, import_id))
+        if township is None:
+            db.execute("UPDATE imports SET members = ? WHERE id = ?", (report.members, import_id))
     events = ", ".join(EVENT_COLUMNS)
     db.execute(f"INSERT INTO events (import_id, {events}) SELECT ?, {events} FROM staging.events", (import_id,))
     assistance_store.store_tekun(db, [(import_id, *row[1:]) for row in report.tekun_rows])
@@ -410,7 +416,7 @@ def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], 
                        "WHERE import_id = ? AND household_id = ?",
                        [(import_id, previous.import_id, h) for h in carried])
     if township is not None:
-        townships.merge_others(db, import_id, previous.existing_id, previous.import_id, township)
+        ledger.count_version(import_id)
     db.execute("DELETE FROM pending_imports WHERE id = ?", (ticket,))
     report.later = ledger.later_months(month)
     # the later months were computed against an older version of this one: they are announced as pending

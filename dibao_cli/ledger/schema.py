@@ -350,5 +350,22 @@ V5 = """
     CREATE INDEX IF NOT EXISTS doc_number_decisions_fp ON doc_number_decisions (prefix, fingerprint)
 """
 
-MIGRATIONS = [V1, CASEWORK, ASSISTANCE, _v4, V5]
+# 6: each event carries its place in its import (seq: a household's events are listed in the order the import
+# found them, on every backend, whatever order the rows were written in) and its household's township (so an
+# event of a household gone this month still belongs to one township: row-level security on PostgreSQL).
+V6 = """
+    ALTER TABLE events ADD COLUMN township TEXT;
+    ALTER TABLE events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+    UPDATE events SET seq = s.n FROM (SELECT rowid AS r, ROW_NUMBER() OVER (PARTITION BY import_id ORDER BY rowid) AS n
+                                      FROM events) AS s WHERE s.r = events.rowid;
+    UPDATE events SET township = h.township FROM households AS h
+        WHERE h.import_id = events.import_id AND h.household_id = events.household_id;
+    UPDATE events SET township = (SELECT h.township FROM households AS h WHERE h.household_id = events.household_id
+                                  ORDER BY h.import_id DESC LIMIT 1)
+        WHERE township IS NULL;
+    DROP INDEX events_household;
+    CREATE INDEX events_household ON events (household_id, import_id, seq)
+"""
+
+MIGRATIONS = [V1, CASEWORK, ASSISTANCE, _v4, V5, V6]
 VERSION = len(MIGRATIONS)

@@ -234,6 +234,36 @@ class Ledger(TextStore, ImportQueue):
                     if township is None or hid in prev.households)
         return prev
 
+    # ---- new versions of a month (inside the write transaction)
+    IMPORT_FIELDS = ("month", "assessed_on", "imported_at", "region", "policy_name", "policy_hash", "inputs",
+                     "households", "members", "skipped", "dibao_version", "options")
+
+    def open_version(self, fields: dict, existing_id: int | None) -> int:
+        """A new version of fields['month'] (its `imports` row), superseding `existing_id`; its id."""
+        cursor = self.db.execute(f"INSERT INTO imports ({', '.join(self.IMPORT_FIELDS)}) "
+                                 f"VALUES ({', '.join('?' * len(self.IMPORT_FIELDS))})",
+                                 tuple(fields[f] for f in self.IMPORT_FIELDS))
+        if existing_id:
+            self.db.execute("UPDATE imports SET superseded_by = ? WHERE id = ?", (cursor.lastrowid, existing_id))
+        return cursor.lastrowid
+
+    def open_township_version(self, fields: dict, township: str) -> int:
+        """A new version of the month for an import of `township`: the month's other townships' rows of its
+        current version come along (ledger/township.py); this township's rows are the caller's to add."""
+        from dibao_cli.ledger import township as townships
+
+        existing = self._import_id(fields["month"])
+        import_id = self.open_version(fields, existing)
+        townships.merge_others(self.db, import_id, existing, self._import_id(self.latest_month(fields["month"])),
+                               township)
+        return import_id
+
+    def count_version(self, import_id: int) -> None:
+        """The households and members of a version of a month, counted once all its rows are in."""
+        self.db.execute("UPDATE imports SET households = (SELECT COUNT(*) FROM households WHERE import_id = ?), "
+                        "members = (SELECT COUNT(*) FROM members WHERE import_id = ?) WHERE id = ?",
+                        (import_id, import_id, import_id))
+
     def has_township(self, import_id: int | None, township: str) -> bool:
         """Whether an import holds households of `township`."""
         return import_id is not None and self.db.execute(
@@ -314,7 +344,8 @@ class Ledger(TextStore, ImportQueue):
         out: dict[str, list[str]] = {}
         if import_id is None:
             return out
-        for hid, kind in self.db.execute("SELECT household_id, kind FROM events WHERE import_id = ?", (import_id,)):
+        for hid, kind in self.db.execute("SELECT household_id, kind FROM events WHERE import_id = ? "
+                                         "ORDER BY household_id, seq", (import_id,)):
             out.setdefault(hid, []).append(kind)
         return out
 
@@ -348,7 +379,8 @@ class Ledger(TextStore, ImportQueue):
                 f"SELECT i.month, i.id AS import_id, h.* FROM households h JOIN imports i ON i.id = h.import_id "
                 f"WHERE h.household_id IN ({marks}) AND i.superseded_by IS NULL ORDER BY i.month", tuple(ids)).fetchall()
             events = self.db.execute(
-                f"SELECT import_id, household_id, kind, detail FROM events WHERE household_id IN ({marks})",
+                f"SELECT import_id, household_id, kind, detail FROM events WHERE household_id IN ({marks}) "
+                "ORDER BY import_id, household_id, seq",
                 tuple(ids)).fetchall()
         finally:
             self.db.row_factory = None

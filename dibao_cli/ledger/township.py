@@ -39,26 +39,27 @@ def check_conflict(ledger, existing_id: int | None, township: str, month: str, r
 
 
 def merge_others(db, import_id: int, existing_id: int | None, previous_import_id: int | None, township: str) -> None:
-    """Inside the write transaction: the other townships' rows of the month's current version into the new one."""
+    """Inside the write transaction: the other townships' rows of the month's current version into the new one
+    (PostgreSQL does the same in dibao_open_township_month, ledger/pg_township.py)."""
     if existing_id is None:
         return
-    households = ", ".join(_columns(db, "households"))
+    households = ", ".join(_columns("households"))
     db.execute(f"INSERT INTO households (import_id, {households}) SELECT ?, {households} FROM households "
                f"WHERE {OTHERS}", (import_id, existing_id, township))
+    events = ", ".join(_columns("events"))
+    db.execute(f"INSERT INTO events (import_id, {events}) SELECT ?, {events} FROM events WHERE {OTHERS}",
+               (import_id, existing_id, township))
     own = ("SELECT household_id FROM households WHERE import_id IN (?, ?) AND COALESCE(township, '') = ?")
     own_params = (existing_id, previous_import_id if previous_import_id is not None else existing_id, township)
-    for table in ("members", "assistance_tekun", "events"):
-        columns = ", ".join(_columns(db, table))
+    for table in ("members", "assistance_tekun"):
+        columns = ", ".join(_columns(table))
         db.execute(f"INSERT INTO {table} (import_id, {columns}) SELECT ?, {columns} FROM {table} "
                    f"WHERE import_id = ? AND household_id NOT IN ({own})", (import_id, existing_id, *own_params))
-    db.execute("UPDATE imports SET households = (SELECT COUNT(*) FROM households WHERE import_id = ?), "
-               "members = (SELECT COUNT(*) FROM members WHERE import_id = ?) WHERE id = ?",
-               (import_id, import_id, import_id))
 
 
-def _columns(db, table: str) -> tuple[str, ...]:
-    from dibao_cli.ledger.monthly import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+def _columns(table: str) -> tuple[str, ...]:
+    from dibao_cli.ledger.monthly import EVENT_COLUMNS, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 
-    return {"households": HOUSEHOLD_COLUMNS, "members": MEMBER_COLUMNS, "events": ("household_id", "kind", "detail"),
+    return {"households": HOUSEHOLD_COLUMNS, "members": MEMBER_COLUMNS, "events": EVENT_COLUMNS,
             "assistance_tekun": ("household_id", "township", "id_number", "name", "mode", "care_level", "basic_fen",
                                  "care_fen")}[table]
