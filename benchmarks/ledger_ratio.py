@@ -28,7 +28,9 @@ from ledger import roster  # noqa: E402
 
 def timed(argv, env) -> tuple[float, float]:
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    # run from the checkout whose dibao is measured (python -m puts the working folder first on the path)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                            cwd=env.get("PYTHONPATH") or OUT)
     _, status, usage = os.wait4(proc.pid, 0)
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
