@@ -130,4 +130,5 @@ def test_a_version_1_ledger_is_migrated_in_place(run, tmp_path):
     # and it goes on from there
     roster = write_xlsx(tmp_path / "r.xlsx", family(3600))
     assert run("import", roster, "--month", "2026-02", "--db", db).code == 0
-    assert [r["events"] for r in run("history", "H1", "--db", db, "--format", "json").json()] == [[], []]
+    assert [r["events"] for r in run("history", "H1", "--db", db, "--format", "json").json()] == [
+        ["新纳入低保", "新增成员 1 人"], []]
