@@ -174,6 +174,7 @@ HOUSEHOLD_COLUMNS = (
 COMPARED_WITH_STANDARD = frozenset(("below_standard", "above_standard", "above_marginal", "marginal"))
 MEMBER_COLUMNS = ("household_id", "id_number", "name", "relation", "male", "birth", "disability_grade", "labour",
                   "covered", "seq")  # seq: the member's place in the household as the roster lists it
+CARRIED = "household_id IN (SELECT household_id FROM staging.carried)"
 EVENT_COLUMNS = ("household_id", "kind", "detail", "township", "seq")  # seq: the event's place in its import
 NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"
 
@@ -256,7 +257,12 @@ class _Staging:
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.events = 0  # events staged so far: the next one's seq follows
-        ledger.open_staging({"households": HOUSEHOLD_COLUMNS, "members": MEMBER_COLUMNS, "events": EVENT_COLUMNS})
+        ledger.open_staging({"households": HOUSEHOLD_COLUMNS, "members": MEMBER_COLUMNS, "events": EVENT_COLUMNS,
+                             "carried": ("household_id",)})
+
+    def stage_carried(self, household_ids: list[str]) -> None:
+        """The households kept unassessed (last month's rows are copied for them by a join)."""
+        self.ledger.stage_rows("staging.carried", ("household_id",), [(h,) for h in household_ids])
 
     def flush(self, households, members, events) -> None:
         """Stage the rows; each event gets its place in the import (seq) as it was found."""
@@ -304,6 +310,7 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
                             "--region/--policy）查看并修改，或加 --skip-invalid 先导入没有错误的户（有错误的户会列出）。")
     carried = [hid for hid in report.skipped if hid in prior and hid not in links.values()]
     report.carried = list(carried)
+    staging.stage_carried(carried)
     household_rows, member_rows, event_rows = [], [], []
     for hid in carried:
         event_rows.append((hid, "not_assessed", NOT_ASSESSED, prior[hid]["township"]))
@@ -397,14 +404,14 @@ def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], 
     db.execute(f"INSERT INTO households (import_id, {columns}) SELECT ?, {columns} FROM staging.households", (import_id,))
     members = ", ".join(MEMBER_COLUMNS)
     db.execute(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM staging.members", (import_id,))
-    if carried:
+    if carried:  # last month's rows of the households kept unassessed: one join with the staged list of them
         kept = ", ".join("0" if c == "assessed" else c for c in HOUSEHOLD_COLUMNS)
-        db.executemany(f"INSERT INTO households (import_id, {columns}) SELECT ?, {kept} FROM households "
-                       "WHERE import_id = ? AND household_id = ?", [(import_id, previous.import_id, h) for h in carried])
-        db.executemany(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM members "
-                       "WHERE import_id = ? AND household_id = ?", [(import_id, previous.import_id, h) for h in carried])
-        report.members += db.execute("SELECT COUNT(*) FROM members WHERE import_id = ? AND household_id IN "
-                                     f"({','.join('?' * len(carried))})", (import_id, *carried)).fetchone()[0]
+        db.execute(f"INSERT INTO households (import_id, {columns}) SELECT ?, {kept} FROM households "
+                   f"WHERE import_id = ? AND {CARRIED}", (import_id, previous.import_id))
+        db.execute(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM members "
+                   f"WHERE import_id = ? AND {CARRIED}", (import_id, previous.import_id))
+        report.members += db.execute(f"SELECT COUNT(*) FROM members WHERE import_id = ? AND {CARRIED}",
+                                     (import_id,)).fetchone()[0]
         if township is None:
             db.execute("UPDATE imports SET members = ? WHERE id = ?", (report.members, import_id))
     events = ", ".join(EVENT_COLUMNS)
@@ -412,9 +419,8 @@ def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], 
     assistance_store.store_tekun(db, [(import_id, *row[1:]) for row in report.tekun_rows])
     if carried:  # their 特困 people as last month
         tekun = "household_id, township, id_number, name, mode, care_level, basic_fen, care_fen"
-        db.executemany(f"INSERT INTO assistance_tekun (import_id, {tekun}) SELECT ?, {tekun} FROM assistance_tekun "
-                       "WHERE import_id = ? AND household_id = ?",
-                       [(import_id, previous.import_id, h) for h in carried])
+        db.execute(f"INSERT INTO assistance_tekun (import_id, {tekun}) SELECT ?, {tekun} FROM assistance_tekun "
+                   f"WHERE import_id = ? AND {CARRIED}", (import_id, previous.import_id))
     if township is not None:
         ledger.count_version(import_id)
     db.execute("DELETE FROM pending_imports WHERE id = ?", (ticket,))

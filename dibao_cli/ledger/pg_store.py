@@ -11,7 +11,7 @@ from dibao_cli.ledger.postgres import WRITE_LOCK, Connection, newer_message, red
 from dibao_cli.ledger.schema import VERSION
 from dibao_cli.ledger.store import Ledger
 
-STAGED_FROM = {"households": "households", "members": "members", "events": "events"}
+STAGED_FROM = {"households": "households", "members": "members", "events": "events", "carried": "households"}
 
 
 class PgLedger(Ledger):
