@@ -215,23 +215,25 @@ class Ledger(TextStore, ImportQueue):
             before = self.latest_month(before=month)
             prev = PreviousMonth(before, self._import_id(before), self._import_id(month))
             if prev.import_id is not None:
+                # a township's import reads that township only (a join, not the whole month filtered here)
+                own = "" if township is None else " AND COALESCE(h.township, '') = ?"
+                params = (prev.import_id,) if township is None else (prev.import_id, township)
+                through = ("" if township is None else " JOIN households h ON h.import_id = x.import_id "
+                           "AND h.household_id = x.household_id")
                 self.db.row_factory = sqlite3.Row
                 try:
                     rows = self.db.execute(
                         "SELECT household_id, status, total_fen, phase_out_start, phase_out_end, enrolled_on, township "
-                        "FROM households WHERE import_id = ?", (prev.import_id,)).fetchall()
+                        f"FROM households h WHERE import_id = ?{own}", params).fetchall()
                 finally:
                     self.db.row_factory = None
-                prev.households = {r["household_id"]: r for r in rows
-                                   if township is None or (r["township"] or "") == township}
-                for id_number, hid in self.db.execute("SELECT id_number, household_id FROM members WHERE import_id = ?",
-                                                      (prev.import_id,)):
-                    if township is None or hid in prev.households:
-                        prev.home[id_number] = hid
-                        prev.members.setdefault(hid, set()).add(id_number)
-                prev.tekun = frozenset(i for (i, hid) in self.db.execute(
-                    "SELECT id_number, household_id FROM assistance_tekun WHERE import_id = ?", (prev.import_id,))
-                    if township is None or hid in prev.households)
+                prev.households = {r["household_id"]: r for r in rows}
+                for id_number, hid in self.db.execute(
+                        f"SELECT x.id_number, x.household_id FROM members x{through} WHERE x.import_id = ?{own}", params):
+                    prev.home[id_number] = hid
+                    prev.members.setdefault(hid, set()).add(id_number)
+                prev.tekun = frozenset(i for (i,) in self.db.execute(
+                    f"SELECT x.id_number FROM assistance_tekun x{through} WHERE x.import_id = ?{own}", params))
         return prev
 
     # ---- new versions of a month (inside the write transaction)
