@@ -90,14 +90,16 @@ def setup_statements() -> list[str]:
             "GRANT INSERT, DELETE ON pending_imports TO dibao_township",
             *pg_township.role_statements()]
     for table in (*TOWNSHIP_TABLES, *THROUGH_HOUSEHOLD):
-        rule = THROUGH_HOUSEHOLD.get(table, OWN)
+        rule = check = THROUGH_HOUSEHOLD.get(table, OWN)
+        if table in TOWNSHIP_IMPORTS:  # a township's rows of a month go into the newest version only (its import's)
+            check = f"{rule} AND import_id = (SELECT MAX(id) FROM imports)"
         out += [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
                 f"DROP POLICY IF EXISTS county_all ON {table}",
                 f"CREATE POLICY county_all ON {table} TO dibao_county, dibao_admin USING (true) WITH CHECK (true)",
                 f"DROP POLICY IF EXISTS auditor_read ON {table}",
                 f"CREATE POLICY auditor_read ON {table} FOR SELECT TO dibao_auditor USING (true)",
                 f"DROP POLICY IF EXISTS township_own ON {table}",
-                f"CREATE POLICY township_own ON {table} TO dibao_township USING ({rule}) WITH CHECK ({rule})"]
+                f"CREATE POLICY township_own ON {table} TO dibao_township USING ({rule}) WITH CHECK ({check})"]
     return out
 
 
