@@ -77,8 +77,8 @@ def test_every_query_of_the_commands_uses_an_index_on_the_large_tables(run, tmp_
     ledger.close()
     assert scans == []
     # the previous month is read once per import: one query of its households and one of its members
-    previous_reads = [s for s in of_import if "FROM households WHERE import_id" in s and "phase_out_start" in s]
-    member_reads = [s for s in of_import if s.startswith("SELECT id_number, household_id FROM members")]
+    previous_reads = [s for s in of_import if "FROM households h WHERE import_id" in s and "phase_out_start" in s]
+    member_reads = [s for s in of_import if s.startswith("SELECT x.id_number, x.household_id FROM members x")]
     assert len(previous_reads) == 1 and len(member_reads) == 1
 
 

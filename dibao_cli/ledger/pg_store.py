@@ -28,6 +28,7 @@ class PgLedger(Ledger):
         self._texts: dict[int, str] = {}
         self._ids: dict[str, int] = {}
         self._new: dict[str, int] = {}
+        self._memo: dict[tuple, int] = {}
         self.db = Connection(path, self.path, timeout)
         try:
             self._open(create, upgrade)

@@ -307,17 +307,26 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 SLOT = "\x1f"  # where a number of the household's own goes back into a stored sentence
 
 
-def compact_reasons(items, intern) -> str:
+SPLIT = re.compile(f"({NUMBER.pattern})")  # the pieces of a sentence between its numbers, and the numbers
+
+
+def compact_reasons(items, intern, memo: dict | None = None) -> str:
     """[{code, text, basis}, ...] -> 'id:n|n|n;id:...'. Each reason's code, basis and sentence with its
     numbers taken out is a row of `texts` (the same for thousands of households); the household keeps the
-    id and its own numbers (amounts, dates)."""
+    id and its own numbers (amounts, dates). `memo` keeps the ids found (one import's thousands of
+    households ask for the same few sentences)."""
     parts = []
     for item in items:
         text = item["text"]
-        numbers = [] if SLOT in text else NUMBER.findall(text)
-        template = NUMBER.sub(SLOT, text) if numbers else text
-        text_id = intern(json.dumps([item["code"], item["basis"], template], ensure_ascii=False))
-        parts.append(f"{text_id}:{'|'.join(numbers)}")
+        pieces = [text] if SLOT in text else SPLIT.split(text)
+        template = SLOT.join(pieces[::2])
+        key = (item["code"], item["basis"], template)
+        text_id = memo.get(key) if memo is not None else None
+        if text_id is None:
+            text_id = intern(json.dumps([item["code"], item["basis"], template], ensure_ascii=False))
+            if memo is not None:
+                memo[key] = text_id
+        parts.append(f"{text_id}:{'|'.join(pieces[1::2])}")
     return ";".join(parts)
 
 
