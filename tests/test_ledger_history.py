@@ -244,3 +244,24 @@ def test_a_households_events_keep_the_order_their_import_found_them_whatever_ord
     h36 = run("history", "H36", "--db", db, "--format", "json").json()
     assert [(m["month"], m["events"]) for m in h36 if m["events"]] == [
         ("2026-01", ["新纳入低保"]), ("2026-03", ["月保障金由 500.00 元变为 1060.00 元", "新增成员 1 人"])]
+
+
+def test_the_events_of_four_generated_months_are_the_ones_expected(run, tmp_path):
+    """The month's rows written in bulk and compared with last month in one pass: every kind of event of
+    the 40 generated households, month by month, as found before the bulk writes (both backends)."""
+    db = tmp_path / "l.db"
+    for i, month in enumerate(MONTHS):
+        assert run("import", write_csv(tmp_path / f"{month}.csv", county_month(i)), "--month", month, "--db", db).code == 0
+    con = run.connect(db)
+    got = {month: dict(con.execute("SELECT e.kind, COUNT(*) FROM events e JOIN imports i ON i.id = e.import_id "
+                                   "WHERE i.month = ? GROUP BY e.kind", (month,)).fetchall()) for month in MONTHS}
+    gone = con.execute("SELECT i.month, e.household_id FROM events e JOIN imports i ON i.id = e.import_id "
+                       "WHERE e.kind = 'disappeared' ORDER BY 1, 2").fetchall()
+    con.close()
+    assert got == {"2026-01": {"new": 14, "new_marginal": 21}, "2026-02": {"disappeared": 2},
+                   "2026-03": {"amount_changed": 4, "disappeared": 3, "member_added": 5, "new": 3, "new_marginal": 3,
+                               "phase_out_started": 6, "transfer": 9},
+                   "2026-04": {"disappeared": 4, "new": 2}}
+    assert [tuple(r) for r in gone] == [("2026-02", "H02"), ("2026-02", "H24"), ("2026-03", "H19"), ("2026-03", "H22"),
+                                        ("2026-03", "H33"), ("2026-04", "H03"), ("2026-04", "H07"), ("2026-04", "H09"),
+                                        ("2026-04", "H34")]
