@@ -9,7 +9,6 @@ its members' ID numbers and linked to its old record.
 from __future__ import annotations
 
 import calendar
-import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -25,6 +24,7 @@ from dibao_cli.checks.review import can_work
 from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.ledger import township as townships
+from dibao_cli.ledger.staging import CARRIED, EVENT_COLUMNS, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, Staging
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
 from dibao_cli.status import (
@@ -166,16 +166,8 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
     return out
 
 
-HOUSEHOLD_COLUMNS = (
-    "household_id", "linked_from", "township", "village", "head_name", "head_id", "area_type", "members", "covered",
-    "status", "counted_fen", "adjusted_fen", "per_capita", "total_fen", "differential_fen", "classified_fen",
-    "phase_out_start", "phase_out_end", "last_check", "enrolled_on", "can_work", "reasons", "assessed", "standard_fen")
 # the monthly standard is kept where a reason compares the income with it (the standard shown on notices)
 COMPARED_WITH_STANDARD = frozenset(("below_standard", "above_standard", "above_marginal", "marginal"))
-MEMBER_COLUMNS = ("household_id", "id_number", "name", "relation", "male", "birth", "disability_grade", "labour",
-                  "covered", "seq")  # seq: the member's place in the household as the roster lists it
-CARRIED = "household_id IN (SELECT household_id FROM staging.carried)"
-EVENT_COLUMNS = ("household_id", "kind", "detail", "township", "seq")  # seq: the event's place in its import
 NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"
 
 
@@ -218,7 +210,7 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                 (household.state, household.phase_out_start, household.current_benefit,
                  household.enrolled_on) = saved[hid]
             report = ImportReport(month, day)
-            staging = _Staging(ledger)
+            staging = Staging(ledger)
             try:
                 ledger.load_texts()
                 carried = _assess_into(staging, ledger, roster, policy_at, day, previous, saved, skip_invalid, report)
@@ -250,37 +242,7 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
             ledger.unregister_import(ticket)
 
 
-class _Staging:
-    """The month being imported, written to a private temporary database outside the ledger's write lock
-    (each batch commits on its own: the temporary database needs no durability)."""
-
-    def __init__(self, ledger: Ledger):
-        self.ledger = ledger
-        self.events = 0  # events staged so far: the next one's seq follows
-        ledger.open_staging({"households": HOUSEHOLD_COLUMNS, "members": MEMBER_COLUMNS, "events": EVENT_COLUMNS,
-                             "carried": ("household_id",)})
-
-    def stage_carried(self, household_ids: list[str]) -> None:
-        """The households kept unassessed (last month's rows are copied for them by a join)."""
-        self.ledger.stage_rows("staging.carried", ("household_id",), [(h,) for h in household_ids])
-
-    def flush(self, households, members, events) -> None:
-        """Stage the rows; each event gets its place in the import (seq) as it was found."""
-        events[:] = [(*row, self.events + i) for i, row in enumerate(events, 1)]
-        self.events += len(events)
-        for table, columns, rows in (("households", HOUSEHOLD_COLUMNS, households), ("members", MEMBER_COLUMNS, members),
-                                     ("events", EVENT_COLUMNS, events)):
-            self.ledger.stage_rows(f"staging.{table}", columns, rows)
-        households.clear()
-        members.clear()
-        events.clear()
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.ledger.close_staging()
-
-
-def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, previous, saved, skip_invalid,
+def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previous, saved, skip_invalid,
                  report: ImportReport) -> list[str]:
     """Carry last month forward, assess, and stage the rows and events; returns the households skipped for
     errors that keep last month's decision."""
@@ -386,7 +348,7 @@ def _paid_after_phase_out(result, record, roster_benefit, report: ImportReport) 
         "核实是否已停发；如仍在发放，请停发并追回多发的金额", WARNING, "paid_after_phase_out", h.household_id))
 
 
-def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], report: ImportReport, month: str,
+def _store(db, ledger: Ledger, staging: Staging, previous, carried: list[str], report: ImportReport, month: str,
            day: _dt.date, policy, inputs: dict, ticket: int, options: dict | None, township: str | None = None) -> None:
     """Inside the write lock: the month's rows, copied from the staging database."""
     fields = {"month": month, "assessed_on": day.isoformat(),

@@ -30,6 +30,7 @@ from dibao_cli.ledger.sqlite import (  # noqa: F401 - LedgerBusy and translate a
     translate,
 )
 from dibao_cli.ledger.texts import TextStore
+from dibao_cli.ledger.township import MonthVersions
 from dibao_cli.status import COVERED_SQL
 
 class MonthMissing(NotFound):
@@ -118,7 +119,7 @@ class Record:
         return self[key] if key in self._row.keys() else default
 
 
-class Ledger(TextStore, ImportQueue):
+class Ledger(TextStore, ImportQueue, MonthVersions):
     """The ledger: `Ledger(path)` opens a SQLite file (ledger/sqlite_store.py), `Ledger("postgresql://...")`
     the shared PostgreSQL ledger (ledger/pg_store.py)."""
 
@@ -235,36 +236,6 @@ class Ledger(TextStore, ImportQueue):
                 prev.tekun = frozenset(i for (i,) in self.db.execute(
                     f"SELECT x.id_number FROM assistance_tekun x{through} WHERE x.import_id = ?{own}", params))
         return prev
-
-    # ---- new versions of a month (inside the write transaction)
-    IMPORT_FIELDS = ("month", "assessed_on", "imported_at", "region", "policy_name", "policy_hash", "inputs",
-                     "households", "members", "skipped", "dibao_version", "options")
-
-    def open_version(self, fields: dict, existing_id: int | None) -> int:
-        """A new version of fields['month'] (its `imports` row), superseding `existing_id`; its id."""
-        cursor = self.db.execute(f"INSERT INTO imports ({', '.join(self.IMPORT_FIELDS)}) "
-                                 f"VALUES ({', '.join('?' * len(self.IMPORT_FIELDS))})",
-                                 tuple(fields[f] for f in self.IMPORT_FIELDS))
-        if existing_id:
-            self.db.execute("UPDATE imports SET superseded_by = ? WHERE id = ?", (cursor.lastrowid, existing_id))
-        return cursor.lastrowid
-
-    def open_township_version(self, fields: dict, township: str) -> int:
-        """A new version of the month for an import of `township`: the month's other townships' rows of its
-        current version come along (ledger/township.py); this township's rows are the caller's to add."""
-        from dibao_cli.ledger import township as townships
-
-        existing = self._import_id(fields["month"])
-        import_id = self.open_version(fields, existing)
-        townships.merge_others(self.db, import_id, existing, self._import_id(self.latest_month(fields["month"])),
-                               township)
-        return import_id
-
-    def count_version(self, import_id: int) -> None:
-        """The households and members of a version of a month, counted once all its rows are in."""
-        self.db.execute("UPDATE imports SET households = (SELECT COUNT(*) FROM households WHERE import_id = ?), "
-                        "members = (SELECT COUNT(*) FROM members WHERE import_id = ?) WHERE id = ?",
-                        (import_id, import_id, import_id))
 
     def has_township(self, import_id: int | None, township: str) -> bool:
         """Whether an import holds households of `township`."""
