@@ -13,6 +13,7 @@ removed again.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import getpass
 import json
 import os
@@ -90,12 +91,16 @@ class PreviousMonth:
     existing_id: int | None  # the month being imported, if it is already in the ledger
     households: dict = field(default_factory=dict)  # household id -> Record
     members: dict = field(default_factory=dict)  # household id -> set of ID numbers
-    home: dict = field(default_factory=dict)  # ID number -> household id
     tekun: frozenset = frozenset()  # ID numbers of the people supported as 特困 that month
 
     @property
     def key(self) -> tuple:
         return (self.month, self.import_id, self.existing_id)
+
+    @functools.cached_property
+    def home(self) -> dict:
+        """ID number -> household id, made when first asked for (only a household not in last month needs it)."""
+        return {id_number: hid for hid, ids in self.members.items() for id_number in ids}
 
 
 class Record:
@@ -231,7 +236,6 @@ class Ledger(TextStore, ImportQueue, MonthVersions):
                 prev.households = {r["household_id"]: r for r in rows}
                 for id_number, hid in self.db.execute(
                         f"SELECT x.id_number, x.household_id FROM members x{through} WHERE x.import_id = ?{own}", params):
-                    prev.home[id_number] = hid
                     prev.members.setdefault(hid, set()).add(id_number)
                 prev.tekun = frozenset(i for (i,) in self.db.execute(
                     f"SELECT x.id_number FROM assistance_tekun x{through} WHERE x.import_id = ?{own}", params))
