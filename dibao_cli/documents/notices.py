@@ -278,9 +278,9 @@ def _standard_of(policy, area_type: str | None) -> str:
 
 
 def facts_from_ledger(row, old_fen: int | None, policy=None) -> Facts:
-    """The facts of a ledger month (the amounts as stored; the reasons as the assessment recorded them). The
-    standard is read from the recorded reasons; a household refused for its property has none there, and
-    then the standard of `policy` is shown."""
+    """The facts of a ledger month (the amounts as stored; the reasons as the assessment recorded them). A row
+    stored by an earlier dibao without the standard, of a household refused for its property (no reason states
+    the standard), shows the standard of `policy`."""
     stored = json.loads(row["reasons"]) if row["reasons"].startswith("[") else []
     known = row["total_fen"] is not None and row["status"] in ("dibao", "single_person")
     line = re.search(r"倍（([\d,]+\.\d\d) 元）", next((r["text"] for r in stored if r["code"] == "marginal"), ""))
@@ -290,7 +290,7 @@ def facts_from_ledger(row, old_fen: int | None, policy=None) -> Facts:
 
     return Facts(
         row["household_id"], row["head_name"], row["township"], row["village"], row["area_type"], row["members"],
-        row["covered"], Decimal(row["per_capita"]), _standard_from(stored) or _standard_of(policy, row["area_type"]),
+        row["covered"], Decimal(row["per_capita"]), _standard_from(row, stored) or _standard_of(policy, row["area_type"]),
         Decimal(row["total_fen"] or 0) / 100, True,
         money.fen_text(row["differential_fen"]), money.fen_text(row["classified_fen"]),
         _ledger_breakdown(row, policy) if known else "",
@@ -351,7 +351,7 @@ def _changes(previous, n: dict) -> list[dict]:
     """What changed since the ledger's previous month: income, members, covered members, the standard."""
     if previous is None:
         return []
-    before_std = _standard_from(json.loads(previous["reasons"]) if previous["reasons"].startswith("[") else [])
+    before_std = _standard_from(previous, json.loads(previous["reasons"]) if previous["reasons"].startswith("[") else [])
     changes = []
     for item, a, b in (("家庭月人均收入", f"{_money(Decimal(previous['per_capita']))} 元", f"{n['per_capita']} 元"),
                        ("家庭共同生活人口", f"{previous['members']} 人", f"{n['members']} 人"),
@@ -362,7 +362,12 @@ def _changes(previous, n: dict) -> list[dict]:
     return changes
 
 
-def _standard_from(reasons: list[dict]) -> str:
+def _standard_from(row, reasons: list[dict]) -> str:
+    """The monthly standard the household's income was compared to, as the ledger stores it (fen); a row
+    stored by an earlier dibao has none, and then the standard is read from the reason that states it."""
+    stored = row["standard_fen"] if "standard_fen" in row.keys() else None
+    if stored is not None:
+        return money.fen_text(stored)
     text = next((r["text"] for r in reasons if r["code"] in ("below_standard", "above_standard", "above_marginal",
                                                               "marginal")), "")
     m = re.search(r"低保标准 ([\d,]+\.\d\d) 元", text)
