@@ -93,7 +93,7 @@ def test_tiered_notices_say_what_the_household_must_know(run, tmp_path):
     rigid = found["rigid-recognition"]
     assert "近12个月家庭刚性支出占家庭收入的 60.00%，不低于规定的 60%。" in rigid[0]
     assert "认定有效期 2026年11月30日至2027年11月29日" in rigid[0]
-    assert "陈浩（在校大学生（本科））参照单人户纳入最低生活保障，月保障金 400.00 元。" in rigid[1]
+    assert "陈浩（在校大学生，本科）参照单人户纳入最低生活保障，月保障金 400.00 元。" in rigid[1]
     assert "经入户调查和信息核对，你户符合刚性支出困难家庭条件" in rigid[0]
     assert "你户刚性支出困难家庭认定有效期已满，经复核仍符合条件，继续认定为 刚性支出困难家庭" in rigid[2]  # RG03
     # the county has not confirmed its disposable-income figure: its own document is cited, not the draft source
