@@ -81,15 +81,28 @@ def test_explain_writes_its_dates_the_chinese_way(run):
 
 
 def test_the_visit_sheet_writes_its_dates_the_chinese_way(run, tmp_path):
-    """The 入户调查表 is printed for a household: its print date and past visits as 2026年11月30日."""
-    assert run("import", ROSTER, "--month", "2026-11", "--date", DAY, "--region", "632521").code in (0, 1)
-    assert run("visit", "GH010", "--date", "2026-11-20", "--by", "韩军", "--kind", "定期回访").code == 0
-    out = run("visits", "sheet", "GH010", "--date", DAY, "-o", tmp_path / "s.html")
+    """The 入户调查表 is printed for a household: its print date, the signals to verify and past visits as
+    2026年11月30日; in Word, as in HTML, one signal a line."""
+    from docx import Document
+
+    db = ["--db", tmp_path / "l.db"]
+    assert run("import", ROSTER, "--month", "2026-11", "--date", DAY, "--region", "632521", *db).code in (0, 1)
+    assert run("visit", "GH010", "--date", "2026-11-20", "--by", "韩军", "--kind", "定期回访", *db).code == 0
+    assert run("monitor", ROSTER, "--month", "2026-11", "--region", "632521", "--date", DAY, *db,
+               "-o", tmp_path / "m.xlsx").code in (0, 1)
+    out = run("visits", "sheet", "GH010", "--date", DAY, "-o", tmp_path / "s.html", *db)
     assert out.code == 0, out.err
     html = (tmp_path / "s.html").read_text(encoding="utf-8")
     assert "<span>打印日期：2026年11月30日</span>" in html
     assert "<td>2026年11月20日</td><td>定期回访</td><td>韩军</td>" in html
     assert "当前类别</th><td>无（2026年11月）</td>" in html
+    assert "（2026年11月30日 登记）：脱贫户成员丧失劳动能力未纳入<br>编号 " in html
+    out = run("visits", "sheet", "GH010", "--date", DAY, "-o", tmp_path / "s.docx", *db)
+    assert out.code == 0, out.err
+    rows = {row.cells[0].text: row.cells[1].text for row in Document(str(tmp_path / "s.docx")).tables[0].rows}
+    first, second = rows["待核实的信号"].split("\n")
+    assert first.endswith("（2026年11月30日 登记）：脱贫户成员丧失劳动能力未纳入")
+    assert second.endswith("（2026年11月30日 登记）：生活可能不能自理（高宝山）")
 
 
 def test_a_household_case_is_addressed_to_the_head_named_in_the_ledger(run, tmp_path):
