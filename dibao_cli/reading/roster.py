@@ -8,6 +8,7 @@ it raises InputUnreadable only when a file cannot be read as a roster at all.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -28,7 +29,8 @@ from dibao_cli.reading.header import (
     first_rows,
 )
 from dibao_cli.reading.households import HEAD_RELATIONS, check_household
-from dibao_cli.reading.sheets import Book, Sheet, open_book
+from dibao_cli.reading.columnar import Declined
+from dibao_cli.reading.sheets import Book, Sheet, _LazySheet, open_book
 
 NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审核", "负责人", "合计", "总计", "小计", "单位负责人")
 
@@ -42,6 +44,7 @@ class _Reader:
         self.on_date = on_date
         self.progress = progress
         self.seen_ids: dict[str, Member] = {}  # id -> first member with it
+        self.use_columnar = os.environ.get("DIBAO_READER", "columnar") != "rows"
 
     def problem(self, file, sheet, row, column, value, message, fix, severity=ERROR, code="", household=""):
         self.roster.problems.append(
@@ -91,8 +94,28 @@ class _Reader:
             f"请确认这是低保名册，或用 dibao template 生成标准名册后照填。"
         )
 
+    def _columnar(self, sheet: Sheet):
+        """(layout, data rows) when the sheet can be read by columns with the same cell values, else None."""
+        source = sheet.columnar() if self.use_columnar and isinstance(sheet, _LazySheet) else None
+        if source is None:
+            return None
+        head = source.head
+        grid = {index: list(head.rows.get(index, ())) for index in range(max(head.rows, default=-1) + 1)}
+        layout = find_header(grid)
+        if layout is None or set(layout.header_rows) & head.numeric_rows:
+            return None
+        try:
+            return layout, source.load(layout.header_rows[-1] + 1)
+        except Declined:
+            return None
+
     def read_sheet(self, book: Book, sheet: Sheet, required: bool) -> bool:
         file = str(book.path)
+        fast = self._columnar(sheet)
+        if fast is not None:
+            layout, rows = fast
+            self._read_layout(file, sheet, layout, iter(()), rows, [])
+            return True
         rows = sheet.rows()
         grid = first_rows(rows)
         header_grid = {k: list(v) for k, v in grid.items()}
@@ -103,6 +126,11 @@ class _Reader:
             if required:
                 self._raise_no_header(book, [sheet])
             return False
+        self._read_layout(file, sheet, layout, (row for row in sorted(grid.items()) if row[0] > layout.header_rows[-1]),
+                          rows, merged)
+        return True
+
+    def _read_layout(self, file: str, sheet: Sheet, layout: HeaderLayout, head_rows, rows, merged: list) -> None:
         slots = self._make_slots(file, sheet.name, layout)
         last_header = layout.header_rows[-1]
         summary = SheetSummary(file, sheet.name, last_header + 1, 0, 0,
@@ -116,13 +144,10 @@ class _Reader:
         fill = MergedFill(merged, last_header)
 
         def data_rows():
-            for index in sorted(grid):
-                if index > last_header:
-                    yield index, grid[index]
+            yield from head_rows
             yield from rows
 
         self._read_data(file, sheet.name, data_rows(), slots, layout.columns, fill, summary)
-        return True
 
     def _make_slots(self, file: str, sheet: str, layout: HeaderLayout) -> list[Slot]:
         slots: list[Slot] = []

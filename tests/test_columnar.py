@@ -1,0 +1,98 @@
+"""The columnar reader against the row reader: the same JSON from `assess --format json` and the same
+`check` output, on the examples and on generated rosters (clean, messy, and with cells of mixed kinds
+that make the columnar path hand the sheet to the row reader)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dibao_cli.cli import main
+from dibao_cli.reading.roster import _Reader
+from dibao_cli.reading.sheets import open_book
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.xlsx"))
+DAY = "2026-11-30"
+
+
+def _run(args: list[str], reader: str) -> tuple[int, str]:
+    old = os.environ.get("DIBAO_READER")
+    os.environ["DIBAO_READER"] = reader
+    try:
+        result = CliRunner().invoke(main, args)
+    finally:
+        if old is None:
+            del os.environ["DIBAO_READER"]
+        else:
+            os.environ["DIBAO_READER"] = old
+    return result.exit_code, result.output
+
+
+def _same(tmp_path: Path, roster: Path) -> None:
+    outputs = {}
+    for reader in ("rows", "columnar"):
+        out = tmp_path / f"{reader}.json"
+        code, _ = _run(["assess", str(roster), "--date", DAY, "--format", "json", "-o", str(out), "--force"], reader)
+        check = _run(["check", str(roster), "--date", DAY], reader)
+        check_json = tmp_path / f"{reader}-check.json"
+        check_code, _ = _run(["check", str(roster), "--date", DAY, "--format", "json", "-o", str(check_json),
+                              "--force"], reader)
+        outputs[reader] = (code, out.read_bytes() if out.exists() else None, check, check_code,
+                           check_json.read_bytes() if check_json.exists() else None)
+    assert outputs["rows"] == outputs["columnar"]
+
+
+def _columnar_taken(path: Path) -> bool:
+    reader = _Reader(dt.date(2026, 11, 30), None)
+    reader.use_columnar = True
+    return reader._columnar(open_book(path).sheets[0]) is not None
+
+
+def _generate(tmp_path: Path, n: int, *flags: str) -> Path:
+    path = tmp_path / f"roster-{n}{''.join(flags)}.xlsx"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_roster.py"), str(n), str(path), *flags],
+                   check=True)
+    return path
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_examples_read_the_same_by_columns(tmp_path, example):
+    _same(tmp_path, example)
+
+
+def test_clean_benchmark_roster_is_read_by_columns_with_the_same_results(tmp_path):
+    roster = _generate(tmp_path, 10000)
+    assert _columnar_taken(roster)
+    _same(tmp_path, roster)
+
+
+def test_messy_benchmark_roster_is_read_by_columns_with_the_same_problems(tmp_path):
+    roster = _generate(tmp_path, 10000, "--messy")
+    assert _columnar_taken(roster)
+    _same(tmp_path, roster)
+    code, output = _run(["check", str(roster), "--date", DAY], "columnar")
+    assert code == 1
+    assert "身份证号校验码不符" in output
+
+
+def test_cells_of_mixed_kinds_hand_the_sheet_to_the_row_reader(tmp_path):
+    roster = _generate(tmp_path, 10000, "--messy", "--mixed")
+    assert not _columnar_taken(roster)
+    _same(tmp_path, roster)
+
+
+def test_help_and_version_do_not_load_the_columnar_libraries():
+    for args in (["--version"], ["--help"], ["assess", "--help"]):
+        code = ("import sys; from dibao_cli.cli import main\n"
+                f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+                "loaded = [m for m in ('polars', 'pyarrow', 'fastexcel') if m in sys.modules]\n"
+                "print('loaded:' + ','.join(loaded))")
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert result.stdout.strip().splitlines()[-1] == "loaded:"
