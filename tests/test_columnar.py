@@ -96,3 +96,32 @@ def test_help_and_version_do_not_load_the_columnar_libraries():
                 "print('loaded:' + ','.join(loaded))")
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         assert result.stdout.strip().splitlines()[-1] == "loaded:"
+
+
+def test_id_numbers_checked_as_a_column_match_the_cell_parser(tmp_path):
+    """Clean-looking 18-character numbers whose date does not exist (20230230, 19000229) or whose year is
+    before 1000 are still refused, as the cell parser refuses them; 15-digit numbers are upgraded."""
+    import xlsxwriter
+
+    from dibao_cli.idcard import check_char
+
+    def make(birth: str, seq: str = "001") -> str:
+        first17 = f"632521{birth}{seq}"
+        return first17 + check_char(first17)
+
+    ids = [make("20230230"), make("19000229"), make("09990101"), make("20240229"), make("19900101", "002")[:17] + "x",
+           "632521900101001", make("19800101"), make("19800101"), " " + make("19850101")]
+    path = tmp_path / "ids.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("名册")
+    sheet.write_row(0, 0, ["户编号", "姓名", "身份证号", "与户主关系", "城乡类别"])
+    for row, number in enumerate(ids, start=1):
+        sheet.write_row(row, 0, [f"H{row}", f"张{row}", number, "户主", "农村"])
+    workbook.close()
+    assert _columnar_taken(path)
+    _same(tmp_path, path)
+    code, output = _run(["check", str(path), "--date", DAY], "columnar")
+    assert "身份证号中的出生日期 20230230 不存在" in output
+    assert "身份证号中的出生日期 19000229 不存在" in output
+    assert "15位旧身份证号" in output
+    assert "身份证号重复" in output

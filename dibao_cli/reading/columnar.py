@@ -14,6 +14,7 @@ make this path decline, and the sheet is read row by row as before.
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 from pathlib import Path
 from typing import Iterator
 
@@ -37,6 +38,8 @@ def load(path: Path, sheet_name: str, first_row: int, first_column: int, width: 
     """The sheet's rows from `first_row` (0-based, absolute) as an Arrow table of `width` typed columns."""
     import fastexcel
 
+    # fastexcel logs a warning for an empty column (read as text): nothing a clerk should see
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
     try:
         sheet = fastexcel.read_excel(str(path)).load_sheet(
             sheet_name, header_row=None, skip_rows=first_row, dtype_coercion="strict", schema_sample_rows=None)
@@ -48,7 +51,7 @@ def load(path: Path, sheet_name: str, first_row: int, first_column: int, width: 
     return table
 
 
-def _column_values(column) -> list:
+def column_values(column) -> list:
     """One Arrow column as the Python values python-calamine gives for the same cells."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -85,7 +88,7 @@ def rows(table, first_row: int, first_column: int) -> Iterator[tuple[int, list]]
     total = table.num_rows
     for start in range(0, total, CHUNK_ROWS):
         part = table.slice(start, CHUNK_ROWS)
-        columns = [_column_values(part.column(i)) for i in range(part.num_columns)]
+        columns = [column_values(part.column(i)) for i in range(part.num_columns)]
         index = first_row + start
         for values in zip(*columns):
             yield index, pad + list(values)

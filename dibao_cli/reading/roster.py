@@ -29,6 +29,7 @@ from dibao_cli.reading.header import (
     first_rows,
 )
 from dibao_cli.reading.households import HEAD_RELATIONS, check_household
+from dibao_cli.reading import frame
 from dibao_cli.reading.columnar import Declined
 from dibao_cli.reading.sheets import Book, Sheet, _LazySheet, open_book
 
@@ -95,7 +96,8 @@ class _Reader:
         )
 
     def _columnar(self, sheet: Sheet):
-        """(layout, data rows) when the sheet can be read by columns with the same cell values, else None."""
+        """(layout, data table, its first column) when the sheet can be read by columns with the same cell
+        values, else None."""
         source = sheet.columnar() if self.use_columnar and isinstance(sheet, _LazySheet) else None
         if source is None:
             return None
@@ -105,16 +107,23 @@ class _Reader:
         if layout is None or set(layout.header_rows) & head.numeric_rows:
             return None
         try:
-            return layout, source.load(layout.header_rows[-1] + 1)
+            table = source.load(layout.header_rows[-1] + 1)
         except Declined:
             return None
+        return layout, table, head.first_column
 
     def read_sheet(self, book: Book, sheet: Sheet, required: bool) -> bool:
         file = str(book.path)
         fast = self._columnar(sheet)
         if fast is not None:
-            layout, rows = fast
-            self._read_layout(file, sheet, layout, iter(()), rows, [])
+            layout, table, first_column = fast
+            first_row = layout.header_rows[-1] + 1
+
+            def read(slots, summary):
+                frame.read_table(self, file, sheet.name, table, first_row, first_column, slots, layout.columns,
+                                 summary)
+
+            self._read_layout(file, sheet, layout, read)
             return True
         rows = sheet.rows()
         grid = first_rows(rows)
@@ -126,11 +135,22 @@ class _Reader:
             if required:
                 self._raise_no_header(book, [sheet])
             return False
-        self._read_layout(file, sheet, layout, (row for row in sorted(grid.items()) if row[0] > layout.header_rows[-1]),
-                          rows, merged)
+        last_header = layout.header_rows[-1]
+
+        def read(slots, summary):
+            def data_rows():
+                for index in sorted(grid):
+                    if index > last_header:
+                        yield index, grid[index]
+                yield from rows
+
+            self._read_data(file, sheet.name, data_rows(), slots, layout.columns, MergedFill(merged, last_header),
+                            summary)
+
+        self._read_layout(file, sheet, layout, read)
         return True
 
-    def _read_layout(self, file: str, sheet: Sheet, layout: HeaderLayout, head_rows, rows, merged: list) -> None:
+    def _read_layout(self, file: str, sheet: Sheet, layout: HeaderLayout, read: Callable) -> None:
         slots = self._make_slots(file, sheet.name, layout)
         last_header = layout.header_rows[-1]
         summary = SheetSummary(file, sheet.name, last_header + 1, 0, 0,
@@ -140,14 +160,7 @@ class _Reader:
         for header in summary.unknown_columns:
             self.problem(file, sheet.name, last_header + 1, header, "", "未识别的列：已保留，但不参与计算",
                          "如果这是收入或支出项目，请把列名改成标准名称（见 dibao template）", WARNING, "unknown_column")
-
-        fill = MergedFill(merged, last_header)
-
-        def data_rows():
-            yield from head_rows
-            yield from rows
-
-        self._read_data(file, sheet.name, data_rows(), slots, layout.columns, fill, summary)
+        read(slots, summary)
 
     def _make_slots(self, file: str, sheet: str, layout: HeaderLayout) -> list[Slot]:
         slots: list[Slot] = []

@@ -179,7 +179,7 @@ class ColumnarSource:
 
         table = columnar.load(self.path, self.name, first_row, self.head.first_column, self.head.width)
         columnar.check_columns(table)
-        return columnar.rows(table, first_row, self.head.first_column)
+        return table
 
 
 class _LazySheet(Sheet):

@@ -145,16 +145,14 @@ def _shared_strings(path: Path, zf: zipfile.ZipFile, count: int) -> list[str]:
             continue
         end += len(b"</si>")
         for match in _SI.finditer(data, 0, end):
-            body = match.group(1) or b""
-            if b"<rPh" in body:
-                raise Unsupported("phonetic run")
-            out.append("".join(_text(t.group(1) or b"") for t in _TEXT.finditer(body)))
+            out.append(_string(match.group(1) or b""))
+            if len(out) >= count:
+                return out
         data = data[end:]
-        if len(out) >= count:
-            return out
-    for match in _SI.finditer(data):
-        body = match.group(1) or b""
-        out.append("".join(_text(t.group(1) or b"") for t in _TEXT.finditer(body)))
-    if len(out) < count:
-        raise Unsupported("missing shared string")
-    return out
+    raise Unsupported("missing shared string")
+
+
+def _string(body: bytes) -> str:
+    if b"<rPh" in body:
+        raise Unsupported("phonetic run")
+    return "".join(_text(t.group(1) or b"") for t in _TEXT.finditer(body))
