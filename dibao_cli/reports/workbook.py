@@ -19,9 +19,11 @@ from dibao_cli.reports.files import (
     _full_disk,
     _shorten,
     atomic_path,
+    atomic_write,
     clean_text,
     disk_full_message,
     display_width,
+    refuse_existing,
     sheet_names,
 )
 
@@ -103,14 +105,30 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool) -> None:
     content (18-digit IDs, long village names), long text wrapped; money as numbers with two decimals; A4
     landscape, fitted to the page width, the header row repeated on every page, page numbers in the footer.
 
-    Written with xlsxwriter in constant-memory mode (rows go to disk as they come): measured here it is
-    the fastest maintained xlsx writer, which matters for a million-member result. Strings are never
-    turned into formulas or links (a name starting with "=" stays text); control characters are removed.
-    The full-disk case leaves nothing behind (the workbook's scratch files live in a private folder)."""
+    Plain sheets (a header and rows) are written by rustpy-xlsxwriter (fastbook), measured several times
+    faster on a million-member result; the others with xlsxwriter in constant-memory mode (rows go to disk
+    as they come). Strings are never turned into formulas or links (a name starting with "=" stays text);
+    control characters are removed. The full-disk case leaves nothing behind (the workbook's scratch files
+    live in a private folder)."""
     import xlsxwriter
+
+    from dibao_cli.reports import fastbook
 
     path = Path(path)
     names = sheet_names([spec.name for spec in sheets])
+    if fastbook.available() and all(fastbook.plain(spec) for spec in sheets):
+        rows_of, fits = fastbook.take(sheets, EXCEL_ROWS - 1)
+        if fits:
+            refuse_existing(path, force)
+            try:
+                data = fastbook.workbook_bytes(sheets, rows_of, names)
+            except fastbook.WriteFailed as exc:
+                if exc.full_disk:
+                    raise OutputRefused(disk_full_message(path)) from None
+                raise OutputRefused(f"无法写入 {path}：生成工作簿时出错。请检查磁盘空间和临时文件夹后重试。") from None
+            atomic_write(path, data, force)
+            return
+        sheets = [_with_rows(spec, rows) for spec, rows in zip(sheets, rows_of)]
     scratch = tempfile.mkdtemp(prefix="dibao-xlsx-")
     try:
         with atomic_path(path, force) as tmp:
@@ -135,6 +153,11 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool) -> None:
 
 
 LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+def _with_rows(spec: SheetSpec, rows) -> SheetSpec:
+    return SheetSpec(spec.name, spec.header, rows, spec.widths, spec.formats, spec.title, spec.preamble, spec.footer,
+                     spec.borders, spec.landscape)
 
 
 def _fast_width(text: str) -> int:
