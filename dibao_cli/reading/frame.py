@@ -176,6 +176,14 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         else:
             target, name_ = 2, slot.key[8:]
         errors = {c for c, v in enumerate(values) if type(v) is cells.CellError}
+        if not errors and target == 0:  # nearly every column of a real roster: a plain assignment per member
+            setter = getattr(Member, name_).__set__
+            for member, code in zip(members, codes):
+                if code is not None:
+                    value = values[code]
+                    if value is not None:
+                        setter(member, value)
+            continue
         for i, code in enumerate(codes):
             if code is None:
                 continue
