@@ -201,3 +201,16 @@ def test_a_wrong_region_on_the_command_line_is_a_usage_error(run, args, command,
     result = run(*args)
     assert result.code == 2
     assert result.err == usage(f"--region 的取值无效：{message}", command)
+
+
+@pytest.mark.parametrize("value,message", [
+    ("nan", "“nan”不是金额，请写成 1200 或 1200.50（小数点用“.”）"),
+    ("6000,50", "“6000,50”不是金额，请写成 1200 或 1200.50（小数点用“.”）"),
+    ("1e3", "“1e3”不是金额，请写成 1200 或 1200.50（小数点用“.”）"),
+    ("0", "“0”应为大于 0、最多两位小数的金额（元）"),
+    ("12.345", "“12.345”应为大于 0、最多两位小数的金额（元）"),
+])
+def test_an_amount_that_is_not_yuan_is_a_usage_error(run, tmp_path, value, message):
+    result = run("assistance", "decide", "1", "--approve", "--date", DAY, "--amount", value, "--db", tmp_path / "a.db")
+    assert result.code == ExitStatus.USAGE == 2
+    assert result.err == usage(f"--amount 的取值无效：{message}", "assistance decide")

@@ -135,3 +135,69 @@ def test_display_is_the_half_up_rounding_of_the_exact_amount(amount):
     shown = Decimal(money.plain(amount))
     assert shown == amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     assert abs(shown - amount) <= Decimal("0.005")
+
+
+def _shown_sum(equation: str) -> tuple[Decimal, Decimal]:
+    """(sum of the parts, total) of "差额 200.30 + 分类施保 190.30 + 取整 0.40 = 391.00 元"."""
+    terms, total = equation.removesuffix(" 元").rsplit(" = ", 1)
+    parts = [Decimal(term.split()[-1].replace(",", "")) for term in terms.split(" + ")]
+    return sum(parts, Decimal(0)), Decimal(total.replace(",", ""))
+
+
+person_values = st.tuples(st.integers(1940, 2024),  # birth year: 老年 and 未成年 get 分类施保
+                          st.integers(0, 900_000),  # wages, fen a year
+                          st.integers(0, 400_000),  # business income, fen a year
+                          st.sampled_from([None, 1, 2, 3]),  # disability grade
+                          st.booleans())  # serious illness
+
+
+@settings(max_examples=60, deadline=None)
+@given(people=st.lists(person_values, min_size=1, max_size=6), unit=st.sampled_from(list(UNITS)),
+       minimum=st.sampled_from([0, 30]), area=st.sampled_from(["农村", "城市"]))
+def test_explain_and_json_show_the_same_total_and_parts_that_add_up(tmp_path_factory, people, unit, minimum, area):
+    """Households built from the data model, assessed with a trace, rendered as `dibao explain` and as JSON: the
+    parts shown (差额 + 分类施保 + 补足最低金额 + 取整) add up to the total shown, and explain's 月保障金 is the JSON
+    total (the "合计 390.00 … 390.01" contradiction cannot be written)."""
+    from dibao_cli.assess.household import Assessment, assess_household
+    from dibao_cli.documents.templating import render
+    from dibao_cli.model import Household, Member
+    from dibao_cli.policy.loader import region_name
+    from dibao_cli.reports.assess import policy_block
+
+    day = dt.date.fromisoformat(DAY)
+    policy = _policy(tmp_path_factory.getbasetemp(), unit, minimum)
+    h = Household("H1", "名册.xlsx", "名册", 2)
+    h.area_type = area
+    for i, (year, wages, business, grade, ill) in enumerate(people):
+        m = Member("名册.xlsx", "名册", 2 + i)
+        m.name, m.birth, m.relation, m.is_head = f"人{i}", dt.date(year, 6, 15), "户主" if i == 0 else "子女", i == 0
+        m.incomes = {"工资性收入": wages, "经营净收入": business}
+        m.disability_type, m.disability_grade, m.serious_illness = ("肢体" if grade else None), grade, ill or None
+        h.members.append(m)
+    r = assess_household(h, policy, day, trace=True)
+    event(r.status)
+    d = household_dict(r)
+    block = policy_block(Assessment(policy, day, [r], [], []))
+    text = render("explain.txt.j2", r=r, d=d, policy=block, region_name=region_name(block["region"]))
+    shown = d["monthly_benefit"]
+    parts = sum(Decimal(shown[k]) for k in ("differential", "classified", "minimum_top_up", "rounding"))
+    if r.status not in ("dibao", "single_person"):
+        assert shown["minimum_top_up"] == shown["rounding"] == "0.00"
+        return
+    assert parts == Decimal(shown["total"])
+    conclusion = next(line for line in text.splitlines() if line.startswith("  月保障金："))
+    assert conclusion.startswith(f"  月保障金：{shown['total']} 元（")  # explain's total is the JSON total
+    assert conclusion.endswith(f"（{r.breakdown.text()}）")
+    if r.status == "dibao":
+        equation = next(line for line in text.splitlines() if line.startswith("  月保障金 = "))
+        total_line = next(line for line in text.splitlines() if line.startswith("  合计 "))
+        added, total = _shown_sum(equation.removeprefix("  月保障金 = "))
+        assert added == total == Decimal(shown["total"])
+        assert total_line.endswith(f"：{money.yuan(total)} 元/月")
+        record = r.trace.get("benefit")  # the text was rendered from this record, which holds the figures
+        assert (record.result.total, record.result.breakdown) == (r.total, r.breakdown)
+    else:
+        for single in d["single_person"]:
+            reason = next(x["text"] for x in d["reasons"] if x["code"] == "single_person" and single["name"] in x["text"])
+            added, total = _shown_sum(reason.rsplit("，", 1)[1].removesuffix("/月"))
+            assert added == total == Decimal(single["total"])

@@ -227,10 +227,10 @@ def test_a_template_whose_notices_depend_on_their_place_is_rendered_one_by_one(r
 def test_the_shipped_notice_template_is_rendered_once_per_notice():
     """The shipped template (with its style and receipt includes) takes the path where each household's file
     is its part of the combined file: the per-file render is not done a second time."""
-    from dibao_cli.documents.issue import _separable
+    from dibao_cli.documents.sections import separable
     from dibao_cli.documents.templating import Templates
 
-    assert _separable(Templates(), "notice.html.j2") == (True, ("title",))
+    assert separable(Templates(), "notice.html.j2") == (True, ("title",))
 
 
 def test_a_name_set_outside_the_loop_makes_the_template_render_one_by_one(run, tmp_path):
@@ -242,10 +242,10 @@ def test_a_name_set_outside_the_loop_makes_the_template_render_one_by_one(run, t
     marker = '<section class="notice"'
     text = text.replace("{% for n in notices %}", "{% set how_many = notices|length %}\n{% for n in notices %}", 1)
     template.write_text(text.replace(marker, '<p class="seq">共 {{ how_many }} 份</p>\n' + marker, 1), encoding="utf-8")
-    from dibao_cli.documents.issue import _separable
+    from dibao_cli.documents.sections import separable
     from dibao_cli.documents.templating import Templates
 
-    assert _separable(Templates(tmp_path / "mine"), "notice.html.j2") == (False, None)
+    assert separable(Templates(tmp_path / "mine"), "notice.html.j2") == (False, None)
     notices(run, tmp_path, ROSTER, *COUNTY, "-o", tmp_path / "out", "--templates", tmp_path / "mine")
     assert "共 1 份" in (tmp_path / "out" / "GH002-不予批准告知书.html").read_text(encoding="utf-8")
     assert (tmp_path / "out" / "全部通知书.html").read_text(encoding="utf-8").count("共 30 份") == 30

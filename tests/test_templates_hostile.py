@@ -146,12 +146,12 @@ def test_templates_copy_on_a_full_disk_leaves_no_empty_or_partial_file(run, tmp_
 def test_limits_grow_with_the_records_a_document_lists(tmp_path, monkeypatch):
     """A prefecture's publicity list is long because its data is: the limits grow with the records the
     document lists (one more allowance per RECORDS_PER_ALLOWANCE), and a runaway template is still stopped."""
-    from dibao_cli.documents import templating
+    from dibao_cli.documents import sandbox, templating
     from dibao_cli.errors import TemplateError
 
-    monkeypatch.setattr(templating, "MAX_OUTPUT", 1000)
-    monkeypatch.setattr(templating, "MAX_LOOP", 100)
-    monkeypatch.setattr(templating, "RECORDS_PER_ALLOWANCE", 10)
+    monkeypatch.setattr(sandbox, "MAX_OUTPUT", 1000)
+    monkeypatch.setattr(sandbox, "MAX_LOOP", 100)
+    monkeypatch.setattr(sandbox, "RECORDS_PER_ALLOWANCE", 10)
     (tmp_path / "list.j2").write_text("{% for e in entries %}{{ e }}{% endfor %}", encoding="utf-8")
     (tmp_path / "runaway.j2").write_text("{% for e in entries %}{% for i in range(50) %}{{ e }}{% endfor %}{% endfor %}",
                                          encoding="utf-8")
@@ -159,7 +159,7 @@ def test_limits_grow_with_the_records_a_document_lists(tmp_path, monkeypatch):
     with pytest.raises(TemplateError) as refused:
         templating.Templates(tmp_path).render("list.j2", entries=entries)
     assert "这份文书最多 1,000 字" in str(refused.value)
-    assert templating.allowance(50) == 6
+    assert sandbox.allowance(50) == 6
     assert templating.Templates(tmp_path).render("list.j2", records=50, entries=entries) == "".join(entries)
     with pytest.raises(TemplateError) as runaway:
         templating.Templates(tmp_path).render("runaway.j2", records=50, entries=entries)

@@ -76,8 +76,12 @@ def test_input_file_is_never_modified(run, tmp_path):
 
     path = EXAMPLES / "messy-roster.xlsx"
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    run("check", path, "--format", "xlsx", "-o", tmp_path / "p.xlsx")
-    run("assess", path, "--format", "json")
+    checked = run("check", path, "--format", "xlsx", "-o", tmp_path / "p.xlsx")
+    assert checked.code == 1, checked.err  # exit 1: the roster was read and has errors (listed in p.xlsx)
+    assert (tmp_path / "p.xlsx").is_file()
+    assessed = run("assess", path, "--format", "json")
+    assert assessed.code == 1, assessed.err  # exit 1: households with errors were left out of the assessment
+    assert '"left_out": [' in assessed.out
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 

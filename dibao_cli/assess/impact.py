@@ -22,7 +22,6 @@ from pathlib import Path
 
 from dibao_cli import money
 from dibao_cli.assess.household import assess_household, plan_assessment
-from dibao_cli.bulk import bulk
 from dibao_cli.errors import PolicyInvalid
 from dibao_cli.policy import PolicyAt
 from dibao_cli.policy.loader import (
@@ -265,8 +264,8 @@ class Side:
         return self.total or 0
 
 
-def _side(household, policy: PolicyAt, day: _dt.date, pending: set[int]) -> Side:
-    if id(household) not in pending:
+def _side(household, policy: PolicyAt, day: _dt.date, pending: set) -> Side:
+    if household not in pending:
         return Side(LEFT_OUT, None, 0, 0, 0, None)
     r = assess_household(household, policy, day)
     if r.status not in COVERED:
@@ -371,36 +370,35 @@ def compare(roster, base: PolicyAt, reforms: list[tuple[Reform, PolicyAt]], day:
             dated = any(f.path != SET_SOURCE for f in alt.reform.files)
             alt.notes.append(f"本方案在 {day.isoformat()} 与现行政策没有差别" + (
                 "（方案文件中的日期是否晚于核算日期？可用 --effective 指定生效日期）。" if dated else "。"))
-    with bulk():
-        base_plan = plan_assessment(roster, base, day)
-        base_pending = {id(h) for h in base_plan.pending}
-        pendings = []
-        for alt in alternatives:
-            plan = plan_assessment(roster, alt.policy, day)
-            pendings.append(base_pending if len(plan.pending) == len(base_plan.pending) and
-                            all(id(h) in base_pending for h in plan.pending) else {id(h) for h in plan.pending})
-        base_money: dict[str, Money] = {}
-        households = persons = 0
-        for index, household in enumerate(roster.households.values()):
-            township = household.township or "（未填乡镇）"
-            before = _side(household, base, day, base_pending)
-            _count(base_money, township, before)
-            n = len(before.result.members) if before.result is not None else len(household.members)
-            households += 1
-            persons += n
-            for alt, pending in zip(alternatives, pendings):
-                after = _side(household, alt.policy, day, pending)
-                _count(alt.money, township, after)
-                key = (before.status, after.status)
-                cell = alt.transitions.get(key)
-                if cell is None:
-                    alt.transitions[key] = [1, n]
-                else:
-                    cell[0] += 1
-                    cell[1] += n
-                if after.status != before.status or after.total != before.total:
-                    alt.changes.append(Change(household, n, before, after))
-            if progress is not None and index % 1000 == 999:
-                progress(1000)
+    base_plan = plan_assessment(roster, base, day)
+    base_pending = set(base_plan.pending)  # the households themselves: no id() to go stale
+    pendings = []
+    for alt in alternatives:
+        plan = plan_assessment(roster, alt.policy, day)
+        pendings.append(base_pending if len(plan.pending) == len(base_plan.pending) and
+                        all(h in base_pending for h in plan.pending) else set(plan.pending))
+    base_money: dict[str, Money] = {}
+    households = persons = 0
+    for index, household in enumerate(roster.households.values()):
+        township = household.township or "（未填乡镇）"
+        before = _side(household, base, day, base_pending)
+        _count(base_money, township, before)
+        n = len(before.result.members) if before.result is not None else len(household.members)
+        households += 1
+        persons += n
+        for alt, pending in zip(alternatives, pendings):
+            after = _side(household, alt.policy, day, pending)
+            _count(alt.money, township, after)
+            key = (before.status, after.status)
+            cell = alt.transitions.get(key)
+            if cell is None:
+                alt.transitions[key] = [1, n]
+            else:
+                cell[0] += 1
+                cell[1] += n
+            if after.status != before.status or after.total != before.total:
+                alt.changes.append(Change(household, n, before, after))
+        if progress is not None and index % 1000 == 999:
+            progress(1000)
     return Impact(day, effective, base, base_money, alternatives, households, persons, len(base_plan.left_out))
 

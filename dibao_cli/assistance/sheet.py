@@ -17,13 +17,12 @@ from pathlib import Path
 from dibao_cli import cells
 from dibao_cli.assistance import register as reg
 from dibao_cli.errors import DibaoError, InputUnreadable
-from dibao_cli.idcard import IdError, parse_id
+from dibao_cli.idcard import IdError
 from dibao_cli.ledger import assistance as store
-from dibao_cli.problems import ERROR, WARNING, Problem
-from dibao_cli.reading.columns import Column, header_key, text_header
+from dibao_cli.problems import ERROR, Problem
+from dibao_cli.reading.columns import Column
 from dibao_cli.reading.sheets import open_book
-
-HEADER_SCAN_ROWS = 30
+from dibao_cli.registers import HEADER_SCAN_ROWS, Counted, HeaderRow, Register, Sheet, cell, id_number
 
 COLUMNS = (
     Column("household_id", "户编号", "text", aliases=("户号", "家庭编号"), required=True, note="申请家庭的户编号"),
@@ -48,17 +47,14 @@ COLUMNS = (
     Column("reason", "说明", "text", aliases=("不予批准理由", "理由", "备注")),
     Column("paid_on", "发放日期", "date", aliases=("支付日期",)),
 )
-TABLE = {}
-for _column in COLUMNS:
-    for _alias in (_column.header, *_column.aliases):
-        TABLE.setdefault(header_key(_alias), _column)
-REQUIRED = [c for c in COLUMNS if c.required]
+REGISTER = Register("application", COLUMNS)
+REQUIRED = REGISTER.required
 _CONVERT = {"text": cells.text, "name": cells.name, "date": cells.record_date, "id": cells.text, "money": cells.money,
             "count": cells.count}
 
 
 @dataclass
-class ImportResult:
+class ImportResult(Counted):
     files: list[str] = field(default_factory=list)
     applications: int = 0
     decisions: int = 0
@@ -67,9 +63,6 @@ class ImportResult:
     registered_only: int = 0  # rows with a problem whose application was registered (the decision was not)
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.severity == ERROR)
 
 
 def import_sheets(ledger, paths: list[Path], policy, encoding: str | None = None) -> ImportResult:
@@ -100,71 +93,22 @@ def _shown(raw) -> str:
     return str(raw)
 
 
-def _header(grid: dict[int, list]):
-    best = None
-    for r in sorted(grid):
-        found = []
-        for index, raw in enumerate(grid[r]):
-            if raw is None or not str(raw).strip():
-                continue
-            found.append((index, TABLE.get(header_key(raw)), text_header(raw)))
-        keys = {c.key for _, c, _ in found if c is not None}
-        if all(c.key in keys for c in REQUIRED) and (best is None or len(keys) > best[2]):
-            best = (r, found, len(keys))
-    return best
-
-
-def _partial_header(grid: dict[int, list]):
-    """(row index, missing required headers) of the row with most required columns, when it has at least two."""
-    best = None
-    for r in sorted(grid):
-        keys = {c.key for raw in grid[r] if raw is not None and str(raw).strip()
-                for c in [TABLE.get(header_key(raw))] if c is not None}
-        have = sum(1 for c in REQUIRED if c.key in keys)
-        if have >= 2 and (best is None or have > best[2]):
-            best = (r, [c.header for c in REQUIRED if c.key not in keys], have)
-    return None if best is None else best[:2]
-
-
 def _import_file(ledger, path: Path, policy, encoding, result: ImportResult) -> None:
     book = open_book(path, encoding)
     file = str(path)
     result.files.append(file)
     read_any = False
     near = None  # (sheet, row index, missing headers) of the row closest to a header
-    for sheet in book.sheets:
-        grid: dict[int, list] = {}
-        rows = sheet.rows()
-        for index, row in rows:
-            grid[index] = row
-            if len(grid) >= HEADER_SCAN_ROWS:
-                break
-        found = _header(grid)
-        if found is None:
-            partial = _partial_header(grid)
-            if partial is not None and (near is None or len(partial[1]) < len(near[2])):
-                near = (sheet.name, partial[0], partial[1])
+    for one in book.sheets:
+        sheet = Sheet(one, (REGISTER,))
+        if sheet.header is None:
+            partial = _partial_header(sheet.candidates)
+            if partial is not None and (near is None or len(partial.missing) < len(near[2])):
+                near = (sheet.name, partial.row, [c.header for c in partial.missing])
             continue
         read_any = True
-        header_row, columns, _ = found
-        slots, seen = [], set()
-        for index, column, header in columns:
-            if column is None:
-                result.problems.append(Problem(file, sheet.name, header_row + 1, header, "", "未识别的列：已忽略",
-                                               "如需导入，请把列名改成标准名称（见示例表）", WARNING, "unknown_column"))
-            elif column.key not in seen:
-                seen.add(column.key)
-                slots.append((index, column, header))
-
-        def data():
-            for index in sorted(grid):
-                if index > header_row:
-                    yield index, grid[index]
-            yield from rows
-
-        for index, row in data():
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
-                continue
+        slots = sheet.slots(file, result.problems)
+        for index, row in sheet.data():
             _row(ledger, file, sheet.name, index + 1, row, slots, policy, result)
     if not read_any and near is not None:
         raise InputUnreadable(f"{file} 工作表“{near[0]}”第 {near[1] + 1} 行的表头缺少“{'”“'.join(near[2])}”列。"
@@ -174,13 +118,23 @@ def _import_file(ledger, path: Path, policy, encoding, result: ImportResult) -> 
                               f"“{'、'.join(c.header for c in REQUIRED)}”这些列）。请按 dibao 自带的示例表填写。")
 
 
+def _partial_header(candidates: list[HeaderRow]) -> HeaderRow | None:
+    """The row with most required columns, when it has at least two."""
+    best, most = None, 0
+    for candidate in candidates:
+        have = len(REQUIRED) - len(candidate.missing)
+        if have >= 2 and (best is None or have > most):
+            best, most = candidate, have
+    return best
+
+
 def _row(ledger, file, sheet, line, row, slots, policy, result: ImportResult) -> None:
     from dibao_cli.policy import PolicyAt
 
     values, headers, raws = {}, {}, {}
     household = None
     for col_index, column, header in slots:
-        raw = row[col_index] if col_index < len(row) else None
+        raw = cell(row, col_index)
         headers[column.key], raws[column.key] = header, raw
         if column.kind == "money" and _decimal_comma(raw):
             result.problems.append(Problem(file, sheet, line, header, str(raw), "金额中的逗号不是千位分隔（小数点应写“.”）",
@@ -216,13 +170,11 @@ def _row(ledger, file, sheet, line, row, slots, policy, result: ImportResult) ->
     if values.get("persons") is not None and values["persons"] < 1:
         fail("persons", "救助人数至少为 1", "填写受助人数（按户救助时填全户受助人数）；按人救助的留空按 1 人")
         return
-    person_id = values.get("person_id") or ""
-    if person_id:
-        try:
-            person_id = parse_id(person_id).number
-        except IdError as exc:
-            fail("person_id", f"身份证号有误：{exc.message}", exc.fix)
-            return
+    try:
+        person_id = id_number(values.get("person_id"))
+    except IdError as exc:
+        fail("person_id", f"身份证号有误：{exc.message}", exc.fix)
+        return
     requested = values.get("requested")
     try:
         case_id, created = reg.register(

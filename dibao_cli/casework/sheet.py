@@ -19,12 +19,12 @@ from dibao_cli import cells
 from dibao_cli.casework import applications as apps
 from dibao_cli.casework import visits
 from dibao_cli.errors import DibaoError, InputUnreadable
-from dibao_cli.idcard import IdError, parse_id
-from dibao_cli.problems import ERROR, WARNING, Problem
-from dibao_cli.reading.columns import Column, header_key, text_header
+from dibao_cli.idcard import IdError
+from dibao_cli.problems import ERROR, Problem
+from dibao_cli.reading.columns import Column
 from dibao_cli.reading.sheets import open_book
+from dibao_cli.registers import HEADER_SCAN_ROWS, Counted, HeaderRow, Register, Sheet, cell, id_number
 
-HEADER_SCAN_ROWS = 30
 ACCEPT = ("受理", "受理申请", "申请受理", "申请")
 
 APPLICATION_COLUMNS = (
@@ -62,20 +62,12 @@ VISIT_COLUMNS = (
 KINDS = (("application", APPLICATION_COLUMNS), ("visit", VISIT_COLUMNS))
 
 
-def _table(columns) -> dict[str, Column]:
-    table = {}
-    for column in columns:
-        for alias in (column.header, *column.aliases):
-            table.setdefault(header_key(alias), column)
-    return table
-
-
-TABLES = {kind: _table(columns) for kind, columns in KINDS}
-REQUIRED = {kind: [c for c in columns if c.required] for kind, columns in KINDS}
+REGISTERS = tuple(Register(kind, columns) for kind, columns in KINDS)
+REQUIRED = {r.kind: r.required for r in REGISTERS}
 
 
 @dataclass
-class ImportResult:
+class ImportResult(Counted):
     files: list[str] = field(default_factory=list)
     sheets: list[tuple[str, str, str]] = field(default_factory=list)  # file, sheet, kind
     applications: int = 0
@@ -85,44 +77,18 @@ class ImportResult:
     closed_signals: int = 0
     problems: list[Problem] = field(default_factory=list)
 
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.severity == ERROR)
-
-
-def _find_header(grid: dict[int, list]):
-    """(kind, header row, [(index, column, header text)]) of the best header among the first rows."""
-    best = None
-    for r in sorted(grid):
-        for kind, _ in KINDS:
-            found = []
-            for index, raw in enumerate(grid[r]):
-                if raw is None or not str(raw).strip():
-                    continue
-                found.append((index, TABLES[kind].get(header_key(raw)), text_header(raw)))
-            keys = {c.key for _, c, _ in found if c is not None}
-            if not all(c.key in keys for c in REQUIRED[kind]):
-                continue
-            if best is None or len(keys) > best[3]:
-                best = (kind, r, found, len(keys))
-    return best
-
 
 KIND_LABEL = {"application": "申请办理记录", "visit": "入户走访记录"}
 
 
-def _near_miss(grid: dict[int, list]):
-    """(kind, header row, [missing required headers]) of a row that is nearly a header (two or more required
-    columns of a kind, not all), or None."""
+def _near_miss(candidates: list[HeaderRow]) -> HeaderRow | None:
+    """The row that is most nearly a header (two or more required columns of a kind, not all), or None."""
     best = None
-    for r in sorted(grid):
-        for kind, _ in KINDS:
-            keys = {c.key for c in (TABLES[kind].get(header_key(raw)) for raw in grid[r]
-                                    if raw is not None and str(raw).strip()) if c is not None}
-            have = [c for c in REQUIRED[kind] if c.key in keys]
-            missing = [c.header for c in REQUIRED[kind] if c.key not in keys]
-            if len(have) >= 2 and missing and (best is None or len(keys) > best[3]):
-                best = (kind, r, missing, len(keys))
-    return None if best is None else best[:3]
+    for candidate in candidates:
+        have = len(REQUIRED[candidate.kind]) - len(candidate.missing)
+        if have >= 2 and candidate.missing and (best is None or len(candidate.keys) > len(best.keys)):
+            best = candidate
+    return best
 
 
 def _shown(raw) -> str:
@@ -191,48 +157,23 @@ def _import_file(ledger, path: Path, encoding, result: ImportResult, today: _dt.
     result.files.append(file)
     read_any = False
     near = []
-    for sheet in book.sheets:
+    for one in book.sheets:
         start = len(result.problems)
-        grid: dict[int, list] = {}
-        rows = sheet.rows()
-        for index, row in rows:
-            grid[index] = row
-            if len(grid) >= HEADER_SCAN_ROWS:
-                break
-        found = _find_header(grid)
-        if found is None:
-            miss = _near_miss(grid)
+        sheet = Sheet(one, REGISTERS)
+        if sheet.header is None:
+            miss = _near_miss(sheet.candidates)
             if miss is not None:
-                near.append((sheet.name, *miss))
+                near.append((sheet.name, miss.kind, miss.row, [c.header for c in miss.missing]))
             continue
         read_any = True
-        kind, header_row, columns, _ = found
+        kind = sheet.header.kind
         result.sheets.append((file, sheet.name, kind))
-        slots = []
-        seen = set()
-        for index, column, header in columns:
-            if column is None:
-                result.problems.append(Problem(file, sheet.name, header_row + 1, header, "", "未识别的列：已忽略",
-                                               "如需导入，请把列名改成标准名称（见示例表）", WARNING, "unknown_column"))
-                continue
-            if column.key in seen:
-                continue
-            seen.add(column.key)
-            slots.append((index, column, header))
-
-        def data():
-            for index in sorted(grid):
-                if index > header_row:
-                    yield index, grid[index]
-            yield from rows
-
+        slots = sheet.slots(file, result.problems)
         parsed = []
-        for index, row in data():
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
-                continue
+        for index, row in sheet.data():
             values, headers, raw_of, bad = {}, {}, {}, False
             for col_index, column, header in slots:
-                raw = row[col_index] if col_index < len(row) else None
+                raw = cell(row, col_index)
                 headers[column.key] = header
                 raw_of[column.key] = raw
                 try:
@@ -299,13 +240,11 @@ def _application_row(ledger, file, sheet, row: _Row, result: ImportResult) -> No
     if step in ACCEPT:
         if _missing(result, file, sheet, row, {"applicant": "申请人"}):
             return
-        applicant_id = row.get("applicant_id") or ""
-        if applicant_id:
-            try:
-                applicant_id = parse_id(applicant_id).number
-            except IdError as exc:
-                _problem(result, file, sheet, row, "applicant_id", f"身份证号有误：{exc.message}", exc.fix)
-                return
+        try:
+            applicant_id = id_number(row.get("applicant_id"))
+        except IdError as exc:
+            _problem(result, file, sheet, row, "applicant_id", f"身份证号有误：{exc.message}", exc.fix)
+            return
         try:
             programmes = apps.parse_programmes(row.get("programmes"))
         except DibaoError as exc:

@@ -31,16 +31,17 @@ def main(debug: bool) -> None:
 
 
 
-from dibao_cli.cli import assess, check, documents, impact, ledger, monitoring  # noqa: E402
+from dibao_cli.cli import assess, check, documents, impact, ledger, monitoring, publicity, reports  # noqa: E402
 
 for command in (check.check, assess.assess, assess.explain, ledger.import_, ledger.history, ledger.review, ledger.log_,
-                ledger.db_group, monitoring.crosscheck, monitoring.monitor, documents.notice, documents.publicity, documents.report_group, documents.templates_group,
+                ledger.db_group, monitoring.crosscheck, monitoring.monitor, documents.notice, publicity.publicity, reports.report_group, publicity.templates_group,
                 assess.policy, assess.init, check.template, impact.impact):
     main.add_command(command)
 
-from dibao_cli.cli import casework  # noqa: E402
+from dibao_cli.cli import applications, visits  # noqa: E402
 
-for command in (casework.apply, casework.step, casework.record, casework.cases, casework.visit, casework.visits_group):
+for command in (applications.apply, applications.step, applications.record, applications.cases, visits.visit,
+                visits.visits_group):
     main.add_command(command)
 
 from dibao_cli.cli import assistance  # noqa: E402

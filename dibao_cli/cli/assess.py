@@ -15,10 +15,12 @@ from dibao_cli.cli.common import (
     DibaoSubGroup,
     date_option,
     emit,
+    force_option,
     input_options,
     limit_option,
     output_options,
     policy_options,
+    resolve,
     resolve_format,
 )
 from dibao_cli.cli.console import clean_screen, console, progress_bar
@@ -26,17 +28,6 @@ from dibao_cli.errors import ExitStatus
 from dibao_cli.policy.loader import region_name
 
 FORMATS = ("table", "json", "csv", "xlsx")
-
-
-def resolve(region, policies, day):
-    from dibao_cli.policy import PolicyAt
-    from dibao_cli.policy.config import choose_policy
-
-    at = PolicyAt(choose_policy(region, policies), day)
-    for message in at.stale_standards():  # a standard years old is said with every result that uses it
-        if message not in at.policy.notes:
-            at.policy.notes.append(message)
-    return at
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
@@ -221,7 +212,7 @@ def policy_check(files, on_date):
 @click.option("--region", required=True, type=REGION, metavar="地区代码", help="本县（区）代码，如共和县 632521。")
 @click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
               help="本县政策文件（放在本文件夹中）。")
-@click.option("--force", is_flag=True, help="dibao.toml 已存在时覆盖。")
+@force_option("dibao.toml 已存在时覆盖。")
 def init(region, policies, force):
     """在当前文件夹写入 dibao.toml，记下本县代码和政策文件；以后的命令自动使用。
 

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
 
-from dibao_cli.cli.assess import policy_options, resolve
 from dibao_cli.cli.common import (
     CONTEXT,
     DibaoSubGroup,
     date_option,
     emit,
+    encoding_option,
+    force_option,
+    issuer_options,
+    output_file_option,
     output_options,
+    policy_options,
+    resolve,
     resolve_format,
 )
 from dibao_cli.cli.console import console
-from dibao_cli.cli.documents import issuer_options
 from dibao_cli.cli.ledger import command_line, db_option, open_ledger
+from dibao_cli.cli.params import AMOUNT
 from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -34,26 +37,9 @@ def _esc(values) -> list[str]:
 
 
 def _yuan(fen) -> str:
-    return "" if fen is None else f"{Decimal(fen) / 100:.2f}"
+    from dibao_cli.money import fen_text
 
-
-# Plain yuan: 1200, 1200.5, 1,200.50 (commas only between groups of three digits), optional 元.
-_YUAN = re.compile(r"(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?")
-
-
-def _money(ctx, param, value):
-    if value is None:
-        return None
-    text = str(value).strip().removesuffix("元").strip()
-    if not _YUAN.fullmatch(text):  # nan, inf, 1e3 and a decimal comma (6000,50) are not amounts
-        raise click.BadParameter(f"“{value}”不是金额，请写成 1200 或 1200.50（小数点用“.”）", ctx=ctx, param=param)
-    try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        raise click.BadParameter(f"“{value}”不是金额，请写成 1200 或 1200.50", ctx=ctx, param=param) from None
-    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise click.BadParameter(f"“{value}”应为大于 0、最多两位小数的金额（元）", ctx=ctx, param=param)
-    return amount
+    return "" if fen is None else fen_text(fen, False)
 
 
 @click.group("assistance", cls=DibaoSubGroup, context_settings=CONTEXT)
@@ -70,7 +56,7 @@ def assistance_group():
 
 @assistance_group.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="申请表...")
-@click.option("--encoding", metavar="编码", help="CSV/TXT 的编码（默认自动识别）。")
+@encoding_option()
 @policy_options
 @db_option
 @output_options(FORMATS)
@@ -136,8 +122,8 @@ def import_(files, encoding, policies, region, db, fmt, output, force):
 @assistance_group.command("decide")
 @click.argument("case_id", type=int, metavar="申请编号")
 @click.option("--approve/--refuse", "approve", required=True, help="批准，或不予批准（须写 --reason）。")
-@date_option("审批日期。", "--date", "on", required=True)
-@click.option("--amount", callback=_money, metavar="元", help="审批金额；不写则按申请金额，超过规则上限的按上限。")
+@date_option("审批日期。", dest="on", required=True)
+@click.option("--amount", type=AMOUNT, metavar="元", help="审批金额；不写则按申请金额，超过规则上限的按上限。")
 @click.option("--level", metavar="层级", help="审批层级：乡镇先行救助 或 县级审批（不写按金额确定）。")
 @click.option("--reason", default="", metavar="理由", help="不予批准的理由，或批准的说明。")
 @policy_options
@@ -173,7 +159,7 @@ def decide(case_id, approve, on, amount, level, reason, policies, region, db):
 
 @assistance_group.command("pay")
 @click.argument("case_id", type=int, metavar="申请编号")
-@date_option("发放日期。", "--date", "on", required=True)
+@date_option("发放日期。", dest="on", required=True)
 @db_option
 def pay(case_id, on, db):
     """登记已批准的临时救助的发放日期。退出状态：0 已登记；2 未批准或日期有误；6 没有这件申请。"""
@@ -257,10 +243,9 @@ def list_(start, end, status, db, fmt, output, force):
 @click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册...]")
 @click.option("--case", "cases", multiple=True, type=int, metavar="申请编号", help="临时救助申请编号（可写多次）：出具审批通知书或不予批准告知书。")
 @click.option("--household", "households", multiple=True, metavar="户编号", help="给了名册时只出具这些户的（可写多次）。")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="写入这个 HTML 文件（每份通知一页，可直接打印）。")
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
-@date_option("发文日期和核算日期，默认今天。", "--date", "on_date")
+@output_file_option("写入这个 HTML 文件（每份通知一页，可直接打印）。")
+@force_option()
+@date_option("发文日期和核算日期，默认今天。")
 @click.option("--sheet", metavar="工作表", help="名册只读这个工作表。")
 @policy_options
 @issuer_options
@@ -276,17 +261,13 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
     """
     import datetime as _dt
 
-    from dibao_cli.assistance import notices as tiered
-    from dibao_cli.assistance.register import case_or_fail
+    from dibao_cli.assistance import issuing
     from dibao_cli.documents.issue import default_issuer
     from dibao_cli.documents.templating import render
-    from dibao_cli.errors import NotFound
-    from dibao_cli.reports.files import write_output
+    from dibao_cli.reports.files import refuse_existing, write_output
 
     if not rosters and not cases:
         raise click.UsageError("请给出名册文件（特困、刚性支出通知），或用 --case 指定临时救助申请。")
-    from dibao_cli.reports.files import refuse_existing
-
     refuse_existing(output, force)  # before any 文号 is allocated: a refused output must not leave a gap
     day = on_date or _dt.date.today()
     policy = resolve(region, policies, day)
@@ -300,24 +281,11 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
 
         assessment = assess_roster(load_roster(rosters, sheet, False, None, day), policy, day,
                                    only=set(households) if households else None)
-        seen = {r.household.household_id for r in assessment.results}
-        missing = [h for h in households if h not in seen]
-        if missing:
-            raise NotFound(f"名册中没有这些户（或有错误未核算）：{'、'.join(missing)}。")
-        for result in assessment.results:
-            for kind, subject in tiered.kinds_for_result(result):
-                found.append(tiered.from_result(result, kind, subject, issuer, policy))
+        found = issuing.from_assessment(assessment, households, issuer, policy)
     ledger = open_ledger(db)
     try:
-        for case_id in cases:
-            case = case_or_fail(ledger, case_id)
-            if case["status"] == "open":
-                raise click.UsageError(f"临时救助申请 {case_id} 还没有审批，不能出具通知。")
-            found.append(tiered.from_case(case, issuer, policy))
-        if not found:
-            raise click.UsageError("没有需要出具的通知（没有新认定或终止的特困人员、新认定的刚性支出困难家庭）。")
-        for n, number in zip(found, ledger.allocate_numbers(issuer.prefix, len(found))):
-            n["doc_number"] = f"{issuer.prefix}{number}号"
+        found += issuing.from_cases(ledger, cases, issuer, policy)
+        issuing.number(ledger, found, issuer.prefix)
         ledger.audit(command_line(), {}, policy.policy.digest)
     finally:
         ledger.close()
@@ -328,10 +296,9 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
 @assistance_group.command("publicity")
 @click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册...")
 @date_option("公示开始日期（公示期 7 天）。", "--from", "start", required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="写入这个 HTML 文件（每村一页）。")
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
-@date_option("核算日期，默认今天。", "--date", "on_date")
+@output_file_option("写入这个 HTML 文件（每村一页）。")
+@force_option()
+@date_option("核算日期，默认今天。")
 @click.option("--sheet", metavar="工作表", help="名册只读这个工作表。")
 @policy_options
 @issuer_options
@@ -345,6 +312,7 @@ def publicity(rosters, start, output, force, on_date, sheet, policies, region, t
     import datetime as _dt
 
     from dibao_cli.assess.household import assess_roster
+    from dibao_cli.assistance.issuing import newly_supported
     from dibao_cli.cli.check import load_roster
     from dibao_cli.documents.issue import default_issuer
     from dibao_cli.documents.notices import cn_date
@@ -355,12 +323,7 @@ def publicity(rosters, start, output, force, on_date, sheet, policies, region, t
     policy = resolve(region, policies, day)
     issuer = default_issuer(policy.policy.region, day, bureau, review_body, doc_prefix, phone)
     assessment = assess_roster(load_roster(rosters, sheet, False, None, day), policy, day)
-    villages: dict[tuple[str, str], list[str]] = {}
-    for result in assessment.results:
-        h = result.household
-        for d in result.supported:
-            if not d.existing:
-                villages.setdefault((h.township or "", h.village or ""), []).append(d.member.name or "")
+    villages = newly_supported(assessment)
     if not villages:
         raise click.UsageError("名册中没有新认定的特困人员，不需要公示。")
     last = start + _dt.timedelta(days=6)

@@ -11,8 +11,10 @@ from dibao_cli.cli.common import (
     DibaoCommand,
     date_option,
     emit,
+    force_option,
     input_options,
     limit_option,
+    output_file_option,
     output_options,
     policy_options,
     resolve_format,
@@ -69,7 +71,7 @@ def check(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, 
     """
     import datetime as _dt
 
-    from dibao_cli.cli.assess import resolve
+    from dibao_cli.cli.common import resolve
     from dibao_cli.reports import check as check_report
 
     day = on_date or _dt.date.today()
@@ -88,9 +90,8 @@ def check(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, 
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="文件",
-              help="写入的 .xlsx 文件。")
-@click.option("--force", is_flag=True, help="文件已存在时覆盖它。")
+@output_file_option("写入的 .xlsx 文件。")
+@force_option("文件已存在时覆盖它。")
 def template(output, force):
     """生成空白标准名册：每个可识别的列、列说明（批注）和下拉选项。
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (
     CONTEXT,
@@ -16,11 +15,14 @@ from dibao_cli.cli.common import (
     date_option,
     db_option,
     emit,
+    force_option,
     input_options,
     limit_option,
     month_option,
     output_options,
+    policy_on,
     policy_options,
+    resolve,
     resolve_format,
     within_option,
 )
@@ -78,6 +80,7 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
         dibao import 各乡镇/*.xlsx --month 2026-12 --skip-invalid
     """
     from dibao_cli.ledger.monthly import parse_month
+    from dibao_cli.monthly_import import recompute_later
 
     month = parse_month(month)
     options = {"files": [str(Path(p).resolve()) for p in rosters], "sheet": sheet, "all_sheets": all_sheets,
@@ -91,7 +94,8 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
             report, day = _import(ledger, month, options, replace, ticket)
         finally:
             ledger.unregister_import(ticket)
-        recomputed, manual = _recompute_later(ledger, report)
+        recomputed, manual = recompute_later(
+            ledger, report, lambda ledger, later, options, ticket: _import(ledger, later, options, True, ticket))
     finally:
         ledger.close()
     out = console()
@@ -131,14 +135,17 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
 def _import(ledger, month, options, replace, ticket):
     """Read the rosters named in `options` and import them as `month` (also used to compute a month again)."""
     from dibao_cli.ledger.monthly import import_month, month_end, reporting_day
+    from dibao_cli.policy import PolicyAt
+    from dibao_cli.policy.config import choose_policy
 
     on_date = _dt.date.fromisoformat(options["date"]) if options.get("date") else None
-    policies = tuple(Path(p) for p in options.get("policies") or ())
+    chosen = choose_policy(options.get("region"), tuple(Path(p) for p in options.get("policies") or ()))
     day = on_date or month_end(month)
-    policy = resolve(options.get("region"), policies, day)
-    if on_date is None and policy.report_cutoff_day:
-        day = reporting_day(month, policy.report_cutoff_day)
-        policy = resolve(options.get("region"), policies, day)
+    if on_date is None:  # the policy may close the month on an earlier day (统计截止日)
+        cutoff = PolicyAt(chosen, day).report_cutoff_day
+        if cutoff:
+            day = reporting_day(month, cutoff)
+    policy = policy_on(chosen, day)
     roster = load_roster([Path(p) for p in options["files"]], options.get("sheet"), options.get("all_sheets"),
                          options.get("encoding"), day)
     with progress_bar(f"核算并存入台账（{month}）"):
@@ -147,38 +154,6 @@ def _import(ledger, month, options, replace, ticket):
                               on_wait=lambda months: click.echo(
                                   f"等待 {'、'.join(months)} 月的导入完成后再导入 {month} 月……", err=True))
     return report, day
-
-
-def _recompute_later(ledger, report):
-    """Months after the one just imported were computed against its earlier version (or before it existed):
-    compute each again, in order, from the files it was imported from when they are unchanged."""
-    from dibao_cli.errors import DibaoError
-    from dibao_cli.ledger.monthly import recorded_import
-
-    recomputed, manual = [], []
-    tickets = dict(report.later_tickets)
-    try:
-        for later in report.later:
-            ticket = tickets.pop(later)
-            found = recorded_import(ledger, later)
-            if found is None:
-                manual.append((later, "原名册文件已移走或已修改"))
-                ledger.unregister_import(ticket)
-                continue
-            try:
-                again, _ = _import(ledger, later, found[1], True, ticket)
-            except DibaoError as exc:
-                manual.append((later, exc.message))
-                continue
-            finally:
-                ledger.unregister_import(ticket)
-            for extra in again.later_tickets.values():  # already in this loop
-                ledger.unregister_import(extra)
-            recomputed.append((later, again))
-    finally:
-        for ticket in tickets.values():
-            ledger.unregister_import(ticket)
-    return recomputed, manual
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
@@ -332,7 +307,7 @@ def db_group():
 @db_group.command("backup", cls=DibaoCommand, context_settings=CONTEXT)
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path), metavar="备份文件")
 @db_option
-@click.option("--force", is_flag=True, help="备份文件已存在时覆盖。")
+@force_option("备份文件已存在时覆盖。")
 def db_backup(target, db, force):
     """在台账使用中也能做出一致的备份副本（备份文件夹不存在时自动建立）。
 

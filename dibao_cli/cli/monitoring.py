@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from dibao_cli.cli.assess import resolve
 from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (
     CONTEXT,
@@ -20,6 +19,7 @@ from dibao_cli.cli.common import (
     month_option,
     output_options,
     policy_options,
+    resolve,
     resolve_format,
 )
 from dibao_cli.cli.console import console, progress_bar

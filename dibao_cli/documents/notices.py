@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dibao_cli import money
@@ -201,93 +201,118 @@ def _base(kind, issuer, number, *, household_id, head_name, township, village, a
             "publicity_period": f"{cn_date(start)}至{cn_date(issuer.publicity_end)}" if kind == "approval" else ""}
 
 
-def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, number: str, policy=None,
-                       previous=None) -> dict:
-    """Everything a notice shows, from an assessment result (`policy`: the PolicyAt it was assessed with;
-    `previous`: the household's row in the ledger's latest month, when there is one, for what changed)."""
+@dataclass
+class Facts:
+    """What a notice says about one household, from an assessment result or from a ledger month; one builder
+    (`notice`) words every notice from these, so a notice reads the same whichever source it came from."""
+
+    household_id: str
+    head_name: str | None
+    township: str | None
+    village: str | None
+    area_type: str | None
+    members: int
+    covered: int
+    per_capita: Decimal  # yuan a month, exact
+    standard: str  # the monthly standard as shown
+    total: Decimal  # yuan a month (0 when not known)
+    total_known: bool
+    differential: str  # as shown
+    classified: str
+    breakdown: str  # the parts as shown, adding up to the total ("" when the total is not built from parts)
+    old: Decimal | None  # the amount paid before, yuan a month
+    status: str
+    phase_out_start: _dt.date | None
+    phase_out_end: _dt.date | None
+    reasons: list[tuple[str, str]]  # (code, text), as recorded by the assessment
+    singles: list[dict] = field(default_factory=list)
+    minimum_applied: bool = False
+    marginal_line: str = ""  # 边缘 line as shown, when known
+    low_now: bool = False  # a household leaving 低保 whose income is still below the 边缘 line
+
+
+def facts_from_result(result: HouseholdResult, policy=None) -> Facts:
+    """The facts of an assessment result: figures, parts and reasons as the assessment recorded them."""
     h = result.household
-    old = Decimal(h.current_benefit) / 100 if h.current_benefit is not None else None
-    n = _base(kind, issuer, number, household_id=h.household_id, head_name=h.head_label, township=h.township,
-              village=h.village, area_type=result.area_type)
-    pairs = [(r.code, r.text) for r in result.reasons]
-    reasons, bases = _reasons(pairs, policy, result.area_type)
     covered = result.status in COVERED
     b = result.breakdown  # the parts as shown add up to the total
-    n.update({
-        "members": len(result.members), "covered": len(result.covered) if covered else 0,
-        "per_capita": _money(result.per_capita), "standard": _money(result.monthly_standard),
-        "total": _money(result.total) if result.benefit_known else "",
-        "differential": money.fen_text(b.differential) if b else _money(result.differential),
-        "classified": money.fen_text(b.classified) if b else _money(result.classified),
-        "breakdown": b.text() if b else "", "old_amount": _money(old) if old is not None else "",
-        "status_label": STATUS_LABEL[result.status],
-        "phase_out_start": cn_date(result.phase_out_start) if result.phase_out_start else "",
-        "phase_out_end": cn_date(result.phase_out_end) if result.phase_out_end else "",
-        "singles": [{"name": s.member.name, "ground": s.ground, "total": _money(s.total)} for s in result.singles],
-        "reasons": reasons, "ground": _ground(kind, [c for c, _ in pairs]),
-    })
-    if kind in ("approval", "change"):
-        bases += _benefit_bases(policy, result.minimum_applied)
-    if kind == "change":
-        n["appeal"] = old is not None and result.total < old
-        n["changes"] = _changes(previous, n)
-    marginal_now = result.status == "marginal" or (
-        result.status == "exit" and policy is not None
-        and result.per_capita < result.monthly_standard * policy.marginal_multiplier)  # phase-out over, still low
-    if kind == "marginal" or (kind == "termination" and marginal_now):
-        # a household leaving 低保 for 低保边缘 is told what it can still apply for
-        if policy is not None:
-            bases += [LOW_INCOME, policy.citation("marginal_multiplier"), policy.citation("marginal_assistance")]
-        n["assistance"] = list(policy.marginal_assistance) if policy is not None else []
-        n["marginal_line"] = _money(result.monthly_standard * policy.marginal_multiplier) if policy is not None else ""
-    n["bases"] = list(dict.fromkeys(b for b in bases if b))
-    return n
+    line = result.monthly_standard * policy.marginal_multiplier if policy is not None else None
+    return Facts(
+        h.household_id, h.head_label, h.township, h.village, result.area_type, len(result.members),
+        len(result.covered) if covered else 0, result.per_capita, _money(result.monthly_standard), result.total,
+        result.benefit_known, money.fen_text(b.differential) if b else _money(result.differential),
+        money.fen_text(b.classified) if b else _money(result.classified), b.text() if b else "",
+        Decimal(h.current_benefit) / 100 if h.current_benefit is not None else None, result.status,
+        result.phase_out_start, result.phase_out_end, [(r.code, r.text) for r in result.reasons],
+        [{"name": s.member.name, "ground": s.ground, "total": _money(s.total)} for s in result.singles],
+        result.minimum_applied, _money(line) if line is not None else "",
+        result.status == "exit" and line is not None and result.per_capita < line)  # phase-out over, still low
 
 
-def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int | None, policy=None,
-                       previous=None, ground: str = "") -> dict:
-    """The same notice from a ledger month (`dibao notice --month`); `previous` is last month's row.
-
-    `ground`: a termination for a household gone from the roster (death, moved away), the clerk having
-    checked why; `row` is then the household's last row."""
+def facts_from_ledger(row, old_fen: int | None) -> Facts:
+    """The facts of a ledger month (the amounts as stored; the reasons as the assessment recorded them)."""
     stored = json.loads(row["reasons"]) if row["reasons"].startswith("[") else []
-    total = Decimal(row["total_fen"] or 0) / 100
-    old = Decimal(old_fen) / 100 if old_fen is not None else None
-    per_capita = Decimal(row["per_capita"])
+    known = row["total_fen"] is not None and row["status"] in ("dibao", "single_person")
+    line = re.search(r"倍（([\d,]+\.\d\d) 元）", next((r["text"] for r in stored if r["code"] == "marginal"), ""))
 
     def day(text):
-        return cn_date(_dt.date.fromisoformat(text)) if text else ""
+        return _dt.date.fromisoformat(text) if text else None
 
-    n = _base(kind, issuer, number, household_id=row["household_id"], head_name=row["head_name"],
-              township=row["township"], village=row["village"], area_type=row["area_type"])
-    pairs = [(r["code"], r["text"]) for r in stored]
-    reasons, bases = _reasons(pairs, policy, row["area_type"])
-    standard = _standard_from(stored)
+    return Facts(
+        row["household_id"], row["head_name"], row["township"], row["village"], row["area_type"], row["members"],
+        row["covered"], Decimal(row["per_capita"]), _standard_from(stored), Decimal(row["total_fen"] or 0) / 100, True,
+        money.fen_text(row["differential_fen"]), money.fen_text(row["classified_fen"]),
+        money.breakdown_fen(row["differential_fen"], row["classified_fen"], row["total_fen"]).text() if known else "",
+        Decimal(old_fen) / 100 if old_fen is not None else None, row["status"], day(row["phase_out_start"]),
+        day(row["phase_out_end"]), [(r["code"], r["text"]) for r in stored], marginal_line=line.group(1) if line else "")
+
+
+def notice(facts: Facts, kind: str, issuer: Issuer, number: str, policy=None, previous=None, ground: str = "") -> dict:
+    """Everything a notice shows (`policy`: the PolicyAt the household was assessed with; `previous`: the
+    household's row in the ledger's latest earlier month, for what changed; `ground`: a termination for a
+    household gone from the roster (death, moved away), the clerk having checked why)."""
+    f = facts
+    n = _base(kind, issuer, number, household_id=f.household_id, head_name=f.head_name, township=f.township,
+              village=f.village, area_type=f.area_type)
+    reasons, bases = _reasons(f.reasons, policy, f.area_type)
     n.update({
-        "members": row["members"], "covered": row["covered"], "per_capita": _money(per_capita),
-        "standard": standard, "total": _money(total),
-        "differential": money.fen_text(row["differential_fen"]), "classified": money.fen_text(row["classified_fen"]),
-        "breakdown": (money.breakdown_fen(row["differential_fen"], row["classified_fen"], row["total_fen"]).text()
-                      if row["total_fen"] is not None and row["status"] in ("dibao", "single_person") else ""),
-        "old_amount": _money(old) if old is not None else "",
-        "status_label": STATUS_LABEL.get(row["status"], ""),
-        "phase_out_start": day(row["phase_out_start"]), "phase_out_end": day(row["phase_out_end"]),
-        "singles": [], "reasons": reasons, "ground": _ground(kind, [c for c, _ in pairs]),
+        "members": f.members, "covered": f.covered, "per_capita": _money(f.per_capita), "standard": f.standard,
+        "total": _money(f.total) if f.total_known else "", "differential": f.differential, "classified": f.classified,
+        "breakdown": f.breakdown, "old_amount": _money(f.old) if f.old is not None else "",
+        "status_label": STATUS_LABEL.get(f.status, ""),
+        "phase_out_start": cn_date(f.phase_out_start) if f.phase_out_start else "",
+        "phase_out_end": cn_date(f.phase_out_end) if f.phase_out_end else "",
+        "singles": f.singles, "reasons": reasons, "ground": _ground(kind, [c for c, _ in f.reasons]),
     })
     if ground:
         n.update(ground=ground, reasons=[{"text": ground, "basis": MEASURES, "code": "gone"}])
         bases = [RELIEF, MEASURES]
     if kind in ("approval", "change"):
-        bases += _benefit_bases(policy, False)
+        bases += _benefit_bases(policy, f.minimum_applied)
     if kind == "change":
-        n["appeal"] = old is not None and total < old
+        n["appeal"] = f.old is not None and f.total < f.old
         n["changes"] = _changes(previous, n)  # the amount itself is in the notice's first sentence
-    if kind == "marginal":
+    if kind == "marginal" or (kind == "termination" and f.low_now):
+        # a household leaving 低保 for 低保边缘 is told what it can still apply for
+        if policy is not None:
+            bases += [LOW_INCOME, policy.citation("marginal_multiplier"), policy.citation("marginal_assistance")]
         n["assistance"] = list(policy.marginal_assistance) if policy is not None else []
-        line = re.search(r"倍（([\d,]+\.\d\d) 元）", next((r["text"] for r in stored if r["code"] == "marginal"), ""))
-        n["marginal_line"] = line.group(1) if line else ""
+        n["marginal_line"] = f.marginal_line
     n["bases"] = list(dict.fromkeys(b for b in bases if b))
     return n
+
+
+def notice_from_result(result: HouseholdResult, kind: str, issuer: Issuer, number: str, policy=None,
+                       previous=None) -> dict:
+    """A notice from an assessment result (see `notice`)."""
+    return notice(facts_from_result(result, policy), kind, issuer, number, policy, previous)
+
+
+def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int | None, policy=None,
+                       previous=None, ground: str = "") -> dict:
+    """The same notice from a ledger month (`dibao notice --month`); `previous` is last month's row; with
+    `ground`, `row` is the household's last row."""
+    return notice(facts_from_ledger(row, old_fen), kind, issuer, number, policy, previous, ground)
 
 
 def _changes(previous, n: dict) -> list[dict]:

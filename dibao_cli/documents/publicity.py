@@ -52,14 +52,12 @@ def entries_from_roster(roster, policy, day: _dt.date, include_all: bool, progre
     gives hundreds of thousands of results, of which the list keeps a few fields of the covered ones.
     `assessment.results` stays empty; `assessment.left_out` lists the households that could not be assessed."""
     from dibao_cli.assess.household import iter_results, plan_assessment
-    from dibao_cli.bulk import bulk
 
-    with bulk():
-        assessment = plan_assessment(roster, policy, day, None)
-        assessment.progress = progress
-        if progress is not None:
-            progress(len(assessment.left_out))
-        items = entries(iter_results(assessment, False), include_all)
+    assessment = plan_assessment(roster, policy, day, None)
+    assessment.progress = progress
+    if progress is not None:
+        progress(len(assessment.left_out))
+    items = entries(iter_results(assessment, False), include_all)
     return assessment, items
 
 

@@ -159,7 +159,6 @@ def from_roster(roster, policy, day: _dt.date):
     `assessment.results` stays empty, `assessment.left_out` lists the households that could not be assessed."""
     from dibao_cli.assess.household import iter_results, plan_assessment
     from dibao_cli.assistance.statistics import tekun_from_results
-    from dibao_cli.bulk import bulk
 
     tekun: list[dict] = []
 
@@ -169,9 +168,8 @@ def from_roster(roster, policy, day: _dt.date):
                 tekun.extend(tekun_from_results((r,)))
             yield r
 
-    with bulk():
-        assessment = plan_assessment(roster, policy, day, None)
-        covered = from_results(each(iter_results(assessment, False)), day)
+    assessment = plan_assessment(roster, policy, day, None)
+    covered = from_results(each(iter_results(assessment, False)), day)
     return assessment, covered, tekun
 
 

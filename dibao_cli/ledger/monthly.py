@@ -21,7 +21,6 @@ from pathlib import Path
 
 from dibao_cli import __version__, money
 from dibao_cli.assess.household import iter_results, plan_assessment
-from dibao_cli.bulk import bulk
 from dibao_cli.checks.review import can_work
 from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger import assistance as assistance_store
@@ -279,69 +278,68 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
                 record = prior[old]
         if record is not None:
             _carry_forward(household, record, report)
-    with bulk():
-        assessment = plan_assessment(roster, policy_at, day)
-        report.skipped = [h.household_id for h, _ in assessment.left_out]
-        if report.skipped and not skip_invalid:  # errors only this policy finds (an income item it does not list)
-            shown = "、".join(report.skipped[:10]) + ("……" if len(report.skipped) > 10 else "")
-            raise RosterRefused(f"名册有 {len(report.skipped)} 户有错误（{shown}），未导入。请用 dibao check（加同样的 "
-                                "--region/--policy）查看并修改，或加 --skip-invalid 先导入没有错误的户（有错误的户会列出）。")
-        carried = [hid for hid in report.skipped if hid in prior and hid not in links.values()]
-        report.carried = list(carried)
-        household_rows, member_rows, event_rows = [], [], []
-        for hid in carried:
-            event_rows.append((hid, "not_assessed", NOT_ASSESSED))
-            report.events["not_assessed"] = report.events.get("not_assessed", 0) + 1
-        for result in iter_results(assessment):
-            h = result.household
-            hid = h.household_id
-            linked = links.get(hid)
-            record = prior.get(linked or hid)
-            members_now = {m.id_number for m in h.members}
-            if result.tekun:
-                report.tekun_rows.extend(assistance_store.tekun_rows(None, result))  # the month's id when stored
-            for kind, detail in _events(result, record, previous.members.get(linked or hid) if record else None,
-                                        members_now, linked, previous.tekun):
-                event_rows.append((hid, kind, detail))
-                report.events[kind] = report.events.get(kind, 0) + 1
-            _paid_after_phase_out(result, record, saved[hid][2], report)
-            head = h.head
-            enrolled = h.enrolled_on
-            if enrolled is None and record is not None and record["enrolled_on"]:
-                enrolled = _dt.date.fromisoformat(record["enrolled_on"])
-            if enrolled is None and result.status in ("dibao", "single_person"):
-                enrolled = day  # newly covered: the approval is the first check
-            if enrolled is None and result.status == "tekun":
-                enrolled = day  # newly 特困: the yearly review counts from the recognition
-            if result.status in ("rigid", "single_person") and result.rigid is not None and result.rigid.recognised:
-                enrolled = result.rigid.valid_from  # 刚性支出: validity counts from the recognition
-            household_rows.append((
-                hid, linked, h.township, h.village, h.head_label, head.id_number if head else None,
-                h.area_type, len(result.members),
-                len(result.covered) if result.status in COVERED else 0,
-                result.status, result.counted, str(result.adjusted), str(result.per_capita),
-                _fen(result.total) if result.benefit_known else None,
-                _round_fen(result.differential), _round_fen(result.classified),
-                result.phase_out_start.isoformat() if result.phase_out_start else None,
-                result.phase_out_end.isoformat() if result.phase_out_end else None,
-                h.last_check.isoformat() if h.last_check else None,
-                enrolled.isoformat() if enrolled else None,
-                1 if can_work(result.members, day) else 0,
-                ledger.compact_reasons([r.as_dict() for r in result.reasons]), 1))
-            covered_ids = {id(m) for m in result.covered} if result.status in COVERED else set()
-            member_rows.extend((hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
-                                m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour,
-                                1 if id(m) in covered_ids else 0, seq) for seq, m in enumerate(h.members, 1))
-            report.households += 1
-            report.members += len(h.members)
-            if len(household_rows) >= 5000:
-                staging.flush(household_rows, member_rows, event_rows)
-        continuing = present | set(links.values())
-        for hid, record in prior.items():
-            if hid not in continuing and CATEGORY.get(record["status"]):
-                event_rows.append((hid, "disappeared", "本月名册中没有这一户（迁出、死亡或漏报？）"))
-                report.events["disappeared"] = report.events.get("disappeared", 0) + 1
-        staging.flush(household_rows, member_rows, event_rows)
+    assessment = plan_assessment(roster, policy_at, day)
+    report.skipped = [h.household_id for h, _ in assessment.left_out]
+    if report.skipped and not skip_invalid:  # errors only this policy finds (an income item it does not list)
+        shown = "、".join(report.skipped[:10]) + ("……" if len(report.skipped) > 10 else "")
+        raise RosterRefused(f"名册有 {len(report.skipped)} 户有错误（{shown}），未导入。请用 dibao check（加同样的 "
+                            "--region/--policy）查看并修改，或加 --skip-invalid 先导入没有错误的户（有错误的户会列出）。")
+    carried = [hid for hid in report.skipped if hid in prior and hid not in links.values()]
+    report.carried = list(carried)
+    household_rows, member_rows, event_rows = [], [], []
+    for hid in carried:
+        event_rows.append((hid, "not_assessed", NOT_ASSESSED))
+        report.events["not_assessed"] = report.events.get("not_assessed", 0) + 1
+    for result in iter_results(assessment):
+        h = result.household
+        hid = h.household_id
+        linked = links.get(hid)
+        record = prior.get(linked or hid)
+        members_now = {m.id_number for m in h.members}
+        if result.tekun:
+            report.tekun_rows.extend(assistance_store.tekun_rows(None, result))  # the month's id when stored
+        for kind, detail in _events(result, record, previous.members.get(linked or hid) if record else None,
+                                    members_now, linked, previous.tekun):
+            event_rows.append((hid, kind, detail))
+            report.events[kind] = report.events.get(kind, 0) + 1
+        _paid_after_phase_out(result, record, saved[hid][2], report)
+        head = h.head
+        enrolled = h.enrolled_on
+        if enrolled is None and record is not None and record["enrolled_on"]:
+            enrolled = _dt.date.fromisoformat(record["enrolled_on"])
+        if enrolled is None and result.status in ("dibao", "single_person"):
+            enrolled = day  # newly covered: the approval is the first check
+        if enrolled is None and result.status == "tekun":
+            enrolled = day  # newly 特困: the yearly review counts from the recognition
+        if result.status in ("rigid", "single_person") and result.rigid is not None and result.rigid.recognised:
+            enrolled = result.rigid.valid_from  # 刚性支出: validity counts from the recognition
+        household_rows.append((
+            hid, linked, h.township, h.village, h.head_label, head.id_number if head else None,
+            h.area_type, len(result.members),
+            len(result.covered) if result.status in COVERED else 0,
+            result.status, result.counted, str(result.adjusted), str(result.per_capita),
+            _fen(result.total) if result.benefit_known else None,
+            _round_fen(result.differential), _round_fen(result.classified),
+            result.phase_out_start.isoformat() if result.phase_out_start else None,
+            result.phase_out_end.isoformat() if result.phase_out_end else None,
+            h.last_check.isoformat() if h.last_check else None,
+            enrolled.isoformat() if enrolled else None,
+            1 if can_work(result.members, day) else 0,
+            ledger.compact_reasons([r.as_dict() for r in result.reasons]), 1))
+        covered_ids = {id(m) for m in result.covered} if result.status in COVERED else set()
+        member_rows.extend((hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
+                            m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour,
+                            1 if id(m) in covered_ids else 0, seq) for seq, m in enumerate(h.members, 1))
+        report.households += 1
+        report.members += len(h.members)
+        if len(household_rows) >= 5000:
+            staging.flush(household_rows, member_rows, event_rows)
+    continuing = present | set(links.values())
+    for hid, record in prior.items():
+        if hid not in continuing and CATEGORY.get(record["status"]):
+            event_rows.append((hid, "disappeared", "本月名册中没有这一户（迁出、死亡或漏报？）"))
+            report.events["disappeared"] = report.events.get("disappeared", 0) + 1
+    staging.flush(household_rows, member_rows, event_rows)
     return carried
 
 

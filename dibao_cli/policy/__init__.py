@@ -13,7 +13,7 @@ from dibao_cli.policy.loader import (  # noqa: F401
     parse_policy_file,
     region_name,
 )
-from dibao_cli.policy.schema import PARAMETERS
+from dibao_cli.policy.schema import BY_NAME, PARAMETERS
 
 
 class PolicyAt:
@@ -72,8 +72,8 @@ class PolicyAt:
     def stale_standards(self, years: int = 2) -> list[str]:
         """Warnings for 低保标准 in force for more than `years` years at this date (standards change every year)."""
         out = []
-        for name, label, unit in (("rural_standard_annual", "农村低保标准", "元/人·年"),
-                                  ("urban_standard_monthly", "城市低保标准", "元/人·月")):
+        for name in ("rural_standard_annual", "urban_standard_monthly"):
+            label, unit = BY_NAME[name].label, BY_NAME[name].unit  # one label and unit per parameter: schema.py
             entry = self.entries[name]
             since = entry.since
             try:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from dibao_cli import cells
-from dibao_cli.bulk import bulk
 from dibao_cli.errors import InputUnreadable
 from dibao_cli.idcard import IdError, parse_id
 from dibao_cli.model import EMPTY, Household, Member, Roster, SheetSummary
@@ -411,8 +410,7 @@ def read_rosters(
 ) -> Roster:
     """Read one or more roster files into one Roster; problems are collected, not raised."""
     reader = _Reader(on_date or _dt.date.today(), progress)
-    with bulk():
-        for path in paths:
-            reader.read_file(Path(path), sheet, all_sheets, encoding)
-        reader.check_households()
+    for path in paths:
+        reader.read_file(Path(path), sheet, all_sheets, encoding)
+    reader.check_households()
     return reader.roster

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from dibao_cli import money
 from dibao_cli.assess.household import Assessment, HouseholdResult
-from dibao_cli.bulk import bulk
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec, csv_bytes, print_cut
 from dibao_cli.status import COVERED, EXIT, INELIGIBLE, MARGINAL, RIGID, TEKUN
@@ -189,22 +188,21 @@ def json_chunks(assessment: Assessment):
 
     results = assessment.results if assessment.results or not assessment.pending else iter_results(assessment)
     running = Totals()
-    with bulk():
-        yield b'{\n"policy": ' + dumps(policy_block(assessment))
-        yield b',\n"households": ['
-        buffer = []
-        for index, result in enumerate(results):
-            running.add(result)
-            buffer.append((b"\n" if index == 0 else b",\n") + dumps(household_dict(result)))
-            if len(buffer) >= 1000:
-                yield b"".join(buffer)
-                buffer.clear()
-        yield b"".join(buffer)
-        yield b"\n],\n\"left_out\": " + dumps([{"household_id": h.household_id, "problems": [p.as_dict() for p in ps]}
-                                               for h, ps in assessment.left_out])
-        yield b',\n"problems": ' + dumps([p.as_dict() for p in assessment.problems])
-        yield b',\n"summary": ' + dumps(running.as_dict())
-        yield b',\n"programmes": ' + dumps(running.programmes()) + b"\n}\n"
+    yield b'{\n"policy": ' + dumps(policy_block(assessment))
+    yield b',\n"households": ['
+    buffer = []
+    for index, result in enumerate(results):
+        running.add(result)
+        buffer.append((b"\n" if index == 0 else b",\n") + dumps(household_dict(result)))
+        if len(buffer) >= 1000:
+            yield b"".join(buffer)
+            buffer.clear()
+    yield b"".join(buffer)
+    yield b"\n],\n\"left_out\": " + dumps([{"household_id": h.household_id, "problems": [p.as_dict() for p in ps]}
+                                           for h, ps in assessment.left_out])
+    yield b',\n"problems": ' + dumps([p.as_dict() for p in assessment.problems])
+    yield b',\n"summary": ' + dumps(running.as_dict())
+    yield b',\n"programmes": ' + dumps(running.programmes()) + b"\n}\n"
 
 
 def as_json(assessment: Assessment) -> bytes:

@@ -17,13 +17,14 @@ def covered_members(members: list[Member]) -> list[Member]:
     return [m for m in members if not m.tekun]
 
 
-def cannot_work(member: Member, day: _dt.date) -> bool:
-    """No ability to work: 完全丧失/无, or, where the roster is blank, under 16 or 60 and over."""
+def cannot_work(member: Member, day: _dt.date, policy) -> bool:
+    """《特困人员认定办法》第六条 no ability to work: 完全丧失/无, or, where the roster is blank, under the policy's
+    child age (16) or at or over its elderly age (60)."""
     if member.labour in ("完全丧失", "无"):
         return True
     if member.labour is None:
         age = member.age(day)
-        return age is not None and (age < 16 or age >= 60)
+        return age is not None and (age < policy.tekun_child_age or age >= policy.tekun_elderly_age)
     return False
 
 

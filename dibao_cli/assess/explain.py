@@ -1,0 +1,208 @@
+"""Words for what the assessment decided: the reasons (every output shows them) and the steps of
+`dibao explain`, each rendered from the figures the computation recorded (assess/trace.py), so a sentence can
+never show a figure the computation did not produce.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from dibao_cli.assess.result import HouseholdResult, Reason, Step
+from dibao_cli.assess.trace import Record, Trace, resolved
+from dibao_cli.money import exact, fen_yuan, unit_name
+from dibao_cli.money import yuan as yuan_text
+from dibao_cli.rules import basis
+from dibao_cli.rules import tekun as tekun_rules
+
+
+def yuan(fen) -> str:
+    """A fen amount shown in yuan (dibao_cli.money: half up to the fen; the figures stay exact)."""
+    return fen_yuan(fen)
+
+
+def money(value: Decimal) -> str:
+    """A yuan amount shown with two decimals (dibao_cli.money: half up, the benefit's rounding rule)."""
+    return yuan_text(value)
+
+
+def cite(policy, entry) -> str:
+    """The citation of a policy entry (source, region, date in force), built once per entry and kept on the
+    resolved policy itself (keyed by the entry, never by an object's id), so it lives and dies with the policy."""
+    memo = resolved(policy).memo
+    key = ("cite", entry)
+    text = memo.get(key)
+    if text is None:
+        from dibao_cli.policy.loader import region_name
+
+        since = entry.since
+        text = memo[key] = (f"{entry.source}（{region_name(entry.region)}，{since.year}年{since.month}月{since.day}日起执行"
+                            + ("；默认值，须县里确认" if not entry.confirmed else "") + "）")
+    return text
+
+
+def standard(policy, area: str) -> tuple:
+    """(annual fen, monthly fen, entry, text, basis) of the standard for an area type, built once per resolved
+    policy and area (a hot path at 1M rows: called with the PolicyAt itself)."""
+    memo = policy.memo
+    key = ("standard", area)
+    found = memo.get(key)
+    if found is None:
+        annual = policy.annual_standard_fen(area)
+        entry = policy.standard_entry(area)
+        text = f"{'城市' if area == '城市' else '农村'}低保标准 {money(annual / 1200)} 元/人·月"
+        found = memo[key] = (annual, annual / 12, entry, text, f"{basis.STANDARD}；标准出处：{cite(policy, entry)}")
+    return found
+
+
+# --- reasons ---------------------------------------------------------------------------------------------------
+
+def comparison(result: HouseholdResult, below: bool, standard_text: str) -> str:
+    return f"家庭月人均收入 {money(result.per_capita)} 元{'低于' if below else '不低于'}{standard_text}"
+
+
+def marginal_line(result: HouseholdResult, multiplier) -> str:
+    return f"标准的 {multiplier} 倍（{money(result.monthly_standard * multiplier)} 元）"
+
+
+def tekun_supported_text(d) -> str:
+    """The sentence for a person decided 特困供养 (a reason, and a line of the explain step)."""
+    care = (f"照料护理 {money(d.care)} 元（{d.care_level}）" if d.care_known
+            else "照料护理标准待评估（名册“自理能力”未填）")
+    supporter = '无法定义务人' if d.member.supporter == '无' else '法定义务人无履行能力' if d.member.supporter else '已认定'
+    return (f"{d.member.name} 认定为特困供养人员（{'、'.join(d.grounds)}；本人年收入 {yuan(d.own_income)} 元低于低保标准；"
+            f"财产符合规定；{supporter}），{d.mode}：基本生活 {money(d.basic)} 元 + {care} = {money(d.total)} 元/月，"
+            f"发给{d.payee}")
+
+
+def tekun_lines(decisions) -> list[str]:
+    out = []
+    for d in decisions:
+        if d.outcome == "supported":
+            out.append(tekun_supported_text(d))
+        else:
+            out.extend(text for _code, text, _why in d.reasons)
+    return out
+
+
+def single_person_reason(single, single_basis: str) -> Reason:
+    return Reason("single_person", f"{single.member.name}（{single.ground}）按单人户纳入：本人月收入 "
+                  f"{yuan(single.own_adjusted / 12)} 元，{single.breakdown.equation()}/月", single_basis)
+
+
+# --- the steps of `dibao explain`, from the trace --------------------------------------------------------------
+
+TEKUN_BASIS = f"{tekun_rules.ARTICLE_6}；{tekun_rules.ARTICLE_7}；{tekun_rules.ARTICLE_8}；{tekun_rules.SUPPORT}"
+
+
+def _members(record: Record, r: HouseholdResult, policy) -> Step:
+    day = record.inputs["day"]
+    supported = {d.member for d in r.supported}
+    lines = []
+    for member in record.inputs["household"].members:
+        age = member.age(day)
+        tag = "" if member.co_resident is not False else "（不共同生活，不计入）"
+        lines.append(f"{member.name}，{member.relation or ''}，{age if age is not None else '?'} 岁{tag}"
+                     + ("，特困供养人员" if member.tekun or member in supported else ""))
+    members, covered = record.result
+    return Step("家庭成员", lines + [f"共同生活成员 {len(members)} 人，保障对象 {len(covered)} 人"],
+                f"{basis.MEMBERS}；{basis.AGE}")
+
+
+def _income(record: Record, r: HouseholdResult, policy) -> Step:
+    lines = []
+    for income in record.inputs["incomes"]:
+        for item, fen in income.member.incomes.items():
+            try:
+                entry = record.parameter(f"income_items.{item}")
+            except KeyError:
+                lines.append(f"{income.member.name}：{item} {yuan(fen)} 元 —— 政策中没有此项目")
+                continue
+            verdict = "计入" if entry.value else "不计入"
+            lines.append(f"{income.member.name}：{item} {yuan(fen)} 元 —— {verdict}（{cite(policy, entry)}）")
+    counted, excluded = record.result
+    lines.append(f"计入收入合计 {yuan(counted)} 元/年；不计入 {yuan(sum(excluded.values()))} 元/年")
+    return Step("家庭收入（近12个月）", lines, f"{basis.INCOME}；{basis.EXCLUDED}")
+
+
+def _deductions(record: Record, r: HouseholdResult, policy) -> Step:
+    share = record.parameter("employment_deduction_share")
+    cap = record.parameter("employment_deduction_cap_annual").value
+    lines = []
+    for income in record.inputs["incomes"]:
+        if income.employment_deduction:
+            lines.append(f"{income.member.name}：工资性收入 {yuan(income.by_category.get('工资性收入', 0))} 元 × "
+                         f"{share.value}，每人每年最多 {money(cap)} 元 → 扣减 {yuan(income.employment_deduction)} 元")
+    if not lines:
+        areas = record.parameter("employment_deduction_area_types").value
+        lines.append(f"无就业成本扣减（适用：{'、'.join(areas)}；需有工资性收入）")
+    counted = record.inputs["counted"]
+    employment, rigid, adjusted = record.result
+    enabled = record.parameter("rigid_deduction_enabled").value
+    lines.append(f"刚性支出扣减 {yuan(rigid)} 元" + ("" if enabled else "（政策未启用）"))
+    lines.append(f"核算收入 = {yuan(counted)} − {yuan(employment)} − {yuan(rigid)} = {yuan(adjusted)} 元/年")
+    return Step("扣减", lines, f"{basis.EMPLOYMENT}（{cite(policy, share)}）；{basis.RIGID}")
+
+
+def _per_capita(record: Record, r: HouseholdResult, policy) -> Step:
+    area = record.inputs["area_type"]
+    std = record.parameter("urban_standard_monthly" if area == "城市" else "rural_standard_annual")
+    return Step("人均收入与标准", [
+        f"月人均收入 = {yuan(record.inputs['adjusted'])} ÷ 12 ÷ {record.inputs['members']} = {money(record.result)} 元",
+        f"{area}低保标准 {money(record.inputs['annual_standard'] / 1200)} 元/人·月"
+        + ("（年标准 ÷ 12）" if area != "城市" else "") + f"，{std.since.isoformat()} 起执行",
+    ], f"{basis.STANDARD}；{cite(policy, std)}")
+
+
+def _tekun(record: Record, r: HouseholdResult, policy) -> Step:
+    return Step("特困供养", tekun_lines(record.result), TEKUN_BASIS)
+
+
+def _property(record: Record, r: HouseholdResult, policy) -> Step:
+    failures = record.result
+    if failures:
+        return Step("财产核查", [t for _, t in failures] + ["结论：财产不符合规定 → 不符合"], basis.PROPERTY)
+    return Step("财产核查", ["存款、车辆、房产、工商登记均未超过政策上限"], basis.PROPERTY)
+
+
+def _benefit(record: Record, r: HouseholdResult, policy) -> Step:
+    i, out = record.inputs, record.result
+    n, covered, people = i["members"], i["covered"], i["classified_people"]
+    share = record.parameter("classified_share")
+    rounding = record.parameter("rounding")
+    lines = [
+        # from the exact annual figures, as computed: (400.00 − 83.33) × 2 would give 633.34, not 633.33
+        f"差额：(年标准 {yuan(i['annual_standard'])} × {n} 人 − 核算收入 {yuan(i['adjusted'])}) ÷ 12 ÷ {n} 人"
+        f" × {covered} 人 = {money(out.differential)} 元",
+        f"分类施保：{money(i['annual_standard'] / 1200)} × {share.value} × {len(people)} 人 = "
+        f"{money(out.classified)} 元" + "".join(f"；{m.name}（{'、'.join(c)}）" for m, c in people),
+    ]
+    if out.minimum is not None:
+        lines.append(f"合计 {exact(out.unrounded)} 元，低于每户最低 {money(out.minimum)} 元，按最低金额发放："
+                     f"{money(out.total)} 元/月")
+    else:
+        lines.append(f"合计 {exact(out.unrounded)} 元，四舍五入到{unit_name(rounding.value)}（只取整一次）："
+                     f"{money(out.total)} 元/月")
+    lines.append(f"月保障金 = {out.breakdown.equation()}")
+    return Step("月保障金", lines, f"{basis.BENEFIT}；{basis.CLASSIFIED}；{cite(policy, share)}；"
+                f"取整：{cite(policy, rounding)}")
+
+
+def _phase_out(record: Record, r: HouseholdResult, policy) -> Step:
+    return Step("渐退期", [x.text for x in record.result[-1:]], basis.PHASE_OUT)
+
+
+def _decision(record: Record, r: HouseholdResult, policy) -> Step:
+    return Step("认定", [x.text for x in record.result], basis.STANDARD)
+
+
+RENDER = {"members": _members, "income": _income, "deductions": _deductions, "per_capita": _per_capita,
+          "tekun": _tekun, "property": _property, "benefit": _benefit, "phase_out": _phase_out,
+          "decision": _decision}
+ORDER = tuple(RENDER)  # the order a reader follows (特困 is decided before the deductions, shown after them)
+
+
+def steps(trace: Trace, result: HouseholdResult) -> list[Step]:
+    """The steps of `dibao explain`, each rendered from its record (the status decision itself is shown through
+    the reasons it led to)."""
+    records = sorted((r for r in trace.records if r.step in RENDER), key=lambda record: ORDER.index(record.step))
+    return [RENDER[record.step](record, result, trace.policy) for record in records]
