@@ -19,6 +19,7 @@ from typing import Sequence
 from dibao_cli.reports.files import _CONTROL, clean_text, display_width
 
 HEADER_FILL = "#DDEBF7"
+_PLAIN = frozenset((str, int, float, bool, type(None), _dt.date, _dt.datetime))  # written as they are
 
 
 def available() -> bool:
@@ -119,9 +120,15 @@ def workbook_bytes(sheets: Sequence, rows_of: list, names: Sequence[str]) -> byt
 
         def records(rows=rows, header=header):
             blank = dict.fromkeys(header)
+            width = len(header)
             if not rows:
                 yield blank  # a sheet with no rows still has its header (an empty record writes no cell)
             for values in rows:
+                kinds = set(map(type, values))
+                if (len(values) == width and kinds <= _PLAIN
+                        and (str not in kinds or _CONTROL.search("\n".join([v for v in values if type(v) is str])) is None)):
+                    yield dict(zip(header, values))  # nearly every row: nothing to convert ("" is written as blank)
+                    continue
                 record = dict(blank)  # every column in every record: the writer takes its columns from them
                 for key, v in zip(header, values):
                     record[key] = _value(v)
