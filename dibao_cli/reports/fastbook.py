@@ -36,22 +36,54 @@ def plain(spec) -> bool:
             and bool(header) and all(header) and len(set(header)) == len(header))
 
 
+class Streamed:
+    """A sheet's rows known to fit one worksheet: the first ones (to size the columns), then the rest as they
+    come, never all in memory at once."""
+
+    def __init__(self, sample: list, rest):
+        self.sample = sample
+        self.rest = rest
+
+    def __iter__(self):
+        return chain(self.sample, self.rest)
+
+    def __bool__(self):
+        return bool(self.sample)
+
+
 def take(sheets: Sequence, capacity: int) -> tuple[list, bool]:
-    """Each sheet's rows as a list when every sheet fits one worksheet and no row is wider than its header;
-    else (the sheets with their rows handed back unchanged, False)."""
+    """Each sheet's rows, when every sheet fits one worksheet and no row is wider than its header: streamed
+    when the sheet says it has at most `capacity` rows and no column wraps (nothing to measure in every row),
+    else gathered in a list. Otherwise (the sheets' rows handed back unchanged, False)."""
+    from dibao_cli.reports import workbook
+
     taken, fits = [], True
     for spec in sheets:
-        rows = iter(spec.rows)
-        head = list(islice(rows, capacity + 1)) if fits else None
-        if head is None:
+        if not fits:
             taken.append(spec.rows)
             continue
+        size = spec.size if spec.size is not None else (len(spec.rows) if hasattr(spec.rows, "__len__") else None)
+        rows = iter(spec.rows)
+        if size is not None and size <= capacity:
+            sample = list(islice(rows, workbook.WIDTH_SAMPLE))
+            if not workbook._column_widths(spec, sample)[1] and all(len(r) <= len(spec.header) for r in sample):
+                taken.append(Streamed(sample, _checked(rows, len(spec.header))))
+                continue
+            rows = chain(sample, rows)
+        head = list(islice(rows, capacity + 1))
         if len(head) > capacity or any(len(r) > len(spec.header) for r in head):
             fits = False
             taken.append(chain(head, rows))
         else:
             taken.append(head)
     return taken, fits
+
+
+def _checked(rows, width: int):
+    for values in rows:
+        if len(values) > width:
+            raise ValueError("a row wider than its header")  # the caller's size was wrong: a bug, not input
+        yield values
 
 
 def _value(value):
@@ -69,16 +101,13 @@ def _value(value):
     return clean_text(str(value))
 
 
-def workbook_bytes(sheets: Sequence, rows_of: list, names: Sequence[str]) -> bytes:
-    """The workbook's bytes, built in memory (a file error is then Python's to report, not the writer's)."""
-    import io
-
+def write(target, sheets: Sequence, rows_of: list, names: Sequence[str]) -> None:
+    """Write the workbook to `target` (the caller's temporary path); a failed write raises WriteFailed."""
     from rustpy_xlsxwriter import FastExcel, Format
 
     from dibao_cli.reports import workbook
 
-    buffer = io.BytesIO()
-    book = FastExcel(buffer).format(datetime_format="yyyy-mm-dd")
+    book = FastExcel(str(target)).format(datetime_format="yyyy-mm-dd")
     header_format = Format()
     header_format.set_bold()
     header_format.set_background_color(HEADER_FILL)
@@ -87,7 +116,7 @@ def workbook_bytes(sheets: Sequence, rows_of: list, names: Sequence[str]) -> byt
     header_format.set_align("vcenter")
     header_format.set_border("thin")
     for spec, rows, name in zip(sheets, rows_of, names):
-        sample = rows[:workbook.WIDTH_SAMPLE]
+        sample = rows.sample if isinstance(rows, Streamed) else rows[:workbook.WIDTH_SAMPLE]
         widths, wrapped = workbook._column_widths(spec, sample)
         header = [clean_text(str(h)) for h in spec.header]
         formats = {}
@@ -143,7 +172,6 @@ def workbook_bytes(sheets: Sequence, rows_of: list, names: Sequence[str]) -> byt
                                "footer": "&C第 &P 页，共 &N 页", "print_gridlines": True})
     with _quiet_stderr():
         book.save()
-    return buffer.getvalue()
 
 
 class WriteFailed(Exception):

@@ -19,11 +19,9 @@ from dibao_cli.reports.files import (
     _full_disk,
     _shorten,
     atomic_path,
-    atomic_write,
     clean_text,
     disk_full_message,
     display_width,
-    refuse_existing,
     sheet_names,
 )
 
@@ -41,7 +39,8 @@ class SheetSpec:
 
     def __init__(self, name: str, header: Sequence[str], rows: Iterable[Sequence], widths: dict | None = None,
                  formats: dict | None = None, title: str | None = None, preamble: Sequence[Sequence] = (),
-                 footer: Sequence[tuple[str, str]] = (), borders: bool = False, landscape: bool = True):
+                 footer: Sequence[tuple[str, str]] = (), borders: bool = False, landscape: bool = True,
+                 size: int | None = None):
         self.name = name
         self.header = header
         self.rows = rows
@@ -52,6 +51,7 @@ class SheetSpec:
         self.footer = footer
         self.borders = borders
         self.landscape = landscape  # False for a notice to be posted (portrait, centred)
+        self.size = size  # at most this many rows, when the caller knows (rows are then streamed, not gathered)
 
 
 MONEY_FORMAT = "#,##0.00"
@@ -119,14 +119,13 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool) -> None:
     if fastbook.available() and all(fastbook.plain(spec) for spec in sheets):
         rows_of, fits = fastbook.take(sheets, EXCEL_ROWS - 1)
         if fits:
-            refuse_existing(path, force)
             try:
-                data = fastbook.workbook_bytes(sheets, rows_of, names)
+                with atomic_path(path, force) as tmp:
+                    fastbook.write(tmp, sheets, rows_of, names)
             except fastbook.WriteFailed as exc:
                 if exc.full_disk:
                     raise OutputRefused(disk_full_message(path)) from None
-                raise OutputRefused(f"无法写入 {path}：生成工作簿时出错。请检查磁盘空间和临时文件夹后重试。") from None
-            atomic_write(path, data, force)
+                raise OutputRefused(f"无法写入 {path}：写工作簿时出错。请检查磁盘空间和临时文件夹后重试。") from None
             return
         sheets = [_with_rows(spec, rows) for spec, rows in zip(sheets, rows_of)]
     scratch = tempfile.mkdtemp(prefix="dibao-xlsx-")
@@ -157,7 +156,7 @@ LINE_HEIGHT = 15  # points per line of 11-point text
 
 def _with_rows(spec: SheetSpec, rows) -> SheetSpec:
     return SheetSpec(spec.name, spec.header, rows, spec.widths, spec.formats, spec.title, spec.preamble, spec.footer,
-                     spec.borders, spec.landscape)
+                     spec.borders, spec.landscape, spec.size)
 
 
 def _fast_width(text: str) -> int:
