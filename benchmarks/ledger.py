@@ -32,14 +32,14 @@ import datetime as dt, json, sys, time
 from pathlib import Path
 from dibao_cli.cli.assess import resolve
 from dibao_cli.ledger.monthly import import_month, month_end
-from dibao_cli.ledger.store import Ledger
+from dibao_cli.ledger.store import Ledger, ledger_path
 from dibao_cli.reading.roster import read_rosters
 roster_file, month, db = sys.argv[1:4]
 t0 = time.monotonic()
 day = month_end(month)
 roster = read_rosters([Path(roster_file)], sheet=None, all_sheets=False, encoding=None, on_date=day)
 t1 = time.monotonic()
-ledger = Ledger(Path(db))  # opening for writing checks every page first
+ledger = Ledger(ledger_path(db))  # opening for writing checks every page first (SQLite)
 t2 = time.monotonic()
 report = import_month(ledger, roster, resolve(None, (), day), month, day, [Path(roster_file)], False, False, "bench")
 ledger.close()

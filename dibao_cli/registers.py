@@ -10,6 +10,7 @@ are the importer's own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dibao_cli.idcard import parse_id
@@ -110,6 +111,15 @@ class Sheet:
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 continue
             yield index, row
+
+
+def canonical(aliases: dict[str, str], text: str | None, refused: Callable[[], Exception]) -> str:
+    """The value a register's cell (or a command-line word) stands for, looked up among `aliases` once trimmed;
+    the exception `refused()` builds, naming what is accepted, when it is not there."""
+    value = aliases.get((text or "").strip())
+    if value is None:
+        raise refused()
+    return value
 
 
 def id_number(text: str | None) -> str:

@@ -121,17 +121,155 @@ class Run:
         return json.loads(self.out)
 
 
+# ---------------------------------------------------------------- ledger backends
+# The tests of these modules that give the CLI a ledger (--db / DIBAO_DB) run on SQLite and on PostgreSQL.
+# A test that opens the ledger file itself with sqlite3 is about the file and runs on SQLite only.
+BACKEND_MODULES = {"test_ledger", "test_ledger_history", "test_crosscheck", "test_paperwork", "test_tiered_notices",
+                   "test_tiered_ledger", "test_tiered_paper", "test_golden", "test_casework", "test_casework_paperwork",
+                   "test_assistance", "test_monitor", "test_documents", "test_tiered_examples"}
+PG_URL = "DIBAO_TEST_POSTGRES"  # postgresql://user:password@host:port/postgres of a server the tests may use
+PG_REQUIRED = "DIBAO_TEST_POSTGRES_REQUIRED"  # set by .ci/run: a missing server fails instead of skipping
+
+
+def _names_ledger(source: str) -> bool:
+    return '"--db"' in source or "DIBAO_DB" in source
+
+
+def _uses_ledger(function, module) -> bool:
+    """The test (or a helper of its module it calls) gives the CLI a ledger, and it does not open the file."""
+    import inspect
+    import re
+
+    source = inspect.getsource(function)
+    if "sqlite3" in source or function.__dict__.get("pytestmark") and any(
+            m.name == "sqlite_only" for m in function.pytestmark):
+        return False
+    if _names_ledger(source):
+        return True
+    for name in set(re.findall(r"\b(_?[a-z]\w*)\(", source)):
+        helper = getattr(module, name, None)
+        if inspect.isfunction(helper) and helper.__module__ == module.__name__ and _names_ledger(inspect.getsource(helper)):
+            return True
+    return False
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: a ledger test about the SQLite file itself (not parametrised)")
+
+
+def pytest_generate_tests(metafunc):
+    module = metafunc.module.__name__.rpartition(".")[2]
+    if "backend" in metafunc.fixturenames and module in BACKEND_MODULES and _uses_ledger(metafunc.function,
+                                                                                            metafunc.module):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """(server URL, template database) of the PostgreSQL server the tests use; skips (or, in CI, fails)
+    without one. The template holds an upgraded, empty ledger: each test's database is a copy of it."""
+    import os
+    import uuid
+
+    url = os.environ.get(PG_URL)
+    if not url:
+        if os.environ.get(PG_REQUIRED):
+            pytest.fail(f"{PG_URL} is not set but {PG_REQUIRED} is: the PostgreSQL tests must run")
+        pytest.skip(f"no PostgreSQL server: set {PG_URL}=postgresql://... (as .ci/run does) to run the PostgreSQL variant")
+    import psycopg
+
+    from dibao_cli.ledger.store import Ledger
+
+    template = f"dibao_tpl_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = psycopg.connect(url, autocommit=True)
+    except psycopg.Error as exc:
+        pytest.fail(f"PostgreSQL server at {PG_URL} not reachable: {exc}")
+    admin.execute(f"CREATE DATABASE {template}")
+    ledger = Ledger(database_url(url, template), create=True, upgrade=True)
+    ledger.close()
+    yield url, template
+    admin.execute(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
+    admin.close()
+
+
+def database_url(server: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(server)._replace(path="/" + name))
+
+
 @pytest.fixture
-def run(monkeypatch, tmp_path):
-    """Run the real CLI in a clean working folder (no dibao.toml) with a wide terminal."""
+def fresh_pg(pg_server):
+    """A function giving a new, empty PostgreSQL ledger (its URL) per call; dropped after the test."""
+    import uuid
+
+    import psycopg
+
+    url, template = pg_server
+    made = []
+    admin = psycopg.connect(url, autocommit=True)
+
+    def make() -> str:
+        name = f"dibao_t_{uuid.uuid4().hex[:12]}"
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        made.append(name)
+        return database_url(url, name)
+
+    yield make
+    for name in made:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.close()
+
+
+@pytest.fixture
+def backend(request):
+    """'sqlite' or 'postgresql': where the `run` fixture's --db ledgers live."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def run(monkeypatch, tmp_path, backend, request):
+    """Run the real CLI in a clean working folder (no dibao.toml) with a wide terminal. On the postgresql
+    backend every ledger file the test names (--db, DIBAO_DB) is a database of its own on the test server."""
+    import os
+
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "200")
+    databases: dict[str, str] = {}
+    fresh = request.getfixturevalue("fresh_pg") if backend == "postgresql" else None
+
+    def target(value) -> str:
+        key = str(Path(value).resolve()) if not str(value).startswith("postgresql://") else str(value)
+        if key.startswith("postgresql://"):
+            return key
+        if key not in databases:
+            databases[key] = fresh()
+        return databases[key]
 
     def invoke(*args):
-        runner = CliRunner()
-        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False, prog_name="dibao")
+        args = [str(a) for a in args]
+        env = {}
+        if fresh is not None:
+            args = [target(a) if i and args[i - 1] == "--db" else a for i, a in enumerate(args)]
+            if os.environ.get("DIBAO_DB"):
+                env["DIBAO_DB"] = target(os.environ["DIBAO_DB"])
+        runner = CliRunner(env=env)
+        result = runner.invoke(main, args, catch_exceptions=False, prog_name="dibao")
         return Run(result)
 
+    def connect(path):
+        """The ledger the test named `path`, for reading it with SQL ('?' placeholders) on either backend."""
+        if fresh is None:
+            import sqlite3
+
+            return sqlite3.connect(path)
+        from dibao_cli.ledger.postgres import Connection
+
+        return Connection(target(path), "test", 30)
+
+    invoke.connect = connect
+    invoke.target = lambda path: path if fresh is None else target(path)  # --db for a subprocess of the test
     return invoke
 
 

@@ -318,7 +318,8 @@ def test_streamed_json_is_the_whole_document(tmp_path):
     import json
 
     from dibao_cli.policy.config import choose_policy
-    from dibao_cli.assess.impact import build_reforms, compare, reform_policy
+    from dibao_cli.assess.impact import compare
+    from dibao_cli.assess.reforms import build_reforms, reform_policy
     from dibao_cli.reports.impact import as_json, json_chunks
     from dibao_cli.policy import PolicyAt
     from dibao_cli.reading.roster import read_rosters

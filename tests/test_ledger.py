@@ -94,7 +94,7 @@ def test_month_already_imported_needs_replace_and_history_keeps_the_old_version(
     assert "已有 2026-01 月的数据" in again.err
     load(run, tmp_path, "2026-01", family(4800), "--replace")
     assert history(run, tmp_path)[0]["total_fen"] == 40000
-    db = sqlite3.connect(tmp_path / "l.db")
+    db = run.connect(tmp_path / "l.db")
     assert db.execute("SELECT COUNT(*), COUNT(superseded_by) FROM imports WHERE month = '2026-01'").fetchone() == (2, 1)
 
 
@@ -298,6 +298,7 @@ def test_schema_is_versioned_and_a_newer_ledger_is_refused(run, tmp_path):
     assert newer.code == 7 and "更新版本的 dibao" in newer.err
 
 
+@pytest.mark.sqlite_only
 def test_not_a_ledger_and_unknown_household(run, tmp_path):
     (tmp_path / "x.db").write_bytes(b"this is not sqlite" * 100)
     assert run("history", "H1", "--db", tmp_path / "x.db").code == 7
@@ -320,3 +321,25 @@ def test_cut_off_day_sets_the_assessment_day_and_the_reporting_period(run, tmp_p
     assert reporting_period("2026-12", 15) == "2026年11月16日至2026年12月15日"
     assert reporting_period("2026-01", 15) == "2025年12月16日至2026年1月15日"
     assert reporting_period("2026-12", None) == "2026年12月"
+
+
+def test_the_monthly_standard_is_stored_and_a_row_from_before_still_gets_it_on_its_notice(run, tmp_path):
+    """The ledger keeps the monthly standard each household's income was compared to (fen), so a notice
+    from the ledger shows it without reading it back out of the reason's sentence; rows stored before the
+    column existed (NULL) fall back to the sentence, with the same notice."""
+    load(run, tmp_path, "2026-01", family(3600))
+    load(run, tmp_path, "2026-02", family(2400))  # a new amount: a change notice, with the standard on it
+    con = run.connect(tmp_path / "l.db")
+    assert con.execute("SELECT standard_fen FROM households ORDER BY import_id").fetchall() == [(40000,), (40000,)]
+    reasons = json.loads(history(run, tmp_path)[1]["reasons"])
+    assert "农村低保标准 400.00 元/人·月" in next(r["text"] for r in reasons if r["code"] == "below_standard")
+    assert "standard_fen" not in history(run, tmp_path)[1]  # the history shows what it always showed
+    args = ("notice", "--month", "2026-02", "--region", "632521", "--date", "2026-02-28", "--db", tmp_path / "l.db")
+    assert run(*args, "-o", tmp_path / "stored").code == 0
+    stored = (tmp_path / "stored" / "H1-变更通知书.html").read_text(encoding="utf-8")
+    assert "400.00 元/人·月" in stored
+    con.execute("UPDATE households SET standard_fen = NULL")
+    con.commit()
+    con.close()
+    assert run(*args, "-o", tmp_path / "older").code == 0
+    assert (tmp_path / "older" / "H1-变更通知书.html").read_text(encoding="utf-8") == stored

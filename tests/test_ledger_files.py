@@ -260,3 +260,19 @@ def test_backup_into_a_folder_that_does_not_exist_creates_it(run, tmp_path):
     (tmp_path / "file").write_text("x")
     blocked = run("db", "backup", tmp_path / "file" / "copy.db", "--db", db)
     assert blocked.code == 5 and f"备份文件夹 {tmp_path / 'file'} 不存在，也无法建立" in blocked.err
+
+
+def test_db_upgrade_export_and_roles_on_a_ledger_file(run, tmp_path):
+    """dibao db upgrade sets up or reports the structure of a SQLite ledger too; db export copies it to a
+    new file and never over an existing one; roles belong to the shared PostgreSQL ledger only."""
+    db = tmp_path / "l.db"
+    assert run("db", "upgrade", "--db", db).out.strip() == f"已建立台账结构（版本 5）：{db}"
+    assert run("db", "upgrade", "--db", db).out.strip() == f"台账结构已是最新（版本 5）：{db}"
+    (tmp_path / "copy.db").write_bytes(b"")
+    refused = run("db", "export", tmp_path / "copy.db", "--db", db)
+    assert refused.code == 5 and "已存在，未覆盖" in refused.err
+    done = run("db", "export", tmp_path / "new.db", "--db", db)
+    assert done.code == 0 and "已导出" in done.out and "0 次导入" in done.out
+    roles = run("db", "roles", "--db", db, "--county-clerk", "wangli")
+    assert roles.code == 2 and "只用于共享的 PostgreSQL 台账" in roles.err
+    assert (tmp_path / "new.db").is_file() and (tmp_path / "l.db").is_file()  # empty, but set up on purpose

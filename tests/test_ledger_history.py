@@ -3,7 +3,6 @@ month before them as committed; households skipped for errors keep last month's 
 earlier month names the later months built on it; payment after a phase-out ended is a warning."""
 
 import random
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -35,8 +34,8 @@ def _cli(*args):
     return [sys.executable, "-m", "dibao_cli", *map(str, args)]
 
 
-def _events(db: Path) -> dict[str, list[tuple]]:
-    con = sqlite3.connect(db)
+def _events(run, db: Path) -> dict[str, list[tuple]]:
+    con = run.connect(db)
     out = {}
     for month in MONTHS:
         out[month] = con.execute(
@@ -53,16 +52,16 @@ def test_four_months_imported_at_once_equal_the_same_four_one_after_another(run,
     files = [write_csv(tmp_path / f"{m}.csv", county_month(i)) for i, m in enumerate(MONTHS)]
     one_by_one = tmp_path / "seq.db"
     for month, path in zip(MONTHS, files):
-        done = subprocess.run(_cli("import", path, "--month", month, "--db", one_by_one), capture_output=True)
+        done = subprocess.run(_cli("import", path, "--month", month, "--db", run.target(one_by_one)), capture_output=True)
         assert done.returncode == 0, done.stderr.decode()
     together = tmp_path / "par.db"
-    procs = [subprocess.Popen(_cli("import", path, "--month", month, "--db", together), stdout=subprocess.PIPE,
+    procs = [subprocess.Popen(_cli("import", path, "--month", month, "--db", run.target(together)), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE) for month, path in zip(MONTHS, files)]
     for proc in procs:
         out, err = proc.communicate()
         assert proc.returncode == 0, err.decode()
-    expected, expected_status = _events(one_by_one)
-    got, got_status = _events(together)
+    expected, expected_status = _events(run, one_by_one)
+    got, got_status = _events(run, together)
     counts = [len(expected[m]) for m in MONTHS]
     assert counts == [35, 2, 33, 6]  # each month's changes, not everyone as new again
     assert [len(got[m]) for m in MONTHS] == counts
@@ -75,7 +74,7 @@ def test_four_months_imported_at_once_equal_the_same_four_one_after_another(run,
     names = sorted(p.name for p in (tmp_path / "seq").iterdir() if not p.name.startswith("."))  # notices, not the index
     assert names == sorted(p.name for p in (tmp_path / "par").iterdir() if not p.name.startswith("."))
     assert len(names) == 5, names
-    con = sqlite3.connect(together)
+    con = run.connect(together)
     assert con.execute("SELECT COUNT(*) FROM pending_imports").fetchone() == (0,)
 
 
@@ -115,7 +114,7 @@ def test_household_skipped_for_errors_keeps_its_decision_and_is_not_new_next_mon
     notices = run("notice", "--month", "2026-03", "--region", "632521", "--date", "2026-03-31", "--db",
                   tmp_path / "l.db", "-o", tmp_path / "n")
     assert notices.code == 0 and "没有需要出具的通知书" in notices.out  # no second approval notice
-    con = sqlite3.connect(tmp_path / "l.db")
+    con = run.connect(tmp_path / "l.db")
     assert con.execute("SELECT households, members, skipped FROM imports WHERE month = '2026-02'").fetchone() == (2, 3, 1)
 
 
@@ -134,7 +133,7 @@ def test_replacing_an_earlier_month_computes_the_later_months_again_or_names_the
     assert ("台账中以后的月份 2026-03 是按 2026-02 月原来的数据（或尚无该月时）计算的" in out.out
             and "2026-03：原名册文件已移走或已修改" in out.out
             and "dibao import 名册-2026-03.xlsx --month 2026-03 --replace" in out.out)
-    con = sqlite3.connect(tmp_path / "l.db")
+    con = run.connect(tmp_path / "l.db")
     assert con.execute("SELECT COUNT(*) FROM pending_imports").fetchone() == (0,)
 
 
@@ -171,4 +170,47 @@ def test_months_imported_out_of_order_end_as_if_imported_in_order(run, tmp_path)
         assert out.code == 0, out.err
     assert "以后的月份 2026-03 原先是按本月导入之前的台账计算的，已用它原来的名册文件重新计算" in out.out
     assert "以后的月份 2026-04 原先是按本月导入之前的台账计算的" in out.out
-    assert _events(out_of_order) == _events(in_order)
+    assert _events(run, out_of_order) == _events(run, in_order)
+
+
+def _split(index: int) -> tuple[list[dict], dict[str, list[dict]]]:
+    """A county month of two townships: the whole roster and each township's part."""
+    rows = county_month(index)
+    for row in rows:
+        if int(row["户编号"][1:]) > 20:
+            row["乡镇"] = "倒淌河镇"
+    return rows, {t: [r for r in rows if r["乡镇"] == t] for t in ("恰卜恰镇", "倒淌河镇")}
+
+
+def test_townships_imported_at_once_into_the_same_month_equal_the_county_roster(run, tmp_path):
+    """import --township: two townships' rosters imported at the same moment (two processes) into one month
+    give the month the county roster gives; the same township twice at once: one lands, the other is told."""
+    county, township = tmp_path / "county.db", tmp_path / "township.db"
+    for i, month in enumerate(MONTHS[:2]):
+        whole, parts = _split(i)
+        assert run("import", write_csv(tmp_path / f"{month}.csv", whole), "--month", month, "--db", county).code == 0
+        if i == 0:
+            assert run("import", tmp_path / f"{month}.csv", "--month", month, "--db", township).code == 0
+            continue
+        files = {t: write_csv(tmp_path / f"{month}-{t}.csv", rows) for t, rows in parts.items()}
+        procs = [subprocess.Popen(_cli("import", path, "--month", month, "--township", t, "--db", run.target(township)),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for t, path in files.items()]
+        for proc in procs:
+            out, err = proc.communicate()
+            assert proc.returncode == 0, err
+    want, want_status = _events(run, county)
+    got, got_status = _events(run, township)
+    assert got == want and got_status == want_status
+    assert len(want["2026-02"]) > 0 and {s[1] for s in got_status if s[0] == "2026-02"} == {
+        s[1] for s in want_status if s[0] == "2026-02"}
+    # the same township twice at once
+    path = tmp_path / "2026-02-恰卜恰镇.csv"
+    procs = [subprocess.Popen(_cli("import", path, "--month", "2026-03", "--township", "恰卜恰镇", "--db",
+                                   run.target(township)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = sorted((p.wait(), p.stderr.read()) for p in procs)
+    assert [code for code, _ in results] == [0, 7]
+    assert "台账中已有恰卜恰镇 2026-03 月的数据（可能是别人刚刚导入的）。如要用这份名册替换，请加 --replace" in results[1][1]
+    # a roster with another township's households is refused, naming them
+    out = run("import", tmp_path / "2026-02-倒淌河镇.csv", "--month", "2026-03", "--township", "恰卜恰镇", "--db", township)
+    assert out.code == 1 and "名册中有 19 户的乡镇不是“恰卜恰镇”" in out.err

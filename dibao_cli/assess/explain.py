@@ -5,6 +5,7 @@ never show a figure the computation did not produce.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from dibao_cli.assess.result import HouseholdResult, Reason, Step
@@ -205,4 +206,5 @@ def steps(trace: Trace, result: HouseholdResult) -> list[Step]:
     """The steps of `dibao explain`, each rendered from its record (the status decision itself is shown through
     the reasons it led to)."""
     records = sorted((r for r in trace.records if r.step in RENDER), key=lambda record: ORDER.index(record.step))
-    return [RENDER[record.step](record, result, trace.policy) for record in records]
+    return [replace(RENDER[record.step](record, result, trace.policy), parameters=record.parameters)
+            for record in records]

@@ -31,11 +31,13 @@ class Reason:
 
 @dataclass
 class Step:
-    """One step of `dibao explain`: a title, lines of arithmetic, and the basis."""
+    """One step of `dibao explain`: a title, lines of arithmetic, the basis, and the policy parameters the step
+    read (trace.Used: name and dated, cited entry), as recorded while computing."""
 
     title: str
     lines: list[str]
     basis: str
+    parameters: tuple = ()
 
 
 class Benefit(NamedTuple):
@@ -137,3 +139,28 @@ class Assessment:
     pending: list[Household] = field(default_factory=list)  # households that can be decided
     progress: Callable[[int], None] | None = None  # told every PROGRESS_STEP households assessed
 
+
+SHORT_REASON = {
+    "below_standard": "低于标准", "phase_out_back": "恢复低保", "phase_out": "渐退中", "phase_out_ended": "渐退期满",
+    "marginal": "低于1.5倍标准", "above_marginal": "收入超过边缘线", "single_person": "单人户", "all_tekun": "全员特困",
+    "property_deposits": "存款超限", "property_vehicles": "有机动车", "property_homes": "房产超限",
+    "property_business": "有工商登记", "single_person_income": "本人收入超标", "tekun": "特困供养",
+    "tekun_can_work": "非特困（有劳动能力）", "tekun_income": "非特困（收入超标）", "tekun_property": "非特困（财产）",
+    "tekun_supporter": "非特困（有义务人）", "rigid": "刚性支出困难", "rigid_not_met": "",
+}
+
+
+def short_reasons(r: HouseholdResult) -> str:
+    """The reasons in a few words, each once (the table's and the impact comparison's 理由 column)."""
+    seen = []
+    for reason in r.reasons:
+        label = SHORT_REASON.get(reason.code, reason.code)
+        if label and label not in seen and reason.code != "above_standard":
+            seen.append(label)
+    return "、".join(seen)
+
+
+def tekun_from_results(results) -> list[dict]:
+    """The 特困 persons of some results, as the monthly report counts them: 供养方式 and the two parts in fen."""
+    return [{"mode": d.mode, "basic_fen": int(d.basic * 100), "care_fen": int(d.care * 100)}
+            for r in results for d in r.supported]

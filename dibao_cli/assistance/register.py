@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from dibao_cli.errors import NotFound, UsageInvalid
 from dibao_cli.ledger import assistance as store
+from dibao_cli.registers import canonical
 from dibao_cli.rules import temporary
 
 KIND_ALIASES = {"急难": "急难型", "急难型": "急难型", "突发": "急难型", "支出": "支出型", "支出型": "支出型"}
@@ -38,28 +39,19 @@ class Decision:
 
 
 def kind_of(text: str | None) -> str:
-    value = KIND_ALIASES.get((text or "").strip())
-    if value is None:
-        raise AssistanceError(f"救助类型“{text or ''}”不认识：应为 急难型 或 支出型")
-    return value
+    return canonical(KIND_ALIASES, text, lambda: AssistanceError(f"救助类型“{text or ''}”不认识：应为 急难型 或 支出型"))
 
 
 def severity_of(text: str | None) -> str:
     if not (text or "").strip():
         return "一般"
-    value = SEVERITY_ALIASES.get(text.strip())
-    if value is None:
-        raise AssistanceError(f"困难程度“{text}”不认识：应为 一般 或 严重")
-    return value
+    return canonical(SEVERITY_ALIASES, text, lambda: AssistanceError(f"困难程度“{text}”不认识：应为 一般 或 严重"))
 
 
 def level_of(text: str | None) -> str | None:
     if not (text or "").strip():
         return None
-    value = LEVEL_ALIASES.get(text.strip())
-    if value is None:
-        raise AssistanceError(f"审批层级“{text}”不认识：应为 乡镇先行救助 或 县级审批")
-    return value
+    return canonical(LEVEL_ALIASES, text, lambda: AssistanceError(f"审批层级“{text}”不认识：应为 乡镇先行救助 或 县级审批"))
 
 
 def register(ledger, *, household_id: str, person: str, person_id: str, township: str, village: str, area_type: str,

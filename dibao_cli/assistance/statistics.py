@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal
 
+from dibao_cli.assess.result import tekun_from_results  # noqa: F401  (kept importable from here)
+
 MODES = ("分散供养", "集中供养")
 TEKUN_HEADER = ("供养方式", "人数", "基本生活(元)", "照料护理(元)", "本月合计(元)")
 TEMPORARY_HEADER = ("救助类型", "件数", "人数", "金额(元)")
@@ -13,11 +15,6 @@ TEMPORARY_HEADER = ("救助类型", "件数", "人数", "金额(元)")
 
 def _fen(fen: int) -> str:
     return f"{fen // 100:,}.{fen % 100:02d}"
-
-
-def tekun_from_results(results) -> list[dict]:
-    return [{"mode": d.mode, "basic_fen": int(d.basic * 100), "care_fen": int(d.care * 100)}
-            for r in results for d in r.supported]
 
 
 def tekun_rows(people: list[dict], numeric: bool = False) -> list[list]:
@@ -69,13 +66,12 @@ def year_rows(ledger, year: int) -> list[list]:
     and 临时救助 approved that month (cases, persons, money, each case once); a total row (its 特困 persons are
     person-months)."""
     from dibao_cli.assistance.register import summary
+    from dibao_cli.ledger import queries
     from dibao_cli.ledger.assistance import tekun_of
 
     rows = []
-    months = {m for (m,) in ledger.db.execute("SELECT DISTINCT month FROM imports WHERE superseded_by IS NULL AND month LIKE ?",
-                                              (f"{year}-%",))}
-    months |= {d[:7] for (d,) in ledger.db.execute("SELECT decided_on FROM assistance_cases WHERE status = 'approved' "
-                                                   "AND decided_on LIKE ?", (f"{year}-%",))}
+    months = set(queries.months_between(ledger, f"{year}-01", f"{year}-12"))
+    months |= {d[:7] for d in queries.approved_assistance_days(ledger, f"{year}-01-01", f"{year}-12-31")}
     months = sorted(months)
     for month in months:
         people = tekun_of(ledger, month)

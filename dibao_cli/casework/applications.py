@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from dibao_cli.casework.calendar import WorkCalendar
 from dibao_cli.errors import DibaoError, ExitStatus, NotFound
+from dibao_cli.registers import canonical
 
 PROGRAMMES = ("低保", "特困", "边缘", "刚性支出")
 RELATIVE_KINDS = ("低保经办人员近亲属", "村干部近亲属")
@@ -239,10 +240,8 @@ def parse_people(text: str | None) -> list[str]:
 
 
 def step_key(text: str) -> str:
-    key = STEP_ALIASES.get((text or "").strip())
-    if key is None:
-        raise CaseworkError(f"不认识的办理事项“{text}”。可用：受理、{'、'.join(STEPS.values())}。")
-    return key
+    return canonical(STEP_ALIASES, text,
+                     lambda: CaseworkError(f"不认识的办理事项“{text}”。可用：受理、{'、'.join(STEPS.values())}。"))
 
 
 def register(ledger, *, household_id: str, applicant: str, applicant_id: str = "", township: str = "",

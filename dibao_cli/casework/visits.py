@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from dibao_cli.casework.applications import STEPS, CaseworkError, states
 from dibao_cli.casework.calendar import WorkCalendar
+from dibao_cli.registers import canonical
 from dibao_cli.status import COVERED, LABEL, MARGINAL
 
 KINDS = ("入户调查", "定期回访", "信号核实", "特困核查", "县级核查")
@@ -28,17 +29,12 @@ TWO_PEOPLE = ("入户调查", "县级核查")
 
 
 def visit_kind(text: str | None) -> str:
-    kind = KIND_ALIASES.get((text or "").strip())
-    if kind is None:
-        raise CaseworkError(f"不认识的走访类型“{text}”。可用：{'、'.join(KINDS)}。")
-    return kind
+    return canonical(KIND_ALIASES, text, lambda: CaseworkError(f"不认识的走访类型“{text}”。可用：{'、'.join(KINDS)}。"))
 
 
 def outcome(text: str | None) -> str:
-    value = OUTCOME_ALIASES.get((text or "").strip())
-    if value is None:
-        raise CaseworkError(f"不认识的处理结果“{text}”。可用：{'、'.join(OUTCOMES)}。")
-    return value
+    return canonical(OUTCOME_ALIASES, text,
+                     lambda: CaseworkError(f"不认识的处理结果“{text}”。可用：{'、'.join(OUTCOMES)}。"))
 
 
 def findings_text(stored: str) -> str:

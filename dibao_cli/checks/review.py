@@ -92,7 +92,7 @@ def due_items(cases, as_of: _dt.date, within_days: int, policy) -> list[DueItem]
             items.append(DueItem(*where, kind, label, due,
                                  f"上次核查 {case.last_check.isoformat()}，{frequency}核查一次"
                                  + ("（有劳动能力成员）" if case.can_work else ""), basis))
-    from dibao_cli.assistance.schedule import (
+    from dibao_cli.rules.tiered_schedule import (
         tiered_due_items,  # 特困 yearly, 刚性支出 at the end of its validity
     )
 

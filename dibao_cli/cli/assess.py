@@ -22,6 +22,7 @@ from dibao_cli.cli.common import (
     policy_options,
     resolve,
     resolve_format,
+    rosters_argument,
 )
 from dibao_cli.cli.console import clean_screen, console, progress_bar
 from dibao_cli.errors import ExitStatus
@@ -31,7 +32,7 @@ FORMATS = ("table", "json", "csv", "xlsx")
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@rosters_argument()
 @input_options
 @policy_options
 @date_option("核算日期，默认今天。")
@@ -81,7 +82,8 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
 @input_options
 @policy_options
 @date_option("核算日期，默认今天。")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="输出格式：text、json。")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
+              help="输出格式：text、json（json 的每一步另列用到的政策数值、起始日期和出处）。")
 def explain(roster, household_id, sheet, all_sheets, encoding, policies, region, on_date, fmt):
     """逐步说明一户的核算：每个成员的收入项目、扣减、标准及出处、比较、结果和保障金算式。
 
@@ -109,7 +111,7 @@ def explain(roster, household_id, sheet, all_sheets, encoding, policies, region,
     d = assess_report.household_dict(result)
     block = assess_report.policy_block(assessment)
     if fmt == "json":
-        d["steps"] = [{"title": s.title, "lines": s.lines, "basis": s.basis} for s in result.steps]
+        d["steps"] = assess_report.explain_steps(result)
         click.echo(json_bytes({"policy": block, "household": d}).decode(), nl=False)
         return
     click.echo(clean_screen(render("explain.txt.j2", r=result, d=d, policy=block, region_name=region_name(block["region"]))),

@@ -19,6 +19,7 @@ from dibao_cli.cli.common import (
     policy_options,
     resolve,
     resolve_format,
+    rosters_argument,
 )
 from dibao_cli.cli.console import console
 from dibao_cli.cli.ledger import command_line, db_option, open_ledger
@@ -240,7 +241,7 @@ def list_(start, end, status, db, fmt, output, force):
 
 
 @assistance_group.command("notice")
-@click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册...]")
+@rosters_argument(required=False, metavar="[名册...]")
 @click.option("--case", "cases", multiple=True, type=int, metavar="申请编号", help="临时救助申请编号（可写多次）：出具审批通知书或不予批准告知书。")
 @click.option("--household", "households", multiple=True, metavar="户编号", help="给了名册时只出具这些户的（可写多次）。")
 @output_file_option("写入这个 HTML 文件（每份通知一页，可直接打印）。")
@@ -294,7 +295,7 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
 
 
 @assistance_group.command("publicity")
-@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册...")
+@rosters_argument(metavar="名册...")
 @date_option("公示开始日期（公示期 7 天）。", "--from", "start", required=True)
 @output_file_option("写入这个 HTML 文件（每村一页）。")
 @force_option()

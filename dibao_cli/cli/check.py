@@ -18,6 +18,7 @@ from dibao_cli.cli.common import (
     output_options,
     policy_options,
     resolve_format,
+    rosters_argument,
 )
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
@@ -49,7 +50,7 @@ def problem_value(show_id: bool):
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@rosters_argument()
 @input_options
 @policy_options
 @date_option("核查日期（算年龄、选政策数值用），默认今天。")

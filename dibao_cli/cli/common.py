@@ -58,10 +58,22 @@ def policy_options(func):
     return func
 
 
+class LedgerTarget(click.ParamType):
+    """--db: a ledger file (a path), or a shared PostgreSQL ledger (a postgresql:// connection string)."""
+
+    name = "ledger"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and value.startswith(("postgresql://", "postgres://")):
+            return value
+        return click.Path(dir_okay=False, path_type=Path).convert(value, param, ctx)
+
+
 def db_option(func):
-    """--db: the ledger file."""
-    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), metavar="台账文件",
-                        help="台账文件（默认取环境变量 DIBAO_DB，再默认当前文件夹的 dibao.db）。")(func)
+    """--db: the ledger file or database."""
+    return click.option("--db", type=LedgerTarget(), metavar="台账",
+                        help="台账文件，或共享台账的 PostgreSQL 连接串 postgresql://用户@主机/数据库"
+                             "（默认取环境变量 DIBAO_DB，再默认当前文件夹的 dibao.db）。")(func)
 
 
 def force_option(help: str = "输出文件已存在时覆盖它。"):
@@ -94,6 +106,12 @@ def issuer_options(func):
     func = click.option("--bureau", metavar="单位", help="发文单位，如 共和县民政局（默认按 --region）。")(func)
     func = templates_option()(func)
     return func
+
+
+def rosters_argument(required: bool = True, metavar: str | None = None):
+    """The roster files a command reads: one or more, or none where the ledger stands in for them."""
+    return click.argument("rosters", nargs=-1, required=required, type=click.Path(path_type=Path),
+                          metavar=metavar or ("名册文件..." if required else "[名册文件...]"))
 
 
 def input_options(func):

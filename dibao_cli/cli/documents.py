@@ -19,6 +19,7 @@ from dibao_cli.cli.common import (
     month_option,
     policy_options,
     resolve,
+    rosters_argument,
 )
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.cli.ledger import command_line, open_ledger
@@ -48,7 +49,7 @@ def warn_left_out(assessment) -> None:
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
+@rosters_argument(required=False)
 @month_option("不给名册时：按台账中这个月的结果出通知书。")
 @click.option("--kind", type=click.Choice(NOTICE_KINDS), default="auto",
               help="通知书种类：auto（按结果自动：新纳入→审批，不符合→不予批准，低保边缘→低保边缘认定，本月进入渐退→渐退，"
@@ -166,16 +167,10 @@ def _issuer_for(ledger, issuer, household_id: str, kind: str, publicity_from):
     if kind != "approval" or publicity_from is not None:
         return issuer
     import dataclasses
-    import sqlite3
 
-    from dibao_cli.ledger.casework import latest_application_of, steps_of
+    from dibao_cli.ledger.queries import publicity_days
 
-    try:
-        app = latest_application_of(ledger, household_id)
-        steps = steps_of(ledger, [app["id"]])[app["id"]] if app is not None else []
-    except sqlite3.OperationalError:  # a ledger from before casework
-        return issuer
-    recorded = [s["on_date"] for s in steps if s["step"] == "publicity"]
+    recorded = publicity_days(ledger, household_id)
     if not recorded:
         return issuer
     return dataclasses.replace(issuer, publicity_from=_dt.date.fromisoformat(max(recorded)))

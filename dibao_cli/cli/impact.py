@@ -18,6 +18,7 @@ from dibao_cli.cli.common import (
     limit_option,
     output_options,
     resolve_format,
+    rosters_argument,
 )
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
@@ -26,7 +27,7 @@ FORMATS = ("table", "json", "xlsx", "html")
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@rosters_argument()
 @input_options
 @click.option("--region", type=REGION, metavar="地区代码", help="现行政策的县（区）代码；默认取 dibao.toml，再默认青海省级。")
 @click.option("--base-policy", "base_policies", multiple=True, type=click.Path(path_type=Path), metavar="文件",
@@ -54,7 +55,8 @@ def impact(rosters, sheet, all_sheets, encoding, region, base_policies, policies
         dibao impact 名册.xlsx --grid rural_standard_annual=5400:6600:300 --format json > 测算.json
         dibao impact 名册.xlsx --policy reform-2027.toml --unit 共和县民政局 -o 测算.html
     """
-    from dibao_cli.assess.impact import build_reforms, compare, reform_policy
+    from dibao_cli.assess.impact import compare
+    from dibao_cli.assess.reforms import build_reforms, reform_policy
     from dibao_cli.policy import PolicyAt
     from dibao_cli.policy.config import choose_policy
     from dibao_cli.reports import impact as impact_report

@@ -21,6 +21,7 @@ from dibao_cli.cli.common import (
     policy_options,
     resolve,
     resolve_format,
+    rosters_argument,
 )
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.errors import ExitStatus
@@ -52,7 +53,7 @@ def _columns(ctx, param, value):
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@rosters_argument()
 @click.option("--against", required=True, type=click.Path(path_type=Path), metavar="比对文件",
               help="其他部门提供的数据文件（.xlsx/.xls/.csv）。")
 @click.option("--kind", required=True, type=click.Choice(tuple(KIND_NAMES)), metavar="类别",
@@ -128,7 +129,7 @@ def crosscheck(rosters, against, kind, key, columns, name_birth, against_encodin
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@rosters_argument()
 @click.option("--previous", type=click.Path(path_type=Path), metavar="上月名册", help="上月名册，用来发现收入大幅下降和成员变化。")
 @month_option("改用台账中这个月的数据作为“上月”（如 2026-11）。")
 @input_options

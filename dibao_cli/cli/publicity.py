@@ -19,6 +19,7 @@ from dibao_cli.cli.common import (
     output_file_option,
     policy_options,
     resolve,
+    rosters_argument,
 )
 from dibao_cli.cli.console import console, progress_bar
 from dibao_cli.cli.documents import warn_left_out
@@ -66,7 +67,7 @@ EXAMPLE_FILES = ("year-end-review.sh", "632521-共和县.toml")
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
-@click.argument("rosters", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="名册文件...")
+@rosters_argument()
 @output_file_option("公示文件：.html（每村一页，打印张贴）或 .xlsx（每村一张表）。")
 @date_option("公示开始日期（公示 7 天），默认今天。", "--from", "start")
 @click.option("--all", "include_all", is_flag=True, help="公示全部保障对象（默认只公示本次新纳入的）。")

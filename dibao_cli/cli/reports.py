@@ -21,6 +21,7 @@ from dibao_cli.cli.common import (
     output_file_option,
     policy_options,
     resolve,
+    rosters_argument,
     templates_option,
 )
 from dibao_cli.cli.console import console
@@ -34,7 +35,7 @@ def report_group():
 
 
 @report_group.command("monthly", cls=DibaoCommand, context_settings=CONTEXT)
-@click.argument("rosters", nargs=-1, type=click.Path(path_type=Path), metavar="[名册文件...]")
+@rosters_argument(required=False)
 @month_option("按台账中这个月出月报（如 2026-12）。")
 @click.option("--previous", type=click.Path(path_type=Path), metavar="上月名册", help="不用台账时：上月名册（算新增、退出）。")
 @output_file_option("月报文件：.xlsx（带表头信息）或 .html（含本年趋势图）。")

@@ -260,7 +260,7 @@ def facts_from_ledger(row, old_fen: int | None) -> Facts:
 
     return Facts(
         row["household_id"], row["head_name"], row["township"], row["village"], row["area_type"], row["members"],
-        row["covered"], Decimal(row["per_capita"]), _standard_from(stored), Decimal(row["total_fen"] or 0) / 100, True,
+        row["covered"], Decimal(row["per_capita"]), _standard_from(row, stored), Decimal(row["total_fen"] or 0) / 100, True,
         money.fen_text(row["differential_fen"]), money.fen_text(row["classified_fen"]),
         money.breakdown_fen(row["differential_fen"], row["classified_fen"], row["total_fen"]).text() if known else "",
         Decimal(old_fen) / 100 if old_fen is not None else None, row["status"], day(row["phase_out_start"]),
@@ -319,7 +319,7 @@ def _changes(previous, n: dict) -> list[dict]:
     """What changed since the ledger's previous month: income, members, covered members, the standard."""
     if previous is None:
         return []
-    before_std = _standard_from(json.loads(previous["reasons"]) if previous["reasons"].startswith("[") else [])
+    before_std = _standard_from(previous, json.loads(previous["reasons"]) if previous["reasons"].startswith("[") else [])
     changes = []
     for item, a, b in (("家庭月人均收入", f"{_money(Decimal(previous['per_capita']))} 元", f"{n['per_capita']} 元"),
                        ("家庭共同生活人口", f"{previous['members']} 人", f"{n['members']} 人"),
@@ -330,7 +330,12 @@ def _changes(previous, n: dict) -> list[dict]:
     return changes
 
 
-def _standard_from(reasons: list[dict]) -> str:
+def _standard_from(row, reasons: list[dict]) -> str:
+    """The monthly standard the household's income was compared to, as the ledger stores it (fen); a row
+    stored by an earlier dibao has none, and then the standard is read from the reason that states it."""
+    stored = row["standard_fen"] if "standard_fen" in row.keys() else None
+    if stored is not None:
+        return money.fen_text(stored)
     text = next((r["text"] for r in reasons if r["code"] in ("below_standard", "above_standard", "above_marginal",
                                                               "marginal")), "")
     m = re.search(r"低保标准 ([\d,]+\.\d\d) 元", text)

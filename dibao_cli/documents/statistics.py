@@ -158,7 +158,7 @@ def from_roster(roster, policy, day: _dt.date):
     are assessed, without keeping every household's result (a prefecture's roster gives hundreds of thousands):
     `assessment.results` stays empty, `assessment.left_out` lists the households that could not be assessed."""
     from dibao_cli.assess.household import iter_results, plan_assessment
-    from dibao_cli.assistance.statistics import tekun_from_results
+    from dibao_cli.assess.result import tekun_from_results
 
     tekun: list[dict] = []
 
@@ -174,12 +174,11 @@ def from_roster(roster, policy, day: _dt.date):
 
 
 def from_ledger(ledger, month: str) -> list[CoveredHousehold]:
+    from dibao_cli.ledger import queries
+
     rows = ledger.households_of(month)
     persons: dict[str, list[Person]] = {}
-    for hid, male, birth, grade, labour in ledger.db.execute(
-            "SELECT m.household_id, m.male, m.birth, m.disability_grade, m.labour FROM members m "
-            "JOIN imports i ON i.id = m.import_id WHERE i.month = ? AND i.superseded_by IS NULL AND m.covered = 1",
-            (month,)):
+    for hid, male, birth, grade, labour in queries.covered_members(ledger, month):
         persons.setdefault(hid, []).append(Person(None if male is None else bool(male),
                                                   _dt.date.fromisoformat(birth) if birth else None, bool(grade), labour))
     return [CoveredHousehold(hid, r["township"] or "", r["area_type"] or "农村", r["status"], r["total_fen"] or 0,
@@ -190,11 +189,10 @@ def from_ledger(ledger, month: str) -> list[CoveredHousehold]:
 
 def year_to_date(ledger, month: str, area: str | None = None) -> dict[str, int]:
     """Money paid per township from January to `month` of the same year (ledger), for one area type or all."""
+    from dibao_cli.ledger import queries
+
     out: dict[str, int] = {}
-    for township, area_type, fen in ledger.db.execute(
-            "SELECT COALESCE(h.township, ''), COALESCE(h.area_type, '农村'), SUM(h.total_fen) FROM households h "
-            "JOIN imports i ON i.id = h.import_id WHERE i.superseded_by IS NULL AND i.month >= ? AND i.month <= ? "
-            "AND h.status IN ('dibao', 'single_person', 'phase_out') GROUP BY 1, 2", (month[:4] + "-01", month)):
+    for township, area_type, fen in queries.paid_by_township_and_area(ledger, month[:4] + "-01", month):
         if area is None or area_type == area:
             key = township or "（未填乡镇）"
             out[key] = out.get(key, 0) + (fen or 0)
@@ -215,37 +213,25 @@ def header_block(policy, area: str, unit: str, period: str) -> dict:
 
 def trend(ledger, month: str) -> list[tuple[str, int, int]]:
     """(month, households, total fen) for each imported month of the year up to `month`."""
-    return ledger.db.execute(
-        "SELECT i.month, COUNT(*), COALESCE(SUM(h.total_fen), 0) FROM households h JOIN imports i ON i.id = h.import_id "
-        "WHERE i.superseded_by IS NULL AND i.month >= ? AND i.month <= ? "
-        "AND h.status IN ('dibao', 'single_person', 'phase_out') GROUP BY i.month ORDER BY i.month",
-        (month[:4] + "-01", month)).fetchall()
+    from dibao_cli.ledger import queries
+
+    return queries.covered_by_month(ledger, month[:4] + "-01", month)
 
 
 def year_summary(ledger, year: int) -> tuple[list[list], list[list]]:
     """By month: households, persons, new, exited, phase-outs started and ended, money; by township."""
+    from dibao_cli.ledger import queries
+    from dibao_cli.status import EXIT
+
     months = []
-    for (month,) in ledger.db.execute("SELECT DISTINCT month FROM imports WHERE superseded_by IS NULL AND month LIKE ? "
-                                      "ORDER BY month", (f"{year}-%",)):
-        stats = ledger.db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(h.covered), 0), COALESCE(SUM(h.total_fen), 0) FROM households h "
-            "JOIN imports i ON i.id = h.import_id WHERE i.month = ? AND i.superseded_by IS NULL "
-            "AND h.status IN ('dibao', 'single_person', 'phase_out')", (month,)).fetchone()
-        events = dict(ledger.db.execute(
-            "SELECT e.kind, COUNT(*) FROM events e JOIN imports i ON i.id = e.import_id "
-            "WHERE i.month = ? AND i.superseded_by IS NULL GROUP BY e.kind", (month,)).fetchall())
-        ended = ledger.db.execute(
-            "SELECT COUNT(*) FROM households h JOIN imports i ON i.id = h.import_id WHERE i.month = ? "
-            "AND i.superseded_by IS NULL AND h.status = 'exit'", (month,)).fetchone()[0]
+    for month in queries.months_between(ledger, f"{year}-01", f"{year}-12"):
+        stats = queries.month_totals(ledger, month)
+        events = queries.event_kinds(ledger, month)
+        ended = queries.status_count(ledger, month, EXIT)
         months.append([month, stats[0], stats[1], events.get("new", 0), events.get("exit", 0) + events.get("disappeared", 0),
                        events.get("phase_out_started", 0), ended, stats[2] / 100])
     townships = []
-    for township, households, fen in ledger.db.execute(
-            "SELECT COALESCE(h.township, ''), COUNT(DISTINCT h.household_id), COALESCE(SUM(h.total_fen), 0) "
-            "FROM households h JOIN imports i ON i.id = h.import_id WHERE i.superseded_by IS NULL "
-            "AND i.month >= ? AND i.month <= ? "  # a range the month index can serve (LIKE would scan households)
-            "AND h.status IN ('dibao', 'single_person', 'phase_out') GROUP BY 1 ORDER BY 1",
-            (f"{year}-01", f"{year}-12")):
+    for township, households, fen in queries.covered_by_township(ledger, f"{year}-01", f"{year}-12"):
         townships.append([township or "（未填乡镇）", households, fen / 100])
     if months:
         months.append(["合计", "", "", *[sum(m[i] for m in months) for i in range(3, 7)],

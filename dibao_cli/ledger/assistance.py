@@ -102,7 +102,8 @@ def tekun_rows(import_id: int, result) -> list[tuple]:
 
 
 def store_tekun(db, rows: list[tuple]) -> None:
-    db.executemany("INSERT INTO assistance_tekun VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO assistance_tekun (import_id, household_id, township, id_number, name, mode, care_level, "
+                   "basic_fen, care_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def tekun_ids(ledger: Ledger, month: str) -> frozenset:

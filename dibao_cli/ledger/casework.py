@@ -8,7 +8,6 @@ written twice, so importing the same sheet again changes nothing.
 from __future__ import annotations
 
 import datetime as _dt
-import sqlite3
 
 from dibao_cli.ledger.store import Ledger
 
@@ -102,14 +101,11 @@ def close_application(ledger: Ledger, app_id: int, status: str, on: str) -> None
 def insert_step(ledger: Ledger, app_id: int, step: dict) -> bool:
     """False when the same step on the same day is already recorded."""
     with ledger.transaction() as db:
-        try:
-            db.execute("INSERT INTO case_steps (application_id, step, on_date, people, result, note, source, created_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (app_id, step["step"], step["on_date"], step.get("people") or "", step.get("result") or "",
-                        step.get("note") or "", step.get("source") or "", _now()))
-        except sqlite3.IntegrityError:
-            return False
-    return True
+        cursor = db.execute("INSERT OR IGNORE INTO case_steps (application_id, step, on_date, people, result, note, source, "
+                            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            (app_id, step["step"], step["on_date"], step.get("people") or "", step.get("result") or "",
+                             step.get("note") or "", step.get("source") or "", _now()))
+        return cursor.rowcount == 1
 
 
 def steps_of(ledger: Ledger, app_ids: list[int]) -> dict[int, list[dict]]:
@@ -136,16 +132,13 @@ def household_members(ledger: Ledger, import_id: int, household_id: str) -> list
 def insert_visit(ledger: Ledger, visit: dict) -> int | None:
     """The new visit's id, or None when a visit of the same kind to the household that day is recorded."""
     with ledger.transaction() as db:
-        try:
-            cursor = db.execute(
-                "INSERT INTO case_visits (household_id, township, village, visited_on, visitors, kind, findings, outcome, "
-                "source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (visit["household_id"], visit.get("township") or "", visit.get("village") or "", visit["visited_on"],
-                 visit["visitors"], visit["kind"], visit.get("findings") or "", visit.get("outcome") or "",
-                 visit.get("source") or "", _now()))
-        except sqlite3.IntegrityError:
-            return None
-        return cursor.lastrowid
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO case_visits (household_id, township, village, visited_on, visitors, kind, findings, "
+            "outcome, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (visit["household_id"], visit.get("township") or "", visit.get("village") or "", visit["visited_on"],
+             visit["visitors"], visit["kind"], visit.get("findings") or "", visit.get("outcome") or "",
+             visit.get("source") or "", _now()))
+        return cursor.lastrowid if cursor.rowcount == 1 else None
 
 
 def visits(ledger: Ledger, household_id: str | None = None) -> list[dict]:
@@ -227,15 +220,16 @@ def signal_counts(ledger: Ledger, first: str, last: str, followup_days: int) -> 
     closed (by a visit or a decision), and open at `last` past their follow-up deadline (raised more than
     `followup_days` days before `last`)."""
     out: dict[str, dict[str, int]] = {}
+    # raised + followup_days < last  <=>  raised < last - followup_days (ISO days compare as text)
+    due = (_dt.date.fromisoformat(last[:10]) - _dt.timedelta(days=int(followup_days))).isoformat()
     for township, raised, visited, closed, overdue in ledger.db.execute(
             "SELECT township, "
-            "SUM(raised_on BETWEEN :first AND :last), "
-            "SUM(closed_on BETWEEN :first AND :last AND closed_by LIKE '走访记录%'), "
-            "SUM(closed_on BETWEEN :first AND :last), "
-            "SUM(raised_on <= :last AND (closed_on IS NULL OR closed_on > :last) "
-            "    AND date(raised_on, '+' || :days || ' days') < :last) "
+            "SUM(CASE WHEN raised_on BETWEEN ? AND ? THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN closed_on BETWEEN ? AND ? AND closed_by LIKE '走访记录%' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN closed_on BETWEEN ? AND ? THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN raised_on <= ? AND (closed_on IS NULL OR closed_on > ?) AND raised_on < ? THEN 1 ELSE 0 END) "
             "FROM case_signals GROUP BY township ORDER BY township",
-            {"first": first, "last": last, "days": int(followup_days)}):
+            (first, last, first, last, first, last, last, last, due)):
         counts = {"raised": raised or 0, "visited": visited or 0, "closed": closed or 0, "overdue": overdue or 0}
         if any(counts.values()):
             out[township or ""] = counts

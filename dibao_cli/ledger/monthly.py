@@ -24,6 +24,7 @@ from dibao_cli.assess.household import iter_results, plan_assessment
 from dibao_cli.checks.review import can_work
 from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger import assistance as assistance_store
+from dibao_cli.ledger import township as townships
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
 from dibao_cli.status import (
@@ -168,26 +169,33 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
 HOUSEHOLD_COLUMNS = (
     "household_id", "linked_from", "township", "village", "head_name", "head_id", "area_type", "members", "covered",
     "status", "counted_fen", "adjusted_fen", "per_capita", "total_fen", "differential_fen", "classified_fen",
-    "phase_out_start", "phase_out_end", "last_check", "enrolled_on", "can_work", "reasons", "assessed")
+    "phase_out_start", "phase_out_end", "last_check", "enrolled_on", "can_work", "reasons", "assessed", "standard_fen")
+# the monthly standard is kept where a reason compares the income with it (the standard shown on notices)
+COMPARED_WITH_STANDARD = frozenset(("below_standard", "above_standard", "above_marginal", "marginal"))
 MEMBER_COLUMNS = ("household_id", "id_number", "name", "relation", "male", "birth", "disability_grade", "labour",
                   "covered", "seq")  # seq: the member's place in the household as the roster lists it
+EVENT_COLUMNS = ("household_id", "kind", "detail")
 NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"
 
 
 def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, paths: list[Path],
                  skip_invalid: bool, replace: bool, command: str, ticket: int | None = None,
-                 options: dict | None = None, on_wait=None) -> ImportReport:
+                 options: dict | None = None, on_wait=None, township: str | None = None) -> ImportReport:
     """Validate, carry forward, assess and store one month.
 
     The month is computed outside the write lock against the month before it as committed, and stored in
     one short transaction that first checks that month is still the one it was computed against (else it is
-    computed again). Months announced by other imports (`ticket`s) land in month order."""
+    computed again). Months announced by other imports (`ticket`s) land in month order. With `township`, the
+    roster is that township's and the month's other townships are kept (ledger/township.py)."""
     errors = roster.error_count()
     if errors and not skip_invalid:
         raise RosterRefused(f"名册有 {errors} 个错误，未导入。请用 dibao check 查看并修改，"
                             "或加 --skip-invalid 先导入没有错误的户（有错误的户会列出）。")
     if not ledger.write:
         ledger.check_integrity()
+    if township is not None:
+        townships.check_roster(roster, township)
+        townships.check_latest(ledger, month)
     own_ticket = ticket is None
     if own_ticket:
         ticket = ledger.register_import(month)
@@ -200,8 +208,10 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
         while True:
             attempts += 1
             ledger.wait_for_earlier_imports(month, ticket, on_wait=on_wait)
-            previous = ledger.previous_month(month)
-            if previous.existing_id and not replace:
+            previous = ledger.previous_month(month, township)
+            if township is not None:
+                townships.check_conflict(ledger, previous.existing_id, township, month, replace)
+            elif previous.existing_id and not replace:
                 raise LedgerError(f"台账中已有 {month} 月的数据。如要用这份名册替换，请加 --replace（旧版本保留在历史中）。")
             for hid, household in roster.households.items():
                 (household.state, household.phase_out_start, household.current_benefit,
@@ -214,11 +224,19 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                 ledger.settle_texts("staging.households")
                 lock_started = time.monotonic()
                 with ledger.transaction() as db:
-                    if ledger.month_key(month) != previous.key or \
+                    now = ledger.month_key(month)
+                    # a township's import is computed against last month only: another township landing in
+                    # this month first changes nothing it computed (its rows are merged in when storing)
+                    if (now[:2] if township else now) != (previous.key[:2] if township else previous.key) or \
                             ledger.earlier_imports_running(month, ticket, clean=False):
                         continue  # another import landed first: compute again against it
+                    if township is not None:
+                        replacing = townships.check_conflict(ledger, now[2], township, month, replace)
+                        previous.existing_id = now[2]
                     _store(db, ledger, staging, previous, carried, report, month, day, policy, inputs, ticket,
-                           options)
+                           options, township)
+                    if township is not None:
+                        report.replaced = replacing
                     ledger.audit(command, inputs, policy.digest)
                 report.lock_seconds = time.monotonic() - lock_started
             finally:
@@ -236,24 +254,20 @@ class _Staging:
     (each batch commits on its own: the temporary database needs no durability)."""
 
     def __init__(self, ledger: Ledger):
-        self.db = ledger.db
-        self.db.execute("ATTACH DATABASE '' AS staging")
-        self.db.execute("CREATE TABLE staging.households (" + ", ".join(HOUSEHOLD_COLUMNS) + ")")
-        self.db.execute("CREATE TABLE staging.members (" + ", ".join(MEMBER_COLUMNS) + ")")
-        self.db.execute("CREATE TABLE staging.events (household_id, kind, detail)")
+        self.ledger = ledger
+        ledger.open_staging({"households": HOUSEHOLD_COLUMNS, "members": MEMBER_COLUMNS, "events": EVENT_COLUMNS})
 
     def flush(self, households, members, events) -> None:
-        self.db.executemany("INSERT INTO staging.households VALUES (" + ",".join("?" * len(HOUSEHOLD_COLUMNS)) + ")",
-                            households)
-        self.db.executemany("INSERT INTO staging.members VALUES (" + ",".join("?" * len(MEMBER_COLUMNS)) + ")", members)
-        self.db.executemany("INSERT INTO staging.events VALUES (?, ?, ?)", events)
+        for table, columns, rows in (("households", HOUSEHOLD_COLUMNS, households), ("members", MEMBER_COLUMNS, members),
+                                     ("events", EVENT_COLUMNS, events)):
+            self.ledger.stage_rows(f"staging.{table}", columns, rows)
         households.clear()
         members.clear()
         events.clear()
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
-            self.db.execute("DETACH DATABASE staging")
+            self.ledger.close_staging()
 
 
 def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, previous, saved, skip_invalid,
@@ -325,7 +339,9 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
             h.last_check.isoformat() if h.last_check else None,
             enrolled.isoformat() if enrolled else None,
             1 if can_work(result.members, day) else 0,
-            ledger.compact_reasons([r.as_dict() for r in result.reasons]), 1))
+            ledger.compact_reasons([r.as_dict() for r in result.reasons]), 1,
+            money.to_fen(result.monthly_standard)
+            if any(r.code in COMPARED_WITH_STANDARD for r in result.reasons) else None))
         covered_ids = {id(m) for m in result.covered} if result.status in COVERED else set()
         member_rows.extend((hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
                             m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour,
@@ -360,7 +376,7 @@ def _paid_after_phase_out(result, record, roster_benefit, report: ImportReport) 
 
 
 def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], report: ImportReport, month: str,
-           day: _dt.date, policy, inputs: dict, ticket: int, options: dict | None) -> None:
+           day: _dt.date, policy, inputs: dict, ticket: int, options: dict | None, township: str | None = None) -> None:
     """Inside the write lock: the month's rows, copied from the staging database."""
     cursor = db.execute(
         "INSERT INTO imports (month, assessed_on, imported_at, region, policy_name, policy_hash, inputs, "
@@ -377,21 +393,24 @@ def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], 
     members = ", ".join(MEMBER_COLUMNS)
     db.execute(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM staging.members", (import_id,))
     if carried:
-        kept = ", ".join(c for c in HOUSEHOLD_COLUMNS if c != "assessed")
-        db.executemany(f"INSERT INTO households (import_id, {columns}) SELECT ?, {kept}, 0 FROM households "
+        kept = ", ".join("0" if c == "assessed" else c for c in HOUSEHOLD_COLUMNS)
+        db.executemany(f"INSERT INTO households (import_id, {columns}) SELECT ?, {kept} FROM households "
                        "WHERE import_id = ? AND household_id = ?", [(import_id, previous.import_id, h) for h in carried])
         db.executemany(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM members "
                        "WHERE import_id = ? AND household_id = ?", [(import_id, previous.import_id, h) for h in carried])
         report.members += db.execute("SELECT COUNT(*) FROM members WHERE import_id = ? AND household_id IN "
                                      f"({','.join('?' * len(carried))})", (import_id, *carried)).fetchone()[0]
         db.execute("UPDATE imports SET members = ? WHERE id = ?", (report.members, import_id))
-    db.execute("INSERT INTO events (import_id, household_id, kind, detail) "
-               "SELECT ?, household_id, kind, detail FROM staging.events", (import_id,))
+    events = ", ".join(EVENT_COLUMNS)
+    db.execute(f"INSERT INTO events (import_id, {events}) SELECT ?, {events} FROM staging.events", (import_id,))
     assistance_store.store_tekun(db, [(import_id, *row[1:]) for row in report.tekun_rows])
     if carried:  # their 特困 people as last month
-        db.executemany("INSERT INTO assistance_tekun SELECT ?, household_id, township, id_number, name, mode, care_level, "
-                       "basic_fen, care_fen FROM assistance_tekun WHERE import_id = ? AND household_id = ?",
+        tekun = "household_id, township, id_number, name, mode, care_level, basic_fen, care_fen"
+        db.executemany(f"INSERT INTO assistance_tekun (import_id, {tekun}) SELECT ?, {tekun} FROM assistance_tekun "
+                       "WHERE import_id = ? AND household_id = ?",
                        [(import_id, previous.import_id, h) for h in carried])
+    if township is not None:
+        townships.merge_others(db, import_id, previous.existing_id, previous.import_id, township)
     db.execute("DELETE FROM pending_imports WHERE id = ?", (ticket,))
     report.later = ledger.later_months(month)
     # the later months were computed against an older version of this one: they are announced as pending
@@ -412,6 +431,8 @@ def recorded_import(ledger: Ledger, month: str) -> tuple[dict, dict] | None:
     if row is None or not row[1]:
         return None
     inputs, options = json.loads(row[0]), json.loads(row[1])
+    if options.get("township"):
+        return None  # the month is several townships' rosters: each is imported again on its own
     files = options.get("files") or []
     if len(files) != len(inputs):
         return None

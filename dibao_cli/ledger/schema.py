@@ -334,5 +334,21 @@ def expand_reasons(stored: str, body_of) -> list[dict]:
     return out
 
 
-MIGRATIONS = [V1, CASEWORK, ASSISTANCE, _v4]
+# 5: the monthly standard a household's income was compared to (fen; NULL for rows stored before, whose
+# notices read it from the stored reason), and the document numbers of decisions (made on first use before).
+V5 = """
+    ALTER TABLE households ADD COLUMN standard_fen INTEGER;
+    CREATE TABLE IF NOT EXISTS doc_number_decisions (
+        prefix TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        PRIMARY KEY (prefix, number)
+    );
+    CREATE INDEX IF NOT EXISTS doc_number_decisions_fp ON doc_number_decisions (prefix, fingerprint)
+"""
+
+MIGRATIONS = [V1, CASEWORK, ASSISTANCE, _v4, V5]
 VERSION = len(MIGRATIONS)

@@ -10,6 +10,7 @@ from dibao_cli.reports.files import (
     print_cut,
     screen_rows,
 )
+from dibao_cli.reports.tally import tally_line
 
 HEADER = ("乡镇", "村(社区)", "户编号", "户主", "成员", "信号", "情况", "依据")
 
@@ -60,7 +61,4 @@ def print_table(console, signals, notes, show_all: bool = False) -> None:
     console.print(table)
     if cut:
         print_cut(console, len(signals), len(shown), "条", ((s.township, s.label) for s in signals), "走访重点")
-    counts: dict[str, int] = {}
-    for s in signals:
-        counts[s.label] = counts.get(s.label, 0) + 1
-    console.print("合计：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+    console.print(tally_line(s.label for s in signals))

@@ -14,6 +14,7 @@ from dibao_cli.reports.files import (
     print_cut,
     screen_rows,
 )
+from dibao_cli.reports.tally import tally_line
 
 HEADER = ("乡镇", "村(社区)", "户编号", "户主", "事项", "到期日", "说明", "依据")
 
@@ -76,7 +77,4 @@ def print_table(console, items: list[DueItem], source: str, as_of: _dt.date, wit
     console.print(table)
     if cut:
         print_cut(console, len(items), len(shown), "项", ((i.township, i.label) for i in items), "核查清单")
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.label] = counts.get(item.label, 0) + 1
-    console.print("合计：" + "，".join(f"{k} {v} 户" for k, v in counts.items()))
+    console.print(tally_line((item.label for item in items), "户"))

@@ -1,0 +1,67 @@
+"""Repeated texts stored once: a reason's code, basis and sentence (its numbers taken out) is a row of
+`texts`; a household keeps the ids and its own numbers (ledger/schema.py compact_reasons)."""
+
+from __future__ import annotations
+
+import json
+
+from dibao_cli.ledger.schema import compact_reasons, expand_reasons
+
+
+class TextStore:
+    """Mixed into `Ledger`: needs `self.db` and `self.transaction()`."""
+
+    def load_texts(self) -> None:
+        """Known texts before an import stages its rows (new ones get provisional negative ids)."""
+        self._ids = {body: tid for tid, body in self.db.execute("SELECT id, body FROM texts").fetchall()}
+        self._new: dict[str, int] = {}
+
+    def _local_id(self, body: str) -> int:
+        found = self._ids.get(body)
+        if found is None:
+            found = self._new.get(body)
+            if found is None:
+                found = self._new[body] = -(len(self._new) + 1)
+        return found
+
+    def compact_reasons(self, reasons) -> str:
+        return compact_reasons(reasons, self._local_id)
+
+    def settle_texts(self, table: str) -> None:
+        """Store the texts new in this import (one short transaction) and give the staged rows of `table`
+        their ids. Texts are only ever added, so one stored by an import that later fails does no harm."""
+        if not self._new:
+            return
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO texts (body) VALUES (?)", [(b,) for b in self._new])
+            final = {local: db.execute("SELECT id FROM texts WHERE body = ?", (body,)).fetchone()[0]
+                     for body, local in self._new.items()}
+
+        def remap(stored: str) -> str:
+            parts = []
+            for part in stored.split(";"):
+                text_id, sep, rest = part.partition(":")
+                tid = int(text_id)
+                parts.append(f"{final[tid] if tid < 0 else tid}{sep}{rest}")
+            return ";".join(parts)
+
+        self._remap_reasons(table, remap)
+        for body, local in self._new.items():
+            self._ids[body] = final[local]
+        self._new = {}
+
+    def _remap_reasons(self, table: str, remap) -> None:
+        self.db.create_function("dibao_remap", 1, remap, deterministic=True)
+        self.db.execute(f"UPDATE {table} SET reasons = dibao_remap(reasons) "
+                        "WHERE reasons LIKE '-%' OR reasons LIKE '%;-%'")
+
+    def render_reasons(self, stored: str) -> str:
+        """The stored reasons back to the JSON list of {code, text, basis} shown and printed."""
+        return json.dumps(expand_reasons(stored, self._body), ensure_ascii=False)
+
+    def _body(self, text_id: int) -> str:
+        body = self._texts.get(text_id)
+        if body is None:
+            row = self.db.execute("SELECT body FROM texts WHERE id = ?", (text_id,)).fetchone()
+            body = self._texts[text_id] = row[0] if row else '["", "", ""]'
+        return body
