@@ -211,3 +211,7 @@ def _quiet_stderr():
             os.close(saved)
         if failed is not None:
             raise failed from None
+        sink.seek(0)
+        shown = sink.read()
+        if shown:  # anything else written meanwhile (a progress line) is shown after all
+            os.write(2, shown)
