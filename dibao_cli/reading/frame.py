@@ -257,8 +257,9 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         hcodes.append(codes)
         hraws.append(raws)
         hvalues.append([None if raw is None else slot.value(raw) for raw in raws])
-    last_household = None
-    last_code: list = [None] * len(household_slots)
+    owners: list = [None] * count  # each member's household (None: no household number)
+    numbers: dict = {}  # household -> its number in this sheet, to compare rows as columns
+    owner_numbers: list = [None] * count
     for i, member in enumerate(members):
         household_id = hids[i]
         position = positions[i]
@@ -281,19 +282,20 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         household.members.append(member)
         if member.has_error:
             household.has_error = True
-        same = household is last_household
-        last_household = household
-        for k, slot in enumerate(household_slots):
+        owners[i] = household
+        owner_numbers[i] = numbers.setdefault(id(household), len(numbers))
+    # household-level cells: a row repeating the cell of the row above in the same household says nothing new
+    # (the row reader skips it); only the other rows are looked at, column by column
+    owner_array = pa.array(owner_numbers, pa.int64())
+    for k, slot in enumerate(household_slots):
+        for i in _rows_to_look_at(hcodes[k], owner_array):
             code = hcodes[k][i]
-            if code is None:
-                continue
-            if same and last_code[k] == code:
-                continue
-            last_code[k] = code
+            household = owners[i]
+            member = members[i]
             value = hvalues[k][code]
             if type(value) is cells.CellError:
-                problem(position, _HOUSEHOLD_CELL, k, file, sheet, member.row, slot.header, hraws[k][code],
-                        value.message, value.fix, value.severity, value.code, household_id)
+                problem(positions[i], _HOUSEHOLD_CELL, k, file, sheet, member.row, slot.header, hraws[k][code],
+                        value.message, value.fix, value.severity, value.code, hids[i])
                 if value.severity == ERROR:
                     household.has_error = True
                 continue
@@ -305,14 +307,36 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             elif previous != value:
                 from dibao_cli.reading.roster import _show
 
-                problem(position, _HOUSEHOLD_CELL, k, file, sheet, member.row, slot.header, hraws[k][code],
+                problem(positions[i], _HOUSEHOLD_CELL, k, file, sheet, member.row, slot.header, hraws[k][code],
                         f"同一户内不一致：本户前面的行是“{_show(previous)}”",
-                        "户级信息只填在户主行，或每行填同样的值", ERROR, "household_conflict", household_id)
+                        "户级信息只填在户主行，或每行填同样的值", ERROR, "household_conflict", hids[i])
                 household.has_error = True
     problems.sort(key=lambda item: item[0])
     roster.problems.extend(p for _, p in problems)
     if reader.progress is not None:
         reader.progress(total)
+
+
+def _rows_to_look_at(codes: list, owners) -> list[int]:
+    """Rows whose household cell the row reader looks at: a member with a household and a filled cell, unless
+    the member above (with a household) is of the same household and the last filled cell above is the same."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = len(codes)
+    if total == 0:
+        return []
+    code = pa.array(codes, pa.int64())
+    code = pc.if_else(pc.is_null(owners), pa.scalar(None, pa.int64()), code)  # rows without a household say nothing
+
+    def above(array):
+        shifted = pa.concat_arrays([pa.nulls(1, pa.int64()), array.slice(0, total - 1)])
+        return pc.fill_null_forward(shifted)
+
+    same_household = pc.fill_null(pc.equal(above(owners), owners), False)
+    same_cell = pc.fill_null(pc.equal(above(code), code), False)
+    look = pc.and_(pc.is_valid(code), pc.invert(pc.and_(same_household, same_cell)))
+    return pc.indices_nonzero(look).to_pylist()
 
 
 def _slow_id(reader, problem, position, file, sheet, line, slot, raw, member, household_id) -> None:
