@@ -29,10 +29,10 @@ FASTEXCEL = ("import sys, fastexcel; "
              "fastexcel.read_excel(sys.argv[1]).load_sheet(0, header_row=None).to_arrow()")
 
 
-def measure(argv: list[str], env: dict | None = None) -> tuple[float, float, int]:
+def measure(argv: list[str], env: dict | None = None, cwd: str | None = None) -> tuple[float, float, int]:
     """(seconds, peak MB, exit status) of one process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
@@ -51,8 +51,10 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     python = sys.executable
     env = dict(os.environ)
-    if args.code:
-        env["PYTHONPATH"] = str(Path(args.code).resolve())
+    cwd = None
+    if args.code:  # `python -m` puts the working folder first on the path: run from the other checkout
+        cwd = str(Path(args.code).resolve())
+        env["PYTHONPATH"] = cwd
     dibao = [python, "-m", "dibao_cli"]
     wanted = args.only.split(",")
     for n in args.sizes:
@@ -76,9 +78,9 @@ def main() -> None:
             if key == "import":
                 with tempfile.TemporaryDirectory() as tmp:
                     results[key] = measure([*dibao, "import", str(roster), "--month", "2026-11", "--db",
-                                            str(Path(tmp) / "dibao.db")], env)
+                                            str(Path(tmp) / "dibao.db")], env, cwd)
             else:
-                results[key] = measure(commands[key], env)
+                results[key] = measure(commands[key], env, cwd)
             fasts.append(measure([python, "-c", FASTEXCEL, str(roster)]))
         base = min(b[0] for b in bases)
         fast = min(f[0] for f in fasts)
@@ -88,7 +90,7 @@ def main() -> None:
             print(f"{n:>9,} rows  dibao {key:<19} {seconds:8.2f} s  {mb:7.0f} MB  "
                   f"{seconds / base:5.2f}x calamine  {seconds / fast:5.2f}x fastexcel  exit {code}")
         sys.stdout.flush()
-    version = [measure([*dibao, "--version"], env)[0] for _ in range(5)]
+    version = [measure([*dibao, "--version"], env, cwd)[0] for _ in range(5)]
     print(f"dibao --version: best of 5 {min(version):.3f} s")
 
 
