@@ -73,11 +73,11 @@ def build(path: Path) -> None:
         ["{%tr endfor %}", BLANK, BLANK, BLANK, BLANK, BLANK, BLANK, BLANK],
         [BLANK] * 8,
         [BLANK] * 8,
-    ], [20, 18, 12, 12, 38, 20, 18, 32], heights_pt={4: 20, 5: 20}))
+    ], [20, 24, 12, 12, 38, 19, 19, 26], heights_pt={4: 20, 5: 20}))
 
     _heading(doc, "二、家庭财产")
     tables.append(_table(doc, [["住房（结构、面积、套数）", BLANK, "牲畜（种类、数量）", BLANK],
-                               ["机动车辆、农机", BLANK, "存款及其他", BLANK]], [46, 39, 40, 45],
+                               ["机动车辆、农机", BLANK, "存款及其他", BLANK]], [49, 36, 40, 45],
                          heights_pt={0: 22, 1: 22}))
 
     _heading(doc, "三、赡养、抚养、扶养义务人")
@@ -90,7 +90,7 @@ def build(path: Path) -> None:
         ["六项日常生活能力", "自主吃饭□能□不能　自主穿衣□能□不能　自主上下床□能□不能　自主如厕□能□不能　"
                              "室内行走□能□不能　自主洗澡□能□不能", None, None, None, None],
         ["{%tr endif %}", BLANK, BLANK, BLANK, BLANK, BLANK],
-    ], [20, 52, 20, 36, 16, 26]))
+    ], [19, 60, 19, 45, 15, 12]))
 
     _heading(doc, "五、致困原因和走访发现")
     tables.append(_table(doc, [[BLANK]], [170], heights_pt={0: 70}))
