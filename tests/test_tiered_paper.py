@@ -106,6 +106,8 @@ def test_tiered_notices_say_what_the_household_must_know(run, tmp_path):
     assert "（民发〔2018〕23号）" in urgent and "《民政部 财政部 国务院扶贫办关于进一步加强和改进临时救助工作的意见》" in urgent
     refusal = found["temporary-refusal"][0]
     assert "陈浩（恰卜恰镇东巴村，户编号 RG02）：" in refusal and "决定不予批准。理由如下： 已按单人保纳入低保" in refusal
+    # the clerk's reason keeps its Chinese punctuation (a free-text cell is not folded to half-width)
+    assert "已按单人保纳入低保，学费已由助学金解决" in refusal
 
 
 def test_tekun_publicity_is_clean_and_reveals_no_health(run, tmp_path):
