@@ -1,6 +1,10 @@
 """Generate a synthetic roster of N member rows (18 columns, shared strings as Excel and WPS save them).
 
     python benchmarks/make_roster.py 100000 benchmarks/out/roster-100k.xlsx
+    python benchmarks/make_roster.py 10000 messy.xlsx --messy        # cells a clerk's roster really has
+    python benchmarks/make_roster.py 10000 mixed.xlsx --messy --mixed  # and IDs typed as numbers, "1,200元"
+
+--messy keeps every column of one kind (text stays text, numbers numbers); --mixed adds cells of another kind.
 """
 
 from __future__ import annotations
@@ -50,14 +54,54 @@ def rows(n: int, seed: int = 7):
             made += 1
 
 
-def write(n: int, path: Path) -> None:
+def messy(rows_, mixed: bool, seed: int = 11):
+    """Spoil about one row in twenty the way clerks' rosters are spoiled."""
+    rnd = random.Random(seed)
+    previous_id = None
+    for row in rows_:
+        if rnd.random() < 0.05:
+            kind = rnd.randrange(14)
+            if kind == 0:
+                row[4] = " " + row[4][0] + " " + row[4][1:] + "  "  # stray spaces in a name
+            elif kind == 1:
+                row[5] = "'" + row[5]  # an apostrophe before the ID number
+            elif kind == 2:
+                row[5] = row[5][:17] + ("0" if row[5][17] != "0" else "1")  # a wrong check digit
+            elif kind == 3 and previous_id:
+                row[5] = previous_id  # a duplicated person
+            elif kind == 4:
+                row[5] = row[5].translate(str.maketrans("0123456789", "０１２３４５６７８９"))  # full-width digits
+            elif kind == 5:
+                row[7] = rnd.choice(("M", "女 ", "妇", "F"))
+            elif kind == 6:
+                row[10] = rnd.choice(("部分丧失劳动能力", "全部", " 有 "))
+            elif kind == 7:
+                row[11] = rnd.choice(("2级", "三", "五级", "Ⅱ"))
+            elif kind == 8:
+                row[12] = rnd.choice((1200.555, -5, 12000.5, 10**13))
+            elif kind == 9:
+                row[2] = None  # no household number
+            elif kind == 10:
+                row[6] = rnd.choice(("户主", "本人", None))
+            elif kind == 11:
+                row[16] = rnd.choice(("低保户", "特困供养", "五保"))
+            elif kind == 12:
+                row[9] = "城镇" if row[9] == "农村" else "乡"
+            elif kind == 13 and mixed:
+                row[rnd.choice((5, 12))] = rnd.choice((632521199001011234.0, "1,200元", "#REF!"))
+        previous_id = row[5] if isinstance(row[5], str) else previous_id
+        yield row
+
+
+def write(n: int, path: Path, spoil: bool = False, mixed: bool = False) -> None:
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path))  # shared strings, as Excel and WPS save them
     sheet = workbook.add_worksheet("名册")
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     sheet.write_row(0, 0, HEADER)
-    for r, row in enumerate(rows(n), start=1):
+    source = messy(rows(n), mixed) if spoil else rows(n)
+    for r, row in enumerate(source, start=1):
         for c, value in enumerate(row):
             if value is None:
                 continue
@@ -71,4 +115,4 @@ def write(n: int, path: Path) -> None:
 
 
 if __name__ == "__main__":
-    write(int(sys.argv[1]), Path(sys.argv[2]))
+    write(int(sys.argv[1]), Path(sys.argv[2]), "--messy" in sys.argv, "--mixed" in sys.argv)

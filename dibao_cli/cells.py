@@ -117,6 +117,21 @@ def text(raw) -> str | None:
     return s or None
 
 
+# Chinese punctuation written full-width in prose (，。；：！？（）、“”) is what the sentence means, not a
+# width accident: free text keeps it, while codes, names of places and numbers are folded to half-width.
+_PROSE_PUNCTUATION = re.compile(r"([\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f])")
+
+
+def prose(raw) -> str | None:
+    """A free-text cell (a reason, a note, findings) as the clerk wrote it: cleaned like `text`, but the
+    full-width Chinese punctuation stays full-width (NFKC would turn "，" into ",")."""
+    if not isinstance(raw, str) or _PROSE_PUNCTUATION.search(raw) is None:
+        return text(raw)
+    parts = _PROSE_PUNCTUATION.split(raw)
+    cleaned = [part if i % 2 else (text(part) if part.strip() else "") for i, part in enumerate(parts)]
+    return "".join(p or "" for p in cleaned).strip() or None
+
+
 def _invisible_removed(s: str) -> str:
     """Control and format characters (NUL, bell, escape codes, zero-width spaces, direction overrides) are
     never typed on purpose and show as nothing: they are dropped, so a name reads as it looks in Excel.

@@ -6,7 +6,9 @@ Needs chromium (HTML -> PDF), LibreOffice (DOCX/XLSX -> PDF) and poppler-utils (
 Writes OUTPUT_FOLDER/files (what dibao wrote), OUTPUT_FOLDER/pdf and OUTPUT_FOLDER/png, and prints a list of
 the pages with the checks a program can make: every notice (with its receipt) on one A4 page, in HTML and Word,
 for 低保 and for the tiered programmes (特困供养, 临时救助, 刚性支出困难家庭, from examples/tiered-roster.xlsx and
-examples/临时救助申请.xlsx). Looking at the pages stays a person's job.
+examples/临时救助申请.xlsx); the notices issued from a ledger month (HTML and Word); the impact report; the visit
+sheets (HTML and Word); the workbooks of check, assess, review, monitor and impact; and `dibao explain` for a few
+households (OUTPUT_FOLDER/files/说明). Looking at the pages stays a person's job.
 """
 
 from __future__ import annotations
@@ -67,7 +69,8 @@ def png(pdf: Path, folder: Path, dpi: int) -> list[Path]:
 
 
 def long_cases(path: Path) -> Path:
-    """Households whose notices are the longest: every property limit exceeded; leaving 低保 for 低保边缘."""
+    """Households whose notices are the longest: every property limit exceeded; leaving 低保 for 低保边缘; and a
+    new one whose amount is raised to the county's minimum."""
     import datetime as dt
 
     from openpyxl import Workbook
@@ -83,7 +86,10 @@ def long_cases(path: Path) -> Path:
             ["恰卜恰镇", "西台村", "W2", "马福海", build_id("632521", dt.date(1970, 1, 1), 13), "户主", "农村",
              12000, None, None, None, None, "渐退期", 300, "2025-06-01"],
             ["恰卜恰镇", "西台村", "W2", "马秀兰", build_id("632521", dt.date(1972, 1, 1), 14), "配偶", "农村",
-             None, None, None, None, None, None, None, None]]
+             None, None, None, None, None, None, None, None],
+            # income just under the standard: the difference (10 元) is raised to the county's minimum (30 元)
+            ["恰卜恰镇", "东巴村", "W3", "李国华", build_id("632521", dt.date(1980, 1, 1), 15), "户主", "农村",
+             4680, None, None, None, None, None, None, None]]
     book = Workbook()
     sheet = book.active
     sheet.append(header)
@@ -117,7 +123,71 @@ def make_files(work: Path) -> Path:
     dibao("report", "year", "--year", "2026", "--db", ledger, "-o", str(files / "年度汇总.html"), cwd=work)
     dibao("report", "year", "--year", "2026", "--db", ledger, "-o", str(files / "年度汇总.xlsx"), cwd=work)
     tiered_files(work, files)
+    ledger_files(work, files, ledger)
+    workbooks(work, files, ledger)
+    explanations(work, files)
     return files
+
+
+def ledger_files(work: Path, files: Path, ledger: str) -> None:
+    """Notices issued from the ledger's first month (every household is new there: approval, refusal and 低保边缘
+    notices built from stored results), the casework records and monitor's signals with the monthly report's
+    信号核实 part, and the visit sheets (HTML and Word, both titles)."""
+    for fmt, folder in (("html", "台账通知书"), ("docx", "台账通知书-Word")):
+        dibao("notice", "--month", "2026-10", *COUNTY, "--date", DAY, "--db", ledger, "--format", fmt,
+              "-o", str(files / folder), cwd=work)
+        combined = files / folder / f"全部通知书.{fmt}"
+        shutil.copyfile(combined, files / f"台账通知书-全部.{fmt}")
+    dibao("record", str(EXAMPLES / "applications.xlsx"), str(EXAMPLES / "visits.xlsx"), "--db", ledger, cwd=work)
+    # monitor registers its signals in the ledger: the report's 信号核实 part counts them
+    dibao("monitor", str(EXAMPLES / "roster.xlsx"), "--month", "2026-10", *COUNTY[:4], "--date", DAY, "--db", ledger,
+          "-o", str(files / "走访重点.xlsx"), cwd=work)
+    dibao("report", "monthly", "--month", "2026-11", *COUNTY[:4], "--db", ledger, "--filled-by", "张三",
+          "-o", str(files / "月报-台账-办理.html"), cwd=work)
+    dibao("report", "monthly", "--month", "2026-11", *COUNTY[:4], "--db", ledger, "--filled-by", "张三",
+          "-o", str(files / "月报-台账-办理.xlsx"), cwd=work)
+    dibao("visits", "sheet", "GH010", "GH101", "GH104", "--db", ledger, "--date", DAY, "-o", str(files / "入户调查表.html"),
+          cwd=work)
+    dibao("visits", "sheet", "GH010", "GH101", "GH104", "--db", ledger, "--date", DAY, "-o", str(files / "入户调查表.docx"),
+          cwd=work)
+    dibao("visits", "sheet", "GH014", "--title", "特困入户核查表", "--db", ledger, "--date", DAY,
+          "-o", str(files / "特困入户核查表.docx"), cwd=work)
+
+
+def workbooks(work: Path, files: Path, ledger: str) -> None:
+    """What check, assess, review and impact write as workbooks (monitor's is written with the ledger files),
+    and the impact report page."""
+    roster = str(EXAMPLES / "roster.xlsx")
+    dibao("check", str(EXAMPLES / "messy-roster.xlsx"), *COUNTY[:4], "--date", DAY, "-o", str(files / "问题清单.xlsx"),
+          cwd=work)
+    dibao("assess", roster, *COUNTY[:4], "--date", DAY, "-o", str(files / "核算结果.xlsx"), cwd=work)
+    dibao("review", "--month", "2026-11", "--as-of", DAY, "--within", "60", *COUNTY[:4], "--db", ledger,
+          "-o", str(files / "核查清单.xlsx"), cwd=work)
+    scheme = ["--region", "632521", "--base-policy", str(EXAMPLES / "632521-共和县.toml"),
+              "--policy", str(EXAMPLES / "reform-2027.toml"), "--date", "2027-01-01"]
+    dibao("impact", roster, *scheme, "--unit", "共和县民政局", "-o", str(files / "测算.html"), cwd=work)
+    dibao("impact", roster, *scheme, "-o", str(files / "测算.xlsx"), cwd=work)
+
+
+EXPLAINED = ("GH001", "GH003", "GH005", "GH006", "GH011", "GH014", "GH016", "GH023", "GH025", "GH031")
+
+
+def explanations(work: Path, files: Path) -> None:
+    """`dibao explain` of a plain household, 单人户, 渐退期, 低保边缘, one whose amount is rounded down (GH023) and
+    one raised to the county's minimum (W3 of the long cases)."""
+    folder = files / "说明"
+    folder.mkdir()
+    for household in EXPLAINED:
+        result = subprocess.run([sys.executable, "-m", "dibao_cli", "explain", str(EXAMPLES / "roster.xlsx"), household,
+                                 *COUNTY[:4], "--date", DAY], cwd=work, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"dibao explain {household} failed ({result.returncode}):\n{result.stderr}")
+        (folder / f"{household}.txt").write_text(result.stdout, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "dibao_cli", "explain", str(work / "长通知书名册.xlsx"), "W3",
+                             *COUNTY[:4], "--date", DAY], cwd=work, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"dibao explain W3 failed ({result.returncode}):\n{result.stderr}")
+    (folder / "W3.txt").write_text(result.stdout, encoding="utf-8")
 
 
 def tiered_files(work: Path, files: Path) -> None:
@@ -185,13 +255,21 @@ def main() -> int:
             text = page_text(pdf, page).replace(" ", "")
             if text.count("送达回执") != 1 or text.count("送达人签名") != 1 or "特此" not in text:
                 problems.append(f"{name} page {page}: not one whole notice with its receipt")
+    ledger_html = pdf_dir / "台账通知书-全部-html.pdf"
+    expected = (files / "台账通知书-全部.html").read_text(encoding="utf-8").count('<section class="notice"')
+    if pages(ledger_html) != expected:
+        problems.append(f"台账通知书-全部.html: {pages(ledger_html)} pages for {expected} notices")
+    expected = len(list((files / "台账通知书-Word").glob("*.docx"))) - 1
     # Word and Excel through LibreOffice
     docx = sorted((files / "通知书-Word").glob("*.docx"))
     with tempfile.TemporaryDirectory() as converted:
-        office_pdf(docx + sorted(files.glob("*.xlsx")), Path(converted))
+        office_pdf(docx + sorted(files.glob("*.xlsx")) + sorted(files.glob("*.docx")), Path(converted))
         for pdf in Path(converted).glob("*.pdf"):
-            kind = "docx" if (files / "通知书-Word" / f"{pdf.stem}.docx").exists() else "xlsx"
+            kind = "docx" if (files / f"{pdf.stem}.docx").exists() or (files / "通知书-Word" / f"{pdf.stem}.docx").exists() \
+                else "xlsx"
             shutil.move(str(pdf), pdf_dir / f"{pdf.stem}-{kind}.pdf")
+    if pages(pdf_dir / "台账通知书-全部-docx.pdf") != expected:
+        problems.append(f"台账通知书-全部.docx: {pages(pdf_dir / '台账通知书-全部-docx.pdf')} pages for {expected} notices")
     singles = [path for path in docx if path.name != "全部通知书.docx"]
     for path in docx:
         count = pages(pdf_dir / f"{path.stem}-docx.pdf")

@@ -38,8 +38,7 @@ BODY = {
                  "按规定给予你户渐退期：自 {{ phase_out_start }} 至 {{ phase_out_end }}，渐退期内按原金额每月 {{ total }} 元发放。"
                  "渐退期满后重新核查，家庭月人均收入仍不低于当地低保标准的，停止发放最低生活保障金。",
     "termination": "经核查，{{ ground }}，你户已不符合最低生活保障条件，决定自 {{ start_month }} 起停止发放你户最低生活保障金。"
-                   "{% if assistance %}你户家庭月人均收入低于低保边缘家庭的收入标准{% if marginal_line %}（{{ marginal_line }} 元）"
-                   "{% endif %}，认定为低保边缘家庭，可以按规定申请{{ assistance | join('、') }}等救助。{% endif %}理由如下：",
+                   "理由如下：",
     "change": "经核查，你户家庭情况发生变化，月最低生活保障金由 {{ old_amount }} 元调整为 {{ total }} 元，自 {{ start_month }} 起执行。"
               "{% if changes %}变化情况：{% for c in changes %}{{ c.item }}由 {{ c.before }} 调整为 {{ c.after }}"
               "{% if not loop.last %}；{% endif %}{% endfor %}。{% endif %}",
@@ -105,6 +104,7 @@ def _borders(table) -> None:
 
 
 def _cell(cell, text: str, size: float = 12, keep: bool = True) -> None:
+    """A cell's text; a "\n" in it is a line break (python-docx writes it as w:br)."""
     cell.paragraphs[0].paragraph_format.space_after = Pt(0)
     cell.paragraphs[0].paragraph_format.keep_with_next = keep
     run = cell.paragraphs[0].add_run(text)
@@ -175,6 +175,11 @@ def build(path: Path) -> None:
     _para(doc, "{{ loop.index }}. {{ r.text }}。", size=14, indent=True)
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endif %}")
+    # a household leaving 低保 for 低保边缘: after the reasons, what it is now and what it can apply for
+    _tag(doc, "{%p if kind == 'termination' and assistance %}")
+    _para(doc, "你户家庭月人均收入低于低保边缘家庭的收入标准{% if marginal_line %}（{{ marginal_line }} 元）{% endif %}，"
+               "认定为低保边缘家庭，可以按规定申请{{ assistance | join('、') }}等救助。", size=14, indent=True)
+    _tag(doc, "{%p endif %}")
     _para(doc, "依据：{{ bases | join('；') }}。", size=12, before=2)
     _tag(doc, "{%p if appeal %}")
     _para(doc, "如对本决定不服，可以自收到本{% if title.endswith('告知书') %}告知书{% else %}通知书{% endif %}之日起 60 日内向"
@@ -192,7 +197,8 @@ def build(path: Path) -> None:
     _para(doc, "✂ - - - - - - - - - 沿此线剪下，送达回执交回{{ bureau }}存档 - - - - - - - - -", size=12,
           align=WD_ALIGN_PARAGRAPH.CENTER, before=8, keep=True)
     _para(doc, "送 达 回 执", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True)
-    _table(doc, [["送达文书", "《{{ title }}》{{ doc_number }}", None, None],
+    # the 文号 on a line of its own: a layout may otherwise split it before 号 (LibreOffice does)
+    _table(doc, [["送达文书", "《{{ title }}》\n{{ doc_number }}", None, None],
                  ["受送达人", "{{ head_name }}（户编号 {{ household_id }}），{{ township }}{{ village }}", None, None],
                  ["送达方式", "□直接送达　□留置送达　□委托送达　□邮寄送达", None, None],
                  ["签收人签名", "", "签收日期", "　　年　　月　　日"],

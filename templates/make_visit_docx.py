@@ -58,8 +58,9 @@ def build(path: Path) -> None:
                          "{{ h.application.accepted_on }} 受理{% if h.application.close_relative %}；"
                          "{{ h.application.close_relative }}（须县级入户核查）{% endif %}{% else %}无{% endif %}",
          None, None, None, None],
+        # one signal a line, as on the HTML sheet (a line break between them, never a number split from its date)
         ["待核实的信号", "{% for s in h.signals %}编号 {{ s.id }}（{{ s.raised_on }} 登记）：{{ s.label }}"
-                         "{% if s.member %}（{{ s.member }}）{% endif %}{% if not loop.last %}；{% endif %}"
+                         "{% if s.member %}（{{ s.member }}）{% endif %}{% if not loop.last %}\n{% endif %}"
                          "{% else %}无{% endfor %}", None, None, None, None],
         ["走访类型", "□入户调查　□定期回访　□信号核实　□特困核查　□县级核查", None, None, None, None],
     ], [34, 30, 20, 28, 22, 36])]
@@ -73,11 +74,11 @@ def build(path: Path) -> None:
         ["{%tr endfor %}", BLANK, BLANK, BLANK, BLANK, BLANK, BLANK, BLANK],
         [BLANK] * 8,
         [BLANK] * 8,
-    ], [20, 18, 12, 12, 38, 20, 18, 32], heights_pt={4: 20, 5: 20}))
+    ], [20, 24, 12, 12, 38, 19, 19, 26], heights_pt={4: 20, 5: 20}))
 
     _heading(doc, "二、家庭财产")
     tables.append(_table(doc, [["住房（结构、面积、套数）", BLANK, "牲畜（种类、数量）", BLANK],
-                               ["机动车辆、农机", BLANK, "存款及其他", BLANK]], [46, 39, 40, 45],
+                               ["机动车辆、农机", BLANK, "存款及其他", BLANK]], [49, 36, 40, 45],
                          heights_pt={0: 22, 1: 22}))
 
     _heading(doc, "三、赡养、抚养、扶养义务人")
@@ -90,7 +91,7 @@ def build(path: Path) -> None:
         ["六项日常生活能力", "自主吃饭□能□不能　自主穿衣□能□不能　自主上下床□能□不能　自主如厕□能□不能　"
                              "室内行走□能□不能　自主洗澡□能□不能", None, None, None, None],
         ["{%tr endif %}", BLANK, BLANK, BLANK, BLANK, BLANK],
-    ], [20, 52, 20, 36, 16, 26]))
+    ], [19, 60, 19, 45, 15, 12]))
 
     _heading(doc, "五、致困原因和走访发现")
     tables.append(_table(doc, [[BLANK]], [170], heights_pt={0: 70}))

@@ -186,7 +186,8 @@ def test_explain_and_json_show_the_same_total_and_parts_that_add_up(tmp_path_fac
         return
     assert parts == Decimal(shown["total"])
     conclusion = next(line for line in text.splitlines() if line.startswith("  月保障金："))
-    assert conclusion.startswith(f"  月保障金：{shown['total']} 元（")  # explain's total is the JSON total
+    # explain's total is the JSON total, written as the text's other amounts (thousands separated)
+    assert conclusion.startswith(f"  月保障金：{Decimal(shown['total']):,.2f} 元（")
     assert conclusion.endswith(f"（{r.breakdown.text()}）")
     if r.status == "dibao":
         equation = next(line for line in text.splitlines() if line.startswith("  月保障金 = "))

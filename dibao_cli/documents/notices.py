@@ -249,8 +249,39 @@ def facts_from_result(result: HouseholdResult, policy=None) -> Facts:
         result.status == "exit" and line is not None and result.per_capita < line)  # phase-out over, still low
 
 
-def facts_from_ledger(row, old_fen: int | None) -> Facts:
-    """The facts of a ledger month (the amounts as stored; the reasons as the assessment recorded them)."""
+# "周明（肢体一级残疾）按单人户纳入：本人月收入 0.00 元，差额 400.00 + 分类施保 60.00 = 460.00 元/月"
+# (a ground may hold its own brackets: "陈浩（在校大学生（本科））按单人户纳入：…")
+_SINGLE = re.compile(r"^(?P<name>[^（：]+)（(?P<ground>(?:[^（）]|（[^（）]*）)*)）按单人户纳入：.*= (?P<total>[\d,]+\.\d\d) 元/月$")
+
+
+def _singles_from(stored: list[dict]) -> list[dict]:
+    """The members covered as 单人户, as the assessment recorded them (name, ground, monthly amount)."""
+    found = (_SINGLE.match(r["text"]) for r in stored if r["code"] == "single_person")
+    return [{"name": m["name"], "ground": m["ground"], "total": m["total"]} for m in found if m]
+
+
+def _ledger_breakdown(row, policy) -> str:
+    """The stored parts as shown. The ledger keeps the rounding and a minimum top-up as one adjustment; it is
+    called 取整 when no top-up can be in it (the amount went down, or 差额 + 分类施保 reach the minimum)."""
+    d, c, total = row["differential_fen"], row["classified_fen"], row["total_fen"]
+    parts = money.breakdown_fen(d, c, total)
+    minimum = getattr(policy, "minimum_monthly_benefit", None) if policy is not None else None
+    if parts.rounding < 0 or (minimum is not None and d + c >= Decimal(minimum) * 100):
+        parts = parts._replace(rounding_label="取整")
+    return parts.text()
+
+
+def _standard_of(policy, area_type: str | None) -> str:
+    """The monthly standard in force, as shown ("" without a policy)."""
+    if policy is None or not area_type:
+        return ""
+    return _money(Decimal(policy.annual_standard_fen(area_type)) / 1200)
+
+
+def facts_from_ledger(row, old_fen: int | None, policy=None) -> Facts:
+    """The facts of a ledger month (the amounts as stored; the reasons as the assessment recorded them). A row
+    stored by an earlier dibao without the standard, of a household refused for its property (no reason states
+    the standard), shows the standard of `policy`."""
     stored = json.loads(row["reasons"]) if row["reasons"].startswith("[") else []
     known = row["total_fen"] is not None and row["status"] in ("dibao", "single_person")
     line = re.search(r"倍（([\d,]+\.\d\d) 元）", next((r["text"] for r in stored if r["code"] == "marginal"), ""))
@@ -260,11 +291,13 @@ def facts_from_ledger(row, old_fen: int | None) -> Facts:
 
     return Facts(
         row["household_id"], row["head_name"], row["township"], row["village"], row["area_type"], row["members"],
-        row["covered"], Decimal(row["per_capita"]), _standard_from(row, stored), Decimal(row["total_fen"] or 0) / 100, True,
+        row["covered"], Decimal(row["per_capita"]), _standard_from(row, stored) or _standard_of(policy, row["area_type"]),
+        Decimal(row["total_fen"] or 0) / 100, True,
         money.fen_text(row["differential_fen"]), money.fen_text(row["classified_fen"]),
-        money.breakdown_fen(row["differential_fen"], row["classified_fen"], row["total_fen"]).text() if known else "",
+        _ledger_breakdown(row, policy) if known else "",
         Decimal(old_fen) / 100 if old_fen is not None else None, row["status"], day(row["phase_out_start"]),
-        day(row["phase_out_end"]), [(r["code"], r["text"]) for r in stored], marginal_line=line.group(1) if line else "")
+        day(row["phase_out_end"]), [(r["code"], r["text"]) for r in stored],
+        _singles_from(stored) if row["status"] == "single_person" else [], marginal_line=line.group(1) if line else "")
 
 
 def notice(facts: Facts, kind: str, issuer: Issuer, number: str, policy=None, previous=None, ground: str = "") -> dict:
@@ -312,7 +345,7 @@ def notice_from_ledger(row, kind: str, issuer: Issuer, number: str, old_fen: int
                        previous=None, ground: str = "") -> dict:
     """The same notice from a ledger month (`dibao notice --month`); `previous` is last month's row; with
     `ground`, `row` is the household's last row."""
-    return notice(facts_from_ledger(row, old_fen), kind, issuer, number, policy, previous, ground)
+    return notice(facts_from_ledger(row, old_fen, policy), kind, issuer, number, policy, previous, ground)
 
 
 def _changes(previous, n: dict) -> list[dict]:

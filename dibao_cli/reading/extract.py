@@ -15,9 +15,8 @@ from dibao_cli.errors import InputUnreadable, UsageInvalid
 from dibao_cli.idcard import IdError, parse_id
 from dibao_cli.problems import ERROR, WARNING, Problem
 from dibao_cli.reading.columns import header_key
+from dibao_cli.reading.header import first_match
 from dibao_cli.reading.sheets import open_book
-
-HEADER_SCAN_ROWS = 30
 
 ID_ALIASES = ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证", "id", "id_number")
 NAME_ALIASES = ("姓名", "名字", "name")
@@ -109,6 +108,18 @@ def _find(header: list, aliases: tuple[str, ...]) -> int | None:
     return None
 
 
+def _layout(row: list, kind: Kind):
+    """The columns of an extract's header row, or None when the row has neither the ID column nor name and birth."""
+    id_col = _find(row, kind.id_aliases)
+    name_col = _find(row, kind.name_aliases) if kind.name_aliases else None
+    if id_col is None and (name_col is None or _find(row, ("出生日期", "出生年月")) is None):
+        return None
+    return (id_col, name_col, _find(row, kind.date_aliases) if kind.date_aliases else None,
+            _find(row, ("出生日期", "出生年月")),
+            [(label, _find(row, aliases)) for label, aliases in kind.detail_aliases],
+            [str(v) for v in row])
+
+
 def read_extract(path: Path, kind: Kind, encoding: str | None = None) -> Extract:
     """Read every sheet of an extract that has the kind's ID (or name) column."""
     book = open_book(Path(path), encoding)
@@ -118,24 +129,11 @@ def read_extract(path: Path, kind: Kind, encoding: str | None = None) -> Extract
     found_any = False
     for sheet in book.sheets:
         rows = sheet.rows()
-        header_index = None
-        layout = None
-        for index, row in rows:
-            if index >= HEADER_SCAN_ROWS:
-                break
-            id_col = _find(row, kind.id_aliases)
-            name_col = _find(row, kind.name_aliases) if kind.name_aliases else None
-            if id_col is not None or (name_col is not None and _find(row, ("出生日期", "出生年月")) is not None):
-                header_index = index
-                layout = (id_col, name_col, _find(row, kind.date_aliases) if kind.date_aliases else None,
-                          _find(row, ("出生日期", "出生年月")),
-                          [(label, _find(row, aliases)) for label, aliases in kind.detail_aliases],
-                          [str(v) for v in row])
-                break
-        if layout is None:
+        found = first_match(rows, lambda row: _layout(row, kind))
+        if found is None:
             continue
         found_any = True
-        id_col, name_col, date_col, birth_col, detail_cols, header = layout
+        id_col, name_col, date_col, birth_col, detail_cols, header = found[2]
         for index, row in rows:
             line = index + 1
             if not any(v is not None and str(v).strip() for v in row):

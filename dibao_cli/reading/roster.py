@@ -8,7 +8,7 @@ it raises InputUnreadable only when a file cannot be read as a roster at all.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+import os
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -17,201 +17,22 @@ from dibao_cli.errors import InputUnreadable
 from dibao_cli.idcard import IdError, parse_id
 from dibao_cli.model import EMPTY, Household, Member, Roster, SheetSummary
 from dibao_cli.problems import ERROR, WARNING, Problem
-from dibao_cli.reading.columns import (
-    HOUSEHOLD,
-    REQUIRED,
-    Column,
-    income_item_column,
-    recognise,
-    text_header,
+from dibao_cli.reading.columns import HOUSEHOLD, REQUIRED
+from dibao_cli.reading.converters import MISS, Slot
+from dibao_cli.reading.header import (
+    HEADER_SCAN_ROWS,
+    HeaderLayout,
+    MergedFill,
+    fill_merged,
+    find_header,
+    first_rows,
 )
-from dibao_cli.reading.sheets import Book, Sheet, open_book
+from dibao_cli.reading.households import HEAD_RELATIONS, check_household
+from dibao_cli.reading import frame
+from dibao_cli.reading.columnar import Declined
+from dibao_cli.reading.sheets import Book, Sheet, _LazySheet, open_book
 
-HEADER_SCAN_ROWS = 30
-HEAD_RELATIONS = frozenset(("户主", "本人", "户主本人"))
 NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审核", "负责人", "合计", "总计", "小计", "单位负责人")
-MIN_HEAD_AGE = 16
-
-
-# --------------------------------------------------------------------------- header detection
-
-
-@dataclass
-class HeaderLayout:
-    header_rows: tuple[int, ...]  # 0-based absolute rows that make the header
-    columns: list[tuple[int, Column | None, str]]  # (col index, column or None, header text)
-    score: int
-
-
-def _fill_merged(grid: dict[int, list], merged: list) -> None:
-    """Copy each merged range's top-left value into the whole range (header zone only)."""
-    for (r0, c0), (r1, c1) in merged:
-        if r0 not in grid:
-            continue
-        row0 = grid[r0]
-        value = row0[c0] if c0 < len(row0) else None
-        if value is None:
-            continue
-        for r in range(r0, r1 + 1):
-            row = grid.get(r)
-            if row is None:
-                continue
-            if len(row) <= c1:
-                row.extend([None] * (c1 + 1 - len(row)))
-            for c in range(c0, c1 + 1):
-                if row[c] is None:
-                    row[c] = value
-
-
-def _row_columns(row: list) -> list[tuple[int, Column | None, str]]:
-    out = []
-    for index, raw in enumerate(row):
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            continue
-        column = recognise(raw) or income_item_column(raw)
-        out.append((index, column, text_header(raw)))
-    return out
-
-
-def _score(columns: list[tuple[int, Column | None, str]]) -> int:
-    keys = {c.key for _, c, _ in columns if c is not None}
-    return len(keys)
-
-
-def _looks_like_data(row: list) -> bool:
-    """A row with numbers, dates or an ID number is a data row, never the second row of a header."""
-    for value in row:
-        if value is None or isinstance(value, bool):
-            continue
-        if not isinstance(value, str):
-            return True
-        text = value.strip()
-        if len(text) >= 15 and text[:15].isdigit():
-            return True
-    return False
-
-
-def find_header(grid: dict[int, list]) -> HeaderLayout | None:
-    """The header row (or two-row header) among the first rows: most recognised columns wins."""
-    best: HeaderLayout | None = None
-    indices = sorted(grid)
-    for position, r in enumerate(indices):
-        single = _row_columns(grid[r])
-        candidates = [HeaderLayout((r,), single, _score(single))]
-        if position + 1 < len(indices) and indices[position + 1] == r + 1 and not _looks_like_data(grid[r + 1]):
-            lower = grid[r + 1]
-            combined = []
-            width = max(len(grid[r]), len(lower))
-            for c in range(width):
-                top = grid[r][c] if c < len(grid[r]) else None
-                bottom = lower[c] if c < len(lower) else None
-                pick = None
-                for raw in (bottom, top):
-                    if raw is None or (isinstance(raw, str) and not raw.strip()):
-                        continue
-                    column = recognise(raw) or income_item_column(raw)
-                    if column is not None:
-                        pick = (c, column, text_header(raw))
-                        break
-                if pick is None:
-                    raw = bottom if bottom not in (None, "") else top
-                    if raw is not None and str(raw).strip():
-                        pick = (c, None, text_header(raw))
-                if pick is not None:
-                    combined.append(pick)
-            candidates.append(HeaderLayout((r, r + 1), combined, _score(combined)))
-        for candidate in candidates:
-            if best is None or candidate.score > best.score:
-                best = candidate
-    if best is None or best.score < 3:
-        return None
-    return best
-
-
-# --------------------------------------------------------------------------- cell conversion
-
-
-def _converter(column: Column) -> Callable:
-    kind = column.kind
-    if kind == "text":
-        return cells.text
-    if kind == "name":
-        return cells.name
-    if kind == "date":
-        return (lambda raw: cells.record_date(raw, floor=False)) if column.key == "birth_date" else cells.record_date
-    if kind == "money":
-        return cells.money
-    if kind == "money_signed":
-        return lambda raw: cells.money(raw, allow_negative=True)
-    if kind == "count":
-        return cells.count
-    if kind == "yes_no":
-        return cells.yes_no
-    if kind == "enum":
-        mapping, allowed = column.mapping, "、".join(column.values)
-        return lambda raw: cells.enum(raw, mapping, allowed)
-    if kind == "grade":
-        return _grade
-    raise ValueError(kind)
-
-
-_GRADES = {
-    "1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4, "壹": 1, "贰": 2, "叁": 3, "肆": 4,
-    "i": 1, "ii": 2, "iii": 3, "iv": 4,
-}
-
-
-def _grade(raw) -> int | None:
-    """Disability grade 一级..四级 (also 1, 1级, 一, Ⅰ级) -> 1..4."""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    s = cells.text(raw)
-    if s is None or s in ("无", "否"):
-        return None
-    key = s.lower().removesuffix("级").removesuffix("等")
-    grade = _GRADES.get(key)
-    if grade is None:
-        raise cells.CellError("grade", "残疾等级应为一级至四级", "填写一级、二级、三级或四级；不是残疾人留空")
-    return grade
-
-
-_MISS = object()
-_SUSPECT = cells.SUSPECT
-
-
-class _Slot:
-    """One recognised column of a sheet with its converter and a memo of converted values."""
-
-    __slots__ = ("index", "column", "header", "convert", "memo", "key", "level", "attr")
-
-    def __init__(self, index: int, column: Column, header: str):
-        self.index = index
-        self.column = column
-        self.header = header
-        self.key = column.key
-        self.level = column.level
-        self.convert = None if column.kind in ("id", "ignore") else _converter(column)
-        # names and ID numbers are nearly all distinct: memoising them only costs memory
-        self.memo = None if column.kind in ("id", "name", "ignore") else {}
-        self.attr = column.key if column.key in Member.__slots__ else None
-
-    def value(self, raw):
-        """The clean value of a cell, or the CellError describing what is wrong with it."""
-        memo = self.memo
-        key = raw if type(raw) is str else (raw, type(raw))
-        if memo is not None:
-            value = memo.get(key, _MISS)
-            if value is not _MISS:
-                return value
-        try:
-            if type(raw) is not str or raw[:1] in _SUSPECT:
-                cells.refuse_bad(raw)
-            value = self.convert(raw)
-        except cells.CellError as exc:
-            value = exc
-        if memo is not None and len(memo) < 10000:
-            memo[key] = value
-        return value
 
 
 # --------------------------------------------------------------------------- reading
@@ -223,6 +44,7 @@ class _Reader:
         self.on_date = on_date
         self.progress = progress
         self.seen_ids: dict[str, Member] = {}  # id -> first member with it
+        self.use_columnar = os.environ.get("DIBAO_READER", "columnar") != "rows"
 
     def problem(self, file, sheet, row, column, value, message, fix, severity=ERROR, code="", household=""):
         self.roster.problems.append(
@@ -261,12 +83,7 @@ class _Reader:
                          WARNING, "sheets_skipped")
 
     def _sheet_has_header(self, sheet: Sheet) -> bool:
-        grid = {}
-        for index, row in sheet.rows():
-            if index >= HEADER_SCAN_ROWS:
-                break
-            grid[index] = row
-        return find_header(grid) is not None
+        return find_header(first_rows(sheet.rows())) is not None
 
     def _raise_no_header(self, book: Book, sheets: list[Sheet]) -> None:
         file = str(book.path)
@@ -277,22 +94,62 @@ class _Reader:
             f"请确认这是低保名册，或用 dibao template 生成标准名册后照填。"
         )
 
+    def _columnar(self, sheet: Sheet):
+        """(layout, data table, its first column) when the sheet can be read by columns with the same cell
+        values, else None."""
+        source = sheet.columnar() if self.use_columnar and isinstance(sheet, _LazySheet) else None
+        if source is None:
+            return None
+        head = source.head
+        grid = {index: list(head.rows.get(index, ())) for index in range(max(head.rows, default=-1) + 1)}
+        layout = find_header(grid)
+        if layout is None or set(layout.header_rows) & head.numeric_rows:
+            return None
+        try:
+            table = source.load(layout.header_rows[-1] + 1)
+        except Declined:
+            return None
+        return layout, table, head.first_column
+
     def read_sheet(self, book: Book, sheet: Sheet, required: bool) -> bool:
         file = str(book.path)
+        fast = self._columnar(sheet)
+        if fast is not None:
+            layout, table, first_column = fast
+            first_row = layout.header_rows[-1] + 1
+
+            def read(slots, summary):
+                frame.read_table(self, file, sheet.name, table, first_row, first_column, slots, layout.columns,
+                                 summary)
+
+            self._read_layout(file, sheet, layout, read)
+            return True
         rows = sheet.rows()
-        grid: dict[int, list] = {}
-        for index, row in rows:
-            grid[index] = row
-            if len(grid) >= HEADER_SCAN_ROWS:
-                break
+        grid = first_rows(rows)
         header_grid = {k: list(v) for k, v in grid.items()}
         merged = sheet.merged
-        _fill_merged(header_grid, merged)
+        fill_merged(header_grid, merged)
         layout = find_header(header_grid)
         if layout is None:
             if required:
                 self._raise_no_header(book, [sheet])
             return False
+        last_header = layout.header_rows[-1]
+
+        def read(slots, summary):
+            def data_rows():
+                for index in sorted(grid):
+                    if index > last_header:
+                        yield index, grid[index]
+                yield from rows
+
+            self._read_data(file, sheet.name, data_rows(), slots, layout.columns, MergedFill(merged, last_header),
+                            summary)
+
+        self._read_layout(file, sheet, layout, read)
+        return True
+
+    def _read_layout(self, file: str, sheet: Sheet, layout: HeaderLayout, read: Callable) -> None:
         slots = self._make_slots(file, sheet.name, layout)
         last_header = layout.header_rows[-1]
         summary = SheetSummary(file, sheet.name, last_header + 1, 0, 0,
@@ -302,20 +159,10 @@ class _Reader:
         for header in summary.unknown_columns:
             self.problem(file, sheet.name, last_header + 1, header, "", "未识别的列：已保留，但不参与计算",
                          "如果这是收入或支出项目，请把列名改成标准名称（见 dibao template）", WARNING, "unknown_column")
+        read(slots, summary)
 
-        fill = _MergedFill(merged, last_header)
-
-        def data_rows():
-            for index in sorted(grid):
-                if index > last_header:
-                    yield index, grid[index]
-            yield from rows
-
-        self._read_data(file, sheet.name, data_rows(), slots, layout.columns, fill, summary)
-        return True
-
-    def _make_slots(self, file: str, sheet: str, layout: HeaderLayout) -> list[_Slot]:
-        slots: list[_Slot] = []
+    def _make_slots(self, file: str, sheet: str, layout: HeaderLayout) -> list[Slot]:
+        slots: list[Slot] = []
         seen: dict[str, str] = {}
         header_row = layout.header_rows[-1] + 1
         for index, column, header in layout.columns:
@@ -326,7 +173,7 @@ class _Reader:
                              "删除重复的列，或改成正确的列名", WARNING, "duplicate_column")
                 continue
             seen[column.key] = header
-            slots.append(_Slot(index, column, header))
+            slots.append(Slot(index, column, header))
         missing = [c.header for c in REQUIRED if c.key not in seen]
         if missing:
             found = "、".join(h for _, _, h in layout.columns)
@@ -337,7 +184,7 @@ class _Reader:
         return slots
 
     # ---- rows
-    def _read_data(self, file: str, sheet: str, rows, slots: list[_Slot], layout_columns, fill,
+    def _read_data(self, file: str, sheet: str, rows, slots: list[Slot], layout_columns, fill,
                    summary: SheetSummary) -> None:
         households = self.roster.households
         seen_ids = self.seen_ids
@@ -383,7 +230,7 @@ class _Reader:
             raw_hid = row[hid_slot.index]
             hid_bad = False
             try:
-                if type(raw_hid) is not str or raw_hid[:1] in _SUSPECT:
+                if type(raw_hid) is not str or raw_hid[:1] in cells.SUSPECT:
                     cells.refuse_bad(raw_hid)
                 household_id = cells.text(raw_hid)
             except cells.CellError as exc:
@@ -396,8 +243,8 @@ class _Reader:
                 raw = row[index_]
                 if raw is None:
                     continue
-                value = _MISS if memo_get is None else memo_get(raw if type(raw) is str else (raw, type(raw)), _MISS)
-                if value is _MISS:
+                value = MISS if memo_get is None else memo_get(raw if type(raw) is str else (raw, type(raw)), MISS)
+                if value is MISS:
                     value = slot.value(raw)
                 if value is None:
                     continue
@@ -462,8 +309,8 @@ class _Reader:
                     continue
                 last_raw[position] = raw
                 memo = slot.memo
-                value = _MISS if memo is None else memo.get(raw if type(raw) is str else (raw, type(raw)), _MISS)
-                if value is _MISS:
+                value = MISS if memo is None else memo.get(raw if type(raw) is str else (raw, type(raw)), MISS)
+                if value is MISS:
                     value = slot.value(raw)
                 if isinstance(value, cells.CellError):
                     self.problem(file, sheet, line, slot.header, raw, value.message, value.fix, value.severity,
@@ -484,9 +331,9 @@ class _Reader:
         if progress is not None:
             progress(count % 5000)
 
-    def _read_id(self, file, sheet, line, slot: _Slot, raw, member: Member, household_id) -> None:
+    def _read_id(self, file, sheet, line, slot: Slot, raw, member: Member, household_id) -> None:
         try:
-            if type(raw) is not str or raw[:1] in _SUSPECT:
+            if type(raw) is not str or raw[:1] in cells.SUSPECT:
                 cells.refuse_bad(raw)
         except cells.CellError as exc:
             self.problem(file, sheet, line, slot.header, raw, exc.message, exc.fix, ERROR, exc.code, household_id)
@@ -532,89 +379,7 @@ class _Reader:
     # ---- households
     def check_households(self) -> None:
         for household in self.roster.households.values():
-            self._check_household(household)
-
-    def _check_household(self, household: Household) -> None:
-        members = household.members
-        heads = [m for m in members if m.is_head]
-        hid = household.household_id
-        if len(heads) != 1:
-            if not heads:
-                message, fix = "本户没有户主（与户主关系没有“户主”）", "在户主那一行的“与户主关系”填“户主”"
-            else:
-                message = f"本户有 {len(heads)} 个户主（第 {'、'.join(str(m.row) for m in heads)} 行）"
-                fix = "每户只能有一个户主；其他人填与户主的关系"
-            self.problem(household.file, household.sheet, household.row, "与户主关系", "", message, fix, ERROR,
-                         "head_count", hid)
-            household.has_error = True
-        else:
-            head = heads[0]
-            age = head.age(self.on_date)
-            if age is not None and age < MIN_HEAD_AGE:
-                self.problem(head.file, head.sheet, head.row, "与户主关系", head.relation,
-                             f"户主未满 {MIN_HEAD_AGE} 周岁（{age} 岁）", "核对户主；未成年人当户主时请确认监护情况",
-                             WARNING, "head_minor", hid)
-            named = household.head_name
-            if named and head.name and named != head.name:
-                self.problem(head.file, head.sheet, head.row, "户主姓名", named,
-                             f"户主姓名与户主本人的姓名“{head.name}”不一致", "核对户主姓名", WARNING, "head_name_mismatch", hid)
-        for member in members:
-            if member.birth is not None and member.birth_date is not None and member.birth_date != member.birth:
-                self.problem(member.file, member.sheet, member.row, "出生日期", member.birth_date.isoformat(),
-                             f"出生日期与身份证号中的 {member.birth.isoformat()} 不一致",
-                             "核对原始证件；年龄一律按身份证号计算", ERROR, "birth_mismatch", hid)
-                household.has_error = True
-            if member.male is not None and member.sex is not None and (member.sex == "男") != member.male:
-                self.problem(member.file, member.sheet, member.row, "性别", member.sex,
-                             f"性别与身份证号（第17位表示{'男' if member.male else '女'}）不一致", "核对原始证件",
-                             ERROR, "sex_mismatch", hid)
-                household.has_error = True
-            if member.birth is not None and member.birth > self.on_date:
-                self.problem(member.file, member.sheet, member.row, "身份证号", member.id_number,
-                             "身份证号中的出生日期晚于核查日期", "核对原始证件", ERROR, "id_birth_future", hid)
-                household.has_error = True
-
-
-class _MergedFill:
-    """Fills merged cells in the data area (户编号, 户主姓名, 乡镇 are often merged down a household)."""
-
-    def __init__(self, merged: list, last_header: int):
-        self.by_start: dict[int, list[tuple[int, int, int]]] = {}
-        for (r0, c0), (r1, c1) in merged:
-            if r1 <= last_header:
-                continue
-            self.by_start.setdefault(r0, []).append((c0, r1, c1))
-        self.pending: dict[int, dict[int, object]] = {}
-        self.active = bool(self.by_start)
-
-    def apply(self, index: int, row: list) -> list:
-        starts = self.by_start.get(index)
-        pending = self.pending.pop(index, None)
-        if starts is None and pending is None:
-            return row
-        row = list(row)
-        if pending:
-            need = max(pending) + 1
-            if len(row) < need:
-                row.extend([None] * (need - len(row)))
-            for c, v in pending.items():
-                if row[c] is None:
-                    row[c] = v
-        if starts:
-            for c0, r1, c1 in starts:
-                value = row[c0] if c0 < len(row) else None
-                if value is None:
-                    continue
-                for c in range(c0 + 1, c1 + 1):
-                    if len(row) <= c:
-                        row.extend([None] * (c + 1 - len(row)))
-                    if row[c] is None:
-                        row[c] = value
-                for r in range(index + 1, r1 + 1):
-                    target = self.pending.setdefault(r, {})
-                    for c in range(c0, c1 + 1):
-                        target[c] = value
-        return row
+            check_household(household, self.on_date, self.problem)
 
 
 def _shown_raw(value) -> str:

@@ -108,10 +108,31 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
     if not names:
         raise InputUnreadable(f"{path} 中没有任何工作表。")
 
+    scans: dict[str, sheetscan.SheetScan] = {}
+
+    def scan(name: str) -> sheetscan.SheetScan:
+        if name not in scans:
+            scans[name] = sheetscan.scan_xlsx_sheet(path, zf, xml_parts[name], name)
+        return scans[name]
+
+    def columnar(name: str) -> ColumnarSource | None:
+        """The sheet's head and a loader of its data by columns, or None when only the row reader reads it exactly."""
+        from dibao_cli.reading import columnar as _columnar, xlsxhead
+
+        if name not in xml_parts or suffix not in (".xlsx", ".xlsm") or not _columnar.available():
+            return None
+        found = scan(name)
+        if found.flags or found.merged:
+            return None
+        head = xlsxhead.read_head(path, zf, xml_parts[name], HEAD_ROWS)
+        if head is None:
+            return None
+        return ColumnarSource(path, name, head)
+
     def make(name: str) -> Sheet:
         flags = ods_flags.get(name) or {}
         if name in xml_parts:
-            flags = sheetscan.scan_xlsx_sheet(path, zf, xml_parts[name], name).flags
+            flags = scan(name).flags
         elif head.startswith(_OLE):
             flags = sheetscan.scan_xls(path, name)
         try:
@@ -139,16 +160,39 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
 
         return Sheet(name, rows, merged, height)
 
-    return Book(path, "workbook", [_LazySheet(name, make) for name in names])
+    return Book(path, "workbook", [_LazySheet(name, make, columnar) for name in names])
+
+
+HEAD_ROWS = 30  # rows of the head given to the columnar path (the header is looked for among them)
+
+
+@dataclass
+class ColumnarSource:
+    """An .xlsx sheet that may be read by columns: its first rows, and where its used area starts."""
+
+    path: Path
+    name: str
+    head: object  # xlsxhead.Head
+
+    def load(self, first_row: int):
+        from dibao_cli.reading import columnar
+
+        table = columnar.load(self.path, self.name, first_row, self.head.first_column, self.head.width)
+        columnar.check_columns(table)
+        return table
 
 
 class _LazySheet(Sheet):
     """A sheet whose content is only loaded when its rows or merged ranges are asked for."""
 
-    def __init__(self, name: str, make: Callable[[str], Sheet]):
+    def __init__(self, name: str, make: Callable[[str], Sheet], columnar: Callable | None = None):
         self.name = name
         self._make = make
         self._sheet: Sheet | None = None
+        self._columnar = columnar
+
+    def columnar(self) -> ColumnarSource | None:
+        return self._columnar(self.name) if self._columnar is not None else None
 
     def _load(self) -> Sheet:
         if self._sheet is None:

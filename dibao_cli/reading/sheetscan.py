@@ -197,6 +197,7 @@ class SheetScan:
     cells: int = 0
     rows: int = 0
     columns: int = 0
+    merged: bool = False  # the sheet has merged ranges
 
 
 def _hits(seg: bytes) -> list[tuple[int, bool]]:
@@ -254,6 +255,8 @@ def scan_xlsx_sheet(path: Path, zf: zipfile.ZipFile, part: str, sheet_name: str)
 
 def _scan_segment(seg: bytes, scan: SheetScan, path: Path, sheet_name: str) -> None:
     scan.cells += seg.count(b"<c ")  # one pass per measure: each costs about as much as the unzip
+    if not scan.merged and b"<mergeCell " in seg:
+        scan.merged = True
     last_row = seg.rfind(b"<row ")
     if last_row != -1:
         m = _ROW_NUMBER.match(seg, last_row)

@@ -306,9 +306,10 @@ def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpe
         SheetSpec("汇总", ["项目", "户数", "人数", "月保障金(元)"], summary_rows, widths={1: 40},
                   formats={3: MONEY_FORMAT}),
         SheetSpec("户明细", HOUSEHOLD_HEADER, (household_row(r, numeric=True) for r in assessment.results),
-                  widths={21: 36, 22: 30}, formats=money_formats),
+                  widths={21: 36, 22: 30}, formats=money_formats, size=len(assessment.results)),
         SheetSpec("成员明细", MEMBER_HEADER, _member_rows(assessment, mask),
-                  formats={10: MONEY_FORMAT, 11: MONEY_FORMAT, 12: MONEY_FORMAT}),
+                  formats={10: MONEY_FORMAT, 11: MONEY_FORMAT, 12: MONEY_FORMAT},
+                  size=sum(len(r.household.members) for r in assessment.results)),
         SheetSpec("问题", FIELDS_ZH, (as_row_zh(p) for p in assessment.problems), widths={0: 40, 6: 40, 7: 40}),
     ]
 

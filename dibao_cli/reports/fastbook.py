@@ -1,0 +1,217 @@
+"""Plain workbooks (a header and rows on each sheet, as the assessment's result) written with
+rustpy-xlsxwriter: the same widths, number formats, wrapped text, header, frozen row, filter and print
+setup as workbook.write_xlsx gives them, in a Rust writer measured several times faster than xlsxwriter
+on a million-member result.
+
+A sheet with a title, preamble rows, a footer or ruled cells, repeated column names, rows wider than
+the header, or more rows than one Excel sheet holds is written by workbook.write_xlsx instead (the rows
+already taken from the source are handed back with the rest).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+from decimal import Decimal
+from itertools import chain, islice
+from typing import Sequence
+
+from dibao_cli.reports.files import _CONTROL, clean_text, display_width
+
+HEADER_FILL = "#DDEBF7"
+_PLAIN = frozenset((str, int, float, bool, type(None), _dt.date, _dt.datetime))  # written as they are
+
+
+def available() -> bool:
+    try:
+        import rustpy_xlsxwriter  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def plain(spec) -> bool:
+    header = [clean_text(str(h)) for h in spec.header]
+    return (not spec.title and not spec.preamble and not spec.footer and not spec.borders and spec.landscape
+            and bool(header) and all(header) and len(set(header)) == len(header))
+
+
+class Streamed:
+    """A sheet's rows known to fit one worksheet: the first ones (to size the columns), then the rest as they
+    come, never all in memory at once."""
+
+    def __init__(self, sample: list, rest):
+        self.sample = sample
+        self.rest = rest
+
+    def __iter__(self):
+        return chain(self.sample, self.rest)
+
+    def __bool__(self):
+        return bool(self.sample)
+
+
+def take(sheets: Sequence, capacity: int) -> tuple[list, bool]:
+    """Each sheet's rows, when every sheet fits one worksheet and no row is wider than its header: streamed
+    when the sheet says it has at most `capacity` rows and no column wraps (nothing to measure in every row),
+    else gathered in a list. Otherwise (the sheets' rows handed back unchanged, False)."""
+    from dibao_cli.reports import workbook
+
+    taken, fits = [], True
+    for spec in sheets:
+        if not fits:
+            taken.append(spec.rows)
+            continue
+        size = spec.size if spec.size is not None else (len(spec.rows) if hasattr(spec.rows, "__len__") else None)
+        rows = iter(spec.rows)
+        if size is not None and size <= capacity:
+            sample = list(islice(rows, workbook.WIDTH_SAMPLE))
+            if not workbook._column_widths(spec, sample)[1] and all(len(r) <= len(spec.header) for r in sample):
+                taken.append(Streamed(sample, _checked(rows, len(spec.header))))
+                continue
+            rows = chain(sample, rows)
+        head = list(islice(rows, capacity + 1))
+        if len(head) > capacity or any(len(r) > len(spec.header) for r in head):
+            fits = False
+            taken.append(chain(head, rows))
+        else:
+            taken.append(head)
+    return taken, fits
+
+
+def _checked(rows, width: int):
+    for values in rows:
+        if len(values) > width:
+            raise ValueError("a row wider than its header")  # the caller's size was wrong: a bug, not input
+        yield values
+
+
+def _value(value):
+    kind = type(value)
+    if value is None or (kind is str and not value):
+        return None
+    if kind is str:
+        return value if value.isprintable() else _CONTROL.sub("", value)
+    if kind is int or kind is float or kind is bool:
+        return value
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    return clean_text(str(value))
+
+
+def write(target, sheets: Sequence, rows_of: list, names: Sequence[str]) -> None:
+    """Write the workbook to `target` (the caller's temporary path); a failed write raises WriteFailed."""
+    from rustpy_xlsxwriter import FastExcel, Format
+
+    from dibao_cli.reports import workbook
+
+    book = FastExcel(str(target)).format(datetime_format="yyyy-mm-dd")
+    header_format = Format()
+    header_format.set_bold()
+    header_format.set_background_color(HEADER_FILL)
+    header_format.set_text_wrap()
+    header_format.set_align("center")
+    header_format.set_align("vcenter")
+    header_format.set_border("thin")
+    for spec, rows, name in zip(sheets, rows_of, names):
+        sample = rows.sample if isinstance(rows, Streamed) else rows[:workbook.WIDTH_SAMPLE]
+        widths, wrapped = workbook._column_widths(spec, sample)
+        header = [clean_text(str(h)) for h in spec.header]
+        formats = {}
+        for c, key in enumerate(header):
+            number, wrap = spec.formats.get(c), c in wrapped
+            if number or wrap:
+                cell = Format()
+                if number:
+                    cell.set_num_format(number)
+                if wrap:
+                    cell.set_text_wrap()
+                    cell.set_align("top")
+                formats[key] = cell
+        heights = {}
+        header_lines = max([workbook._lines(display_width(h), widths.get(c, 8)) for c, h in enumerate(header)] or [1])
+        if header_lines > 1:
+            heights[0] = workbook.LINE_HEIGHT * header_lines + 3
+        wrapped_widths = [(c, widths[c]) for c in sorted(wrapped)]
+        if wrapped_widths:
+            for r, values in enumerate(rows, start=1):
+                lines = 1
+                for c, w in wrapped_widths:
+                    if c < len(values) and type(values[c]) is str:
+                        text = values[c]
+                        n = workbook._lines(len(text) if text.isascii() else workbook._fast_width(text), w)
+                        if n > lines:
+                            lines = n
+                if lines > 1:
+                    heights[r] = workbook.LINE_HEIGHT * lines + 3
+
+        def records(rows=rows, header=header):
+            blank = dict.fromkeys(header)
+            width = len(header)
+            if not rows:
+                yield blank  # a sheet with no rows still has its header (an empty record writes no cell)
+            for values in rows:
+                kinds = set(map(type, values))
+                if (len(values) == width and kinds <= _PLAIN
+                        and (str not in kinds or _CONTROL.search("\n".join([v for v in values if type(v) is str])) is None)):
+                    yield dict(zip(header, values))  # nearly every row: nothing to convert ("" is written as blank)
+                    continue
+                record = dict(blank)  # every column in every record: the writer takes its columns from them
+                for key, v in zip(header, values):
+                    record[key] = _value(v)
+                yield record
+
+        book.freeze(row=1, col=0, sheet=name)
+        book.sheet(name, records(), column_widths=[widths.get(c, 8) for c in range(len(header))],
+                   column_formats=formats or None, header_format=header_format, row_heights=heights or None,
+                   autofilter=bool(rows),
+                   page_setup={"landscape": True, "paper_size": 9, "fit_to_pages": (1, 0), "repeat_rows": 0,
+                               "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6},
+                               "footer": "&C第 &P 页，共 &N 页", "print_gridlines": True})
+    with _quiet_stderr():
+        book.save()
+
+
+class WriteFailed(Exception):
+    """The writer stopped (it cannot raise an OSError: a failed write of its scratch files ends it in a panic)."""
+
+    def __init__(self, full_disk: bool):
+        super().__init__("full disk" if full_disk else "write failed")
+        self.full_disk = full_disk
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """The writer's own failure report (English, with a backtrace note) never reaches the clerk's screen: it
+    is caught here and becomes WriteFailed, for the caller's Chinese message."""
+    import os
+    import sys
+    import tempfile
+    import warnings
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        failed = None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                yield
+        except BaseException as exc:  # a Rust panic is a BaseException
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            text = str(exc)
+            failed = WriteFailed(any(s in text for s in ("FileTooLarge", "StorageFull", "No space", "os error 28",
+                                                          "os error 27", "QuotaExceeded")))
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        if failed is not None:
+            raise failed from None
+        sink.seek(0)
+        shown = sink.read()
+        if shown:  # anything else written meanwhile (a progress line) is shown after all
+            os.write(2, shown)

@@ -1,0 +1,208 @@
+"""The columnar reader against the row reader: the same JSON from `assess --format json` and the same
+`check` output, on the examples and on generated rosters (clean, messy, and with cells of mixed kinds
+that make the columnar path hand the sheet to the row reader)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dibao_cli.cli import main
+from dibao_cli.reading.roster import _Reader
+from dibao_cli.reading.sheets import open_book
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.xlsx"))
+DAY = "2026-11-30"
+
+
+def _run(args: list[str], reader: str) -> tuple[int, str]:
+    old = os.environ.get("DIBAO_READER")
+    os.environ["DIBAO_READER"] = reader
+    try:
+        result = CliRunner().invoke(main, args)
+    finally:
+        if old is None:
+            del os.environ["DIBAO_READER"]
+        else:
+            os.environ["DIBAO_READER"] = old
+    return result.exit_code, result.output
+
+
+def _same(tmp_path: Path, roster: Path) -> None:
+    outputs = {}
+    for reader in ("rows", "columnar"):
+        out = tmp_path / f"{reader}.json"
+        code, _ = _run(["assess", str(roster), "--date", DAY, "--format", "json", "-o", str(out), "--force"], reader)
+        check = _run(["check", str(roster), "--date", DAY], reader)
+        check_json = tmp_path / f"{reader}-check.json"
+        check_code, _ = _run(["check", str(roster), "--date", DAY, "--format", "json", "-o", str(check_json),
+                              "--force"], reader)
+        outputs[reader] = (code, out.read_bytes() if out.exists() else None, check, check_code,
+                           check_json.read_bytes() if check_json.exists() else None)
+    assert outputs["rows"] == outputs["columnar"]
+
+
+def _columnar_taken(path: Path) -> bool:
+    reader = _Reader(dt.date(2026, 11, 30), None)
+    reader.use_columnar = True
+    return reader._columnar(open_book(path).sheets[0]) is not None
+
+
+def _generate(tmp_path: Path, n: int, *flags: str) -> Path:
+    path = tmp_path / f"roster-{n}{''.join(flags)}.xlsx"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_roster.py"), str(n), str(path), *flags],
+                   check=True)
+    return path
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_examples_read_the_same_by_columns(tmp_path, example):
+    _same(tmp_path, example)
+
+
+def test_clean_benchmark_roster_is_read_by_columns_with_the_same_results(tmp_path):
+    roster = _generate(tmp_path, 10000)
+    assert _columnar_taken(roster)
+    _same(tmp_path, roster)
+
+
+def test_messy_benchmark_roster_is_read_by_columns_with_the_same_problems(tmp_path):
+    roster = _generate(tmp_path, 10000, "--messy")
+    assert _columnar_taken(roster)
+    _same(tmp_path, roster)
+    code, output = _run(["check", str(roster), "--date", DAY], "columnar")
+    assert code == 1
+    assert "身份证号校验码不符" in output
+
+
+def test_cells_of_mixed_kinds_hand_the_sheet_to_the_row_reader(tmp_path):
+    roster = _generate(tmp_path, 10000, "--messy", "--mixed")
+    assert not _columnar_taken(roster)
+    _same(tmp_path, roster)
+
+
+def test_help_and_version_do_not_load_the_columnar_libraries():
+    for args in (["--version"], ["--help"], ["assess", "--help"]):
+        code = ("import sys; from dibao_cli.cli import main\n"
+                f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+                "loaded = [m for m in ('polars', 'pyarrow', 'fastexcel') if m in sys.modules]\n"
+                "print('loaded:' + ','.join(loaded))")
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert result.stdout.strip().splitlines()[-1] == "loaded:"
+
+
+def test_id_numbers_checked_as_a_column_match_the_cell_parser(tmp_path):
+    """Clean-looking 18-character numbers whose date does not exist (20230230, 19000229) or whose year is
+    before 1000 are still refused, as the cell parser refuses them; 15-digit numbers are upgraded."""
+    import xlsxwriter
+
+    from dibao_cli.idcard import check_char
+
+    def make(birth: str, seq: str = "001") -> str:
+        first17 = f"632521{birth}{seq}"
+        return first17 + check_char(first17)
+
+    ids = [make("20230230"), make("19000229"), make("09990101"), make("20240229"), make("19900101", "002")[:17] + "x",
+           "632521900101001", make("19800101"), make("19800101"), " " + make("19850101")]
+    path = tmp_path / "ids.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("名册")
+    sheet.write_row(0, 0, ["户编号", "姓名", "身份证号", "与户主关系", "城乡类别"])
+    for row, number in enumerate(ids, start=1):
+        sheet.write_row(row, 0, [f"H{row}", f"张{row}", number, "户主", "农村"])
+    workbook.close()
+    assert _columnar_taken(path)
+    _same(tmp_path, path)
+    code, output = _run(["check", str(path), "--date", DAY], "columnar")
+    assert "身份证号中的出生日期 20230230 不存在" in output
+    assert "身份证号中的出生日期 19000229 不存在" in output
+    assert "15位旧身份证号" in output
+    assert "身份证号重复" in output
+
+
+# --------------------------------------------------------------------------- random rosters
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from dibao_cli.model import HOUSEHOLD_FIELDS  # noqa: E402
+
+_TEXT_CELLS = ["户主", "配偶", " 子 ", "本人", "男", "女", "M", "农村", "城镇", "乡", "有", "部分丧失劳动能力", "二级", "五级",
+               "是", "否", "低保户", "特困供养", "#REF!", "＃N/A", "", "  ", "'632521199001010024", "１２００", "1,200.50",
+               "1200元", "-5", "abc", "2024-03-01", "2024/3/1", "2024年3月1日", "20240301", "1905-07-18", "张 三", "王五",
+               "H1", "H2", "H3", "632521199001010024", "632521199001010025", "63252119900101002x", "632521900101001",
+               "632521202302300011", "注：以上信息属实", "合计"]
+_NUMBER_CELLS = [0, 1, 2.5, 1200, 1200.555, -3, 0.1, 10**13, 2026, 632521199001011234]
+_HEADER = ["户编号", "姓名", "身份证号", "与户主关系", "性别", "出生日期", "城乡类别", "劳动能力", "残疾等级", "工资性收入",
+           "当前保障类别", "当前月保障金", "户主姓名", "备注栏"]
+
+
+_TEXT = st.lists(st.one_of(st.none(), st.sampled_from(_TEXT_CELLS)), min_size=12, max_size=12)
+_NUMBERS = st.lists(st.one_of(st.none(), st.sampled_from(_NUMBER_CELLS)), min_size=12, max_size=12)
+_MIXED = st.lists(st.one_of(st.none(), st.sampled_from(_TEXT_CELLS), st.sampled_from(_NUMBER_CELLS)),
+                  min_size=12, max_size=12)
+_ONE_KIND = st.lists(st.one_of(_TEXT, _TEXT, _NUMBERS), min_size=len(_HEADER), max_size=len(_HEADER))
+_ANY_KIND = st.lists(st.one_of(_TEXT, _NUMBERS, _MIXED), min_size=len(_HEADER), max_size=len(_HEADER))
+
+
+def _dump(roster):
+    def member(m):
+        return tuple(getattr(m, k) for k in m.__slots__ if k not in ("incomes", "expenses", "extra")) + (
+            dict(m.incomes), dict(m.expenses), dict(m.extra))
+
+    return ([tuple(vars(p).values()) if hasattr(p, "__dict__") else tuple(p) for p in roster.problems],
+            [(h.household_id, h.row, h.has_error, tuple(getattr(h, f) for f in HOUSEHOLD_FIELDS),
+              [member(m) for m in h.members]) for h in roster.households.values()],
+            [member(m) for m in roster.orphans],
+            [vars(s) for s in roster.sheets])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(one_kind=st.booleans(), data=st.data(),
+       households=st.lists(st.sampled_from(["H1", "H2", "H3", None, "H1 "]), min_size=12, max_size=12))
+def test_random_rosters_read_the_same_by_columns_and_by_rows(tmp_path, one_kind, data, households):
+    """Messy cells of every kind (error literals typed as text, full-width digits, dates that do not exist,
+    duplicated and 15-digit IDs, notes and blank household numbers): the two engines give the same members,
+    households and problems. Columns of one kind each are read by columns; a mixed column hands the sheet to
+    the row reader."""
+    import xlsxwriter
+
+    columns = data.draw(_ONE_KIND if one_kind else _ANY_KIND)
+
+    path = tmp_path / "random.xlsx"
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                               "strings_to_urls": False})
+    sheet = workbook.add_worksheet("名册")
+    sheet.write_row(0, 0, _HEADER)
+    columns[0] = households
+    for c, cells in enumerate(columns):
+        for r, value in enumerate(cells, start=1):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                sheet.write_string(r, c, value)
+            else:
+                sheet.write_number(r, c, value)
+    workbook.close()
+    day = dt.date(2026, 11, 30)
+    if one_kind:
+        assert _columnar_taken(path)
+    dumps = []
+    for columnar in (False, True):
+        reader = _Reader(day, None)
+        reader.use_columnar = columnar
+        try:
+            reader.read_file(path, None, False, None)
+        except Exception as exc:  # both engines must refuse the same file the same way
+            dumps.append(("refused", type(exc).__name__, str(exc)))
+            continue
+        reader.check_households()
+        dumps.append(_dump(reader.roster))
+    assert dumps[0] == dumps[1]
