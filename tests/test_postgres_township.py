@@ -2,6 +2,7 @@
 the database refuses another township (the SECURITY DEFINER function that copies the month's other
 townships, and row-level security on every row a clerk writes), with dibao and with plain SQL."""
 
+import re
 import subprocess
 import sys
 import uuid
@@ -168,3 +169,62 @@ def test_a_township_clerk_cannot_import_another_township_with_dibao_or_plain_sql
                               "WHERE i.month = %s AND i.superseded_by IS NULL GROUP BY 1 ORDER BY 1",
                               (MONTHS[1],)).fetchall()
         assert towns == [(DTH, len({r["户编号"] for r in parts[DTH]}))]
+
+
+def _visible_text(con) -> dict[str, str]:
+    """Every row of every table the connected user may SELECT, as text (plain SQL, what a SQL client shows)."""
+    tables = [t for (t,) in con.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+        "AND c.relkind IN ('r', 'v', 'm', 'p') AND has_table_privilege(c.oid, 'SELECT') ORDER BY 1")]
+    return {t: "\n".join(str(row) for row in con.execute(f"SELECT * FROM public.{t}")) for t in tables}
+
+
+def test_a_township_clerk_cannot_see_another_townships_names_or_id_numbers_anywhere(run, tmp_path, clerks):
+    """Names and ID numbers of 恰卜恰镇's people (roster, applications, documents, the audit log) are in no
+    table a 倒淌河镇 clerk can read, and the audit log records no name, ID number, visitor or free text."""
+    import psycopg
+    from conftest import pid
+
+    urls, as_user, users = clerks
+    whole, parts = _split(0)
+    assert run("import", write_csv(tmp_path / "m1.csv", whole), "--month", MONTHS[0], "--db", as_user("county")).code == 0
+    applicant_id = pid("1990-01-01", 23)
+    out = run("apply", "H05", "--applicant", "张三丰", "--id", applicant_id, "--accepted", "2026-01-10",
+              "--township", QBQ, "--village", "西台村", "--db", as_user("county"))
+    assert out.code == 0, out.err
+    out = run("apply", "H06", "--applicant", "李四海", "--accepted", "2026-01-11", "--township", QBQ,
+              "--village", "西台村", "--db", as_user(QBQ))
+    assert out.code == 0, out.err
+    out = run("visit", "H06", "--date", "2026-01-12", "--by", "王芳芳", "--kind", "定期回访", "--findings",
+              "户主7说家里没有变化", "--outcome", "无变化", "--db", as_user(QBQ))
+    assert out.code == 0, out.err
+    out = run("notice", "--month", MONTHS[0], "--bureau", "共和县民政局", "--date", "2026-01-31", "--db", as_user("county"), "-o", tmp_path / "n")
+    assert out.code == 0, out.err
+    qbq_ids = {r["身份证号"] for r in parts[QBQ]} | {applicant_id}
+    qbq_names = {r["姓名"] for r in parts[QBQ]} | {"张三丰", "李四海", "王芳芳"}
+    qbq_households = {r["户编号"] for r in parts[QBQ]}
+
+    def leaks(text: str) -> set[str]:
+        found = {i for i in qbq_ids if i in text}  # 户主7 is not 户主70: a name ends where a digit does not follow
+        found |= {n for n in qbq_names if any(not text[m.end():m.end() + 1].isdigit()
+                                              for m in re.finditer(re.escape(n), text))}
+        return found | {h for h in qbq_households if re.search(rf"'{h}'", text)}
+
+    with psycopg.connect(urls["townships"]) as owner:  # the data is there, and the audit log names nobody
+        everything = _visible_text(owner)
+        assert leaks(everything["households"]) and leaks(everything["case_applications"])
+        assert "张三丰" in everything["case_applications"] and applicant_id in everything["case_applications"]
+        assert "H05" in everything["doc_number_decisions"]
+        commands = [c for (c,) in owner.execute("SELECT command FROM audit ORDER BY id")]
+        assert [c.split()[1] for c in commands] == ["import", "apply", "apply", "visit", "notice"]
+        assert not any(word in c for c in commands for word in ("张三丰", "李四海", "王芳芳", applicant_id, "户主7说"))
+        assert "household_id=H05" in commands[1] and "township=恰卜恰镇" in commands[1]
+    with psycopg.connect(as_user(DTH)) as clerk:
+        seen = _visible_text(clerk)
+        assert {"households", "members", "case_applications", "doc_number_decisions", "audit", "texts"} <= set(seen)
+        assert {t: leaks(text) for t, text in seen.items() if leaks(text)} == {}
+    with psycopg.connect(as_user(QBQ)) as clerk:  # a township clerk's audit log: the entries they wrote
+        assert [c.split()[1] for (c,) in clerk.execute("SELECT command FROM audit ORDER BY id")] == ["apply", "visit"]
+        assert "H05" in _visible_text(clerk)["doc_number_decisions"]
+    out = run("log", "--db", as_user(DTH), "--format", "json")
+    assert out.code == 0 and out.json() == []

@@ -5,7 +5,7 @@ Four group roles; a person logs in as their own database user, made a member of 
   `township`; members and application steps through their household), records applications, steps and
   visits for it, and imports its roster into a month (`import --township`: its own rows only, the other
   townships copied by a function of the administrator's, ledger/pg_township.py); cannot change decisions,
-  import another township or touch the audit log.
+  import another township or touch the audit log (of which they read only the entries they wrote).
 - dibao_county: a county clerk. All townships; imports months, issues notices (document numbers), approves.
 - dibao_auditor: reads everything, the audit log included; writes nothing.
 - dibao_admin: the county clerk's rights plus the structure (dibao db upgrade) and the roles.
@@ -30,6 +30,8 @@ THROUGH_HOUSEHOLD = {
     "members": "EXISTS (SELECT 1 FROM households h WHERE h.import_id = members.import_id "
                "AND h.household_id = members.household_id)",
     "case_steps": "EXISTS (SELECT 1 FROM case_applications a WHERE a.id = case_steps.application_id)",
+    # a document's number and kind for a household: the township's whose household it is (in any month)
+    "doc_number_decisions": "EXISTS (SELECT 1 FROM households h WHERE h.household_id = doc_number_decisions.household_id)",
 }
 TOWNSHIP_WRITES = ("case_applications", "case_steps", "case_visits")  # a township clerk's own casework
 TOWNSHIP_IMPORTS = ("households", "members", "events", "assistance_tekun")  # a township's rows of a month
@@ -100,6 +102,19 @@ def setup_statements() -> list[str]:
                 f"CREATE POLICY auditor_read ON {table} FOR SELECT TO dibao_auditor USING (true)",
                 f"DROP POLICY IF EXISTS township_own ON {table}",
                 f"CREATE POLICY township_own ON {table} TO dibao_township USING ({rule}) WITH CHECK ({check})"]
+    # the audit log: a township clerk reads the entries they wrote themselves, nobody else's
+    out += ["ALTER TABLE audit ENABLE ROW LEVEL SECURITY",
+            "DROP POLICY IF EXISTS everyone_reads ON audit",
+            "CREATE POLICY everyone_reads ON audit FOR SELECT TO dibao_county, dibao_admin, dibao_auditor USING (true)",
+            "DROP POLICY IF EXISTS everyone_writes ON audit",
+            "CREATE POLICY everyone_writes ON audit FOR INSERT TO dibao_county, dibao_admin, dibao_township "
+            "WITH CHECK (db_user = session_user)",
+            "DROP POLICY IF EXISTS admin_keeps ON audit",
+            "CREATE POLICY admin_keeps ON audit FOR UPDATE TO dibao_admin USING (true) WITH CHECK (true)",
+            "DROP POLICY IF EXISTS admin_archives ON audit",
+            "CREATE POLICY admin_archives ON audit FOR DELETE TO dibao_admin USING (true)",
+            "DROP POLICY IF EXISTS township_own ON audit",
+            "CREATE POLICY township_own ON audit FOR SELECT TO dibao_township USING (db_user = session_user)"]
     return out
 
 
