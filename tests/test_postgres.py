@@ -137,8 +137,28 @@ def test_the_password_of_a_connection_string_is_never_shown(run, tmp_path, fresh
     assert out.code == 7 and "无法连接台账数据库" in out.err and "not-the-password" not in out.err
 
 
+def test_a_keyword_connection_string_is_a_database_and_its_password_is_never_shown(run, tmp_path, fresh_pg):
+    """libpq's keyword form (host=... dbname=... password=...) is a shared ledger, not a file's name."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(fresh_pg())
+    conninfo = (f"host={parts.hostname} port={parts.port} dbname={parts.path[1:]} user={parts.username} "
+                f"password={parts.password}")
+    out = run("import", write_csv(tmp_path / "m.csv", county_month(0)), "--month", "2026-01", "--db", conninfo)
+    assert out.code == 0, out.err
+    assert parts.password not in out.out + out.err and "password=***" in out.out
+    log = run("log", "--db", conninfo, "--format", "json")
+    assert log.code == 0 and parts.password not in log.out and "password=***" in log.json()[0]["command"]
+    wrong = conninfo.replace(f"password={parts.password}", "password='not the password'")
+    out = run("history", "H01", "--db", wrong)
+    assert out.code == 7 and "无法连接台账数据库" in out.err and "not the password" not in out.err + out.out
+    assert not (tmp_path / wrong).exists() and not list(tmp_path.glob("host=*"))
+
+
 @pytest.mark.parametrize("url", ["postgresql://clerk:s3cret@db.example/dibao",
-                                 "postgresql://db.example/dibao?user=clerk&password=s3cret"])
+                                 "postgresql://db.example/dibao?user=clerk&password=s3cret",
+                                 "host=db.example dbname=dibao user=clerk password=s3cret",
+                                 "host=db.example password = 's3cret two' dbname=dibao"])
 def test_redact_hides_the_password(url):
     from dibao_cli.ledger.postgres import redact
 

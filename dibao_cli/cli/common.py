@@ -64,7 +64,9 @@ class LedgerTarget(click.ParamType):
     name = "ledger"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, str) and value.startswith(("postgresql://", "postgres://")):
+        from dibao_cli.ledger.store import is_url
+
+        if is_url(value):  # postgresql://... or the keyword form host=... dbname=...
             return value
         return click.Path(dir_okay=False, path_type=Path).convert(value, param, ctx)
 

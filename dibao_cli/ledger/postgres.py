@@ -26,12 +26,25 @@ ID_TABLES = frozenset(("imports", "audit", "texts", "pending_imports", "case_app
                        "case_signals", "assistance_cases"))
 
 
+# the keyword form of a connection string (libpq's "host=db.example dbname=dibao user=clerk password=..."):
+# it starts with one of libpq's connection keywords followed by "="
+KEYWORDS = re.compile(r"^\s*(host|hostaddr|port|dbname|user|password|passfile|service|sslmode|connect_timeout|"
+                      r"application_name|options|target_session_attrs)\s*=", re.IGNORECASE)
+_KEYWORD_PASSWORD = re.compile(r"(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)")
+
+
 def is_url(target) -> bool:
-    return isinstance(target, str) and target.startswith(SCHEMES)
+    """A PostgreSQL connection string (postgresql://... or the keyword form host=... dbname=...)."""
+    return isinstance(target, str) and (target.startswith(SCHEMES) or KEYWORDS.match(target) is not None)
 
 
 def redact(url: str) -> str:
-    """The connection string as shown to people: the password replaced by ***."""
+    """The connection string as shown to people: the password replaced by ***. Anything that is not a
+    connection string (a ledger file's path) is returned unchanged."""
+    if not is_url(url):
+        return url
+    if not url.startswith(SCHEMES):
+        return _KEYWORD_PASSWORD.sub(r"\1***", url)
     parts = urllib.parse.urlsplit(url)
     if parts.password is None:
         query = re.sub(r"(?i)(password=)[^&]*", r"\1***", parts.query)

@@ -39,8 +39,10 @@ class MonthMissing(NotFound):
 
 
 def is_url(target) -> bool:
-    """A PostgreSQL connection string (postgresql://...) rather than a ledger file."""
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+    """A PostgreSQL connection string (postgresql://... or host=... dbname=...) rather than a ledger file."""
+    from dibao_cli.ledger.postgres import is_url as connection_string
+
+    return connection_string(target)
 
 
 def ledger_path(option: Path | str | None) -> Path | str:
