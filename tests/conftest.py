@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -126,13 +127,18 @@ class Run:
 # A test that opens the ledger file itself with sqlite3 is about the file and runs on SQLite only.
 BACKEND_MODULES = {"test_ledger", "test_ledger_history", "test_crosscheck", "test_paperwork", "test_tiered_notices",
                    "test_tiered_ledger", "test_tiered_paper", "test_golden", "test_casework", "test_casework_paperwork",
-                   "test_assistance", "test_monitor", "test_documents", "test_tiered_examples"}
+                   "test_assistance", "test_monitor", "test_documents", "test_tiered_examples",
+                   "test_notices_from_ledger", "test_monitor_review_outputs"}
 PG_URL = "DIBAO_TEST_POSTGRES"  # postgresql://user:password@host:port/postgres of a server the tests may use
 PG_REQUIRED = "DIBAO_TEST_POSTGRES_REQUIRED"  # set by .ci/run: a missing server fails instead of skipping
 
 
+# a command that uses the ledger (the working folder's dibao.db when no --db is given) as the CLI's first word
+LEDGER_COMMAND = re.compile(r'\(\s*"(import|apply|step|record|visit|visits|cases|history|log|assistance|db|notice)"')
+
+
 def _names_ledger(source: str) -> bool:
-    return '"--db"' in source or "DIBAO_DB" in source
+    return '"--db"' in source or "DIBAO_DB" in source or LEDGER_COMMAND.search(source) is not None
 
 
 def _uses_ledger(function, module) -> bool:
@@ -252,8 +258,8 @@ def run(monkeypatch, tmp_path, backend, request):
         env = {}
         if fresh is not None:
             args = [target(a) if i and args[i - 1] == "--db" else a for i, a in enumerate(args)]
-            if os.environ.get("DIBAO_DB"):
-                env["DIBAO_DB"] = target(os.environ["DIBAO_DB"])
+            # without --db the CLI uses DIBAO_DB, else the working folder's dibao.db: a database of its own too
+            env["DIBAO_DB"] = target(os.environ.get("DIBAO_DB") or Path.cwd() / "dibao.db")
         runner = CliRunner(env=env)
         result = runner.invoke(main, args, catch_exceptions=False, prog_name="dibao")
         return Run(result)

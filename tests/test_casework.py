@@ -497,7 +497,7 @@ def test_hostile_cells_in_the_township_sheets_are_named_not_crashed_on(run, tmp_
     assert not (tmp_path / "dibao.db").exists()  # the commands above failed: they left no empty ledger behind
     from dibao_cli.ledger.store import Ledger
 
-    ledger = Ledger(tmp_path / "dibao.db")  # a ledger with something in it, for the unknown application number
+    ledger = Ledger(run.target(tmp_path / "dibao.db"))  # a ledger with something in it, for the unknown application number
     ledger.audit("dibao log", {}, None)
     ledger.close()
     out = run("step", "99999999999999999999999", "启动调查", "--date", "2026-11-05")

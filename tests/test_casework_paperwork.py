@@ -210,7 +210,7 @@ def test_refusal_writes_the_notice_with_reasons_and_appeal_and_records_it(run, t
     from dibao_cli.ledger import casework as store
     from dibao_cli.ledger.store import Ledger
 
-    ledger = Ledger(tmp_path / "dibao.db")
+    ledger = Ledger(run.target(tmp_path / "dibao.db"))
     try:
         steps = [(s["step"], s["on_date"], s["result"], s["note"]) for s in store.steps_of(ledger, [1])[1]][-2:]
         assert steps == [("decision", "2026-10-22", "refused", ""),

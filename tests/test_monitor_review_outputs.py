@@ -153,7 +153,9 @@ def test_review_from_the_ledger_writes_one_sheet_per_township(run, tmp_path):
     expected = [r for r in REVIEW_ROWS if ",GH004," not in r]
     assert [",".join(str(c) for c in r[:7]) for r in rows[header + 1:]] == expected
     source = run("review", "--db", db, "--as-of", DAY, "--within", "30", "--format", "json").json()["source"]
-    assert source == f"台账 {db}，2026-11 月"
+    from dibao_cli.ledger.postgres import redact
+
+    assert source == f"台账 {redact(str(run.target(db)))}，2026-11 月"
 
 
 def test_review_with_nothing_due(run, tmp_path):
