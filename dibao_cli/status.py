@@ -65,3 +65,7 @@ def label(status: str) -> str:
 
 def is_covered(status: str) -> bool:
     return status in COVERED
+
+
+# paid the full 低保 this month (not in a phase-out): the statuses a phase-out starts from and returns to
+RECEIVING = (DIBAO, SINGLE_PERSON)

@@ -32,11 +32,7 @@ NEVER = {  # lower, and still not to be imported: the rules read the data model,
 
 # Imports against the layering that the tree still has, each with the reason and where it should go. An entry
 # that is no longer needed fails (remove it), and so does a new violation.
-EXCEPTIONS = {
-    ("dibao_cli.ledger.monthly", "dibao_cli.assistance.schedule"):
-        "the 特困/刚性支出 monthly events are a rule (dibao_cli.rules.tiered_schedule); assistance/schedule.py "
-        "re-exports it until ledger/monthly.py imports the rule itself",
-}
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 def _layer_of() -> dict[str, int]:

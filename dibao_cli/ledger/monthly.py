@@ -27,11 +27,15 @@ from dibao_cli.ledger import township as townships
 from dibao_cli.ledger.staging import CARRIED, EVENT_COLUMNS, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, Staging
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
+from dibao_cli.rules.tiered_schedule import tiered_events  # 特困 / 刚性支出 and 低保<->特困 转类 of a member
 from dibao_cli.status import (
     CATEGORY,
     CATEGORY_OF_STATE,
     COVERED,
     DIBAO,
+    PHASE_OUT,
+    RECEIVING,
+    RIGID,
     SINGLE_PERSON,
     STATE_NONE,
     STATE_OF,
@@ -101,7 +105,7 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
     """Last month's decision becomes the household's current state; disagreements are reported."""
     status = previous["status"]
     state = STATE_OF.get(status, STATE_NONE)
-    start = previous["phase_out_start"] if status == "phase_out" else None
+    start = previous["phase_out_start"] if status == PHASE_OUT else None
     start = _dt.date.fromisoformat(start) if start else None
 
     def warn(column, value, message):
@@ -113,10 +117,10 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
         warn("当前保障类别", household.state, f"与台账上月结果“{state}”不一致")
     if household.phase_out_start is not None and start is not None and household.phase_out_start != start:
         warn("渐退开始日期", household.phase_out_start.isoformat(), f"与台账记录的渐退开始日期 {start.isoformat()} 不一致")
-    if household.phase_out_start is not None and start is None and status != "phase_out":
+    if household.phase_out_start is not None and start is None and status != PHASE_OUT:
         warn("渐退开始日期", household.phase_out_start.isoformat(), "台账中本户上月不在渐退期")
     household.state = state if household.state != "特困" else household.state
-    if status in ("rigid", "single_person") and household.enrolled_on is None and previous["enrolled_on"]:
+    if status in (RIGID, SINGLE_PERSON) and household.enrolled_on is None and previous["enrolled_on"]:
         household.enrolled_on = _dt.date.fromisoformat(previous["enrolled_on"])  # 刚性支出 validity carries on
     household.phase_out_start = start
     if status in COVERED and previous["total_fen"] is not None:
@@ -143,19 +147,15 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
         out.append(("transfer", f"由{cat_before}转为{cat_now}"))
     elif cat_before is None and cat_now == "边缘":
         out.append(("new_marginal", "新认定为低保边缘家庭"))
-    if before in ("dibao", "single_person") and status == "phase_out":
+    if before in RECEIVING and status == PHASE_OUT:
         out.append(("phase_out_started", f"进入渐退期：{result.phase_out_start} 至 {result.phase_out_end}"))
-    if before == "phase_out" and status in ("dibao", "single_person"):
+    if before == PHASE_OUT and status in RECEIVING:
         out.append(("back_to_dibao", "渐退期内收入又低于标准，恢复正常保障"))
     if previous is not None and status in (DIBAO, SINGLE_PERSON) and before in COVERED:
         # back from a phase-out too: the amount paid during it was last month's, the new one differs
         old, new = previous["total_fen"], _fen(result.total)
         if old is not None and new is not None and old != new:
             out.append(("amount_changed", f"月保障金由 {money.fen_text(old, False)} 元变为 {money.fen_text(new, False)} 元"))
-    from dibao_cli.assistance.schedule import (
-        tiered_events,  # 特困 / 刚性支出 and 低保<->特困 转类 of a member
-    )
-
     out.extend(tiered_events(result, cat_before, cat_now, previous_tekun))
     if members_before is not None:
         added, removed = members_now - members_before, members_before - members_now
@@ -294,11 +294,11 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
         enrolled = h.enrolled_on
         if enrolled is None and record is not None and record["enrolled_on"]:
             enrolled = _dt.date.fromisoformat(record["enrolled_on"])
-        if enrolled is None and result.status in ("dibao", "single_person"):
+        if enrolled is None and result.status in RECEIVING:
             enrolled = day  # newly covered: the approval is the first check
         if enrolled is None and result.status == "tekun":
             enrolled = day  # newly 特困: the yearly review counts from the recognition
-        if result.status in ("rigid", "single_person") and result.rigid is not None and result.rigid.recognised:
+        if result.status in (RIGID, SINGLE_PERSON) and result.rigid is not None and result.rigid.recognised:
             enrolled = result.rigid.valid_from  # 刚性支出: validity counts from the recognition
         household_rows.append((
             hid, linked, h.township, h.village, h.head_label, head.id_number if head else None,
