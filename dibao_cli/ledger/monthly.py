@@ -24,7 +24,7 @@ from dibao_cli.checks.review import can_work
 from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.ledger import township as townships
-from dibao_cli.ledger.staging import CARRIED, EVENT_COLUMNS, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, Staging
+from dibao_cli.ledger.staging import Staging
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
 from dibao_cli.rules.tiered_schedule import tiered_events  # 特困 / 刚性支出 and 低保<->特困 转类 of a member
@@ -362,30 +362,15 @@ def _store(db, ledger: Ledger, staging: Staging, previous, carried: list[str], r
         report.replaced = bool(previous.existing_id)
     else:  # the month's other townships come along (on PostgreSQL by a function of the administrator's)
         import_id = ledger.open_township_version(fields, township)
-    columns = ", ".join(HOUSEHOLD_COLUMNS)
-    db.execute(f"INSERT INTO households (import_id, {columns}) SELECT ?, {columns} FROM staging.households", (import_id,))
-    members = ", ".join(MEMBER_COLUMNS)
-    db.execute(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM staging.members", (import_id,))
-    if carried:  # last month's rows of the households kept unassessed: one join with the staged list of them
-        kept = ", ".join("0" if c == "assessed" else c for c in HOUSEHOLD_COLUMNS)
-        db.execute(f"INSERT INTO households (import_id, {columns}) SELECT ?, {kept} FROM households "
-                   f"WHERE import_id = ? AND {CARRIED}", (import_id, previous.import_id))
-        db.execute(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM members "
-                   f"WHERE import_id = ? AND {CARRIED}", (import_id, previous.import_id))
-        report.members += db.execute(f"SELECT COUNT(*) FROM members WHERE import_id = ? AND {CARRIED}",
-                                     (import_id,)).fetchone()[0]
-        if township is None:
-            db.execute("UPDATE imports SET members = ? WHERE id = ?", (report.members, import_id))
-    events = ", ".join(EVENT_COLUMNS)
-    db.execute(f"INSERT INTO events (import_id, {events}) SELECT ?, {events} FROM staging.events", (import_id,))
+    report.members += staging.store(db, import_id, previous.import_id if carried else None)
+    if carried and township is None:
+        ledger.set_member_count(db, import_id, report.members)
     assistance_store.store_tekun(db, [(import_id, *row[1:]) for row in report.tekun_rows])
-    if carried:  # their 特困 people as last month
-        tekun = "household_id, township, id_number, name, mode, care_level, basic_fen, care_fen"
-        db.execute(f"INSERT INTO assistance_tekun (import_id, {tekun}) SELECT ?, {tekun} FROM assistance_tekun "
-                   f"WHERE import_id = ? AND {CARRIED}", (import_id, previous.import_id))
+    if carried:
+        staging.store_carried_tekun(db, import_id, previous.import_id)
     if township is not None:
         ledger.count_version(import_id)
-    db.execute("DELETE FROM pending_imports WHERE id = ?", (ticket,))
+    ledger.import_landed(db, ticket)
     report.later = ledger.later_months(month)
     # the later months were computed against an older version of this one: they are announced as pending
     # (imports of still later months wait for them) until they are computed again or given up
@@ -400,8 +385,7 @@ def _round_fen(value: Decimal) -> int:
 def recorded_import(ledger: Ledger, month: str) -> tuple[dict, dict] | None:
     """(input files with their SHA-256, options) of a month as imported, when it can be computed again from
     the same files: every file still there and unchanged. None otherwise."""
-    row = ledger.db.execute("SELECT inputs, options FROM imports WHERE month = ? AND superseded_by IS NULL",
-                            (month,)).fetchone()
+    row = ledger.recorded_inputs(month)
     if row is None or not row[1]:
         return None
     inputs, options = json.loads(row[0]), json.loads(row[1])

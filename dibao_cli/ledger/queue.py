@@ -27,6 +27,21 @@ class ImportQueue:
                               (month, socket.gethostname(), os.getpid(),
                                _dt.datetime.now().isoformat(timespec="seconds"))).lastrowid
 
+    @staticmethod
+    def import_landed(db, ticket: int) -> None:
+        """Inside the import's write transaction: its announcement goes with its rows."""
+        db.execute("DELETE FROM pending_imports WHERE id = ?", (ticket,))
+
+    @staticmethod
+    def set_member_count(db, import_id: int, members: int) -> None:
+        """The members of a version of a month (those kept unassessed included), once its rows are in."""
+        db.execute("UPDATE imports SET members = ? WHERE id = ?", (members, import_id))
+
+    def recorded_inputs(self, month: str) -> tuple[str, str | None] | None:
+        """(inputs, options) as JSON texts of the month's current version, None without one."""
+        return self.db.execute("SELECT inputs, options FROM imports WHERE month = ? AND superseded_by IS NULL",
+                               (month,)).fetchone()
+
     def unregister_import(self, ticket: int) -> None:
         """Withdraw an announcement (a landed import's was removed with its rows: then nothing is written)."""
         with contextlib.suppress(DibaoError, sqlite3.Error):

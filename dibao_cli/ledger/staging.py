@@ -14,6 +14,7 @@ MEMBER_COLUMNS = ("household_id", "id_number", "name", "relation", "male", "birt
                   "covered", "seq")  # seq: the member's place in the household as the roster lists it
 CARRIED = "household_id IN (SELECT household_id FROM staging.carried)"
 EVENT_COLUMNS = ("household_id", "kind", "detail", "township", "seq")  # seq: the event's place in its import
+TEKUN = "household_id, township, id_number, name, mode, care_level, basic_fen, care_fen"
 
 
 class Staging:
@@ -40,6 +41,32 @@ class Staging:
         households.clear()
         members.clear()
         events.clear()
+
+    def store(self, db, import_id: int, carried_from: int | None) -> int:
+        """Inside the write transaction: copy the staged rows into the month's version `import_id`, and the
+        rows (households, members) of the households kept unassessed from `carried_from` (last month's
+        version; None: none kept). The number of members carried."""
+        columns, members, events = (", ".join(c) for c in (HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, EVENT_COLUMNS))
+        db.execute(f"INSERT INTO households (import_id, {columns}) SELECT ?, {columns} FROM staging.households",
+                   (import_id,))
+        db.execute(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM staging.members", (import_id,))
+        carried = 0
+        if carried_from is not None:  # last month's rows of the households kept: one join with the staged list
+            kept = ", ".join("0" if c == "assessed" else c for c in HOUSEHOLD_COLUMNS)
+            db.execute(f"INSERT INTO households (import_id, {columns}) SELECT ?, {kept} FROM households "
+                       f"WHERE import_id = ? AND {CARRIED}", (import_id, carried_from))
+            db.execute(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM members "
+                       f"WHERE import_id = ? AND {CARRIED}", (import_id, carried_from))
+            carried = db.execute(f"SELECT COUNT(*) FROM members WHERE import_id = ? AND {CARRIED}",
+                                 (import_id,)).fetchone()[0]
+        db.execute(f"INSERT INTO events (import_id, {events}) SELECT ?, {events} FROM staging.events", (import_id,))
+        return carried
+
+    @staticmethod
+    def store_carried_tekun(db, import_id: int, carried_from: int) -> None:
+        """The 特困 people of the households kept unassessed, as last month (after the month's own)."""
+        db.execute(f"INSERT INTO assistance_tekun (import_id, {TEKUN}) SELECT ?, {TEKUN} FROM assistance_tekun "
+                   f"WHERE import_id = ? AND {CARRIED}", (import_id, carried_from))
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
