@@ -343,3 +343,32 @@ def test_the_monthly_standard_is_stored_and_a_row_from_before_still_gets_it_on_i
     con.close()
     assert run(*args, "-o", tmp_path / "older").code == 0
     assert (tmp_path / "older" / "H1-变更通知书.html").read_text(encoding="utf-8") == stored
+
+
+def test_the_marginal_line_is_stored_and_a_row_from_before_still_gets_it_on_its_notice(run, tmp_path):
+    """The ledger keeps the 低保边缘 line (1.5 times the standard, fen) a marginal household's income was
+    compared to, and a notice from the ledger shows it from there; rows stored before the column existed
+    (NULL) read it from the reason's sentence, with byte-identical notices."""
+    from conftest import EXAMPLES
+
+    county = ("--region", "632521", "--policy", EXAMPLES / "632521-共和县.toml")
+    db = tmp_path / "l.db"
+    assert run("import", EXAMPLES / "roster.xlsx", "--month", "2026-10", *county, "--db", db).code == 0
+    con = run.connect(db)
+    assert con.execute("SELECT household_id, marginal_line_fen FROM households WHERE marginal_line_fen IS NOT NULL "
+                       "ORDER BY household_id").fetchall() == [
+        ("GH006", 60000), ("GH016", 60000), ("GH025", 60000), ("GH026", 60000), ("GH030", 60000), ("GH032", 60000)]
+    args = ("notice", "--month", "2026-10", *county, "--date", "2026-10-31", "--db", db)
+    assert run(*args, "-o", tmp_path / "stored").code == 0
+    stored = {p.name: p.read_bytes() for p in (tmp_path / "stored").iterdir()}
+    line = "但低于低保边缘家庭的收入标准（{} 元）"
+    assert line.format("600.00") in stored["GH016-低保边缘认定告知书.html"].decode("utf-8")
+    con.execute("UPDATE households SET marginal_line_fen = 61234 WHERE household_id = 'GH016'")  # read from the column
+    con.commit()
+    assert run(*args, "-o", tmp_path / "column").code == 0
+    assert line.format("612.34") in (tmp_path / "column" / "GH016-低保边缘认定告知书.html").read_text(encoding="utf-8")
+    con.execute("UPDATE households SET marginal_line_fen = NULL")
+    con.commit()
+    con.close()
+    assert run(*args, "-o", tmp_path / "older").code == 0
+    assert {p.name: p.read_bytes() for p in (tmp_path / "older").iterdir()} == stored

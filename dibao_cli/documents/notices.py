@@ -284,7 +284,6 @@ def facts_from_ledger(row, old_fen: int | None, policy=None) -> Facts:
     the standard), shows the standard of `policy`."""
     stored = json.loads(row["reasons"]) if row["reasons"].startswith("[") else []
     known = row["total_fen"] is not None and row["status"] in ("dibao", "single_person")
-    line = re.search(r"倍（([\d,]+\.\d\d) 元）", next((r["text"] for r in stored if r["code"] == "marginal"), ""))
 
     def day(text):
         return _dt.date.fromisoformat(text) if text else None
@@ -297,7 +296,7 @@ def facts_from_ledger(row, old_fen: int | None, policy=None) -> Facts:
         _ledger_breakdown(row, policy) if known else "",
         Decimal(old_fen) / 100 if old_fen is not None else None, row["status"], day(row["phase_out_start"]),
         day(row["phase_out_end"]), [(r["code"], r["text"]) for r in stored],
-        _singles_from(stored) if row["status"] == "single_person" else [], marginal_line=line.group(1) if line else "")
+        _singles_from(stored) if row["status"] == "single_person" else [], marginal_line=_marginal_line_from(row, stored))
 
 
 def notice(facts: Facts, kind: str, issuer: Issuer, number: str, policy=None, previous=None, ground: str = "") -> dict:
@@ -372,6 +371,16 @@ def _standard_from(row, reasons: list[dict]) -> str:
     text = next((r["text"] for r in reasons if r["code"] in ("below_standard", "above_standard", "above_marginal",
                                                               "marginal")), "")
     m = re.search(r"低保标准 ([\d,]+\.\d\d) 元", text)
+    return m.group(1) if m else ""
+
+
+def _marginal_line_from(row, reasons: list[dict]) -> str:
+    """The 低保边缘 line a marginal household's income was compared to, as the ledger stores it (fen); a row
+    stored by an earlier dibao has none, and then the line is read from the reason that states it."""
+    stored = row["marginal_line_fen"] if "marginal_line_fen" in row.keys() else None
+    if stored is not None:
+        return money.fen_text(stored)
+    m = re.search(r"倍（([\d,]+\.\d\d) 元）", next((r["text"] for r in reasons if r["code"] == "marginal"), ""))
     return m.group(1) if m else ""
 
 

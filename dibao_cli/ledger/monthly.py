@@ -39,6 +39,7 @@ from dibao_cli.status import (
     SINGLE_PERSON,
     STATE_NONE,
     STATE_OF,
+    TEKUN,
 )
 
 
@@ -265,6 +266,7 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
         if record is not None:
             _carry_forward(household, record, report)
     assessment = plan_assessment(roster, policy_at, day)
+    marginal_multiplier = policy_at.marginal_multiplier
     report.skipped = [h.household_id for h, _ in assessment.left_out]
     if report.skipped and not skip_invalid:  # errors only this policy finds (an income item it does not list)
         shown = "、".join(report.skipped[:10]) + ("……" if len(report.skipped) > 10 else "")
@@ -296,7 +298,7 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
             enrolled = _dt.date.fromisoformat(record["enrolled_on"])
         if enrolled is None and result.status in RECEIVING:
             enrolled = day  # newly covered: the approval is the first check
-        if enrolled is None and result.status == "tekun":
+        if enrolled is None and result.status == TEKUN:
             enrolled = day  # newly 特困: the yearly review counts from the recognition
         if result.status in (RIGID, SINGLE_PERSON) and result.rigid is not None and result.rigid.recognised:
             enrolled = result.rigid.valid_from  # 刚性支出: validity counts from the recognition
@@ -314,7 +316,9 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
             1 if can_work(result.members, day) else 0,
             ledger.compact_reasons([r.as_dict() for r in result.reasons]), 1,
             money.to_fen(result.monthly_standard)
-            if any(r.code in COMPARED_WITH_STANDARD for r in result.reasons) else None))
+            if any(r.code in COMPARED_WITH_STANDARD for r in result.reasons) else None,
+            money.to_fen(result.monthly_standard * marginal_multiplier)  # the 低保边缘 line its notice states
+            if any(r.code == "marginal" for r in result.reasons) else None))
         covered_ids = {id(m) for m in result.covered} if result.status in COVERED else set()
         member_rows.extend((hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
                             m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour,

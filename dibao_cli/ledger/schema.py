@@ -376,5 +376,11 @@ V6 = """
     CREATE INDEX events_household ON events (household_id, import_id, seq)
 """
 
-MIGRATIONS = [V1, CASEWORK, ASSISTANCE, _v4, V5, V6]
+# 7: the 低保边缘 line a marginal household's income was compared to (fen; NULL for rows stored before, whose
+# notices read it from the stored reason)
+V7 = """
+    ALTER TABLE households ADD COLUMN marginal_line_fen INTEGER
+"""
+
+MIGRATIONS = [V1, CASEWORK, ASSISTANCE, _v4, V5, V6, V7]
 VERSION = len(MIGRATIONS)

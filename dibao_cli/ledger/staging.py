@@ -9,7 +9,8 @@ import contextlib
 HOUSEHOLD_COLUMNS = (
     "household_id", "linked_from", "township", "village", "head_name", "head_id", "area_type", "members", "covered",
     "status", "counted_fen", "adjusted_fen", "per_capita", "total_fen", "differential_fen", "classified_fen",
-    "phase_out_start", "phase_out_end", "last_check", "enrolled_on", "can_work", "reasons", "assessed", "standard_fen")
+    "phase_out_start", "phase_out_end", "last_check", "enrolled_on", "can_work", "reasons", "assessed", "standard_fen",
+    "marginal_line_fen")
 MEMBER_COLUMNS = ("household_id", "id_number", "name", "relation", "male", "birth", "disability_grade", "labour",
                   "covered", "seq")  # seq: the member's place in the household as the roster lists it
 CARRIED = "household_id IN (SELECT household_id FROM staging.carried)"

@@ -366,7 +366,7 @@ class Ledger(TextStore, ImportQueue, MonthVersions):
         by_import: dict[tuple, list[str]] = {}
         for e in events:
             by_import.setdefault((e["import_id"], e["household_id"]), []).append(e["detail"])
-        hidden = ("standard_fen",)  # kept for notices; the history shows what it always showed
+        hidden = ("standard_fen", "marginal_line_fen")  # kept for notices; the history shows what it always showed
         return [{k: r[k] for k in r.keys() if k not in hidden} | {"reasons": self.render_reasons(r["reasons"]),
                            "events": by_import.get((r["import_id"], r["household_id"]), [])} for r in rows]
 
