@@ -45,7 +45,13 @@ def disposable_line(policy, area_type: str) -> Decimal | None:
 
 def rigid_expenses(members: list[Member], policy) -> int:
     items = policy.rigid_expense_items
-    return sum(m.expenses.get(item, 0) for m in members for item in items)
+    total = 0
+    for m in members:
+        expenses = m.expenses
+        if expenses:  # most members have none
+            for item in items:
+                total += expenses.get(item, 0)
+    return total
 
 
 def recognise(members: list[Member], counted: int, area_type: str, policy, day: _dt.date,
