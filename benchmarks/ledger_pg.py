@@ -7,6 +7,9 @@ For each backend: the prefecture's first month is imported (a real import of the
 months of the year are copied from it inside the database (the same households every month: what a
 steady year looks like, built in seconds instead of a dozen full imports), then measured:
 - one more month imported into the year-long ledger (the whole prefecture's roster);
+- one county's roster imported into that month (`import --township --replace`: the county's rows computed
+  and written, the rest of the prefecture's month carried into the new version inside the database). The
+  generated rosters spread households over eight townships; the county's roster is one of them (1/8);
 - `history` of one household (milliseconds; the median of 50 households looked up in one process);
 - `review` of the newest month (CSV) and `report monthly` (xlsx), each its own process;
 - ten imports at once into a county ledger (ten processes, ten different months of a county's roster):
@@ -32,6 +35,39 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from ledger import one_import, roster  # noqa: E402
 from run import dibao, measure  # noqa: E402
+
+def county_roster(people: int, township: str) -> Path:
+    """The rows of the generated prefecture roster of one township, as a roster of its own."""
+    path = HERE / "out" / f"roster-{people}-{township}.xlsx"
+    if path.exists():
+        return path
+    import datetime as dt
+
+    import xlsxwriter
+    from make_roster import HEADER, rows
+
+    roster(people)
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("名册")
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, HEADER)
+    r = 0
+    for row in rows(people):
+        if row[0] != township:
+            continue
+        r += 1
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if c == 8:
+                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
+            elif isinstance(value, str):
+                sheet.write_string(r, c, value)
+            else:
+                sheet.write_number(r, c, value)
+    workbook.close()
+    return path
+
 
 HISTORY = """
 import json, random, statistics, sys, time
@@ -84,8 +120,11 @@ def run_py(code: str, *args: str) -> str:
     return done.stdout
 
 
+COUNTY = "恰卜恰镇"  # the county of the prefecture whose roster is imported on its own
+
+
 def bench(target: str, label: str, prefecture: Path, county: Path, year: int, folder: Path,
-          county_target: str) -> dict:
+          county_target: str, prefecture_people: int) -> dict:
     out: dict = {"backend": label}
     year_months = months(2026, year)
     first = one_import(prefecture, year_months[0], target)
@@ -97,6 +136,10 @@ def bench(target: str, label: str, prefecture: Path, county: Path, year: int, fo
     after = one_import(prefecture, nxt, target)
     out["import"] = after["wall"]
     out["import_lock"] = after["lock"]
+    out["county_import"], _, code = measure(dibao("import", str(county_roster(prefecture_people, COUNTY)), "--month", nxt,
+                                                  "--township", COUNTY, "--replace", "--db", target))
+    if code:
+        raise SystemExit(f"county import exited {code}")
     hist = run_py(HISTORY, target, nxt)
     import json
 
@@ -133,7 +176,7 @@ def main() -> None:
         folder = Path(tmp)
         if args.only != "postgresql":
             results.append(bench(str(folder / "pref.db"), "SQLite", prefecture, county, args.months, folder,
-                                 str(folder / "county.db")))
+                                 str(folder / "county.db"), args.people))
         if args.only != "sqlite":
             import psycopg
 
@@ -147,7 +190,7 @@ def main() -> None:
                     admin.execute(f"CREATE DATABASE {name}")
                 print(f"PostgreSQL: {redact(args.pg)}", file=sys.stderr)
                 results.append(bench(f"{base}/{names[0]}", "PostgreSQL", prefecture, county, args.months, folder,
-                                     f"{base}/{names[1]}"))
+                                     f"{base}/{names[1]}", args.people))
             finally:
                 for name in names:
                     admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -156,6 +199,7 @@ def main() -> None:
     print("|---|" + "---:|" * len(results))
     for key, name in (("first_import", "导入第 1 个月（全市名册）"), ("copy_months", "复制出其余月份（准备，不计）"),
                       ("import", f"再导入一个月（台账已有 {args.months} 个月）"), ("import_lock", "其中持有写锁"),
+                      ("county_import", "一个县的名册导入这个月（全市的 1/8，--township --replace）"),
                       ("history_ms", "history 一户（毫秒，50 户中位数）"), ("review", "review 最近一个月（CSV）"),
                       ("report", "report monthly（xlsx）"), ("ten_at_once", "10 个进程同时导入（县名册，不同月份）")):
         unit = "" if key == "history_ms" else " s"

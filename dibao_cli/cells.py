@@ -117,6 +117,21 @@ def text(raw) -> str | None:
     return s or None
 
 
+# Chinese punctuation written full-width in prose (，。；：！？（）、“”) is what the sentence means, not a
+# width accident: free text keeps it, while codes, names of places and numbers are folded to half-width.
+_PROSE_PUNCTUATION = re.compile(r"([\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f])")
+
+
+def prose(raw) -> str | None:
+    """A free-text cell (a reason, a note, findings) as the clerk wrote it: cleaned like `text`, but the
+    full-width Chinese punctuation stays full-width (NFKC would turn "，" into ",")."""
+    if not isinstance(raw, str) or _PROSE_PUNCTUATION.search(raw) is None:
+        return text(raw)
+    parts = _PROSE_PUNCTUATION.split(raw)
+    cleaned = [part if i % 2 else (text(part) if part.strip() else "") for i, part in enumerate(parts)]
+    return "".join(p or "" for p in cleaned).strip() or None
+
+
 def _invisible_removed(s: str) -> str:
     """Control and format characters (NUL, bell, escape codes, zero-width spaces, direction overrides) are
     never typed on purpose and show as nothing: they are dropped, so a name reads as it looks in Excel.
@@ -157,10 +172,12 @@ def money(raw, allow_negative: bool = False) -> int | None:
             raise CellError("money_format", "金额不是数字", "填写以元为单位的数字")
         if abs(raw) > MAX_YUAN:
             raise CellError("money_too_large", "金额大得不合理", "核对金额（以元为单位）")
-        scaled = raw * 100
-        fen = round(scaled)
-        if abs(scaled - fen) > 1e-6 * max(1.0, abs(scaled)):
+        # the number as the spreadsheet shows it (15 significant digits, as Excel and WPS keep): a sum such
+        # as 0.1 + 0.2 stored as 0.30000000000000004 is 0.30, while 6000.001 has a third decimal
+        shown = Decimal(format(raw, ".15g"))
+        if shown.as_tuple().exponent < -2 and shown != shown.quantize(Decimal("0.01")):
             raise CellError("money_decimals", "金额超过两位小数", "金额精确到分（最多两位小数）")
+        fen = int(shown * 100)
     elif isinstance(raw, str):
         s = raw
         if not s.isascii():

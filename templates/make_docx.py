@@ -104,6 +104,7 @@ def _borders(table) -> None:
 
 
 def _cell(cell, text: str, size: float = 12, keep: bool = True) -> None:
+    """A cell's text; a "\n" in it is a line break (python-docx writes it as w:br)."""
     cell.paragraphs[0].paragraph_format.space_after = Pt(0)
     cell.paragraphs[0].paragraph_format.keep_with_next = keep
     run = cell.paragraphs[0].add_run(text)
@@ -196,7 +197,8 @@ def build(path: Path) -> None:
     _para(doc, "✂ - - - - - - - - - 沿此线剪下，送达回执交回{{ bureau }}存档 - - - - - - - - -", size=12,
           align=WD_ALIGN_PARAGRAPH.CENTER, before=8, keep=True)
     _para(doc, "送 达 回 执", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True)
-    _table(doc, [["送达文书", "《{{ title }}》{{ doc_number }}", None, None],
+    # the 文号 on a line of its own: a layout may otherwise split it before 号 (LibreOffice does)
+    _table(doc, [["送达文书", "《{{ title }}》\n{{ doc_number }}", None, None],
                  ["受送达人", "{{ head_name }}（户编号 {{ household_id }}），{{ township }}{{ village }}", None, None],
                  ["送达方式", "□直接送达　□留置送达　□委托送达　□邮寄送达", None, None],
                  ["签收人签名", "", "签收日期", "　　年　　月　　日"],

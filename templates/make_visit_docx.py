@@ -58,8 +58,9 @@ def build(path: Path) -> None:
                          "{{ h.application.accepted_on }} 受理{% if h.application.close_relative %}；"
                          "{{ h.application.close_relative }}（须县级入户核查）{% endif %}{% else %}无{% endif %}",
          None, None, None, None],
+        # one signal a line, as on the HTML sheet (a line break between them, never a number split from its date)
         ["待核实的信号", "{% for s in h.signals %}编号 {{ s.id }}（{{ s.raised_on }} 登记）：{{ s.label }}"
-                         "{% if s.member %}（{{ s.member }}）{% endif %}{% if not loop.last %}；{% endif %}"
+                         "{% if s.member %}（{{ s.member }}）{% endif %}{% if not loop.last %}\n{% endif %}"
                          "{% else %}无{% endfor %}", None, None, None, None],
         ["走访类型", "□入户调查　□定期回访　□信号核实　□特困核查　□县级核查", None, None, None, None],
     ], [34, 30, 20, 28, 22, 36])]

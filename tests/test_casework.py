@@ -315,7 +315,7 @@ def test_visit_sheet_is_prefilled_from_the_ledger(run, tmp_path):
     assert '<section class="household" data-household="H7">' in html
     assert "<td>马德</td><td>户主</td><td>男</td><td>66</td><td>632521********" in html
     assert "<td>马兰</td><td>配偶</td><td>女</td><td>64</td>" in html
-    assert "<td>2026-11-02</td><td>定期回访</td><td>王芳</td><td>无变化</td>" in html
+    assert "<td>2026年11月2日</td><td>定期回访</td><td>王芳</td><td>无变化</td>" in html
     assert "<h1>入户调查表</h1>" in html and "六项日常生活能力" not in html
     # the signatures are never split over two printed pages
     assert '<table class="sign">' in html and "table.sign { margin-top: 12px; break-inside: avoid;" in html
@@ -375,7 +375,7 @@ def test_example_sheets_import_clean_and_show_the_weekly_picture(run, tmp_path):
     assert out.code == 0
     html = (tmp_path / "s.html").read_text(encoding="utf-8")
     assert "<td>祁国庆</td><td>申请人</td><td>男</td><td>68</td><td>632521********" in html
-    assert "编号 4，申请低保，2026-11-09 受理；村干部近亲属（须县级入户核查）" in html
+    assert "编号 4，申请低保，2026年11月9日 受理；村干部近亲属（须县级入户核查）" in html
 
 
 def test_crosscheck_finding_is_tracked_and_closed_by_a_visit(run, tmp_path):
@@ -406,7 +406,7 @@ def test_crosscheck_finding_is_tracked_and_closed_by_a_visit(run, tmp_path):
     out = run("visits", "sheet", "GH007", "-o", tmp_path / "核实.html", "--date", "2026-11-30")
     assert out.code == 0, out.err
     html = (tmp_path / "核实.html").read_text(encoding="utf-8")
-    assert "<th>待核实的信号</th>" in html and f"编号 {signal_id}（2026-11-30 登记）：" in html
+    assert "<th>待核实的信号</th>" in html and f"编号 {signal_id}（2026年11月30日 登记）：" in html
     assert "户主（申请人）</th><td>杨国庆</td>" in html and "恰卜恰镇" in html
     assert run("visit", "GH007", "--date", "2026-12-01", "--by", "王芳", "--kind", "信号核实", "--findings", "户主已去世",
                "--members", "户主去世，配偶独居", "--outcome", "有变化已记录").code == 0

@@ -111,13 +111,13 @@ def test_visit_sheet_in_word_one_household_per_page_masked_and_escaped(run, tmp_
     doc = docx.Document(tmp_path / "入户调查表.docx")
     text = paragraphs(doc)
     assert text.count("入户调查表") == 2  # one title per household
-    assert f"恰卜恰镇{HOSTILE_VILLAGE}　　户编号：H7　　打印日期：2026-11-30" in text
-    assert "户主（申请人） | 马德 | 城乡类别 | 农村 | 当前类别 | 低保（2026-11）" in text
+    assert f"恰卜恰镇{HOSTILE_VILLAGE}　　户编号：H7　　打印日期：2026年11月30日" in text
+    assert "户主（申请人） | 马德 | 城乡类别 | 农村 | 当前类别 | 低保（2026年11月）" in text
     masked = pid("1960-03-04")[:6] + "********" + pid("1960-03-04")[-4:]
     assert f"马德 | 户主 | 男 | 66 | {masked} | 部分丧失 |  | " in text
     assert "马兰 | 配偶 | 女 | 64 | " + pid("1962-05-06", 12)[:6] + "********" + pid("1962-05-06", 12)[-4:] + " |  |  | " in text
     assert not any(pid("1960-03-04") in t for t in text)
-    assert "2026-11-02 | 定期回访 | 王芳、李强 | 无变化" in text
+    assert "2026年11月2日 | 定期回访 | 王芳、李强 | 无变化" in text
     assert "韩梅 | 户主 | 女 | 76 | " + pid("1950-07-08", 22)[:6] + "********" + pid("1950-07-08", 22)[-4:] + " | 完全丧失 |  | " in text
     assert not any("六项日常生活能力" in t for t in text)
     assert not any("{{" in t or "{%" in t for t in text)

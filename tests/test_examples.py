@@ -151,7 +151,7 @@ def test_explain_shows_every_step_with_its_basis(run):
     text = out.out
     for needle in ("优待抚恤金 6,000.00 元 —— 不计入", "基础养老金 2,160.00 元 —— 不计入", "月人均收入 = 2,000.00 ÷ 12 ÷ 2 = 83.33 元",
                    "差额：(年标准 4,800.00 × 2 人 − 核算收入 2,000.00) ÷ 12 ÷ 2 人 × 2 人 = 633.33 元", "分类施保：400.00 × 0.15 × 2 人 = 120.00 元",
-                   "四舍五入到元（只取整一次）：753.00 元/月", "民发〔2021〕57号第二十三条", "2021-01-01 起"):
+                   "四舍五入到元（只取整一次）：753.00 元/月", "民发〔2021〕57号第二十三条", "2021年1月1日起执行"):
         assert needle in text, needle
     data = run("explain", ROSTER, "GH007", "--date", DAY, "--format", "json").json()
     assert [s["title"] for s in data["household"]["steps"]] == [

@@ -214,3 +214,54 @@ def test_townships_imported_at_once_into_the_same_month_equal_the_county_roster(
     # a roster with another township's households is refused, naming them
     out = run("import", tmp_path / "2026-02-倒淌河镇.csv", "--month", "2026-03", "--township", "恰卜恰镇", "--db", township)
     assert out.code == 1 and "名册中有 19 户的乡镇不是“恰卜恰镇”" in out.err
+
+
+def test_a_households_events_keep_the_order_their_import_found_them_whatever_order_the_rows_lie_in(run, tmp_path):
+    """Each event has its place in its import (seq): history lists a household's events of a month in that order
+    on both backends, even when the rows were written (or rewritten) in another order."""
+    db = tmp_path / "l.db"
+    for i, month in enumerate(MONTHS):
+        assert run("import", write_csv(tmp_path / f"{month}.csv", county_month(i)), "--month", month, "--db", db).code == 0
+    want = [("2026-01", ["新纳入低保"]), ("2026-02", []), ("2026-03", ["月保障金由 500.00 元变为 360.00 元", "新增成员 1 人"]),
+            ("2026-04", [])]
+    before = run("history", "H30", "--db", db, "--format", "json").json()
+    assert [(m["month"], m["events"]) for m in before] == want
+    # the household's events written again, last first: they now lie in the table in the reverse order
+    con = run.connect(db)
+    rows = con.execute("SELECT import_id, household_id, kind, detail, township, seq FROM events "
+                       "WHERE household_id IN ('H30', 'H36') ORDER BY import_id, seq").fetchall()
+    assert len(rows) == 6
+    con.execute("DELETE FROM events WHERE household_id IN ('H30', 'H36')")
+    for row in reversed(rows):
+        con.execute("INSERT INTO events (import_id, household_id, kind, detail, township, seq) VALUES (?, ?, ?, ?, ?, ?)",
+                    tuple(row))
+    con.commit()
+    stored = [r[2] for r in con.execute(  # a scan of the table, not of an index: the rows as they lie
+        "SELECT household_id, import_id, kind FROM events WHERE household_id || '' = 'H30'")]
+    con.close()
+    assert stored == ["member_added", "amount_changed", "new"]  # as they lie, with no order asked for
+    assert run("history", "H30", "--db", db, "--format", "json").json() == before
+    h36 = run("history", "H36", "--db", db, "--format", "json").json()
+    assert [(m["month"], m["events"]) for m in h36 if m["events"]] == [
+        ("2026-01", ["新纳入低保"]), ("2026-03", ["月保障金由 500.00 元变为 1060.00 元", "新增成员 1 人"])]
+
+
+def test_the_events_of_four_generated_months_are_the_ones_expected(run, tmp_path):
+    """The month's rows written in bulk and compared with last month in one pass: every kind of event of
+    the 40 generated households, month by month, as found before the bulk writes (both backends)."""
+    db = tmp_path / "l.db"
+    for i, month in enumerate(MONTHS):
+        assert run("import", write_csv(tmp_path / f"{month}.csv", county_month(i)), "--month", month, "--db", db).code == 0
+    con = run.connect(db)
+    got = {month: dict(con.execute("SELECT e.kind, COUNT(*) FROM events e JOIN imports i ON i.id = e.import_id "
+                                   "WHERE i.month = ? GROUP BY e.kind", (month,)).fetchall()) for month in MONTHS}
+    gone = con.execute("SELECT i.month, e.household_id FROM events e JOIN imports i ON i.id = e.import_id "
+                       "WHERE e.kind = 'disappeared' ORDER BY 1, 2").fetchall()
+    con.close()
+    assert got == {"2026-01": {"new": 14, "new_marginal": 21}, "2026-02": {"disappeared": 2},
+                   "2026-03": {"amount_changed": 4, "disappeared": 3, "member_added": 5, "new": 3, "new_marginal": 3,
+                               "phase_out_started": 6, "transfer": 9},
+                   "2026-04": {"disappeared": 4, "new": 2}}
+    assert [tuple(r) for r in gone] == [("2026-02", "H02"), ("2026-02", "H24"), ("2026-03", "H19"), ("2026-03", "H22"),
+                                        ("2026-03", "H33"), ("2026-04", "H03"), ("2026-04", "H07"), ("2026-04", "H09"),
+                                        ("2026-04", "H34")]

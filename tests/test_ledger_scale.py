@@ -77,8 +77,8 @@ def test_every_query_of_the_commands_uses_an_index_on_the_large_tables(run, tmp_
     ledger.close()
     assert scans == []
     # the previous month is read once per import: one query of its households and one of its members
-    previous_reads = [s for s in of_import if "FROM households WHERE import_id" in s and "phase_out_start" in s]
-    member_reads = [s for s in of_import if s.startswith("SELECT id_number, household_id FROM members")]
+    previous_reads = [s for s in of_import if "FROM households h WHERE import_id" in s and "phase_out_start" in s]
+    member_reads = [s for s in of_import if s.startswith("SELECT x.id_number, x.household_id FROM members x")]
     assert len(previous_reads) == 1 and len(member_reads) == 1
 
 
@@ -112,6 +112,7 @@ def test_a_version_1_ledger_is_migrated_in_place(run, tmp_path):
     con.execute("INSERT INTO households VALUES (1, 'H1', NULL, '恰卜恰镇', '西台村', '才让东智', NULL, '农村', 2, 2, "
                 "'dibao', 360000, '3600', '150', 50000, 50000, 0, NULL, NULL, NULL, '2026-01-31', 1, ?)",
                 (json.dumps(reasons, ensure_ascii=False),))
+    con.executemany("INSERT INTO events VALUES (1, 'H1', ?, ?)", [("new", "新纳入低保"), ("member_added", "新增成员 1 人")])
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()
@@ -121,9 +122,13 @@ def test_a_version_1_ledger_is_migrated_in_place(run, tmp_path):
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA user_version").fetchone() == (VERSION,)
     assert con.execute("SELECT reasons FROM households").fetchone() == ("1:150.00",)
+    # events get their township and their place in their import as they were written
+    assert con.execute("SELECT kind, township, seq FROM events ORDER BY seq").fetchall() == [
+        ("new", "恰卜恰镇", 1), ("member_added", "恰卜恰镇", 2)]
     assert con.execute("SELECT body FROM texts").fetchall() == [
         ('["below_standard", "民发〔2021〕57号", "家庭月人均收入 \\u001f 元低于农村低保标准"]',)]
     # and it goes on from there
     roster = write_xlsx(tmp_path / "r.xlsx", family(3600))
     assert run("import", roster, "--month", "2026-02", "--db", db).code == 0
-    assert [r["events"] for r in run("history", "H1", "--db", db, "--format", "json").json()] == [[], []]
+    assert [r["events"] for r in run("history", "H1", "--db", db, "--format", "json").json()] == [
+        ["新纳入低保", "新增成员 1 人"], []]

@@ -101,8 +101,8 @@ def test_a_database_newer_than_dibao_is_refused_and_an_empty_one_is_set_up(run, 
         out = run("review", "--db", empty)
         assert out.code == 7 and "还没有 dibao 台账。请先运行 dibao db upgrade" in out.err
         out = run("db", "upgrade", "--db", empty)
-        assert out.code == 0 and "已建立台账结构（版本 5）" in out.out
-        assert "已是最新（版本 5）" in run("db", "upgrade", "--db", empty).out
+        assert out.code == 0 and "已建立台账结构（版本 6）" in out.out
+        assert "已是最新（版本 6）" in run("db", "upgrade", "--db", empty).out
     finally:
         with psycopg.connect(server, autocommit=True) as con:
             con.execute("DROP DATABASE IF EXISTS dibao_t_empty WITH (FORCE)")
@@ -250,7 +250,48 @@ def test_processes_opening_an_empty_database_at_once_set_it_up_once(pg_server):
         procs = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True) for _ in range(6)]
         assert [(p.wait(), p.stderr.read()) for p in procs] == [(0, "")] * 6
         with psycopg.connect(url) as con:
-            assert con.execute("SELECT version FROM dibao_schema").fetchall() == [(5,)]
+            assert con.execute("SELECT version FROM dibao_schema").fetchall() == [(6,)]
     finally:
         with psycopg.connect(server, autocommit=True) as con:
             con.execute("DROP DATABASE IF EXISTS dibao_t_race WITH (FORCE)")
+
+
+def test_a_version_5_database_is_upgraded_with_its_events_given_township_and_order(run, pg_server):
+    """dibao db upgrade on a ledger of structure 5: each event gets its household's township (a household gone
+    that month: the township it had) and its place in its import as the rows were written."""
+    import psycopg
+
+    from conftest import database_url
+    from dibao_cli.ledger import pg_schema
+
+    server, _ = pg_server
+    with psycopg.connect(server, autocommit=True) as con:
+        con.execute("DROP DATABASE IF EXISTS dibao_t_v5 WITH (FORCE)")
+        con.execute("CREATE DATABASE dibao_t_v5")
+    url = database_url(server, "dibao_t_v5")
+    try:
+        with psycopg.connect(url, autocommit=True) as con:
+            for statement in pg_schema.steps_from(None, 5)[0][1]:
+                con.execute(statement)
+            for import_id, month in ((1, "2026-01"), (2, "2026-02")):
+                con.execute("INSERT INTO imports (id, month, assessed_on, imported_at, region, policy_name, policy_hash, "
+                            "inputs, households, members, skipped, dibao_version) VALUES (%s, %s, '', '', '632521', 'p', "
+                            "'h', '{}', 1, 1, 0, '0')", (import_id, month))
+            con.execute("INSERT INTO households (import_id, household_id, township, members, covered, status, "
+                        "counted_fen, adjusted_fen, per_capita, differential_fen, classified_fen, can_work, reasons) "
+                        "VALUES (1, 'H1', '恰卜恰镇', 1, 1, 'dibao', 0, '0', '0', 0, 0, 0, '')")
+            con.execute("INSERT INTO events (import_id, household_id, kind, detail) VALUES "
+                        "(1, 'H1', 'new', '新纳入低保'), (1, 'H1', 'member_added', '新增成员 1 人'), "
+                        "(2, 'H1', 'disappeared', '本月名册中没有这一户（迁出、死亡或漏报？）')")
+        out = run("db", "upgrade", "--db", url)
+        assert out.code == 0, out.err
+        assert "已把台账结构从版本 5 升级到 6" in out.out
+        with psycopg.connect(url) as con:
+            assert con.execute("SELECT import_id, kind, township, seq FROM events ORDER BY import_id, seq").fetchall() == [
+                (1, "new", "恰卜恰镇", 1), (1, "member_added", "恰卜恰镇", 2), (2, "disappeared", "恰卜恰镇", 1)]
+            assert con.execute("SELECT version FROM dibao_schema").fetchall() == [(6,)]
+        history = run("history", "H1", "--db", url, "--format", "json").json()
+        assert [m["events"] for m in history] == [["新纳入低保", "新增成员 1 人"]]
+    finally:
+        with psycopg.connect(server, autocommit=True) as con:
+            con.execute("DROP DATABASE IF EXISTS dibao_t_v5 WITH (FORCE)")

@@ -130,7 +130,7 @@ def test_explain_says_the_validity_and_no_dibao_amount(run, tmp_path, county):
     path = write_xlsx(tmp_path / "r.xlsx", family())
     out = run("explain", path, "H", "--date", DAY, "--region", "632521", "--policy", county)
     assert out.code == 0, out.err
-    assert "【结论】刚性支出困难家庭" in out.out and "刚性支出困难家庭：认定有效期 2026-11-30 至 2027-11-29" in out.out
+    assert "【结论】刚性支出困难家庭" in out.out and "刚性支出困难家庭：认定有效期 2026年11月30日 至 2027年11月29日" in out.out
     assert "月保障金：" not in out.out
 
 

@@ -93,7 +93,7 @@ def test_tiered_notices_say_what_the_household_must_know(run, tmp_path):
     rigid = found["rigid-recognition"]
     assert "近12个月家庭刚性支出占家庭收入的 60.00%，不低于规定的 60%。" in rigid[0]
     assert "认定有效期 2026年11月30日至2027年11月29日" in rigid[0]
-    assert "陈浩（在校大学生（本科））参照单人户纳入最低生活保障，月保障金 400.00 元。" in rigid[1]
+    assert "陈浩（在校大学生，本科）参照单人户纳入最低生活保障，月保障金 400.00 元。" in rigid[1]
     assert "经入户调查和信息核对，你户符合刚性支出困难家庭条件" in rigid[0]
     assert "你户刚性支出困难家庭认定有效期已满，经复核仍符合条件，继续认定为 刚性支出困难家庭" in rigid[2]  # RG03
     # the county has not confirmed its disposable-income figure: its own document is cited, not the draft source
@@ -106,6 +106,8 @@ def test_tiered_notices_say_what_the_household_must_know(run, tmp_path):
     assert "（民发〔2018〕23号）" in urgent and "《民政部 财政部 国务院扶贫办关于进一步加强和改进临时救助工作的意见》" in urgent
     refusal = found["temporary-refusal"][0]
     assert "陈浩（恰卜恰镇东巴村，户编号 RG02）：" in refusal and "决定不予批准。理由如下： 已按单人保纳入低保" in refusal
+    # the clerk's reason keeps its Chinese punctuation (a free-text cell is not folded to half-width)
+    assert "已按单人保纳入低保，学费已由助学金解决" in refusal
 
 
 def test_tekun_publicity_is_clean_and_reveals_no_health(run, tmp_path):

@@ -5,6 +5,8 @@ never show a figure the computation did not produce.
 
 from __future__ import annotations
 
+import datetime as _dt
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -14,6 +16,7 @@ from dibao_cli.money import exact, fen_yuan, unit_name
 from dibao_cli.money import yuan as yuan_text
 from dibao_cli.rules import basis
 from dibao_cli.rules import tekun as tekun_rules
+from dibao_cli.status import COVERED
 
 
 def yuan(fen) -> str:
@@ -26,6 +29,19 @@ def money(value: Decimal) -> str:
     return yuan_text(value)
 
 
+def cn_date(day: _dt.date) -> str:
+    """A date the way a Chinese document writes it (2026年11月30日)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def cn_dates(text: str) -> str:
+    """ISO dates inside a text written the Chinese way (2026-11-30 -> 2026年11月30日)."""
+    return _ISO.sub(lambda m: f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日", text)
+
+
 def cite(policy, entry) -> str:
     """The citation of a policy entry (source, region, date in force), built once per entry and kept on the
     resolved policy itself (keyed by the entry, never by an object's id), so it lives and dies with the policy."""
@@ -36,7 +52,7 @@ def cite(policy, entry) -> str:
         from dibao_cli.policy.loader import region_name
 
         since = entry.since
-        text = memo[key] = (f"{entry.source}（{region_name(entry.region)}，{since.year}年{since.month}月{since.day}日起执行"
+        text = memo[key] = (f"{entry.source}（{region_name(entry.region)}，{cn_date(since)}起执行"
                             + ("；默认值，须县里确认" if not entry.confirmed else "") + "）")
     return text
 
@@ -104,8 +120,11 @@ def _members(record: Record, r: HouseholdResult, policy) -> Step:
         tag = "" if member.co_resident is not False else "（不共同生活，不计入）"
         lines.append(f"{member.name}，{member.relation or ''}，{age if age is not None else '?'} 岁{tag}"
                      + ("，特困供养人员" if member.tekun or member in supported else ""))
-    members, covered = record.result
-    return Step("家庭成员", lines + [f"共同生活成员 {len(members)} 人，保障对象 {len(covered)} 人"],
+    members = record.result[0]
+    # the members the decision covers (a 单人户 covers only its 单人保 members; none when not covered at all)
+    covered = r.covered if r.status in COVERED else []
+    named = f"（{'、'.join(m.name for m in covered)}）" if 0 < len(covered) < len(members) else ""
+    return Step("家庭成员", lines + [f"共同生活成员 {len(members)} 人，保障对象 {len(covered)} 人{named}"],
                 f"{basis.MEMBERS}；{basis.AGE}")
 
 
@@ -150,7 +169,7 @@ def _per_capita(record: Record, r: HouseholdResult, policy) -> Step:
     return Step("人均收入与标准", [
         f"月人均收入 = {yuan(record.inputs['adjusted'])} ÷ 12 ÷ {record.inputs['members']} = {money(record.result)} 元",
         f"{area}低保标准 {money(record.inputs['annual_standard'] / 1200)} 元/人·月"
-        + ("（年标准 ÷ 12）" if area != "城市" else "") + f"，{std.since.isoformat()} 起执行",
+        + ("（年标准 ÷ 12）" if area != "城市" else "") + f"，{cn_date(std.since)}起执行",
     ], f"{basis.STANDARD}；{cite(policy, std)}")
 
 
@@ -184,16 +203,26 @@ def _benefit(record: Record, r: HouseholdResult, policy) -> Step:
         lines.append(f"合计 {exact(out.unrounded)} 元，四舍五入到{unit_name(rounding.value)}（只取整一次）："
                      f"{money(out.total)} 元/月")
     lines.append(f"月保障金 = {out.breakdown.equation()}")
-    return Step("月保障金", lines, f"{basis.BENEFIT}；{basis.CLASSIFIED}；{cite(policy, share)}；"
+    minimum = f"每户最低金额：{cite(policy, record.parameter('minimum_monthly_benefit'))}；" \
+        if out.minimum is not None else ""
+    return Step("月保障金", lines, f"{basis.BENEFIT}；{basis.CLASSIFIED}；{cite(policy, share)}；{minimum}"
                 f"取整：{cite(policy, rounding)}")
 
 
 def _phase_out(record: Record, r: HouseholdResult, policy) -> Step:
-    return Step("渐退期", [x.text for x in record.result[-1:]], basis.PHASE_OUT)
+    return Step("渐退期", [cn_dates(x.text) for x in record.result[-1:]], basis.PHASE_OUT)
 
 
 def _decision(record: Record, r: HouseholdResult, policy) -> Step:
-    return Step("认定", [x.text for x in record.result], basis.STANDARD)
+    """低保边缘 or not: the comparison with the 边缘 line (the policy's multiplier and its source), then what
+    followed from it (单人户, 刚性支出), each with its own basis; a 单人保 amount raised to the minimum cites it."""
+    cited = [f"{basis.MARGINAL}；{cite(policy, record.parameter('marginal_multiplier'))}"]
+    for reason in record.result:
+        if reason.code not in ("marginal", "above_marginal") and reason.basis not in cited:
+            cited.append(reason.basis)
+    if any(single.minimum is not None for single in r.singles):
+        cited.append(f"每户最低金额：{cite(policy, record.parameter('minimum_monthly_benefit'))}")
+    return Step("认定", [cn_dates(x.text) for x in record.result], "；".join(cited))
 
 
 RENDER = {"members": _members, "income": _income, "deductions": _deductions, "per_capita": _per_capita,

@@ -32,8 +32,18 @@ def from_cases(ledger, cases, issuer, policy) -> list[dict]:
         case = case_or_fail(ledger, case_id)
         if case["status"] == "open":
             raise UsageInvalid(f"临时救助申请 {case_id} 还没有审批，不能出具通知。")
-        found.append(tiered.from_case(case, issuer, policy))
+        head = "" if case["person"] else head_of(ledger, case["household_id"])
+        found.append(tiered.from_case(case, issuer, policy, head))
     return found
+
+
+def head_of(ledger, household_id: str) -> str:
+    """The head's name of a household as the ledger last recorded it ("" when the household was never imported):
+    a case granted to the whole household is addressed to its head."""
+    for row in reversed(ledger.history(household_id)):
+        if row["household_id"] == household_id and row.get("head_name"):
+            return row["head_name"]
+    return ""
 
 
 def number(ledger, notices: list[dict], prefix: str) -> None:

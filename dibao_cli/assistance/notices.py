@@ -42,6 +42,12 @@ def _cite(policy, *names: str) -> list[str]:
     return [policy.citation(name) for name in names] if policy is not None else []
 
 
+def _unnested(text: str) -> str:
+    """A text to be put inside brackets, its own brackets turned into a comma (在校大学生（本科） -> 在校大学生，本科),
+    so that a notice never nests full-width brackets."""
+    return text.replace("（", "，").replace("）", "")
+
+
 def _sentence(text: str) -> str:
     text = (text or "").strip().rstrip("。.；;，,")
     return text + "。" if text else ""
@@ -112,12 +118,10 @@ def from_result(result, kind: str, subject, issuer, policy=None) -> dict:
                                  + (f"占家庭收入的 {share}%" if share is not None else "较大")
                                  + (f"，不低于规定的 {required:f}%" if required is not None else "") + "。"},
                         {"text": f"家庭人均年收入低于上年当地居民人均可支配收入 {_money(r.line / 100)} 元，家庭财产状况符合规定。"}]
-        singles = [x.text for x in result.reasons if x.code == "single_person"]
-        for text in singles:
-            who = text.split("：")[0].removesuffix("按单人户纳入")
-            amount = text.rsplit("= ", 1)[1].removesuffix(" 元/月") if "= " in text else ""
-            n["reasons"].append({"text": f"{who}参照单人户纳入最低生活保障"
-                                         + (f"，月保障金 {amount} 元" if amount else "") + "。"})
+        singles = result.singles
+        for single in singles:
+            n["reasons"].append({"text": f"{single.member.name}（{_unnested(single.ground)}）参照单人户纳入最低生活保障，"
+                                         f"月保障金 {_money(single.total)} 元。"})
         n["renewed"] = any(f.code == "rigid_renewed" for f in result.flags)
         area = "urban_disposable_income_annual" if result.area_type == "城市" else "rural_disposable_income_annual"
         n["bases"] = _dedup([RELIEF, LOW_INCOME, *_cite(policy, "rigid_hardship_share", area),
@@ -125,10 +129,11 @@ def from_result(result, kind: str, subject, issuer, policy=None) -> dict:
     return n
 
 
-def from_case(case: dict, issuer, policy=None) -> dict:
-    """临时救助审批通知书 or 不予批准告知书 from a decided case of the register."""
+def from_case(case: dict, issuer, policy=None, head: str = "") -> dict:
+    """临时救助审批通知书 or 不予批准告知书 from a decided case of the register: addressed to its 救助对象, or, for a
+    case granted to the whole household, to the household (`head`: the head's name, from the ledger)."""
     kind = "temporary-approval" if case["status"] == "approved" else "temporary-refusal"
-    n = _base(kind, issuer, case["household_id"], case["person"], case["township"], case["village"])
+    n = _base(kind, issuer, case["household_id"], case["person"] or head, case["township"], case["village"])
     n["person"] = case["person"]
     n["addressee"] = case["person"] or ""
     n["urgent"] = case["kind"] == "急难型"

@@ -35,7 +35,7 @@ COLUMNS = (
     Column("kind", "救助类型", "text", aliases=("类型", "救助类别"), required=True, values=reg.temporary.KINDS,
            note="急难型 或 支出型"),
     Column("severity", "困难程度", "text", aliases=("程度",), values=reg.temporary.SEVERITIES, note="一般 或 严重；留空按一般"),
-    Column("cause", "困难原因", "text", aliases=("原因", "致困原因", "救助原因"), required=True,
+    Column("cause", "困难原因", "prose", aliases=("原因", "致困原因", "救助原因"), required=True,
            note="如 火灾、交通事故、重病住院、子女上学"),
     Column("requested", "申请金额", "money", aliases=("申请救助金额",), note="元；留空按可救助的最高金额"),
     Column("applied_on", "申请日期", "date", aliases=("受理日期",), required=True),
@@ -44,12 +44,12 @@ COLUMNS = (
     Column("decided_on", "审批日期", "date", aliases=("批准日期",)),
     Column("level", "审批层级", "text", aliases=("审批级别",), values=reg.temporary.LEVELS,
            note="乡镇先行救助 或 县级审批；留空按金额确定"),
-    Column("reason", "说明", "text", aliases=("不予批准理由", "理由", "备注")),
+    Column("reason", "说明", "prose", aliases=("不予批准理由", "理由", "备注")),
     Column("paid_on", "发放日期", "date", aliases=("支付日期",)),
 )
 REGISTER = Register("application", COLUMNS)
 REQUIRED = REGISTER.required
-_CONVERT = {"text": cells.text, "name": cells.name, "date": cells.record_date, "id": cells.text, "money": cells.money,
+_CONVERT = {"text": cells.text, "prose": cells.prose, "name": cells.name, "date": cells.record_date, "id": cells.text, "money": cells.money,
             "count": cells.count}
 
 

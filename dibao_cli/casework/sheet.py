@@ -42,7 +42,7 @@ APPLICATION_COLUMNS = (
     Column("date", "日期", "date", aliases=("办理日期", "时间"), required=True, note="这件事发生的日期"),
     Column("people", "经办人", "text", aliases=("调查人", "办理人", "工作人员"), note="入户调查须填两人以上，用逗号分开"),
     Column("result", "结果", "text", aliases=("审批结果", "审批意见"), note="县级审批填“批准”或“不予批准”"),
-    Column("note", "说明", "text", aliases=("备注", "理由", "情况"), note="异议内容、延期理由等"),
+    Column("note", "说明", "prose", aliases=("备注", "理由", "情况"), note="异议内容、延期理由等"),
 )
 VISIT_COLUMNS = (
     Column("household_id", "户编号", "text", aliases=("户号", "家庭编号"), required=True),
@@ -51,10 +51,10 @@ VISIT_COLUMNS = (
     Column("date", "走访日期", "date", aliases=("日期", "入户日期"), required=True),
     Column("visitors", "走访人", "text", aliases=("走访人员", "调查人"), required=True, note="两人以上用逗号分开"),
     Column("kind", "走访类型", "text", aliases=("类型", "走访类别"), required=True, note="、".join(visits.KINDS)),
-    Column("findings", "发现情况", "text", aliases=("情况", "发现", "走访情况")),
-    Column("change:成员", "成员变化", "text", aliases=("家庭成员变化",)),
-    Column("change:收入", "收入变化", "text"),
-    Column("change:财产", "财产变化", "text"),
+    Column("findings", "发现情况", "prose", aliases=("情况", "发现", "走访情况")),
+    Column("change:成员", "成员变化", "prose", aliases=("家庭成员变化",)),
+    Column("change:收入", "收入变化", "prose"),
+    Column("change:财产", "财产变化", "prose"),
     Column("change:照料", "照料等级", "text", aliases=("自理能力", "照料护理等级")),
     Column("outcome", "处理结果", "text", aliases=("结果",), note="、".join(visits.OUTCOMES)),
     Column("signals", "信号编号", "text", aliases=("信号",), note="核实的信号编号（dibao visits due 列出），可留空"),
@@ -98,7 +98,7 @@ def _shown(raw) -> str:
     return "".join("\ufffd" if unicodedata.category(ch) in HIDDEN else ch for ch in str(raw))
 
 
-_CONVERT = {"text": cells.text, "name": cells.name, "date": cells.record_date, "id": cells.text}
+_CONVERT = {"text": cells.text, "prose": cells.prose, "name": cells.name, "date": cells.record_date, "id": cells.text}
 HIDDEN = ("Cc", "Cf")  # control and format characters (NUL, bell, zero-width space...): never typed on purpose
 
 

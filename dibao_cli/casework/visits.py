@@ -169,7 +169,9 @@ def due_visits(ledger, policy, calendar: WorkCalendar, today: _dt.date, within_d
 def sheet_context(ledger, household_id: str, today: _dt.date, month: str | None = None) -> dict:
     """What the 入户调查表 is prefilled with: the household and members from the ledger's latest month (or
     the open application, or the open signal, when the household is not in the ledger yet), the open
-    application, the open signals to verify (with the numbers to write back), past visits."""
+    application, the open signals to verify (with the numbers to write back), past visits. Dates are written the
+    Chinese way (2026年11月30日), as on every printed document."""
+    from dibao_cli.documents.notices import cn_date, cn_dates, cn_month
     from dibao_cli.errors import NotFound
     from dibao_cli.idcard import age_on, mask_id, parse_id
     from dibao_cli.ledger import casework as store
@@ -210,16 +212,16 @@ def sheet_context(ledger, household_id: str, today: _dt.date, month: str | None 
         "head_name": head or "",
         "area_type": (row["area_type"] if row is not None else "") or "",
         "status": status_names.get(row["status"], "") if row is not None else "",
-        "month": month if row is not None else "",
+        "month": cn_month(_dt.date.fromisoformat(f"{month}-01")) if row is not None else "",
         "members": members,
         "application": None if app is None or app["status"] != "open" else {
-            "id": app["id"], "programmes": app["programmes"].replace(",", "、"), "accepted_on": app["accepted_on"],
+            "id": app["id"], "programmes": app["programmes"].replace(",", "、"), "accepted_on": cn_dates(app["accepted_on"]),
             "close_relative": app["close_relative"]},
-        "signals": [{"id": s["id"], "label": s["label"], "member": s["member"], "raised_on": s["raised_on"]}
+        "signals": [{"id": s["id"], "label": s["label"], "member": s["member"], "raised_on": cn_dates(s["raised_on"])}
                     for s in signals],
-        "visits": [{"on": v["visited_on"], "kind": v["kind"], "visitors": v["visitors"].replace(",", "、"),
+        "visits": [{"on": cn_dates(v["visited_on"]), "kind": v["kind"], "visitors": v["visitors"].replace(",", "、"),
                     "outcome": v["outcome"]} for v in store.visits(ledger, household_id)],
-        "printed_on": today.isoformat(),
+        "printed_on": cn_date(today),
     }
 
 

@@ -89,6 +89,7 @@ def explain(roster, household_id, sheet, all_sheets, encoding, policies, region,
 
     例：dibao explain 名册.xlsx GH001 --date 2026-11-30
     """
+    from dibao_cli.assess.explain import cn_dates
     from dibao_cli.assess.household import assess_roster
     from dibao_cli.documents.templating import render
     from dibao_cli.errors import NotFound
@@ -114,8 +115,9 @@ def explain(roster, household_id, sheet, all_sheets, encoding, policies, region,
         d["steps"] = assess_report.explain_steps(result)
         click.echo(json_bytes({"policy": block, "household": d}).decode(), nl=False)
         return
-    click.echo(clean_screen(render("explain.txt.j2", r=result, d=d, policy=block, region_name=region_name(block["region"]))),
-               nl=False)
+    # a document for people: its dates written the Chinese way (the JSON keeps ISO dates)
+    text = render("explain.txt.j2", r=result, d=d, policy=block, region_name=region_name(block["region"]))
+    click.echo(clean_screen(cn_dates(text)), nl=False)
 
 
 @click.group(cls=DibaoSubGroup, context_settings=CONTEXT)

@@ -184,6 +184,7 @@ def visits_sheet(households, output, fmt, force, title, month, on_date, template
         dibao visits sheet GH101 --title 特困入户核查表 --format docx -o 特困入户核查表.docx
     """
     from dibao_cli.casework.visits import sheet_context, sheet_docx
+    from dibao_cli.documents.notices import cn_date
     from dibao_cli.documents.templating import render
     from dibao_cli.ledger.monthly import parse_month
     from dibao_cli.reports.files import write_output
@@ -201,9 +202,9 @@ def visits_sheet(households, output, fmt, force, title, month, on_date, template
     finally:
         ledger.close()
     if fmt == "docx":
-        data = sheet_docx(pages, title, day.isoformat(), templates)
+        data = sheet_docx(pages, title, cn_date(day), templates)
     else:
-        data = render("visit-sheet.html.j2", templates, autoescape=True, households=pages, printed_on=day.isoformat(),
+        data = render("visit-sheet.html.j2", templates, autoescape=True, households=pages, printed_on=cn_date(day),
                       title=title, tekun=title == "特困入户核查表").encode("utf-8")
     write_output(output, data, force)
     console().print(f"已写入 {output}：{len(pages)} 户{title}。")

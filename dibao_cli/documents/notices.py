@@ -250,7 +250,8 @@ def facts_from_result(result: HouseholdResult, policy=None) -> Facts:
 
 
 # "周明（肢体一级残疾）按单人户纳入：本人月收入 0.00 元，差额 400.00 + 分类施保 60.00 = 460.00 元/月"
-_SINGLE = re.compile(r"^(?P<name>[^（：]+)（(?P<ground>[^）]*)）按单人户纳入：.*= (?P<total>[\d,]+\.\d\d) 元/月$")
+# (a ground may hold its own brackets: "陈浩（在校大学生（本科））按单人户纳入：…")
+_SINGLE = re.compile(r"^(?P<name>[^（：]+)（(?P<ground>(?:[^（）]|（[^（）]*）)*)）按单人户纳入：.*= (?P<total>[\d,]+\.\d\d) 元/月$")
 
 
 def _singles_from(stored: list[dict]) -> list[dict]:

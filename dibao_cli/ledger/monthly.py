@@ -9,7 +9,6 @@ its members' ID numbers and linked to its old record.
 from __future__ import annotations
 
 import calendar
-import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -25,6 +24,7 @@ from dibao_cli.checks.review import can_work
 from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.ledger import township as townships
+from dibao_cli.ledger.staging import CARRIED, EVENT_COLUMNS, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, Staging
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
 from dibao_cli.status import (
@@ -166,15 +166,8 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
     return out
 
 
-HOUSEHOLD_COLUMNS = (
-    "household_id", "linked_from", "township", "village", "head_name", "head_id", "area_type", "members", "covered",
-    "status", "counted_fen", "adjusted_fen", "per_capita", "total_fen", "differential_fen", "classified_fen",
-    "phase_out_start", "phase_out_end", "last_check", "enrolled_on", "can_work", "reasons", "assessed", "standard_fen")
 # the monthly standard is kept where a reason compares the income with it (the standard shown on notices)
 COMPARED_WITH_STANDARD = frozenset(("below_standard", "above_standard", "above_marginal", "marginal"))
-MEMBER_COLUMNS = ("household_id", "id_number", "name", "relation", "male", "birth", "disability_grade", "labour",
-                  "covered", "seq")  # seq: the member's place in the household as the roster lists it
-EVENT_COLUMNS = ("household_id", "kind", "detail")
 NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"
 
 
@@ -217,7 +210,7 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                 (household.state, household.phase_out_start, household.current_benefit,
                  household.enrolled_on) = saved[hid]
             report = ImportReport(month, day)
-            staging = _Staging(ledger)
+            staging = Staging(ledger)
             try:
                 ledger.load_texts()
                 carried = _assess_into(staging, ledger, roster, policy_at, day, previous, saved, skip_invalid, report)
@@ -249,28 +242,7 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
             ledger.unregister_import(ticket)
 
 
-class _Staging:
-    """The month being imported, written to a private temporary database outside the ledger's write lock
-    (each batch commits on its own: the temporary database needs no durability)."""
-
-    def __init__(self, ledger: Ledger):
-        self.ledger = ledger
-        ledger.open_staging({"households": HOUSEHOLD_COLUMNS, "members": MEMBER_COLUMNS, "events": EVENT_COLUMNS})
-
-    def flush(self, households, members, events) -> None:
-        for table, columns, rows in (("households", HOUSEHOLD_COLUMNS, households), ("members", MEMBER_COLUMNS, members),
-                                     ("events", EVENT_COLUMNS, events)):
-            self.ledger.stage_rows(f"staging.{table}", columns, rows)
-        households.clear()
-        members.clear()
-        events.clear()
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.ledger.close_staging()
-
-
-def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, previous, saved, skip_invalid,
+def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previous, saved, skip_invalid,
                  report: ImportReport) -> list[str]:
     """Carry last month forward, assess, and stage the rows and events; returns the households skipped for
     errors that keep last month's decision."""
@@ -300,9 +272,10 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
                             "--region/--policy）查看并修改，或加 --skip-invalid 先导入没有错误的户（有错误的户会列出）。")
     carried = [hid for hid in report.skipped if hid in prior and hid not in links.values()]
     report.carried = list(carried)
+    staging.stage_carried(carried)
     household_rows, member_rows, event_rows = [], [], []
     for hid in carried:
-        event_rows.append((hid, "not_assessed", NOT_ASSESSED))
+        event_rows.append((hid, "not_assessed", NOT_ASSESSED, prior[hid]["township"]))
         report.events["not_assessed"] = report.events.get("not_assessed", 0) + 1
     for result in iter_results(assessment):
         h = result.household
@@ -314,7 +287,7 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
             report.tekun_rows.extend(assistance_store.tekun_rows(None, result))  # the month's id when stored
         for kind, detail in _events(result, record, previous.members.get(linked or hid) if record else None,
                                     members_now, linked, previous.tekun):
-            event_rows.append((hid, kind, detail))
+            event_rows.append((hid, kind, detail, h.township))
             report.events[kind] = report.events.get(kind, 0) + 1
         _paid_after_phase_out(result, record, saved[hid][2], report)
         head = h.head
@@ -353,7 +326,7 @@ def _assess_into(staging: _Staging, ledger: Ledger, roster, policy_at, day, prev
     continuing = present | set(links.values())
     for hid, record in prior.items():
         if hid not in continuing and CATEGORY.get(record["status"]):
-            event_rows.append((hid, "disappeared", "本月名册中没有这一户（迁出、死亡或漏报？）"))
+            event_rows.append((hid, "disappeared", "本月名册中没有这一户（迁出、死亡或漏报？）", record["township"]))
             report.events["disappeared"] = report.events.get("disappeared", 0) + 1
     staging.flush(household_rows, member_rows, event_rows)
     return carried
@@ -375,42 +348,43 @@ def _paid_after_phase_out(result, record, roster_benefit, report: ImportReport) 
         "核实是否已停发；如仍在发放，请停发并追回多发的金额", WARNING, "paid_after_phase_out", h.household_id))
 
 
-def _store(db, ledger: Ledger, staging: _Staging, previous, carried: list[str], report: ImportReport, month: str,
+def _store(db, ledger: Ledger, staging: Staging, previous, carried: list[str], report: ImportReport, month: str,
            day: _dt.date, policy, inputs: dict, ticket: int, options: dict | None, township: str | None = None) -> None:
     """Inside the write lock: the month's rows, copied from the staging database."""
-    cursor = db.execute(
-        "INSERT INTO imports (month, assessed_on, imported_at, region, policy_name, policy_hash, inputs, "
-        "households, members, skipped, dibao_version, options) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (month, day.isoformat(), _dt.datetime.now().isoformat(timespec="seconds"), policy.region, policy.name,
-         policy.digest, json.dumps(inputs, ensure_ascii=False), report.households + len(carried), report.members,
-         len(report.skipped), __version__, json.dumps(options, ensure_ascii=False) if options else None))
-    import_id = cursor.lastrowid
-    if previous.existing_id:
-        db.execute("UPDATE imports SET superseded_by = ? WHERE id = ?", (import_id, previous.existing_id))
-        report.replaced = True
+    fields = {"month": month, "assessed_on": day.isoformat(),
+              "imported_at": _dt.datetime.now().isoformat(timespec="seconds"), "region": policy.region,
+              "policy_name": policy.name, "policy_hash": policy.digest,
+              "inputs": json.dumps(inputs, ensure_ascii=False), "households": report.households + len(carried),
+              "members": report.members, "skipped": len(report.skipped), "dibao_version": __version__,
+              "options": json.dumps(options, ensure_ascii=False) if options else None}
+    if township is None:
+        import_id = ledger.open_version(fields, previous.existing_id)
+        report.replaced = bool(previous.existing_id)
+    else:  # the month's other townships come along (on PostgreSQL by a function of the administrator's)
+        import_id = ledger.open_township_version(fields, township)
     columns = ", ".join(HOUSEHOLD_COLUMNS)
     db.execute(f"INSERT INTO households (import_id, {columns}) SELECT ?, {columns} FROM staging.households", (import_id,))
     members = ", ".join(MEMBER_COLUMNS)
     db.execute(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM staging.members", (import_id,))
-    if carried:
+    if carried:  # last month's rows of the households kept unassessed: one join with the staged list of them
         kept = ", ".join("0" if c == "assessed" else c for c in HOUSEHOLD_COLUMNS)
-        db.executemany(f"INSERT INTO households (import_id, {columns}) SELECT ?, {kept} FROM households "
-                       "WHERE import_id = ? AND household_id = ?", [(import_id, previous.import_id, h) for h in carried])
-        db.executemany(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM members "
-                       "WHERE import_id = ? AND household_id = ?", [(import_id, previous.import_id, h) for h in carried])
-        report.members += db.execute("SELECT COUNT(*) FROM members WHERE import_id = ? AND household_id IN "
-                                     f"({','.join('?' * len(carried))})", (import_id, *carried)).fetchone()[0]
-        db.execute("UPDATE imports SET members = ? WHERE id = ?", (report.members, import_id))
+        db.execute(f"INSERT INTO households (import_id, {columns}) SELECT ?, {kept} FROM households "
+                   f"WHERE import_id = ? AND {CARRIED}", (import_id, previous.import_id))
+        db.execute(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM members "
+                   f"WHERE import_id = ? AND {CARRIED}", (import_id, previous.import_id))
+        report.members += db.execute(f"SELECT COUNT(*) FROM members WHERE import_id = ? AND {CARRIED}",
+                                     (import_id,)).fetchone()[0]
+        if township is None:
+            db.execute("UPDATE imports SET members = ? WHERE id = ?", (report.members, import_id))
     events = ", ".join(EVENT_COLUMNS)
     db.execute(f"INSERT INTO events (import_id, {events}) SELECT ?, {events} FROM staging.events", (import_id,))
     assistance_store.store_tekun(db, [(import_id, *row[1:]) for row in report.tekun_rows])
     if carried:  # their 特困 people as last month
         tekun = "household_id, township, id_number, name, mode, care_level, basic_fen, care_fen"
-        db.executemany(f"INSERT INTO assistance_tekun (import_id, {tekun}) SELECT ?, {tekun} FROM assistance_tekun "
-                       "WHERE import_id = ? AND household_id = ?",
-                       [(import_id, previous.import_id, h) for h in carried])
+        db.execute(f"INSERT INTO assistance_tekun (import_id, {tekun}) SELECT ?, {tekun} FROM assistance_tekun "
+                   f"WHERE import_id = ? AND {CARRIED}", (import_id, previous.import_id))
     if township is not None:
-        townships.merge_others(db, import_id, previous.existing_id, previous.import_id, township)
+        ledger.count_version(import_id)
     db.execute("DELETE FROM pending_imports WHERE id = ?", (ticket,))
     report.later = ledger.later_months(month)
     # the later months were computed against an older version of this one: they are announced as pending

@@ -2,8 +2,10 @@
 
 Four group roles; a person logs in as their own database user, made a member of one of them:
 - dibao_township: a township clerk. Sees only the households of their township (row-level security on
-  `township`; members, events and application steps through their household), records applications,
-  steps and visits for it; cannot import months, change decisions or touch the audit log.
+  `township`; members and application steps through their household), records applications, steps and
+  visits for it, and imports its roster into a month (`import --township`: its own rows only, the other
+  townships copied by a function of the administrator's, ledger/pg_township.py); cannot change decisions,
+  import another township or touch the audit log.
 - dibao_county: a county clerk. All townships; imports months, issues notices (document numbers), approves.
 - dibao_auditor: reads everything, the audit log included; writes nothing.
 - dibao_admin: the county clerk's rights plus the structure (dibao db upgrade) and the roles.
@@ -16,21 +18,21 @@ administrator may alter or delete either log, and a clerk cannot put another use
 
 from __future__ import annotations
 
+from dibao_cli.ledger import pg_township
 from dibao_cli.ledger.pg_schema import LEDGER_TABLES
 
 GROUPS = ("dibao_township", "dibao_county", "dibao_auditor", "dibao_admin")
 # tables with a township column of their own, and tables that belong to a household of one
-TOWNSHIP_TABLES = ("households", "assistance_tekun", "assistance_cases", "case_applications", "case_visits",
-                   "case_signals")
+TOWNSHIP_TABLES = ("households", "events", "assistance_tekun", "assistance_cases", "case_applications",
+                   "case_visits", "case_signals")
 OWN = "township IN (SELECT township FROM dibao_township_users WHERE db_user = session_user)"
 THROUGH_HOUSEHOLD = {
     "members": "EXISTS (SELECT 1 FROM households h WHERE h.import_id = members.import_id "
                "AND h.household_id = members.household_id)",
-    "events": "EXISTS (SELECT 1 FROM households h WHERE h.import_id = events.import_id "
-              "AND h.household_id = events.household_id)",
     "case_steps": "EXISTS (SELECT 1 FROM case_applications a WHERE a.id = case_steps.application_id)",
 }
 TOWNSHIP_WRITES = ("case_applications", "case_steps", "case_visits")  # a township clerk's own casework
+TOWNSHIP_IMPORTS = ("households", "members", "events", "assistance_tekun")  # a township's rows of a month
 LOGS = ("audit", "audit_changes")
 
 
@@ -83,16 +85,21 @@ def setup_statements() -> list[str]:
             "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO dibao_county, dibao_township",
             f"GRANT SELECT ON {', '.join(t for t in LEDGER_TABLES if t not in LOGS)} TO dibao_township",
             f"GRANT INSERT, UPDATE ON {', '.join(TOWNSHIP_WRITES)} TO dibao_township",
-            "GRANT INSERT ON texts, pending_imports TO dibao_township"]
+            f"GRANT INSERT ON {', '.join(TOWNSHIP_IMPORTS)} TO dibao_township",
+            "GRANT INSERT ON texts TO dibao_township",
+            "GRANT INSERT, DELETE ON pending_imports TO dibao_township",
+            *pg_township.role_statements()]
     for table in (*TOWNSHIP_TABLES, *THROUGH_HOUSEHOLD):
-        rule = THROUGH_HOUSEHOLD.get(table, OWN)
+        rule = check = THROUGH_HOUSEHOLD.get(table, OWN)
+        if table in TOWNSHIP_IMPORTS:  # a township's rows of a month go into the newest version only (its import's)
+            check = f"{rule} AND import_id = (SELECT MAX(id) FROM imports)"
         out += [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
                 f"DROP POLICY IF EXISTS county_all ON {table}",
                 f"CREATE POLICY county_all ON {table} TO dibao_county, dibao_admin USING (true) WITH CHECK (true)",
                 f"DROP POLICY IF EXISTS auditor_read ON {table}",
                 f"CREATE POLICY auditor_read ON {table} FOR SELECT TO dibao_auditor USING (true)",
                 f"DROP POLICY IF EXISTS township_own ON {table}",
-                f"CREATE POLICY township_own ON {table} TO dibao_township USING ({rule}) WITH CHECK ({rule})"]
+                f"CREATE POLICY township_own ON {table} TO dibao_township USING ({rule}) WITH CHECK ({check})"]
     return out
 
 

@@ -49,8 +49,29 @@ def baseline() -> list[str]:
             f"INSERT INTO dibao_schema (version) VALUES ({BASELINE})"]
 
 
-# version -> statements taking a PostgreSQL ledger from version-1 to version (none yet after the baseline)
-PG_STEPS: dict[int, list[str]] = {}
+def _v6() -> list[str]:
+    """Events: their township and their place in their import (schema.V6), and a township's import
+    (ledger/pg_township.py)."""
+    from dibao_cli.ledger import pg_township
+
+    return [
+        'ALTER TABLE events ADD COLUMN township TEXT COLLATE "C"',
+        "ALTER TABLE events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0",
+        "UPDATE events e SET seq = s.n FROM (SELECT ctid AS r, ROW_NUMBER() OVER (PARTITION BY import_id ORDER BY ctid) "
+        "AS n FROM events) s WHERE e.ctid = s.r",
+        "UPDATE events e SET township = h.township FROM households h "
+        "WHERE h.import_id = e.import_id AND h.household_id = e.household_id",
+        "UPDATE events e SET township = (SELECT h.township FROM households h WHERE h.household_id = e.household_id "
+        "ORDER BY h.import_id DESC LIMIT 1) WHERE e.township IS NULL",
+        "DROP INDEX events_household",
+        "CREATE INDEX events_household ON events (household_id, import_id, seq)",
+        "CREATE TABLE IF NOT EXISTS dibao_township_users (db_user TEXT PRIMARY KEY, township TEXT NOT NULL)",
+        *pg_township.create_statements(),
+    ]
+
+
+# version -> statements taking a PostgreSQL ledger from version-1 to version
+PG_STEPS: dict[int, list[str]] = {6: _v6()}
 
 
 def steps_from(version: int | None, target: int) -> list[tuple[int, list[str]]]:

@@ -11,7 +11,7 @@ from dibao_cli.ledger.postgres import WRITE_LOCK, Connection, newer_message, red
 from dibao_cli.ledger.schema import VERSION
 from dibao_cli.ledger.store import Ledger
 
-STAGED_FROM = {"households": "households", "members": "members", "events": "events"}
+STAGED_FROM = {"households": "households", "members": "members", "events": "events", "carried": "households"}
 
 
 class PgLedger(Ledger):
@@ -28,6 +28,7 @@ class PgLedger(Ledger):
         self._texts: dict[int, str] = {}
         self._ids: dict[str, int] = {}
         self._new: dict[str, int] = {}
+        self._memo: dict[tuple, int] = {}
         self.db = Connection(path, self.path, timeout)
         try:
             self._open(create, upgrade)
@@ -78,6 +79,16 @@ class PgLedger(Ledger):
             for _version, statements in pg_schema.steps_from(before, VERSION):
                 for statement in statements:
                     self.db.execute(statement)
+            if before is not None and self._has_roles():  # the new structure's rights and policies
+                from dibao_cli.ledger import pg_roles
+
+                for statement in pg_roles.setup_statements():
+                    self.db.execute(statement)
+
+    def _has_roles(self) -> bool:
+        """Whether `dibao db roles` has set up row-level security on this ledger."""
+        return bool(self.db.execute("SELECT relrowsecurity FROM pg_catalog.pg_class WHERE oid = 'households'::regclass")
+                    .fetchone()[0])
 
     # ---- transactions
     @contextlib.contextmanager
@@ -114,6 +125,16 @@ class PgLedger(Ledger):
 
     def backup(self, target, force: bool) -> bool:
         raise refuse_backup(self.path)
+
+    # ---- a township's import: the month's other townships are copied by the database (ledger/pg_township.py)
+    def open_township_version(self, fields: dict, township: str) -> int:
+        names = ("month", "assessed_on", "imported_at", "region", "policy_name", "policy_hash", "inputs", "skipped",
+                 "dibao_version", "options")
+        return self.db.execute(f"SELECT dibao_open_township_month(?, {', '.join('?' * len(names))})",
+                               (township, *(fields[n] for n in names))).fetchone()[0]
+
+    def count_version(self, import_id: int) -> None:
+        self.db.execute("SELECT dibao_count_month(?)", (import_id,))
 
     # ---- roles
     def set_up_roles(self, township_clerks: dict[str, str], county: list[str], auditors: list[str],

@@ -307,17 +307,26 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 SLOT = "\x1f"  # where a number of the household's own goes back into a stored sentence
 
 
-def compact_reasons(items, intern) -> str:
+SPLIT = re.compile(f"({NUMBER.pattern})")  # the pieces of a sentence between its numbers, and the numbers
+
+
+def compact_reasons(items, intern, memo: dict | None = None) -> str:
     """[{code, text, basis}, ...] -> 'id:n|n|n;id:...'. Each reason's code, basis and sentence with its
     numbers taken out is a row of `texts` (the same for thousands of households); the household keeps the
-    id and its own numbers (amounts, dates)."""
+    id and its own numbers (amounts, dates). `memo` keeps the ids found (one import's thousands of
+    households ask for the same few sentences)."""
     parts = []
     for item in items:
         text = item["text"]
-        numbers = [] if SLOT in text else NUMBER.findall(text)
-        template = NUMBER.sub(SLOT, text) if numbers else text
-        text_id = intern(json.dumps([item["code"], item["basis"], template], ensure_ascii=False))
-        parts.append(f"{text_id}:{'|'.join(numbers)}")
+        pieces = [text] if SLOT in text else SPLIT.split(text)
+        template = SLOT.join(pieces[::2])
+        key = (item["code"], item["basis"], template)
+        text_id = memo.get(key) if memo is not None else None
+        if text_id is None:
+            text_id = intern(json.dumps([item["code"], item["basis"], template], ensure_ascii=False))
+            if memo is not None:
+                memo[key] = text_id
+        parts.append(f"{text_id}:{'|'.join(pieces[1::2])}")
     return ";".join(parts)
 
 
@@ -350,5 +359,22 @@ V5 = """
     CREATE INDEX IF NOT EXISTS doc_number_decisions_fp ON doc_number_decisions (prefix, fingerprint)
 """
 
-MIGRATIONS = [V1, CASEWORK, ASSISTANCE, _v4, V5]
+# 6: each event carries its place in its import (seq: a household's events are listed in the order the import
+# found them, on every backend, whatever order the rows were written in) and its household's township (so an
+# event of a household gone this month still belongs to one township: row-level security on PostgreSQL).
+V6 = """
+    ALTER TABLE events ADD COLUMN township TEXT;
+    ALTER TABLE events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+    UPDATE events SET seq = s.n FROM (SELECT rowid AS r, ROW_NUMBER() OVER (PARTITION BY import_id ORDER BY rowid) AS n
+                                      FROM events) AS s WHERE s.r = events.rowid;
+    UPDATE events SET township = h.township FROM households AS h
+        WHERE h.import_id = events.import_id AND h.household_id = events.household_id;
+    UPDATE events SET township = (SELECT h.township FROM households AS h WHERE h.household_id = events.household_id
+                                  ORDER BY h.import_id DESC LIMIT 1)
+        WHERE township IS NULL;
+    DROP INDEX events_household;
+    CREATE INDEX events_household ON events (household_id, import_id, seq)
+"""
+
+MIGRATIONS = [V1, CASEWORK, ASSISTANCE, _v4, V5, V6]
 VERSION = len(MIGRATIONS)

@@ -28,6 +28,7 @@ class SqliteLedger(Ledger):
         self._texts: dict[int, str] = {}
         self._ids: dict[str, int] = {}
         self._new: dict[str, int] = {}
+        self._memo: dict[tuple, int] = {}
         exists = self.path.exists()
         self.created = False  # set once the file is ours to remove again if the command fails
         if not exists and not create:

@@ -13,6 +13,7 @@ removed again.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import getpass
 import json
 import os
@@ -30,6 +31,7 @@ from dibao_cli.ledger.sqlite import (  # noqa: F401 - LedgerBusy and translate a
     translate,
 )
 from dibao_cli.ledger.texts import TextStore
+from dibao_cli.ledger.township import MonthVersions
 from dibao_cli.status import COVERED_SQL
 
 class MonthMissing(NotFound):
@@ -89,12 +91,16 @@ class PreviousMonth:
     existing_id: int | None  # the month being imported, if it is already in the ledger
     households: dict = field(default_factory=dict)  # household id -> Record
     members: dict = field(default_factory=dict)  # household id -> set of ID numbers
-    home: dict = field(default_factory=dict)  # ID number -> household id
     tekun: frozenset = frozenset()  # ID numbers of the people supported as 特困 that month
 
     @property
     def key(self) -> tuple:
         return (self.month, self.import_id, self.existing_id)
+
+    @functools.cached_property
+    def home(self) -> dict:
+        """ID number -> household id, made when first asked for (only a household not in last month needs it)."""
+        return {id_number: hid for hid, ids in self.members.items() for id_number in ids}
 
 
 class Record:
@@ -118,7 +124,7 @@ class Record:
         return self[key] if key in self._row.keys() else default
 
 
-class Ledger(TextStore, ImportQueue):
+class Ledger(TextStore, ImportQueue, MonthVersions):
     """The ledger: `Ledger(path)` opens a SQLite file (ledger/sqlite_store.py), `Ledger("postgresql://...")`
     the shared PostgreSQL ledger (ledger/pg_store.py)."""
 
@@ -215,23 +221,24 @@ class Ledger(TextStore, ImportQueue):
             before = self.latest_month(before=month)
             prev = PreviousMonth(before, self._import_id(before), self._import_id(month))
             if prev.import_id is not None:
+                # a township's import reads that township only (a join, not the whole month filtered here)
+                own = "" if township is None else " AND COALESCE(h.township, '') = ?"
+                params = (prev.import_id,) if township is None else (prev.import_id, township)
+                through = ("" if township is None else " JOIN households h ON h.import_id = x.import_id "
+                           "AND h.household_id = x.household_id")
                 self.db.row_factory = sqlite3.Row
                 try:
                     rows = self.db.execute(
                         "SELECT household_id, status, total_fen, phase_out_start, phase_out_end, enrolled_on, township "
-                        "FROM households WHERE import_id = ?", (prev.import_id,)).fetchall()
+                        f"FROM households h WHERE import_id = ?{own}", params).fetchall()
                 finally:
                     self.db.row_factory = None
-                prev.households = {r["household_id"]: r for r in rows
-                                   if township is None or (r["township"] or "") == township}
-                for id_number, hid in self.db.execute("SELECT id_number, household_id FROM members WHERE import_id = ?",
-                                                      (prev.import_id,)):
-                    if township is None or hid in prev.households:
-                        prev.home[id_number] = hid
-                        prev.members.setdefault(hid, set()).add(id_number)
-                prev.tekun = frozenset(i for (i, hid) in self.db.execute(
-                    "SELECT id_number, household_id FROM assistance_tekun WHERE import_id = ?", (prev.import_id,))
-                    if township is None or hid in prev.households)
+                prev.households = {r["household_id"]: r for r in rows}
+                for id_number, hid in self.db.execute(
+                        f"SELECT x.id_number, x.household_id FROM members x{through} WHERE x.import_id = ?{own}", params):
+                    prev.members.setdefault(hid, set()).add(id_number)
+                prev.tekun = frozenset(i for (i,) in self.db.execute(
+                    f"SELECT x.id_number FROM assistance_tekun x{through} WHERE x.import_id = ?{own}", params))
         return prev
 
     def has_township(self, import_id: int | None, township: str) -> bool:
@@ -314,7 +321,8 @@ class Ledger(TextStore, ImportQueue):
         out: dict[str, list[str]] = {}
         if import_id is None:
             return out
-        for hid, kind in self.db.execute("SELECT household_id, kind FROM events WHERE import_id = ?", (import_id,)):
+        for hid, kind in self.db.execute("SELECT household_id, kind FROM events WHERE import_id = ? "
+                                         "ORDER BY household_id, seq", (import_id,)):
             out.setdefault(hid, []).append(kind)
         return out
 
@@ -348,7 +356,8 @@ class Ledger(TextStore, ImportQueue):
                 f"SELECT i.month, i.id AS import_id, h.* FROM households h JOIN imports i ON i.id = h.import_id "
                 f"WHERE h.household_id IN ({marks}) AND i.superseded_by IS NULL ORDER BY i.month", tuple(ids)).fetchall()
             events = self.db.execute(
-                f"SELECT import_id, household_id, kind, detail FROM events WHERE household_id IN ({marks})",
+                f"SELECT import_id, household_id, kind, detail FROM events WHERE household_id IN ({marks}) "
+                "ORDER BY import_id, household_id, seq",
                 tuple(ids)).fetchall()
         finally:
             self.db.row_factory = None

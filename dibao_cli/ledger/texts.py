@@ -15,6 +15,7 @@ class TextStore:
         """Known texts before an import stages its rows (new ones get provisional negative ids)."""
         self._ids = {body: tid for tid, body in self.db.execute("SELECT id, body FROM texts").fetchall()}
         self._new: dict[str, int] = {}
+        self._memo: dict[tuple, int] = {}
 
     def _local_id(self, body: str) -> int:
         found = self._ids.get(body)
@@ -25,7 +26,7 @@ class TextStore:
         return found
 
     def compact_reasons(self, reasons) -> str:
-        return compact_reasons(reasons, self._local_id)
+        return compact_reasons(reasons, self._local_id, self._memo)
 
     def settle_texts(self, table: str) -> None:
         """Store the texts new in this import (one short transaction) and give the staged rows of `table`
@@ -49,6 +50,7 @@ class TextStore:
         for body, local in self._new.items():
             self._ids[body] = final[local]
         self._new = {}
+        self._memo = {}  # it held provisional ids
 
     def _remap_reasons(self, table: str, remap) -> None:
         self.db.create_function("dibao_remap", 1, remap, deterministic=True)

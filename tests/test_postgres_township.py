@@ -1,0 +1,170 @@
+"""Township clerks import their own township's roster into a shared PostgreSQL ledger, and only their own:
+the database refuses another township (the SECURITY DEFINER function that copies the month's other
+townships, and row-level security on every row a clerk writes), with dibao and with plain SQL."""
+
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from conftest import write_csv
+from test_ledger_history import MONTHS, county_month
+
+QBQ, DTH = "恰卜恰镇", "倒淌河镇"
+
+
+def _cli(*args):
+    return [sys.executable, "-m", "dibao_cli", *map(str, args)]
+
+
+def _split(index: int) -> tuple[list[dict], dict[str, list[dict]]]:
+    rows = county_month(index)
+    for row in rows:
+        if int(row["户编号"][1:]) > 20:
+            row["乡镇"] = DTH
+    return rows, {t: [r for r in rows if r["乡镇"] == t] for t in (QBQ, DTH)}
+
+
+def _month(con, month: str) -> tuple[list, list, list, tuple]:
+    """A month as stored: events (with their township and order), households, members, and the import's counts."""
+    active = "JOIN imports i ON i.id = x.import_id WHERE i.month = %s AND i.superseded_by IS NULL"
+    events = con.execute(f"SELECT x.household_id, x.seq, x.kind, x.detail, x.township FROM events x {active} "
+                         "ORDER BY 1, 2", (month,)).fetchall()
+    households = con.execute(f"SELECT x.household_id, x.township, x.status, x.total_fen, x.phase_out_start "
+                             f"FROM households x {active} ORDER BY 1", (month,)).fetchall()
+    members = con.execute(f"SELECT x.household_id, x.seq, x.id_number FROM members x {active} ORDER BY 1, 2",
+                          (month,)).fetchall()
+    counts = con.execute("SELECT households, members FROM imports WHERE month = %s AND superseded_by IS NULL",
+                         (month,)).fetchone()
+    return events, households, members, counts
+
+
+@pytest.fixture
+def clerks(fresh_pg, run):
+    """Two ledgers on the server (one imported whole by the county, one by its township clerks) and database
+    users: a clerk of each township and a county clerk, set up with `dibao db roles`."""
+    import psycopg
+
+    urls = {"county": fresh_pg(), "townships": fresh_pg()}
+    tag = uuid.uuid4().hex[:6]
+    users = {QBQ: f"clerk_qbq_{tag}", DTH: f"clerk_dth_{tag}", "county": f"county_{tag}"}
+    with psycopg.connect(urls["townships"], autocommit=True) as admin:
+        for user in users.values():
+            admin.execute(f"CREATE ROLE {user} LOGIN PASSWORD 'pw-{tag}'")
+    out = run("db", "roles", "--db", urls["townships"], "--township-clerk", f"{users[QBQ]}={QBQ}",
+              "--township-clerk", f"{users[DTH]}={DTH}", "--county-clerk", users["county"])
+    assert out.code == 0, out.err
+
+    def as_user(key):
+        return urls["townships"].replace("postgres:dibao-test@", f"{users[key]}:pw-{tag}@")
+
+    yield urls, as_user, users
+    with psycopg.connect(urls["townships"], autocommit=True) as admin:
+        admin.execute(f"DROP OWNED BY {', '.join(users.values())}")
+        for user in users.values():
+            admin.execute(f"DROP ROLE {user}")
+
+
+def test_township_clerks_import_their_townships_at_once_and_the_month_equals_the_county_roster(run, tmp_path, clerks):
+    import psycopg
+
+    urls, as_user, users = clerks
+    for i, month in enumerate(MONTHS[:3]):
+        whole, parts = _split(i)
+        path = write_csv(tmp_path / f"{month}.csv", whole)
+        assert run("import", path, "--month", month, "--db", urls["county"]).code == 0
+        if i == 0:  # the first month: the county clerk imports the whole roster
+            out = run("import", path, "--month", month, "--db", as_user("county"))
+            assert out.code == 0, out.err
+            continue
+        files = {t: write_csv(tmp_path / f"{month}-{t}.csv", rows) for t, rows in parts.items()}
+        procs = [subprocess.Popen(_cli("import", files[t], "--month", month, "--township", t, "--db", as_user(t)),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for t in (QBQ, DTH)]
+        for proc in procs:
+            out, err = proc.communicate()
+            assert proc.returncode == 0, err
+            assert "已导入" in out
+    with psycopg.connect(urls["county"]) as county, psycopg.connect(urls["townships"]) as townships:
+        for month in MONTHS[:3]:
+            want = _month(county, month)
+            assert _month(townships, month)[1:] == want[1:]
+            # the same events, each in its township and in the order its import found them
+            assert sorted(e[0:1] + e[2:] for e in _month(townships, month)[0]) == sorted(e[0:1] + e[2:] for e in want[0])
+            assert [e[2] for e in _month(townships, month)[0]] == [e[2] for e in want[0]]
+        events = _month(townships, MONTHS[1])[0] + _month(townships, MONTHS[2])[0]
+        assert {e[4] for e in events} == {QBQ, DTH} and len(events) > 5
+        gone = [(e[0], e[4]) for e in events if e[2] == "disappeared"]  # a household gone still has its township
+        assert gone and all(t == (QBQ if int(h[1:]) <= 20 else DTH) for h, t in gone)
+        writers = {u for (u,) in townships.execute(
+            "SELECT DISTINCT db_user FROM audit_changes WHERE table_name = 'households'")}
+        assert writers == set(users.values())
+    # each clerk sees their own township's months only
+    mine = run("history", "H30", "--db", as_user(DTH), "--format", "json")
+    assert mine.code == 0 and {m["township"] for m in mine.json()} == {DTH}
+    assert run("history", "H30", "--db", as_user(QBQ)).code == 6
+
+
+def test_a_township_clerk_cannot_import_another_township_with_dibao_or_plain_sql(run, tmp_path, clerks):
+    import psycopg
+    from psycopg import errors
+
+    urls, as_user, users = clerks
+    whole, parts = _split(0)
+    assert run("import", write_csv(tmp_path / "m1.csv", whole), "--month", MONTHS[0], "--db", as_user("county")).code == 0
+    _, parts = _split(1)
+    other = write_csv(tmp_path / "dth.csv", parts[DTH])
+    # through dibao: --township names the other township; the database refuses, nothing is written
+    out = run("import", other, "--month", MONTHS[1], "--township", DTH, "--db", as_user(QBQ))
+    assert out.code == 7
+    assert "无权执行这一操作" in out.err and f"只能导入{QBQ}的名册，不能导入“{DTH}”" in out.err
+    # a whole-county import is the county's
+    out = run("import", write_csv(tmp_path / "m2.csv", _split(1)[0]), "--month", MONTHS[1], "--db", as_user(QBQ))
+    assert out.code == 7 and "无权执行这一操作" in out.err
+    with psycopg.connect(urls["townships"]) as owner:
+        assert owner.execute("SELECT month FROM imports").fetchall() == [(MONTHS[0],)]
+    # plain SQL as the clerk: the function refuses another township, row-level security another township's rows
+    args = (MONTHS[1], "2026-02-28", "2026-02-28T00:00:00", "632521", "p", "h", "{}", 0, "x", None)
+    with psycopg.connect(as_user(QBQ), autocommit=True) as clerk:
+        with pytest.raises(errors.InsufficientPrivilege):
+            clerk.execute("SELECT dibao_open_township_month(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", (DTH, *args))
+    with psycopg.connect(as_user(QBQ)) as clerk:
+        new_id = clerk.execute("SELECT dibao_open_township_month(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                               (QBQ, *args)).fetchone()[0]
+        for township in (DTH, None):
+            with pytest.raises(errors.InsufficientPrivilege):
+                with clerk.transaction():
+                    clerk.execute("INSERT INTO households (import_id, household_id, township, members, covered, status, "
+                                  "counted_fen, adjusted_fen, per_capita, differential_fen, classified_fen, can_work, "
+                                  "reasons) VALUES (%s, 'H99', %s, 1, 0, 'none', 0, '0', '0', 0, 0, 0, '')",
+                                  (new_id, township))
+        with pytest.raises(errors.InsufficientPrivilege):  # their own township, but into an earlier version
+            with clerk.transaction():
+                clerk.execute("INSERT INTO households (import_id, household_id, township, members, covered, status, "
+                              "counted_fen, adjusted_fen, per_capita, differential_fen, classified_fen, can_work, "
+                              "reasons) VALUES (%s, 'H99', %s, 1, 0, 'none', 0, '0', '0', 0, 0, 0, '')",
+                              (clerk.execute("SELECT id FROM imports WHERE month = %s", (MONTHS[0],)).fetchone()[0], QBQ))
+        clerk.execute("INSERT INTO households (import_id, household_id, township, members, covered, status, "
+                      "counted_fen, adjusted_fen, per_capita, differential_fen, classified_fen, can_work, "
+                      "reasons) VALUES (%s, 'H99', %s, 1, 0, 'none', 0, '0', '0', 0, 0, 0, '')", (new_id, QBQ))
+        with pytest.raises(errors.InsufficientPrivilege):
+            with clerk.transaction():
+                clerk.execute("INSERT INTO events (import_id, household_id, kind, detail, township, seq) "
+                              "VALUES (%s, 'H30', 'new', 'x', %s, 1)", (new_id, DTH))
+        with pytest.raises(errors.InsufficientPrivilege):
+            with clerk.transaction():
+                clerk.execute("UPDATE imports SET superseded_by = NULL")
+        # the version it opened holds the other township, which the clerk still cannot read
+        assert clerk.execute("SELECT DISTINCT township FROM households WHERE import_id = %s",
+                             (new_id,)).fetchall() == [(QBQ,)]
+        clerk.rollback()
+    with psycopg.connect(urls["townships"]) as owner:
+        assert owner.execute("SELECT month, superseded_by FROM imports").fetchall() == [(MONTHS[0], None)]
+    # the other township's clerk imports it
+    out = run("import", other, "--month", MONTHS[1], "--township", DTH, "--db", as_user(DTH))
+    assert out.code == 0, out.err
+    with psycopg.connect(urls["townships"]) as owner:
+        towns = owner.execute("SELECT township, COUNT(*) FROM households h JOIN imports i ON i.id = h.import_id "
+                              "WHERE i.month = %s AND i.superseded_by IS NULL GROUP BY 1 ORDER BY 1",
+                              (MONTHS[1],)).fetchall()
+        assert towns == [(DTH, len({r["户编号"] for r in parts[DTH]}))]
