@@ -15,7 +15,9 @@ from decimal import Decimal
 from dibao_cli import money
 from dibao_cli.assess.household import HouseholdResult
 from dibao_cli.rules.phase_out import add_months
-from dibao_cli.status import COVERED, COVERED_STATES
+from dibao_cli.status import COVERED, COVERED_STATES, ENDED, EXIT, MARGINAL, NOT_COVERED, PHASE_OUT, STATE_PHASE_OUT
+from dibao_cli.status import SINGLE_PERSON, WHOLE_OR_SINGLE
+from dibao_cli.status import TEKUN as TEKUN_STATUS
 from dibao_cli.status import LABEL as STATUS_LABEL
 
 KINDS = {
@@ -29,12 +31,12 @@ KINDS = {
 FILE_LABEL = {"approval": "审批通知书", "refusal": "不予批准告知书", "marginal": "低保边缘认定告知书",
               "phase-out": "渐退告知书", "termination": "停保通知书", "change": "变更通知书"}
 ALLOWED = {
-    "approval": ("dibao", "single_person"),
-    "refusal": ("ineligible", "marginal"),
-    "marginal": ("marginal",),
-    "phase-out": ("phase_out",),
-    "termination": ("exit", "ineligible", "marginal"),
-    "change": ("dibao", "single_person"),
+    "approval": WHOLE_OR_SINGLE,
+    "refusal": NOT_COVERED,
+    "marginal": (MARGINAL,),
+    "phase-out": (PHASE_OUT,),
+    "termination": ENDED,
+    "change": WHOLE_OR_SINGLE,
 }
 ADVERSE = ("refusal", "marginal", "phase-out", "termination")
 PUBLICITY_DAYS = 7
@@ -90,23 +92,23 @@ def auto_kind(result: HouseholdResult) -> str | None:
     state = result.household.state
     covered_before = state in COVERED_STATES
     status = result.status
-    if status in ("dibao", "single_person"):
+    if status in WHOLE_OR_SINGLE:
         if not covered_before:
             return "approval"
         if any(f.code == "amount_changed" for f in result.flags):
             return "change"
         return None
-    if status == "phase_out":
+    if status == PHASE_OUT:
         # only a household entering its phase-out now; one already in it was told when it began
-        entering = state != "渐退期" and result.household.get("phase_out_start") is None
+        entering = state != STATE_PHASE_OUT and result.household.get("phase_out_start") is None
         return "phase-out" if entering else None
-    if status == "exit":
+    if status == EXIT:
         return "termination"
-    if status == "tekun":
+    if status == TEKUN_STATUS:
         return None  # 低保 -> 特困 is a 转类: the 特困供养审批通知书 (dibao assistance notice) says it
     if covered_before:
         return "termination"
-    return "marginal" if status == "marginal" else "refusal"
+    return "marginal" if status == MARGINAL else "refusal"
 
 
 def _money(value) -> str:
@@ -246,7 +248,7 @@ def facts_from_result(result: HouseholdResult, policy=None) -> Facts:
         result.phase_out_start, result.phase_out_end, [(r.code, r.text) for r in result.reasons],
         [{"name": s.member.name, "ground": s.ground, "total": _money(s.total)} for s in result.singles],
         result.minimum_applied, _money(line) if line is not None else "",
-        result.status == "exit" and line is not None and result.per_capita < line)  # phase-out over, still low
+        result.status == EXIT and line is not None and result.per_capita < line)  # phase-out over, still low
 
 
 # "周明（肢体一级残疾）按单人户纳入：本人月收入 0.00 元，差额 400.00 + 分类施保 60.00 = 460.00 元/月"
@@ -283,7 +285,7 @@ def facts_from_ledger(row, old_fen: int | None, policy=None) -> Facts:
     stored by an earlier dibao without the standard, of a household refused for its property (no reason states
     the standard), shows the standard of `policy`."""
     stored = json.loads(row["reasons"]) if row["reasons"].startswith("[") else []
-    known = row["total_fen"] is not None and row["status"] in ("dibao", "single_person")
+    known = row["total_fen"] is not None and row["status"] in WHOLE_OR_SINGLE
     line = re.search(r"倍（([\d,]+\.\d\d) 元）", next((r["text"] for r in stored if r["code"] == "marginal"), ""))
 
     def day(text):
@@ -297,7 +299,7 @@ def facts_from_ledger(row, old_fen: int | None, policy=None) -> Facts:
         _ledger_breakdown(row, policy) if known else "",
         Decimal(old_fen) / 100 if old_fen is not None else None, row["status"], day(row["phase_out_start"]),
         day(row["phase_out_end"]), [(r["code"], r["text"]) for r in stored],
-        _singles_from(stored) if row["status"] == "single_person" else [], marginal_line=line.group(1) if line else "")
+        _singles_from(stored) if row["status"] == SINGLE_PERSON else [], marginal_line=line.group(1) if line else "")
 
 
 def notice(facts: Facts, kind: str, issuer: Issuer, number: str, policy=None, previous=None, ground: str = "") -> dict:

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from dibao_cli import money
 from dibao_cli.idcard import age_on
-from dibao_cli.status import COVERED
+from dibao_cli.status import COVERED, PHASE_OUT
 
 AREAS = ("城市", "农村")
 
@@ -95,7 +95,7 @@ def month_rows(current: list[CoveredHousehold], previous: list[CoveredHousehold]
         if previous is not None and h.household_id not in before:
             v["new_households"] += 1
             v["new_persons"] += len(h.persons)
-        if h.status == "phase_out":
+        if h.status == PHASE_OUT:
             v["phase_out"] += h.total_fen
         else:
             v["differential"] += h.differential_fen
