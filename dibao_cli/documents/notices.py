@@ -398,6 +398,6 @@ def disappeared_csv(rows) -> bytes:
     for row in rows:
         total = row["total_fen"]
         writer.writerow([row["household_id"], row["township"] or "", row["village"] or "", row["head_name"] or "",
-                         STATUS_LABEL.get(row["status"], ""), "" if total is None else f"{total / 100:.2f}",
+                         STATUS_LABEL.get(row["status"], ""), "" if total is None else money.fen_yuan(total, grouping=False),
                          "", "", "", ""])
     return buffer.getvalue().encode("utf-8-sig")
