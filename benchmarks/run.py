@@ -5,7 +5,7 @@
     python benchmarks/run.py --code /path/to/other/checkout 100000   # the same commands on another checkout
 
 Each command runs in its own process; wall time and peak memory (max RSS) are measured per process
-with os.wait4. The bare reads (python-calamine `to_python()`, fastexcel `load_sheet` to Arrow) run
+with os.wait4, and CPU time (user + system, steadier than wall time on a shared machine). The bare reads (python-calamine `to_python()`, fastexcel `load_sheet` to Arrow) run
 between dibao's commands on the same file, so a ratio compares runs made under the same load. Rosters
 are generated once into benchmarks/out/ (git-ignored).
 """
@@ -29,8 +29,8 @@ FASTEXCEL = ("import sys, fastexcel; "
              "fastexcel.read_excel(sys.argv[1]).load_sheet(0, header_row=None).to_arrow()")
 
 
-def measure(argv: list[str], env: dict | None = None, cwd: str | None = None) -> tuple[float, float, int]:
-    """(seconds, peak MB, exit status) of one process."""
+def measure(argv: list[str], env: dict | None = None, cwd: str | None = None) -> tuple[float, float, int, float]:
+    """(seconds, peak MB, exit status, CPU seconds) of one process."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -39,7 +39,7 @@ def measure(argv: list[str], env: dict | None = None, cwd: str | None = None) ->
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         print(f"  ! {' '.join(argv)} exited {code}: {err.strip()[:300]}")
-    return seconds, usage.ru_maxrss / 1024, code
+    return seconds, usage.ru_maxrss / 1024, code, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -70,9 +70,9 @@ def main() -> None:
                      "--force"],
             "xlsx": [*dibao, "assess", str(roster), "--date", DAY, "-o", str(OUT / "assess.xlsx"), "--force"],
         }
-        results: dict[str, tuple[float, float, int]] = {}
-        bases: list[tuple[float, float, int]] = []
-        fasts: list[tuple[float, float, int]] = []
+        results: dict[str, tuple[float, float, int, float]] = {}
+        bases: list[tuple[float, float, int, float]] = []
+        fasts: list[tuple[float, float, int, float]] = []
         for key in wanted:
             bases.append(measure([python, "-c", CALAMINE, str(roster)]))
             if key == "import":
@@ -84,11 +84,16 @@ def main() -> None:
             fasts.append(measure([python, "-c", FASTEXCEL, str(roster)]))
         base = min(b[0] for b in bases)
         fast = min(f[0] for f in fasts)
-        print(f"{n:>9,} rows  python-calamine to_python {base:8.2f} s  {max(b[1] for b in bases):7.0f} MB")
-        print(f"{n:>9,} rows  fastexcel load_sheet      {fast:8.2f} s  {max(f[1] for f in fasts):7.0f} MB")
-        for key, (seconds, mb, code) in results.items():
+        base_cpu = min(b[3] for b in bases)
+        fast_cpu = min(f[3] for f in fasts)
+        print(f"{n:>9,} rows  python-calamine to_python {base:8.2f} s  {max(b[1] for b in bases):7.0f} MB  "
+              f"cpu {base_cpu:7.2f} s")
+        print(f"{n:>9,} rows  fastexcel load_sheet      {fast:8.2f} s  {max(f[1] for f in fasts):7.0f} MB  "
+              f"cpu {fast_cpu:7.2f} s")
+        for key, (seconds, mb, code, cpu) in results.items():
             print(f"{n:>9,} rows  dibao {key:<19} {seconds:8.2f} s  {mb:7.0f} MB  "
-                  f"{seconds / base:5.2f}x calamine  {seconds / fast:5.2f}x fastexcel  exit {code}")
+                  f"{seconds / base:5.2f}x calamine  {seconds / fast:5.2f}x fastexcel  "
+                  f"cpu {cpu:7.2f} s ({cpu / base_cpu:4.2f}x, {cpu / fast_cpu:4.2f}x)  exit {code}")
         sys.stdout.flush()
     version = [measure([*dibao, "--version"], env, cwd)[0] for _ in range(5)]
     print(f"dibao --version: best of 5 {min(version):.3f} s")

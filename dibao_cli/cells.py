@@ -172,10 +172,12 @@ def money(raw, allow_negative: bool = False) -> int | None:
             raise CellError("money_format", "金额不是数字", "填写以元为单位的数字")
         if abs(raw) > MAX_YUAN:
             raise CellError("money_too_large", "金额大得不合理", "核对金额（以元为单位）")
-        scaled = raw * 100
-        fen = round(scaled)
-        if abs(scaled - fen) > 1e-6 * max(1.0, abs(scaled)):
+        # the number as the spreadsheet shows it (15 significant digits, as Excel and WPS keep): a sum such
+        # as 0.1 + 0.2 stored as 0.30000000000000004 is 0.30, while 6000.001 has a third decimal
+        shown = Decimal(format(raw, ".15g"))
+        if shown.as_tuple().exponent < -2 and shown != shown.quantize(Decimal("0.01")):
             raise CellError("money_decimals", "金额超过两位小数", "金额精确到分（最多两位小数）")
+        fen = int(shown * 100)
     elif isinstance(raw, str):
         s = raw
         if not s.isascii():

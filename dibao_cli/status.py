@@ -66,6 +66,12 @@ def label(status: str) -> str:
 def is_covered(status: str) -> bool:
     return status in COVERED
 
-
-# paid the full 低保 this month (not in a phase-out): the statuses a phase-out starts from and returns to
-RECEIVING = (DIBAO, SINGLE_PERSON)
+# ---- named groups of statuses and states used by several modules
+#: 低保 for the whole household or for a person covered alone (not in phase-out): approval and change notices
+WHOLE_OR_SINGLE = (DIBAO, SINGLE_PERSON)
+#: not covered after an assessment: refused, or 低保边缘 only
+NOT_COVERED = (INELIGIBLE, MARGINAL)
+#: statuses a termination notice may follow (cover stopped: phase-out over, no longer eligible, or 边缘 only)
+ENDED = (EXIT, INELIGIBLE, MARGINAL)
+#: the programmes (类别) a case or an application may belong to
+PROGRAMMES = (STATE_DIBAO, STATE_TEKUN, STATE_MARGINAL, STATE_RIGID)

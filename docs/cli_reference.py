@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -44,8 +45,12 @@ def reference() -> str:
 
 
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python docs/cli_reference.py",
+                                     description=f"由每个 dibao 命令的 --help 生成 {REFERENCE.name}。")
+    parser.add_argument("--check", action="store_true", help=f"只检查 {REFERENCE.name} 是否过时（过时则退出码 1），不写文件")
+    args = parser.parse_args(argv)  # --help and unknown arguments exit here, before anything is written
     text = reference()
-    if "--check" in argv:
+    if args.check:
         if not REFERENCE.exists() or REFERENCE.read_text(encoding="utf-8") != text:
             print(f"{REFERENCE.name} 已过时：请运行 python docs/cli_reference.py 重新生成。", file=sys.stderr)
             return 1
@@ -53,7 +58,6 @@ def main(argv: list[str]) -> int:
     REFERENCE.write_text(text, encoding="utf-8")
     print(f"已写入 {REFERENCE}")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

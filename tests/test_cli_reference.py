@@ -48,3 +48,15 @@ def test_section_is_what_help_shows_in_a_wide_terminal(path):
     assert result.returncode == 0, result.stderr
     section = DOCUMENT.split(f"\n## {path}\n\n```text\n", 1)[1].split("\n```\n", 1)[0]
     assert result.stdout.rstrip() == section
+
+
+@pytest.mark.parametrize("args,code", [(["--help"], 0), (["--chek"], 2), (["extra"], 2)])
+def test_help_and_unknown_arguments_never_write_the_reference(args, code):
+    before = (ROOT / "docs" / "cli-reference.md").stat().st_mtime_ns
+    result = subprocess.run([sys.executable, str(ROOT / "docs" / "cli_reference.py"), *args], capture_output=True,
+                            text=True)
+    assert result.returncode == code, result.stderr
+    assert (ROOT / "docs" / "cli-reference.md").stat().st_mtime_ns == before
+    assert "已写入" not in result.stdout
+    if code == 0:
+        assert "--check" in result.stdout

@@ -319,3 +319,25 @@ def test_invisible_characters_in_names_never_reach_the_outputs(run, tmp_path):
     assert household["head_name"] == "马六"
     assert household["status"] == "dibao"
     assert "\x00" not in result.out and "\u200b" not in result.out
+
+
+@pytest.mark.parametrize("amount", [6000.001, 6000.005, 4000.001, 123456.789])
+def test_a_number_cell_with_a_fraction_of_a_fen_is_an_error_not_rounded(run, tmp_path, amount):
+    """A numeric cell of 6000.005 used to become 6000.00 or 6000.01 without a word; it is an error now."""
+    rows = [dict(r) for r in ROWS]
+    rows[0]["工资性收入"] = amount
+    path = write_xlsx(tmp_path / "名册.xlsx", rows, header=HEADER)
+    result, data = check(run, path)
+    assert result.code == 1
+    problem = only(data["problems"], "money_decimals")
+    assert (problem["row"], problem["column"], problem["household_id"]) == (2, "工资性收入", "H1")
+
+
+def test_a_formula_sum_with_binary_noise_is_still_exact(run, tmp_path):
+    """0.1 + 0.2 is stored as 0.30000000000000004; the sheet shows 0.3 and so does dibao (30 fen)."""
+    rows = [dict(r) for r in ROWS]
+    rows[2]["工资性收入"] = 600 + 0.1 + 0.2
+    path = write_xlsx(tmp_path / "名册.xlsx", rows, header=HEADER)
+    result, data = assess(run, path)
+    assert result.code == 0
+    assert household(data, "H2")["annual_income"]["counted"] == "600.30"

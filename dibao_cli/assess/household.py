@@ -55,11 +55,14 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
     if trace:
         tracer = Trace(policy)
         policy = TracingPolicy(policy, tracer)  # every parameter a rule reads is noted in the record
+        lookup = None  # income items read through the tracing policy
+    else:
+        lookup = _income_items(policy)
     members = co_resident_members(household)
     area = household.area_type
 
     # 1-2. members and counted income; 特困 people decided first (never also 低保)
-    incomes = all_incomes = [member_income(m, policy) for m in members]
+    incomes = all_incomes = [member_income(m, policy, lookup) for m in members]
     if tracer is not None:
         tracer.record("income")  # the income items read so far; figures filled in below, once 特困 is decided
     decisions = _tekun(household, members, incomes, policy, day, annual_std, monthly_std_fen)
@@ -76,17 +79,20 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
         if decisions:
             tracer.record("tekun", decisions, members=members)
         tracer.record("members", (members, covered), household=household, day=day)
-    counted = sum(i.counted for i in incomes)
+    counted = 0
     excluded: dict[str, int] = {}
     for income in incomes:
-        for item, fen in income.excluded.items():
-            excluded[item] = excluded.get(item, 0) + fen
+        counted += income.counted
+        if income.excluded:
+            for item, fen in income.excluded.items():
+                excluded[item] = excluded.get(item, 0) + fen
     if tracer is not None:
         tracer.complete("income", (counted, excluded), incomes=incomes, all_incomes=all_incomes)
     # 3. deductions
+    employment = ZERO
     for income in incomes:
-        income.employment_deduction = employment_deduction(income, area, policy)
-    employment = sum((i.employment_deduction for i in incomes), ZERO)
+        income.employment_deduction = deduction = employment_deduction(income, area, policy)
+        employment += deduction
     rigid = rigid_deduction(members, policy)
     adjusted = adjusted_income(counted, employment, rigid)
     # 4. per-capita monthly income
@@ -108,10 +114,10 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
     failures = property_failures(household, n, monthly_std_fen, policy) if covered else []
     if tracer is not None and covered:
         tracer.record("property", failures, household=household, members=n)
-    state = household.get("state")
+    state = household.state
     decided = rules.decide(covered=len(covered), supported=len(supported), property_ok=not failures,
                            adjusted_fen=adjusted, annual_standard_fen=annual_std, members=n, state=state,
-                           phase_out_start=household.get("phase_out_start"), day=day,
+                           phase_out_start=household.phase_out_start, day=day,
                            phase_out_months=policy.phase_out_months, marginal_multiplier=policy.marginal_multiplier)
     if tracer is not None:  # the status decision (rules/decision.py) with what it compared
         policy.standard_entry(area)
@@ -150,7 +156,7 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
             result.reasons.append(Reason("phase_out", f"{started}：{start.isoformat()} 至 {end.isoformat()}"
                                          f"（{policy.phase_out_months} 个月），期间按原金额发放",
                                          f"{basis.PHASE_OUT}；{cite(policy, policy.entry('phase_out_months'))}"))
-            current = household.get("current_benefit")
+            current = household.current_benefit
             if current is None:
                 result.benefit_known = False
                 result.flags.append(Reason("benefit_unknown", "渐退期按原金额发放，但名册没有“当前月保障金”：请补填",
@@ -202,8 +208,8 @@ def _rigid(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
     household = result.household
     # a 刚性支出 household with a 单人保 member is recorded as 单人户; above the 边缘 line that cover exists only
     # through the recognition, so its date is the recognition's
-    current = household.get("state") in ("刚性支出", "单人户")
-    since = household.get("enrolled_on") if current else None
+    current = household.state in ("刚性支出", "单人户")
+    since = household.enrolled_on if current else None
     decision = rigid_rules.recognise(result.members, result.counted, result.area_type, policy, day, since)
     if decision is not None and decision.recognised and decision.valid_until < day:
         decision = rigid_rules.recognise(result.members, result.counted, result.area_type, policy, day)
@@ -271,7 +277,7 @@ def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date, ri
 def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
     """Flags beside the status: 脱贫户 members left out, 特困 candidates, 特困 members, amount changes."""
     household = result.household
-    if household.get("lifted_out"):
+    if household.lifted_out:
         covered = set(result.covered) if result.status in COVERED else set()
         supported = {d.member for d in result.supported}
         for member in result.members:
@@ -280,24 +286,48 @@ def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
                     "lifted_out_not_covered",
                     f"脱贫户成员 {member.name} {member.labour}劳动能力，未纳入低保或特困：请核实是否应纳入",
                     basis.LIFTED_OUT))
-    decided = {d.member for d in result.tekun}
-    if result.members and all(cannot_work(m, day, policy) for m in result.members) and \
-            rules.below_standard(result.adjusted, result.annual_standard, len(result.members)):
-        for member in result.members:
+    members = result.members
+    # the cheap comparison first: both tests only read
+    if members and rules.below_standard(result.adjusted, result.annual_standard, len(members)) and \
+            all(cannot_work(m, day, policy) for m in members):
+        decided = {d.member for d in result.tekun}
+        for member in members:
             if not member.tekun and member not in decided:
                 result.flags.append(Reason(
                     "tekun_candidate",
                     f"{member.name} 无劳动能力、家庭人均收入低于低保标准，且户内无有劳动能力的成员：可能符合特困供养条件，"
                     "请核实户外有无履行能力的法定赡养抚养义务人",
                     basis.TEKUN))
-    for member in result.members:
+    for member in members:
         if member.tekun and not any(d.member is member and d.outcome == "ended" for d in result.tekun):
             result.flags.append(Reason("tekun_member", f"{member.name} 已是特困供养人员，不纳入低保保障人数，收入和人口仍按共同生活计算",
                                        basis.TEKUN))
-    old = rules.amount_changed(household.get("state"), result.status, household.get("current_benefit"), result.total)
+    old = rules.amount_changed(household.state, result.status, household.current_benefit, result.total)
     if old is not None:
         result.flags.append(Reason("amount_changed", f"月保障金由 {money(old)} 元变为 {money(result.total)} 元：应发变更通知",
                                    basis.BENEFIT))
+
+
+class _IncomeItems(dict):
+    """policy.income_item as a table, filled as items are met (one per resolved policy, kept in its memo): the
+    same answers without a call per item of every member."""
+
+    __slots__ = ("policy",)
+
+    def __init__(self, policy: PolicyAt):
+        super().__init__()
+        self.policy = policy
+
+    def __missing__(self, item: str):
+        found = self[item] = self.policy.income_item(item)
+        return found
+
+
+def _income_items(policy: PolicyAt):
+    table = policy.memo.get(_IncomeItems)
+    if table is None:
+        table = policy.memo[_IncomeItems] = _IncomeItems(policy)
+    return table.__getitem__
 
 
 def _tekun(household: Household, members: list[Member], incomes, policy: PolicyAt, day: _dt.date,
@@ -311,7 +341,7 @@ def _tekun(household: Household, members: list[Member], incomes, policy: PolicyA
 
 def _tekun_report(result: HouseholdResult, policy: PolicyAt) -> None:
     """特困 decisions as reasons and flags (转类, 终止, floor check)."""
-    state = result.household.get("state")
+    state = result.household.state
     for d in result.tekun:
         name = d.member.name
         if d.outcome == "supported":

@@ -21,7 +21,7 @@ from dibao_cli.assess.household import assess_household, plan_assessment
 from dibao_cli.assess.reforms import SET_SOURCE, Difference, Reform, differences
 from dibao_cli.assess.result import short_reasons
 from dibao_cli.policy import PolicyAt
-from dibao_cli.status import COVERED, EXIT, INELIGIBLE, MARGINAL
+from dibao_cli.status import COVERED, EXIT, INELIGIBLE, MARGINAL, PHASE_OUT
 from dibao_cli.status import LABEL as STATUS_LABEL
 
 LEFT_OUT = "left_out"
@@ -100,7 +100,7 @@ def _side(household, policy: PolicyAt, day: _dt.date, pending: set) -> Side:
     if r.status not in COVERED:
         return Side(r.status, 0, 0, 0, 0, r)
     total = int(r.total * 100) if r.benefit_known else None
-    if r.status == "phase_out":
+    if r.status == PHASE_OUT:
         return Side(r.status, total, 0, 0, len(r.covered), r)
     return Side(r.status, total, _fen(r.differential), _fen(r.classified), len(r.covered), r)
 
@@ -116,7 +116,7 @@ def _count(money: dict[str, Money], township: str, side: Side) -> None:
     if side.total is None:
         m.unknown += 1
         return
-    if side.status == "phase_out":
+    if side.status == PHASE_OUT:
         m.phase_out += side.total
     else:
         m.differential += side.differential

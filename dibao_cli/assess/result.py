@@ -16,6 +16,7 @@ from dibao_cli.policy import PolicyAt
 from dibao_cli.problems import Problem
 from dibao_cli.rules import rigid as rigid_rules
 from dibao_cli.rules.income import MemberIncome
+from dibao_cli.status import DIBAO, SINGLE_PERSON
 
 ZERO = Decimal(0)
 
@@ -121,9 +122,9 @@ class HouseholdResult:
     def breakdown(self) -> Breakdown | None:
         """The benefit as shown, parts adding up to the total; None where the total is not computed from parts
         (phase-out keeps the earlier amount; no benefit)."""
-        if self.status == "dibao":
+        if self.status == DIBAO:
             return breakdown(self.differential, self.classified, self.total, self.minimum)
-        if self.status == "single_person" and self.singles:
+        if self.status == SINGLE_PERSON and self.singles:
             parts = [s.breakdown for s in self.singles]
             return Breakdown(*(sum(values) for values in zip(*(b[:5] for b in parts))))
         return None

@@ -16,6 +16,7 @@ from dibao_cli import money
 from dibao_cli.documents.notices import LOW_INCOME, RELIEF, TEKUN, cn_month
 from dibao_cli.rules.phase_out import add_months
 from dibao_cli.rules.tekun import CARE_PARAM
+from dibao_cli.status import STATE_RIGID
 
 KINDS = {
     "tekun-approval": "特困人员救助供养审批通知书",
@@ -72,7 +73,7 @@ def kinds_for_result(result) -> list[tuple[str, object]]:
         elif d.outcome == "ended":
             out.append(("tekun-termination", d))
     renewed = any(f.code == "rigid_renewed" for f in result.flags)
-    if result.rigid is not None and result.rigid.recognised and (result.household.state != "刚性支出" or renewed):
+    if result.rigid is not None and result.rigid.recognised and (result.household.state != STATE_RIGID or renewed):
         out.append(("rigid-recognition", result.rigid))
     return out
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dibao_cli.errors import NotFound, UsageInvalid
+from dibao_cli.money import plain
 from dibao_cli.ledger import assistance as store
 from dibao_cli.registers import canonical
 from dibao_cli.rules import temporary
@@ -95,11 +96,11 @@ def decide(ledger, case_id: int, *, approve: bool, on: _dt.date, policy, amount:
         None if case["requested_fen"] is None else Decimal(case["requested_fen"]) / 100)
     rule = temporary.amount(policy, case["area_type"], case["kind"], case["severity"], case["persons"], requested)
     if amount is not None and amount > rule.maximum:
-        raise AssistanceError(f"审批金额 {amount:.2f} 元超过本案最多可救助的 {rule.maximum:.2f} 元（"
+        raise AssistanceError(f"审批金额 {plain(amount)} 元超过本案最多可救助的 {plain(rule.maximum)} 元（"
                               + "；".join(rule.lines()[:2]) + "）。")
     chosen = level_of(level) or rule.level
     if chosen == temporary.LEVELS[0] and rule.granted > rule.township_limit:
-        raise AssistanceError(f"乡镇先行救助限额为 {rule.township_limit:.2f} 元，本案 {rule.granted:.2f} 元须由县级审批。")
+        raise AssistanceError(f"乡镇先行救助限额为 {plain(rule.township_limit)} 元，本案 {plain(rule.granted)} 元须由县级审批。")
     rule.level = chosen
     warnings = _warnings(ledger, case, on, rule.granted, policy)
     store.decide(ledger, case_id, "approved", on.isoformat(), int(rule.granted * 100), chosen, reason.strip(),
@@ -113,7 +114,7 @@ def _warnings(ledger, case: dict, on: _dt.date, granted: Decimal, policy) -> lis
     total = sum((Decimal(c["amount_fen"]) / 100 for c in earlier), Decimal(0)) + granted
     line = policy.urban_standard_monthly * policy.temporary_yearly_urban_multiple
     if total > line:
-        out.append(f"本户 {on.year} 年临时救助累计 {total:.2f} 元（含本次），超过提示线 {line:.2f} 元：请复核")
+        out.append(f"本户 {on.year} 年临时救助累计 {plain(total)} 元（含本次），超过提示线 {plain(line)} 元：请复核")
     same = [c for c in earlier if c["cause"] == case["cause"]]
     if len(same) >= policy.temporary_repeat_cause_times:
         out.append(f"本户 {on.year} 年已因“{case['cause']}”获临时救助 {len(same)} 次：同一原因一般不重复救助，请复核")

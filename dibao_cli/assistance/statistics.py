@@ -6,15 +6,12 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal
 
+from dibao_cli import money
 from dibao_cli.assess.result import tekun_from_results  # noqa: F401  (kept importable from here)
 
 MODES = ("分散供养", "集中供养")
 TEKUN_HEADER = ("供养方式", "人数", "基本生活(元)", "照料护理(元)", "本月合计(元)")
 TEMPORARY_HEADER = ("救助类型", "件数", "人数", "金额(元)")
-
-
-def _fen(fen: int) -> str:
-    return f"{fen // 100:,}.{fen % 100:02d}"
 
 
 def tekun_rows(people: list[dict], numeric: bool = False) -> list[list]:
@@ -27,12 +24,12 @@ def tekun_rows(people: list[dict], numeric: bool = False) -> list[list]:
         totals = [totals[0] + len(chosen), totals[1] + basic, totals[2] + care]
         rows.append([mode, len(chosen), basic, care, basic + care])
     rows.append(["合计", totals[0], totals[1], totals[2], totals[1] + totals[2]])
-    show = (lambda fen: Decimal(fen) / 100) if numeric else _fen
+    show = (lambda fen: Decimal(fen) / 100) if numeric else money.fen_text
     return [[r[0], r[1], show(r[2]), show(r[3]), show(r[4])] for r in rows]
 
 
 def temporary_rows(summary: dict, numeric: bool = False) -> list[list]:
-    show = (lambda fen: Decimal(fen) / 100) if numeric else _fen
+    show = (lambda fen: Decimal(fen) / 100) if numeric else money.fen_text
     rows = [[kind, v["cases"], v["persons"], show(v["amount_fen"])] for kind, v in summary["by_kind"].items()]
     t = summary["total"]
     return rows + [["合计", t["cases"], t["persons"], show(t["amount_fen"])]]

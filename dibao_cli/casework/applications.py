@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from dibao_cli.casework.calendar import WorkCalendar
 from dibao_cli.errors import DibaoError, ExitStatus, NotFound
 from dibao_cli.registers import canonical
+from dibao_cli.status import PROGRAMMES
 
-PROGRAMMES = ("低保", "特困", "边缘", "刚性支出")
 RELATIVE_KINDS = ("低保经办人员近亲属", "村干部近亲属")
 
 # step key -> label the clerk writes (the sheet's 事项 column and `dibao step`)

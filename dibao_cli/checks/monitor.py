@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dibao_cli.assess.household import Assessment, HouseholdResult, money, yuan
-from dibao_cli.status import COVERED
+from dibao_cli.status import COVERED, MARGINAL, SINGLE_PERSON, STATE_RIGID, STATE_SINGLE_PERSON, TEKUN
 
 RIGID_ITEMS = ("医疗支出", "教育支出", "康复支出")
 
@@ -50,9 +50,9 @@ def rigid_hardship(r: HouseholdResult, policy, day) -> Signal | None:
     """刚性支出困难: not covered or marginal; per-capita income below last year's disposable income; rigid
     expenses of the past 12 months at least the policy's share of household income."""
     if r.rigid is not None and r.rigid.recognised:
-        if r.household.state == "刚性支出":
+        if r.household.state == STATE_RIGID:
             return None  # already recognised (`review` lists it when due)
-    elif r.status in COVERED or r.status in ("marginal", "tekun") or not r.members:
+    elif r.status in COVERED or r.status in (MARGINAL, TEKUN) or not r.members:
         return None
     line = policy.urban_disposable_income_annual if r.area_type == "城市" else policy.rural_disposable_income_annual
     if line is None:
@@ -96,7 +96,7 @@ def flags_as_signals(r: HouseholdResult) -> list[Signal]:
 
 
 def single_person_uncovered(r: HouseholdResult) -> list[Signal]:
-    if r.status != "single_person" or r.household.state == "单人户":
+    if r.status != SINGLE_PERSON or r.household.state == STATE_SINGLE_PERSON:
         return []
     return [_signal(r, "single_person_uncovered", "重病重残成员可按单人户纳入", s.ground + f"，月保障金 {money(s.total)} 元",
                     B_SINGLE, s.member) for s in r.singles]

@@ -11,7 +11,7 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from dibao_cli.rules.phase_out import add_months
-from dibao_cli.status import COVERED, REVIEWED_STATES
+from dibao_cli.status import COVERED, EXIT, PHASE_OUT, REVIEWED_STATES, SINGLE_PERSON
 
 BASIS_PHASE_OUT = "青海省民政厅：渐退期满后重新核查，仍超过标准的停保并书面告知，低于标准的恢复正常保障"
 BASIS_PERIODIC = "民发〔2021〕57号（动态管理）：收入稳定的家庭每年核查，收入不稳定或有劳动能力成员的家庭每半年核查"
@@ -61,7 +61,7 @@ def due_items(cases, as_of: _dt.date, within_days: int, policy) -> list[DueItem]
     for case in cases:
         where = (case.household_id, case.township or "", case.village or "", case.head_name or "")
         ended = case.phase_out_end is not None and case.phase_out_end < as_of
-        if case.paid_after_end or (case.status == "phase_out" and ended):
+        if case.paid_after_end or (case.status == PHASE_OUT and ended):
             end = case.phase_out_end.isoformat() if case.phase_out_end else "（日期不详）"
             items.append(DueItem(*where, "paid_after_phase_out", "渐退期满仍在发放", case.phase_out_end,
                                  f"渐退期已于 {end} 结束，仍按渐退期发放：请复核，停发或恢复正常保障，多发的应追回",
@@ -70,7 +70,7 @@ def due_items(cases, as_of: _dt.date, within_days: int, policy) -> list[DueItem]
                 continue
         if case.status not in COVERED:
             continue
-        if case.status == "phase_out" and case.phase_out_end is not None and case.phase_out_end <= horizon and not ended:
+        if case.status == PHASE_OUT and case.phase_out_end is not None and case.phase_out_end <= horizon and not ended:
             items.append(DueItem(*where, "phase_out_end", "渐退期满复核", case.phase_out_end,
                                  f"渐退期至 {case.phase_out_end.isoformat()} 结束", BASIS_PHASE_OUT))
         months = policy.review_months_unstable if case.can_work else policy.review_months_stable
@@ -87,7 +87,7 @@ def due_items(cases, as_of: _dt.date, within_days: int, policy) -> list[DueItem]
             continue
         due = add_months(case.last_check, months)
         if due <= horizon:
-            kind, label, basis = (("single_person", "单人户复核", BASIS_SINGLE) if case.status == "single_person"
+            kind, label, basis = (("single_person", "单人户复核", BASIS_SINGLE) if case.status == SINGLE_PERSON
                                   else ("periodic", "定期核查", BASIS_PERIODIC))
             items.append(DueItem(*where, kind, label, due,
                                  f"上次核查 {case.last_check.isoformat()}，{frequency}核查一次"
@@ -119,7 +119,7 @@ def cases_from_assessment(assessment) -> list[ReviewCase]:
         h = r.household
         if h.state not in REVIEWED_STATES:
             continue  # applicants: their decision is `dibao assess`, not a review
-        paid = r.status == "exit" and bool(h.current_benefit)  # the roster still pays after the phase-out ended
+        paid = r.status == EXIT and bool(h.current_benefit)  # the roster still pays after the phase-out ended
         out.append(ReviewCase(h.household_id, h.township, h.village, h.head_label, r.status, r.phase_out_end,
                               h.last_check, can_work(r.members, assessment.day), h.enrolled_on,
                               r.rigid is not None and r.rigid.recognised, len(r.supported), paid_after_end=paid))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dibao_cli.documents.notices import ALLOWED, FILE_LABEL, auto_kind
 from dibao_cli.status import LABEL as STATUS_LABEL
+from dibao_cli.status import MARGINAL, NOT_COVERED, WHOLE_OR_SINGLE
 
 
 def choose(results, kind: str, households: set[str] | None) -> tuple[list, list[str]]:
@@ -25,7 +26,7 @@ def choose(results, kind: str, households: set[str] | None) -> tuple[list, list[
 
 
 def ledger_kind(row, events: list[str], previous) -> str | None:
-    if "new" in events or ("transfer" in events and row["status"] in ("dibao", "single_person")):
+    if "new" in events or ("transfer" in events and row["status"] in WHOLE_OR_SINGLE):
         return "approval"
     if "phase_out_started" in events:
         return "phase-out"
@@ -33,6 +34,6 @@ def ledger_kind(row, events: list[str], previous) -> str | None:
         return "termination"
     if "amount_changed" in events:
         return "change"
-    if previous is None and row["status"] in ("ineligible", "marginal"):
-        return "marginal" if row["status"] == "marginal" else "refusal"
+    if previous is None and row["status"] in NOT_COVERED:
+        return "marginal" if row["status"] == MARGINAL else "refusal"
     return None

@@ -1,7 +1,8 @@
 """Notices to households (民发〔2021〕57号): approval, refusal, 低保边缘 recognition, phase-out, termination, change.
 
 A notice is a plain dict of what the templates show; the wording lives in the templates (HTML and Word),
-which a bureau may copy and edit. Every adverse notice carries the appeal route.
+which a bureau may copy and edit. Every adverse notice carries the appeal route. What a notice says about a
+household (`Facts`, from an assessment result or a ledger month) is gathered in documents/facts.py.
 """
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from dibao_cli import money
 from dibao_cli.assess.household import HouseholdResult
+from dibao_cli.documents.facts import Facts, facts_from_ledger, facts_from_result, standard_from
 from dibao_cli.rules.phase_out import add_months
-from dibao_cli.status import COVERED, COVERED_STATES
+from dibao_cli.status import COVERED_STATES, ENDED, EXIT, MARGINAL, NOT_COVERED, PHASE_OUT, STATE_PHASE_OUT, WHOLE_OR_SINGLE
+from dibao_cli.status import TEKUN as TEKUN_STATUS
 from dibao_cli.status import LABEL as STATUS_LABEL
 
 KINDS = {
@@ -29,12 +32,12 @@ KINDS = {
 FILE_LABEL = {"approval": "审批通知书", "refusal": "不予批准告知书", "marginal": "低保边缘认定告知书",
               "phase-out": "渐退告知书", "termination": "停保通知书", "change": "变更通知书"}
 ALLOWED = {
-    "approval": ("dibao", "single_person"),
-    "refusal": ("ineligible", "marginal"),
-    "marginal": ("marginal",),
-    "phase-out": ("phase_out",),
-    "termination": ("exit", "ineligible", "marginal"),
-    "change": ("dibao", "single_person"),
+    "approval": WHOLE_OR_SINGLE,
+    "refusal": NOT_COVERED,
+    "marginal": (MARGINAL,),
+    "phase-out": (PHASE_OUT,),
+    "termination": ENDED,
+    "change": WHOLE_OR_SINGLE,
 }
 ADVERSE = ("refusal", "marginal", "phase-out", "termination")
 PUBLICITY_DAYS = 7
@@ -90,23 +93,23 @@ def auto_kind(result: HouseholdResult) -> str | None:
     state = result.household.state
     covered_before = state in COVERED_STATES
     status = result.status
-    if status in ("dibao", "single_person"):
+    if status in WHOLE_OR_SINGLE:
         if not covered_before:
             return "approval"
         if any(f.code == "amount_changed" for f in result.flags):
             return "change"
         return None
-    if status == "phase_out":
+    if status == PHASE_OUT:
         # only a household entering its phase-out now; one already in it was told when it began
-        entering = state != "渐退期" and result.household.get("phase_out_start") is None
+        entering = state != STATE_PHASE_OUT and result.household.get("phase_out_start") is None
         return "phase-out" if entering else None
-    if status == "exit":
+    if status == EXIT:
         return "termination"
-    if status == "tekun":
+    if status == TEKUN_STATUS:
         return None  # 低保 -> 特困 is a 转类: the 特困供养审批通知书 (dibao assistance notice) says it
     if covered_before:
         return "termination"
-    return "marginal" if status == "marginal" else "refusal"
+    return "marginal" if status == MARGINAL else "refusal"
 
 
 def _money(value) -> str:
@@ -201,104 +204,6 @@ def _base(kind, issuer, number, *, household_id, head_name, township, village, a
             "publicity_period": f"{cn_date(start)}至{cn_date(issuer.publicity_end)}" if kind == "approval" else ""}
 
 
-@dataclass
-class Facts:
-    """What a notice says about one household, from an assessment result or from a ledger month; one builder
-    (`notice`) words every notice from these, so a notice reads the same whichever source it came from."""
-
-    household_id: str
-    head_name: str | None
-    township: str | None
-    village: str | None
-    area_type: str | None
-    members: int
-    covered: int
-    per_capita: Decimal  # yuan a month, exact
-    standard: str  # the monthly standard as shown
-    total: Decimal  # yuan a month (0 when not known)
-    total_known: bool
-    differential: str  # as shown
-    classified: str
-    breakdown: str  # the parts as shown, adding up to the total ("" when the total is not built from parts)
-    old: Decimal | None  # the amount paid before, yuan a month
-    status: str
-    phase_out_start: _dt.date | None
-    phase_out_end: _dt.date | None
-    reasons: list[tuple[str, str]]  # (code, text), as recorded by the assessment
-    singles: list[dict] = field(default_factory=list)
-    minimum_applied: bool = False
-    marginal_line: str = ""  # 边缘 line as shown, when known
-    low_now: bool = False  # a household leaving 低保 whose income is still below the 边缘 line
-
-
-def facts_from_result(result: HouseholdResult, policy=None) -> Facts:
-    """The facts of an assessment result: figures, parts and reasons as the assessment recorded them."""
-    h = result.household
-    covered = result.status in COVERED
-    b = result.breakdown  # the parts as shown add up to the total
-    line = result.monthly_standard * policy.marginal_multiplier if policy is not None else None
-    return Facts(
-        h.household_id, h.head_label, h.township, h.village, result.area_type, len(result.members),
-        len(result.covered) if covered else 0, result.per_capita, _money(result.monthly_standard), result.total,
-        result.benefit_known, money.fen_text(b.differential) if b else _money(result.differential),
-        money.fen_text(b.classified) if b else _money(result.classified), b.text() if b else "",
-        Decimal(h.current_benefit) / 100 if h.current_benefit is not None else None, result.status,
-        result.phase_out_start, result.phase_out_end, [(r.code, r.text) for r in result.reasons],
-        [{"name": s.member.name, "ground": s.ground, "total": _money(s.total)} for s in result.singles],
-        result.minimum_applied, _money(line) if line is not None else "",
-        result.status == "exit" and line is not None and result.per_capita < line)  # phase-out over, still low
-
-
-# "周明（肢体一级残疾）按单人户纳入：本人月收入 0.00 元，差额 400.00 + 分类施保 60.00 = 460.00 元/月"
-# (a ground may hold its own brackets: "陈浩（在校大学生（本科））按单人户纳入：…")
-_SINGLE = re.compile(r"^(?P<name>[^（：]+)（(?P<ground>(?:[^（）]|（[^（）]*）)*)）按单人户纳入：.*= (?P<total>[\d,]+\.\d\d) 元/月$")
-
-
-def _singles_from(stored: list[dict]) -> list[dict]:
-    """The members covered as 单人户, as the assessment recorded them (name, ground, monthly amount)."""
-    found = (_SINGLE.match(r["text"]) for r in stored if r["code"] == "single_person")
-    return [{"name": m["name"], "ground": m["ground"], "total": m["total"]} for m in found if m]
-
-
-def _ledger_breakdown(row, policy) -> str:
-    """The stored parts as shown. The ledger keeps the rounding and a minimum top-up as one adjustment; it is
-    called 取整 when no top-up can be in it (the amount went down, or 差额 + 分类施保 reach the minimum)."""
-    d, c, total = row["differential_fen"], row["classified_fen"], row["total_fen"]
-    parts = money.breakdown_fen(d, c, total)
-    minimum = getattr(policy, "minimum_monthly_benefit", None) if policy is not None else None
-    if parts.rounding < 0 or (minimum is not None and d + c >= Decimal(minimum) * 100):
-        parts = parts._replace(rounding_label="取整")
-    return parts.text()
-
-
-def _standard_of(policy, area_type: str | None) -> str:
-    """The monthly standard in force, as shown ("" without a policy)."""
-    if policy is None or not area_type:
-        return ""
-    return _money(Decimal(policy.annual_standard_fen(area_type)) / 1200)
-
-
-def facts_from_ledger(row, old_fen: int | None, policy=None) -> Facts:
-    """The facts of a ledger month (the amounts as stored; the reasons as the assessment recorded them). A row
-    stored by an earlier dibao without the standard, of a household refused for its property (no reason states
-    the standard), shows the standard of `policy`."""
-    stored = json.loads(row["reasons"]) if row["reasons"].startswith("[") else []
-    known = row["total_fen"] is not None and row["status"] in ("dibao", "single_person")
-
-    def day(text):
-        return _dt.date.fromisoformat(text) if text else None
-
-    return Facts(
-        row["household_id"], row["head_name"], row["township"], row["village"], row["area_type"], row["members"],
-        row["covered"], Decimal(row["per_capita"]), _standard_from(row, stored) or _standard_of(policy, row["area_type"]),
-        Decimal(row["total_fen"] or 0) / 100, True,
-        money.fen_text(row["differential_fen"]), money.fen_text(row["classified_fen"]),
-        _ledger_breakdown(row, policy) if known else "",
-        Decimal(old_fen) / 100 if old_fen is not None else None, row["status"], day(row["phase_out_start"]),
-        day(row["phase_out_end"]), [(r["code"], r["text"]) for r in stored],
-        _singles_from(stored) if row["status"] == "single_person" else [], marginal_line=_marginal_line_from(row, stored))
-
-
 def notice(facts: Facts, kind: str, issuer: Issuer, number: str, policy=None, previous=None, ground: str = "") -> dict:
     """Everything a notice shows (`policy`: the PolicyAt the household was assessed with; `previous`: the
     household's row in the ledger's latest earlier month, for what changed; `ground`: a termination for a
@@ -351,7 +256,7 @@ def _changes(previous, n: dict) -> list[dict]:
     """What changed since the ledger's previous month: income, members, covered members, the standard."""
     if previous is None:
         return []
-    before_std = _standard_from(previous, json.loads(previous["reasons"]) if previous["reasons"].startswith("[") else [])
+    before_std = standard_from(previous, json.loads(previous["reasons"]) if previous["reasons"].startswith("[") else [])
     changes = []
     for item, a, b in (("家庭月人均收入", f"{_money(Decimal(previous['per_capita']))} 元", f"{n['per_capita']} 元"),
                        ("家庭共同生活人口", f"{previous['members']} 人", f"{n['members']} 人"),
@@ -360,28 +265,6 @@ def _changes(previous, n: dict) -> list[dict]:
         if a != b and (before_std and n["standard"] or not item.startswith("当地")):
             changes.append({"item": item, "before": a, "after": b})
     return changes
-
-
-def _standard_from(row, reasons: list[dict]) -> str:
-    """The monthly standard the household's income was compared to, as the ledger stores it (fen); a row
-    stored by an earlier dibao has none, and then the standard is read from the reason that states it."""
-    stored = row["standard_fen"] if "standard_fen" in row.keys() else None
-    if stored is not None:
-        return money.fen_text(stored)
-    text = next((r["text"] for r in reasons if r["code"] in ("below_standard", "above_standard", "above_marginal",
-                                                              "marginal")), "")
-    m = re.search(r"低保标准 ([\d,]+\.\d\d) 元", text)
-    return m.group(1) if m else ""
-
-
-def _marginal_line_from(row, reasons: list[dict]) -> str:
-    """The 低保边缘 line a marginal household's income was compared to, as the ledger stores it (fen); a row
-    stored by an earlier dibao has none, and then the line is read from the reason that states it."""
-    stored = row["marginal_line_fen"] if "marginal_line_fen" in row.keys() else None
-    if stored is not None:
-        return money.fen_text(stored)
-    m = re.search(r"倍（([\d,]+\.\d\d) 元）", next((r["text"] for r in reasons if r["code"] == "marginal"), ""))
-    return m.group(1) if m else ""
 
 
 def safe_name(text: str) -> str:
@@ -405,6 +288,6 @@ def disappeared_csv(rows) -> bytes:
     for row in rows:
         total = row["total_fen"]
         writer.writerow([row["household_id"], row["township"] or "", row["village"] or "", row["head_name"] or "",
-                         STATUS_LABEL.get(row["status"], ""), "" if total is None else f"{total / 100:.2f}",
+                         STATUS_LABEL.get(row["status"], ""), "" if total is None else money.fen_yuan(total, grouping=False),
                          "", "", "", ""])
     return buffer.getvalue().encode("utf-8-sig")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from dibao_cli import money
 from dibao_cli.documents.notices import auto_kind, cn_date
 from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec, clean_text
-from dibao_cli.status import COVERED
+from dibao_cli.status import COVERED, SINGLE_PERSON
 
 
 @dataclass
@@ -37,7 +37,7 @@ def entries(results, include_all: bool) -> list[Entry]:
         h = r.household
         township, village = clean_text(h.township or ""), clean_text(h.village or "")
         note = "新纳入" if new else "继续保障"
-        if r.status == "single_person":
+        if r.status == SINGLE_PERSON:
             for s in r.singles:
                 out.append(Entry(township, village, clean_text(s.member.name or ""), 1, money.plain(s.total), "低保", note))
             continue

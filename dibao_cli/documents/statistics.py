@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from dibao_cli import money
 from dibao_cli.idcard import age_on
-from dibao_cli.status import COVERED
+from dibao_cli.status import COVERED, PHASE_OUT
 
 AREAS = ("城市", "农村")
 
@@ -95,7 +95,7 @@ def month_rows(current: list[CoveredHousehold], previous: list[CoveredHousehold]
         if previous is not None and h.household_id not in before:
             v["new_households"] += 1
             v["new_persons"] += len(h.persons)
-        if h.status == "phase_out":
+        if h.status == PHASE_OUT:
             v["phase_out"] += h.total_fen
         else:
             v["differential"] += h.differential_fen
@@ -223,21 +223,22 @@ def year_summary(ledger, year: int) -> tuple[list[list], list[list]]:
     from dibao_cli.ledger import queries
     from dibao_cli.status import EXIT
 
-    months = []
+    months, month_fen = [], 0
     for month in queries.months_between(ledger, f"{year}-01", f"{year}-12"):
         stats = queries.month_totals(ledger, month)
         events = queries.event_kinds(ledger, month)
         ended = queries.status_count(ledger, month, EXIT)
+        month_fen += stats[2]
         months.append([month, stats[0], stats[1], events.get("new", 0), events.get("exit", 0) + events.get("disappeared", 0),
-                       events.get("phase_out_started", 0), ended, stats[2] / 100])
-    townships = []
+                       events.get("phase_out_started", 0), ended, money.fen_number(stats[2])])
+    townships, township_fen = [], 0
     for township, households, fen in queries.covered_by_township(ledger, f"{year}-01", f"{year}-12"):
-        townships.append([township or "（未填乡镇）", households, fen / 100])
-    if months:
-        months.append(["合计", "", "", *[sum(m[i] for m in months) for i in range(3, 7)],
-                       sum(round(m[7] * 100) for m in months) / 100])
+        township_fen += fen
+        townships.append([township or "（未填乡镇）", households, money.fen_number(fen)])
+    if months:  # totals summed in fen, never from the shown numbers
+        months.append(["合计", "", "", *[sum(m[i] for m in months) for i in range(3, 7)], money.fen_number(month_fen)])
     if townships:
-        townships.append(["合计", sum(t[1] for t in townships), sum(round(t[2] * 100) for t in townships) / 100])
+        townships.append(["合计", sum(t[1] for t in townships), money.fen_number(township_fen)])
     return months, townships
 
 

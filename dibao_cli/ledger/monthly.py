@@ -34,12 +34,12 @@ from dibao_cli.status import (
     COVERED,
     DIBAO,
     PHASE_OUT,
-    RECEIVING,
     RIGID,
     SINGLE_PERSON,
     STATE_NONE,
     STATE_OF,
     TEKUN,
+    WHOLE_OR_SINGLE,
 )
 
 
@@ -148,9 +148,9 @@ def _events(result, previous, members_before: set[str] | None, members_now: set[
         out.append(("transfer", f"由{cat_before}转为{cat_now}"))
     elif cat_before is None and cat_now == "边缘":
         out.append(("new_marginal", "新认定为低保边缘家庭"))
-    if before in RECEIVING and status == PHASE_OUT:
+    if before in WHOLE_OR_SINGLE and status == PHASE_OUT:
         out.append(("phase_out_started", f"进入渐退期：{result.phase_out_start} 至 {result.phase_out_end}"))
-    if before == PHASE_OUT and status in RECEIVING:
+    if before == PHASE_OUT and status in WHOLE_OR_SINGLE:
         out.append(("back_to_dibao", "渐退期内收入又低于标准，恢复正常保障"))
     if previous is not None and status in (DIBAO, SINGLE_PERSON) and before in COVERED:
         # back from a phase-out too: the amount paid during it was last month's, the new one differs
@@ -296,7 +296,7 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
         enrolled = h.enrolled_on
         if enrolled is None and record is not None and record["enrolled_on"]:
             enrolled = _dt.date.fromisoformat(record["enrolled_on"])
-        if enrolled is None and result.status in RECEIVING:
+        if enrolled is None and result.status in WHOLE_OR_SINGLE:
             enrolled = day  # newly covered: the approval is the first check
         if enrolled is None and result.status == TEKUN:
             enrolled = day  # newly 特困: the yearly review counts from the recognition

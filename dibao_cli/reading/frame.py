@@ -10,6 +10,7 @@ reader's order.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING
 
 from dibao_cli import cells
@@ -178,11 +179,30 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         errors = {c for c, v in enumerate(values) if type(v) is cells.CellError}
         if not errors and target == 0:  # nearly every column of a real roster: a plain assignment per member
             setter = getattr(Member, name_).__set__
+            if None not in codes and None not in values:  # every row filled: assigned without a Python loop
+                deque(map(setter, members, map(values.__getitem__, codes)), maxlen=0)
+                continue
             for member, code in zip(members, codes):
                 if code is not None:
                     value = values[code]
                     if value is not None:
                         setter(member, value)
+            continue
+        if not errors:  # an income or expense column without a bad cell: the items that are not 0
+            for member, code in zip(members, codes):
+                if code is None:
+                    continue
+                value = values[code]
+                if value is None or value == 0:
+                    continue
+                if target == 1:
+                    if member.incomes is EMPTY:
+                        member.incomes = {}
+                    member.incomes[name_] = value
+                else:
+                    if member.expenses is EMPTY:
+                        member.expenses = {}
+                    member.expenses[name_] = value
             continue
         for i, code in enumerate(codes):
             if code is None:

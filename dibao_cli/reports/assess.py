@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from functools import lru_cache
 
 from dibao_cli import money
 from dibao_cli.assess.household import Assessment, HouseholdResult
@@ -19,24 +20,36 @@ STATUS_ORDER = (*COVERED, EXIT, MARGINAL, INELIGIBLE, TEKUN, RIGID)
 ROUNDING_UNIT = {amount: unit for unit, amount in ROUNDING.items()}
 
 
-def y(value) -> str:
-    """Yuan with two decimals, as a string (JSON numbers would lose the trailing zeros); half up (dibao_cli.money)."""
-    return money.plain(value)
+y = money.plain  # yuan with two decimals, as a string (JSON numbers would lose the trailing zeros); half up
 
 
 def f2y(fen) -> str:
-    """Fen (int or exact Decimal) as yuan with two decimals, half up (dibao_cli.money)."""
-    return money.fen_yuan(fen, grouping=False)
+    """Fen (int or exact Decimal) as yuan with two decimals, half up: money.fen_yuan without grouping, with the
+    common case (whole fen, not negative) written out here (a hot path: several per household of a province)."""
+    if not fen:
+        return "0.00"
+    if type(fen) is not int:
+        fen = money.fen_to_fen(fen)
+    if fen < 0:
+        return money.fen_text(fen, grouping=False)
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+@lru_cache(maxsize=64)
+def _monthly(annual_standard) -> str:
+    """The monthly standard shown for an annual standard in fen (a few distinct values per run)."""
+    return y(annual_standard / 1200)
 
 
 def benefit_parts(r: HouseholdResult) -> dict:
     """差额, 分类施保 and the adjustments as shown: they add up to the total (see money.Breakdown)."""
     b = r.breakdown
     if b is None:
-        return {"differential": y(r.differential), "classified": y(r.classified), "minimum_top_up": "0.00",
-                "rounding": "0.00"}
-    return {"differential": money.fen_text(b.differential, False), "classified": money.fen_text(b.classified, False),
-            "minimum_top_up": money.fen_text(b.minimum_top_up, False), "rounding": money.fen_text(b.rounding, False)}
+        differential, classified = r.differential, r.classified
+        return {"differential": y(differential) if differential else "0.00",
+                "classified": y(classified) if classified else "0.00", "minimum_top_up": "0.00", "rounding": "0.00"}
+    return {"differential": f2y(b.differential), "classified": f2y(b.classified),
+            "minimum_top_up": f2y(b.minimum_top_up), "rounding": f2y(b.rounding)}
 
 
 def policy_block(assessment: Assessment) -> dict:
@@ -79,6 +92,9 @@ def explain_steps(r: HouseholdResult) -> list[dict]:
 
 def household_dict(r: HouseholdResult) -> dict:
     h = r.household
+    excluded = r.excluded
+    benefit = benefit_parts(r)
+    benefit["total"] = y(r.total) if r.benefit_known else None
     return {
         "household_id": h.household_id,
         "township": h.township,
@@ -91,23 +107,20 @@ def household_dict(r: HouseholdResult) -> dict:
         "status_label": STATUS_LABEL[r.status],
         "annual_income": {
             "counted": f2y(r.counted),
-            "excluded": f2y(sum(r.excluded.values())),
-            "excluded_items": {k: f2y(v) for k, v in r.excluded.items()},
+            "excluded": f2y(sum(excluded.values())) if excluded else "0.00",
+            "excluded_items": {k: f2y(v) for k, v in excluded.items()},
             "employment_deduction": f2y(r.employment_deduction),
             "rigid_deduction": f2y(r.rigid_deduction),
             "adjusted": f2y(r.adjusted),
         },
         "per_capita_monthly_income": y(r.per_capita),
-        "monthly_standard": y(r.monthly_standard),
-        "monthly_benefit": {
-            **benefit_parts(r),
-            "total": y(r.total) if r.benefit_known else None,
-        },
+        "monthly_standard": _monthly(r.annual_standard),
+        "monthly_benefit": benefit,
         "phase_out": None if r.phase_out_start is None else {
             "start": r.phase_out_start.isoformat(), "end": r.phase_out_end.isoformat()},
         "single_person": [{"name": s.member.name, "ground": s.ground, "total": y(s.total)} for s in r.singles],
-        "reasons": [x.as_dict() for x in r.reasons],
-        "flags": [x.as_dict() for x in r.flags],
+        "reasons": [{"code": x.code, "text": x.text, "basis": x.basis} for x in r.reasons],  # Reason.as_dict
+        "flags": [{"code": x.code, "text": x.text, "basis": x.basis} for x in r.flags],
         "programmes": programmes(r),
         "tekun": [tekun_dict(d) for d in r.tekun],
         "rigid_expense": None if r.rigid is None else rigid_dict(r.rigid),
@@ -135,7 +148,7 @@ def programmes(r: HouseholdResult) -> list[str]:
     out = []
     if r.status in PROGRAMME_OF_STATUS:
         out.append(PROGRAMME_OF_STATUS[r.status])
-    if r.supported:
+    if r.tekun and r.supported:
         out.append("特困供养")
     if r.rigid is not None and r.rigid.recognised:
         out.append("刚性支出困难家庭")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dibao_cli.checks.crosscheck import Finding, yuan
+from dibao_cli.money import fen_number
 from dibao_cli.reports.files import (
     MONEY_FORMAT,
     SheetSpec,
@@ -57,7 +58,7 @@ def as_csv(findings) -> bytes:
 def xlsx_row(f: Finding) -> list:
     """A workbook row: the amount to recover as a number (two decimals), not text."""
     values = row(f)
-    values[14] = None if f.recover_fen is None else f.recover_fen / 100
+    values[14] = None if f.recover_fen is None else fen_number(f.recover_fen)
     return values
 
 

@@ -13,6 +13,7 @@ from dibao_cli.assess.impact import (
     status_order,
     total,
 )
+from dibao_cli.money import fen_number
 from dibao_cli.reports.assess import f2y
 from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec
 from dibao_cli.status import COVERED
@@ -34,8 +35,8 @@ def money_dict(m: Money) -> dict:
 
 
 def money_cells(m: Money) -> list:
-    return [m.households, m.persons, m.differential / 100, m.classified / 100, m.phase_out / 100, m.adjustment / 100,
-            m.total / 100, m.annual / 100]
+    return [m.households, m.persons, *(fen_number(fen) for fen in (m.differential, m.classified, m.phase_out,
+                                                                    m.adjustment, m.total, m.annual))]
 
 
 def flows(alt: Alternative) -> tuple[int, int]:
@@ -275,8 +276,8 @@ def xlsx_sheets(impact: Impact) -> list[SheetSpec]:
     for number, alt in enumerate(impact.alternatives, start=1):
         b = budget(impact, alt)
         after = total(alt.money)
-        rows.append([f"{number}. {alt.reform.name}", *money_cells(after), (after.total - now.total) / 100,
-                     (after.annual - now.annual) / 100, b["entered"], b["left"], b["rises"], b["decreases"]])
+        rows.append([f"{number}. {alt.reform.name}", *money_cells(after), fen_number(after.total - now.total),
+                     fen_number(after.annual - now.annual), b["entered"], b["left"], b["rises"], b["decreases"]])
     money_cols = {i: MONEY_FORMAT for i in range(3, 11)}
     sheets = [_printable(SheetSpec("方案一览", header, rows, widths={0: 34, **{i: 14 for i in range(3, 11)}},
                                    formats=money_cols,
@@ -297,9 +298,9 @@ def xlsx_sheets(impact: Impact) -> list[SheetSpec]:
                 known = c.before.total is not None and c.after.total is not None
                 yield [f"{n}. {alt.reform.name}", h.household_id, h.township or "", h.village or "", h.head_label or "",
                        c.persons, status_label(c.before.status), c.before.covered,
-                       None if c.before.total is None else c.before.paid / 100, status_label(c.after.status),
-                       c.after.covered, None if c.after.total is None else c.after.paid / 100,
-                       c.delta / 100 if known else None, c.delta * MONTHS_PER_YEAR / 100 if known else None,
+                       None if c.before.total is None else fen_number(c.before.paid), status_label(c.after.status),
+                       c.after.covered, None if c.after.total is None else fen_number(c.after.paid),
+                       fen_number(c.delta) if known else None, fen_number(c.delta * MONTHS_PER_YEAR) if known else None,
                        c.before_reasons, c.after_reasons]
 
     change_formats = {8: MONEY_FORMAT, 11: MONEY_FORMAT, 12: MONEY_FORMAT, 13: MONEY_FORMAT}
@@ -322,8 +323,8 @@ def xlsx_sheets(impact: Impact) -> list[SheetSpec]:
     sheets.append(_printable(SheetSpec("状态变化", ["方案", "单位", "现行认定＼方案认定", *map(status_label, statuses), "合计"],
                                        matrix_rows, widths={0: 24, 2: 18})))
     town_header = ["方案", "乡镇", *(f"现行{h}" for h in MONEY_HEADER), *(f"方案{h}" for h in MONEY_HEADER), "月增减", "年增减"]
-    town_rows = [[f"{n}. {alt.reform.name}", t, *money_cells(b), *money_cells(a), (a.total - b.total) / 100,
-                  (a.annual - b.annual) / 100]
+    town_rows = [[f"{n}. {alt.reform.name}", t, *money_cells(b), *money_cells(a), fen_number(a.total - b.total),
+                  fen_number(a.annual - b.annual)]
                  for n, alt in enumerate(impact.alternatives, start=1) for t, b, a in townships(impact, alt)]
     town_formats = {i: MONEY_FORMAT for i in (*range(4, 10), *range(12, 20))}
     sheets.append(_printable(SheetSpec("分乡镇资金", town_header, town_rows,

@@ -12,7 +12,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from dibao_cli.rules.phase_out import phase_out_end
-from dibao_cli.status import CURRENT_DIBAO_STATES
+from dibao_cli.status import CURRENT_DIBAO_STATES, DIBAO, EXIT, INELIGIBLE, STATE_DIBAO, STATE_PHASE_OUT, TEKUN
+from dibao_cli.status import MARGINAL as MARGINAL_STATUS
+from dibao_cli.status import PHASE_OUT as PHASE_OUT_STATUS
 
 # how the decision was reached (a reason code follows from each)
 ALL_TEKUN = "all_tekun"
@@ -57,7 +59,7 @@ def currently_dibao(state: str | None) -> bool:
 
 def in_phase_out(state: str | None, phase_out_start: _dt.date | None) -> bool:
     """The roster records a phase-out already running: state 渐退期, or 低保 with a phase-out start date."""
-    return state == "渐退期" or (state == "低保" and phase_out_start is not None)
+    return state == STATE_PHASE_OUT or (state == STATE_DIBAO and phase_out_start is not None)
 
 
 def phase_out_period(state: str | None, start: _dt.date | None, day: _dt.date, months: int) -> tuple:
@@ -88,7 +90,7 @@ def stop_for_property(state: str | None) -> bool:
 def amount_changed(state: str | None, status: str, current_fen: int | None, total: Decimal) -> Decimal | None:
     """民发〔2021〕57号第二十三条: a 低保 household whose monthly amount changes gets a change notice; the old amount
     (yuan) when it changed, else None."""
-    if state != "低保" or status != "dibao" or current_fen is None:
+    if state != STATE_DIBAO or status != DIBAO or current_fen is None:
         return None
     old = Decimal(current_fen) / 100
     return old if old != total else None
@@ -108,15 +110,15 @@ def decide(*, covered: int, supported: int, property_ok: bool, adjusted_fen: Dec
     if currently_dibao(state):
         start, end, entering = phase_out_period(state, phase_out_start, day, phase_out_months)
         if phase_out_over(day, end):
-            return Decision("exit", PHASE_OUT_ENDED, False, start, end, entering)
-        return Decision("phase_out", PHASE_OUT, False, start, end, entering)
+            return Decision(EXIT, PHASE_OUT_ENDED, False, start, end, entering)
+        return Decision(PHASE_OUT_STATUS, PHASE_OUT, False, start, end, entering)
     if below_marginal(adjusted_fen, annual_standard_fen, members, marginal_multiplier):
         return _MARGINAL
     return _ABOVE_MARGINAL
 
 
 # the decisions that carry no dates, made once (a hot path at 1M households)
-_TEKUN, _NO_ONE = Decision("tekun", ALL_TEKUN), Decision("ineligible", ALL_TEKUN)
-_PROPERTY = Decision("ineligible", PROPERTY)
-_BELOW, _BACK = Decision("dibao", BELOW), Decision("dibao", BELOW, back_from_phase_out=True)
-_MARGINAL, _ABOVE_MARGINAL = Decision("marginal", MARGINAL), Decision("ineligible", ABOVE_MARGINAL)
+_TEKUN, _NO_ONE = Decision(TEKUN, ALL_TEKUN), Decision(INELIGIBLE, ALL_TEKUN)
+_PROPERTY = Decision(INELIGIBLE, PROPERTY)
+_BELOW, _BACK = Decision(DIBAO, BELOW), Decision(DIBAO, BELOW, back_from_phase_out=True)
+_MARGINAL, _ABOVE_MARGINAL = Decision(MARGINAL_STATUS, MARGINAL), Decision(INELIGIBLE, ABOVE_MARGINAL)

@@ -29,11 +29,18 @@ class MemberIncome:
         return max(ZERO, self.counted - self.employment_deduction)
 
 
-def member_income(member: Member, policy) -> MemberIncome:
-    """Sort each income item of a member into counted or excluded by the policy's income_items."""
+def member_income(member: Member, policy, lookup=None) -> MemberIncome:
+    """Sort each income item of a member into counted or excluded by the policy's income_items. `lookup` is
+    `policy.income_item` (the default) or a table that gives the same answers."""
     result = MemberIncome(member)
-    lookup = policy.income_item
-    for item, fen in member.incomes.items():
+    incomes = member.incomes
+    if not incomes:
+        return result
+    if lookup is None:
+        lookup = policy.income_item
+    counted = 0
+    by_category = result.by_category
+    for item, fen in incomes.items():
         found = lookup(item)
         if found is None:
             if fen:
@@ -41,11 +48,12 @@ def member_income(member: Member, policy) -> MemberIncome:
             continue
         category, entry = found
         if entry.value:
-            result.counted += fen
+            counted += fen
             key = category or item
-            result.by_category[key] = result.by_category.get(key, 0) + fen
+            by_category[key] = by_category.get(key, 0) + fen
         elif fen:
             result.excluded[item] = result.excluded.get(item, 0) + fen
+    result.counted = counted
     return result
 
 
@@ -63,7 +71,13 @@ def rigid_deduction(members: list[Member], policy) -> Decimal:
     """民发〔2021〕57号第十一条 (刚性支出): the listed expenses of the household, capped, if enabled."""
     if not policy.rigid_deduction_enabled:
         return ZERO
-    total = sum(m.expenses.get(item, 0) for m in members for item in policy.rigid_deduction_items)
+    items = policy.rigid_deduction_items if members else ()  # read when there are members (explain lists what was read)
+    total = 0
+    for m in members:
+        expenses = m.expenses
+        if expenses:  # most members have none
+            for item in items:
+                total += expenses.get(item, 0)
     return min(Decimal(total), policy.rigid_deduction_cap_annual * 100)
 
 

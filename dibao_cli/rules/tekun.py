@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dibao_cli.model import Member
+from dibao_cli.money import fen_yuan as _yuan
 from dibao_cli.rules.income import MemberIncome
 
 ZERO = Decimal(0)
@@ -138,7 +139,3 @@ def floor_shortfall(policy, monthly_standard: Decimal) -> Decimal | None:
     """The national floor check: the basic living standard below multiplier x the 低保 standard -> the floor."""
     floor = policy.tekun_basic_floor_multiplier * monthly_standard
     return floor if policy.tekun_basic_monthly < floor else None
-
-
-def _yuan(fen) -> str:
-    return f"{Decimal(fen) / 100:,.2f}"

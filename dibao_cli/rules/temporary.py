@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dibao_cli.money import plain
 from dibao_cli.rules.benefit import round_benefit
 
 KINDS = ("急难型", "支出型")
@@ -35,10 +36,10 @@ class Amount:
     township_limit: Decimal
 
     def lines(self) -> list[str]:
-        out = [f"月低保标准 {self.monthly_standard:.2f} 元 × {self.months} 个月 × {self.persons} 人 = {self.by_months:.2f} 元",
-               f"每案上限 {self.cap:.2f} 元；最多可救助 {self.maximum:.2f} 元"]
-        out.append(f"审批金额 {self.granted:.2f} 元" + ("（已按上限）" if self.capped else ""))
-        out.append(f"乡镇先行救助限额 {self.township_limit:.2f} 元：由{self.level}")
+        out = [f"月低保标准 {plain(self.monthly_standard)} 元 × {self.months} 个月 × {self.persons} 人 = {plain(self.by_months)} 元",
+               f"每案上限 {plain(self.cap)} 元；最多可救助 {plain(self.maximum)} 元"]
+        out.append(f"审批金额 {plain(self.granted)} 元" + ("（已按上限）" if self.capped else ""))
+        out.append(f"乡镇先行救助限额 {plain(self.township_limit)} 元：由{self.level}")
         return out
 
 

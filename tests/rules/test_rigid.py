@@ -19,3 +19,10 @@ def test_student_ground_and_share_shown_without_rounding_up():
     assert rigid.student_ground(member(school_level="高中")) is None
     assert rigid._pct(Decimal("0.59995")) == "59.995%"
     assert rigid._pct(Decimal("0.599999")) == "59.999%"
+
+
+def test_amounts_in_the_recognition_text_round_half_up():
+    """青海省刚性支出困难家庭认定（2025年）: a per-capita income of 60,450.5 fen reads 604.51 元 (half up, as every
+    amount shown), not 604.50 (half to even)."""
+    assert rigid._yuan(Decimal("60450.5")) == "604.51"
+    assert rigid._yuan(Decimal("123456750.5")) == "1,234,567.51"

@@ -41,3 +41,8 @@ def test_article_8_a_supporter_able_to_support_ends_existing_support():
     [d] = _decide(member(born=dt.date(1950, 1, 1), tekun=True, supporter="有履行能力"))
     assert (d.outcome, [c for c, _, _ in d.reasons]) == ("ended", ["tekun_supporter"])
     assert tekun.floor_shortfall(policy(), Decimal(640)) is None  # 960 >= 1.3 x 640 (国发〔2016〕14号 floor)
+
+
+def test_own_income_in_the_reasons_rounds_half_up():
+    """《特困人员认定办法》（民发〔2021〕43号）第七条: an own income of 60,450.5 fen reads 604.51 元 (half up), never 604.50."""
+    assert tekun._yuan(Decimal("60450.5")) == "604.51"

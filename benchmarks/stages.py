@@ -1,0 +1,90 @@
+"""CPU time of each stage of `dibao assess --format json` in one process: reading the roster, planning, assessing
+and writing the JSON (assessing and writing are one streamed stage; `--assess-only` times the assessment alone).
+
+    python benchmarks/stages.py benchmarks/out/roster-100000.xlsx
+    PYTHONPATH=/other/checkout python benchmarks/stages.py roster.xlsx --profile prof.out   # cProfile of the last stage
+
+The cycle collector is paused as the CLI pauses it. CPU time (process_time) is shown beside wall time: the
+benchmark machine is shared, so CPU time is the steadier figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import gc
+import time
+from pathlib import Path
+
+DAY = _dt.date(2026, 11, 30)
+
+
+def _imports():
+    """The functions of either code layout (assess/ and reports/, or the flat modules before them)."""
+    try:
+        from dibao_cli.assess.household import iter_results, plan_assessment
+        from dibao_cli.reports.assess import json_chunks
+    except ImportError:  # the flat layout
+        from dibao_cli.assess_report import json_chunks
+        from dibao_cli.assessment import iter_results, plan_assessment
+    try:
+        from dibao_cli.reading.roster import read_rosters
+    except ImportError:
+        from dibao_cli.roster import read_rosters
+    from dibao_cli.policy import PolicyAt
+    try:
+        from dibao_cli.policy.config import choose_policy
+    except ImportError:
+        from dibao_cli.config import choose_policy
+
+    def resolve(day):
+        return PolicyAt(choose_policy(None, ()), day)
+
+    return read_rosters, plan_assessment, iter_results, json_chunks, resolve
+
+
+class Clock:
+    def __init__(self):
+        self.cpu, self.wall = time.process_time(), time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        cpu, wall = time.process_time(), time.perf_counter()
+        print(f"  {name:<12} cpu {cpu - self.cpu:7.2f} s   wall {wall - self.wall:7.2f} s", flush=True)
+        self.cpu, self.wall = cpu, wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("roster")
+    parser.add_argument("--profile", help="write a cProfile of the assess/JSON stage here")
+    parser.add_argument("--assess-only", action="store_true", help="assess without building the JSON")
+    args = parser.parse_args()
+    read_rosters, plan_assessment, iter_results, json_chunks, resolve = _imports()
+    gc.disable()
+    clock = Clock()
+    policy = resolve(DAY)
+    roster = read_rosters([Path(args.roster)], on_date=DAY)
+    clock.lap("read")
+    assessment = plan_assessment(roster, policy, DAY)
+    clock.lap("plan")
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    if args.assess_only:
+        count = sum(1 for _ in iter_results(assessment))
+        name = "assess"
+    else:
+        count = sum(len(chunk) for chunk in json_chunks(assessment))
+        name = "assess+json"
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    clock.lap(name)
+    print(f"  ({len(assessment.pending)} households, {count} {'results' if args.assess_only else 'bytes'})")
+
+
+if __name__ == "__main__":
+    main()
