@@ -129,3 +129,18 @@ def test_review_lists_the_yearly_tekun_check_of_a_tekun_member_in_a_dibao_househ
     out = run("review", "--db", tmp_path / "l.db", "--as-of", "2026-11-30", "--within", "0", "--format", "json")
     items = {(i["household_id"], i["kind"], i["due"]) for i in out.json()["items"]}
     assert items == {("T3", "periodic", "2026-05-20"), ("T3", "tekun_review", "2026-11-20")}
+
+
+def test_the_import_summary_names_tiered_events_in_chinese(run, tmp_path):
+    """The screen summary of an import says 新认定特困 / 新认定刚性支出困难, never an internal event code."""
+    policy = tmp_path / "c.toml"
+    policy.write_text(COUNTY, encoding="utf-8")
+    first = load(run, tmp_path, "2026-01", elder(特困="是"), "--region", "632521", "--policy", policy)
+    assert "本月变化：新认定特困 1 户" in first.out
+    rigid = [person("H1", "韩桂英", "1945-01-01", seq=22, 财产净收入=14000, 医疗支出=9000)]
+    second = load(run, tmp_path, "2026-02", rigid, "--region", "632521", "--policy", policy)
+    summary = next(line for line in second.out.splitlines() if line.startswith("本月变化："))
+    assert summary == "本月变化：转类 1 户"
+    rigid_from_start = load(run, tmp_path, "2026-03", rigid, "--region", "632521", "--policy", policy,
+                            "--db", tmp_path / "other.db")
+    assert "本月变化：新认定刚性支出困难 1 户" in rigid_from_start.out

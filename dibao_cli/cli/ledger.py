@@ -34,7 +34,9 @@ REVIEW_FORMATS = ("table", "json", "csv", "xlsx")
 EVENT_LABELS = {"new": "新纳入", "exit": "停保", "transfer": "转类", "phase_out_started": "进入渐退期",
                 "back_to_dibao": "恢复低保", "amount_changed": "金额变化", "member_added": "成员增加",
                 "member_removed": "成员减少", "linked": "户编号变更", "disappeared": "本月未出现",
-                "new_marginal": "新认定边缘", "not_assessed": "未核算（保留上月结果）"}
+                "new_marginal": "新认定边缘", "not_assessed": "未核算（保留上月结果）",
+                "new_tekun": "新认定特困", "tekun_ended": "终止特困供养", "new_rigid": "新认定刚性支出困难",
+                "rigid_ended": "退出刚性支出困难"}
 
 
 def open_ledger(db, create=True, write=None, check_tables=None):
