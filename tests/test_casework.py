@@ -7,6 +7,7 @@ worked; Mid-Autumn 09-25..09-27 off), so every deadline below moves because of t
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from conftest import person, pid, write_xlsx
 
@@ -618,3 +619,18 @@ def test_steps_of_the_same_day_count_in_the_procedures_order(run, tmp_path):
     c = cases(run, "2026-11-10", code=0)[1]
     assert (c["next_step"], c["due"], c["notes"]) == ("公示期满后县级审批", "2026-11-23", ["公示期至 2026-11-15"])
     assert run("step", "1", "县级审批", "--date", "2026-11-16", "--result", "批准").code == 0
+
+
+def test_a_visit_without_an_application_is_filed_under_the_households_township(run, tmp_path):
+    """A routine visit to a household that never applied (nothing open) takes its township and village from
+    the ledger's latest month, so a township clerk's row-level rule accepts it and the reports count it."""
+    roster = write_xlsx(tmp_path / "r.xlsx", [person("H1", "奶奶", "1950-01-01", 当前保障类别="低保")])
+    assert run("import", roster, "--month", "2026-11", "--date", "2026-11-30").code == 0
+    out = run("visit", "H1", "--date", "2026-12-02", "--by", "王芳", "--kind", "定期回访", "--findings", "无变化")
+    assert out.code == 0, out.out + out.err
+    db = run.connect(Path.cwd() / "dibao.db")
+    try:
+        rows = db.execute("SELECT household_id, township, village FROM case_visits").fetchall()
+    finally:
+        db.close()
+    assert [tuple(r) for r in rows] == [("H1", "恰卜恰镇", "西台村")]

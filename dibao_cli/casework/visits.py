@@ -75,6 +75,11 @@ def record_visit(ledger, *, household_id: str, on: _dt.date, visitors: list[str]
     if app is not None:
         township = township or app["township"]
         village = village or app["village"]
+    if not township:  # no open application: where the ledger last saw the household
+        months = [r for r in ledger.history(household_id) if r["household_id"] == household_id]
+        if months:
+            township = months[-1]["township"] or ""
+            village = village or months[-1]["village"] or ""
     data = {"情况": findings} | {k: v for k, v in (changes or {}).items() if v}
     visit_id = store.insert_visit(ledger, {
         "household_id": household_id, "township": township, "village": village, "visited_on": on.isoformat(),
