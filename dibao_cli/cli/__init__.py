@@ -31,10 +31,10 @@ def main(debug: bool) -> None:
 
 
 
-from dibao_cli.cli import assess, check, documents, impact, ledger, monitoring, publicity, reports  # noqa: E402
+from dibao_cli.cli import assess, check, db, documents, impact, ledger, monitoring, publicity, reports  # noqa: E402
 
 for command in (check.check, assess.assess, assess.explain, ledger.import_, ledger.history, ledger.review, ledger.log_,
-                ledger.db_group, monitoring.crosscheck, monitoring.monitor, documents.notice, publicity.publicity, reports.report_group, publicity.templates_group,
+                db.db_group, monitoring.crosscheck, monitoring.monitor, documents.notice, publicity.publicity, reports.report_group, publicity.templates_group,
                 assess.policy, assess.init, check.template, impact.impact):
     main.add_command(command)
 
