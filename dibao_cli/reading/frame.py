@@ -275,10 +275,17 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     # (the row reader skips it); only the other rows are looked at, column by column
     owner_array = pa.array(owner_numbers, pa.int64())
     for k, slot in enumerate(household_slots):
+        key = slot.key
         for i in _rows_to_look_at(hcodes[k], owner_array):
             code = hcodes[k][i]
+            value = hvalues[k][code]
+            household = owners[i]
+            if value is None or (type(value) is not cells.CellError and getattr(household, key) is None):
+                if value is not None:  # the household's first value: nothing to compare it with
+                    setattr(household, key, value)
+                continue
             household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, members[i].row), slot,
-                           hraws[k][code], hvalues[k][code], owners[i], hids[i])
+                           hraws[k][code], value, household, hids[i])
     problems.sort(key=lambda item: item[0])
     roster.problems.extend(p for _, p in problems)
     if reader.progress is not None:

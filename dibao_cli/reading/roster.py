@@ -287,6 +287,10 @@ class _Reader:
                 value = MISS if memo is None else memo.get(raw if type(raw) is str else (raw, type(raw)), MISS)
                 if value is MISS:
                     value = slot.value(raw)
+                if value is None or (type(value) is not cells.CellError and getattr(household, slot.key) is None):
+                    if value is not None:  # the household's first value: nothing to compare it with
+                        setattr(household, slot.key, value)
+                    continue
                 household_cell(problem, where, slot, raw, value, household, household_id)
         if progress is not None:
             progress(count % 5000)
