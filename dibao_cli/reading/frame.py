@@ -15,8 +15,20 @@ from typing import TYPE_CHECKING
 
 from dibao_cli import cells
 from dibao_cli.idcard import CHECK_CHARS, WEIGHTS
-from dibao_cli.model import EMPTY, Household, Member
-from dibao_cli.problems import ERROR, WARNING
+from dibao_cli.model import EMPTY, Member
+from dibao_cli.problems import ERROR
+from dibao_cli.reading.apply import (
+    ATTRIBUTE,
+    add_amount,
+    cell_error,
+    check_name,
+    duplicate_id,
+    household_cell,
+    household_number,
+    join_household,
+    read_id,
+    target_of,
+)
 from dibao_cli.reading.columnar import column_values
 from dibao_cli.reading.columns import HOUSEHOLD
 from dibao_cli.reading.households import HEAD_RELATIONS
@@ -25,7 +37,7 @@ if TYPE_CHECKING:
     from dibao_cli.reading.converters import Slot
 
 # steps of the row reader, in the order it reports a row's problems
-_NO_PERSON, _HOUSEHOLD_ID, _MEMBER, _ID, _NAME, _NO_HOUSEHOLD, _TWO_FILES, _HOUSEHOLD_CELL = range(8)
+_NO_PERSON, _HOUSEHOLD_ID, _MEMBER, _ID, _NAME, _HOUSEHOLD, _HOUSEHOLD_CELL = range(7)
 
 
 def _distinct(column) -> tuple[list, list]:
@@ -142,9 +154,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     cleaned = []
     for raw in raws:
         try:
-            if type(raw) is not str or raw[:1] in cells.SUSPECT:
-                cells.refuse_bad(raw)
-            cleaned.append(cells.text(raw))
+            cleaned.append(household_number(raw))
         except cells.CellError as exc:
             cleaned.append(exc)
     hids: list = [None] * count
@@ -170,14 +180,9 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         values = [None if raw is None else slot.value(raw) for raw in raws]
         if slot is name_slot:
             name_raw_codes, name_raws = codes, raws
-        if slot.attr is not None:
-            target, name_ = 0, slot.attr
-        elif slot.key.startswith("income:"):
-            target, name_ = 1, slot.key[7:]
-        else:
-            target, name_ = 2, slot.key[8:]
+        target, name_ = target_of(slot)
         errors = {c for c, v in enumerate(values) if type(v) is cells.CellError}
-        if not errors and target == 0:  # nearly every column of a real roster: a plain assignment per member
+        if not errors and target == ATTRIBUTE:  # nearly every column of a real roster: a plain assignment per member
             setter = getattr(Member, name_).__set__
             if None not in codes and None not in values:  # every row filled: assigned without a Python loop
                 deque(map(setter, members, map(values.__getitem__, codes)), maxlen=0)
@@ -193,16 +198,8 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                 if code is None:
                     continue
                 value = values[code]
-                if value is None or value == 0:
-                    continue
-                if target == 1:
-                    if member.incomes is EMPTY:
-                        member.incomes = {}
-                    member.incomes[name_] = value
-                else:
-                    if member.expenses is EMPTY:
-                        member.expenses = {}
-                    member.expenses[name_] = value
+                if value is not None and value != 0:
+                    add_amount(member, target, name_, value)
             continue
         for i, code in enumerate(codes):
             if code is None:
@@ -212,23 +209,12 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                 continue
             member = members[i]
             if code in errors:
-                problem(positions[i], _MEMBER, order, file, sheet, member.row, slot.header, raws[code], value.message,
-                        value.fix, value.severity, value.code, hids[i])
-                if value.severity == ERROR:
-                    member.has_error = True
-                continue
-            if target == 0:
+                cell_error(problem, (positions[i], _MEMBER, order, file, sheet, member.row), slot, raws[code], value,
+                           hids[i], member)
+            elif target == ATTRIBUTE:
                 setattr(member, name_, value)
-            elif value == 0:
-                continue
-            elif target == 1:
-                if member.incomes is EMPTY:
-                    member.incomes = {}
-                member.incomes[name_] = value
-            else:
-                if member.expenses is EMPTY:
-                    member.expenses = {}
-                member.expenses[name_] = value
+            elif value != 0:
+                add_amount(member, target, name_, value)
 
     # ID numbers: clean 18-character numbers checked as a column, the rest one by one as before
     id_column = column(id_slot.index)
@@ -238,7 +224,8 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     for i, member in enumerate(members):
         number = fast[0][i] if fast is not None else None
         if number is None:
-            _slow_id(reader, problem, positions[i], file, sheet, member.row, id_slot, raw_ids[i], member, hids[i])
+            read_id(problem, (positions[i], _ID, 0, file, sheet, member.row), file, id_slot, raw_ids[i], member,
+                    hids[i], seen)
             continue
         member.id_number = number
         member.birth = fast[1][i]
@@ -247,16 +234,14 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         if previous is None:
             seen[number] = member
         else:
-            _duplicate(problem, positions[i], file, sheet, member.row, id_slot, raw_ids[i], member, hids[i], previous)
+            duplicate_id(problem, (positions[i], _ID, 0, file, sheet, member.row), file, id_slot, raw_ids[i], member,
+                         hids[i], previous)
 
     # names, heads and the columns dibao does not know
     for i, member in enumerate(members):
         if member.name is None:
             raw_name = None if name_raw_codes is None or name_raw_codes[i] is None else name_raws[name_raw_codes[i]]
-            if not cells.is_bad(raw_name):
-                problem(positions[i], _NAME, 0, file, sheet, member.row, name_slot.header, "", "姓名为空", "填写成员姓名",
-                        ERROR, "name_missing", hids[i])
-                member.has_error = True
+            check_name(problem, (positions[i], _NAME, 0, file, sheet, member.row), name_slot, raw_name, member, hids[i])
         member.is_head = member.relation in HEAD_RELATIONS
     for index, column_, header in layout_columns:
         if column_ is not None:
@@ -270,7 +255,6 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                 member.extra[header] = value
 
     # households, in the order their first member appears
-    households = roster.households
     hcodes, hraws, hvalues = [], [], []
     for slot in household_slots:
         codes, raws = _distinct(column(slot.index))
@@ -281,56 +265,27 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     numbers: dict = {}  # household -> its number in this sheet, to compare rows as columns
     owner_numbers: list = [None] * count
     for i, member in enumerate(members):
-        household_id = hids[i]
-        position = positions[i]
-        if household_id is None:
-            if not hid_bad[i]:
-                problem(position, _NO_HOUSEHOLD, 0, file, sheet, member.row, hid_slot.header, "",
-                        "户编号为空：不知道此人属于哪一户", "填写户编号（同一户的成员填同一个编号，可合并单元格）", ERROR,
-                        "household_id_missing")
-            member.has_error = True
-            roster.orphans.append(member)
-            continue
-        household = households.get(household_id)
+        household = join_household(roster, problem, (positions[i], _HOUSEHOLD, 0, file, sheet, member.row), hid_slot,
+                                   member, hids[i], hid_bad[i])
         if household is None:
-            household = Household(household_id, file, sheet, member.row)
-            households[household_id] = household
-        elif household.file != file:
-            problem(position, _TWO_FILES, 0, file, sheet, member.row, hid_slot.header, household_id,
-                    f"户编号与另一文件 {household.file} 中的一户相同", "核对户编号；同一户只应出现在一个名册中",
-                    WARNING, "household_in_two_files", household_id)
-        household.members.append(member)
-        if member.has_error:
-            household.has_error = True
+            continue
         owners[i] = household
         owner_numbers[i] = numbers.setdefault(id(household), len(numbers))
     # household-level cells: a row repeating the cell of the row above in the same household says nothing new
     # (the row reader skips it); only the other rows are looked at, column by column
     owner_array = pa.array(owner_numbers, pa.int64())
     for k, slot in enumerate(household_slots):
+        key = slot.key
         for i in _rows_to_look_at(hcodes[k], owner_array):
             code = hcodes[k][i]
-            household = owners[i]
-            member = members[i]
             value = hvalues[k][code]
-            if type(value) is cells.CellError:
-                problem(positions[i], _HOUSEHOLD_CELL, k, file, sheet, member.row, slot.header, hraws[k][code],
-                        value.message, value.fix, value.severity, value.code, hids[i])
-                if value.severity == ERROR:
-                    household.has_error = True
+            household = owners[i]
+            if value is None or (type(value) is not cells.CellError and getattr(household, key) is None):
+                if value is not None:  # the household's first value: nothing to compare it with
+                    setattr(household, key, value)
                 continue
-            if value is None:
-                continue
-            previous = getattr(household, slot.key)
-            if previous is None:
-                setattr(household, slot.key, value)
-            elif previous != value:
-                from dibao_cli.reading.roster import _show
-
-                problem(positions[i], _HOUSEHOLD_CELL, k, file, sheet, member.row, slot.header, hraws[k][code],
-                        f"同一户内不一致：本户前面的行是“{_show(previous)}”",
-                        "户级信息只填在户主行，或每行填同样的值", ERROR, "household_conflict", hids[i])
-                household.has_error = True
+            household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, members[i].row), slot,
+                           hraws[k][code], value, household, hids[i])
     problems.sort(key=lambda item: item[0])
     roster.problems.extend(p for _, p in problems)
     if reader.progress is not None:
@@ -357,48 +312,3 @@ def _rows_to_look_at(codes: list, owners) -> list[int]:
     same_cell = pc.fill_null(pc.equal(above(code), code), False)
     look = pc.and_(pc.is_valid(code), pc.invert(pc.and_(same_household, same_cell)))
     return pc.indices_nonzero(look).to_pylist()
-
-
-def _slow_id(reader, problem, position, file, sheet, line, slot, raw, member, household_id) -> None:
-    """The row reader's ID check, for a cell that is not a clean 18-character number."""
-    from dibao_cli.idcard import IdError, parse_id
-
-    try:
-        if type(raw) is not str or raw[:1] in cells.SUSPECT:
-            cells.refuse_bad(raw)
-    except cells.CellError as exc:
-        problem(position, _ID, 0, file, sheet, line, slot.header, raw, exc.message, exc.fix, ERROR, exc.code,
-                household_id)
-        member.has_error = True
-        return
-    try:
-        info = parse_id(raw)
-    except IdError as exc:
-        problem(position, _ID, 0, file, sheet, line, slot.header, raw, exc.message, exc.fix, ERROR, exc.code,
-                household_id)
-        member.has_error = True
-        return
-    member.id_number = info.number
-    member.birth = info.birth
-    member.male = info.male
-    if info.upgraded:
-        problem(position, _ID, 1, file, sheet, line, slot.header, raw, f"15位旧身份证号，已按国家标准升为18位：{info.number}",
-                "在名册中改填18位号码", WARNING, "id_upgraded", household_id)
-    previous = reader.seen_ids.get(info.number)
-    if previous is None:
-        reader.seen_ids[info.number] = member
-        return
-    _duplicate(problem, position, file, sheet, line, slot, raw, member, household_id, previous)
-
-
-def _duplicate(problem, position, file, sheet, line, slot, raw, member, household_id, previous) -> None:
-    p_file, p_line, p_household = previous.file, previous.row, previous.household_id or ""
-    if p_file != file:
-        where, code = f"另一个文件 {p_file} 第 {p_line} 行", "id_duplicate_file"
-    elif p_household == (household_id or ""):
-        where, code = f"本户第 {p_line} 行", "id_duplicate_household"
-    else:
-        where, code = f"第 {p_line} 行（户编号 {p_household}）", "id_duplicate_other_household"
-    problem(position, _ID, 2, file, sheet, line, slot.header, raw, f"身份证号重复：与{where}相同",
-            "同一人只能登记一次；删除重复的行", ERROR, code, household_id)
-    member.has_error = True

@@ -14,9 +14,19 @@ from typing import Callable, Iterable
 
 from dibao_cli import cells
 from dibao_cli.errors import InputUnreadable
-from dibao_cli.idcard import IdError, parse_id
-from dibao_cli.model import EMPTY, Household, Member, Roster, SheetSummary
+from dibao_cli.model import EMPTY, Member, Roster, SheetSummary
 from dibao_cli.problems import ERROR, WARNING, Problem
+from dibao_cli.reading.apply import (
+    ATTRIBUTE,
+    add_amount,
+    cell_error,
+    check_name,
+    household_cell,
+    household_number,
+    join_household,
+    read_id,
+    target_of,
+)
 from dibao_cli.reading.columns import HOUSEHOLD, REQUIRED
 from dibao_cli.reading.converters import MISS, Slot
 from dibao_cli.reading.header import (
@@ -186,7 +196,8 @@ class _Reader:
     # ---- rows
     def _read_data(self, file: str, sheet: str, rows, slots: list[Slot], layout_columns, fill,
                    summary: SheetSummary) -> None:
-        households = self.roster.households
+        roster = self.roster
+        problem = self.problem
         seen_ids = self.seen_ids
         progress = self.progress
         id_slot = next(s for s in slots if s.key == "id_number")
@@ -196,15 +207,8 @@ class _Reader:
         household_slots = [s for s in slots if s.level == HOUSEHOLD and s.convert and s.key != "household_id"]
         width = max(s.index for s in slots) + 1
         unknown = {i: h for i, c, h in layout_columns if c is None}
-        plan = []
-        for slot in member_slots:
-            if slot.attr is not None:
-                target, name_ = 0, slot.attr
-            elif slot.key.startswith("income:"):
-                target, name_ = 1, slot.key[7:]
-            else:
-                target, name_ = 2, slot.key[8:]
-            plan.append((slot.index, slot.memo.get if slot.memo is not None else None, target, name_, slot))
+        plan = [(slot.index, slot.memo.get if slot.memo is not None else None, *target_of(slot), slot)
+                for slot in member_slots]
         count = 0
         last_household = None
         last_raw: list = [None] * len(household_slots)
@@ -229,10 +233,9 @@ class _Reader:
             member = Member(file, sheet, line)
             raw_hid = row[hid_slot.index]
             hid_bad = False
+            where = (file, sheet, line)
             try:
-                if type(raw_hid) is not str or raw_hid[:1] in cells.SUSPECT:
-                    cells.refuse_bad(raw_hid)
-                household_id = cells.text(raw_hid)
+                household_id = household_number(raw_hid)
             except cells.CellError as exc:
                 self.problem(file, sheet, line, hid_slot.header, raw_hid, exc.message, exc.fix, ERROR, exc.code)
                 member.has_error = True
@@ -249,28 +252,15 @@ class _Reader:
                 if value is None:
                     continue
                 if type(value) is cells.CellError:
-                    self.problem(file, sheet, line, slot.header, raw, value.message, value.fix, value.severity,
-                                 value.code, household_id)
-                    if value.severity == ERROR:
-                        member.has_error = True
+                    cell_error(problem, where, slot, raw, value, household_id, member)
                     continue
-                if target == 0:
+                if target == ATTRIBUTE:
                     setattr(member, name_, value)
-                elif value == 0:
-                    continue  # a zero amount changes no sum and lists nothing: no dict for it (memory at 1M rows)
-                elif target == 1:
-                    if member.incomes is EMPTY:
-                        member.incomes = {}
-                    member.incomes[name_] = value
-                else:
-                    if member.expenses is EMPTY:
-                        member.expenses = {}
-                    member.expenses[name_] = value
-            self._read_id(file, sheet, line, id_slot, raw_id, member, household_id)
-            if member.name is None and not cells.is_bad(raw_name):
-                self.problem(file, sheet, line, name_slot.header, "", "姓名为空", "填写成员姓名", ERROR, "name_missing",
-                             household_id)
-                member.has_error = True
+                elif value != 0:  # a zero amount changes no sum and lists nothing: no dict for it (memory at 1M rows)
+                    add_amount(member, target, name_, value)
+            read_id(problem, where, file, id_slot, raw_id, member, household_id, seen_ids)
+            if member.name is None:
+                check_name(problem, where, name_slot, raw_name, member, household_id)
             relation = member.relation
             member.is_head = relation in HEAD_RELATIONS
             for index_extra, header in unknown.items():
@@ -280,24 +270,9 @@ class _Reader:
                     value = row[index_extra]
                     member.extra[header] = str(value) if type(value) is cells.BadCell else value
             summary.members += 1
-            if household_id is None:
-                if not hid_bad:
-                    self.problem(file, sheet, line, hid_slot.header, "", "户编号为空：不知道此人属于哪一户",
-                                 "填写户编号（同一户的成员填同一个编号，可合并单元格）", ERROR, "household_id_missing")
-                member.has_error = True
-                self.roster.orphans.append(member)
-                continue
-            household = households.get(household_id)
+            household = join_household(roster, problem, where, hid_slot, member, household_id, hid_bad)
             if household is None:
-                household = Household(household_id, file, sheet, line)
-                households[household_id] = household
-            elif household.file != file:
-                self.problem(file, sheet, line, hid_slot.header, household_id,
-                             f"户编号与另一文件 {household.file} 中的一户相同", "核对户编号；同一户只应出现在一个名册中",
-                             WARNING, "household_in_two_files", household_id)
-            household.members.append(member)
-            if member.has_error:
-                household.has_error = True
+                continue
             # household-level cells: a row of the same household repeating the previous row's cell is skipped
             same = household is last_household
             last_household = household
@@ -312,59 +287,13 @@ class _Reader:
                 value = MISS if memo is None else memo.get(raw if type(raw) is str else (raw, type(raw)), MISS)
                 if value is MISS:
                     value = slot.value(raw)
-                if isinstance(value, cells.CellError):
-                    self.problem(file, sheet, line, slot.header, raw, value.message, value.fix, value.severity,
-                                 value.code, household_id)
-                    if value.severity == ERROR:
-                        household.has_error = True
+                if value is None or (type(value) is not cells.CellError and getattr(household, slot.key) is None):
+                    if value is not None:  # the household's first value: nothing to compare it with
+                        setattr(household, slot.key, value)
                     continue
-                if value is None:
-                    continue
-                previous = getattr(household, slot.key)
-                if previous is None:
-                    setattr(household, slot.key, value)
-                elif previous != value:
-                    self.problem(file, sheet, line, slot.header, raw,
-                                 f"同一户内不一致：本户前面的行是“{_show(previous)}”",
-                                 "户级信息只填在户主行，或每行填同样的值", ERROR, "household_conflict", household_id)
-                    household.has_error = True
+                household_cell(problem, where, slot, raw, value, household, household_id)
         if progress is not None:
             progress(count % 5000)
-
-    def _read_id(self, file, sheet, line, slot: Slot, raw, member: Member, household_id) -> None:
-        try:
-            if type(raw) is not str or raw[:1] in cells.SUSPECT:
-                cells.refuse_bad(raw)
-        except cells.CellError as exc:
-            self.problem(file, sheet, line, slot.header, raw, exc.message, exc.fix, ERROR, exc.code, household_id)
-            member.has_error = True
-            return
-        try:
-            info = parse_id(raw)
-        except IdError as exc:
-            self.problem(file, sheet, line, slot.header, raw, exc.message, exc.fix, ERROR, exc.code, household_id)
-            member.has_error = True
-            return
-        member.id_number = info.number
-        member.birth = info.birth
-        member.male = info.male
-        if info.upgraded:
-            self.problem(file, sheet, line, slot.header, raw, f"15位旧身份证号，已按国家标准升为18位：{info.number}",
-                         "在名册中改填18位号码", WARNING, "id_upgraded", household_id)
-        previous = self.seen_ids.get(info.number)
-        if previous is None:
-            self.seen_ids[info.number] = member
-            return
-        p_file, p_line, p_household = previous.file, previous.row, previous.household_id or ""
-        if p_file != file:
-            where, code = f"另一个文件 {p_file} 第 {p_line} 行", "id_duplicate_file"
-        elif p_household == (household_id or ""):
-            where, code = f"本户第 {p_line} 行", "id_duplicate_household"
-        else:
-            where, code = f"第 {p_line} 行（户编号 {p_household}）", "id_duplicate_other_household"
-        self.problem(file, sheet, line, slot.header, raw, f"身份证号重复：与{where}相同", "同一人只能登记一次；删除重复的行",
-                     ERROR, code, household_id)
-        member.has_error = True
 
     @staticmethod
     def _is_blank_or_note(row: list) -> bool:
@@ -388,14 +317,6 @@ def _shown_raw(value) -> str:
         return ""
     if type(value) is float and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return str(value)
-
-
-def _show(value) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, _dt.date):
-        return value.isoformat()
     return str(value)
 
 
