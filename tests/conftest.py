@@ -142,7 +142,7 @@ def _names_ledger(source: str) -> bool:
 
 
 def _uses_ledger(function, module) -> bool:
-    """The test (or a helper of its module it calls) gives the CLI a ledger, and it does not open the file."""
+    """The test (or a helper of a test module it calls) gives the CLI a ledger, and it does not open the file."""
     import inspect
     import re
 
@@ -154,7 +154,7 @@ def _uses_ledger(function, module) -> bool:
         return True
     for name in set(re.findall(r"\b(_?[a-z]\w*)\(", source)):
         helper = getattr(module, name, None)
-        if inspect.isfunction(helper) and helper.__module__ == module.__name__ and _names_ledger(inspect.getsource(helper)):
+        if inspect.isfunction(helper) and helper.__module__.startswith("test_") and _names_ledger(inspect.getsource(helper)):
             return True
     return False
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from conftest import person, write_csv, write_xlsx
+from test_ledger import family, history, load
 
 MONTHS = ("2026-01", "2026-02", "2026-03", "2026-04")
 INCOMES = (2400, 3600, 10800, 12000, 20000)
@@ -76,24 +77,6 @@ def test_four_months_imported_at_once_equal_the_same_four_one_after_another(run,
     assert len(names) == 5, names
     con = run.connect(together)
     assert con.execute("SELECT COUNT(*) FROM pending_imports").fetchone() == (0,)
-
-
-def family(income, **extra):
-    return [person("H1", "才让东智", "1979-06-18", 经营净收入=income, **extra),
-            person("H1", "拉毛措", "1982-02-28", "配偶", seq=12)]
-
-
-def load(run, tmp_path, month, rows, *args, code=0):
-    path = write_xlsx(tmp_path / f"{month}.xlsx", rows)
-    result = run("import", path, "--month", month, "--db", tmp_path / "l.db", *args)
-    assert result.code == code, result.out + result.err
-    return result
-
-
-def history(run, tmp_path, hid="H1"):
-    result = run("history", hid, "--db", tmp_path / "l.db", "--format", "json")
-    assert result.code == 0, result.err
-    return result.json()
 
 
 def test_household_skipped_for_errors_keeps_its_decision_and_is_not_new_next_month(run, tmp_path):

@@ -72,13 +72,18 @@ def rigid_deduction(members: list[Member], policy) -> Decimal:
     if not policy.rigid_deduction_enabled:
         return ZERO
     items = policy.rigid_deduction_items if members else ()  # read when there are members (explain lists what was read)
+    return min(Decimal(listed_expenses(members, items)), policy.rigid_deduction_cap_annual * 100)
+
+
+def listed_expenses(members: list[Member], items) -> int:
+    """The members' expenses (fen) under the listed items."""
     total = 0
     for m in members:
         expenses = m.expenses
         if expenses:  # most members have none
             for item in items:
                 total += expenses.get(item, 0)
-    return min(Decimal(total), policy.rigid_deduction_cap_annual * 100)
+    return total
 
 
 def adjusted_income(counted: int, employment: Decimal, rigid: Decimal) -> Decimal:

@@ -14,6 +14,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from dibao_cli.model import Member
 from dibao_cli.money import fen_yuan as _yuan
+from dibao_cli.rules.income import listed_expenses
 from dibao_cli.rules.phase_out import phase_out_end
 
 BASIS = "青海省刚性支出困难家庭认定（2025年）：人均收入低于上年当地居民人均可支配收入，近12个月刚性支出占家庭总收入的规定比例以上，财产符合低保边缘家庭规定"
@@ -45,14 +46,7 @@ def disposable_line(policy, area_type: str) -> Decimal | None:
 
 
 def rigid_expenses(members: list[Member], policy) -> int:
-    items = policy.rigid_expense_items
-    total = 0
-    for m in members:
-        expenses = m.expenses
-        if expenses:  # most members have none
-            for item in items:
-                total += expenses.get(item, 0)
-    return total
+    return listed_expenses(members, policy.rigid_expense_items)
 
 
 def recognise(members: list[Member], counted: int, area_type: str, policy, day: _dt.date,
