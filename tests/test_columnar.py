@@ -22,6 +22,17 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.xlsx"))
 DAY = "2026-11-30"
 
 
+@pytest.fixture(autouse=True, params=["loaded after the scan", "loaded while scanned"])
+def loader(request, monkeypatch):
+    """Each comparison twice: the columns loaded in this process after the sheet's scan, and loaded by a child
+    process while this one scans (as large sheets are)."""
+    from dibao_cli.reading import columnar
+
+    if request.param == "loaded while scanned":
+        monkeypatch.setattr(columnar, "PARALLEL_FROM_BYTES", 0)
+    return request.param
+
+
 def _run(args: list[str], reader: str) -> tuple[int, str]:
     old = os.environ.get("DIBAO_READER")
     os.environ["DIBAO_READER"] = reader
@@ -206,3 +217,22 @@ def test_random_rosters_read_the_same_by_columns_and_by_rows(tmp_path, one_kind,
         reader.check_households()
         dumps.append(_dump(reader.roster))
     assert dumps[0] == dumps[1]
+
+
+def test_text_of_chinese_characters_only_is_its_own_clean_value():
+    """The columnar reader keeps a text or name cell matching frame._PLAIN_CHINESE as it is, without calling the
+    cleaner: true for every character of the range, and for a cell made of them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from dibao_cli import cells
+    from dibao_cli.reading import frame
+
+    chars = [chr(c) for c in range(0x4E00, 0x9FA6)]
+    matched = pc.match_substring_regex(pa.array(chars + ["张 三", "张三 ", "Ａ", "·", "张\u3000三", "'张"]),
+                                       frame._PLAIN_CHINESE).to_pylist()
+    assert matched == [True] * len(chars) + [False] * 6
+    for char in chars:
+        assert cells.text(char) is char and cells.name(char) is char and char[0] not in cells.SUSPECT
+    whole = "".join(chars)
+    assert cells.text(whole) is whole and cells.name(whole) is whole
