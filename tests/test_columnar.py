@@ -63,6 +63,7 @@ def _same(tmp_path: Path, roster: Path) -> None:
 def _columnar_taken(path: Path) -> bool:
     reader = _Reader(dt.date(2026, 11, 30), None)
     reader.use_columnar = True
+    reader.columnar_from_bytes = 0
     return reader._columnar(open_book(path).sheets[0]) is not None
 
 
@@ -82,6 +83,22 @@ def test_clean_benchmark_roster_is_read_by_columns_with_the_same_results(tmp_pat
     roster = _generate(tmp_path, 10000)
     assert _columnar_taken(roster)
     _same(tmp_path, roster)
+
+
+def test_a_small_roster_is_read_by_rows_unless_told_otherwise(tmp_path):
+    """Below COLUMNAR_FROM_BYTES of sheet XML the row reader costs less than importing the columnar libraries."""
+    from dibao_cli.reading.roster import COLUMNAR_FROM_BYTES
+
+    roster = _generate(tmp_path, 1000)
+    old = os.environ.pop("DIBAO_READER", None)
+    try:
+        reader = _Reader(dt.date(2026, 11, 30), None)
+    finally:
+        if old is not None:
+            os.environ["DIBAO_READER"] = old
+    assert reader.use_columnar and reader.columnar_from_bytes == COLUMNAR_FROM_BYTES
+    assert reader._columnar(open_book(roster).sheets[0]) is None
+    assert _columnar_taken(roster)
 
 
 def test_messy_benchmark_roster_is_read_by_columns_with_the_same_problems(tmp_path):
@@ -209,6 +226,7 @@ def test_random_rosters_read_the_same_by_columns_and_by_rows(tmp_path, one_kind,
     for columnar in (False, True):
         reader = _Reader(day, None)
         reader.use_columnar = columnar
+        reader.columnar_from_bytes = 0
         try:
             reader.read_file(path, None, False, None)
         except Exception as exc:  # both engines must refuse the same file the same way

@@ -141,15 +141,16 @@ class ParallelLoad:
             self.cancel()
 
     def _reap(self) -> int:
-        pid, self._pid = self._pid, None
+        """Wait for the child; it stays this object's to stop (cancel) until it has ended."""
         while True:
             try:
-                _, status = os.waitpid(pid, 0)
-                return os.waitstatus_to_exitcode(status)
+                _, status = os.waitpid(self._pid, 0)
             except InterruptedError:
                 continue
             except ChildProcessError:
-                return -1
+                status = None
+            self._pid = None
+            return -1 if status is None else os.waitstatus_to_exitcode(status)
 
     def _close(self) -> None:
         for name in ("_memory", "_status"):

@@ -115,11 +115,15 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
             scans[name] = sheetscan.scan_xlsx_sheet(path, zf, xml_parts[name], name)
         return scans[name]
 
-    def columnar(name: str) -> ColumnarSource | None:
-        """The sheet's head and a loader of its data by columns, or None when only the row reader reads it exactly."""
+    def columnar(name: str, from_bytes: int) -> ColumnarSource | None:
+        """The sheet's head and a loader of its data by columns, or None when only the row reader reads it exactly
+        (or the sheet has less XML than `from_bytes`)."""
         from dibao_cli.reading import columnar as _columnar, xlsxhead
 
-        if name not in xml_parts or suffix not in (".xlsx", ".xlsm") or not _columnar.available():
+        if name not in xml_parts or suffix not in (".xlsx", ".xlsm"):
+            return None
+        budget = _load_budget(zf, xml_parts[name])
+        if budget[0] < from_bytes or not _columnar.available():
             return None
         if name in scans:  # scanned already (as a sheet after the first): no need to overlap the scan
             found = scans[name]
@@ -130,7 +134,7 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
         head = xlsxhead.read_head(path, zf, xml_parts[name], HEAD_ROWS)
         if head is None:
             return None
-        return ColumnarSource(path, name, head, lambda: scan(name), _load_budget(zf, xml_parts[name]))
+        return ColumnarSource(path, name, head, lambda: scan(name), budget)
 
     def make(name: str) -> Sheet:
         flags = ods_flags.get(name) or {}
@@ -221,8 +225,8 @@ class _LazySheet(Sheet):
         self._sheet: Sheet | None = None
         self._columnar = columnar
 
-    def columnar(self) -> ColumnarSource | None:
-        return self._columnar(self.name) if self._columnar is not None else None
+    def columnar(self, from_bytes: int = 0) -> ColumnarSource | None:
+        return self._columnar(self.name, from_bytes) if self._columnar is not None else None
 
     def _load(self) -> Sheet:
         if self._sheet is None:
