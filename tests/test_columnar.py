@@ -237,20 +237,21 @@ def test_random_rosters_read_the_same_by_columns_and_by_rows(tmp_path, one_kind,
     assert dumps[0] == dumps[1]
 
 
-def test_text_of_chinese_characters_only_is_its_own_clean_value():
-    """The columnar reader keeps a text or name cell matching frame._PLAIN_CHINESE as it is, without calling the
-    cleaner: true for every character of the range, and for a cell made of them."""
+def test_plain_text_is_its_own_clean_value():
+    """The columnar reader keeps a text, name or household-number cell matching frame._PLAIN as it is, without
+    calling the cleaner: true for every character the pattern allows, and for a cell made of them."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     from dibao_cli import cells
     from dibao_cli.reading import frame
+    from dibao_cli.reading.apply import household_number
 
-    chars = [chr(c) for c in range(0x4E00, 0x9FA6)]
-    matched = pc.match_substring_regex(pa.array(chars + ["张 三", "张三 ", "Ａ", "·", "张\u3000三", "'张"]),
-                                       frame._PLAIN_CHINESE).to_pylist()
-    assert matched == [True] * len(chars) + [False] * 6
+    chars = [chr(c) for c in range(0x4E00, 0x9FA6)] + [chr(c) for c in range(128) if chr(c).isalnum()]
+    refused = ["张 三", "张三 ", "Ａ", "·", "张\u3000三", "'张", "#REF!", "H-1", "", "Ⅱ", "①"]
+    matched = pc.match_substring_regex(pa.array(chars + refused), frame._PLAIN).to_pylist()
+    assert matched == [True] * len(chars) + [False] * len(refused)
     for char in chars:
-        assert cells.text(char) is char and cells.name(char) is char and char[0] not in cells.SUSPECT
+        assert cells.text(char) is char and cells.name(char) is char and household_number(char) is char
     whole = "".join(chars)
-    assert cells.text(whole) is whole and cells.name(whole) is whole
+    assert cells.text(whole) is whole and cells.name(whole) is whole and household_number(whole) is whole

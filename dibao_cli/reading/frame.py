@@ -43,8 +43,8 @@ _NO_PERSON, _HOUSEHOLD_ID, _MEMBER, _ID, _NAME, _HOUSEHOLD, _HOUSEHOLD_CELL = ra
 
 
 def _distinct(column, plain: bool = False) -> tuple[list, list, list | None]:
-    """(code of each row or None, the distinct cell values, and with `plain` whether each distinct value is text of
-    Chinese characters only, or None) of one Arrow column."""
+    """(code of each row or None, the distinct cell values, and with `plain` whether each distinct value is plain
+    text (_PLAIN), or None) of one Arrow column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -59,19 +59,19 @@ def _distinct(column, plain: bool = False) -> tuple[list, list, list | None]:
         codes = [None if c in empty else c for c in codes]
     chinese = None
     if plain and len(raws) > 256 and pa.types.is_string(encoded.dictionary.type):
-        chinese = pc.fill_null(pc.match_substring_regex(encoded.dictionary, _PLAIN_CHINESE), False).to_pylist()
+        chinese = pc.fill_null(pc.match_substring_regex(encoded.dictionary, _PLAIN), False).to_pylist()
     return codes, raws, chinese
 
 
-# text the text and name cleaners give back unchanged: Chinese characters only (no space, full-width letter,
-# apostrophe or unprintable character; each is its own NFKC form)
-_PLAIN_CHINESE = r"^[\x{4e00}-\x{9fa5}]+$"
+# text the text, name and household-number cleaners give back unchanged: ASCII letters and digits and Chinese
+# characters only (no space, full-width letter, apostrophe, "#" or unprintable character; each is its own NFKC form)
+_PLAIN = r"^[0-9A-Za-z\x{4e00}-\x{9fa5}]+$"
 
 
 def _distinct_values(column, slot) -> tuple[list, list, list]:
     """(code of each row or None, the distinct cell values, their clean values) of one column: each distinct
-    value cleaned once; in a text or name column, values of Chinese characters only are their own clean values
-    (a large roster has tens of thousands of distinct names)."""
+    value cleaned once; in a text or name column, plain values are their own clean values (a large roster has tens
+    of thousands of distinct names)."""
     codes, raws, chinese = _distinct(column, slot.column.kind in ("text", "name"))
     value = slot.value
     if chinese is None:
@@ -179,9 +179,12 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     members = [Member(file, sheet, first_row + p + 1) for p in positions]
 
     # household numbers
-    codes, raws, _ = _distinct(column(hid_slot.index))
+    codes, raws, plain = _distinct(column(hid_slot.index), True)
     cleaned = []
-    for raw in raws:
+    for k, raw in enumerate(raws):
+        if plain is not None and plain[k]:
+            cleaned.append(raw)  # what household_number gives back for it
+            continue
         try:
             cleaned.append(household_number(raw))
         except cells.CellError as exc:
@@ -363,8 +366,7 @@ def _join_households(roster, file: str, members: list, hids: list, owners: list,
             if households[hid].file != file:
                 return members
     count = len(members)
-    starts = [i for i in range(1, count) if hids[i] != hids[i - 1]]
-    starts.insert(0, 0)
+    starts = _run_starts(hids)
     starts.append(count)
     any_error = any(map(_HAS_ERROR, members))
     numbers: dict = {}
@@ -385,6 +387,16 @@ def _join_households(roster, file: str, members: list, hids: list, owners: list,
 
 
 _HAS_ERROR = attrgetter("has_error")
+
+
+def _run_starts(values: list) -> list[int]:
+    """Positions where a run of equal values starts (0 first) in a non-empty list of strings."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values, pa.string())
+    changed = pc.not_equal(array.slice(1), array.slice(0, len(values) - 1))
+    return [0] + pc.add(pc.indices_nonzero(changed), 1).to_pylist()
 
 
 def _rows_to_look_at(codes: list, owners) -> list[int]:
