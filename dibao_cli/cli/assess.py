@@ -63,12 +63,18 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
                 advance(len(assessment.left_out))
             emit(fmt, output, force, table=None, sheets=None, json=lambda: assess_report.json_chunks(assessment),
                  csv=None)
+        elif fmt == "xlsx":  # each household assessed once, its rows kept packed and its result dropped
+            assessment = plan_assessment(roster, policy, day)
+            assessment.progress = advance
+            if advance is not None:
+                advance(len(assessment.left_out))
+            sheets = assess_report.xlsx_sheets(assessment)
         else:
             assessment = assess_roster(roster, policy, day, progress=advance)
     if fmt != "json":
         emit(fmt, output, force,
              table=lambda: assess_report.print_table(console(), assessment, None if show_all else limit),
-             sheets=lambda: assess_report.xlsx_sheets(assessment), json=None,
+             sheets=lambda: sheets, json=None,
              csv=lambda: assess_report.as_csv(assessment))
     if output is not None:
         console().print(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")

@@ -285,44 +285,64 @@ MEMBER_HEADER = ("户编号", "姓名", "身份证号", "与户主关系", "年�
 
 
 def _member_rows(assessment: Assessment, mask):
-    day = assessment.day
     for r in assessment.results:
-        income_by_member = {id(i.member): i for i in r.incomes}
-        classified = {id(m): c for m, c in r.classified_people}
-        singles = {id(s.member) for s in r.singles}
-        tekun = {id(d.member): TEKUN_OUTCOME[d.outcome] for d in r.tekun}
-        for m in r.household.members:
-            income = income_by_member.get(id(m))
-            yield [r.household.household_id, m.name, mask(m.id_number), m.relation or "", m.age(day),
-                   "否" if m.co_resident is False else "是", tekun.get(id(m), "是" if m.tekun else ""), m.labour or "",
-                   f"{m.disability_type or ''}{m.disability_grade or ''}{'级' if m.disability_grade else ''}",
-                   "是" if m.serious_illness else "",
-                   float(Decimal(income.counted) / 100) if income else None,
-                   float(Decimal(sum(income.excluded.values())) / 100) if income else None,
-                   money.fen_number(income.employment_deduction) if income else None,
-                   "、".join(classified.get(id(m), [])), "是" if id(m) in singles else ""]
+        yield from member_rows(r, assessment.day, mask)
+
+
+def member_rows(r: HouseholdResult, day, mask) -> list[list]:
+    """The 成员明细 rows of one household's result."""
+    income_by_member = {id(i.member): i for i in r.incomes}
+    classified = {id(m): c for m, c in r.classified_people}
+    singles = {id(s.member) for s in r.singles}
+    tekun = {id(d.member): TEKUN_OUTCOME[d.outcome] for d in r.tekun}
+    rows = []
+    for m in r.household.members:
+        income = income_by_member.get(id(m))
+        rows.append([r.household.household_id, m.name, mask(m.id_number), m.relation or "", m.age(day),
+                     "否" if m.co_resident is False else "是", tekun.get(id(m), "是" if m.tekun else ""), m.labour or "",
+                     f"{m.disability_type or ''}{m.disability_grade or ''}{'级' if m.disability_grade else ''}",
+                     "是" if m.serious_illness else "",
+                     float(Decimal(income.counted) / 100) if income else None,
+                     float(Decimal(sum(income.excluded.values())) / 100) if income else None,
+                     money.fen_number(income.employment_deduction) if income else None,
+                     "、".join(classified.get(id(m), [])), "是" if id(m) in singles else ""])
+    return rows
 
 
 def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpec]:
+    """The workbook's four sheets. When the assessment is only planned (`plan_assessment`), each household is
+    assessed here, once: its rows are kept packed (RowStore) and the result dropped, so a province's result
+    never holds every household's result and rows at once; the totals are added up on the way."""
+    from dibao_cli.assess.household import iter_results
+    from dibao_cli.reports.rowstore import RowStore
+
+    results = assessment.results if assessment.results or not assessment.pending else iter_results(assessment)
+    running = Totals()
+    households, members = RowStore(), RowStore()
+    day = assessment.day
+    for r in results:
+        running.add(r)
+        households.append(household_row(r, numeric=True))
+        members.extend(member_rows(r, day, mask))
     policy = policy_block(assessment)
     summary_rows = [["核算日期", policy["date"]], ["地区", policy["region"]], ["政策", policy["name"]],
                     ["政策指纹", policy["hash"][:16]], [], ["认定结果", "户数", "人数", "月保障金(元)"]]
+    by_status = running.as_dict()
     for status in STATUS_ORDER:
-        t = totals(assessment)[status]
+        t = by_status[status]
         summary_rows.append([t["label"], t["households"], t["members"], float(Decimal(t["monthly_benefit"]))])
     summary_rows.append(["有错误未核算", len(assessment.left_out), sum(len(h.members) for h, _ in assessment.left_out), None])
-    tekun = Totals(assessment.results).programmes()["tekun"]
+    tekun = running.programmes()["tekun"]
     for mode, t in tekun["by_mode"].items():
         summary_rows.append([f"特困{mode}（人）", None, t["persons"], float(Decimal(t["monthly_support"]))])
     money_formats = {i: MONEY_FORMAT for i in MONEY_COLUMNS}
     return [
         SheetSpec("汇总", ["项目", "户数", "人数", "月保障金(元)"], summary_rows, widths={1: 40},
                   formats={3: MONEY_FORMAT}),
-        SheetSpec("户明细", HOUSEHOLD_HEADER, (household_row(r, numeric=True) for r in assessment.results),
-                  widths={21: 36, 22: 30}, formats=money_formats, size=len(assessment.results)),
-        SheetSpec("成员明细", MEMBER_HEADER, _member_rows(assessment, mask),
-                  formats={10: MONEY_FORMAT, 11: MONEY_FORMAT, 12: MONEY_FORMAT},
-                  size=sum(len(r.household.members) for r in assessment.results)),
+        SheetSpec("户明细", HOUSEHOLD_HEADER, households, widths={21: 36, 22: 30}, formats=money_formats,
+                  size=len(households)),
+        SheetSpec("成员明细", MEMBER_HEADER, members, formats={10: MONEY_FORMAT, 11: MONEY_FORMAT, 12: MONEY_FORMAT},
+                  size=len(members)),
         SheetSpec("问题", FIELDS_ZH, (as_row_zh(p) for p in assessment.problems), widths={0: 40, 6: 40, 7: 40}),
     ]
 

@@ -37,8 +37,8 @@ def plain(spec) -> bool:
 
 
 class Streamed:
-    """A sheet's rows known to fit one worksheet: the first ones (to size the columns), then the rest as they
-    come, never all in memory at once."""
+    """A sheet's rows known to fit one worksheet, with no wrapped column: the first ones (to size the
+    columns), then the rest as they come, never all in memory at once (one pass only)."""
 
     def __init__(self, sample: list, rest):
         self.sample = sample
@@ -51,27 +51,48 @@ class Streamed:
         return bool(self.sample)
 
 
+def again(rows) -> bool:
+    """Rows that say how many they are and can be gone through more than once (a list, a RowStore)."""
+    return hasattr(rows, "__len__") and iter(rows) is not rows
+
+
+def _widest(rows) -> int:
+    widest = getattr(rows, "widest", None)
+    return widest if widest is not None else max(map(len, rows), default=0)
+
+
 def take(sheets: Sequence, capacity: int) -> tuple[list, bool]:
-    """Each sheet's rows, when every sheet fits one worksheet and no row is wider than its header: streamed
-    when the sheet says it has at most `capacity` rows and no column wraps (nothing to measure in every row),
-    else gathered in a list. Otherwise (the sheets' rows handed back unchanged, False)."""
+    """Each sheet's rows, when every sheet fits one worksheet and no row is wider than its header: as they are
+    when they can be gone through twice (once to measure wrapped text, once to write); streamed when the sheet
+    says it has at most `capacity` rows and no column wraps; else gathered in a list. Otherwise (the sheets'
+    rows handed back, nothing lost, False)."""
     from dibao_cli.reports import workbook
 
     taken, fits = [], True
     for spec in sheets:
+        rows = spec.rows
         if not fits:
-            taken.append(spec.rows)
+            taken.append(rows)
             continue
-        size = spec.size if spec.size is not None else (len(spec.rows) if hasattr(spec.rows, "__len__") else None)
-        rows = iter(spec.rows)
-        if size is not None and size <= capacity:
+        width = len(spec.header)
+        if again(rows):
+            fits = len(rows) <= capacity and _widest(rows) <= width
+            taken.append(rows)
+            continue
+        size = spec.size
+        if size is not None and size > capacity:  # known too long: nothing gathered, the rows go on as they are
+            fits = False
+            taken.append(rows)
+            continue
+        rows = iter(rows)
+        if size is not None:
             sample = list(islice(rows, workbook.WIDTH_SAMPLE))
-            if not workbook._column_widths(spec, sample)[1] and all(len(r) <= len(spec.header) for r in sample):
-                taken.append(Streamed(sample, _checked(rows, len(spec.header))))
+            if not workbook._column_widths(spec, sample)[1] and all(len(r) <= width for r in sample):
+                taken.append(Streamed(sample, _checked(rows, width)))
                 continue
             rows = chain(sample, rows)
         head = list(islice(rows, capacity + 1))
-        if len(head) > capacity or any(len(r) > len(spec.header) for r in head):
+        if len(head) > capacity or any(len(r) > width for r in head):
             fits = False
             taken.append(chain(head, rows))
         else:
@@ -84,6 +105,29 @@ def _checked(rows, width: int):
         if len(values) > width:
             raise ValueError("a row wider than its header")  # the caller's size was wrong: a bug, not input
         yield values
+
+
+def row_heights(rows, widths: dict, wrapped, line_height: int) -> dict:
+    """{row: points} for the data rows (numbered from 1, under the header) whose wrapped text takes more than
+    one line: each row measured as it comes, nothing kept but the heights."""
+    from dibao_cli.reports import workbook
+
+    wrapped_widths = [(c, widths[c]) for c in sorted(wrapped)]
+    heights = {}
+    if not wrapped_widths:
+        return heights
+    lines_of, fast_width = workbook._lines, workbook._fast_width
+    for r, values in enumerate(getattr(rows, "source", rows), start=1):
+        lines = 1
+        for c, w in wrapped_widths:
+            if c < len(values) and type(values[c]) is str:
+                text = values[c]
+                n = lines_of(len(text) if text.isascii() else fast_width(text), w)
+                if n > lines:
+                    lines = n
+        if lines > 1:
+            heights[r] = line_height * lines + 3
+    return heights
 
 
 def _value(value):
@@ -116,7 +160,8 @@ def write(target, sheets: Sequence, rows_of: list, names: Sequence[str]) -> None
     header_format.set_align("vcenter")
     header_format.set_border("thin")
     for spec, rows, name in zip(sheets, rows_of, names):
-        sample = rows.sample if isinstance(rows, Streamed) else rows[:workbook.WIDTH_SAMPLE]
+        sample = (rows.sample if isinstance(rows, Streamed)
+                  else list(islice(getattr(rows, "source", rows), workbook.WIDTH_SAMPLE)))
         widths, wrapped = workbook._column_widths(spec, sample)
         header = [clean_text(str(h)) for h in spec.header]
         formats = {}
@@ -130,22 +175,10 @@ def write(target, sheets: Sequence, rows_of: list, names: Sequence[str]) -> None
                     cell.set_text_wrap()
                     cell.set_align("top")
                 formats[key] = cell
-        heights = {}
+        heights = row_heights(rows, widths, wrapped, workbook.LINE_HEIGHT)  # wrapped: rows gone through twice
         header_lines = max([workbook._lines(display_width(h), widths.get(c, 8)) for c, h in enumerate(header)] or [1])
         if header_lines > 1:
             heights[0] = workbook.LINE_HEIGHT * header_lines + 3
-        wrapped_widths = [(c, widths[c]) for c in sorted(wrapped)]
-        if wrapped_widths:
-            for r, values in enumerate(rows, start=1):
-                lines = 1
-                for c, w in wrapped_widths:
-                    if c < len(values) and type(values[c]) is str:
-                        text = values[c]
-                        n = workbook._lines(len(text) if text.isascii() else workbook._fast_width(text), w)
-                        if n > lines:
-                            lines = n
-                if lines > 1:
-                    heights[r] = workbook.LINE_HEIGHT * lines + 3
 
         def records(rows=rows, header=header):
             blank = dict.fromkeys(header)
