@@ -176,7 +176,11 @@ def emit(fmt: str, output: Path | None, force: bool, *, table, sheets, json, csv
             else:
                 write_chunks(output, data, force)
         else:
-            write_output(output, csv(), force)
+            data = csv()
+            if isinstance(data, bytes):
+                write_output(output, data, force)
+            else:
+                write_chunks(output, data, force)
 
 
 def _counted(rows, advance, step: int = 1000):

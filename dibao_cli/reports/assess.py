@@ -11,7 +11,7 @@ from dibao_cli.assess.household import Assessment, HouseholdResult
 from dibao_cli.assess.result import short_reasons
 from dibao_cli.policy.schema import BY_NAME, ROUNDING
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
-from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec, csv_bytes, print_cut
+from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec, csv_bytes, csv_chunks, print_cut
 from dibao_cli.status import COVERED, EXIT, INELIGIBLE, MARGINAL, RIGID, TEKUN
 from dibao_cli.status import LABEL as STATUS_LABEL
 from dibao_cli.status import PROGRAMME_LABEL as PROGRAMME_OF_STATUS
@@ -278,6 +278,15 @@ def household_row(r: HouseholdResult, numeric: bool = False) -> list:
 
 def as_csv(assessment: Assessment) -> bytes:
     return csv_bytes(HOUSEHOLD_HEADER, (household_row(r) for r in assessment.results))
+
+
+def csv_pieces(assessment: Assessment):
+    """as_csv's bytes in pieces: when the assessment is only planned (`plan_assessment`), households are
+    assessed, written and dropped a few thousand at a time, so memory stays flat."""
+    from dibao_cli.assess.household import iter_results
+
+    results = assessment.results if assessment.results or not assessment.pending else iter_results(assessment)
+    return csv_chunks(HOUSEHOLD_HEADER, (household_row(r) for r in results))
 
 
 MEMBER_HEADER = ("户编号", "姓名", "身份证号", "与户主关系", "年龄", "共同生活", "特困", "劳动能力", "残疾", "重病",
