@@ -158,3 +158,16 @@ def test_packed_rows_keep_exact_money():
     store = RowStore()
     store.append(["H1", Decimal("0.10"), 0.1 + 0.2, 10**30])
     assert list(store) == [["H1", Decimal("0.10"), 0.1 + 0.2, 10**30]]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.integers(min_value=-(10**15), max_value=10**15),
+                 st.decimals(min_value=-(10**12), max_value=10**12, places=3)))
+def test_money_cells_of_whole_fen_are_the_rounded_ones(fen):
+    """The short cuts for whole fen give the very floats of the rounding they skip."""
+    from dibao_cli import money
+    from dibao_cli.reports.assess import _fen_float, _fen_number, _yuan_float
+
+    assert _fen_number(fen) == money.number(fen / 100)
+    assert _yuan_float(fen) == float(Decimal(fen) / 100)
+    assert _fen_float(fen) == money.fen_number(fen)

@@ -262,10 +262,13 @@ def household_row(r: HouseholdResult, numeric: bool = False) -> list:
     h = r.household
     parts = benefit_parts(r)
     adjustment = Decimal(parts["minimum_top_up"]) + Decimal(parts["rounding"])
-    values = [r.counted / 100, sum(r.excluded.values()) / 100, r.employment_deduction / 100, r.rigid_deduction / 100,
-              r.adjusted / 100, r.per_capita, r.monthly_standard, Decimal(parts["differential"]),
-              Decimal(parts["classified"]), adjustment, r.total]
-    shown = [money.number(v) if numeric else y(v) for v in values]
+    fen = (r.counted, sum(r.excluded.values()), r.employment_deduction, r.rigid_deduction, r.adjusted)
+    values = (r.per_capita, r.monthly_standard, Decimal(parts["differential"]), Decimal(parts["classified"]),
+              adjustment, r.total)
+    if numeric:  # a whole number of fen over 100 is already the float of that fen (see _fen_number)
+        shown = [_fen_number(f) for f in fen] + [money.number(v) for v in values]
+    else:
+        shown = [y(f / 100) for f in fen] + [y(v) for v in values]
     if not r.benefit_known:
         shown[-1] = None if numeric else ""
     return [h.household_id, h.township or "", h.village or "", h.head_label or "", r.area_type,
@@ -274,6 +277,12 @@ def household_row(r: HouseholdResult, numeric: bool = False) -> list:
             r.phase_out_start.isoformat() if r.phase_out_start else "",
             r.phase_out_end.isoformat() if r.phase_out_end else "",
             "；".join(x.text for x in r.reasons), "；".join(x.text for x in r.flags)]
+
+
+def _fen_number(fen) -> float:
+    """money.number(fen / 100). For an int the quotient is the float nearest that many fen: Decimal(q) * 100
+    lies within 2**-52 of the int, so the rounding to the fen gives it back and money.number returns q itself."""
+    return fen / 100 if type(fen) is int else money.number(fen / 100)
 
 
 def as_csv(assessment: Assessment) -> bytes:
@@ -298,6 +307,15 @@ def _member_rows(assessment: Assessment, mask):
         yield from member_rows(r, assessment.day, mask)
 
 
+def _yuan_float(fen) -> float:
+    """float(Decimal(fen) / 100): for an int, the correctly rounded quotient, which int / int is too."""
+    return fen / 100 if type(fen) is int else float(Decimal(fen) / 100)
+
+
+def _fen_float(fen) -> float:
+    return fen / 100 if type(fen) is int else money.fen_number(fen)
+
+
 def member_rows(r: HouseholdResult, day, mask) -> list[list]:
     """The 成员明细 rows of one household's result."""
     income_by_member = {id(i.member): i for i in r.incomes}
@@ -311,9 +329,9 @@ def member_rows(r: HouseholdResult, day, mask) -> list[list]:
                      "否" if m.co_resident is False else "是", tekun.get(id(m), "是" if m.tekun else ""), m.labour or "",
                      f"{m.disability_type or ''}{m.disability_grade or ''}{'级' if m.disability_grade else ''}",
                      "是" if m.serious_illness else "",
-                     float(Decimal(income.counted) / 100) if income else None,
-                     float(Decimal(sum(income.excluded.values())) / 100) if income else None,
-                     money.fen_number(income.employment_deduction) if income else None,
+                     _yuan_float(income.counted) if income else None,
+                     _yuan_float(sum(income.excluded.values())) if income else None,
+                     _fen_float(income.employment_deduction) if income else None,
                      "、".join(classified.get(id(m), [])), "是" if id(m) in singles else ""])
     return rows
 
