@@ -171,3 +171,22 @@ def test_money_cells_of_whole_fen_are_the_rounded_ones(fen):
     assert _fen_number(fen) == money.number(fen / 100)
     assert _yuan_float(fen) == float(Decimal(fen) / 100)
     assert _fen_float(fen) == money.fen_number(fen)
+
+
+@pytest.mark.parametrize("kind", ["list", "packed"])
+def test_progress_counts_each_row_once_though_wrapped_rows_are_measured_first(tmp_path, kind):
+    from dibao_cli.reports.rowstore import Counted
+
+    rows = [[f"H{i}", "理由很长，" * (i % 9)] for i in range(2500)]
+    if kind == "packed":
+        store = RowStore()
+        store.extend(rows)
+    counted = []
+    source = rows if kind == "list" else store
+    spec = SheetSpec("户明细", ["户编号", "理由"], Counted(source, counted.append), widths={1: 20}, size=len(rows))
+    write_xlsx(tmp_path / "p.xlsx", [spec], force=False)
+    assert sum(counted) == 2500
+    ws = openpyxl.load_workbook(tmp_path / "p.xlsx").active
+    assert [list(r) for r in ws.iter_rows(min_row=2, values_only=True)] == [[h, t or None] for h, t in rows]
+    assert ws.row_dimensions[3].height is None  # one line: no height of its own
+    assert ws.row_dimensions[4].height == 33  # two lines of wrapped text

@@ -58,7 +58,7 @@ def again(rows) -> bool:
 
 def _widest(rows) -> int:
     widest = getattr(rows, "widest", None)
-    return widest if widest is not None else max(map(len, rows), default=0)
+    return widest if widest is not None else max(map(len, getattr(rows, "source", rows)), default=0)
 
 
 def take(sheets: Sequence, capacity: int) -> tuple[list, bool]:
