@@ -190,3 +190,28 @@ def test_progress_counts_each_row_once_though_wrapped_rows_are_measured_first(tm
     assert [list(r) for r in ws.iter_rows(min_row=2, values_only=True)] == [[h, t or None] for h, t in rows]
     assert ws.row_dimensions[3].height is None  # one line: no height of its own
     assert ws.row_dimensions[4].height == 33  # two lines of wrapped text
+
+
+def test_continuation_sheets_are_the_same_from_either_writer(tmp_path, monkeypatch):
+    """Past the row limit the Rust writer's continuation sheets have the cells, widths, row heights, frozen
+    header, filter and print titles of xlsxwriter's."""
+    from dibao_cli.reports import fastbook
+
+    def sheets():
+        households, members = RowStore(), RowStore()
+        households.extend([f"H{i:05d}", i * 1.25, "家庭月人均收入低于标准；" * (i % 5)] for i in range(90))
+        members.extend([f"H{i // 3:05d}", f"成员{i}", i % 90] for i in range(130))
+        return [SheetSpec("户明细", ["户编号", "月保障金(元/月)", "理由"], households, widths={2: 14},
+                          formats={1: MONEY_FORMAT}, size=len(households)),
+                SheetSpec("成员明细", ["户编号", "姓名", "年龄"], members, size=len(members))]
+
+    write_xlsx(tmp_path / "rust.xlsx", sheets(), force=False, sheet_rows=40)
+    with monkeypatch.context() as m:
+        m.setattr(fastbook, "available", lambda: False)
+        write_xlsx(tmp_path / "xlsxwriter.xlsx", sheets(), force=False, sheet_rows=40)
+    rust, other = _describe(tmp_path / "rust.xlsx"), _describe(tmp_path / "xlsxwriter.xlsx")
+    assert rust["sheets"] == other["sheets"] == ["户明细", "户明细（续2）", "户明细（续3）", "成员明细", "成员明细（续2）",
+                                                 "成员明细（续3）", "成员明细（续4）"]
+    for name in rust["sheets"]:
+        assert rust[name] == other[name], name
+    assert rust["户明细（续2）"][0]["A1"] == ("户明细（续2）", "General", False, None, True)

@@ -75,8 +75,8 @@ def take(sheets: Sequence, capacity: int) -> tuple[list, bool]:
             taken.append(rows)
             continue
         width = len(spec.header)
-        if again(rows):
-            fits = len(rows) <= capacity and _widest(rows) <= width
+        if again(rows):  # longer than one worksheet: continuation sheets, whose title is merged over the columns
+            fits = _widest(rows) <= width and (len(rows) <= capacity or width > 1)
             taken.append(rows)
             continue
         size = spec.size
@@ -145,8 +145,10 @@ def _value(value):
     return clean_text(str(value))
 
 
-def write(target, sheets: Sequence, rows_of: list, names: Sequence[str]) -> None:
-    """Write the workbook to `target` (the caller's temporary path); a failed write raises WriteFailed."""
+def write(target, sheets: Sequence, rows_of: list, names: Sequence[str], sheet_rows: int) -> None:
+    """Write the workbook to `target` (the caller's temporary path); a failed write raises WriteFailed. A sheet
+    with more rows than one worksheet holds (`sheet_rows`, header included) goes on in continuation sheets
+    (“成员明细（续2）”), each with its name as a title and the header, as workbook.write_xlsx writes them."""
     from rustpy_xlsxwriter import FastExcel, Format
 
     from dibao_cli.reports import workbook
@@ -159,6 +161,10 @@ def write(target, sheets: Sequence, rows_of: list, names: Sequence[str]) -> None
     header_format.set_align("center")
     header_format.set_align("vcenter")
     header_format.set_border("thin")
+    title_format = Format()
+    title_format.set_bold()
+    title_format.set_font_size(13)
+    taken = {n.lower() for n in names}
     for spec, rows, name in zip(sheets, rows_of, names):
         sample = (rows.sample if isinstance(rows, Streamed)
                   else list(islice(getattr(rows, "source", rows), workbook.WIDTH_SAMPLE)))
@@ -177,34 +183,61 @@ def write(target, sheets: Sequence, rows_of: list, names: Sequence[str]) -> None
                 formats[key] = cell
         heights = row_heights(rows, widths, wrapped, workbook.LINE_HEIGHT)  # wrapped: rows gone through twice
         header_lines = max([workbook._lines(display_width(h), widths.get(c, 8)) for c, h in enumerate(header)] or [1])
-        if header_lines > 1:
-            heights[0] = workbook.LINE_HEIGHT * header_lines + 3
-
-        def records(rows=rows, header=header):
-            blank = dict.fromkeys(header)
-            width = len(header)
-            if not rows:
-                yield blank  # a sheet with no rows still has its header (an empty record writes no cell)
-            for values in rows:
-                kinds = set(map(type, values))
-                if (len(values) == width and kinds <= _PLAIN
-                        and (str not in kinds or _CONTROL.search("\n".join([v for v in values if type(v) is str])) is None)):
-                    yield dict(zip(header, values))  # nearly every row: nothing to convert ("" is written as blank)
-                    continue
-                record = dict(blank)  # every column in every record: the writer takes its columns from them
-                for key, v in zip(header, values):
-                    record[key] = _value(v)
-                yield record
-
-        book.freeze(row=1, col=0, sheet=name)
-        book.sheet(name, records(), column_widths=[widths.get(c, 8) for c in range(len(header))],
-                   column_formats=formats or None, header_format=header_format, row_heights=heights or None,
-                   autofilter=bool(rows),
-                   page_setup={"landscape": True, "paper_size": 9, "fit_to_pages": (1, 0), "repeat_rows": 0,
-                               "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6},
-                               "footer": "&C第 &P 页，共 &N 页", "print_gridlines": True})
+        header_height = workbook.LINE_HEIGHT * header_lines + 3 if header_lines > 1 else None
+        source = iter(rows)  # the parts take their rows from it in turn (the writer writes the sheets in order)
+        for part, (start, end) in enumerate(_parts(len(rows) if again(rows) else None, sheet_rows), start=1):
+            top = 0 if part == 1 else 1  # the header's row: a continuation sheet has its title above
+            part_heights = heights if end is None else {top + r - start: h for r, h in heights.items() if start < r <= end}
+            if header_height:
+                part_heights[top] = header_height
+            part_name, extra = name, {}
+            if part > 1:
+                part_name = workbook.continuation_name(name, part, taken)
+                taken.add(part_name.lower())
+                extra = {"header_row": 1, "merge_ranges": [(0, 0, 0, len(header) - 1,
+                                                            clean_text(f"{clean_text(str(spec.name))}（续{part}）"),
+                                                            title_format)]}
+            part_rows = source if end is None else islice(source, end - start)
+            book.freeze(row=top + 1, col=0, sheet=part_name)
+            book.sheet(part_name, _records(part_rows, header, empty=not rows),
+                       column_widths=[widths.get(c, 8) for c in range(len(header))],
+                       column_formats=formats or None, header_format=header_format, row_heights=part_heights or None,
+                       autofilter=bool(rows),
+                       page_setup={"landscape": True, "paper_size": 9, "fit_to_pages": (1, 0), "repeat_rows": top,
+                                   "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6},
+                                   "footer": "&C第 &P 页，共 &N 页", "print_gridlines": True}, **extra)
     with _quiet_stderr():
         book.save()
+
+
+def _parts(count: int | None, sheet_rows: int):
+    """(start, end) of each worksheet's rows: the first holds sheet_rows - 1 under its header, each
+    continuation sheet sheet_rows - 2 under its title and header; (0, None) for rows of a count not known."""
+    if count is None or count <= sheet_rows - 1:
+        yield 0, None
+        return
+    start, end = 0, sheet_rows - 1
+    while start < count:
+        yield start, min(end, count)
+        start, end = end, end + sheet_rows - 2
+
+
+def _records(rows, header: list, empty: bool):
+    """The rows as the writer takes them: a record (column: value) each."""
+    blank = dict.fromkeys(header)
+    width = len(header)
+    if empty:
+        yield blank  # a sheet with no rows still has its header (an empty record writes no cell)
+    for values in rows:
+        kinds = set(map(type, values))
+        if (len(values) == width and kinds <= _PLAIN
+                and (str not in kinds or _CONTROL.search("\n".join([v for v in values if type(v) is str])) is None)):
+            yield dict(zip(header, values))  # nearly every row: nothing to convert ("" is written as blank)
+            continue
+        record = dict(blank)  # every column in every record: the writer takes its columns from them
+        for key, v in zip(header, values):
+            record[key] = _value(v)
+        yield record
 
 
 class WriteFailed(Exception):

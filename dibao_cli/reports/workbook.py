@@ -122,7 +122,7 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool, sheet_rows:
         if fits:
             try:
                 with atomic_path(path, force) as tmp:
-                    fastbook.write(tmp, sheets, rows_of, names)
+                    fastbook.write(tmp, sheets, rows_of, names, sheet_rows)
             except fastbook.WriteFailed as exc:
                 if exc.full_disk:
                     raise OutputRefused(disk_full_message(path)) from None
@@ -308,8 +308,13 @@ def _write_sheet(book, spec: SheetSpec, name: str, sheet_rows: int) -> None:
 
 
 def _continuation_name(book, name: str, part: int) -> str:
+    return continuation_name(name, part, {n.lower() for n in book.sheetnames})
+
+
+def continuation_name(name: str, part: int, taken) -> str:
+    """The name of a sheet's part (“成员明细（续2）”): within Excel's 31 characters, unlike the (lower-cased)
+    names already `taken`."""
     suffix = f"（续{part}）"
-    taken = {n.lower() for n in book.sheetnames}
     candidate = _shorten(name, SHEET_NAME_LIMIT - len(suffix)) + suffix
     n = 1
     while candidate.lower() in taken:
