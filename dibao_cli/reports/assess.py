@@ -302,11 +302,6 @@ MEMBER_HEADER = ("户编号", "姓名", "身份证号", "与户主关系", "年�
                  "计入收入(元/年)", "不计入收入(元/年)", "就业成本扣减", "分类施保类别", "单人户")
 
 
-def _member_rows(assessment: Assessment, mask):
-    for r in assessment.results:
-        yield from member_rows(r, assessment.day, mask)
-
-
 def _yuan_float(fen) -> float:
     """float(Decimal(fen) / 100): for an int, the correctly rounded quotient, which int / int is too."""
     return fen / 100 if type(fen) is int else float(Decimal(fen) / 100)

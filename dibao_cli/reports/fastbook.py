@@ -3,9 +3,10 @@ rustpy-xlsxwriter: the same widths, number formats, wrapped text, header, frozen
 setup as workbook.write_xlsx gives them, in a Rust writer measured several times faster than xlsxwriter
 on a million-member result.
 
-A sheet with a title, preamble rows, a footer or ruled cells, repeated column names, rows wider than
-the header, or more rows than one Excel sheet holds is written by workbook.write_xlsx instead (the rows
-already taken from the source are handed back with the rest).
+A sheet longer than one Excel worksheet goes on in continuation sheets when its rows can be gone through
+twice (a RowStore, a list). A sheet with a title, preamble rows, a footer or ruled cells, repeated column
+names, rows wider than the header, or more rows than one worksheet holds coming from a one-pass source is
+written by workbook.write_xlsx instead (the rows already taken from the source are handed back with the rest).
 """
 
 from __future__ import annotations
@@ -62,10 +63,10 @@ def _widest(rows) -> int:
 
 
 def take(sheets: Sequence, capacity: int) -> tuple[list, bool]:
-    """Each sheet's rows, when every sheet fits one worksheet and no row is wider than its header: as they are
-    when they can be gone through twice (once to measure wrapped text, once to write); streamed when the sheet
-    says it has at most `capacity` rows and no column wraps; else gathered in a list. Otherwise (the sheets'
-    rows handed back, nothing lost, False)."""
+    """Each sheet's rows, when this writer can write every sheet (no row wider than its header): as they are
+    when they can be gone through twice (once to measure wrapped text, once to write; past `capacity` rows in
+    continuation sheets); streamed when the sheet says it has at most `capacity` rows and no column wraps; else
+    gathered in a list of at most `capacity`. Otherwise (the sheets' rows handed back, nothing lost, False)."""
     from dibao_cli.reports import workbook
 
     taken, fits = [], True
