@@ -129,7 +129,8 @@ class ChineseHelp:
         return list(getattr(self, "commands", {}))
 
     def format_commands(self, ctx, formatter):
-        found = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        listed = getattr(getattr(self, "commands", None), "listed", None)  # a lazy table: its summaries
+        found = [(name, listed(name) if listed else self.get_command(ctx, name)) for name in self.list_commands(ctx)]
         found = [(name, cmd) for name, cmd in found if cmd is not None and not cmd.hidden]
         if found:
             limit = formatter.width - 6 - max(len(name) for name, _ in found)
