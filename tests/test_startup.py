@@ -147,3 +147,56 @@ def test_a_plain_line_to_a_file_or_pipe_is_printed_without_rich():
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert result.stdout == "已写入 /tmp/结果.json：核算 3326 户，未核算 0 户。\nFalse\n"
+
+
+def wrap_by_measuring_each_prefix(text: str, width: int) -> list[str]:
+    """The help's line breaking as first written: the whole line measured again for every character."""
+    from rich.cells import cell_len
+
+    from dibao_cli.cli.helpformat import NO_LINE_START
+
+    lines, line = [], ""
+    for char in text:
+        if cell_len(line + char) > width:
+            cut = line.rfind(" ")
+            if cut > 0 and line[cut + 1:].isascii() and char != " ":
+                lines.append(line[:cut])
+                line = line[cut + 1:]
+            elif char in NO_LINE_START and len(line) > 1:
+                keep = len(line) - 1
+                while keep > 1 and line[keep] in NO_LINE_START:
+                    keep -= 1
+                lines.append(line[:keep])
+                line = line[keep:]
+            else:
+                lines.append(line.rstrip())
+                line = ""
+            if char == " " and not line:
+                continue
+        line += char
+    return [*lines, line] if line or not lines else lines
+
+
+HELP_PIECES = [*"ab Z09.-/，。、；：）》…（名册核算户", "  ", "dibao", "--format", "😀", "👨\u200d👩", "❤\ufe0f", "\u200b", "\x01"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(HELP_PIECES), max_size=60).map("".join), width=st.integers(1, 40))
+def test_help_lines_break_where_measuring_every_prefix_breaks_them(text, width):
+    from dibao_cli.cli.helpformat import _wrap
+
+    assert _wrap(text, width) == wrap_by_measuring_each_prefix(text, width)
+
+
+def test_help_lines_of_every_command_break_as_before():
+    from dibao_cli.cli.helpformat import _wrap
+
+    for path in command_paths():
+        command = main
+        for name in path:
+            command = command.get_command(None, name)
+        texts = [command.help or ""] + [p.help for p in command.params if getattr(p, "help", None)]
+        for text in texts:
+            for line in text.splitlines():
+                for width in (20, 37, 60, 94):
+                    assert _wrap(line, width) == wrap_by_measuring_each_prefix(line, width), (path, line, width)
