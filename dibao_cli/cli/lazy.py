@@ -12,8 +12,8 @@ import click
 
 class LazyCommands(MutableMapping):
     """name → command, in the order given. `table` maps each name to ("module:attribute", summary), the module
-    under `package`, the summary being the first paragraph of the command's help, which is all `--help` of the group shows of it
-    (tests/test_startup.py checks every summary against its command)."""
+    under `package`, the summary being the first paragraph of the command's help: all that the group's `--help`
+    shows of it (tests/test_startup.py checks every summary against its command)."""
 
     def __init__(self, table: dict[str, tuple[str, str]], package: str):
         self._package = package
