@@ -152,15 +152,13 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
             result.reasons.append(Reason("phase_out_ended", f"渐退期 {start.isoformat()} 至 {end.isoformat()} 已满，"
                                          "收入仍不低于标准：停止保障（停保），书面告知", basis.PHASE_OUT))
         else:
-            started = "本次进入渐退期" if decided.entering_phase_out else "仍在渐退期内"
-            result.reasons.append(Reason("phase_out", f"{started}：{start.isoformat()} 至 {end.isoformat()}"
-                                         f"（{policy.phase_out_months} 个月），期间按原金额发放",
-                                         f"{basis.PHASE_OUT}；{cite(policy, policy.entry('phase_out_months'))}"))
+            result.reasons.append(Reason("phase_out", explain.phase_out_text(decided.entering_phase_out, start, end,
+                                                                             policy.phase_out_months),
+                                         explain.phase_out_basis(policy)))
             current = household.current_benefit
             if current is None:
                 result.benefit_known = False
-                result.flags.append(Reason("benefit_unknown", "渐退期按原金额发放，但名册没有“当前月保障金”：请补填",
-                                           basis.PHASE_OUT))
+                result.flags.append(Reason("benefit_unknown", explain.BENEFIT_UNKNOWN, basis.PHASE_OUT))
             else:
                 result.total = Decimal(current) / 100
         if tracer is not None:
@@ -169,14 +167,14 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
         multiplier = policy.marginal_multiplier
         if branch == rules.MARGINAL:
             # 8. 低保边缘, with 单人户 for severely ill or disabled members
-            result.reasons.append(Reason("marginal", f"{comparison}，但低于{explain.marginal_line(result, multiplier)}"
-                                         "：低保边缘家庭",
-                                         f"{basis.MARGINAL}；{cite(policy, policy.entry('marginal_multiplier'))}"))
+            result.reasons.append(Reason("marginal", explain.marginal_text(comparison, explain.marginal_line(result, multiplier)),
+                                         explain.marginal_basis(policy)))
             _single_persons(result, policy, day)
         else:
             # 9. not eligible
-            result.reasons.append(Reason("above_marginal", f"{comparison}，也不低于{explain.marginal_line(result, multiplier)}"
-                                         "：不符合", standard_basis))
+            result.reasons.append(Reason("above_marginal",
+                                         explain.above_marginal_text(comparison, explain.marginal_line(result, multiplier)),
+                                         standard_basis))
             _rigid(result, policy, day)
         if tracer is not None:
             tracer.record("decision", result.reasons)
@@ -293,19 +291,14 @@ def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
         decided = {d.member for d in result.tekun}
         for member in members:
             if not member.tekun and member not in decided:
-                result.flags.append(Reason(
-                    "tekun_candidate",
-                    f"{member.name} 无劳动能力、家庭人均收入低于低保标准，且户内无有劳动能力的成员：可能符合特困供养条件，"
-                    "请核实户外有无履行能力的法定赡养抚养义务人",
-                    basis.TEKUN))
+                result.flags.append(Reason("tekun_candidate", explain.tekun_candidate_text(member.name), basis.TEKUN))
     for member in members:
         if member.tekun and not any(d.member is member and d.outcome == "ended" for d in result.tekun):
             result.flags.append(Reason("tekun_member", f"{member.name} 已是特困供养人员，不纳入低保保障人数，收入和人口仍按共同生活计算",
                                        basis.TEKUN))
     old = rules.amount_changed(household.state, result.status, household.current_benefit, result.total)
     if old is not None:
-        result.flags.append(Reason("amount_changed", f"月保障金由 {money(old)} 元变为 {money(result.total)} 元：应发变更通知",
-                                   basis.BENEFIT))
+        result.flags.append(Reason("amount_changed", explain.amount_changed_text(old, result.total), basis.BENEFIT))
 
 
 class _IncomeItems(dict):

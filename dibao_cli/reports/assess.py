@@ -194,6 +194,14 @@ class Totals:
             self.tekun_people[d.mode] += 1
             self.tekun_money[d.mode] = self.tekun_money.get(d.mode, Decimal(0)) + d.total
 
+    def add_decided(self, d) -> None:
+        """`add` for a household the columnar engine decided (assess/vector.py): no 特困 people."""
+        status = d.status
+        self.households[status] += 1
+        self.people[status] += len(d.members)
+        if d.total is not None:
+            self.money[status] = self.money.get(status, Decimal(0)) + d.total
+
     def programmes(self) -> dict:
         """Persons and monthly money per programme beside 低保 (特困供养 by 供养方式)."""
         modes = ("分散供养", "集中供养")
@@ -217,25 +225,31 @@ def totals(assessment: Assessment) -> dict:
     return Totals(assessment.results).as_dict()
 
 
-def json_chunks(assessment: Assessment):
-    """The JSON document (format in README.md) in pieces: households are assessed, written and dropped one
-    at a time when the assessment is only planned (`plan_assessment`), so memory stays flat; the summary
-    comes last because it is added up on the way."""
+def json_chunks(assessment: Assessment, columnar: bool = True):
+    """The JSON document (format in README.md) in pieces: households are assessed, written and dropped a block
+    at a time when the assessment is only planned (`plan_assessment`), so memory stays flat; the summary comes
+    last because it is added up on the way. A planned assessment is decided on columns where the columnar
+    engine can (assess/vector.py, written from its figures) and one household at a time elsewhere
+    (`columnar=False`: everywhere); the bytes are the same."""
     import orjson
-
-    from dibao_cli.assess.household import iter_results
 
     def dumps(obj) -> bytes:
         return orjson.dumps(obj, option=orjson.OPT_INDENT_2)
 
-    results = assessment.results if assessment.results or not assessment.pending else iter_results(assessment)
     running = Totals()
     yield b'{\n"policy": ' + dumps(policy_block(assessment))
     yield b',\n"households": ['
+    if assessment.results or not assessment.pending:
+        pieces = (dumps(household_dict(r)) for r in _counted(assessment.results, running))
+    elif columnar:
+        pieces = _columnar_pieces(assessment, running)
+    else:
+        from dibao_cli.assess.household import iter_results
+
+        pieces = (dumps(household_dict(r)) for r in _counted(iter_results(assessment), running))
     buffer = []
-    for index, result in enumerate(results):
-        running.add(result)
-        buffer.append((b"\n" if index == 0 else b",\n") + dumps(household_dict(result)))
+    for index, piece in enumerate(pieces):
+        buffer.append((b"\n" if index == 0 else b",\n") + piece)
         if len(buffer) >= 1000:
             yield b"".join(buffer)
             buffer.clear()
@@ -245,6 +259,42 @@ def json_chunks(assessment: Assessment):
     yield b',\n"problems": ' + dumps([p.as_dict() for p in assessment.problems])
     yield b',\n"summary": ' + dumps(running.as_dict())
     yield b',\n"programmes": ' + dumps(running.programmes()) + b"\n}\n"
+
+
+def _counted(results, running: Totals):
+    for result in results:
+        running.add(result)
+        yield result
+
+
+BLOCK = 4096  # households decided on columns at a time (memory stays flat at a province's size)
+
+
+def _columnar_pieces(assessment: Assessment, running: Totals):
+    """Each pending household's JSON object in order: from the columnar engine's figures where it decided the
+    household, else from `assess_household` as always."""
+    import orjson
+
+    from dibao_cli.assess.household import _income_items, assess_household
+    from dibao_cli.assess.vector import assess_block
+    from dibao_cli.reports.assess_json import household_object
+
+    policy, day, progress = assessment.policy, assessment.day, assessment.progress
+    lookup = _income_items(policy)
+    pending = assessment.pending
+    option = orjson.OPT_INDENT_2
+    for start in range(0, len(pending), BLOCK):
+        block = pending[start:start + BLOCK]
+        for household, decided in zip(block, assess_block(block, policy, day, lookup)):
+            if decided is None:
+                result = assess_household(household, policy, day)
+                running.add(result)
+                yield orjson.dumps(household_dict(result), option=option)
+            else:
+                running.add_decided(decided)
+                yield orjson.dumps(household_object(decided), option=option)
+        if progress is not None:
+            progress(len(block))
 
 
 def as_json(assessment: Assessment) -> bytes:

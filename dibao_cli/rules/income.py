@@ -89,3 +89,39 @@ def listed_expenses(members: list[Member], items) -> int:
 def adjusted_income(counted: int, employment: Decimal, rigid: Decimal) -> Decimal:
     """Counted income minus deductions, never below 0."""
     return max(ZERO, counted - employment - rigid)
+
+
+# --- the same rules over columns (the columnar engine, assess/vector.py); tests/test_engine_rules.py proves
+# each agrees with its scalar form above
+
+WAGE = "工资性收入"
+
+
+def income_parts(incomes, lookup) -> tuple[int, int, dict | None]:
+    """民发〔2021〕57号第十一条 for one member's income items, as `member_income` sorts them: (counted fen, fen
+    counted under 工资性收入 (the employment deduction's base), excluded items or None). `lookup` as there;
+    an item the policy does not list counts nowhere (its household is left out before assessing)."""
+    counted = wage = 0
+    excluded = None
+    for item, fen in incomes.items():
+        found = lookup(item)
+        if found is None:
+            continue
+        category, entry = found
+        if entry.value:
+            counted += fen
+            if (category or item) == WAGE:
+                wage += fen
+        elif fen:
+            if excluded is None:
+                excluded = {}
+            excluded[item] = excluded.get(item, 0) + fen
+    return counted, wage, excluded
+
+
+def employment_deductions(wages: list[int], area_types: list[str], policy) -> list[Decimal]:
+    """`employment_deduction` over a column of members' wage fen and their households' area types."""
+    share, cap = policy.employment_deduction_share, policy.employment_deduction_cap_annual * 100
+    areas = policy.employment_deduction_area_types
+    return [min(Decimal(wage) * share, cap) if wage > 0 and area in areas else ZERO
+            for wage, area in zip(wages, area_types)]

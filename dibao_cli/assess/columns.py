@@ -1,0 +1,102 @@
+"""A block of households as columns for the columnar engine (assess/vector.py): one list per figure, one entry
+per household (and the members' figures flattened, one entry per co-resident member), built from the data
+model (model.Household/Member), so it works for every reader.
+
+`frame(households, policy)` also marks which households the columnar engine may decide (`simple`): those
+none of whose members or values call for a rule that is genuinely per household (特困 people or supporters,
+listed expenses, 脱贫户, a running phase-out, a 刚性支出 or 单人户 state, a property field filled in). The others
+are assessed one at a time (assess/household.py), as they always were.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from dibao_cli.model import Household
+from dibao_cli.rules.decision import in_phase_out
+from dibao_cli.rules.income import employment_deductions, income_parts
+
+# states whose households always go through the per-household path: 刚性支出/单人户 are reviewed there
+PER_HOUSEHOLD_STATES = ("刚性支出", "单人户")
+
+
+class Frame:
+    """Households as columns. `members[i]` are household i's co-resident members; `simple[i]` whether the
+    columnar engine decides household i (the other columns are filled only where it does)."""
+
+    __slots__ = ("households", "members", "simple", "counted", "excluded", "employment")
+
+    def __init__(self, households: list[Household]):
+        self.households = households
+        self.members: list[list] = []
+        self.simple: list[bool] = []
+        self.counted: list[int] = []
+        self.excluded: list[dict | None] = []
+        self.employment: list[Decimal] = []
+
+
+def simple_household(household: Household, members: list) -> bool:
+    """Whether no rule that is genuinely per household applies (see the module's docstring). Members are the
+    co-resident ones; a household without any goes through the per-household path."""
+    if not members or household.lifted_out or household.state in PER_HOUSEHOLD_STATES \
+            or in_phase_out(household.state, household.phase_out_start):
+        return False
+    if household.deposits is not None or household.vehicles is not None or household.homes is not None \
+            or household.business is not None:
+        return False
+    for m in members:
+        if m.tekun or m.supporter is not None or m.expenses:
+            return False
+    return True
+
+
+def frame(households: list[Household], policy, lookup) -> Frame:
+    """The columns of a block of households: co-resident members, and for the simple households counted
+    income, excluded items and the employment deduction (民发〔2021〕57号第十一条, summed over members).
+    `lookup` is the policy's income-item table (assess/household.py `_income_items`)."""
+    out = Frame(households)
+    members_col, simple_col = out.members, out.simple
+    # members' figures flattened: household row, counted, wage, excluded, area type
+    rows: list[int] = []
+    wages: list[int] = []
+    areas: list[str] = []
+    counted_m: list[int] = []
+    excluded_m: list = []
+    for row, household in enumerate(households):
+        members = [m for m in household.members if m.co_resident is not False]
+        members_col.append(members)
+        ok = simple_household(household, members)
+        simple_col.append(ok)
+        if not ok:
+            continue
+        area = household.area_type
+        for m in members:
+            incomes = m.incomes
+            if incomes:
+                counted, wage, excluded = income_parts(incomes, lookup)
+            else:
+                counted = wage = 0
+                excluded = None
+            rows.append(row)
+            counted_m.append(counted)
+            wages.append(wage)
+            excluded_m.append(excluded)
+            areas.append(area)
+    deductions = employment_deductions(wages, areas, policy)
+    # group the members' figures by household (rows are in household order)
+    size = len(households)
+    counted_h = [0] * size
+    employment_h = [Decimal(0)] * size
+    excluded_h: list[dict | None] = [None] * size
+    for row, counted, excluded, deduction in zip(rows, counted_m, excluded_m, deductions):
+        counted_h[row] += counted
+        employment_h[row] += deduction
+        if excluded is not None:
+            merged = excluded_h[row]
+            if merged is None:
+                excluded_h[row] = dict(excluded)
+            else:
+                for item, fen in excluded.items():
+                    merged[item] = merged.get(item, 0) + fen
+    out.counted, out.employment, out.excluded = counted_h, employment_h, excluded_h
+    return out
