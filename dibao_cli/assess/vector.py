@@ -22,6 +22,7 @@ from dibao_cli.rules import basis
 from dibao_cli.rules import decision as rules
 from dibao_cli.rules.benefit import classified, differential, round_benefit, with_minimum
 from dibao_cli.rules.income import adjusted_income, rigid_deduction
+from dibao_cli.rules.property import property_failures
 from dibao_cli.rules.members import cannot_work, classified_categories, single_person_ground
 from dibao_cli.status import DIBAO
 
@@ -72,8 +73,12 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
             out.append(None)
             continue
         area = household.area_type
-        annual_std, _, _, std_text, standard_basis = explain.standard(policy, area)
+        annual_std, monthly_std_fen, _, std_text, standard_basis = explain.standard(policy, area)
         n = len(members)
+        if (household.deposits is not None or household.vehicles is not None or household.homes is not None
+                or household.business is not None) and property_failures(household, n, monthly_std_fen, policy):
+            out.append(None)  # property not passed: decided one at a time (with the failures' reasons)
+            continue
         adjusted = adjusted_income(counted, employment, rigid)
         per_capita = adjusted / (1200 * n)
         decided = rules.decide(covered=n, supported=0, property_ok=True, adjusted_fen=adjusted,
