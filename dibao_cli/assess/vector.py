@@ -24,7 +24,7 @@ from dibao_cli.rules.benefit import classified, differential, round_benefit, wit
 from dibao_cli.rules.income import adjusted_income, rigid_deduction
 from dibao_cli.rules.property import property_failures
 from dibao_cli.rules.members import cannot_work, classified_categories, single_person_ground
-from dibao_cli.status import DIBAO
+from dibao_cli.status import DIBAO, INELIGIBLE, MARGINAL, PHASE_OUT
 
 ZERO = Decimal(0)
 
@@ -62,50 +62,55 @@ class Decided:
 def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, lookup) -> list[Decided | None]:
     """The households of a block decided on columns, in order; None where the per-household path decides."""
     cols = frame(households, policy, lookup)
+    out: list[Decided | None] = [None] * len(households)
+    # the simple households' columns
+    rows = [row for row, simple in enumerate(cols.simple) if simple]
+    homes = [households[row] for row in rows]
+    members = [cols.members[row] for row in rows]
+    sizes = [len(m) for m in members]
     rigid = rigid_deduction((), policy)  # no listed expenses in a simple household: the rule's own 0
-    months, multiplier = policy.phase_out_months, policy.marginal_multiplier
+    counted = [cols.counted[row] for row in rows]
+    employment = [cols.employment[row] for row in rows]
+    adjusted = [adjusted_income(c, e, rigid) for c, e in zip(counted, employment)]
+    standards = [explain.standard(policy, h.area_type) for h in homes]  # (annual, monthly, entry, text, basis)
+    annual = [s[0] for s in standards]
+    states = [h.state for h in homes]
+    multiplier, months = policy.marginal_multiplier, policy.phase_out_months
+    branch_col = rules.branches(adjusted, annual, sizes, states, multiplier)
+    # a phase-out starting today: the same dates for every household (a running one is decided one at a time)
+    start, end, entering = rules.phase_out_period(None, None, day, months)
+    if rules.phase_out_over(day, end):  # a policy without a phase-out: decided one at a time
+        branch_col = [None if b == rules.PHASE_OUT else b for b in branch_col]
     share, minimum, unit = policy.classified_share, policy.minimum_monthly_benefit, policy.rounding
-    lines = {}  # the 边缘 line's text per area type
-    out: list[Decided | None] = []
-    for household, members, simple, counted, employment, excluded in zip(
-            households, cols.members, cols.simple, cols.counted, cols.employment, cols.excluded):
-        if not simple:
-            out.append(None)
-            continue
-        area = household.area_type
-        annual_std, monthly_std_fen, _, std_text, standard_basis = explain.standard(policy, area)
-        n = len(members)
-        if (household.deposits is not None or household.vehicles is not None or household.homes is not None
-                or household.business is not None) and property_failures(household, n, monthly_std_fen, policy):
-            out.append(None)  # property not passed: decided one at a time (with the failures' reasons)
-            continue
-        adjusted = adjusted_income(counted, employment, rigid)
-        per_capita = adjusted / (1200 * n)
-        decided = rules.decide(covered=n, supported=0, property_ok=True, adjusted_fen=adjusted,
-                               annual_standard_fen=annual_std, members=n, state=household.state,
-                               phase_out_start=household.phase_out_start, day=day, phase_out_months=months,
-                               marginal_multiplier=multiplier)
-        branch = decided.branch
+    lines: dict = {}  # the 边缘 line's text per area type
+    for row, household, people, n, count, deduction, adjusted_fen, std, branch in zip(
+            rows, homes, members, sizes, counted, employment, adjusted, standards, branch_col):
+        annual_std, monthly_std_fen, _, std_text, standard_basis = std
+        if branch is None or (household.deposits is not None or household.vehicles is not None
+                              or household.homes is not None or household.business is not None) \
+                and property_failures(household, n, monthly_std_fen, policy):
+            continue  # property not passed: decided one at a time (with the failures' reasons)
+        per_capita = adjusted_fen / (1200 * n)
         flags = []
         phase_out = None
-        if branch == rules.BELOW and not decided.back_from_phase_out:
-            persons = sum(1 for m in members if classified_categories(m, day, policy))
-            diff = differential(annual_std, adjusted, n, n)
+        if branch == rules.BELOW:
+            persons = sum(1 for m in people if classified_categories(m, day, policy))
+            diff = differential(annual_std, adjusted_fen, n, n)
             extra = classified(annual_std, share, persons)
             raised, applied = with_minimum(diff + extra, minimum)
             total = round_benefit(raised, unit)
             parts = breakdown(diff, extra, total, minimum if applied else None)
             reasons = [("below_standard", explain.comparison_text(per_capita, True, std_text), standard_basis)]
-            if all(cannot_work(m, day, policy) for m in members):
-                flags = [("tekun_candidate", explain.tekun_candidate_text(m.name), basis.TEKUN) for m in members]
+            if all(cannot_work(m, day, policy) for m in people):
+                flags = [("tekun_candidate", explain.tekun_candidate_text(m.name), basis.TEKUN) for m in people]
             old = rules.amount_changed(household.state, DIBAO, household.current_benefit, total)
             if old is not None:
                 flags.append(("amount_changed", explain.amount_changed_text(old, total), basis.BENEFIT))
-        elif branch == rules.PHASE_OUT:  # entering it: a running phase-out is decided one at a time
-            start, end = decided.phase_out_start, decided.phase_out_end
+            status = DIBAO
+        elif branch == rules.PHASE_OUT:  # entering it
             phase_out = (start, end)
             reasons = [("above_standard", explain.comparison_text(per_capita, False, std_text), standard_basis),
-                       ("phase_out", explain.phase_out_text(decided.entering_phase_out, start, end, months),
+                       ("phase_out", explain.phase_out_text(entering, start, end, months),
                         explain.phase_out_basis(policy))]
             current = household.current_benefit
             if current is None:
@@ -114,23 +119,20 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
             else:
                 total = Decimal(current) / 100
             parts = None
-        elif branch == rules.MARGINAL:
-            if any(single_person_ground(m, policy) is not None for m in members):
-                out.append(None)  # 单人户 candidates: decided one at a time
-                continue
-            line = lines.get(area) or lines.setdefault(area, explain.marginal_line_text(annual_std / 1200, multiplier))
-            reasons = [("marginal", explain.marginal_text(explain.comparison_text(per_capita, False, std_text), line),
-                        explain.marginal_basis(policy))]
-            total, parts = ZERO, None
-        elif branch == rules.ABOVE_MARGINAL:
-            line = lines.get(area) or lines.setdefault(area, explain.marginal_line_text(annual_std / 1200, multiplier))
-            reasons = [("above_marginal",
-                        explain.above_marginal_text(explain.comparison_text(per_capita, False, std_text), line),
-                        standard_basis)]
-            total, parts = ZERO, None
+            status = PHASE_OUT
         else:
-            out.append(None)
-            continue
-        out.append(Decided(household, members, decided.status, counted, excluded, employment, rigid, adjusted,
-                           annual_std, per_capita, parts, total, reasons, flags, phase_out))
+            if branch == rules.MARGINAL and any(single_person_ground(m, policy) is not None for m in people):
+                continue  # 单人户 candidates: decided one at a time
+            area = household.area_type
+            line = lines.get(area) or lines.setdefault(area, explain.marginal_line_text(annual_std / 1200, multiplier))
+            comparison = explain.comparison_text(per_capita, False, std_text)
+            if branch == rules.MARGINAL:
+                reasons = [("marginal", explain.marginal_text(comparison, line), explain.marginal_basis(policy))]
+                status = MARGINAL
+            else:
+                reasons = [("above_marginal", explain.above_marginal_text(comparison, line), standard_basis)]
+                status = INELIGIBLE
+            total, parts = ZERO, None
+        out[row] = Decided(household, people, status, count, cols.excluded[row], deduction, rigid, adjusted_fen,
+                           annual_std, per_capita, parts, total, reasons, flags, phase_out)
     return out

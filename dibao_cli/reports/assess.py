@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from dibao_cli import money
@@ -20,6 +20,7 @@ STATUS_ORDER = (*COVERED, EXIT, MARGINAL, INELIGIBLE, TEKUN, RIGID)
 ROUNDING_UNIT = {amount: unit for unit, amount in ROUNDING.items()}
 
 
+_ONE = Decimal(1)
 y = money.plain  # yuan with two decimals, as a string (JSON numbers would lose the trailing zeros); half up
 
 
@@ -28,7 +29,10 @@ def f2y(fen) -> str:
     common case (whole fen, not negative) written out here (a hot path: several per household of a province)."""
     if not fen:
         return "0.00"
-    if type(fen) is not int:
+    kind = type(fen)
+    if kind is Decimal:  # money.fen_to_fen without its copy of the Decimal
+        fen = int(fen.quantize(_ONE, rounding=ROUND_HALF_UP))
+    elif kind is not int:
         fen = money.fen_to_fen(fen)
     if fen < 0:
         return money.fen_text(fen, grouping=False)
