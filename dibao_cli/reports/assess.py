@@ -281,7 +281,7 @@ def _columnar_pieces(assessment: Assessment, running: Totals):
 
     from dibao_cli.assess.household import _income_items, assess_household
     from dibao_cli.assess.vector import assess_block
-    from dibao_cli.reports.assess_json import household_object
+    from dibao_cli.reports.assess_json import household_bytes
 
     policy, day, progress = assessment.policy, assessment.day, assessment.progress
     lookup = _income_items(policy)
@@ -296,7 +296,7 @@ def _columnar_pieces(assessment: Assessment, running: Totals):
                 yield orjson.dumps(household_dict(result), option=option)
             else:
                 running.add_decided(decided)
-                yield orjson.dumps(household_object(decided), option=option)
+                yield household_bytes(decided)
         if progress is not None:
             progress(len(block))
 
