@@ -14,7 +14,9 @@ from decimal import Decimal
 
 from dibao_cli.model import Household
 from dibao_cli.rules.decision import in_phase_out
-from dibao_cli.rules.income import employment_deductions, income_parts
+from dibao_cli.rules.income import ItemKinds, employment_deductions, income_parts
+
+ZERO = Decimal(0)
 
 # states whose households always go through the per-household path: 刚性支出/单人户 are reviewed there
 PER_HOUSEHOLD_STATES = ("刚性支出", "单人户")
@@ -52,13 +54,17 @@ def frame(households: list[Household], policy, lookup) -> Frame:
     income, excluded items and the employment deduction (民发〔2021〕57号第十一条, summed over members).
     `lookup` is the policy's income-item table (assess/household.py `_income_items`)."""
     out = Frame(households)
+    kinds = policy.memo.get(ItemKinds)
+    if kinds is None:
+        kinds = policy.memo[ItemKinds] = ItemKinds(lookup)
     members_col, simple_col = out.members, out.simple
-    # members' figures flattened: household row, counted, wage, excluded, area type
-    rows: list[int] = []
+    size = len(households)
+    counted_h = [0] * size
+    excluded_h: list[dict | None] = [None] * size
+    # the wage column: the members with wages, their household's row and area type
+    wage_rows: list[int] = []
     wages: list[int] = []
     areas: list[str] = []
-    counted_m: list[int] = []
-    excluded_m: list = []
     for row, household in enumerate(households):
         members = [m for m in household.members if m.co_resident is not False]
         members_col.append(members)
@@ -66,34 +72,29 @@ def frame(households: list[Household], policy, lookup) -> Frame:
         simple_col.append(ok)
         if not ok:
             continue
-        area = household.area_type
+        counted_sum = 0
+        merged = None
         for m in members:
             incomes = m.incomes
-            if incomes:
-                counted, wage, excluded = income_parts(incomes, lookup)
-            else:
-                counted = wage = 0
-                excluded = None
-            rows.append(row)
-            counted_m.append(counted)
-            wages.append(wage)
-            excluded_m.append(excluded)
-            areas.append(area)
-    deductions = employment_deductions(wages, areas, policy)
-    # group the members' figures by household (rows are in household order)
-    size = len(households)
-    counted_h = [0] * size
-    employment_h = [Decimal(0)] * size
-    excluded_h: list[dict | None] = [None] * size
-    for row, counted, excluded, deduction in zip(rows, counted_m, excluded_m, deductions):
-        counted_h[row] += counted
+            if not incomes:
+                continue
+            counted, wage, excluded = income_parts(incomes, kinds)
+            counted_sum += counted
+            if wage > 0:
+                wage_rows.append(row)
+                wages.append(wage)
+                areas.append(household.area_type)
+            if excluded is not None:
+                if merged is None:
+                    merged = dict(excluded)
+                else:
+                    for item, fen in excluded.items():
+                        merged[item] = merged.get(item, 0) + fen
+        counted_h[row] = counted_sum
+        excluded_h[row] = merged
+    # members' deductions added to their households in member order (the sum `assess_household` makes)
+    employment_h = [ZERO] * size
+    for row, deduction in zip(wage_rows, employment_deductions(wages, areas, policy)):
         employment_h[row] += deduction
-        if excluded is not None:
-            merged = excluded_h[row]
-            if merged is None:
-                excluded_h[row] = dict(excluded)
-            else:
-                for item, fen in excluded.items():
-                    merged[item] = merged.get(item, 0) + fen
     out.counted, out.employment, out.excluded = counted_h, employment_h, excluded_h
     return out

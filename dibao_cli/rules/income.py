@@ -97,22 +97,44 @@ def adjusted_income(counted: int, employment: Decimal, rigid: Decimal) -> Decima
 WAGE = "工资性收入"
 
 
-def income_parts(incomes, lookup) -> tuple[int, int, dict | None]:
+class ItemKinds(dict):
+    """How 民发〔2021〕57号第十一条 sorts each income item under a policy, filled as items are met: None (not listed),
+    EXCLUDED, COUNTED, or WAGE (counted under 工资性收入, the employment deduction's base). `lookup` is
+    `policy.income_item` or a table that gives the same answers."""
+
+    __slots__ = ("lookup",)
+
+    def __init__(self, lookup):
+        super().__init__()
+        self.lookup = lookup
+
+    def __missing__(self, item: str):
+        found = self.lookup(item)
+        if found is None:
+            kind = None
+        else:
+            category, entry = found
+            kind = (WAGE_KIND if (category or item) == WAGE else COUNTED) if entry.value else EXCLUDED
+        self[item] = kind
+        return kind
+
+
+EXCLUDED, COUNTED, WAGE_KIND = 0, 1, 2
+
+
+def income_parts(incomes, kinds: ItemKinds) -> tuple[int, int, dict | None]:
     """民发〔2021〕57号第十一条 for one member's income items, as `member_income` sorts them: (counted fen, fen
-    counted under 工资性收入 (the employment deduction's base), excluded items or None). `lookup` as there;
-    an item the policy does not list counts nowhere (its household is left out before assessing)."""
+    counted under 工资性收入, excluded items or None). An item the policy does not list counts nowhere (its
+    household is left out before assessing)."""
     counted = wage = 0
     excluded = None
     for item, fen in incomes.items():
-        found = lookup(item)
-        if found is None:
-            continue
-        category, entry = found
-        if entry.value:
+        kind = kinds[item]
+        if kind:
             counted += fen
-            if (category or item) == WAGE:
+            if kind == WAGE_KIND:
                 wage += fen
-        elif fen:
+        elif kind == EXCLUDED and fen:
             if excluded is None:
                 excluded = {}
             excluded[item] = excluded.get(item, 0) + fen
