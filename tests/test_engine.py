@@ -157,3 +157,28 @@ def test_every_branch_the_columnar_engine_claims_gives_the_same_json(tmp_path, c
     assert by_id["B01"].excluded == {"基础养老金": 216000}
     assert by_id["B05"].employment == Decimal("156345.6")  # capped at 1440 元; 10 % of 1234.56 元 in exact fen
     assert by_id["B03"].breakdown.minimum_top_up == (2333 if county else 0)  # 6.67 元 raised to the county's 30 元
+
+
+def test_households_a_per_household_rule_applies_to_are_left_to_the_per_household_path():
+    """The columnar engine's predicate: 特困 people, supporters, listed expenses, 脱贫户, a running phase-out, a
+    刚性支出 or 单人户 state, or no co-resident member send a household to `assess_household`."""
+    from dibao_cli.assess.columns import simple_household
+    from dibao_cli.model import Household, Member
+
+    def case(state=None, lifted_out=None, phase_out_start=None, **member_values):
+        m = Member("名册.csv", "名册", 2)
+        for key, value in member_values.items():
+            setattr(m, key, value)
+        h = Household("X1", "名册.csv", "名册", 2)
+        h.state, h.lifted_out, h.phase_out_start, h.area_type = state, lifted_out, phase_out_start, "农村"
+        h.members.append(m)
+        return simple_household(h, [x for x in h.members if x.co_resident is not False])
+
+    assert case() and case(state="低保") and case(state="边缘") and case(lifted_out=False)
+    assert not case(tekun=True)
+    assert not case(supporter="无")
+    assert not case(expenses={"医疗支出": 100})
+    assert not case(lifted_out=True)
+    assert not case(state="渐退期") and not case(state="低保", phase_out_start=DAY)
+    assert not case(state="刚性支出") and not case(state="单人户")
+    assert not case(co_resident=False)
