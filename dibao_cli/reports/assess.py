@@ -246,7 +246,9 @@ def json_chunks(assessment: Assessment, columnar: bool = True):
     if assessment.results or not assessment.pending:
         pieces = (dumps(household_dict(r)) for r in _counted(assessment.results, running))
     elif columnar:
-        pieces = _columnar_pieces(assessment, running)
+        from dibao_cli.reports.assess_json import columnar_pieces
+
+        pieces = columnar_pieces(assessment, running)
     else:
         from dibao_cli.assess.household import iter_results
 
@@ -269,36 +271,6 @@ def _counted(results, running: Totals):
     for result in results:
         running.add(result)
         yield result
-
-
-BLOCK = 4096  # households decided on columns at a time (memory stays flat at a province's size)
-
-
-def _columnar_pieces(assessment: Assessment, running: Totals):
-    """Each pending household's JSON object in order: from the columnar engine's figures where it decided the
-    household, else from `assess_household` as always."""
-    import orjson
-
-    from dibao_cli.assess.household import _income_items, assess_household
-    from dibao_cli.assess.vector import assess_block
-    from dibao_cli.reports.assess_json import household_bytes
-
-    policy, day, progress = assessment.policy, assessment.day, assessment.progress
-    lookup = _income_items(policy)
-    pending = assessment.pending
-    option = orjson.OPT_INDENT_2
-    for start in range(0, len(pending), BLOCK):
-        block = pending[start:start + BLOCK]
-        for household, decided in zip(block, assess_block(block, policy, day, lookup)):
-            if decided is None:
-                result = assess_household(household, policy, day)
-                running.add(result)
-                yield orjson.dumps(household_dict(result), option=option)
-            else:
-                running.add_decided(decided)
-                yield household_bytes(decided)
-        if progress is not None:
-            progress(len(block))
 
 
 def as_json(assessment: Assessment) -> bytes:
