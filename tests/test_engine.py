@@ -103,9 +103,9 @@ HOUSEHOLDS = [
                                       ("戊三", dt.date(2015, 6, 1), None, None, "否", "是", "否", 0, 0, 0, 0)]),
     # 低保边缘: between the standard and 1.5 times it, no one who could be covered alone
     ("B06", "农村", "无", None, None, [("己一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 6000, 0, 0),
-                                     ("己二", dt.date(1982, 1, 1), "有", None, "否", "是", "否", 0, 6000, 0, 0)]),
+                                     ("己二", dt.date(1982, 1, 1), "部分丧失", None, "否", "是", "否", 0, 6000, 0, 0)]),
     # 不符合: above the 边缘 line
-    ("B07", "城市", "边缘", None, None, [("庚一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 100000, 0, 0, 0)]),
+    ("B07", "城市", "边缘", None, None, [("庚一", dt.date(1980, 1, 1), "完全丧失", None, "否", "是", "否", 100000, 0, 0, 0)]),
     # entering a phase-out, with and without the current amount
     ("B08", "农村", "低保", 350, None, [("辛一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 9000, 0, 0)]),
     ("B09", "农村", "低保", None, None, [("壬一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 9000, 0, 0)]),
@@ -116,6 +116,9 @@ HOUSEHOLDS = [
     ("P03", "农村", "渐退期", 200, None, [("丑一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 9000, 0, 0)]),
     ("P04", "农村", "无", None, (0, 2, 1, "否"), [("寅一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 0, 0, 0)]),
 ]
+
+
+LIFTED_OUT = {"B01", "B06", "B07", "B08"}  # 脱贫户: flagged members only where the household is not covered
 
 
 def write_branch_roster(path: Path) -> None:
@@ -129,7 +132,7 @@ def write_branch_roster(path: Path) -> None:
                 sequence += 2
                 out.writerow(["恰卜恰镇", "西台村", hid, members[0][0], name, build_id("632521", born, sequence + 1),
                               "户主" if index == 0 else "子", "男", born.isoformat(), area, "肢体" if grade else "",
-                              f"{grade}级" if grade else "", ill, labour or "", co, "否", tekun, wage or "", biz or "",
+                              f"{grade}级" if grade else "", ill, labour or "", co, "是" if hid in LIFTED_OUT else "否", tekun, wage or "", biz or "",
                               pension or "", old_age or "", deposits, vehicles, homes, business, state,
                               "2026-01-01" if state == "渐退期" else "", benefit or ""])
 
@@ -149,8 +152,8 @@ def test_every_branch_the_columnar_engine_claims_gives_the_same_json(tmp_path, c
     assert codes["B01"] == ("dibao", ["below_standard"], ["amount_changed"])
     assert codes["B02"] == ("dibao", ["below_standard"], ["tekun_candidate", "tekun_candidate"])
     assert codes["B04"] == ("dibao", ["below_standard"], [])
-    assert codes["B06"] == ("marginal", ["marginal"], [])
-    assert codes["B07"] == ("ineligible", ["above_marginal"], [])
+    assert codes["B06"] == ("marginal", ["marginal"], ["lifted_out_not_covered"])
+    assert codes["B07"] == ("ineligible", ["above_marginal"], ["lifted_out_not_covered"])
     assert codes["B08"] == ("phase_out", ["above_standard", "phase_out"], [])
     assert codes["B09"] == ("phase_out", ["above_standard", "phase_out"], ["benefit_unknown"])
     assert by_id["B01"].breakdown.classified == 6000  # one elderly member: 15 % of 400.00
@@ -160,7 +163,7 @@ def test_every_branch_the_columnar_engine_claims_gives_the_same_json(tmp_path, c
 
 
 def test_households_a_per_household_rule_applies_to_are_left_to_the_per_household_path():
-    """The columnar engine's predicate: 特困 people, supporters, listed expenses, 脱贫户, a running phase-out, a
+    """The columnar engine's predicate: 特困 people, supporters, listed expenses, a running phase-out, a
     刚性支出 or 单人户 state, or no co-resident member send a household to `assess_household`."""
     from dibao_cli.assess.columns import simple_household
     from dibao_cli.model import Household, Member
@@ -174,11 +177,10 @@ def test_households_a_per_household_rule_applies_to_are_left_to_the_per_househol
         h.members.append(m)
         return simple_household(h, [x for x in h.members if x.co_resident is not False])
 
-    assert case() and case(state="低保") and case(state="边缘") and case(lifted_out=False)
+    assert case() and case(state="低保") and case(state="边缘") and case(lifted_out=False) and case(lifted_out=True)
     assert not case(tekun=True)
     assert not case(supporter="无")
     assert not case(expenses={"医疗支出": 100})
-    assert not case(lifted_out=True)
     assert not case(state="渐退期") and not case(state="低保", phase_out_start=DAY)
     assert not case(state="刚性支出") and not case(state="单人户")
     assert not case(co_resident=False)

@@ -4,7 +4,7 @@ model (model.Household/Member), so it works for every reader.
 
 `frame(households, policy)` also marks which households the columnar engine may decide (`simple`): those
 none of whose members or values call for a rule that is genuinely per household (特困 people or supporters,
-listed expenses, 脱贫户, a running phase-out, a 刚性支出 or 单人户 state). The others
+listed expenses, a running phase-out, a 刚性支出 or 单人户 state). The others
 are assessed one at a time (assess/household.py), as they always were.
 """
 
@@ -40,7 +40,7 @@ class Frame:
 def simple_household(household: Household, members: list) -> bool:
     """Whether no rule that is genuinely per household applies (see the module's docstring). Members are the
     co-resident ones; a household without any goes through the per-household path."""
-    if not members or household.lifted_out or household.state in PER_HOUSEHOLD_STATES \
+    if not members or household.state in PER_HOUSEHOLD_STATES \
             or in_phase_out(household.state, household.phase_out_start):
         return False
     for m in members:

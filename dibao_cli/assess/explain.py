@@ -113,6 +113,10 @@ def phase_out_basis(policy) -> str:
 BENEFIT_UNKNOWN = "渐退期按原金额发放，但名册没有“当前月保障金”：请补填"
 
 
+def lifted_out_text(member) -> str:
+    return f"脱贫户成员 {member.name} {member.labour}劳动能力，未纳入低保或特困：请核实是否应纳入"
+
+
 def tekun_candidate_text(name) -> str:
     return (f"{name} 无劳动能力、家庭人均收入低于低保标准，且户内无有劳动能力的成员：可能符合特困供养条件，"
             "请核实户外有无履行能力的法定赡养抚养义务人")

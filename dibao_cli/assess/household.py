@@ -280,10 +280,7 @@ def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
         supported = {d.member for d in result.supported}
         for member in result.members:
             if lost_ability(member) and member not in covered and not member.tekun and member not in supported:
-                result.flags.append(Reason(
-                    "lifted_out_not_covered",
-                    f"脱贫户成员 {member.name} {member.labour}劳动能力，未纳入低保或特困：请核实是否应纳入",
-                    basis.LIFTED_OUT))
+                result.flags.append(Reason("lifted_out_not_covered", explain.lifted_out_text(member), basis.LIFTED_OUT))
     members = result.members
     # the cheap comparison first: both tests only read
     if members and rules.below_standard(result.adjusted, result.annual_standard, len(members)) and \

@@ -1,8 +1,10 @@
 """The columnar engine: the rules of rules/ applied to a block of households held as columns (assess/columns.py),
 as OpenFisca's formulas are applied over entities. It decides the households `columns.simple_household` lets
-through when they come out 低保 (below the standard, not in a phase-out), 低保边缘 with no member who could be
-covered alone (单人户), or 不符合 above the 边缘 line; every other household is left to `assess_household`
-(None in the block's results), which also keeps explain, notices, impact and import.
+through (property passed) when they come out 低保 (below the standard; with 分类施保, the minimum, 特困 candidates
+and changed amounts), entering a phase-out (a 低保 household now above the standard), 低保边缘 with no member who
+could be covered alone (单人户), or 不符合 above the 边缘 line (脱贫户 members flagged in both); every other
+household is left to `assess_household` (None in the block's results), which also keeps explain, notices,
+impact and import.
 
 Each figure is the rule's own arithmetic on exact Decimals and integer fen, so a household decided here has
 exactly the figures, texts and bytes it has when assessed one at a time (tests/test_engine*.py).
@@ -23,7 +25,7 @@ from dibao_cli.rules import decision as rules
 from dibao_cli.rules.benefit import classified, differential, round_benefit, with_minimum
 from dibao_cli.rules.income import adjusted_income, rigid_deduction
 from dibao_cli.rules.property import property_failures
-from dibao_cli.rules.members import cannot_work, classified_categories, single_person_ground
+from dibao_cli.rules.members import cannot_work, classified_categories, lost_ability, single_person_ground
 from dibao_cli.status import DIBAO, INELIGIBLE, MARGINAL, PHASE_OUT
 
 ZERO = Decimal(0)
@@ -133,6 +135,9 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
                 reasons = [("above_marginal", explain.above_marginal_text(comparison, line), standard_basis)]
                 status = INELIGIBLE
             total, parts = ZERO, None
+            if household.lifted_out:  # 脱贫户 members who lost the ability to work, covered by nothing
+                flags = [("lifted_out_not_covered", explain.lifted_out_text(m), basis.LIFTED_OUT)
+                         for m in people if lost_ability(m)]
         out[row] = Decided(household, people, status, count, cols.excluded[row], deduction, rigid, adjusted_fen,
                            annual_std, per_capita, parts, total, reasons, flags, phase_out)
     return out
