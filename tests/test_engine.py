@@ -109,16 +109,19 @@ HOUSEHOLDS = [
     # entering a phase-out, with and without the current amount
     ("B08", "农村", "低保", 350, None, [("辛一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 9000, 0, 0)]),
     ("B09", "农村", "低保", None, None, [("壬一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 9000, 0, 0)]),
-    # decided one at a time: a 特困 member, a member who could be covered alone, a running phase-out, property failed
+    # 低保边缘 with a member covered alone (单人户), and with one whose own income is too high for it
+    ("B10", "农村", "无", None, None, [("子一", dt.date(1980, 1, 1), "完全丧失", 2, "否", "是", "否", 0, 3000, 0, 0),
+                                     ("子二", dt.date(1982, 1, 1), "部分丧失", None, "否", "是", "否", 0, 9000, 0, 0)]),
+    ("B11", "农村", "边缘", None, None, [("卯一", dt.date(1980, 1, 1), "有", None, "是", "是", "否", 0, 6000, 0, 0),
+                                      ("卯二", dt.date(1982, 1, 1), "有", None, "否", "是", "否", 0, 5000, 0, 0)]),
+    # decided one at a time: a 特困 member, a running phase-out, property failed
     ("P01", "农村", "无", None, None, [("癸一", dt.date(1940, 1, 1), "完全丧失", None, "否", "是", "是", 0, 0, 0, 0)]),
-    ("P02", "农村", "无", None, None, [("子一", dt.date(1980, 1, 1), "有", 2, "否", "是", "否", 0, 3000, 0, 0),
-                                     ("子二", dt.date(1982, 1, 1), "有", None, "否", "是", "否", 0, 9000, 0, 0)]),
     ("P03", "农村", "渐退期", 200, None, [("丑一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 9000, 0, 0)]),
     ("P04", "农村", "无", None, (0, 2, 1, "否"), [("寅一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 0, 0, 0)]),
 ]
 
 
-LIFTED_OUT = {"B01", "B06", "B07", "B08"}  # 脱贫户: flagged members only where the household is not covered
+LIFTED_OUT = {"B01", "B06", "B07", "B08", "B10"}  # 脱贫户: flagged members only where the household is not covered
 
 
 def write_branch_roster(path: Path) -> None:
@@ -147,7 +150,7 @@ def test_every_branch_the_columnar_engine_claims_gives_the_same_json(tmp_path, c
     columnar, per_household, kept = documents(roster, policy)
     assert columnar == per_household == kept
     by_id = {d.household.household_id: d for d in decided(roster, policy) if d is not None}
-    assert sorted(by_id) == [f"B0{i}" for i in range(1, 10)]  # the P households go through assess_household
+    assert sorted(by_id) == [f"B{i:02d}" for i in range(1, 12)]  # the P households go through assess_household
     codes = {hid: (d.status, [c for c, _, _ in d.reasons], [c for c, _, _ in d.flags]) for hid, d in by_id.items()}
     assert codes["B01"] == ("dibao", ["below_standard"], ["amount_changed"])
     assert codes["B02"] == ("dibao", ["below_standard"], ["tekun_candidate", "tekun_candidate"])
@@ -156,6 +159,9 @@ def test_every_branch_the_columnar_engine_claims_gives_the_same_json(tmp_path, c
     assert codes["B07"] == ("ineligible", ["above_marginal"], ["lifted_out_not_covered"])
     assert codes["B08"] == ("phase_out", ["above_standard", "phase_out"], [])
     assert codes["B09"] == ("phase_out", ["above_standard", "phase_out"], ["benefit_unknown"])
+    assert codes["B10"] == ("single_person", ["marginal", "single_person"], ["lifted_out_not_covered"])
+    assert codes["B11"] == ("marginal", ["marginal", "single_person_income"], [])
+    assert [(c.member.name, c.ground) for c in by_id["B10"].singles] == [("子一", "肢体二级残疾")]
     assert by_id["B01"].breakdown.classified == 6000  # one elderly member: 15 % of 400.00
     assert by_id["B01"].excluded == {"基础养老金": 216000}
     assert by_id["B05"].employment == Decimal("156345.6")  # capped at 1440 元; 10 % of 1234.56 元 in exact fen

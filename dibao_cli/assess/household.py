@@ -237,30 +237,10 @@ def _rigid(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
 def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date, rigid: bool = False) -> None:
     """Each severely ill or disabled member of a marginal household, as a household of one on own income; in a
     刚性支出困难家庭 also university students where the policy lets them in."""
-    single_basis = f"{basis.SINGLE_PERSON}；{rigid_rules.SINGLE}" if rigid else basis.SINGLE_PERSON
-    students = rigid and policy.rigid_single_person_students
     supported = {d.member for d in result.supported}
-    for income in result.incomes:
-        member = income.member
-        if member in supported or (member.tekun and not result.tekun):
-            continue
-        ground = single_person_ground(member, policy)
-        if ground is None and students:
-            ground = rigid_rules.student_ground(member)
-        if ground is None:
-            continue
-        own = income.adjusted
-        if not rules.single_person_income_below(own, result.annual_standard):
-            result.reasons.append(Reason("single_person_income", f"{member.name}（{ground}）本人收入不低于标准，不按单人户纳入",
-                                         single_basis))
-            continue
-        categories = classified_categories(member, day, policy)
-        diff = differential(result.annual_standard, own, 1, 1)
-        extra = classified(result.annual_standard, policy.classified_share, 1 if categories else 0)
-        raised, raised_to_minimum = with_minimum(diff + extra, policy.minimum_monthly_benefit)
-        total = round_benefit(raised, policy.rounding)
-        result.singles.append(SingleCover(member, ground, own, diff, extra, total, categories,
-                                          policy.minimum_monthly_benefit if raised_to_minimum else None))
+    incomes = [i for i in result.incomes if not (i.member in supported or (i.member.tekun and not result.tekun))]
+    result.singles, reasons = single_covers(incomes, result.annual_standard, policy, day, rigid)
+    result.reasons.extend(reasons)
     if result.singles:
         result.status = "single_person"
         result.covered = [s.member for s in result.singles]
@@ -268,8 +248,37 @@ def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date, ri
         result.classified = sum((s.classified for s in result.singles), ZERO)
         result.total = sum((s.total for s in result.singles), ZERO)
         result.classified_people = [(s.member, s.categories) for s in result.singles if s.categories]
-        for single in result.singles:
-            result.reasons.append(explain.single_person_reason(single, single_basis))
+
+
+def single_covers(incomes, annual_standard: Decimal, policy: PolicyAt, day: _dt.date, rigid: bool = False
+                  ) -> tuple[list[SingleCover], list[Reason]]:
+    """民发〔2021〕57号单人户 for the members of `incomes` (MemberIncome, their employment deductions set) who may be
+    covered alone: each one's cover, and the reasons in order (own income too high, then each cover)."""
+    single_basis = f"{basis.SINGLE_PERSON}；{rigid_rules.SINGLE}" if rigid else basis.SINGLE_PERSON
+    students = rigid and policy.rigid_single_person_students
+    singles: list[SingleCover] = []
+    reasons: list[Reason] = []
+    for income in incomes:
+        member = income.member
+        ground = single_person_ground(member, policy)
+        if ground is None and students:
+            ground = rigid_rules.student_ground(member)
+        if ground is None:
+            continue
+        own = income.adjusted
+        if not rules.single_person_income_below(own, annual_standard):
+            reasons.append(Reason("single_person_income", f"{member.name}（{ground}）本人收入不低于标准，不按单人户纳入",
+                                  single_basis))
+            continue
+        categories = classified_categories(member, day, policy)
+        diff = differential(annual_standard, own, 1, 1)
+        extra = classified(annual_standard, policy.classified_share, 1 if categories else 0)
+        raised, raised_to_minimum = with_minimum(diff + extra, policy.minimum_monthly_benefit)
+        total = round_benefit(raised, policy.rounding)
+        singles.append(SingleCover(member, ground, own, diff, extra, total, categories,
+                                   policy.minimum_monthly_benefit if raised_to_minimum else None))
+    reasons.extend(explain.single_person_reason(single, single_basis) for single in singles)
+    return singles, reasons
 
 
 def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:

@@ -1,8 +1,9 @@
 """The columnar engine: the rules of rules/ applied to a block of households held as columns (assess/columns.py),
 as OpenFisca's formulas are applied over entities. It decides the households `columns.simple_household` lets
 through (property passed) when they come out 低保 (below the standard; with 分类施保, the minimum, 特困 candidates
-and changed amounts), entering a phase-out (a 低保 household now above the standard), 低保边缘 with no member who
-could be covered alone (单人户), or 不符合 above the 边缘 line (脱贫户 members flagged in both); every other
+and changed amounts), entering a phase-out (a 低保 household now above the standard), 低保边缘 (with its members
+covered alone, 单人户, through the per-household path's own `single_covers`), or 不符合 above the 边缘 line
+(脱贫户 members flagged in both); every other
 household is left to `assess_household` (None in the block's results), which also keeps explain, notices,
 impact and import.
 
@@ -17,16 +18,17 @@ from decimal import Decimal
 
 from dibao_cli.assess import explain
 from dibao_cli.assess.columns import frame
+from dibao_cli.assess.household import single_covers
 from dibao_cli.model import Household
 from dibao_cli.money import Breakdown, breakdown
 from dibao_cli.policy import PolicyAt
 from dibao_cli.rules import basis
 from dibao_cli.rules import decision as rules
 from dibao_cli.rules.benefit import classified, differential, round_benefit, with_minimum
-from dibao_cli.rules.income import adjusted_income, rigid_deduction
+from dibao_cli.rules.income import adjusted_income, employment_deduction, member_income, rigid_deduction
 from dibao_cli.rules.property import property_failures
 from dibao_cli.rules.members import cannot_work, classified_categories, lost_ability, single_person_ground
-from dibao_cli.status import DIBAO, INELIGIBLE, MARGINAL, PHASE_OUT
+from dibao_cli.status import DIBAO, INELIGIBLE, MARGINAL, PHASE_OUT, SINGLE_PERSON
 
 ZERO = Decimal(0)
 
@@ -35,10 +37,10 @@ class Decided:
     """One household decided by the columnar engine: what its JSON and the summary show."""
 
     __slots__ = ("household", "members", "status", "counted", "excluded", "employment", "rigid", "adjusted",
-                 "annual_standard", "per_capita", "breakdown", "total", "reasons", "flags", "phase_out")
+                 "annual_standard", "per_capita", "breakdown", "total", "reasons", "flags", "phase_out", "singles")
 
     def __init__(self, household, members, status, counted, excluded, employment, rigid, adjusted, annual_standard,
-                 per_capita, breakdown_: Breakdown | None, total, reasons, flags, phase_out=None):
+                 per_capita, breakdown_: Breakdown | None, total, reasons, flags, phase_out=None, singles=()):
         self.household = household
         self.members = members
         self.status = status
@@ -54,6 +56,7 @@ class Decided:
         self.reasons = reasons  # (code, text, basis)
         self.flags = flags
         self.phase_out = phase_out  # (start, end) in a phase-out
+        self.singles = singles  # SingleCover of each member covered alone (单人户)
 
     @property
     def benefit_known(self) -> bool:
@@ -95,6 +98,7 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
         per_capita = adjusted_fen / (1200 * n)
         flags = []
         phase_out = None
+        singles = ()
         if branch == rules.BELOW:
             persons = sum(1 for m in people if classified_categories(m, day, policy))
             diff = differential(annual_std, adjusted_fen, n, n)
@@ -123,21 +127,35 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
             parts = None
             status = PHASE_OUT
         else:
-            if branch == rules.MARGINAL and any(single_person_ground(m, policy) is not None for m in people):
-                continue  # 单人户 candidates: decided one at a time
             area = household.area_type
             line = lines.get(area) or lines.setdefault(area, explain.marginal_line_text(annual_std / 1200, multiplier))
             comparison = explain.comparison_text(per_capita, False, std_text)
+            total, parts = ZERO, None
             if branch == rules.MARGINAL:
                 reasons = [("marginal", explain.marginal_text(comparison, line), explain.marginal_basis(policy))]
                 status = MARGINAL
+                if any(single_person_ground(m, policy) is not None for m in people):  # 单人户 candidates
+                    singles, more = _single_covers(people, area, annual_std, policy, day, lookup)
+                    reasons.extend((r.code, r.text, r.basis) for r in more)
+                    if singles:
+                        status, total = SINGLE_PERSON, sum((c.total for c in singles), ZERO)
+                        parts = Breakdown(*(sum(values) for values in zip(*(c.breakdown[:5] for c in singles))))
             else:
                 reasons = [("above_marginal", explain.above_marginal_text(comparison, line), standard_basis)]
                 status = INELIGIBLE
-            total, parts = ZERO, None
             if household.lifted_out:  # 脱贫户 members who lost the ability to work, covered by nothing
+                covered = {id(c.member) for c in singles} if status == SINGLE_PERSON else ()
                 flags = [("lifted_out_not_covered", explain.lifted_out_text(m), basis.LIFTED_OUT)
-                         for m in people if lost_ability(m)]
+                         for m in people if lost_ability(m) and id(m) not in covered]
         out[row] = Decided(household, people, status, count, cols.excluded[row], deduction, rigid, adjusted_fen,
-                           annual_std, per_capita, parts, total, reasons, flags, phase_out)
+                           annual_std, per_capita, parts, total, reasons, flags, phase_out, singles)
     return out
+
+
+def _single_covers(people, area: str, annual_std, policy, day: _dt.date, lookup):
+    """民发〔2021〕57号单人户 in a 低保边缘 household: each member's own income by the scalar rules (only in these
+    households), then `single_covers` as the per-household path calls it."""
+    incomes = [member_income(m, policy, lookup) for m in people]
+    for income in incomes:
+        income.employment_deduction = employment_deduction(income, area, policy)
+    return single_covers(incomes, annual_std, policy, day)

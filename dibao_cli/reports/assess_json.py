@@ -37,7 +37,7 @@ def _template() -> bytes:
                           "rigid_deduction": s, "adjusted": s},
         "per_capita_monthly_income": s, "monthly_standard": s,
         "monthly_benefit": {"differential": s, "classified": s, "minimum_top_up": s, "rounding": s, "total": s},
-        "phase_out": s, "single_person": [], "reasons": s, "flags": s, "programmes": s, "tekun": [],
+        "phase_out": s, "single_person": s, "reasons": s, "flags": s, "programmes": s, "tekun": [],
         "rigid_expense": None,
     }
     text = orjson.dumps(sample, option=orjson.OPT_INDENT_2).replace(b"%", b"%%")
@@ -90,6 +90,13 @@ def _excluded(excluded) -> bytes:
     return b"{\n      " + b",\n      ".join(encoded[item] + b": " + _fen(fen) for item, fen in excluded.items()) + b"\n    }"
 
 
+def _singles(singles) -> bytes:
+    """The members covered alone (单人户): name, ground, total."""
+    return b"[\n    " + b",\n    ".join(
+        b'{\n      "name": %b,\n      "ground": %b,\n      "total": "%b"\n    }' % (
+            orjson.dumps(c.member.name), orjson.dumps(c.ground), y(c.total).encode()) for c in singles) + b"\n  ]"
+
+
 _PROGRAMME_BYTES = {status: b"[\n    %b\n  ]" % orjson.dumps(label) for status, label in PROGRAMME_OF_STATUS.items()}
 
 
@@ -108,16 +115,18 @@ def household_bytes(d) -> bytes:
         benefit = (_fen(parts.differential), _fen(parts.classified), _fen(parts.minimum_top_up), _fen(parts.rounding))
     n = len(d.members)
     phase_out = d.phase_out
+    singles = d.singles
     return TEMPLATE % (
         orjson.dumps(h.household_id), encoded[h.township], encoded[h.village], orjson.dumps(h.head_label),
-        encoded[h.area_type], n, n if status in COVERED else 0, encoded[status], encoded[STATUS_LABEL[status]],
+        encoded[h.area_type], n, (len(singles) if singles else n) if status in COVERED else 0, encoded[status],
+        encoded[STATUS_LABEL[status]],
         _fen(d.counted), _fen(sum(excluded.values())) if excluded else _ZERO, _excluded(excluded),
         _fen(d.employment), _fen(d.rigid), _fen(d.adjusted),
         b'"' + y(d.per_capita).encode() + b'"', encoded[monthly(d.annual_standard)], *benefit,
         b"null" if total is None else b'"' + y(total).encode() + b'"',
         b"null" if phase_out is None else b'{\n    "start": "%b",\n    "end": "%b"\n  }' % (
             phase_out[0].isoformat().encode(), phase_out[1].isoformat().encode()),
-        _items(d.reasons), _items(d.flags), _PROGRAMME_BYTES.get(status, b"[]"),
+        _singles(singles) if singles else b"[]", _items(d.reasons), _items(d.flags), _PROGRAMME_BYTES.get(status, b"[]"),
     )
 
 
