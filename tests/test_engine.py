@@ -190,3 +190,17 @@ def test_households_a_per_household_rule_applies_to_are_left_to_the_per_househol
     assert not case(state="渐退期") and not case(state="低保", phase_out_start=DAY)
     assert not case(state="刚性支出") and not case(state="单人户")
     assert not case(co_resident=False)
+
+
+@pytest.mark.parametrize("heads", [(), (True,), (True, True), (False, True, False)])
+def test_the_head_written_by_the_template_is_the_households_head_label(heads):
+    from dibao_cli.model import Household, Member
+    from dibao_cli.reports.assess_json import _head_label
+
+    h = Household("X1", "名册.csv", "名册", 2)
+    h.head_name = "户主栏"
+    for index, is_head in enumerate(heads):
+        m = Member("名册.csv", "名册", 2 + index)
+        m.name, m.is_head = f"成员{index}", is_head
+        h.members.append(m)
+    assert _head_label(h) == h.head_label

@@ -100,6 +100,17 @@ def _singles(singles) -> bytes:
 _PROGRAMME_BYTES = {status: b"[\n    %b\n  ]" % orjson.dumps(label) for status, label in PROGRAMME_OF_STATUS.items()}
 
 
+def _head_label(h) -> str | None:
+    """`Household.head_label` (the one head's name, else the 户主姓名 column) in one pass over the members."""
+    head = None
+    for m in h.members:
+        if m.is_head:
+            if head is not None:
+                return h.head_name
+            head = m
+    return h.head_name if head is None else head.name
+
+
 def household_bytes(d) -> bytes:
     """The household object of a decided household (assess/vector.py `Decided`) as `household_dict` dumped by
     orjson (OPT_INDENT_2) writes it, without building the object."""
@@ -117,7 +128,7 @@ def household_bytes(d) -> bytes:
     phase_out = d.phase_out
     singles = d.singles
     return TEMPLATE % (
-        orjson.dumps(h.household_id), encoded[h.township], encoded[h.village], orjson.dumps(h.head_label),
+        orjson.dumps(h.household_id), encoded[h.township], encoded[h.village], orjson.dumps(_head_label(h)),
         encoded[h.area_type], n, (len(singles) if singles else n) if status in COVERED else 0, encoded[status],
         encoded[STATUS_LABEL[status]],
         _fen(d.counted), _fen(sum(excluded.values())) if excluded else _ZERO, _excluded(excluded),
