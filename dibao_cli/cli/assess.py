@@ -63,13 +63,25 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
                 advance(len(assessment.left_out))
             emit(fmt, output, force, table=None, sheets=None, json=lambda: assess_report.json_chunks(assessment),
                  csv=None)
+        elif fmt == "xlsx":  # each household assessed once, its rows kept packed and its result dropped
+            assessment = plan_assessment(roster, policy, day)
+            assessment.progress = advance
+            if advance is not None:
+                advance(len(assessment.left_out))
+            sheets = assess_report.xlsx_sheets(assessment)
+        elif fmt == "csv":  # streamed, as JSON: each household is assessed, written and dropped
+            assessment = plan_assessment(roster, policy, day)
+            assessment.progress = advance
+            if advance is not None:
+                advance(len(assessment.left_out))
+            emit(fmt, output, force, table=None, sheets=None, json=None,
+                 csv=lambda: assess_report.csv_pieces(assessment))
         else:
             assessment = assess_roster(roster, policy, day, progress=advance)
-    if fmt != "json":
+    if fmt not in ("json", "csv"):
         emit(fmt, output, force,
              table=lambda: assess_report.print_table(console(), assessment, None if show_all else limit),
-             sheets=lambda: assess_report.xlsx_sheets(assessment), json=None,
-             csv=lambda: assess_report.as_csv(assessment))
+             sheets=lambda: sheets, json=None, csv=None)
     if output is not None:
         console().print(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")
     if assessment.left_out:
