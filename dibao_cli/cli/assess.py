@@ -24,9 +24,8 @@ from dibao_cli.cli.common import (
     resolve_format,
     rosters_argument,
 )
-from dibao_cli.cli.console import clean_screen, console, progress_bar
+from dibao_cli.cli.console import clean_screen, console, progress_bar, say
 from dibao_cli.errors import ExitStatus
-from dibao_cli.policy.loader import region_name
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -83,7 +82,7 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
              table=lambda: assess_report.print_table(console(), assessment, None if show_all else limit),
              sheets=lambda: sheets, json=None, csv=None)
     if output is not None:
-        console().print(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")
+        say(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")
     if assessment.left_out:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
@@ -105,6 +104,7 @@ def explain(roster, household_id, sheet, all_sheets, encoding, policies, region,
     from dibao_cli.assess.household import assess_roster
     from dibao_cli.documents.templating import render
     from dibao_cli.errors import NotFound
+    from dibao_cli.policy.loader import region_name
     from dibao_cli.reports import assess as assess_report
     from dibao_cli.reports.files import json_bytes
 
@@ -147,6 +147,7 @@ def policy_show(policies, region, on_date):
     """
     from rich.table import Table
 
+    from dibao_cli.policy.loader import region_name
     from dibao_cli.policy.schema import PARAMETERS
 
     day = on_date or _dt.date.today()
