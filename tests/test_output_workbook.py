@@ -44,7 +44,8 @@ def _describe(path: Path) -> dict:
                                            c.alignment.vertical, c.font.b)
         widths = {k: round(v.width, 2) for k, v in ws.column_dimensions.items() if v.width}
         heights = {k: v.height for k, v in ws.row_dimensions.items() if v.height}
-        out[ws.title] = (cells, widths, heights, ws.freeze_panes, ws.auto_filter.ref, ws.print_title_rows,
+        out[ws.title] = (cells, widths, heights, sorted(str(m) for m in ws.merged_cells.ranges), ws.freeze_panes,
+                         ws.auto_filter.ref, ws.print_title_rows,
                          ws.page_setup.orientation, ws.page_setup.fitToHeight)
     return out
 

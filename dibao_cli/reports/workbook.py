@@ -220,6 +220,8 @@ def _write_sheet(book, spec: SheetSpec, name: str, sheet_rows: int) -> None:
                 ws.set_row(0, 24)
                 ws.merge_range(0, 0, 0, ncols - 1, clean_text(part_title),
                                _format(book, bold=True, font_size=15, align="center", valign="vcenter"))
+            elif part > 1 and ncols > 1:  # a continuation's title over its columns, as the Rust writer writes it
+                ws.merge_range(0, 0, 0, ncols - 1, clean_text(part_title), _format(book, bold=True, font_size=13))
             else:
                 ws.write_string(0, 0, clean_text(part_title), _format(book, bold=True, font_size=13))
             r = 1
