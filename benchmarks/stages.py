@@ -48,13 +48,13 @@ def _imports():
 
 
 def _columnar():
-    """(assess_block, income-item table) of the columnar engine, or None in code that has none."""
+    """(assess_block, income-item table, assess_household) of the columnar engine, or None in code that has none."""
     try:
-        from dibao_cli.assess.household import _income_items
+        from dibao_cli.assess.household import _income_items, assess_household
         from dibao_cli.assess.vector import assess_block
     except ImportError:
         return None
-    return assess_block, _income_items
+    return assess_block, _income_items, assess_household
 
 
 class Clock:
@@ -91,9 +91,12 @@ def main() -> None:
     columnar = _columnar()
     engine = "columnar" if columnar is not None and not args.per_household else "per-household"
     if args.assess_only and engine == "columnar":
-        assess_block, lookup = columnar
+        assess_block, lookup, assess_household = columnar
         decided = assess_block(assessment.pending, policy, DAY, lookup(policy))
         count = sum(1 for d in decided if d is not None)
+        for household, d in zip(assessment.pending, decided):  # the rest one at a time, as the command does
+            if d is None:
+                assess_household(household, policy, DAY)
         name = "assess(columns)"
     elif args.assess_only:
         count = sum(1 for _ in iter_results(assessment))

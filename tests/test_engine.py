@@ -21,6 +21,7 @@ from dibao_cli.cli.common import resolve
 from dibao_cli.idcard import build_id
 from dibao_cli.reading.roster import read_rosters
 from dibao_cli.reports import assess as assess_report
+from dibao_cli.reports import assess_json
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 11, 30)
@@ -32,8 +33,16 @@ def _policy(county: bool):
 
 
 def documents(roster, policy) -> tuple[bytes, bytes, bytes]:
-    """(columnar, per household, from a kept assessment) JSON of one roster."""
-    columnar = b"".join(assess_report.json_chunks(plan_assessment(roster, policy, DAY), columnar=True))
+    """(columnar, per household, from a kept assessment) JSON of one roster; every household the columnar
+    engine decides is written from its figures (the real writer, counted on its way)."""
+    written = []
+    writer = assess_json.household_bytes
+    assess_json.household_bytes = lambda d: written.append(d.household.household_id) or writer(d)
+    try:
+        columnar = b"".join(assess_report.json_chunks(plan_assessment(roster, policy, DAY), columnar=True))
+    finally:
+        assess_json.household_bytes = writer
+    assert written == [d.household.household_id for d in decided(roster, policy) if d is not None]
     per_household = b"".join(assess_report.json_chunks(plan_assessment(roster, policy, DAY), columnar=False))
     kept = assess_report.as_json(assess_roster(roster, policy, DAY))
     return columnar, per_household, kept

@@ -91,8 +91,8 @@ def adjusted_income(counted: int, employment: Decimal, rigid: Decimal) -> Decima
     return max(ZERO, counted - employment - rigid)
 
 
-# --- the same rules over columns (the columnar engine, assess/vector.py); tests/test_engine_rules.py proves
-# each agrees with its scalar form above
+# --- the same rules over columns (the columnar engine, assess/vector.py); tests/rules/test_income_columns.py
+# proves each agrees with its scalar form above
 
 WAGE = "工资性收入"
 
