@@ -34,6 +34,9 @@ from dibao_cli.ledger.texts import TextStore
 from dibao_cli.ledger.township import MonthVersions
 from dibao_cli.status import COVERED_SQL
 
+SEP = "\x1f"  # between the ID numbers of a household's members in PreviousMonth.members (month_rows.member_list)
+
+
 class MonthMissing(NotFound):
     """A --month the ledger does not have."""
 
@@ -91,8 +94,8 @@ class PreviousMonth:
     month: str | None
     import_id: int | None
     existing_id: int | None  # the month being imported, if it is already in the ledger
-    households: dict = field(default_factory=dict)  # household id -> Record
-    members: dict = field(default_factory=dict)  # household id -> set of ID numbers
+    households: dict = field(default_factory=dict)  # household id -> its row
+    members: dict = field(default_factory=dict)  # household id -> its members' ID numbers (month_rows.member_list)
     tekun: frozenset = frozenset()  # ID numbers of the people supported as 特困 that month
 
     @property
@@ -102,7 +105,7 @@ class PreviousMonth:
     @functools.cached_property
     def home(self) -> dict:
         """ID number -> household id, made when first asked for (only a household not in last month needs it)."""
-        return {id_number: hid for hid, ids in self.members.items() for id_number in ids}
+        return {id_number: hid for hid, ids in self.members.items() for id_number in ids.split(SEP)}
 
 
 class Record:
@@ -131,6 +134,8 @@ class Ledger(TextStore, ImportQueue, MonthVersions):
     the shared PostgreSQL ledger (ledger/pg_store.py)."""
 
     backend = ""
+    # a household's members' ID numbers in their order, joined by SEP (GROUP BY household_id)
+    member_list_sql = ""
 
     def __new__(cls, path, *args, **kwargs):
         if cls is Ledger:
@@ -236,9 +241,11 @@ class Ledger(TextStore, ImportQueue, MonthVersions):
                 finally:
                     self.db.row_factory = None
                 prev.households = {r["household_id"]: r for r in rows}
-                for id_number, hid in self.db.execute(
-                        f"SELECT x.id_number, x.household_id FROM members x{through} WHERE x.import_id = ?{own}", params):
-                    prev.members.setdefault(hid, set()).add(id_number)
+                # one string per household (not a row per member): most households have the same members as
+                # last month, and one comparison of two strings tells
+                prev.members = dict(self.db.execute(
+                    f"SELECT x.household_id, {self.member_list_sql} FROM members x{through} WHERE x.import_id = ?{own} "
+                    "GROUP BY x.household_id", params).fetchall())
                 prev.tekun = frozenset(i for (i,) in self.db.execute(
                     f"SELECT x.id_number FROM assistance_tekun x{through} WHERE x.import_id = ?{own}", params))
         return prev
