@@ -37,6 +37,10 @@ from dibao_cli.status import COVERED_SQL
 SEP = "\x1f"  # between the ID numbers of a household's members in PreviousMonth.members (month_rows.member_list)
 
 
+# what an import reads of last month's households (a dictionary per household: read a dozen times each)
+PREVIOUS_COLUMNS = ("household_id", "status", "total_fen", "phase_out_start", "phase_out_end", "enrolled_on", "township")
+
+
 class MonthMissing(NotFound):
     """A --month the ledger does not have."""
 
@@ -233,14 +237,9 @@ class Ledger(TextStore, ImportQueue, MonthVersions):
                 params = (prev.import_id,) if township is None else (prev.import_id, township)
                 through = ("" if township is None else " JOIN households h ON h.import_id = x.import_id "
                            "AND h.household_id = x.household_id")
-                self.db.row_factory = sqlite3.Row
-                try:
-                    rows = self.db.execute(
-                        "SELECT household_id, status, total_fen, phase_out_start, phase_out_end, enrolled_on, township "
-                        f"FROM households h WHERE import_id = ?{own}", params).fetchall()
-                finally:
-                    self.db.row_factory = None
-                prev.households = {r["household_id"]: r for r in rows}
+                names = PREVIOUS_COLUMNS
+                prev.households = {row[0]: dict(zip(names, row)) for row in self.db.execute(
+                    f"SELECT {', '.join(names)} FROM households h WHERE import_id = ?{own}", params).fetchall()}
                 # one string per household (not a row per member): most households have the same members as
                 # last month, and one comparison of two strings tells
                 prev.members = dict(self.db.execute(
