@@ -35,7 +35,15 @@ DIBAO_OR_SINGLE = (DIBAO, SINGLE_PERSON)
 
 
 def fen(value) -> int | None:
-    return None if value is None else int(Decimal(value) * 100)
+    """A benefit as stored: whole fen (the total is already rounded)."""
+    if value is None:
+        return None
+    return int((value if type(value) is Decimal else Decimal(value)) * 100)
+
+
+def to_fen(value) -> int:
+    """money.to_fen, with the components most households do not have (zero) at no cost."""
+    return money.to_fen(value) if value else 0
 
 
 def member_list(household) -> str:
@@ -138,7 +146,7 @@ class MonthRows:
             len(result.covered) if covered else 0,
             status, result.counted, str(result.adjusted), str(result.per_capita),
             fen(result.total) if result.benefit_known else None,
-            money.to_fen(result.differential), money.to_fen(result.classified),
+            to_fen(result.differential), to_fen(result.classified),
             phase_out_start.isoformat() if phase_out_start else None,
             phase_out_end.isoformat() if phase_out_end else None,
             last_check.isoformat() if last_check else None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import functools
 import hashlib
 import json
 import re
@@ -98,12 +99,7 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
     state = STATE_OF.get(status, STATE_NONE)
     start = previous["phase_out_start"] if status == PHASE_OUT else None
     start = _dt.date.fromisoformat(start) if start else None
-
-    def warn(column, value, message):
-        report.warnings.append(Problem(household.file, household.sheet, household.row, column, value, message,
-                                       "以台账为准；如台账有误，请重新导入上月名册（--replace）", WARNING,
-                                       "ledger_disagrees", household.household_id))
-
+    warn = functools.partial(_disagrees, report, household)
     if household.state is not None and household.state != state and household.state != "特困":
         warn("当前保障类别", household.state, f"与台账上月结果“{state}”不一致")
     if household.phase_out_start is not None and start is not None and household.phase_out_start != start:
@@ -119,6 +115,12 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
             warn("当前月保障金", money.fen_text(household.current_benefit, False),
                  f"与台账上月金额 {money.fen_text(previous['total_fen'], False)} 元不一致")
         household.current_benefit = previous["total_fen"]
+
+
+def _disagrees(report: ImportReport, household, column, value, message) -> None:
+    report.warnings.append(Problem(household.file, household.sheet, household.row, column, value, message,
+                                   "以台账为准；如台账有误，请重新导入上月名册（--replace）", WARNING,
+                                   "ledger_disagrees", household.household_id))
 
 
 NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"

@@ -41,7 +41,7 @@ class TextStore:
                 part = parts[key] = compact_reasons([{"code": r.code, "text": r.text, "basis": r.basis}],
                                                     self._local_id, self._memo)
             out.append(part)
-        return ";".join(out)
+        return out[0] if len(out) == 1 else ";".join(out)
 
     def settle_texts(self, table: str) -> None:
         """Store the texts new in this import (one short transaction) and give the staged rows of `table`
