@@ -220,10 +220,13 @@ class SqliteLedger(Ledger):
     def stage_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
         """Rows into a staging table in one transaction of the temporary database (outside one, every row would
         be a transaction of its own). It takes no lock on the ledger: only `staging` is written."""
+        insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        if self.db.in_transaction:
+            self.db.executemany(insert, rows)
+            return
         self.db.execute("BEGIN")
         try:
-            self.db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                                rows)
+            self.db.executemany(insert, rows)
         except BaseException:
             with contextlib.suppress(sqlite3.Error, DibaoError):
                 self.db.execute("ROLLBACK")
