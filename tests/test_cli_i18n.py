@@ -19,8 +19,8 @@ from dibao_cli.cli import main
 from dibao_cli.cli.messages import DOMAIN, LOCALE
 
 ROSTER = EXAMPLES / "roster.xlsx"
-PO = LOCALE / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.po"
-MO = LOCALE / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.mo"
+PO = Path(LOCALE) / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.po"
+MO = Path(LOCALE) / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
 def all_commands(group=main, prefix=()):

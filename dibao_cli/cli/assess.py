@@ -24,9 +24,8 @@ from dibao_cli.cli.common import (
     resolve_format,
     rosters_argument,
 )
-from dibao_cli.cli.console import clean_screen, console, progress_bar
+from dibao_cli.cli.console import clean_screen, console, progress_bar, say
 from dibao_cli.errors import ExitStatus
-from dibao_cli.policy.loader import region_name
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -63,15 +62,27 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
                 advance(len(assessment.left_out))
             emit(fmt, output, force, table=None, sheets=None, json=lambda: assess_report.json_chunks(assessment),
                  csv=None)
+        elif fmt == "xlsx":  # each household assessed once, its rows kept packed and its result dropped
+            assessment = plan_assessment(roster, policy, day)
+            assessment.progress = advance
+            if advance is not None:
+                advance(len(assessment.left_out))
+            sheets = assess_report.xlsx_sheets(assessment)
+        elif fmt == "csv":  # streamed, as JSON: each household is assessed, written and dropped
+            assessment = plan_assessment(roster, policy, day)
+            assessment.progress = advance
+            if advance is not None:
+                advance(len(assessment.left_out))
+            emit(fmt, output, force, table=None, sheets=None, json=None,
+                 csv=lambda: assess_report.csv_pieces(assessment))
         else:
             assessment = assess_roster(roster, policy, day, progress=advance)
-    if fmt != "json":
+    if fmt not in ("json", "csv"):
         emit(fmt, output, force,
              table=lambda: assess_report.print_table(console(), assessment, None if show_all else limit),
-             sheets=lambda: assess_report.xlsx_sheets(assessment), json=None,
-             csv=lambda: assess_report.as_csv(assessment))
+             sheets=lambda: sheets, json=None, csv=None)
     if output is not None:
-        console().print(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")
+        say(f"已写入 {output}：核算 {len(assessment.pending)} 户，未核算 {len(assessment.left_out)} 户。")
     if assessment.left_out:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
@@ -93,6 +104,7 @@ def explain(roster, household_id, sheet, all_sheets, encoding, policies, region,
     from dibao_cli.assess.household import assess_roster
     from dibao_cli.documents.templating import render
     from dibao_cli.errors import NotFound
+    from dibao_cli.policy.loader import region_name
     from dibao_cli.reports import assess as assess_report
     from dibao_cli.reports.files import json_bytes
 
@@ -135,6 +147,7 @@ def policy_show(policies, region, on_date):
     """
     from rich.table import Table
 
+    from dibao_cli.policy.loader import region_name
     from dibao_cli.policy.schema import PARAMETERS
 
     day = on_date or _dt.date.today()

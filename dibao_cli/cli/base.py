@@ -56,6 +56,14 @@ class DibaoGroup(ChineseHelp, click.Group):
     group_class = DibaoSubGroup
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            return self._main(args, prog_name, complete_var, **extra)
+        finally:
+            # What the program leaves is frozen: the interpreter's exit then frees it without scanning it for
+            # cycles first (a quarter of `dibao --version`; a command has frozen its own objects already).
+            gc.freeze()
+
+    def _main(self, args, prog_name, complete_var, **extra):
         from dibao_cli.cli.messages import install
 
         install()

@@ -176,11 +176,26 @@ def emit(fmt: str, output: Path | None, force: bool, *, table, sheets, json, csv
             else:
                 write_chunks(output, data, force)
         else:
-            write_output(output, csv(), force)
+            data = csv()
+            if isinstance(data, bytes):
+                write_output(output, data, force)
+            else:
+                write_chunks(output, data, force)
 
 
 def _counted(rows, advance, step: int = 1000):
-    """The rows, telling `advance` every `step` rows (the progress of writing a large workbook)."""
+    """The rows, telling `advance` every `step` rows (the progress of writing a large workbook); rows that can
+    be gone through twice (a list, packed rows) stay so."""
+    from dibao_cli.reports.fastbook import again
+
+    if again(rows):
+        from dibao_cli.reports.rowstore import Counted
+
+        return Counted(rows, advance, step)
+    return _counted_once(rows, advance, step)
+
+
+def _counted_once(rows, advance, step: int):
     count = 0
     for row in rows:
         yield row

@@ -41,6 +41,30 @@ def _console_class():
     return _CLEAN_CONSOLE
 
 
+def say(text: str) -> None:
+    """Print one line on standard output, byte for byte as `console().print(text)` does. When that needs nothing of
+    rich (output piped or redirected, no markup `[`, no emoji code `:`, printable characters only) the line is
+    written directly, without importing rich (whose console takes some 15 ms to import)."""
+    if len(text) < 10_000 and text.isprintable() and "[" not in text and ":" not in text and _plain_stdout():
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+        return
+    console().print(text)
+
+
+def _plain_stdout() -> bool:
+    """True when rich would treat standard output as no terminal (see rich's Console.is_terminal)."""
+    import builtins
+    import os
+
+    if "get_ipython" in vars(builtins) or os.environ.get("TTY_COMPATIBLE") or "FORCE_COLOR" in os.environ:
+        return False
+    try:
+        return not sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def console(stderr: bool = False):
     Console = _console_class()
     out = Console(stderr=stderr, highlight=False, soft_wrap=False)

@@ -46,9 +46,9 @@ NO_LINE_START = "。，、；：？！）》」』”’…"
 def _wrap(text: str, width: int) -> list[str]:
     """Lines of at most `width` terminal columns; Chinese breaks between any two characters, other text at spaces
     where it can."""
-    lines, line = [], ""
+    lines, line, used = [], "", 0  # `used`: the width of `line`, kept as characters are added
     for char in text:
-        if _width(line + char) > width:
+        if (_width(line + char) if _joins(line) or _joins(char) else used + _width(char)) > width:
             cut = line.rfind(" ")
             if cut > 0 and line[cut + 1:].isascii() and char != " ":
                 lines.append(line[:cut])
@@ -62,10 +62,18 @@ def _wrap(text: str, width: int) -> list[str]:
             else:
                 lines.append(line.rstrip())
                 line = ""
+            used = _width(line)
             if char == " " and not line:
                 continue
         line += char
+        used = _width(line) if _joins(line) else used + _width(char)
     return [*lines, line] if line or not lines else lines
+
+
+def _joins(text: str) -> bool:
+    """True when `text` holds a zero-width joiner or an emoji presentation selector, which can make the width of a
+    line other than the sum of its characters' widths (then the whole line is measured)."""
+    return "\u200d" in text or "\ufe0f" in text
 
 
 class DibaoContext(click.Context):
@@ -129,7 +137,8 @@ class ChineseHelp:
         return list(getattr(self, "commands", {}))
 
     def format_commands(self, ctx, formatter):
-        found = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        listed = getattr(getattr(self, "commands", None), "listed", None)  # a lazy table: its summaries
+        found = [(name, listed(name) if listed else self.get_command(ctx, name)) for name in self.list_commands(ctx)]
         found = [(name, cmd) for name, cmd in found if cmd is not None and not cmd.hidden]
         if found:
             limit = formatter.width - 6 - max(len(name) for name, _ in found)

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import gettext
 import importlib
-from pathlib import Path
+import os
+import sys
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+# a plain path (pathlib is not needed to start `dibao`, and gettext takes a string)
+LOCALE = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "locale")
 DOMAIN = "click"
-# Every click module that calls gettext for text it prints.
+# Every click module that calls gettext for text it prints (click loads _winconsole only on Windows).
 CLICK_MODULES = ("click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
-                 "click.termui", "click.types", "click.utils", "click.shell_completion", "click._termui_impl", "click._winconsole")
+                 "click.termui", "click.types", "click.utils", "click.shell_completion", "click._termui_impl",
+                 *(("click._winconsole",) if sys.platform.startswith("win") else ()))
 
 _installed: gettext.NullTranslations | None = None
 
@@ -50,7 +53,7 @@ def compile_catalogue() -> bytes:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with open(LOCALE / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as fh:
+    with open(os.path.join(LOCALE, "zh_CN", "LC_MESSAGES", f"{DOMAIN}.po"), "rb") as fh:
         catalog = read_po(fh, locale="zh_CN")
     out = io.BytesIO()
     write_mo(out, catalog)
@@ -58,4 +61,5 @@ def compile_catalogue() -> bytes:
 
 
 if __name__ == "__main__":  # python -m dibao_cli.cli.messages: recompile click.mo after editing click.po
-    (LOCALE / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.mo").write_bytes(compile_catalogue())
+    with open(os.path.join(LOCALE, "zh_CN", "LC_MESSAGES", f"{DOMAIN}.mo"), "wb") as out:
+        out.write(compile_catalogue())

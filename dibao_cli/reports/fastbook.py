@@ -3,9 +3,10 @@ rustpy-xlsxwriter: the same widths, number formats, wrapped text, header, frozen
 setup as workbook.write_xlsx gives them, in a Rust writer measured several times faster than xlsxwriter
 on a million-member result.
 
-A sheet with a title, preamble rows, a footer or ruled cells, repeated column names, rows wider than
-the header, or more rows than one Excel sheet holds is written by workbook.write_xlsx instead (the rows
-already taken from the source are handed back with the rest).
+A sheet longer than one Excel worksheet goes on in continuation sheets when its rows can be gone through
+twice (a RowStore, a list). A sheet with a title, preamble rows, a footer or ruled cells, repeated column
+names, rows wider than the header, or more rows than one worksheet holds coming from a one-pass source is
+written by workbook.write_xlsx instead (the rows already taken from the source are handed back with the rest).
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ def plain(spec) -> bool:
 
 
 class Streamed:
-    """A sheet's rows known to fit one worksheet: the first ones (to size the columns), then the rest as they
-    come, never all in memory at once."""
+    """A sheet's rows known to fit one worksheet, with no wrapped column: the first ones (to size the
+    columns), then the rest as they come, never all in memory at once (one pass only)."""
 
     def __init__(self, sample: list, rest):
         self.sample = sample
@@ -51,27 +52,48 @@ class Streamed:
         return bool(self.sample)
 
 
+def again(rows) -> bool:
+    """Rows that say how many they are and can be gone through more than once (a list, a RowStore)."""
+    return hasattr(rows, "__len__") and iter(rows) is not rows
+
+
+def _widest(rows) -> int:
+    widest = getattr(rows, "widest", None)
+    return widest if widest is not None else max(map(len, getattr(rows, "source", rows)), default=0)
+
+
 def take(sheets: Sequence, capacity: int) -> tuple[list, bool]:
-    """Each sheet's rows, when every sheet fits one worksheet and no row is wider than its header: streamed
-    when the sheet says it has at most `capacity` rows and no column wraps (nothing to measure in every row),
-    else gathered in a list. Otherwise (the sheets' rows handed back unchanged, False)."""
+    """Each sheet's rows, when this writer can write every sheet (no row wider than its header): as they are
+    when they can be gone through twice (once to measure wrapped text, once to write; past `capacity` rows in
+    continuation sheets); streamed when the sheet says it has at most `capacity` rows and no column wraps; else
+    gathered in a list of at most `capacity`. Otherwise (the sheets' rows handed back, nothing lost, False)."""
     from dibao_cli.reports import workbook
 
     taken, fits = [], True
     for spec in sheets:
+        rows = spec.rows
         if not fits:
-            taken.append(spec.rows)
+            taken.append(rows)
             continue
-        size = spec.size if spec.size is not None else (len(spec.rows) if hasattr(spec.rows, "__len__") else None)
-        rows = iter(spec.rows)
-        if size is not None and size <= capacity:
+        width = len(spec.header)
+        if again(rows):  # longer than one worksheet: continuation sheets, whose title is merged over the columns
+            fits = _widest(rows) <= width and (len(rows) <= capacity or width > 1)
+            taken.append(rows)
+            continue
+        size = spec.size
+        if size is not None and size > capacity:  # known too long: nothing gathered, the rows go on as they are
+            fits = False
+            taken.append(rows)
+            continue
+        rows = iter(rows)
+        if size is not None:
             sample = list(islice(rows, workbook.WIDTH_SAMPLE))
-            if not workbook._column_widths(spec, sample)[1] and all(len(r) <= len(spec.header) for r in sample):
-                taken.append(Streamed(sample, _checked(rows, len(spec.header))))
+            if not workbook._column_widths(spec, sample)[1] and all(len(r) <= width for r in sample):
+                taken.append(Streamed(sample, _checked(rows, width)))
                 continue
             rows = chain(sample, rows)
         head = list(islice(rows, capacity + 1))
-        if len(head) > capacity or any(len(r) > len(spec.header) for r in head):
+        if len(head) > capacity or any(len(r) > width for r in head):
             fits = False
             taken.append(chain(head, rows))
         else:
@@ -84,6 +106,29 @@ def _checked(rows, width: int):
         if len(values) > width:
             raise ValueError("a row wider than its header")  # the caller's size was wrong: a bug, not input
         yield values
+
+
+def row_heights(rows, widths: dict, wrapped, line_height: int) -> dict:
+    """{row: points} for the data rows (numbered from 1, under the header) whose wrapped text takes more than
+    one line: each row measured as it comes, nothing kept but the heights."""
+    from dibao_cli.reports import workbook
+
+    wrapped_widths = [(c, widths[c]) for c in sorted(wrapped)]
+    heights = {}
+    if not wrapped_widths:
+        return heights
+    lines_of, fast_width = workbook._lines, workbook._fast_width
+    for r, values in enumerate(getattr(rows, "source", rows), start=1):
+        lines = 1
+        for c, w in wrapped_widths:
+            if c < len(values) and type(values[c]) is str:
+                text = values[c]
+                n = lines_of(len(text) if text.isascii() else fast_width(text), w)
+                if n > lines:
+                    lines = n
+        if lines > 1:
+            heights[r] = line_height * lines + 3
+    return heights
 
 
 def _value(value):
@@ -101,8 +146,10 @@ def _value(value):
     return clean_text(str(value))
 
 
-def write(target, sheets: Sequence, rows_of: list, names: Sequence[str]) -> None:
-    """Write the workbook to `target` (the caller's temporary path); a failed write raises WriteFailed."""
+def write(target, sheets: Sequence, rows_of: list, names: Sequence[str], sheet_rows: int) -> None:
+    """Write the workbook to `target` (the caller's temporary path); a failed write raises WriteFailed. A sheet
+    with more rows than one worksheet holds (`sheet_rows`, header included) goes on in continuation sheets
+    (“成员明细（续2）”), each with its name as a title and the header, as workbook.write_xlsx writes them."""
     from rustpy_xlsxwriter import FastExcel, Format
 
     from dibao_cli.reports import workbook
@@ -115,8 +162,13 @@ def write(target, sheets: Sequence, rows_of: list, names: Sequence[str]) -> None
     header_format.set_align("center")
     header_format.set_align("vcenter")
     header_format.set_border("thin")
+    title_format = Format()
+    title_format.set_bold()
+    title_format.set_font_size(13)
+    taken = {n.lower() for n in names}
     for spec, rows, name in zip(sheets, rows_of, names):
-        sample = rows.sample if isinstance(rows, Streamed) else rows[:workbook.WIDTH_SAMPLE]
+        sample = (rows.sample if isinstance(rows, Streamed)
+                  else list(islice(getattr(rows, "source", rows), workbook.WIDTH_SAMPLE)))
         widths, wrapped = workbook._column_widths(spec, sample)
         header = [clean_text(str(h)) for h in spec.header]
         formats = {}
@@ -130,48 +182,63 @@ def write(target, sheets: Sequence, rows_of: list, names: Sequence[str]) -> None
                     cell.set_text_wrap()
                     cell.set_align("top")
                 formats[key] = cell
-        heights = {}
+        heights = row_heights(rows, widths, wrapped, workbook.LINE_HEIGHT)  # wrapped: rows gone through twice
         header_lines = max([workbook._lines(display_width(h), widths.get(c, 8)) for c, h in enumerate(header)] or [1])
-        if header_lines > 1:
-            heights[0] = workbook.LINE_HEIGHT * header_lines + 3
-        wrapped_widths = [(c, widths[c]) for c in sorted(wrapped)]
-        if wrapped_widths:
-            for r, values in enumerate(rows, start=1):
-                lines = 1
-                for c, w in wrapped_widths:
-                    if c < len(values) and type(values[c]) is str:
-                        text = values[c]
-                        n = workbook._lines(len(text) if text.isascii() else workbook._fast_width(text), w)
-                        if n > lines:
-                            lines = n
-                if lines > 1:
-                    heights[r] = workbook.LINE_HEIGHT * lines + 3
-
-        def records(rows=rows, header=header):
-            blank = dict.fromkeys(header)
-            width = len(header)
-            if not rows:
-                yield blank  # a sheet with no rows still has its header (an empty record writes no cell)
-            for values in rows:
-                kinds = set(map(type, values))
-                if (len(values) == width and kinds <= _PLAIN
-                        and (str not in kinds or _CONTROL.search("\n".join([v for v in values if type(v) is str])) is None)):
-                    yield dict(zip(header, values))  # nearly every row: nothing to convert ("" is written as blank)
-                    continue
-                record = dict(blank)  # every column in every record: the writer takes its columns from them
-                for key, v in zip(header, values):
-                    record[key] = _value(v)
-                yield record
-
-        book.freeze(row=1, col=0, sheet=name)
-        book.sheet(name, records(), column_widths=[widths.get(c, 8) for c in range(len(header))],
-                   column_formats=formats or None, header_format=header_format, row_heights=heights or None,
-                   autofilter=bool(rows),
-                   page_setup={"landscape": True, "paper_size": 9, "fit_to_pages": (1, 0), "repeat_rows": 0,
-                               "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6},
-                               "footer": "&C第 &P 页，共 &N 页", "print_gridlines": True})
+        header_height = workbook.LINE_HEIGHT * header_lines + 3 if header_lines > 1 else None
+        source = iter(rows)  # the parts take their rows from it in turn (the writer writes the sheets in order)
+        for part, (start, end) in enumerate(_parts(len(rows) if again(rows) else None, sheet_rows), start=1):
+            top = 0 if part == 1 else 1  # the header's row: a continuation sheet has its title above
+            part_heights = heights if end is None else {top + r - start: h for r, h in heights.items() if start < r <= end}
+            if header_height:
+                part_heights[top] = header_height
+            part_name, extra = name, {}
+            if part > 1:
+                part_name = workbook.continuation_name(name, part, taken)
+                taken.add(part_name.lower())
+                extra = {"header_row": 1, "merge_ranges": [(0, 0, 0, len(header) - 1,
+                                                            clean_text(f"{clean_text(str(spec.name))}（续{part}）"),
+                                                            title_format)]}
+            part_rows = source if end is None else islice(source, end - start)
+            book.freeze(row=top + 1, col=0, sheet=part_name)
+            book.sheet(part_name, _records(part_rows, header, empty=not rows),
+                       column_widths=[widths.get(c, 8) for c in range(len(header))],
+                       column_formats=formats or None, header_format=header_format, row_heights=part_heights or None,
+                       autofilter=bool(rows),
+                       page_setup={"landscape": True, "paper_size": 9, "fit_to_pages": (1, 0), "repeat_rows": top,
+                                   "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6},
+                                   "footer": "&C第 &P 页，共 &N 页", "print_gridlines": True}, **extra)
     with _quiet_stderr():
         book.save()
+
+
+def _parts(count: int | None, sheet_rows: int):
+    """(start, end) of each worksheet's rows: the first holds sheet_rows - 1 under its header, each
+    continuation sheet sheet_rows - 2 under its title and header; (0, None) for rows of a count not known."""
+    if count is None or count <= sheet_rows - 1:
+        yield 0, None
+        return
+    start, end = 0, sheet_rows - 1
+    while start < count:
+        yield start, min(end, count)
+        start, end = end, end + sheet_rows - 2
+
+
+def _records(rows, header: list, empty: bool):
+    """The rows as the writer takes them: a record (column: value) each."""
+    blank = dict.fromkeys(header)
+    width = len(header)
+    if empty:
+        yield blank  # a sheet with no rows still has its header (an empty record writes no cell)
+    for values in rows:
+        kinds = set(map(type, values))
+        if (len(values) == width and kinds <= _PLAIN
+                and (str not in kinds or _CONTROL.search("\n".join([v for v in values if type(v) is str])) is None)):
+            yield dict(zip(header, values))  # nearly every row: nothing to convert ("" is written as blank)
+            continue
+        record = dict(blank)  # every column in every record: the writer takes its columns from them
+        for key, v in zip(header, values):
+            record[key] = _value(v)
+        yield record
 
 
 class WriteFailed(Exception):

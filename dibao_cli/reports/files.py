@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -68,11 +69,26 @@ def csv_cell(value):
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """CSV in UTF-8 with BOM, so that Excel opens the Chinese text correctly; every cell through csv_cell."""
+    return b"".join(csv_chunks(header, rows))
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence], size: int = 2000):
+    """csv_bytes in pieces of `size` rows (their concatenation is csv_bytes), for rows made as they are written."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow([csv_cell(h) for h in header])
-    writer.writerows([csv_cell(v) for v in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = iter(rows)
+    while True:
+        chunk = list(islice(rows, size))
+        writer.writerows([csv_cell(v) for v in row] for row in chunk)
+        data = buffer.getvalue()
+        if data:
+            yield data.encode("utf-8")
+        if len(chunk) < size:
+            return
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def json_bytes(obj) -> bytes:

@@ -100,7 +100,7 @@ def _column_widths(spec: SheetSpec, sample: list) -> tuple[dict[int, int], set[i
     return widths, wrapped
 
 
-def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool) -> None:
+def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool, sheet_rows: int | None = None) -> None:
     """A workbook a clerk can read and print: bold header, frozen and filterable; columns as wide as their
     content (18-digit IDs, long village names), long text wrapped; money as numbers with two decimals; A4
     landscape, fitted to the page width, the header row repeated on every page, page numbers in the footer.
@@ -109,19 +109,20 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool) -> None:
     faster on a million-member result; the others with xlsxwriter in constant-memory mode (rows go to disk
     as they come). Strings are never turned into formulas or links (a name starting with "=" stays text);
     control characters are removed. The full-disk case leaves nothing behind (the workbook's scratch files
-    live in a private folder)."""
+    live in a private folder). `sheet_rows`: the rows one worksheet holds (Excel's; a test gives fewer)."""
     import xlsxwriter
 
     from dibao_cli.reports import fastbook
 
     path = Path(path)
+    sheet_rows = sheet_rows or EXCEL_ROWS
     names = sheet_names([spec.name for spec in sheets])
     if fastbook.available() and all(fastbook.plain(spec) for spec in sheets):
-        rows_of, fits = fastbook.take(sheets, EXCEL_ROWS - 1)
+        rows_of, fits = fastbook.take(sheets, sheet_rows - 1)
         if fits:
             try:
                 with atomic_path(path, force) as tmp:
-                    fastbook.write(tmp, sheets, rows_of, names)
+                    fastbook.write(tmp, sheets, rows_of, names, sheet_rows)
             except fastbook.WriteFailed as exc:
                 if exc.full_disk:
                     raise OutputRefused(disk_full_message(path)) from None
@@ -136,7 +137,7 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool) -> None:
                                                   "tmpdir": scratch})
             try:
                 for spec, name in zip(sheets, names):
-                    _write_sheet(book, spec, name)
+                    _write_sheet(book, spec, name, sheet_rows)
             finally:
                 book.close()
     except xlsxwriter.exceptions.FileCreateError as exc:
@@ -179,7 +180,7 @@ def _format(book, **props):
     return cache[key]
 
 
-def _write_sheet(book, spec: SheetSpec, name: str) -> None:
+def _write_sheet(book, spec: SheetSpec, name: str, sheet_rows: int) -> None:
     import datetime as _dt
 
     title = spec.title
@@ -204,7 +205,7 @@ def _write_sheet(book, spec: SheetSpec, name: str) -> None:
     date_props = {"num_format": "yyyy-mm-dd", **border}
     date_format = _format(book, **date_props)
     # the last row a sheet may fill with data: Excel's last row, less the footer and the blank row above it
-    last_row = EXCEL_ROWS - 1 - ((len(spec.footer) + 1) if spec.footer else 0)
+    last_row = sheet_rows - 1 - ((len(spec.footer) + 1) if spec.footer else 0)
 
     def open_part(part: int):
         """A new worksheet (the next part of a sheet too long for one) up to its header row."""
@@ -307,8 +308,13 @@ def _write_sheet(book, spec: SheetSpec, name: str) -> None:
 
 
 def _continuation_name(book, name: str, part: int) -> str:
+    return continuation_name(name, part, {n.lower() for n in book.sheetnames})
+
+
+def continuation_name(name: str, part: int, taken) -> str:
+    """The name of a sheet's part (“成员明细（续2）”): within Excel's 31 characters, unlike the (lower-cased)
+    names already `taken`."""
     suffix = f"（续{part}）"
-    taken = {n.lower() for n in book.sheetnames}
     candidate = _shorten(name, SHEET_NAME_LIMIT - len(suffix)) + suffix
     n = 1
     while candidate.lower() in taken:

@@ -1,0 +1,85 @@
+"""A sheet's rows kept packed while a workbook is prepared: a province's result is made one household at a
+time and its rows wait here, a few hundred bytes each instead of a list of Python objects, until the writer
+takes them (as often as it needs: once to measure the wrapped text, once to write)."""
+
+from __future__ import annotations
+
+import marshal
+import pickle
+
+CHUNK = 1000  # rows packed together
+
+
+class RowStore:
+    """Rows (lists of cells) in the order appended; iterating gives equal lists, as many times as asked.
+
+    Cells of the kinds marshal keeps exactly (str, int, float, bool, None) are packed with it; a chunk holding
+    anything else (a Decimal, a date) is pickled instead, so every value comes back as it went in."""
+
+    def __init__(self):
+        self._chunks: list[tuple[bool, bytes]] = []
+        self._open: list = []
+        self._count = 0
+        self.widest = 0  # the most cells in one row
+
+    def append(self, row) -> None:
+        self._open.append(row)
+        self._count += 1
+        if len(row) > self.widest:
+            self.widest = len(row)
+        if len(self._open) >= CHUNK:
+            self._pack()
+
+    def extend(self, rows) -> None:
+        for row in rows:
+            self.append(row)
+
+    def _pack(self) -> None:
+        try:
+            self._chunks.append((True, marshal.dumps(self._open)))
+        except ValueError:  # a kind marshal does not know
+            self._chunks.append((False, pickle.dumps(self._open, protocol=pickle.HIGHEST_PROTOCOL)))
+        self._open = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self):
+        for marshalled, data in self._chunks:
+            yield from marshal.loads(data) if marshalled else pickle.loads(data)
+        yield from list(self._open)
+
+
+class Counted:
+    """Rows that tell `advance` every `step` rows as they are written (a progress bar), and are still sized and
+    gone through again like their source; a writer that measures them first goes through `source` (not counted)."""
+
+    def __init__(self, source, advance, step: int = 1000):
+        self.source = source
+        self.advance = advance
+        self.step = step
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __bool__(self) -> bool:
+        return len(self.source) > 0
+
+    @property
+    def widest(self):
+        return getattr(self.source, "widest", None)
+
+    def __iter__(self):
+        advance, step = self.advance, self.step
+        count = 0
+        for row in self.source:
+            yield row
+            count += 1
+            if count == step:
+                advance(count)
+                count = 0
+        if count:
+            advance(count)
