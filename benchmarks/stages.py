@@ -1,7 +1,11 @@
 """CPU time of each stage of `dibao assess --format json` in one process: reading the roster, planning, assessing
 and writing the JSON (assessing and writing are one streamed stage; `--assess-only` times the assessment alone).
+The JSON is written by the columnar engine where the code has one (households decided on columns, the others
+one at a time); `--per-household` writes it with the per-household engine only, for comparison in one session.
 
     python benchmarks/stages.py benchmarks/out/roster-100000.xlsx
+    python benchmarks/stages.py benchmarks/out/roster-100000.xlsx --per-household
+    python benchmarks/stages.py benchmarks/out/roster-100000.xlsx --assess-only    # the columnar pass alone
     PYTHONPATH=/other/checkout python benchmarks/stages.py roster.xlsx --profile prof.out   # cProfile of the last stage
 
 The cycle collector is paused as the CLI pauses it. CPU time (process_time) is shown beside wall time: the
@@ -43,6 +47,16 @@ def _imports():
     return read_rosters, plan_assessment, iter_results, json_chunks, resolve
 
 
+def _columnar():
+    """(assess_block, income-item table) of the columnar engine, or None in code that has none."""
+    try:
+        from dibao_cli.assess.household import _income_items
+        from dibao_cli.assess.vector import assess_block
+    except ImportError:
+        return None
+    return assess_block, _income_items
+
+
 class Clock:
     def __init__(self):
         self.cpu, self.wall = time.process_time(), time.perf_counter()
@@ -58,6 +72,7 @@ def main() -> None:
     parser.add_argument("roster")
     parser.add_argument("--profile", help="write a cProfile of the assess/JSON stage here")
     parser.add_argument("--assess-only", action="store_true", help="assess without building the JSON")
+    parser.add_argument("--per-household", action="store_true", help="the per-household engine only (no columns)")
     args = parser.parse_args()
     read_rosters, plan_assessment, iter_results, json_chunks, resolve = _imports()
     gc.disable()
@@ -73,17 +88,26 @@ def main() -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    if args.assess_only:
+    columnar = _columnar()
+    engine = "columnar" if columnar is not None and not args.per_household else "per-household"
+    if args.assess_only and engine == "columnar":
+        assess_block, lookup = columnar
+        decided = assess_block(assessment.pending, policy, DAY, lookup(policy))
+        count = sum(1 for d in decided if d is not None)
+        name = "assess(columns)"
+    elif args.assess_only:
         count = sum(1 for _ in iter_results(assessment))
         name = "assess"
     else:
-        count = sum(len(chunk) for chunk in json_chunks(assessment))
+        chunks = json_chunks(assessment) if columnar is None else json_chunks(assessment, columnar=engine == "columnar")
+        count = sum(len(chunk) for chunk in chunks)
         name = "assess+json"
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(args.profile)
     clock.lap(name)
-    print(f"  ({len(assessment.pending)} households, {count} {'results' if args.assess_only else 'bytes'})")
+    what = ("decided on columns" if engine == "columnar" else "results") if args.assess_only else "bytes"
+    print(f"  ({len(assessment.pending)} households, {count} {what}; {engine} engine)")
 
 
 if __name__ == "__main__":

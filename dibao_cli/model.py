@@ -77,8 +77,10 @@ class Household:
         self.row = row  # first row of the household
         self.members: list[Member] = []
         self.has_error = False
-        for name in HOUSEHOLD_FIELDS:
-            setattr(self, name, None)
+        # HOUSEHOLD_FIELDS, each None (spelt out: a loop of setattr costs twice as much at a million households)
+        self.township = self.village = self.head_name = self.area_type = self.lifted_out = None
+        self.deposits = self.vehicles = self.homes = self.business = self.state = None
+        self.enrolled_on = self.phase_out_start = self.last_check = self.current_benefit = None
 
     def get(self, key: str):
         return getattr(self, key)

@@ -22,6 +22,17 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.xlsx"))
 DAY = "2026-11-30"
 
 
+@pytest.fixture(autouse=True, params=["loaded after the scan", "loaded while scanned"])
+def loader(request, monkeypatch):
+    """Each comparison twice: the columns loaded in this process after the sheet's scan, and loaded by a child
+    process while this one scans (as large sheets are)."""
+    from dibao_cli.reading import columnar
+
+    if request.param == "loaded while scanned":
+        monkeypatch.setattr(columnar, "PARALLEL_FROM_BYTES", 0)
+    return request.param
+
+
 def _run(args: list[str], reader: str) -> tuple[int, str]:
     old = os.environ.get("DIBAO_READER")
     os.environ["DIBAO_READER"] = reader
@@ -52,6 +63,7 @@ def _same(tmp_path: Path, roster: Path) -> None:
 def _columnar_taken(path: Path) -> bool:
     reader = _Reader(dt.date(2026, 11, 30), None)
     reader.use_columnar = True
+    reader.columnar_from_bytes = 0
     return reader._columnar(open_book(path).sheets[0]) is not None
 
 
@@ -71,6 +83,22 @@ def test_clean_benchmark_roster_is_read_by_columns_with_the_same_results(tmp_pat
     roster = _generate(tmp_path, 10000)
     assert _columnar_taken(roster)
     _same(tmp_path, roster)
+
+
+def test_a_small_roster_is_read_by_rows_unless_told_otherwise(tmp_path):
+    """Below COLUMNAR_FROM_BYTES of sheet XML the row reader costs less than importing the columnar libraries."""
+    from dibao_cli.reading.roster import COLUMNAR_FROM_BYTES
+
+    roster = _generate(tmp_path, 1000)
+    old = os.environ.pop("DIBAO_READER", None)
+    try:
+        reader = _Reader(dt.date(2026, 11, 30), None)
+    finally:
+        if old is not None:
+            os.environ["DIBAO_READER"] = old
+    assert reader.use_columnar and reader.columnar_from_bytes == COLUMNAR_FROM_BYTES
+    assert reader._columnar(open_book(roster).sheets[0]) is None
+    assert _columnar_taken(roster)
 
 
 def test_messy_benchmark_roster_is_read_by_columns_with_the_same_problems(tmp_path):
@@ -198,6 +226,7 @@ def test_random_rosters_read_the_same_by_columns_and_by_rows(tmp_path, one_kind,
     for columnar in (False, True):
         reader = _Reader(day, None)
         reader.use_columnar = columnar
+        reader.columnar_from_bytes = 0
         try:
             reader.read_file(path, None, False, None)
         except Exception as exc:  # both engines must refuse the same file the same way
@@ -206,3 +235,23 @@ def test_random_rosters_read_the_same_by_columns_and_by_rows(tmp_path, one_kind,
         reader.check_households()
         dumps.append(_dump(reader.roster))
     assert dumps[0] == dumps[1]
+
+
+def test_plain_text_is_its_own_clean_value():
+    """The columnar reader keeps a text, name or household-number cell matching frame._PLAIN as it is, without
+    calling the cleaner: true for every character the pattern allows, and for a cell made of them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from dibao_cli import cells
+    from dibao_cli.reading import frame
+    from dibao_cli.reading.apply import household_number
+
+    chars = [chr(c) for c in range(0x4E00, 0x9FA6)] + [chr(c) for c in range(128) if chr(c).isalnum()]
+    refused = ["张 三", "张三 ", "Ａ", "·", "张\u3000三", "'张", "#REF!", "H-1", "", "Ⅱ", "①"]
+    matched = pc.match_substring_regex(pa.array(chars + refused), frame._PLAIN).to_pylist()
+    assert matched == [True] * len(chars) + [False] * len(refused)
+    for char in chars:
+        assert cells.text(char) is char and cells.name(char) is char and household_number(char) is char
+    whole = "".join(chars)
+    assert cells.text(whole) is whole and cells.name(whole) is whole and household_number(whole) is whole

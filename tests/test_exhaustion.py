@@ -16,6 +16,21 @@ MB = 1024 * 1024
 SHEET = "xl/worksheets/sheet1.xml"
 
 
+@pytest.fixture(autouse=True, params=["as chosen by size", "by columns after the scan", "by columns while scanned"])
+def loader(request, monkeypatch):
+    """Every bomb three ways: read as dibao chooses for the file's size (these are small: row by row), by columns
+    loaded after the sheet's scan, and by columns loaded in a child process while the sheet is scanned, as large
+    sheets are. The limits must hold in each (same message, same exit status, nothing else on the screen), also
+    when the load starts before the scan has judged the sheet."""
+    from dibao_cli.reading import columnar
+
+    if request.param != "as chosen by size":
+        monkeypatch.setenv("DIBAO_READER", "columnar")
+    if request.param == "by columns while scanned":
+        monkeypatch.setattr(columnar, "PARALLEL_FROM_BYTES", 0)
+    return request.param
+
+
 def rebuild(path, replace):
     """Rewrite a workbook with some parts replaced (name -> bytes or an iterable of chunks)."""
     with zipfile.ZipFile(path) as zf:

@@ -74,11 +74,56 @@ def standard(policy, area: str) -> tuple:
 # --- reasons ---------------------------------------------------------------------------------------------------
 
 def comparison(result: HouseholdResult, below: bool, standard_text: str) -> str:
-    return f"家庭月人均收入 {money(result.per_capita)} 元{'低于' if below else '不低于'}{standard_text}"
+    return comparison_text(result.per_capita, below, standard_text)
+
+
+def comparison_text(per_capita: Decimal, below: bool, standard_text: str) -> str:
+    return f"家庭月人均收入 {money(per_capita)} 元{'低于' if below else '不低于'}{standard_text}"
 
 
 def marginal_line(result: HouseholdResult, multiplier) -> str:
-    return f"标准的 {multiplier} 倍（{money(result.monthly_standard * multiplier)} 元）"
+    return marginal_line_text(result.monthly_standard, multiplier)
+
+
+def marginal_line_text(monthly_standard: Decimal, multiplier) -> str:
+    return f"标准的 {multiplier} 倍（{money(monthly_standard * multiplier)} 元）"
+
+
+def marginal_text(comparison_: str, line: str) -> str:
+    return f"{comparison_}，但低于{line}：低保边缘家庭"
+
+
+def above_marginal_text(comparison_: str, line: str) -> str:
+    return f"{comparison_}，也不低于{line}：不符合"
+
+
+def marginal_basis(policy) -> str:
+    return f"{basis.MARGINAL}；{cite(policy, policy.entry('marginal_multiplier'))}"
+
+
+def phase_out_text(entering: bool, start: _dt.date, end: _dt.date, months: int) -> str:
+    started = "本次进入渐退期" if entering else "仍在渐退期内"
+    return f"{started}：{start.isoformat()} 至 {end.isoformat()}（{months} 个月），期间按原金额发放"
+
+
+def phase_out_basis(policy) -> str:
+    return f"{basis.PHASE_OUT}；{cite(policy, policy.entry('phase_out_months'))}"
+
+
+BENEFIT_UNKNOWN = "渐退期按原金额发放，但名册没有“当前月保障金”：请补填"
+
+
+def lifted_out_text(member) -> str:
+    return f"脱贫户成员 {member.name} {member.labour}劳动能力，未纳入低保或特困：请核实是否应纳入"
+
+
+def tekun_candidate_text(name) -> str:
+    return (f"{name} 无劳动能力、家庭人均收入低于低保标准，且户内无有劳动能力的成员：可能符合特困供养条件，"
+            "请核实户外有无履行能力的法定赡养抚养义务人")
+
+
+def amount_changed_text(old: Decimal, total: Decimal) -> str:
+    return f"月保障金由 {money(old)} 元变为 {money(total)} 元：应发变更通知"
 
 
 def tekun_supported_text(d) -> str:

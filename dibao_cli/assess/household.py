@@ -152,15 +152,13 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
             result.reasons.append(Reason("phase_out_ended", f"渐退期 {start.isoformat()} 至 {end.isoformat()} 已满，"
                                          "收入仍不低于标准：停止保障（停保），书面告知", basis.PHASE_OUT))
         else:
-            started = "本次进入渐退期" if decided.entering_phase_out else "仍在渐退期内"
-            result.reasons.append(Reason("phase_out", f"{started}：{start.isoformat()} 至 {end.isoformat()}"
-                                         f"（{policy.phase_out_months} 个月），期间按原金额发放",
-                                         f"{basis.PHASE_OUT}；{cite(policy, policy.entry('phase_out_months'))}"))
+            result.reasons.append(Reason("phase_out", explain.phase_out_text(decided.entering_phase_out, start, end,
+                                                                             policy.phase_out_months),
+                                         explain.phase_out_basis(policy)))
             current = household.current_benefit
             if current is None:
                 result.benefit_known = False
-                result.flags.append(Reason("benefit_unknown", "渐退期按原金额发放，但名册没有“当前月保障金”：请补填",
-                                           basis.PHASE_OUT))
+                result.flags.append(Reason("benefit_unknown", explain.BENEFIT_UNKNOWN, basis.PHASE_OUT))
             else:
                 result.total = Decimal(current) / 100
         if tracer is not None:
@@ -169,14 +167,14 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
         multiplier = policy.marginal_multiplier
         if branch == rules.MARGINAL:
             # 8. 低保边缘, with 单人户 for severely ill or disabled members
-            result.reasons.append(Reason("marginal", f"{comparison}，但低于{explain.marginal_line(result, multiplier)}"
-                                         "：低保边缘家庭",
-                                         f"{basis.MARGINAL}；{cite(policy, policy.entry('marginal_multiplier'))}"))
+            result.reasons.append(Reason("marginal", explain.marginal_text(comparison, explain.marginal_line(result, multiplier)),
+                                         explain.marginal_basis(policy)))
             _single_persons(result, policy, day)
         else:
             # 9. not eligible
-            result.reasons.append(Reason("above_marginal", f"{comparison}，也不低于{explain.marginal_line(result, multiplier)}"
-                                         "：不符合", standard_basis))
+            result.reasons.append(Reason("above_marginal",
+                                         explain.above_marginal_text(comparison, explain.marginal_line(result, multiplier)),
+                                         standard_basis))
             _rigid(result, policy, day)
         if tracer is not None:
             tracer.record("decision", result.reasons)
@@ -239,30 +237,10 @@ def _rigid(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
 def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date, rigid: bool = False) -> None:
     """Each severely ill or disabled member of a marginal household, as a household of one on own income; in a
     刚性支出困难家庭 also university students where the policy lets them in."""
-    single_basis = f"{basis.SINGLE_PERSON}；{rigid_rules.SINGLE}" if rigid else basis.SINGLE_PERSON
-    students = rigid and policy.rigid_single_person_students
     supported = {d.member for d in result.supported}
-    for income in result.incomes:
-        member = income.member
-        if member in supported or (member.tekun and not result.tekun):
-            continue
-        ground = single_person_ground(member, policy)
-        if ground is None and students:
-            ground = rigid_rules.student_ground(member)
-        if ground is None:
-            continue
-        own = income.adjusted
-        if not rules.single_person_income_below(own, result.annual_standard):
-            result.reasons.append(Reason("single_person_income", f"{member.name}（{ground}）本人收入不低于标准，不按单人户纳入",
-                                         single_basis))
-            continue
-        categories = classified_categories(member, day, policy)
-        diff = differential(result.annual_standard, own, 1, 1)
-        extra = classified(result.annual_standard, policy.classified_share, 1 if categories else 0)
-        raised, raised_to_minimum = with_minimum(diff + extra, policy.minimum_monthly_benefit)
-        total = round_benefit(raised, policy.rounding)
-        result.singles.append(SingleCover(member, ground, own, diff, extra, total, categories,
-                                          policy.minimum_monthly_benefit if raised_to_minimum else None))
+    incomes = [i for i in result.incomes if not (i.member in supported or (i.member.tekun and not result.tekun))]
+    result.singles, reasons = single_covers(incomes, result.annual_standard, policy, day, rigid)
+    result.reasons.extend(reasons)
     if result.singles:
         result.status = "single_person"
         result.covered = [s.member for s in result.singles]
@@ -270,8 +248,37 @@ def _single_persons(result: HouseholdResult, policy: PolicyAt, day: _dt.date, ri
         result.classified = sum((s.classified for s in result.singles), ZERO)
         result.total = sum((s.total for s in result.singles), ZERO)
         result.classified_people = [(s.member, s.categories) for s in result.singles if s.categories]
-        for single in result.singles:
-            result.reasons.append(explain.single_person_reason(single, single_basis))
+
+
+def single_covers(incomes, annual_standard: Decimal, policy: PolicyAt, day: _dt.date, rigid: bool = False
+                  ) -> tuple[list[SingleCover], list[Reason]]:
+    """民发〔2021〕57号单人户 for the members of `incomes` (MemberIncome, their employment deductions set) who may be
+    covered alone: each one's cover, and the reasons in order (own income too high, then each cover)."""
+    single_basis = f"{basis.SINGLE_PERSON}；{rigid_rules.SINGLE}" if rigid else basis.SINGLE_PERSON
+    students = rigid and policy.rigid_single_person_students
+    singles: list[SingleCover] = []
+    reasons: list[Reason] = []
+    for income in incomes:
+        member = income.member
+        ground = single_person_ground(member, policy)
+        if ground is None and students:
+            ground = rigid_rules.student_ground(member)
+        if ground is None:
+            continue
+        own = income.adjusted
+        if not rules.single_person_income_below(own, annual_standard):
+            reasons.append(Reason("single_person_income", f"{member.name}（{ground}）本人收入不低于标准，不按单人户纳入",
+                                  single_basis))
+            continue
+        categories = classified_categories(member, day, policy)
+        diff = differential(annual_standard, own, 1, 1)
+        extra = classified(annual_standard, policy.classified_share, 1 if categories else 0)
+        raised, raised_to_minimum = with_minimum(diff + extra, policy.minimum_monthly_benefit)
+        total = round_benefit(raised, policy.rounding)
+        singles.append(SingleCover(member, ground, own, diff, extra, total, categories,
+                                   policy.minimum_monthly_benefit if raised_to_minimum else None))
+    reasons.extend(explain.single_person_reason(single, single_basis) for single in singles)
+    return singles, reasons
 
 
 def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
@@ -282,10 +289,7 @@ def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
         supported = {d.member for d in result.supported}
         for member in result.members:
             if lost_ability(member) and member not in covered and not member.tekun and member not in supported:
-                result.flags.append(Reason(
-                    "lifted_out_not_covered",
-                    f"脱贫户成员 {member.name} {member.labour}劳动能力，未纳入低保或特困：请核实是否应纳入",
-                    basis.LIFTED_OUT))
+                result.flags.append(Reason("lifted_out_not_covered", explain.lifted_out_text(member), basis.LIFTED_OUT))
     members = result.members
     # the cheap comparison first: both tests only read
     if members and rules.below_standard(result.adjusted, result.annual_standard, len(members)) and \
@@ -293,19 +297,14 @@ def _flags(result: HouseholdResult, policy: PolicyAt, day: _dt.date) -> None:
         decided = {d.member for d in result.tekun}
         for member in members:
             if not member.tekun and member not in decided:
-                result.flags.append(Reason(
-                    "tekun_candidate",
-                    f"{member.name} 无劳动能力、家庭人均收入低于低保标准，且户内无有劳动能力的成员：可能符合特困供养条件，"
-                    "请核实户外有无履行能力的法定赡养抚养义务人",
-                    basis.TEKUN))
+                result.flags.append(Reason("tekun_candidate", explain.tekun_candidate_text(member.name), basis.TEKUN))
     for member in members:
         if member.tekun and not any(d.member is member and d.outcome == "ended" for d in result.tekun):
             result.flags.append(Reason("tekun_member", f"{member.name} 已是特困供养人员，不纳入低保保障人数，收入和人口仍按共同生活计算",
                                        basis.TEKUN))
     old = rules.amount_changed(household.state, result.status, household.current_benefit, result.total)
     if old is not None:
-        result.flags.append(Reason("amount_changed", f"月保障金由 {money(old)} 元变为 {money(result.total)} 元：应发变更通知",
-                                   basis.BENEFIT))
+        result.flags.append(Reason("amount_changed", explain.amount_changed_text(old, result.total), basis.BENEFIT))
 
 
 class _IncomeItems(dict):

@@ -19,6 +19,7 @@ from dibao_cli.model import EMPTY, Member
 from dibao_cli.problems import ERROR
 from dibao_cli.reading.apply import (
     ATTRIBUTE,
+    INCOME,
     add_amount,
     cell_error,
     check_name,
@@ -31,6 +32,7 @@ from dibao_cli.reading.apply import (
 )
 from dibao_cli.reading.columnar import column_values
 from dibao_cli.reading.columns import HOUSEHOLD
+from dibao_cli.reading.grouping import join_runs, rows_to_look_at
 from dibao_cli.reading.households import HEAD_RELATIONS
 
 if TYPE_CHECKING:
@@ -40,21 +42,41 @@ if TYPE_CHECKING:
 _NO_PERSON, _HOUSEHOLD_ID, _MEMBER, _ID, _NAME, _HOUSEHOLD, _HOUSEHOLD_CELL = range(7)
 
 
-def _distinct(column) -> tuple[list, list]:
-    """(code of each row or None, the distinct cell values) of one Arrow column."""
+def _distinct(column, plain: bool = False) -> tuple[list, list, list | None]:
+    """(code of each row or None, the distinct cell values, and with `plain` whether each distinct value is plain
+    text (_PLAIN), or None) of one Arrow column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     if pa.types.is_null(array.type):
-        return [None] * len(array), []
+        return [None] * len(array), [], None
     encoded = pc.dictionary_encode(array)
     raws = column_values(encoded.dictionary)
     codes = encoded.indices.to_pylist()
     if any(raw is None for raw in raws):  # "" read as an empty cell
         empty = {i for i, raw in enumerate(raws) if raw is None}
         codes = [None if c in empty else c for c in codes]
-    return codes, raws
+    chinese = None
+    if plain and len(raws) > 256 and pa.types.is_string(encoded.dictionary.type):
+        chinese = pc.fill_null(pc.match_substring_regex(encoded.dictionary, _PLAIN), False).to_pylist()
+    return codes, raws, chinese
+
+
+# text the text, name and household-number cleaners give back unchanged: ASCII letters and digits and Chinese
+# characters only (no space, full-width letter, apostrophe, "#" or unprintable character; each is its own NFKC form)
+_PLAIN = r"^[0-9A-Za-z\x{4e00}-\x{9fa5}]+$"
+
+
+def _distinct_values(column, slot) -> tuple[list, list, list]:
+    """(code of each row or None, the distinct cell values, their clean values) of one column: each distinct
+    value cleaned once; in a text or name column, plain values are their own clean values (a large roster has tens
+    of thousands of distinct names)."""
+    codes, raws, chinese = _distinct(column, slot.column.kind in ("text", "name"))
+    value = slot.value
+    if chinese is None:
+        return codes, raws, [None if raw is None else value(raw) for raw in raws]
+    return codes, raws, [raw if plain else (None if raw is None else value(raw)) for raw, plain in zip(raws, chinese)]
 
 
 def _clean_ids(column):
@@ -78,14 +100,21 @@ def _clean_ids(column):
     good = pc.and_(shaped, pc.equal(last, expected))
     digits = pc.utf8_slice_codeunits(text, 6, 14)
     births = pc.strptime(digits, format="%Y%m%d", unit="s", error_is_null=True)
-    year = pc.cast(pc.utf8_slice_codeunits(text, 6, 10), pa.int64())
-    good = pc.and_(pc.and_(good, pc.is_valid(births)), pc.greater_equal(year, 1000))
-    # strptime rolls 20230230 over to 2023-03-02: a real date prints back as the same digits
-    good = pc.and_(good, pc.fill_null(pc.equal(pc.strftime(births, format="%Y%m%d"), digits), False))
+    stated = pc.cast(digits, pa.int64())  # yyyymmdd
+    good = pc.and_(pc.and_(good, pc.is_valid(births)), pc.greater_equal(stated, 1000_00_00))
+    # strptime rolls 20230230 over to 2023-03-02: a real date gives back the same year, month and day
+    read = pc.add(pc.add(pc.multiply(pc.year(births), 10000), pc.multiply(pc.month(births), 100)), pc.day(births))
+    good = pc.and_(good, pc.fill_null(pc.equal(read, stated), False))
     male = pc.equal(pc.bit_wise_and(pc.cast(pc.utf8_slice_codeunits(text, 16, 17), pa.int64()), 1), 1)
     numbers = pc.if_else(good, upper, pa.scalar(None, pa.string())).to_pylist()
-    dates = pc.cast(pc.if_else(good, births, pa.scalar(None, births.type)), pa.date32()).to_pylist()
-    return numbers, dates, male.to_pylist()
+    # a date object per distinct birth date (a roster has a few tens of thousands of them, whatever its size)
+    dates = pc.dictionary_encode(pc.cast(pc.if_else(good, births, pa.scalar(None, births.type)), pa.date32()))
+    days = dates.dictionary.to_pylist()
+    codes = dates.indices
+    if codes.null_count:
+        days.append(None)
+        codes = pc.fill_null(codes, len(days) - 1)
+    return numbers, list(map(days.__getitem__, codes.to_pylist())), male.to_pylist()
 
 
 def read_table(reader, file: str, sheet: str, table, first_row: int, first_column: int, slots: list["Slot"],
@@ -150,34 +179,38 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     members = [Member(file, sheet, first_row + p + 1) for p in positions]
 
     # household numbers
-    codes, raws = _distinct(column(hid_slot.index))
+    codes, raws, plain = _distinct(column(hid_slot.index), True)
     cleaned = []
-    for raw in raws:
+    for k, raw in enumerate(raws):
+        if plain is not None and plain[k]:
+            cleaned.append(raw)  # what household_number gives back for it
+            continue
         try:
             cleaned.append(household_number(raw))
         except cells.CellError as exc:
             cleaned.append(exc)
-    hids: list = [None] * count
     hid_bad = [False] * count
-    for i, code in enumerate(codes):
-        if code is None:
-            continue
-        value = cleaned[code]
-        if type(value) is cells.CellError:
-            problem(positions[i], _HOUSEHOLD_ID, 0, file, sheet, members[i].row, hid_slot.header, raws[code],
-                    value.message, value.fix, ERROR, value.code)
-            members[i].has_error = True
-            hid_bad[i] = True
-        else:
-            hids[i] = value
-    for member, hid in zip(members, hids):
-        member.household_id = hid
+    if None not in codes and not any(type(value) is cells.CellError for value in cleaned):
+        hids: list = list(map(cleaned.__getitem__, codes))  # every row has a good household number
+    else:
+        hids = [None] * count
+        for i, code in enumerate(codes):
+            if code is None:
+                continue
+            value = cleaned[code]
+            if type(value) is cells.CellError:
+                problem(positions[i], _HOUSEHOLD_ID, 0, file, sheet, members[i].row, hid_slot.header, raws[code],
+                        value.message, value.fix, ERROR, value.code)
+                members[i].has_error = True
+                hid_bad[i] = True
+            else:
+                hids[i] = value
+    deque(map(Member.household_id.__set__, members, hids), maxlen=0)
 
     # member-level cells, one column at a time
     name_raw_codes = name_raws = None
     for order, slot in enumerate(member_slots):
-        codes, raws = _distinct(column(slot.index))
-        values = [None if raw is None else slot.value(raw) for raw in raws]
+        codes, raws, values = _distinct_values(column(slot.index), slot)
         if slot is name_slot:
             name_raw_codes, name_raws = codes, raws
         target, name_ = target_of(slot)
@@ -194,12 +227,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                         setter(member, value)
             continue
         if not errors:  # an income or expense column without a bad cell: the items that are not 0
-            for member, code in zip(members, codes):
-                if code is None:
-                    continue
-                value = values[code]
-                if value is not None and value != 0:
-                    add_amount(member, target, name_, value)
+            _put_amounts(members, codes, values, target, name_)
             continue
         for i, code in enumerate(codes):
             if code is None:
@@ -221,7 +249,11 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     fast = _clean_ids(id_column)
     raw_ids = column_values(id_column.combine_chunks() if isinstance(id_column, pa.ChunkedArray) else id_column)
     seen = reader.seen_ids
-    for i, member in enumerate(members):
+    if fast is not None and None not in fast[0] and _put_ids(members, fast, seen):
+        members_to_read: list = []  # every number clean and new: put on the members as columns
+    else:
+        members_to_read = members
+    for i, member in enumerate(members_to_read):
         number = fast[0][i] if fast is not None else None
         if number is None:
             read_id(problem, (positions[i], _ID, 0, file, sheet, member.row), file, id_slot, raw_ids[i], member,
@@ -257,14 +289,14 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     # households, in the order their first member appears
     hcodes, hraws, hvalues = [], [], []
     for slot in household_slots:
-        codes, raws = _distinct(column(slot.index))
+        codes, raws, values = _distinct_values(column(slot.index), slot)
         hcodes.append(codes)
         hraws.append(raws)
-        hvalues.append([None if raw is None else slot.value(raw) for raw in raws])
+        hvalues.append(values)
     owners: list = [None] * count  # each member's household (None: no household number)
     numbers: dict = {}  # household -> its number in this sheet, to compare rows as columns
     owner_numbers: list = [None] * count
-    for i, member in enumerate(members):
+    for i, member in enumerate(join_runs(roster, file, members, hids, owners, owner_numbers)):
         household = join_household(roster, problem, (positions[i], _HOUSEHOLD, 0, file, sheet, member.row), hid_slot,
                                    member, hids[i], hid_bad[i])
         if household is None:
@@ -276,7 +308,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     owner_array = pa.array(owner_numbers, pa.int64())
     for k, slot in enumerate(household_slots):
         key = slot.key
-        for i in _rows_to_look_at(hcodes[k], owner_array):
+        for i in rows_to_look_at(hcodes[k], owner_array):
             code = hcodes[k][i]
             value = hvalues[k][code]
             household = owners[i]
@@ -292,23 +324,31 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         reader.progress(total)
 
 
-def _rows_to_look_at(codes: list, owners) -> list[int]:
-    """Rows whose household cell the row reader looks at: a member with a household and a filled cell, unless
-    the member above (with a household) is of the same household and the last filled cell above is the same."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def _put_amounts(members: list, codes: list, values: list, target: int, name: str) -> None:
+    """An income or expense column without a bad cell: its items that are not 0, in the members' dictionaries."""
+    nonzero = [value is not None and value != 0 for value in values]
+    if not any(nonzero):
+        return
+    key = "incomes" if target == INCOME else "expenses"
+    getter = getattr(Member, key).__get__
+    setter = getattr(Member, key).__set__
+    for i in [i for i, code in enumerate(codes) if code is not None and nonzero[code]]:
+        member = members[i]
+        items = getter(member)
+        if items is EMPTY:
+            items = {}
+            setter(member, items)
+        items[name] = values[codes[i]]
 
-    total = len(codes)
-    if total == 0:
-        return []
-    code = pa.array(codes, pa.int64())
-    code = pc.if_else(pc.is_null(owners), pa.scalar(None, pa.int64()), code)  # rows without a household say nothing
 
-    def above(array):
-        shifted = pa.concat_arrays([pa.nulls(1, pa.int64()), array.slice(0, total - 1)])
-        return pc.fill_null_forward(shifted)
-
-    same_household = pc.fill_null(pc.equal(above(owners), owners), False)
-    same_cell = pc.fill_null(pc.equal(above(code), code), False)
-    look = pc.and_(pc.is_valid(code), pc.invert(pc.and_(same_household, same_cell)))
-    return pc.indices_nonzero(look).to_pylist()
+def _put_ids(members: list, fast: tuple, seen: dict) -> bool:
+    """Put every member's clean ID number, birth date and sex at once when no number is repeated (in the sheet
+    or among those read before); False (nothing done) otherwise."""
+    numbers, dates, males = fast
+    if len(set(numbers)) != len(numbers) or not seen.keys().isdisjoint(numbers):
+        return False
+    deque(map(Member.id_number.__set__, members, numbers), maxlen=0)
+    deque(map(Member.birth.__set__, members, dates), maxlen=0)
+    deque(map(Member.male.__set__, members, males), maxlen=0)
+    seen.update(zip(numbers, members))
+    return True

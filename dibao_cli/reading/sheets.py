@@ -115,19 +115,26 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
             scans[name] = sheetscan.scan_xlsx_sheet(path, zf, xml_parts[name], name)
         return scans[name]
 
-    def columnar(name: str) -> ColumnarSource | None:
-        """The sheet's head and a loader of its data by columns, or None when only the row reader reads it exactly."""
+    def columnar(name: str, from_bytes: int) -> ColumnarSource | None:
+        """The sheet's head and a loader of its data by columns, or None when only the row reader reads it exactly
+        (or the sheet has less XML than `from_bytes`)."""
         from dibao_cli.reading import columnar as _columnar, xlsxhead
 
-        if name not in xml_parts or suffix not in (".xlsx", ".xlsm") or not _columnar.available():
+        if name not in xml_parts or suffix not in (".xlsx", ".xlsm"):
             return None
-        found = scan(name)
-        if found.flags or found.merged:
+        budget = _load_budget(zf, xml_parts[name])
+        if budget[0] < from_bytes or not _columnar.available():
             return None
+        if name in scans:  # scanned already (as a sheet after the first): no need to overlap the scan
+            found = scans[name]
+            if found.flags or found.merged:
+                return None
+        # the head is read before the sheet is scanned (it reads no more than the first rows' bytes), so the scan
+        # can run while the data are loaded
         head = xlsxhead.read_head(path, zf, xml_parts[name], HEAD_ROWS)
         if head is None:
             return None
-        return ColumnarSource(path, name, head)
+        return ColumnarSource(path, name, head, lambda: scan(name), budget)
 
     def make(name: str) -> Sheet:
         flags = ods_flags.get(name) or {}
@@ -166,18 +173,45 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
 HEAD_ROWS = 30  # rows of the head given to the columnar path (the header is looked for among them)
 
 
+def _load_budget(zf, part: str) -> tuple[int, int]:
+    """(bytes of the sheet's XML, memory the columnar loader may take for it): twice the sheet's and the shared
+    strings' XML, and 2 GB for the loader's own reservations (a 1,000,000-row roster's 585 MB sheet takes 1.3 GB)."""
+    size = zf.getinfo(part).file_size
+    strings = sum(info.file_size for info in zf.infolist() if info.filename.lower().endswith("sharedstrings.xml"))
+    return size, 2 * (size + strings) + 2048 * sheetscan.MB
+
+
 @dataclass
 class ColumnarSource:
-    """An .xlsx sheet that may be read by columns: its first rows, and where its used area starts."""
+    """An .xlsx sheet that may be read by columns: its first rows, where its used area starts, the scan of its
+    XML (which must find nothing the columns cannot hold) and the loader's memory budget."""
 
     path: Path
     name: str
     head: object  # xlsxhead.Head
+    scan: Callable[[], sheetscan.SheetScan]
+    budget: tuple[int, int]
 
     def load(self, first_row: int):
+        """The data rows by columns, or columnar.Declined; the scan's refusal (InputUnreadable) as without columns.
+        A large sheet is loaded in a child process while this one scans it."""
         from dibao_cli.reading import columnar
 
-        table = columnar.load(self.path, self.name, first_row, self.head.first_column, self.head.width)
+        xml_bytes, memory = self.budget
+        loading = None
+        if columnar.can_load_in_parallel(xml_bytes):
+            loading = columnar.ParallelLoad(self.path, self.name, first_row, self.head.width, memory)
+        try:
+            found = self.scan()
+            if found.flags or found.merged:
+                raise columnar.Declined("cells the columns cannot hold")
+            if loading is None:
+                table = columnar.load(self.path, self.name, first_row, self.head.first_column, self.head.width)
+            else:
+                table, loading = loading.result(), None
+        finally:
+            if loading is not None:
+                loading.cancel()
         columnar.check_columns(table)
         return table
 
@@ -191,8 +225,8 @@ class _LazySheet(Sheet):
         self._sheet: Sheet | None = None
         self._columnar = columnar
 
-    def columnar(self) -> ColumnarSource | None:
-        return self._columnar(self.name) if self._columnar is not None else None
+    def columnar(self, from_bytes: int = 0) -> ColumnarSource | None:
+        return self._columnar(self.name, from_bytes) if self._columnar is not None else None
 
     def _load(self) -> Sheet:
         if self._sheet is None:

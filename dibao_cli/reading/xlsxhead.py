@@ -31,6 +31,9 @@ _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\
 _SI = re.compile(rb"<si\b[^>]*>(.*?)</si>|<si\s*/>", re.S)
 
 
+HEAD_BYTES = 16 * 1024 * 1024  # the head is read before the sheet's scan has checked its rows' sizes
+
+
 class Unsupported(Exception):
     """The head holds something only the full reader reads exactly."""
 
@@ -66,6 +69,8 @@ def _read_head(path: Path, zf: zipfile.ZipFile, part: str, limit: int) -> Head |
         data += chunk
         if data.count(b"</row>") > limit or b"</sheetData>" in data or b"<sheetData/>" in data:
             break
+        if len(data) > HEAD_BYTES:  # the first rows of a roster are a few kilobytes: the scan judges the rest
+            raise Unsupported("head too large")
     dimension = _DIMENSION.search(data)
     if dimension is None or dimension.group(3) is None:
         return None

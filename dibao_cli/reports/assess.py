@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from dibao_cli import money
@@ -20,6 +20,7 @@ STATUS_ORDER = (*COVERED, EXIT, MARGINAL, INELIGIBLE, TEKUN, RIGID)
 ROUNDING_UNIT = {amount: unit for unit, amount in ROUNDING.items()}
 
 
+_ONE = Decimal(1)
 y = money.plain  # yuan with two decimals, as a string (JSON numbers would lose the trailing zeros); half up
 
 
@@ -28,7 +29,10 @@ def f2y(fen) -> str:
     common case (whole fen, not negative) written out here (a hot path: several per household of a province)."""
     if not fen:
         return "0.00"
-    if type(fen) is not int:
+    kind = type(fen)
+    if kind is Decimal:  # money.fen_to_fen without its copy of the Decimal
+        fen = int(fen.quantize(_ONE, rounding=ROUND_HALF_UP))
+    elif kind is not int:
         fen = money.fen_to_fen(fen)
     if fen < 0:
         return money.fen_text(fen, grouping=False)
@@ -194,6 +198,14 @@ class Totals:
             self.tekun_people[d.mode] += 1
             self.tekun_money[d.mode] = self.tekun_money.get(d.mode, Decimal(0)) + d.total
 
+    def add_decided(self, d) -> None:
+        """`add` for a household the columnar engine decided (assess/vector.py): no 特困 people."""
+        status = d.status
+        self.households[status] += 1
+        self.people[status] += len(d.members)
+        if d.total is not None:
+            self.money[status] = self.money.get(status, Decimal(0)) + d.total
+
     def programmes(self) -> dict:
         """Persons and monthly money per programme beside 低保 (特困供养 by 供养方式)."""
         modes = ("分散供养", "集中供养")
@@ -217,25 +229,33 @@ def totals(assessment: Assessment) -> dict:
     return Totals(assessment.results).as_dict()
 
 
-def json_chunks(assessment: Assessment):
-    """The JSON document (format in README.md) in pieces: households are assessed, written and dropped one
-    at a time when the assessment is only planned (`plan_assessment`), so memory stays flat; the summary
-    comes last because it is added up on the way."""
+def json_chunks(assessment: Assessment, columnar: bool = True):
+    """The JSON document (format in README.md) in pieces: households are assessed, written and dropped a block
+    at a time when the assessment is only planned (`plan_assessment`), so memory stays flat; the summary comes
+    last because it is added up on the way. A planned assessment is decided on columns where the columnar
+    engine can (assess/vector.py, written from its figures) and one household at a time elsewhere
+    (`columnar=False`: everywhere); the bytes are the same."""
     import orjson
-
-    from dibao_cli.assess.household import iter_results
 
     def dumps(obj) -> bytes:
         return orjson.dumps(obj, option=orjson.OPT_INDENT_2)
 
-    results = assessment.results if assessment.results or not assessment.pending else iter_results(assessment)
     running = Totals()
     yield b'{\n"policy": ' + dumps(policy_block(assessment))
     yield b',\n"households": ['
+    if assessment.results or not assessment.pending:
+        pieces = (dumps(household_dict(r)) for r in _counted(assessment.results, running))
+    elif columnar:
+        from dibao_cli.reports.assess_json import columnar_pieces
+
+        pieces = columnar_pieces(assessment, running)
+    else:
+        from dibao_cli.assess.household import iter_results
+
+        pieces = (dumps(household_dict(r)) for r in _counted(iter_results(assessment), running))
     buffer = []
-    for index, result in enumerate(results):
-        running.add(result)
-        buffer.append((b"\n" if index == 0 else b",\n") + dumps(household_dict(result)))
+    for index, piece in enumerate(pieces):
+        buffer.append((b"\n" if index == 0 else b",\n") + piece)
         if len(buffer) >= 1000:
             yield b"".join(buffer)
             buffer.clear()
@@ -245,6 +265,12 @@ def json_chunks(assessment: Assessment):
     yield b',\n"problems": ' + dumps([p.as_dict() for p in assessment.problems])
     yield b',\n"summary": ' + dumps(running.as_dict())
     yield b',\n"programmes": ' + dumps(running.programmes()) + b"\n}\n"
+
+
+def _counted(results, running: Totals):
+    for result in results:
+        running.add(result)
+        yield result
 
 
 def as_json(assessment: Assessment) -> bytes:

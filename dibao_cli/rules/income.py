@@ -89,3 +89,61 @@ def listed_expenses(members: list[Member], items) -> int:
 def adjusted_income(counted: int, employment: Decimal, rigid: Decimal) -> Decimal:
     """Counted income minus deductions, never below 0."""
     return max(ZERO, counted - employment - rigid)
+
+
+# --- the same rules over columns (the columnar engine, assess/vector.py); tests/test_engine_rules.py proves
+# each agrees with its scalar form above
+
+WAGE = "工资性收入"
+
+
+class ItemKinds(dict):
+    """How 民发〔2021〕57号第十一条 sorts each income item under a policy, filled as items are met: None (not listed),
+    EXCLUDED, COUNTED, or WAGE (counted under 工资性收入, the employment deduction's base). `lookup` is
+    `policy.income_item` or a table that gives the same answers."""
+
+    __slots__ = ("lookup",)
+
+    def __init__(self, lookup):
+        super().__init__()
+        self.lookup = lookup
+
+    def __missing__(self, item: str):
+        found = self.lookup(item)
+        if found is None:
+            kind = None
+        else:
+            category, entry = found
+            kind = (WAGE_KIND if (category or item) == WAGE else COUNTED) if entry.value else EXCLUDED
+        self[item] = kind
+        return kind
+
+
+EXCLUDED, COUNTED, WAGE_KIND = 0, 1, 2
+
+
+def income_parts(incomes, kinds: ItemKinds) -> tuple[int, int, dict | None]:
+    """民发〔2021〕57号第十一条 for one member's income items, as `member_income` sorts them: (counted fen, fen
+    counted under 工资性收入, excluded items or None). An item the policy does not list counts nowhere (its
+    household is left out before assessing)."""
+    counted = wage = 0
+    excluded = None
+    for item, fen in incomes.items():
+        kind = kinds[item]
+        if kind:
+            counted += fen
+            if kind == WAGE_KIND:
+                wage += fen
+        elif kind == EXCLUDED and fen:
+            if excluded is None:
+                excluded = {}
+            excluded[item] = excluded.get(item, 0) + fen
+    return counted, wage, excluded
+
+
+def employment_deductions(wages: list[int], area_types: list[str], policy) -> list[Decimal]:
+    """`employment_deduction` over a column of members' wage fen and their households' area types."""
+    share, cap = policy.employment_deduction_share, policy.employment_deduction_cap_annual * 100
+    areas = policy.employment_deduction_area_types
+    return [min(Decimal(wage) * share, cap) if wage > 0 and area in areas else ZERO
+            for wage, area in zip(wages, area_types)]

@@ -1,0 +1,161 @@
+"""The columnar engine: the rules of rules/ applied to a block of households held as columns (assess/columns.py),
+as OpenFisca's formulas are applied over entities. It decides the households `columns.simple_household` lets
+through (property passed) when they come out 低保 (below the standard; with 分类施保, the minimum, 特困 candidates
+and changed amounts), entering a phase-out (a 低保 household now above the standard), 低保边缘 (with its members
+covered alone, 单人户, through the per-household path's own `single_covers`), or 不符合 above the 边缘 line
+(脱贫户 members flagged in both); every other
+household is left to `assess_household` (None in the block's results), which also keeps explain, notices,
+impact and import.
+
+Each figure is the rule's own arithmetic on exact Decimals and integer fen, so a household decided here has
+exactly the figures, texts and bytes it has when assessed one at a time (tests/test_engine*.py).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+
+from dibao_cli.assess import explain
+from dibao_cli.assess.columns import frame
+from dibao_cli.assess.household import single_covers
+from dibao_cli.model import Household
+from dibao_cli.money import Breakdown, breakdown
+from dibao_cli.policy import PolicyAt
+from dibao_cli.rules import basis
+from dibao_cli.rules import decision as rules
+from dibao_cli.rules.benefit import classified, differential, round_benefit, with_minimum
+from dibao_cli.rules.income import adjusted_income, employment_deduction, member_income, rigid_deduction
+from dibao_cli.rules.property import property_failures
+from dibao_cli.rules.members import cannot_work, classified_categories, lost_ability, single_person_ground
+from dibao_cli.status import DIBAO, INELIGIBLE, MARGINAL, PHASE_OUT, SINGLE_PERSON
+
+ZERO = Decimal(0)
+
+
+class Decided:
+    """One household decided by the columnar engine: what its JSON and the summary show."""
+
+    __slots__ = ("household", "members", "status", "counted", "excluded", "employment", "rigid", "adjusted",
+                 "annual_standard", "per_capita", "breakdown", "total", "reasons", "flags", "phase_out", "singles")
+
+    def __init__(self, household, members, status, counted, excluded, employment, rigid, adjusted, annual_standard,
+                 per_capita, breakdown_: Breakdown | None, total, reasons, flags, phase_out=None, singles=()):
+        self.household = household
+        self.members = members
+        self.status = status
+        self.counted = counted
+        self.excluded = excluded
+        self.employment = employment
+        self.rigid = rigid
+        self.adjusted = adjusted
+        self.annual_standard = annual_standard
+        self.per_capita = per_capita
+        self.breakdown = breakdown_
+        self.total = total
+        self.reasons = reasons  # (code, text, basis)
+        self.flags = flags
+        self.phase_out = phase_out  # (start, end) in a phase-out
+        self.singles = singles  # SingleCover of each member covered alone (单人户)
+
+    @property
+    def benefit_known(self) -> bool:
+        """False for a phase-out without the roster's current amount (paid on, but not known here)."""
+        return self.total is not None
+
+
+def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, lookup) -> list[Decided | None]:
+    """The households of a block decided on columns, in order; None where the per-household path decides."""
+    cols = frame(households, policy, lookup)
+    out: list[Decided | None] = [None] * len(households)
+    # the simple households' columns
+    rows = [row for row, simple in enumerate(cols.simple) if simple]
+    homes = [households[row] for row in rows]
+    members = [cols.members[row] for row in rows]
+    sizes = [len(m) for m in members]
+    rigid = rigid_deduction((), policy)  # no listed expenses in a simple household: the rule's own 0
+    counted = [cols.counted[row] for row in rows]
+    employment = [cols.employment[row] for row in rows]
+    adjusted = [adjusted_income(c, e, rigid) for c, e in zip(counted, employment)]
+    standards = [explain.standard(policy, h.area_type) for h in homes]  # (annual, monthly, entry, text, basis)
+    annual = [s[0] for s in standards]
+    states = [h.state for h in homes]
+    multiplier, months = policy.marginal_multiplier, policy.phase_out_months
+    branch_col = rules.branches(adjusted, annual, sizes, states, multiplier)
+    # a phase-out starting today: the same dates for every household (a running one is decided one at a time)
+    start, end, entering = rules.phase_out_period(None, None, day, months)
+    if rules.phase_out_over(day, end):  # a policy without a phase-out: decided one at a time
+        branch_col = [None if b == rules.PHASE_OUT else b for b in branch_col]
+    share, minimum, unit = policy.classified_share, policy.minimum_monthly_benefit, policy.rounding
+    lines: dict = {}  # the 边缘 line's text per area type
+    for row, household, people, n, count, deduction, adjusted_fen, std, branch in zip(
+            rows, homes, members, sizes, counted, employment, adjusted, standards, branch_col):
+        annual_std, monthly_std_fen, _, std_text, standard_basis = std
+        if branch is None or (household.deposits is not None or household.vehicles is not None
+                              or household.homes is not None or household.business is not None) \
+                and property_failures(household, n, monthly_std_fen, policy):
+            continue  # property not passed: decided one at a time (with the failures' reasons)
+        per_capita = adjusted_fen / (1200 * n)
+        flags = []
+        phase_out = None
+        singles = ()
+        if branch == rules.BELOW:
+            persons = sum(1 for m in people if classified_categories(m, day, policy))
+            diff = differential(annual_std, adjusted_fen, n, n)
+            extra = classified(annual_std, share, persons)
+            raised, applied = with_minimum(diff + extra, minimum)
+            total = round_benefit(raised, unit)
+            parts = breakdown(diff, extra, total, minimum if applied else None)
+            reasons = [("below_standard", explain.comparison_text(per_capita, True, std_text), standard_basis)]
+            if all(cannot_work(m, day, policy) for m in people):
+                flags = [("tekun_candidate", explain.tekun_candidate_text(m.name), basis.TEKUN) for m in people]
+            old = rules.amount_changed(household.state, DIBAO, household.current_benefit, total)
+            if old is not None:
+                flags.append(("amount_changed", explain.amount_changed_text(old, total), basis.BENEFIT))
+            status = DIBAO
+        elif branch == rules.PHASE_OUT:  # entering it
+            phase_out = (start, end)
+            reasons = [("above_standard", explain.comparison_text(per_capita, False, std_text), standard_basis),
+                       ("phase_out", explain.phase_out_text(entering, start, end, months),
+                        explain.phase_out_basis(policy))]
+            current = household.current_benefit
+            if current is None:
+                total = None
+                flags = [("benefit_unknown", explain.BENEFIT_UNKNOWN, basis.PHASE_OUT)]
+            else:
+                total = Decimal(current) / 100
+            parts = None
+            status = PHASE_OUT
+        else:
+            area = household.area_type
+            line = lines.get(area) or lines.setdefault(area, explain.marginal_line_text(annual_std / 1200, multiplier))
+            comparison = explain.comparison_text(per_capita, False, std_text)
+            total, parts = ZERO, None
+            if branch == rules.MARGINAL:
+                reasons = [("marginal", explain.marginal_text(comparison, line), explain.marginal_basis(policy))]
+                status = MARGINAL
+                if any(single_person_ground(m, policy) is not None for m in people):  # 单人户 candidates
+                    singles, more = _single_covers(people, area, annual_std, policy, day, lookup)
+                    reasons.extend((r.code, r.text, r.basis) for r in more)
+                    if singles:
+                        status, total = SINGLE_PERSON, sum((c.total for c in singles), ZERO)
+                        parts = Breakdown(*(sum(values) for values in zip(*(c.breakdown[:5] for c in singles))))
+            else:
+                reasons = [("above_marginal", explain.above_marginal_text(comparison, line), standard_basis)]
+                status = INELIGIBLE
+            if household.lifted_out:  # 脱贫户 members who lost the ability to work, covered by nothing
+                covered = {id(c.member) for c in singles} if status == SINGLE_PERSON else ()
+                flags = [("lifted_out_not_covered", explain.lifted_out_text(m), basis.LIFTED_OUT)
+                         for m in people if lost_ability(m) and id(m) not in covered]
+        out[row] = Decided(household, people, status, count, cols.excluded[row], deduction, rigid, adjusted_fen,
+                           annual_std, per_capita, parts, total, reasons, flags, phase_out, singles)
+    return out
+
+
+def _single_covers(people, area: str, annual_std, policy, day: _dt.date, lookup):
+    """民发〔2021〕57号单人户 in a 低保边缘 household: each member's own income by the scalar rules (only in these
+    households), then `single_covers` as the per-household path calls it."""
+    incomes = [member_income(m, policy, lookup) for m in people]
+    for income in incomes:
+        income.employment_deduction = employment_deduction(income, area, policy)
+    return single_covers(incomes, annual_std, policy, day)
