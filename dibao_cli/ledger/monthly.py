@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dibao_cli import __version__, money
-from dibao_cli.assess.household import iter_results, plan_assessment
+from dibao_cli.assess.household import plan_assessment
 from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.ledger import township as townships
+from dibao_cli.ledger.decided import month_results
 from dibao_cli.ledger.month_rows import MonthRows
 from dibao_cli.ledger.staging import Staging
 from dibao_cli.ledger.store import Ledger, LedgerError
@@ -231,7 +232,7 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
     rows = MonthRows(staging, ledger, previous, day, policy_at.marginal_multiplier, report)
     for hid in carried:
         rows.event(hid, "not_assessed", NOT_ASSESSED, prior[hid]["township"])
-    for result in iter_results(assessment):
+    for result in month_results(assessment):
         hid = result.household.household_id
         linked = links.get(hid)
         record = prior.get(linked or hid)
