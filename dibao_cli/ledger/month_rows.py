@@ -128,8 +128,13 @@ class MonthRows:
                 self.events.append((hid, kind, detail, h.township))
                 counts[kind] = counts.get(kind, 0) + 1
         status = result.status
-        heads = [m for m in members if m.is_head]
-        head = heads[0] if len(heads) == 1 else None
+        head = None
+        for m in members:
+            if m.is_head:
+                if head is not None:
+                    head = None  # more than one head: none is taken
+                    break
+                head = m
         enrolled = h.enrolled_on
         if enrolled is None and record is not None and record["enrolled_on"]:
             enrolled = _dt.date.fromisoformat(record["enrolled_on"])
@@ -152,17 +157,22 @@ class MonthRows:
             last_check.isoformat() if last_check else None,
             enrolled.isoformat() if enrolled else None,
             1 if can_work(result.members, self.day) else 0, reasons, 1, standard, marginal))
-        if covered:
-            covered_ids = {id(m) for m in result.covered}
-            self.members.extend((hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
-                                 m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour,
-                                 1 if id(m) in covered_ids else 0, seq) for seq, m in enumerate(members, 1))
+        if not covered:
+            self.members += [(hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
+                              m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour, 0, seq)
+                             for seq, m in enumerate(members, 1)]
+        elif len(result.covered) == len(members):  # every member covered (the covered are some of the members)
+            self.members += [(hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
+                              m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour, 1, seq)
+                             for seq, m in enumerate(members, 1)]
         else:
-            self.members.extend((hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
-                                 m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour, 0, seq)
-                                for seq, m in enumerate(members, 1))
-        self.report.households += 1
-        self.report.members += len(members)
+            covered_ids = {id(m) for m in result.covered}
+            self.members += [(hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
+                              m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour,
+                              1 if id(m) in covered_ids else 0, seq) for seq, m in enumerate(members, 1)]
+        report = self.report
+        report.households += 1
+        report.members += len(members)
         if len(self.households) >= BATCH:
             self.flush()
 
