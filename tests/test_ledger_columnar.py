@@ -1,7 +1,8 @@
 """`dibao import` stores the households the columnar engine decides (assess/vector.py) from its figures
 (ledger/decided.py). The ledger must be the same, table by table and row by row, as when every household is
-assessed one at a time (DIBAO_IMPORT_ENGINE=household): on the examples under both policies, and on generated
-clean, messy and mixed rosters over months whose incomes, members and households change, on both backends."""
+assessed one at a time (DIBAO_IMPORT_ENGINE=household): on the examples under both policies, on generated
+clean, messy and mixed rosters over months whose incomes, members and households change, on both backends; and
+the rows built for random households against random records of last month (hypothesis)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from conftest import EXAMPLES, ROOT
+from dibao_cli.assess.household import iter_results, plan_assessment
+from dibao_cli.ledger.decided import month_results
+from dibao_cli.ledger.month_rows import MonthRows
+from dibao_cli.ledger.monthly import ImportReport
+from dibao_cli.ledger.store import SEP, Ledger, PreviousMonth
+from test_engine_random import DAY, POLICIES, rosters
 
 COUNTY = ("--region", "632521", "--policy", str(EXAMPLES / "632521-共和县.toml"))
 VOLATILE = {"imported_at", "at", "started_at"}  # clock times
@@ -126,3 +135,54 @@ def test_generated_rosters_over_months_are_stored_the_same_from_either_engine(ru
     assert {"new", "exit", "phase_out_started", "amount_changed", "member_added", "member_removed", "linked",
             "disappeared"} <= kinds, kinds
     assert len(tables["households"]) > 3000
+
+
+STATUSES = ("dibao", "single_person", "phase_out", "exit", "marginal", "ineligible", "tekun", "rigid")
+
+
+@st.composite
+def months(draw):
+    """A random roster (tests/test_engine_random.py) and last month's record of some of its households."""
+    roster = draw(rosters())
+    records, members = {}, {}
+    for hid, household in roster.households.items():
+        if draw(st.booleans()):
+            status = draw(st.sampled_from(STATUSES))
+            records[hid] = {"household_id": hid, "status": status, "total_fen": draw(st.one_of(st.none(), st.integers(0, 90_000))),
+                            "phase_out_start": None, "phase_out_end": None, "township": household.township,
+                            "enrolled_on": draw(st.sampled_from((None, "2025-03-31")))}
+            ids = [m.id_number or "" for m in household.members]
+            members[hid] = SEP.join(draw(st.sampled_from((ids, ids[1:], ids + ["632521199001011234"]))))
+    return roster, records, members
+
+
+def _rows(ledger, roster, records, members, policy, results):
+    previous = PreviousMonth("2026-10", 1, None, records, members, frozenset())
+    rows = MonthRows(None, ledger, previous, DAY, policy.marginal_multiplier, ImportReport("2026-11", DAY))
+    for result in results:
+        event(f"{type(result).__name__}: {result.status}")
+        rows.add(result, None, records.get(result.household.household_id))
+    return rows.households, rows.members, rows.events, rows.report
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(month=months(), which=st.sampled_from(sorted(POLICIES)))
+def test_random_households_give_the_same_rows_from_either_engine(tmp_path_factory, month, which):
+    roster, records, members = month
+    policy = POLICIES[which]
+    for m in (m for h in roster.households.values() for m in h.members):
+        m.id_number = m.id_number or f"63252119900101{m.row:04d}"
+    built = []
+    for results in (iter_results(plan_assessment(roster, policy, DAY)),
+                    month_results(plan_assessment(roster, policy, DAY))):
+        ledger = Ledger(tmp_path_factory.mktemp("rows") / "l.db")
+        try:
+            ledger.load_texts()
+            built.append(_rows(ledger, roster, records, members, policy, results))
+        finally:
+            ledger.close()
+    (households, members_, events, report), (households2, members2, events2, report2) = built
+    assert households2 == households
+    assert members2 == members_
+    assert events2 == events
+    assert (report2.households, report2.members, report2.events) == (report.households, report.members, report.events)
