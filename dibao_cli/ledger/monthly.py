@@ -239,9 +239,9 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
         rows.add(result, linked, record)
         _paid_after_phase_out(result, record, saved[hid][2], report)
     continuing = present | set(links.values())
-    for hid, record in prior.items():
-        if hid not in continuing and CATEGORY.get(record["status"]):
-            rows.event(hid, "disappeared", "本月名册中没有这一户（迁出、死亡或漏报？）", record["township"])
+    # in the order of their household numbers, whatever order the database read last month's rows in
+    for hid in sorted(hid for hid, record in prior.items() if hid not in continuing and CATEGORY.get(record["status"])):
+        rows.event(hid, "disappeared", "本月名册中没有这一户（迁出、死亡或漏报？）", prior[hid]["township"])
     rows.flush()
     return carried
 
