@@ -106,6 +106,10 @@ def _items(items) -> bytes:
         for code, text, why in items) + b"\n  ]"
 
 
+# a decided household's reasons (few distinct under one policy: assess/vector.py shares them) -> their JSON
+_REASONS = _Memo(_items)
+
+
 def _excluded(excluded) -> bytes:
     if not excluded:
         return b"{}"
@@ -161,7 +165,7 @@ def household_bytes(d) -> bytes:
         b"null" if total is None else _YUAN[total],
         b"null" if phase_out is None else b'{\n    "start": "%b",\n    "end": "%b"\n  }' % (
             phase_out[0].isoformat().encode(), phase_out[1].isoformat().encode()),
-        _singles(singles) if singles else b"[]", _items(d.reasons), _items(d.flags), _PROGRAMME_BYTES.get(status, b"[]"),
+        _singles(singles) if singles else b"[]", _REASONS[tuple(d.reasons)], _items(d.flags), _PROGRAMME_BYTES.get(status, b"[]"),
     )
 
 
