@@ -110,11 +110,15 @@ def _items(items) -> bytes:
 _REASONS = _Memo(_items)
 
 
-def _excluded(excluded) -> bytes:
-    if not excluded:
-        return b"{}"
+def _excluded_bytes(items: tuple) -> tuple[bytes, bytes]:
+    """(total, items) of a household's excluded income items, each (item, fen)."""
     encoded = _ENCODED
-    return b"{\n      " + b",\n      ".join(encoded[item] + b": " + _FEN[fen] for item, fen in excluded.items()) + b"\n    }"
+    return _FEN[sum(fen for _, fen in items)], b"{\n      " + b",\n      ".join(
+        encoded[item] + b": " + _FEN[fen] for item, fen in items) + b"\n    }"
+
+
+_EXCLUDED = _Memo(_excluded_bytes)  # excluded items (a few kinds, at set amounts) -> (total, items) as JSON
+_NO_EXCLUDED = (_ZERO, b"{}")
 
 
 def _singles(singles) -> bytes:
@@ -159,7 +163,7 @@ def household_bytes(d) -> bytes:
         orjson.dumps(h.household_id), encoded[h.township], encoded[h.village], orjson.dumps(_head_label(h)),
         encoded[h.area_type], n, (len(singles) if singles else n) if status in COVERED else 0, encoded[status],
         encoded[STATUS_LABEL[status]],
-        fen[d.counted], fen[sum(excluded.values())] if excluded else _ZERO, _excluded(excluded),
+        fen[d.counted], *(_EXCLUDED[tuple(excluded.items())] if excluded else _NO_EXCLUDED),
         fen[d.employment], fen[d.rigid], fen[d.adjusted],
         _YUAN[d.per_capita], _MONTHLY[d.annual_standard], *benefit,
         b"null" if total is None else _YUAN[total],
