@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
-from run import dibao, measure  # noqa: E402
+from run import measure  # noqa: E402
 
 ONE_IMPORT = """
 import datetime as dt, json, sys, time
@@ -46,6 +46,10 @@ ledger.close()
 print(json.dumps({"read": t1 - t0, "open_check": t2 - t1, "import": report.seconds, "lock": report.lock_seconds,
                   "households": report.households, "attempts": report.attempts}))
 """
+
+
+def dibao(*args: str) -> list[str]:
+    return [sys.executable, "-m", "dibao_cli", *args]
 
 
 def roster(n: int) -> Path:
@@ -109,7 +113,7 @@ def main() -> None:
         if args.members <= 200_000 or args.table:  # the full screen table of a province month takes minutes
             forms.append(("review (table)", []))
         for label, extra in forms:
-            seconds, mb, code = measure(dibao("review", "--db", str(db), "--month", month, "--as-of", "2027-12-31",
+            seconds, mb, code, _ = measure(dibao("review", "--db", str(db), "--month", month, "--as-of", "2027-12-31",
                                               *extra))
             print(f"{label} of {month}: {seconds:.1f} s, {mb:.0f} MB peak, exit {code}")
         for label, argv in (("history", ["history", "H0000003", "--db", str(db), "--format", "json"]),
@@ -119,7 +123,7 @@ def main() -> None:
                                                 str(Path(folder) / "n")])):
             if label != "history":
                 argv = [*argv, "--db", str(db)]
-            seconds, mb, code = measure(dibao(*argv))
+            seconds, mb, code, _ = measure(dibao(*argv))
             print(f"{label}: {seconds:.1f} s, {mb:.0f} MB peak, exit {code}")
         if args.old:
             old_db = Path(folder) / "old.db"

@@ -134,6 +134,22 @@ def test_member_added_and_household_disappearing(run, tmp_path):
     assert "新增成员 1 人" in history(run, tmp_path)[1]["events"]
 
 
+def test_members_listed_in_another_order_are_no_change_and_a_member_replaced_is_one_in_one_out(run, tmp_path):
+    """A household's members are compared with last month's as one list first: the same people in another
+    order are the same household; a different list is compared person by person."""
+    son = person("H1", "才让加", "2008-03-01", "子", seq=13)
+    daughter = person("H1", "卓玛吉", "2010-07-07", "女", seq=14)
+    load(run, tmp_path, "2026-01", family(3600) + [son])
+    reordered = load(run, tmp_path, "2026-02", [son] + family(3600)[::-1])
+    assert "成员增加" not in reordered.out and "成员减少" not in reordered.out
+    load(run, tmp_path, "2026-03", family(3600) + [daughter])
+    load(run, tmp_path, "2026-04", family(3600) + [daughter, son])
+    rows = history(run, tmp_path)
+    assert [r["events"] for r in rows] == [["新纳入低保"], [], ["新增成员 1 人", "减少成员 1 人"],
+                                           ["月保障金由 960.00 元变为 1360.00 元", "新增成员 1 人"]]
+    assert [r["members"] for r in rows] == [3, 3, 3, 4]
+
+
 def test_audit_log_and_backup(run, tmp_path):
     load(run, tmp_path, "2026-01", family(3600))
     log = run("log", "--db", tmp_path / "l.db", "--format", "json")

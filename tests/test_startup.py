@@ -14,6 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pathlib import Path
+
 from dibao_cli.cli import COMMANDS, main
 
 # libraries a start must not load: the readers, the writers, the templating, rich's console and tables
@@ -132,7 +134,7 @@ def test_a_line_printed_without_rich_is_the_line_rich_prints(text):
         fast = out.getvalue()
         out.seek(0)
         out.truncate()
-        console().print(text)
+        console().print(text, markup=False, emoji=False)
         slow = out.getvalue()
     finally:
         sys.stdout = saved
@@ -200,3 +202,17 @@ def test_help_lines_of_every_command_break_as_before():
             for line in text.splitlines():
                 for width in (20, 37, 60, 94):
                     assert _wrap(line, width) == wrap_by_measuring_each_prefix(line, width), (path, line, width)
+
+
+def test_the_written_line_shows_a_file_name_with_brackets_and_colons_as_it_is(tmp_path):
+    """A file name is no rich markup or emoji code: "[/x]" and ":smile:" are printed, not interpreted (or refused)."""
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "[").mkdir()
+    out = tmp_path / "[" / "x][bold]:smile:结果.json"  # the line holds "[/x]", a closing tag to rich
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    result = subprocess.run([sys.executable, "-m", "dibao_cli", "assess", str(root / "examples" / "roster.xlsx"),
+                             "--date", "2026-11-30", "--format", "json", "-o", str(out)],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0
+    assert result.stdout == f"已写入 {out}：核算 32 户，未核算 0 户。\n"
+    assert out.exists()

@@ -42,14 +42,15 @@ def _console_class():
 
 
 def say(text: str) -> None:
-    """Print one line on standard output, byte for byte as `console().print(text)` does. When that needs nothing of
-    rich (output piped or redirected, no markup `[`, no emoji code `:`, printable characters only) the line is
-    written directly, without importing rich (whose console takes some 15 ms to import)."""
-    if len(text) < 10_000 and text.isprintable() and "[" not in text and ":" not in text and _plain_stdout():
+    """Print one line on standard output as it is (a file name such as "[/tmp]结果.json" is no markup), byte for
+    byte as `console().print(text, markup=False, emoji=False)` does. When that needs nothing of rich (output piped
+    or redirected, printable characters only) the line is written directly, without importing rich (whose
+    console takes some 15 ms to import)."""
+    if len(text) < 10_000 and text.isprintable() and _plain_stdout():
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
         return
-    console().print(text)
+    console().print(text, markup=False, emoji=False)
 
 
 def _plain_stdout() -> bool:

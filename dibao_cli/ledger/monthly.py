@@ -10,36 +10,31 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import functools
 import hashlib
 import json
 import re
 import time
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from dibao_cli import __version__, money
 from dibao_cli.assess.household import iter_results, plan_assessment
-from dibao_cli.checks.review import can_work
 from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.ledger import township as townships
+from dibao_cli.ledger.month_rows import MonthRows
 from dibao_cli.ledger.staging import Staging
 from dibao_cli.ledger.store import Ledger, LedgerError
 from dibao_cli.problems import WARNING, Problem
-from dibao_cli.rules.tiered_schedule import tiered_events  # 特困 / 刚性支出 and 低保<->特困 转类 of a member
 from dibao_cli.status import (
     CATEGORY,
-    CATEGORY_OF_STATE,
     COVERED,
-    DIBAO,
     PHASE_OUT,
     RIGID,
     SINGLE_PERSON,
     STATE_NONE,
     STATE_OF,
-    TEKUN,
-    WHOLE_OR_SINGLE,
 )
 
 
@@ -98,22 +93,13 @@ class ImportReport:
     lock_seconds: float = 0.0
 
 
-def _fen(value) -> int | None:
-    return None if value is None else int(Decimal(value) * 100)
-
-
 def _carry_forward(household, previous, report: ImportReport) -> None:
     """Last month's decision becomes the household's current state; disagreements are reported."""
     status = previous["status"]
     state = STATE_OF.get(status, STATE_NONE)
     start = previous["phase_out_start"] if status == PHASE_OUT else None
     start = _dt.date.fromisoformat(start) if start else None
-
-    def warn(column, value, message):
-        report.warnings.append(Problem(household.file, household.sheet, household.row, column, value, message,
-                                       "以台账为准；如台账有误，请重新导入上月名册（--replace）", WARNING,
-                                       "ledger_disagrees", household.household_id))
-
+    warn = functools.partial(_disagrees, report, household)
     if household.state is not None and household.state != state and household.state != "特困":
         warn("当前保障类别", household.state, f"与台账上月结果“{state}”不一致")
     if household.phase_out_start is not None and start is not None and household.phase_out_start != start:
@@ -131,44 +117,12 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
         household.current_benefit = previous["total_fen"]
 
 
-def _events(result, previous, members_before: set[str] | None, members_now: set[str], linked_from,
-            previous_tekun: frozenset = frozenset()) -> list[tuple]:
-    out = []
-    status = result.status
-    before = previous["status"] if previous is not None else None
-    cat_now = CATEGORY.get(status)
-    cat_before = CATEGORY.get(before) if before else CATEGORY_OF_STATE.get(result.household.state or "")
-    if linked_from:
-        out.append(("linked", f"户编号由 {linked_from} 变为 {result.household.household_id}（户主变更）"))
-    if cat_before is None and cat_now == "低保":
-        out.append(("new", "新纳入低保"))
-    elif cat_before == "低保" and cat_now is None:
-        out.append(("exit", "停保（渐退期满）" if status == "exit" else "停保（不再符合条件）"))
-    elif cat_before and cat_now and cat_before != cat_now:
-        out.append(("transfer", f"由{cat_before}转为{cat_now}"))
-    elif cat_before is None and cat_now == "边缘":
-        out.append(("new_marginal", "新认定为低保边缘家庭"))
-    if before in WHOLE_OR_SINGLE and status == PHASE_OUT:
-        out.append(("phase_out_started", f"进入渐退期：{result.phase_out_start} 至 {result.phase_out_end}"))
-    if before == PHASE_OUT and status in WHOLE_OR_SINGLE:
-        out.append(("back_to_dibao", "渐退期内收入又低于标准，恢复正常保障"))
-    if previous is not None and status in (DIBAO, SINGLE_PERSON) and before in COVERED:
-        # back from a phase-out too: the amount paid during it was last month's, the new one differs
-        old, new = previous["total_fen"], _fen(result.total)
-        if old is not None and new is not None and old != new:
-            out.append(("amount_changed", f"月保障金由 {money.fen_text(old, False)} 元变为 {money.fen_text(new, False)} 元"))
-    out.extend(tiered_events(result, cat_before, cat_now, previous_tekun))
-    if members_before is not None:
-        added, removed = members_now - members_before, members_before - members_now
-        if added:
-            out.append(("member_added", f"新增成员 {len(added)} 人"))
-        if removed:
-            out.append(("member_removed", f"减少成员 {len(removed)} 人"))
-    return out
+def _disagrees(report: ImportReport, household, column, value, message) -> None:
+    report.warnings.append(Problem(household.file, household.sheet, household.row, column, value, message,
+                                   "以台账为准；如台账有误，请重新导入上月名册（--replace）", WARNING,
+                                   "ledger_disagrees", household.household_id))
 
 
-# the monthly standard is kept where a reason compares the income with it (the standard shown on notices)
-COMPARED_WITH_STANDARD = frozenset(("below_standard", "above_standard", "above_marginal", "marginal"))
 NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"
 
 
@@ -266,7 +220,6 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
         if record is not None:
             _carry_forward(household, record, report)
     assessment = plan_assessment(roster, policy_at, day)
-    marginal_multiplier = policy_at.marginal_multiplier
     report.skipped = [h.household_id for h, _ in assessment.left_out]
     if report.skipped and not skip_invalid:  # errors only this policy finds (an income item it does not list)
         shown = "、".join(report.skipped[:10]) + ("……" if len(report.skipped) > 10 else "")
@@ -275,64 +228,20 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
     carried = [hid for hid in report.skipped if hid in prior and hid not in links.values()]
     report.carried = list(carried)
     staging.stage_carried(carried)
-    household_rows, member_rows, event_rows = [], [], []
+    rows = MonthRows(staging, ledger, previous, day, policy_at.marginal_multiplier, report)
     for hid in carried:
-        event_rows.append((hid, "not_assessed", NOT_ASSESSED, prior[hid]["township"]))
-        report.events["not_assessed"] = report.events.get("not_assessed", 0) + 1
+        rows.event(hid, "not_assessed", NOT_ASSESSED, prior[hid]["township"])
     for result in iter_results(assessment):
-        h = result.household
-        hid = h.household_id
+        hid = result.household.household_id
         linked = links.get(hid)
         record = prior.get(linked or hid)
-        members_now = {m.id_number for m in h.members}
-        if result.tekun:
-            report.tekun_rows.extend(assistance_store.tekun_rows(None, result))  # the month's id when stored
-        for kind, detail in _events(result, record, previous.members.get(linked or hid) if record else None,
-                                    members_now, linked, previous.tekun):
-            event_rows.append((hid, kind, detail, h.township))
-            report.events[kind] = report.events.get(kind, 0) + 1
+        rows.add(result, linked, record)
         _paid_after_phase_out(result, record, saved[hid][2], report)
-        head = h.head
-        enrolled = h.enrolled_on
-        if enrolled is None and record is not None and record["enrolled_on"]:
-            enrolled = _dt.date.fromisoformat(record["enrolled_on"])
-        if enrolled is None and result.status in WHOLE_OR_SINGLE:
-            enrolled = day  # newly covered: the approval is the first check
-        if enrolled is None and result.status == TEKUN:
-            enrolled = day  # newly 特困: the yearly review counts from the recognition
-        if result.status in (RIGID, SINGLE_PERSON) and result.rigid is not None and result.rigid.recognised:
-            enrolled = result.rigid.valid_from  # 刚性支出: validity counts from the recognition
-        household_rows.append((
-            hid, linked, h.township, h.village, h.head_label, head.id_number if head else None,
-            h.area_type, len(result.members),
-            len(result.covered) if result.status in COVERED else 0,
-            result.status, result.counted, str(result.adjusted), str(result.per_capita),
-            _fen(result.total) if result.benefit_known else None,
-            _round_fen(result.differential), _round_fen(result.classified),
-            result.phase_out_start.isoformat() if result.phase_out_start else None,
-            result.phase_out_end.isoformat() if result.phase_out_end else None,
-            h.last_check.isoformat() if h.last_check else None,
-            enrolled.isoformat() if enrolled else None,
-            1 if can_work(result.members, day) else 0,
-            ledger.compact_reasons([r.as_dict() for r in result.reasons]), 1,
-            money.to_fen(result.monthly_standard)
-            if any(r.code in COMPARED_WITH_STANDARD for r in result.reasons) else None,
-            money.to_fen(result.monthly_standard * marginal_multiplier)  # the 低保边缘 line its notice states
-            if any(r.code == "marginal" for r in result.reasons) else None))
-        covered_ids = {id(m) for m in result.covered} if result.status in COVERED else set()
-        member_rows.extend((hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
-                            m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour,
-                            1 if id(m) in covered_ids else 0, seq) for seq, m in enumerate(h.members, 1))
-        report.households += 1
-        report.members += len(h.members)
-        if len(household_rows) >= 5000:
-            staging.flush(household_rows, member_rows, event_rows)
     continuing = present | set(links.values())
     for hid, record in prior.items():
         if hid not in continuing and CATEGORY.get(record["status"]):
-            event_rows.append((hid, "disappeared", "本月名册中没有这一户（迁出、死亡或漏报？）", record["township"]))
-            report.events["disappeared"] = report.events.get("disappeared", 0) + 1
-    staging.flush(household_rows, member_rows, event_rows)
+            rows.event(hid, "disappeared", "本月名册中没有这一户（迁出、死亡或漏报？）", record["township"])
+    rows.flush()
     return carried
 
 
@@ -379,11 +288,6 @@ def _store(db, ledger: Ledger, staging: Staging, previous, carried: list[str], r
     # the later months were computed against an older version of this one: they are announced as pending
     # (imports of still later months wait for them) until they are computed again or given up
     report.later_tickets = {m: ledger.register_import(m, in_transaction=True) for m in report.later}
-
-
-def _round_fen(value: Decimal) -> int:
-    """Components of the benefit (differential, 分类施保) to whole fen for the statistics."""
-    return money.to_fen(value)
 
 
 def recorded_import(ledger: Ledger, month: str) -> tuple[dict, dict] | None:

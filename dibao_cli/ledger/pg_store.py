@@ -16,6 +16,7 @@ STAGED_FROM = {"households": "households", "members": "members", "events": "even
 
 class PgLedger(Ledger):
     backend = "postgresql"
+    member_list_sql = "string_agg(x.id_number, chr(31) ORDER BY x.seq)"
 
     def __init__(self, path: str, create: bool = True, timeout: float = 120.0, write: bool | None = None,
                  check_tables: tuple[str, ...] | None = None, upgrade: bool = False):
@@ -29,6 +30,7 @@ class PgLedger(Ledger):
         self._ids: dict[str, int] = {}
         self._new: dict[str, int] = {}
         self._memo: dict[tuple, int] = {}
+        self._parts: dict[tuple, str] = {}
         self.db = Connection(path, self.path, timeout)
         try:
             self._open(create, upgrade)

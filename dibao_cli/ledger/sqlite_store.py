@@ -19,6 +19,8 @@ from dibao_cli.ledger.store import Ledger, where_looked
 
 class SqliteLedger(Ledger):
     backend = "sqlite"
+    # in the table's order (its key: import_id, household_id, seq); another order only costs a set comparison
+    member_list_sql = "group_concat(x.id_number, char(31))"
 
     def __init__(self, path: Path, create: bool = True, timeout: float = 120.0, write: bool | None = None,
                  check_tables: tuple[str, ...] | None = None, upgrade: bool = False):
@@ -29,6 +31,7 @@ class SqliteLedger(Ledger):
         self._ids: dict[str, int] = {}
         self._new: dict[str, int] = {}
         self._memo: dict[tuple, int] = {}
+        self._parts: dict[tuple, str] = {}
         exists = self.path.exists()
         self.created = False  # set once the file is ours to remove again if the command fails
         if not exists and not create:
@@ -215,7 +218,20 @@ class SqliteLedger(Ledger):
             self.db.execute(f"CREATE TABLE staging.{table} ({', '.join(columns)})")
 
     def stage_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
-        self.db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+        """Rows into a staging table in one transaction of the temporary database (outside one, every row would
+        be a transaction of its own). It takes no lock on the ledger: only `staging` is written."""
+        insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        if self.db.in_transaction:
+            self.db.executemany(insert, rows)
+            return
+        self.db.execute("BEGIN")
+        try:
+            self.db.executemany(insert, rows)
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error, DibaoError):
+                self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def close_staging(self) -> None:
         self.db.execute("DETACH DATABASE staging")

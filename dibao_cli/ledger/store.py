@@ -34,6 +34,13 @@ from dibao_cli.ledger.texts import TextStore
 from dibao_cli.ledger.township import MonthVersions
 from dibao_cli.status import COVERED_SQL
 
+SEP = "\x1f"  # between the ID numbers of a household's members in PreviousMonth.members (month_rows.member_list)
+
+
+# what an import reads of last month's households (a dictionary per household: read a dozen times each)
+PREVIOUS_COLUMNS = ("household_id", "status", "total_fen", "phase_out_start", "phase_out_end", "enrolled_on", "township")
+
+
 class MonthMissing(NotFound):
     """A --month the ledger does not have."""
 
@@ -91,8 +98,8 @@ class PreviousMonth:
     month: str | None
     import_id: int | None
     existing_id: int | None  # the month being imported, if it is already in the ledger
-    households: dict = field(default_factory=dict)  # household id -> Record
-    members: dict = field(default_factory=dict)  # household id -> set of ID numbers
+    households: dict = field(default_factory=dict)  # household id -> its row
+    members: dict = field(default_factory=dict)  # household id -> its members' ID numbers (month_rows.member_list)
     tekun: frozenset = frozenset()  # ID numbers of the people supported as 特困 that month
 
     @property
@@ -102,7 +109,7 @@ class PreviousMonth:
     @functools.cached_property
     def home(self) -> dict:
         """ID number -> household id, made when first asked for (only a household not in last month needs it)."""
-        return {id_number: hid for hid, ids in self.members.items() for id_number in ids}
+        return {id_number: hid for hid, ids in self.members.items() for id_number in ids.split(SEP)}
 
 
 class Record:
@@ -131,6 +138,8 @@ class Ledger(TextStore, ImportQueue, MonthVersions):
     the shared PostgreSQL ledger (ledger/pg_store.py)."""
 
     backend = ""
+    # a household's members' ID numbers in their order, joined by SEP (GROUP BY household_id)
+    member_list_sql = ""
 
     def __new__(cls, path, *args, **kwargs):
         if cls is Ledger:
@@ -228,17 +237,14 @@ class Ledger(TextStore, ImportQueue, MonthVersions):
                 params = (prev.import_id,) if township is None else (prev.import_id, township)
                 through = ("" if township is None else " JOIN households h ON h.import_id = x.import_id "
                            "AND h.household_id = x.household_id")
-                self.db.row_factory = sqlite3.Row
-                try:
-                    rows = self.db.execute(
-                        "SELECT household_id, status, total_fen, phase_out_start, phase_out_end, enrolled_on, township "
-                        f"FROM households h WHERE import_id = ?{own}", params).fetchall()
-                finally:
-                    self.db.row_factory = None
-                prev.households = {r["household_id"]: r for r in rows}
-                for id_number, hid in self.db.execute(
-                        f"SELECT x.id_number, x.household_id FROM members x{through} WHERE x.import_id = ?{own}", params):
-                    prev.members.setdefault(hid, set()).add(id_number)
+                names = PREVIOUS_COLUMNS
+                prev.households = {row[0]: dict(zip(names, row)) for row in self.db.execute(
+                    f"SELECT {', '.join(names)} FROM households h WHERE import_id = ?{own}", params).fetchall()}
+                # one string per household (not a row per member): most households have the same members as
+                # last month, and one comparison of two strings tells
+                prev.members = dict(self.db.execute(
+                    f"SELECT x.household_id, {self.member_list_sql} FROM members x{through} WHERE x.import_id = ?{own} "
+                    "GROUP BY x.household_id", params).fetchall())
                 prev.tekun = frozenset(i for (i,) in self.db.execute(
                     f"SELECT x.id_number FROM assistance_tekun x{through} WHERE x.import_id = ?{own}", params))
         return prev

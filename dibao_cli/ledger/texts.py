@@ -16,6 +16,7 @@ class TextStore:
         self._ids = {body: tid for tid, body in self.db.execute("SELECT id, body FROM texts").fetchall()}
         self._new: dict[str, int] = {}
         self._memo: dict[tuple, int] = {}
+        self._parts: dict[tuple, str] = {}
 
     def _local_id(self, body: str) -> int:
         found = self._ids.get(body)
@@ -27,6 +28,20 @@ class TextStore:
 
     def compact_reasons(self, reasons) -> str:
         return compact_reasons(reasons, self._local_id, self._memo)
+
+    def compact_reason_list(self, reasons) -> str:
+        """compact_reasons of an assessment's Reason objects; each reason's stored form is kept by its code,
+        basis and text (one import's households share a few thousand sentences)."""
+        parts = self._parts
+        out = []
+        for r in reasons:
+            key = (r.code, r.basis, r.text)
+            part = parts.get(key)
+            if part is None:
+                part = parts[key] = compact_reasons([{"code": r.code, "text": r.text, "basis": r.basis}],
+                                                    self._local_id, self._memo)
+            out.append(part)
+        return out[0] if len(out) == 1 else ";".join(out)
 
     def settle_texts(self, table: str) -> None:
         """Store the texts new in this import (one short transaction) and give the staged rows of `table`
@@ -51,6 +66,7 @@ class TextStore:
             self._ids[body] = final[local]
         self._new = {}
         self._memo = {}  # it held provisional ids
+        self._parts = {}
 
     def _remap_reasons(self, table: str, remap) -> None:
         self.db.create_function("dibao_remap", 1, remap, deterministic=True)

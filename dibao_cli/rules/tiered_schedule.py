@@ -19,7 +19,7 @@ BASIS_RIGID = "青海省刚性支出困难家庭认定（2025年）：认定有�
 
 def tiered_events(result, cat_before: str | None, cat_now: str | None,
                   previous_tekun: frozenset = frozenset()) -> list[tuple[str, str]]:
-    """Events beside the 低保 ones of `ledger.monthly._events` (categories 低保, 边缘, 特困, 刚性支出);
+    """Events beside the 低保 ones of `ledger.month_rows.events` (categories 低保, 边缘, 特困, 刚性支出);
     `previous_tekun`: ID numbers supported as 特困 last month (a member's 转类 is recorded once)."""
     out = []
     if cat_before is None and cat_now == STATE_TEKUN:
