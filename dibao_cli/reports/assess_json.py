@@ -169,7 +169,8 @@ def household_bytes(d) -> bytes:
         b"null" if total is None else _YUAN[total],
         b"null" if phase_out is None else b'{\n    "start": "%b",\n    "end": "%b"\n  }' % (
             phase_out[0].isoformat().encode(), phase_out[1].isoformat().encode()),
-        _singles(singles) if singles else b"[]", _REASONS[tuple(d.reasons)], _items(d.flags), _PROGRAMME_BYTES.get(status, b"[]"),
+        _singles(singles) if singles else b"[]", _REASONS[tuple(d.reasons)], _items(d.flags),
+        _PROGRAMME_BYTES.get(status, b"[]"),
     )
 
 
