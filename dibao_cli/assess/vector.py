@@ -88,6 +88,8 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
         branch_col = [None if b == rules.PHASE_OUT else b for b in branch_col]
     share, minimum, unit = policy.classified_share, policy.minimum_monthly_benefit, policy.rounding
     lines: dict = {}  # the 边缘 line's text per area type
+    said = _reasons_memo(policy)  # (branch, per-capita income, area type) -> the household's first reason
+    phase_out_reason = None  # the same for every household entering a phase-out today
     for row, household, people, n, count, deduction, adjusted_fen, std, branch in zip(
             rows, homes, members, sizes, counted, employment, adjusted, standards, branch_col):
         annual_std, monthly_std_fen, _, std_text, standard_basis = std
@@ -96,6 +98,26 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
                 and property_failures(household, n, monthly_std_fen, policy):
             continue  # property not passed: decided one at a time (with the failures' reasons)
         per_capita = adjusted_fen / (1200 * n)
+        area = household.area_type
+        key = (branch, per_capita, area)
+        reason = said.get(key)
+        if reason is None:
+            if len(said) >= MEMO_LIMIT:
+                said.clear()
+            if branch == rules.BELOW:
+                reason = ("below_standard", explain.comparison_text(per_capita, True, std_text), standard_basis)
+            elif branch == rules.PHASE_OUT:
+                reason = ("above_standard", explain.comparison_text(per_capita, False, std_text), standard_basis)
+            else:
+                line = lines.get(area) or lines.setdefault(
+                    area, explain.marginal_line_text(annual_std / 1200, multiplier))
+                comparison = explain.comparison_text(per_capita, False, std_text)
+                if branch == rules.MARGINAL:
+                    reason = ("marginal", explain.marginal_text(comparison, line), explain.marginal_basis(policy))
+                else:
+                    reason = ("above_marginal", explain.above_marginal_text(comparison, line), standard_basis)
+            said[key] = reason
+        reasons = [reason]
         flags = []
         phase_out = None
         singles = ()
@@ -106,7 +128,6 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
             raised, applied = with_minimum(diff + extra, minimum)
             total = round_benefit(raised, unit)
             parts = breakdown(diff, extra, total, minimum if applied else None)
-            reasons = [("below_standard", explain.comparison_text(per_capita, True, std_text), standard_basis)]
             if all(cannot_work(m, day, policy) for m in people):
                 flags = [("tekun_candidate", explain.tekun_candidate_text(m.name), basis.TEKUN) for m in people]
             old = rules.amount_changed(household.state, DIBAO, household.current_benefit, total)
@@ -115,9 +136,10 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
             status = DIBAO
         elif branch == rules.PHASE_OUT:  # entering it
             phase_out = (start, end)
-            reasons = [("above_standard", explain.comparison_text(per_capita, False, std_text), standard_basis),
-                       ("phase_out", explain.phase_out_text(entering, start, end, months),
-                        explain.phase_out_basis(policy))]
+            if phase_out_reason is None:
+                phase_out_reason = ("phase_out", explain.phase_out_text(entering, start, end, months),
+                                    explain.phase_out_basis(policy))
+            reasons.append(phase_out_reason)
             current = household.current_benefit
             if current is None:
                 total = None
@@ -127,12 +149,8 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
             parts = None
             status = PHASE_OUT
         else:
-            area = household.area_type
-            line = lines.get(area) or lines.setdefault(area, explain.marginal_line_text(annual_std / 1200, multiplier))
-            comparison = explain.comparison_text(per_capita, False, std_text)
             total, parts = ZERO, None
             if branch == rules.MARGINAL:
-                reasons = [("marginal", explain.marginal_text(comparison, line), explain.marginal_basis(policy))]
                 status = MARGINAL
                 if any(single_person_ground(m, policy) is not None for m in people):  # 单人户 candidates
                     singles, more = _single_covers(people, area, annual_std, policy, day, lookup)
@@ -141,7 +159,6 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
                         status, total = SINGLE_PERSON, sum((c.total for c in singles), ZERO)
                         parts = Breakdown(*(sum(values) for values in zip(*(c.breakdown[:5] for c in singles))))
             else:
-                reasons = [("above_marginal", explain.above_marginal_text(comparison, line), standard_basis)]
                 status = INELIGIBLE
             if household.lifted_out:  # 脱贫户 members who lost the ability to work, covered by nothing
                 covered = {id(c.member) for c in singles} if status == SINGLE_PERSON else ()
@@ -150,6 +167,18 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
         out[row] = Decided(household, people, status, count, cols.excluded[row], deduction, rigid, adjusted_fen,
                            annual_std, per_capita, parts, total, reasons, flags, phase_out, singles)
     return out
+
+
+MEMO_LIMIT = 1 << 16  # reasons remembered per resolved policy (emptied past it: memory stays flat)
+
+
+def _reasons_memo(policy: PolicyAt) -> dict:
+    """The first reason of a decided household by (branch, per-capita income, area type): its text depends on
+    nothing else under one resolved policy, and a roster has far fewer distinct incomes than households."""
+    found = policy.memo.get(_reasons_memo)
+    if found is None:
+        found = policy.memo[_reasons_memo] = {}
+    return found
 
 
 def _single_covers(people, area: str, annual_std, policy, day: _dt.date, lookup):

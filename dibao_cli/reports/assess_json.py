@@ -59,7 +59,7 @@ _ENCODED = _Encoded()
 _ZERO = b'"0.00"'
 
 
-def _fen(fen) -> bytes:
+def _fen_bytes(fen) -> bytes:
     """`f2y` as a JSON string."""
     if not fen:
         return _ZERO
@@ -73,6 +73,29 @@ def _fen(fen) -> bytes:
     return b'"%d.%02d"' % divmod(fen, 100)
 
 
+class _Memo(dict):
+    """A text of each amount, made once per distinct amount (the text depends on the value alone: equal ints and
+    Decimals share an entry); emptied when it grows past LIMIT, so memory stays flat at a province's size."""
+
+    LIMIT = 1 << 16
+    __slots__ = ("make",)
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, value):
+        if len(self) >= self.LIMIT:
+            self.clear()
+        found = self[value] = self.make(value)
+        return found
+
+
+_FEN = _Memo(_fen_bytes)  # fen -> f2y as a JSON string
+_YUAN = _Memo(lambda value: b'"' + y(value).encode() + b'"')  # yuan -> y as a JSON string
+_MONTHLY = _Memo(lambda annual: _ENCODED[monthly(annual)])  # annual standard fen -> the monthly standard shown
+
+
 def _items(items) -> bytes:
     """A list of {code, text, basis} at the household's first level of nesting."""
     if not items:
@@ -83,11 +106,19 @@ def _items(items) -> bytes:
         for code, text, why in items) + b"\n  ]"
 
 
-def _excluded(excluded) -> bytes:
-    if not excluded:
-        return b"{}"
+# a decided household's reasons (few distinct under one policy: assess/vector.py shares them) -> their JSON
+_REASONS = _Memo(_items)
+
+
+def _excluded_bytes(items: tuple) -> tuple[bytes, bytes]:
+    """(total, items) of a household's excluded income items, each (item, fen)."""
     encoded = _ENCODED
-    return b"{\n      " + b",\n      ".join(encoded[item] + b": " + _fen(fen) for item, fen in excluded.items()) + b"\n    }"
+    return _FEN[sum(fen for _, fen in items)], b"{\n      " + b",\n      ".join(
+        encoded[item] + b": " + _FEN[fen] for item, fen in items) + b"\n    }"
+
+
+_EXCLUDED = _Memo(_excluded_bytes)  # excluded items (a few kinds, at set amounts) -> (total, items) as JSON
+_NO_EXCLUDED = (_ZERO, b"{}")
 
 
 def _singles(singles) -> bytes:
@@ -116,6 +147,7 @@ def household_bytes(d) -> bytes:
     orjson (OPT_INDENT_2) writes it, without building the object."""
     h = d.household
     status = d.status
+    fen = _FEN
     encoded = _ENCODED
     excluded = d.excluded
     parts = d.breakdown
@@ -123,7 +155,7 @@ def household_bytes(d) -> bytes:
     if parts is None:
         benefit = (_ZERO, _ZERO, _ZERO, _ZERO)
     else:
-        benefit = (_fen(parts.differential), _fen(parts.classified), _fen(parts.minimum_top_up), _fen(parts.rounding))
+        benefit = (fen[parts.differential], fen[parts.classified], fen[parts.minimum_top_up], fen[parts.rounding])
     n = len(d.members)
     phase_out = d.phase_out
     singles = d.singles
@@ -131,13 +163,14 @@ def household_bytes(d) -> bytes:
         orjson.dumps(h.household_id), encoded[h.township], encoded[h.village], orjson.dumps(_head_label(h)),
         encoded[h.area_type], n, (len(singles) if singles else n) if status in COVERED else 0, encoded[status],
         encoded[STATUS_LABEL[status]],
-        _fen(d.counted), _fen(sum(excluded.values())) if excluded else _ZERO, _excluded(excluded),
-        _fen(d.employment), _fen(d.rigid), _fen(d.adjusted),
-        b'"' + y(d.per_capita).encode() + b'"', encoded[monthly(d.annual_standard)], *benefit,
-        b"null" if total is None else b'"' + y(total).encode() + b'"',
+        fen[d.counted], *(_EXCLUDED[tuple(excluded.items())] if excluded else _NO_EXCLUDED),
+        fen[d.employment], fen[d.rigid], fen[d.adjusted],
+        _YUAN[d.per_capita], _MONTHLY[d.annual_standard], *benefit,
+        b"null" if total is None else _YUAN[total],
         b"null" if phase_out is None else b'{\n    "start": "%b",\n    "end": "%b"\n  }' % (
             phase_out[0].isoformat().encode(), phase_out[1].isoformat().encode()),
-        _singles(singles) if singles else b"[]", _items(d.reasons), _items(d.flags), _PROGRAMME_BYTES.get(status, b"[]"),
+        _singles(singles) if singles else b"[]", _REASONS[tuple(d.reasons)], _items(d.flags),
+        _PROGRAMME_BYTES.get(status, b"[]"),
     )
 
 
