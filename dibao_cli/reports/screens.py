@@ -3,10 +3,33 @@ to get all of it."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Sequence
 
 SCREEN_LIMIT = 300  # a table longer than this is cut on the screen (unless --all)
 SCREEN_FIRST = 100  # rows shown when it is cut
+
+# a rich markup tag ("[" then a lower-case letter, "#", "/" or "@": rich.markup.RE_TAGS) with the backslashes before it
+_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+
+
+def literal(value) -> str:
+    """`value` (None: "", as in a rich table's cell) to put in a line or table cell printed as rich markup, so that it shows exactly as written:
+    a roster's "[/x]" or "[bold]" stays text (rich.markup.escape's rule). Emoji codes (":smile:") are the console's
+    part: dibao's console never replaces them. Unlike rich's escape a trailing backslash is not doubled (a value
+    ending in "\\" prints as written at the end of a line or before plain text), so a value never sits directly
+    before a tag: style a whole value with rich's Text(value, style=...) instead."""
+    text = "" if value is None else str(value)
+    return _TAG.sub(_escape_tag, text) if "[" in text else text
+
+
+def _escape_tag(match: re.Match) -> str:
+    return match[1] * 2 + "\\" + match[2]
+
+
+def literal_cells(values: Iterable) -> list[str]:
+    """Table cells shown as written (see literal)."""
+    return [literal(v) for v in values]
 
 
 def screen_rows(items: Sequence, show_all: bool) -> tuple[Sequence, bool]:
@@ -35,7 +58,7 @@ def print_cut(console, total: int, shown: int, unit: str, pairs: Iterable[tuple[
     table.add_column("合计", justify="right", no_wrap=True)
     for township in sorted(counts):
         c = counts[township]
-        table.add_row(township, *[str(c[k]) for k in columns], str(sum(c.values())))
+        table.add_row(literal(township), *[str(c[k]) for k in columns], str(sum(c.values())))
     console.print(table)
     console.print(f"共 {total} {unit}，屏幕上只显示了前 {shown} {unit}。完整清单请写到文件："
                   f"-o {file_hint}.xlsx，或 --format csv -o {file_hint}.csv；加 --all 在屏幕上显示全部。")
