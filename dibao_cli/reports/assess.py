@@ -438,7 +438,7 @@ def print_table(console, assessment: Assessment, limit: int | None = None) -> No
     console.print(summary)
     if assessment.left_out:
         console.print(f"[red]{len(assessment.left_out)} 户因名册错误未核算[/]：" +
-                      "、".join(h.household_id for h, _ in assessment.left_out[:20]) +
+                      literal("、".join(h.household_id for h, _ in assessment.left_out[:20])) +
                       ("……" if len(assessment.left_out) > 20 else "") + "。用 dibao check 查看并修改。")
     flagged = sum(1 for r in assessment.results if r.flags)
     if flagged:

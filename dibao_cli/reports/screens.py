@@ -9,22 +9,28 @@ from typing import Iterable, Sequence
 SCREEN_LIMIT = 300  # a table longer than this is cut on the screen (unless --all)
 SCREEN_FIRST = 100  # rows shown when it is cut
 
-# a rich markup tag ("[" then a lower-case letter, "#", "/" or "@": rich.markup.RE_TAGS) with the backslashes before it
-_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+# every "[" with the backslashes before it, and whether it opens what rich reads as a tag ("[" then a lower-case
+# letter, "#", "/" or "@", up to the next "]" before any other "[": rich.markup.RE_TAGS)
+_BRACKET = re.compile(r"(\\*)\[(?=([a-z#/@][^[]*?\])?)")
 
 
 def literal(value) -> str:
-    """`value` (None: "", as in a rich table's cell) to put in a line or table cell printed as rich markup, so that it shows exactly as written:
-    a roster's "[/x]" or "[bold]" stays text (rich.markup.escape's rule). Emoji codes (":smile:") are the console's
-    part: dibao's console never replaces them. Unlike rich's escape a trailing backslash is not doubled (a value
-    ending in "\\" prints as written at the end of a line or before plain text), so a value never sits directly
-    before a tag: style a whole value with rich's Text(value, style=...) instead."""
+    """`value` (None: "", as in a rich table's cell) to put in a line or table cell printed as rich markup, so that it
+    shows exactly as written: a roster's "[/x]" or "[bold]" stays text. Emoji codes (":smile:") are the console's
+    part: dibao's console never replaces them. The value's own backslashes before a "[" survive too (rich reads
+    "\\[" as "[" even where no tag follows, and rich's escape leaves that alone). A trailing backslash is left as
+    it is (it prints as written at the end of a line or before plain text), so a value never sits directly before
+    a tag: style a whole value with rich's Text(value, style=...) instead."""
     text = "" if value is None else str(value)
-    return _TAG.sub(_escape_tag, text) if "[" in text else text
+    return _BRACKET.sub(_escape_bracket, text) if "[" in text else text
 
 
-def _escape_tag(match: re.Match) -> str:
-    return match[1] * 2 + "\\" + match[2]
+def _escape_bracket(match: re.Match) -> str:
+    backslashes = match[1]
+    if match[2] is not None:  # a tag to rich: each backslash doubled and one more escapes the tag
+        return backslashes * 2 + "\\["
+    # plain text: rich turns the last backslash and the bracket into "[", so one more backslash is kept for it
+    return backslashes + "\\[" if backslashes else "["
 
 
 def literal_cells(values: Iterable) -> list[str]:
