@@ -57,6 +57,16 @@ def test_review_table_shows_the_roster_values_as_written(run, tmp_path):
     assert f"1 户因名册错误未核算，没有列出其到期核查：{BAD_HID}。用 dibao check 查看并修改。\n" in out.err
 
 
+def test_impact_tables_show_the_roster_values_as_written(run, tmp_path):
+    out = run("impact", hostile_roster(tmp_path / "名册.xlsx"), *COUNTY, "--date", DAY,
+              "--set", "rural_standard_annual=6000")
+    assert out.code == 1, out.err
+    rows = cells(out.out)
+    assert [TOWNSHIP, "1", "1", "800.00", "1000.00", "120.00", "150.00", "0.00", "0.00", "920.00", "1150.00", "+230.00",
+            "+2760.00"] in rows
+    assert [HID, VILLAGE, HEAD, "低保", "920.00", "低保", "1150.00", "+230.00", "低于标准", "低于标准"] in rows
+
+
 def test_notices_written_to_a_folder_named_with_brackets_say_its_name(run, tmp_path):
     (tmp_path / "o[").mkdir()
     folder = tmp_path / "o[" / "x][bold]:smile:通知书"  # "[/x]" and "[bold]" in the path
