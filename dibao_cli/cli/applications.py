@@ -11,7 +11,6 @@ from dibao_cli.cli.casework import (
     FORMATS,
     next_line,
     parse_people_option,
-    plain_cells,
     policy_and_calendar,
     time_left,
     warn_calendar,
@@ -30,7 +29,7 @@ from dibao_cli.cli.common import (
     resolve,
     resolve_format,
 )
-from dibao_cli.cli.console import console
+from dibao_cli.cli.console import console, literal_cells, say
 from dibao_cli.cli.ledger import command_line, open_ledger
 from dibao_cli.errors import ExitStatus
 
@@ -84,11 +83,11 @@ def apply(household_id, applicant, applicant_id, accepted, programmes, relative,
     finally:
         ledger.close()
     word = "已登记" if created else "已登记过（未重复登记）"
-    console().print(f"{word}申请 {app_id}：{household_id} {applicant}，{programme_text.replace(',', '、')}，"
-                    f"受理日期 {accepted.isoformat()}。")
+    say(f"{word}申请 {app_id}：{household_id} {applicant}，{programme_text.replace(',', '、')}，"
+        f"受理日期 {accepted.isoformat()}。")
     if relative_kind:
-        console().print(f"{relative_kind}：单独登记，县级民政部门须入户核查。")
-    console().print(next_line(state) + f"；办结总期限 {state.overall_due.isoformat()}。")
+        say(f"{relative_kind}：单独登记，县级民政部门须入户核查。")
+    say(next_line(state) + f"；办结总期限 {state.overall_due.isoformat()}。")
     warn_calendar(calendar)
 
 
@@ -162,20 +161,20 @@ def step(application_id, step, on, people, result, note, notice_folder, fmt, ros
     finally:
         ledger.close()
     word = "已登记" if created else "已登记过（未重复登记）"
-    console().print(f"{word}：申请 {application_id} {apps.STEPS[key]} {on.isoformat()}。")
+    say(f"{word}：申请 {application_id} {apps.STEPS[key]} {on.isoformat()}。")
     if written:
         notice = paper[0]
-        console().print(f"已写入 {written[0]}：{notice['title']}（{notice['doc_number']}，落款日期 {notice['issued_on']}）。")
+        say(f"已写入 {written[0]}：{notice['title']}（{notice['doc_number']}，落款日期 {notice['issued_on']}）。")
         if refusal_recorded:
-            console().print(f"已登记：申请 {application_id} {apps.STEPS['refusal_notice']} {on.isoformat()}"
-                            "（告知书打印、盖章后送达申请人，送达回执交回存档）。")
-    console().print(next_line(state))
+            say(f"已登记：申请 {application_id} {apps.STEPS['refusal_notice']} {on.isoformat()}"
+                "（告知书打印、盖章后送达申请人，送达回执交回存档）。")
+    say(next_line(state))
     if key == "decision" and state.status == "approved":
-        console().print("请在下月名册中把这一户的当前保障类别改为批准的类别，导入台账后按月核算发放。"
-                        + ("" if written else "审批通知书可用 --notice 文件夹 出具（或导入后用 dibao notice）。"))
+        say("请在下月名册中把这一户的当前保障类别改为批准的类别，导入台账后按月核算发放。"
+            + ("" if written else "审批通知书可用 --notice 文件夹 出具（或导入后用 dibao notice）。"))
     if key == "decision" and code == "refused" and not written:
-        console().print("请出具不予批准告知书：重新运行这条命令并加 --notice 文件夹（可用 --reason 写明理由），"
-                        "会同时登记“书面告知”。")
+        say("请出具不予批准告知书：重新运行这条命令并加 --notice 文件夹（可用 --reason 写明理由），"
+            "会同时登记“书面告知”。")
     warn_calendar(calendar)
 
 
@@ -249,9 +248,9 @@ def record(files, encoding, db, fmt, output, force):
                 t.add_column(name, overflow="fold")
             shown = problem_value(False)  # ID numbers masked on screen, in full in the files written with -o
             for p in result.problems:
-                t.add_row(*plain_cells(as_row_zh(p, shown)[:-1]))
+                t.add_row(*literal_cells(as_row_zh(p, shown)[:-1]))
             console().print(t)
-        console().print(line)
+        say(line)
 
     emit(fmt, output, force, table=table,
          sheets=lambda: [SheetSpec("问题", FIELDS_ZH, [as_row_zh(p) for p in result.problems],
@@ -259,7 +258,7 @@ def record(files, encoding, db, fmt, output, force):
          json=lambda: json_bytes({"counts": counts, "problems": [p.as_dict() for p in result.problems]}),
          csv=lambda: csv_bytes(FIELDS_ZH, [as_row_zh(p) for p in result.problems]))
     if fmt != "table":
-        console(stderr=True).print(line)
+        say(line, stderr=True)
     if result.errors():
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
@@ -315,10 +314,10 @@ def cases(on_date, township, policies, region, db, fmt, output, force):
         for s in found:
             row = _case_row(s)
             left = time_left(s)
-            cells = plain_cells([row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]])
-            t.add_row(*cells, f"[red]{left}[/]" if s.overdue else left, *plain_cells([row[11]]))
+            cells = literal_cells([row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]])
+            t.add_row(*cells, f"[red]{left}[/]" if s.overdue else left, *literal_cells([row[11]]))
         console().print(t)
-        console().print(f"共 {len(found)} 件，其中逾期 {overdue} 件。")
+        say(f"共 {len(found)} 件，其中逾期 {overdue} 件。")
 
     emit(fmt, output, force, table=table,
          sheets=lambda: [SheetSpec("办理中的申请", CASE_HEADER, [_case_row(s) for s in found],

@@ -24,7 +24,7 @@ from dibao_cli.cli.common import (
     resolve_format,
     rosters_argument,
 )
-from dibao_cli.cli.console import clean_screen, console, progress_bar, say
+from dibao_cli.cli.console import clean_screen, console, literal, literal_cells, progress_bar, say
 from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -146,6 +146,7 @@ def policy_show(policies, region, on_date):
     例：dibao policy show --region 632521 --date 2026-11-30
     """
     from rich.table import Table
+    from rich.text import Text
 
     from dibao_cli.policy.loader import region_name
     from dibao_cli.policy.schema import PARAMETERS
@@ -153,9 +154,9 @@ def policy_show(policies, region, on_date):
     day = on_date or _dt.date.today()
     at = resolve(region, policies, day)
     out = console()
-    out.print(f"地区 {at.policy.region}；政策 {at.policy.name}；日期 {day.isoformat()}；指纹 {at.policy.digest[:12]}")
+    say(f"地区 {at.policy.region}；政策 {at.policy.name}；日期 {day.isoformat()}；指纹 {at.policy.digest[:12]}")
     for note in at.policy.notes:
-        out.print(f"[dim]{note}[/]")
+        out.print(Text(note, style="dim"))
     table = Table(title="政策参数", title_justify="left", show_lines=False)
     for name in ("类别", "参数", "数值", "起始日期", "来自", "出处（印在通知书上）", "备注（不印）"):
         table.add_column(name, overflow="fold")
@@ -171,8 +172,8 @@ def policy_show(policies, region, on_date):
             value = "是" if value else "否"
         elif param.kind == "rounding":
             value = {"1": "元", "0.1": "角", "0.01": "分"}.get(str(value), str(value))
-        table.add_row(param.group, param.label, f"{value} {param.unit}".strip(), e.since.isoformat(), region_name(e.region),
-                      at.policy.citation(e), _remark(e))
+        table.add_row(param.group, param.label, literal(f"{value} {param.unit}".strip()), e.since.isoformat(),
+                      *literal_cells((region_name(e.region), at.policy.citation(e), _remark(e))))
     out.print(table)
     items = Table(title="收入项目", title_justify="left")
     for name in ("项目", "类别", "计入", "起始日期", "来自", "出处（印在通知书上）", "备注（不印）"):
@@ -182,13 +183,13 @@ def policy_show(policies, region, on_date):
         if found is None:
             continue
         category, e = found
-        items.add_row(item, category or "", "计入" if e.value else "[yellow]不计入[/]", e.since.isoformat(),
-                      region_name(e.region), at.policy.citation(e), _remark(e))
+        items.add_row(*literal_cells((item, category)), "计入" if e.value else "[yellow]不计入[/]", e.since.isoformat(),
+                      *literal_cells((region_name(e.region), at.policy.citation(e), _remark(e))))
     out.print(items)
     unconfirmed = at.policy.unconfirmed(day)
     if unconfirmed:
         out.print(f"[yellow]{len(unconfirmed)} 个数值是默认值，县里尚未确认[/]（备注中标“须县里确认”）；确认前通知书引用"
-                  f"{at.policy.local_document()}。")
+                  f"{literal(at.policy.local_document())}。")
 
 
 def _remark(entry) -> str:
@@ -213,16 +214,16 @@ def policy_check(files, on_date):
     day = on_date or _dt.date.today()
     at = PolicyAt(loaded, day)
     out = console()
-    out.print(f"政策文件无误：{'、'.join(str(f) for f in files)}（地区 {loaded.region}，{day.isoformat()} 每个参数都有适用的值）。")
+    say(f"政策文件无误：{'、'.join(str(f) for f in files)}（地区 {loaded.region}，{day.isoformat()} 每个参数都有适用的值）。")
     unconfirmed = loaded.unconfirmed(day)
     if unconfirmed:
         out.print(f"[yellow]注意[/]：{len(unconfirmed)} 个数值没有省级文件依据或尚未确认，须县里按本地文件确认后再出具通知书"
-                  f"（确认后在该条中删去 confirmed = false）；确认前通知书引用{loaded.local_document()}：")
+                  f"（确认后在该条中删去 confirmed = false）；确认前通知书引用{literal(loaded.local_document())}：")
         for label, entry in unconfirmed:
             where = f"{entry.file}" + (f" 第 {entry.line} 行" if entry.line else "")
-            out.print(f"  · {label}（{where}）")
+            say(f"  · {label}（{where}）")
     for message in at.stale_standards():
-        out.print(f"[yellow]注意[/]：{message}")
+        out.print(f"[yellow]注意[/]：{literal(message)}")
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)
@@ -247,4 +248,4 @@ def init(region, policies, force):
         except ValueError:
             names.append(str(Path(p).resolve()))
     atomic_write(Path(CONFIG_NAME), config_text(region, names).encode("utf-8"), force)
-    console().print(f"已写入 {CONFIG_NAME}：地区 {region}" + (f"，政策文件 {'、'.join(names)}" if names else ""))
+    say(f"已写入 {CONFIG_NAME}：地区 {region}" + (f"，政策文件 {'、'.join(names)}" if names else ""))

@@ -21,7 +21,7 @@ from dibao_cli.cli.common import (
     resolve_format,
     rosters_argument,
 )
-from dibao_cli.cli.console import console
+from dibao_cli.cli.console import console, literal, literal_cells, say
 from dibao_cli.cli.ledger import command_line, db_option, open_ledger
 from dibao_cli.cli.params import AMOUNT
 from dibao_cli.errors import ExitStatus
@@ -29,12 +29,6 @@ from dibao_cli.errors import ExitStatus
 FORMATS = ("table", "json", "csv", "xlsx")
 HEADER = ("编号", "户编号", "乡镇", "村(社区)", "救助对象", "人数", "类型", "困难程度", "原因", "申请日期", "申请金额",
           "状态", "审批日期", "审批金额", "审批层级", "发放日期", "说明", "提示")
-
-
-def _esc(values) -> list[str]:
-    from rich.markup import escape
-
-    return [escape("" if v is None else str(v)) for v in values]
 
 
 def _yuan(fen) -> str:
@@ -103,9 +97,9 @@ def import_(files, encoding, policies, region, db, fmt, output, force):
             for name in FIELDS_ZH[:-1]:
                 t.add_column(name, overflow="fold")
             for p in result.problems:
-                t.add_row(*_esc(as_row_zh(p)[:-1]))
+                t.add_row(*literal_cells(as_row_zh(p)[:-1]))
             console().print(t)
-        console().print(line)
+        say(line)
 
     emit(fmt, output, force, table=table,
          sheets=lambda: [SheetSpec("问题", FIELDS_ZH, [as_row_zh(p) for p in result.problems], widths={0: 28, 6: 50, 7: 50})],
@@ -113,9 +107,9 @@ def import_(files, encoding, policies, region, db, fmt, output, force):
                                   "problems": [p.as_dict() for p in result.problems]}),
          csv=lambda: csv_bytes(FIELDS_ZH, [as_row_zh(p) for p in result.problems]))
     if fmt != "table":
-        console(stderr=True).print(line)
+        say(line, stderr=True)
     for warning in result.warnings:
-        console(stderr=True).print(f"[yellow]提示[/]：{_esc([warning])[0]}")
+        console(stderr=True).print(f"[yellow]提示[/]：{literal(warning)}")
     if result.errors():
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
@@ -147,15 +141,15 @@ def decide(case_id, approve, on, amount, level, reason, policies, region, db):
     case = decision.case
     who = f"{case['household_id']} {case['person'] or '全户'}"
     if not decision.approved:
-        console().print(f"已登记：临时救助申请 {case_id}（{who}）不予批准，{on.isoformat()}。"
-                        "请出具临时救助不予批准告知书。")
+        say(f"已登记：临时救助申请 {case_id}（{who}）不予批准，{on.isoformat()}。"
+            "请出具临时救助不予批准告知书。")
         return
     for text in decision.amount.lines():
-        console().print(f"  {text}")
-    console().print(f"已登记：临时救助申请 {case_id}（{who}）批准 {_yuan(case['amount_fen'])} 元，{case['level']}，"
-                    f"{on.isoformat()}。" + ("乡镇先行救助的，事后报县级民政部门备案。" if case["level"] == "乡镇先行救助" else ""))
+        say(f"  {text}")
+    say(f"已登记：临时救助申请 {case_id}（{who}）批准 {_yuan(case['amount_fen'])} 元，{case['level']}，"
+        f"{on.isoformat()}。" + ("乡镇先行救助的，事后报县级民政部门备案。" if case["level"] == "乡镇先行救助" else ""))
     for warning in decision.warnings:
-        console(stderr=True).print(f"[yellow]提示[/]：{_esc([warning])[0]}")
+        console(stderr=True).print(f"[yellow]提示[/]：{literal(warning)}")
 
 
 @assistance_group.command("pay")
@@ -172,7 +166,7 @@ def pay(case_id, on, db):
         ledger.audit(command_line(), {}, None)
     finally:
         ledger.close()
-    console().print(f"已登记：临时救助申请 {case_id}（{case['household_id']}）{_yuan(case['amount_fen'])} 元于 {on.isoformat()} 发放。")
+    say(f"已登记：临时救助申请 {case_id}（{case['household_id']}）{_yuan(case['amount_fen'])} 元于 {on.isoformat()} 发放。")
 
 
 @assistance_group.command("list")
@@ -216,13 +210,13 @@ def list_(start, end, status, db, fmt, output, force):
             t.add_column(HEADER[index], overflow="fold", no_wrap=index in (0, 1, 9, 13, 15))
         for c in rows:
             values = row(c)
-            t.add_row(*_esc([values[i] for i in shown]))
+            t.add_row(*literal_cells(values[i] for i in shown))
         console().print(t)
         s = Table(title="已批准（按审批日期）", title_justify="left")
         for name in ("救助类型", "件数", "人数", "金额(元)"):
             s.add_column(name, justify="left" if name == "救助类型" else "right")
         for kind, v in stats_json().items():
-            s.add_row(kind, str(v["cases"]), str(v["persons"]), v["amount"])
+            s.add_row(literal(kind), str(v["cases"]), str(v["persons"]), v["amount"])
         console().print(s)
 
     keys = ("id", "household_id", "township", "village", "person", "persons", "kind", "severity", "cause", "applied_on",
@@ -291,7 +285,7 @@ def notice(rosters, cases, households, output, force, on_date, sheet, policies, 
     finally:
         ledger.close()
     write_output(output, render("notice-tiered.html.j2", templates, autoescape=True, notices=found).encode("utf-8"), force)
-    console().print(f"已写入 {output}：{len(found)} 份通知（" + "、".join(sorted({n['title'] for n in found})) + "）。")
+    say(f"已写入 {output}：{len(found)} 份通知（" + "、".join(sorted({n['title'] for n in found})) + "）。")
 
 
 @assistance_group.command("publicity")
@@ -333,4 +327,4 @@ def publicity(rosters, start, output, force, on_date, sheet, policies, region, t
                   bureau=issuer.bureau, phone=issuer.phone, issued_on=cn_date(day),
                   villages=[{"township": t, "village": v, "names": sorted(names)} for (t, v), names in sorted(villages.items())])
     write_output(output, html.encode("utf-8"), force)
-    console().print(f"已写入 {output}：{len(villages)} 个村（社区），{sum(len(n) for n in villages.values())} 人。")
+    say(f"已写入 {output}：{len(villages)} 个村（社区），{sum(len(n) for n in villages.values())} 人。")

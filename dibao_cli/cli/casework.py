@@ -3,7 +3,7 @@ calendar, warnings about the calendar, and how a case's next step is said."""
 
 from __future__ import annotations
 
-from dibao_cli.cli.console import console
+from dibao_cli.cli.console import console, literal
 
 FORMATS = ("table", "json", "csv", "xlsx")
 MAX_WITHIN_DAYS = 3660  # ten years: a longer look-ahead is a typing error
@@ -18,17 +18,8 @@ def policy_and_calendar(region, policies):
 
 
 def warn_calendar(calendar) -> None:
-    from rich.markup import escape
-
     for warning in calendar.warnings:
-        console(stderr=True).print(f"[yellow]注意[/]：{escape(warning)}")
-
-
-def plain_cells(values) -> list[str]:
-    """Table cells with the clerk's own text shown as written (no rich markup)."""
-    from rich.markup import escape
-
-    return [escape(str(v)) for v in values]
+        console(stderr=True).print(f"[yellow]注意[/]：{literal(warning)}")
 
 
 def parse_people_option(text):

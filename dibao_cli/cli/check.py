@@ -20,7 +20,7 @@ from dibao_cli.cli.common import (
     resolve_format,
     rosters_argument,
 )
-from dibao_cli.cli.console import console, progress_bar
+from dibao_cli.cli.console import console, progress_bar, say
 from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -104,4 +104,4 @@ def template(output, force):
     if output.suffix.lower() != ".xlsx":  # an Excel workbook named .csv or .xls would not open as what it says
         raise click.UsageError(f"空白名册是 Excel 工作簿，文件名须以 .xlsx 结尾（这里是“{output.name}”），如 -o 名册模板.xlsx。")
     atomic_write(output, template_bytes(), force)
-    console().print(f"已生成空白名册：{output}")
+    say(f"已生成空白名册：{output}")

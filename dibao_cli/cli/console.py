@@ -41,38 +41,56 @@ def _console_class():
     return _CLEAN_CONSOLE
 
 
-def say(text: str) -> None:
-    """Print one line on standard output as it is (a file name such as "[/tmp]结果.json" is no markup), byte for
-    byte as `console().print(text, markup=False, emoji=False)` does. When that needs nothing of rich (output piped
-    or redirected, printable characters only) the line is written directly, without importing rich (whose
-    console takes some 15 ms to import)."""
-    if len(text) < 10_000 and text.isprintable() and _plain_stdout():
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
+def literal(value) -> str:
+    """`value` shown as written in a line or table cell printed as rich markup (see reports/screens.py, where the
+    terminal tables use it too; imported when first used, so that `dibao --help` loads no reports module)."""
+    from dibao_cli.reports.screens import literal as shown_as_written
+
+    return shown_as_written(value)
+
+
+def literal_cells(values) -> list[str]:
+    """Table cells shown as written (see literal)."""
+    from dibao_cli.reports.screens import literal_cells as cells_as_written
+
+    return cells_as_written(values)
+
+
+def say(text: str, stderr: bool = False) -> None:
+    """Print one line on standard output (or error) as it is (a file name such as "[/tmp]结果.json" is no markup,
+    ":smile:" no emoji), byte for byte as `console().print(text, markup=False)` does: for a line whose every part
+    is plain text. When that needs nothing of rich (output piped or redirected, printable characters only) the
+    line is written directly, without importing rich (whose console takes some 15 ms to import)."""
+    if len(text) < 10_000 and text.isprintable() and _plain(sys.stderr if stderr else sys.stdout):
+        stream = sys.stderr if stderr else sys.stdout
+        stream.write(text + "\n")
+        stream.flush()
         return
-    console().print(text, markup=False, emoji=False)
+    console(stderr=stderr).print(text, markup=False)
 
 
-def _plain_stdout() -> bool:
-    """True when rich would treat standard output as no terminal (see rich's Console.is_terminal)."""
+def _plain(stream) -> bool:
+    """True when rich would treat `stream` as no terminal (see rich's Console.is_terminal)."""
     import builtins
     import os
 
     if "get_ipython" in vars(builtins) or os.environ.get("TTY_COMPATIBLE") or "FORCE_COLOR" in os.environ:
         return False
     try:
-        return not sys.stdout.isatty()
+        return not stream.isatty()
     except (AttributeError, ValueError):
         return False
 
 
 def console(stderr: bool = False):
+    """dibao's console. It never turns ":name:" into an emoji (dibao prints none, and a roster's ":smile:" is
+    text); markup is its own, and every value in a markup line goes through `literal` (or `say` prints it)."""
     Console = _console_class()
-    out = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    out = Console(stderr=stderr, highlight=False, soft_wrap=False, emoji=False)
     if not out.is_terminal:
         # Piped or redirected (a script's 汇总.txt): no screen width to fit, so tables keep their natural
         # width and never break a value such as 1222.00 or 2026-11 across lines.
-        out = Console(stderr=stderr, highlight=False, soft_wrap=False, width=100_000)
+        out = Console(stderr=stderr, highlight=False, soft_wrap=False, emoji=False, width=100_000)
     return out
 
 
@@ -96,7 +114,7 @@ def _progress():
                 return Text(f"{int(task.completed):,}/{int(task.total):,} {unit}".rstrip())
             return Text(f"{int(task.completed):,} {unit}".rstrip() if task.completed else "")
 
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), Count(), TimeElapsedColumn(),
+    return Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(), Count(), TimeElapsedColumn(),
                     console=console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False)
 
 

@@ -13,7 +13,7 @@ from dibao_cli.cli.common import (
     db_option,
     force_option,
 )
-from dibao_cli.cli.console import console
+from dibao_cli.cli.console import say
 from dibao_cli.cli.ledger import open_ledger
 
 
@@ -40,11 +40,11 @@ def db_upgrade(db):
     finally:
         ledger.close()
     if before is None or before == 0:
-        console().print(f"已建立台账结构（版本 {now}）：{ledger.path}")
+        say(f"已建立台账结构（版本 {now}）：{ledger.path}")
     elif before == now:
-        console().print(f"台账结构已是最新（版本 {now}）：{ledger.path}")
+        say(f"台账结构已是最新（版本 {now}）：{ledger.path}")
     else:
-        console().print(f"已把台账结构从版本 {before} 升级到 {now}：{ledger.path}")
+        say(f"已把台账结构从版本 {before} 升级到 {now}：{ledger.path}")
 
 
 def _copy(source_target, into_target, verb: str) -> None:
@@ -62,9 +62,9 @@ def _copy(source_target, into_target, verb: str) -> None:
     finally:
         source.close()
     months = counts.get("imports", 0)
-    console().print(f"已{verb}：{source.path} → {target.path}；{sum(counts.values())} 行"
-                    f"（{months} 次导入，{counts.get('households', 0)} 户·月，{counts.get('members', 0)} 人·月，"
-                    f"操作记录 {counts.get('audit', 0)} 条）。")
+    say(f"已{verb}：{source.path} → {target.path}；{sum(counts.values())} 行"
+        f"（{months} 次导入，{counts.get('households', 0)} 户·月，{counts.get('members', 0)} 人·月，"
+        f"操作记录 {counts.get('audit', 0)} 条）。")
 
 
 @db_group.command("export", cls=DibaoCommand, context_settings=CONTEXT)
@@ -128,11 +128,11 @@ def db_roles(db, township_clerks, county, auditors, admins):
         ledger.set_up_roles(pairs, list(county), list(auditors), list(admins))
     finally:
         ledger.close()
-    console().print(f"已建立角色和行级权限：{ledger.path}"
-                    + (f"；乡镇经办人 {len(pairs)} 人" if pairs else "")
-                    + (f"；县局经办人 {len(county)} 人" if county else "")
-                    + (f"；审计 {len(auditors)} 人" if auditors else "")
-                    + (f"；管理员 {len(admins)} 人" if admins else ""))
+    say(f"已建立角色和行级权限：{ledger.path}"
+        + (f"；乡镇经办人 {len(pairs)} 人" if pairs else "")
+        + (f"；县局经办人 {len(county)} 人" if county else "")
+        + (f"；审计 {len(auditors)} 人" if auditors else "")
+        + (f"；管理员 {len(admins)} 人" if admins else ""))
 
 
 @db_group.command("backup", cls=DibaoCommand, context_settings=CONTEXT)
@@ -150,5 +150,5 @@ def db_backup(target, db, force):
     finally:
         ledger.close()
     if made:
-        console().print(f"已建立文件夹 {target.parent}")
-    console().print(f"已备份台账 {ledger.path} 到 {target}")
+        say(f"已建立文件夹 {target.parent}")
+    say(f"已备份台账 {ledger.path} 到 {target}")

@@ -21,7 +21,7 @@ from dibao_cli.cli.common import (
     resolve,
     rosters_argument,
 )
-from dibao_cli.cli.console import console, progress_bar
+from dibao_cli.cli.console import console, literal, progress_bar, say
 from dibao_cli.cli.ledger import command_line, open_ledger
 from dibao_cli.documents.selection import GROUNDS
 from dibao_cli.errors import ExitStatus
@@ -43,7 +43,7 @@ def warn_left_out(assessment) -> None:
     """Households whose rows have errors are not in a document: say so, and exit 1 at the end."""
     if assessment.left_out:
         ids = [h.household_id for h, _ in assessment.left_out]
-        console().print(f"[red]{len(ids)} 户因名册错误未核算，没有包含在内[/]：{'、'.join(ids[:30])}"
+        console().print(f"[red]{len(ids)} 户因名册错误未核算，没有包含在内[/]：{literal('、'.join(ids[:30]))}"
                         + ("……" if len(ids) > 30 else "") + "。用 dibao check 查看并修改。")
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
@@ -131,32 +131,32 @@ def notice(rosters, month, kind, households, folder, fmt, sheet, all_sheets, enc
         ledger.close()
     out = console()
     for message in policy.policy.notes:
-        out.print(f"[yellow]注意[/]：{message}")
+        out.print(f"[yellow]注意[/]：{literal(message)}")
     for message in skipped:
-        out.print(f"[yellow]跳过[/]：{message}")
+        out.print(f"[yellow]跳过[/]：{literal(message)}")
     for (issued, period, start), count in selection.approval_dates(notices).items():
         note = f"审批通知书 {count} 份落款日期为 {issued}：在公示期（{period}）满后；保障金自 {start} 起发放。"
         if issued != cn_date(day):
             note += (f"发文日期 {cn_date(day)} 早于公示期满，这些审批通知书未用这个日期。如公示已在此前完成，"
                      "请用 --publicity-from 给出公示开始日期（台账中登记过公示的申请，按登记的日期）。")
-        out.print(f"[yellow]注意[/]：{note}")
+        out.print(f"[yellow]注意[/]：{literal(note)}")
     if not rosters and gone:
         from dibao_cli.documents.notices import disappeared_csv
         from dibao_cli.reports.files import atomic_write
 
         listed = Path(folder) / f"待核实-{month}名册中没有的户.csv"
         atomic_write(listed, disappeared_csv(gone), True)
-        out.print(f"[yellow]{len(gone)} 户上月在册、本月名册中没有[/]（{'、'.join(r['household_id'] for r in gone[:30])}"
-                  f"{'……' if len(gone) > 30 else ''}）：原因不明，未出具通知书，已列入 {listed.name}。"
+        out.print(f"[yellow]{len(gone)} 户上月在册、本月名册中没有[/]（{literal('、'.join(r['household_id'] for r in gone[:30]))}"
+                  f"{'……' if len(gone) > 30 else ''}）：原因不明，未出具通知书，已列入 {literal(listed.name)}。"
                   "请逐户核实：死亡或迁出的，用 --ground 死亡（或迁出）--household 户编号 出具停保通知书；漏报的补进名册后重新导入。")
     if not plan.notices:
-        out.print("没有需要出具的通知书。")
+        say("没有需要出具的通知书。")
         if rosters:
             warn_left_out(assessment)
         return
     total = len(plan.kept) + len(plan.notices)
-    out.print(f"已写入 {folder}：" + "，".join(f"{k} {v} 份" for k, v in selection.counts_by_title(plan.notices).items())
-              + f"，共 {written} 个文件；合并打印文件 {plan.combined.name}（{total} 份）")
+    say(f"已写入 {folder}：" + "，".join(f"{k} {v} 份" for k, v in selection.counts_by_title(plan.notices).items())
+        + f"，共 {written} 个文件；合并打印文件 {plan.combined.name}（{total} 份）")
     if rosters:
         warn_left_out(assessment)
 

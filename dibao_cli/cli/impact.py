@@ -20,7 +20,7 @@ from dibao_cli.cli.common import (
     resolve_format,
     rosters_argument,
 )
-from dibao_cli.cli.console import console, progress_bar
+from dibao_cli.cli.console import console, literal, progress_bar
 from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "xlsx", "html")
@@ -91,7 +91,7 @@ def impact(rosters, sheet, all_sheets, encoding, region, base_policies, policies
              sheets=lambda: impact_report.xlsx_sheets(result), json=lambda: impact_report.json_chunks(result), csv=None)
     if output is not None:
         falls = sum(len(a.decreases) for a in result.alternatives)
-        console().print(f"已写入 {output}：{len(result.alternatives)} 个方案，{result.households} 户"
+        console().print(f"已写入 {literal(output)}：{len(result.alternatives)} 个方案，{result.households} 户"
                         + (f"；[bold red]有 {falls} 户次月保障金减少，已单独列出[/]" if falls else "；没有金额减少的户") + "。")
     if result.left_out:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)

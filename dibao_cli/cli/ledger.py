@@ -25,7 +25,7 @@ from dibao_cli.cli.common import (
     rosters_argument,
     within_option,
 )
-from dibao_cli.cli.console import console, progress_bar
+from dibao_cli.cli.console import console, literal, literal_cells, progress_bar, say
 from dibao_cli.errors import ExitStatus
 
 REVIEW_FORMATS = ("table", "json", "csv", "xlsx")
@@ -120,36 +120,36 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
     finally:
         ledger.close()
     out = console()
-    out.print(f"已导入 {month}（核算日期 {day.isoformat()}）：{report.households} 户，{report.members} 人"
-              + ("；替换了该月原有数据（原版本保留在历史中）" if report.replaced else "") + f"。台账：{ledger.path}")
+    say(f"已导入 {month}（核算日期 {day.isoformat()}）：{report.households} 户，{report.members} 人"
+        + ("；替换了该月原有数据（原版本保留在历史中）" if report.replaced else "") + f"。台账：{ledger.path}")
     if report.events:
-        out.print("本月变化：" + "，".join(f"{EVENT_LABELS.get(k, k)} {v} 户" for k, v in sorted(report.events.items())))
+        say("本月变化：" + "，".join(f"{EVENT_LABELS.get(k, k)} {v} 户" for k, v in sorted(report.events.items())))
     for warning in report.warnings[:50]:
-        out.print(f"[yellow]提示[/] 户 {warning.household_id} {warning.column}“{warning.value}”：{warning.message}"
-                  + (f"。{warning.fix}" if warning.code == "paid_after_phase_out" else ""))
+        out.print("[yellow]提示[/] " + literal(f"户 {warning.household_id} {warning.column}“{warning.value}”：{warning.message}"
+                                              + (f"。{warning.fix}" if warning.code == "paid_after_phase_out" else "")))
     if len(report.warnings) > 50:
-        out.print(f"……另有 {len(report.warnings) - 50} 条提示")
+        say(f"……另有 {len(report.warnings) - 50} 条提示")
     for later, again in recomputed:
         basis = "本月原来的数据" if report.replaced else "本月导入之前的台账"
-        out.print(f"以后的月份 {later} 原先是按{basis}计算的，已用它原来的名册文件重新计算：{again.households} 户"
-                  + ("；变化：" + "，".join(f"{EVENT_LABELS.get(k, k)} {v} 户" for k, v in sorted(again.events.items()))
-                     if again.events else ""))
+        say(f"以后的月份 {later} 原先是按{basis}计算的，已用它原来的名册文件重新计算：{again.households} 户"
+            + ("；变化：" + "，".join(f"{EVENT_LABELS.get(k, k)} {v} 户" for k, v in sorted(again.events.items()))
+               if again.events else ""))
     if manual:
         from dibao_cli.ledger.store import month_ranges
 
         months = [m for m, _ in manual]
         out.print(f"[yellow]注意[/]：台账中以后的月份 {month_ranges(months)} 是按 {month} 月原来的数据（或尚无该月时）计算的，"
                   "渐退期、新纳入、停保和金额变化可能不对，且无法自动重新计算（"
-                  + "；".join(f"{m}：{why}" for m, why in manual) + "）。"
+                  + literal("；".join(f"{m}：{why}" for m, why in manual)) + "）。"
                   f"请按月份顺序用 --replace 重新导入这些月份的名册，如：dibao import 名册-{months[0]}.xlsx "
                   f"--month {months[0]} --replace")
     if report.skipped:
-        out.print(f"[red]{len(report.skipped)} 户因名册错误未导入[/]：{'、'.join(report.skipped[:30])}"
+        out.print(f"[red]{len(report.skipped)} 户因名册错误未导入[/]：{literal('、'.join(report.skipped[:30]))}"
                   + ("……" if len(report.skipped) > 30 else "") + "。用 dibao check 查看。")
         if report.carried:
-            out.print(f"其中 {len(report.carried)} 户上月在台账中，本月未核算、保留上月结果（不算停保）："
-                      + "、".join(report.carried[:30]) + ("……" if len(report.carried) > 30 else "")
-                      + "。改正名册后请用 --replace 重新导入本月。")
+            say(f"其中 {len(report.carried)} 户上月在台账中，本月未核算、保留上月结果（不算停保）："
+                + "、".join(report.carried[:30]) + ("……" if len(report.carried) > 30 else "")
+                + "。改正名册后请用 --replace 重新导入本月。")
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
 
@@ -208,16 +208,16 @@ def history(household_id, db, fmt):
     from dibao_cli import money
     from dibao_cli.status import LABEL as STATUS_LABEL
 
-    table = Table(title=f"户 {household_id} 的台账记录", title_justify="left")
+    table = Table(title=literal(f"户 {household_id} 的台账记录"), title_justify="left")
     for name in ("月份", "户编号", "户主", "结果", "人数", "保障", "月人均收入", "月保障金", "渐退期", "变化"):
         table.add_column(name, overflow="fold")
     for r in rows:
         total = "" if r["total_fen"] is None else money.fen_text(r["total_fen"], False)
         phase = f"{r['phase_out_start']}～{r['phase_out_end']}" if r["phase_out_start"] else ""
         status = STATUS_LABEL.get(r["status"], r["status"]) + ("（本月未核算，沿用上月）" if not r.get("assessed", 1) else "")
-        table.add_row(r["month"], r["household_id"], r["head_name"] or "", status,
+        table.add_row(*literal_cells((r["month"], r["household_id"], r["head_name"], status)),
                       str(r["members"]), str(r["covered"]), money.plain(Decimal(r["per_capita"])), total, phase,
-                      "；".join(r["events"]))
+                      literal("；".join(r["events"])))
     console().print(table)
 
 
@@ -280,10 +280,10 @@ def review(rosters, month, as_of, within, sheet, all_sheets, encoding, policies,
          sheets=lambda: review_report.xlsx_sheets(items, as_of, within),
          json=lambda: review_report.as_json(items, source, as_of, within), csv=lambda: review_report.as_csv(items))
     if fmt == "xlsx":
-        console().print(f"已写入 {output}：{len(items)} 项到期核查。")
+        say(f"已写入 {output}：{len(items)} 项到期核查。")
     if left_out:  # never a silent gap: these households could not be checked for a due review
         console(stderr=True).print(f"[red]{len(left_out)} 户因名册错误未核算，没有列出其到期核查[/]："
-                                   f"{'、'.join(left_out[:30])}" + ("……" if len(left_out) > 30 else "")
+                                   f"{literal('、'.join(left_out[:30]))}" + ("……" if len(left_out) > 30 else "")
                                    + "。用 dibao check 查看并修改。")
     if items or left_out:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
@@ -317,5 +317,5 @@ def log_(db, limit, fmt):
         table.add_column(name, overflow="fold")
     for at, user, command, inputs, policy_hash, version in rows:
         files = "；".join(f"{k} {v[:12]}" for k, v in json.loads(inputs).items())
-        table.add_row(at, user, command, files, (policy_hash or "")[:12], version)
+        table.add_row(*literal_cells((at, user, command, files, (policy_hash or "")[:12], version)))
     console().print(table)

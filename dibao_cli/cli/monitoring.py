@@ -23,7 +23,7 @@ from dibao_cli.cli.common import (
     resolve_format,
     rosters_argument,
 )
-from dibao_cli.cli.console import console, progress_bar
+from dibao_cli.cli.console import console, progress_bar, say
 from dibao_cli.errors import ExitStatus
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -111,7 +111,7 @@ def crosscheck(rosters, against, kind, key, columns, name_birth, against_encodin
 
             findings, line = track(ledger, "crosscheck", findings, day, crosscheck_as_dict)
             ledger.audit(command_line(), {str(against): file_hash(against)}, policy.policy.digest)
-            console(stderr=True).print(line)
+            say(line, stderr=True)
     finally:
         if ledger:
             ledger.close()
@@ -123,7 +123,7 @@ def crosscheck(rosters, against, kind, key, columns, name_birth, against_encodin
          json=lambda: crosscheck_report.as_json(findings, extract.problems, the_kind),
          csv=lambda: crosscheck_report.as_csv(findings))
     if fmt == "xlsx":
-        console().print(f"已写入 {output}：{len(findings)} 条疑点。")
+        say(f"已写入 {output}：{len(findings)} 条疑点。")
     if findings:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
 
@@ -199,6 +199,6 @@ def monitor(rosters, previous, month, sheet, all_sheets, encoding, policies, reg
          sheets=lambda: monitor_report.xlsx_sheets(signals, notes), json=lambda: monitor_report.as_json(signals, notes),
          csv=lambda: monitor_report.as_csv(signals))
     if fmt == "xlsx":
-        console().print(f"已写入 {output}：{len(signals)} 条信号。")
+        say(f"已写入 {output}：{len(signals)} 条信号。")
     if signals or left_out:
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)

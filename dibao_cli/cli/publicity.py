@@ -21,7 +21,7 @@ from dibao_cli.cli.common import (
     resolve,
     rosters_argument,
 )
-from dibao_cli.cli.console import console, progress_bar
+from dibao_cli.cli.console import progress_bar, say
 from dibao_cli.cli.documents import warn_left_out
 
 
@@ -58,9 +58,9 @@ def templates_copy(folder, force):
 
     for path in files:  # atomic: a full disk leaves no empty or half-copied file
         atomic_write(folder / path.name, path.read_bytes(), True)
-    console().print(f"已复制 {len(files)} 个文件到 {folder}：{'、'.join(p.name for p in files)}")
+    say(f"已复制 {len(files)} 个文件到 {folder}：{'、'.join(p.name for p in files)}")
     if (folder / "year-end-review.sh").exists():
-        console().print(f"年终复核脚本：bash {folder / 'year-end-review.sh'} 名册文件夹 [年份] [输出文件夹]")
+        say(f"年终复核脚本：bash {folder / 'year-end-review.sh'} 名册文件夹 [年份] [输出文件夹]")
 
 
 EXAMPLE_FILES = ("year-end-review.sh", "632521-共和县.toml")
@@ -108,5 +108,5 @@ def publicity(rosters, output, start, include_all, sheet, all_sheets, encoding, 
         atomic_write(output, html.encode("utf-8"), force)
     else:
         raise click.UsageError("公示文件请用 .html 或 .xlsx 结尾。")
-    console().print(f"已写入 {output}：{len(pub.by_village(items))} 个村（社区），{len(items)} 户（人）。")
+    say(f"已写入 {output}：{len(pub.by_village(items))} 个村（社区），{len(items)} 户（人）。")
     warn_left_out(assessment)

@@ -24,7 +24,7 @@ from dibao_cli.cli.common import (
     rosters_argument,
     templates_option,
 )
-from dibao_cli.cli.console import console
+from dibao_cli.cli.console import console, say
 from dibao_cli.cli.documents import warn_left_out
 from dibao_cli.cli.ledger import open_ledger
 
@@ -94,7 +94,7 @@ def report_monthly(rosters, month, previous, output, unit, filled_by, filled_on,
         atomic_write(output, html.encode("utf-8"), force)
     else:
         raise click.UsageError("月报文件请用 .xlsx 或 .html 结尾。")
-    console().print(f"已写入 {output}：" + "；".join(monthly_report.summary(reports)) + "。")
+    say(f"已写入 {output}：" + "；".join(monthly_report.summary(reports)) + "。")
     if figures.year_to_date is None:
         console().print("[yellow]注意[/]：名册模式的“本年累计”只含本月。要得到完整的本年累计，先用 dibao import 把各月名册导入台账，"
                         "再用 dibao report monthly --month 出月报。")
@@ -148,4 +148,4 @@ def report_year(year, output, templates, db, force):
         atomic_write(output, html.encode("utf-8"), force)
     else:
         raise click.UsageError("年度汇总请用 .xlsx 或 .html 结尾。")
-    console().print(f"已写入 {output}：{len(months) - 1} 个月，{len(townships) - 1} 个乡镇。")
+    say(f"已写入 {output}：{len(months) - 1} 个月，{len(townships) - 1} 个乡镇。")

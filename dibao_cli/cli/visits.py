@@ -10,7 +10,6 @@ from dibao_cli.cli.casework import (
     FORMATS,
     MAX_WITHIN_DAYS,
     parse_people_option,
-    plain_cells,
     policy_and_calendar,
     warn_calendar,
 )
@@ -30,7 +29,7 @@ from dibao_cli.cli.common import (
     templates_option,
     within_option,
 )
-from dibao_cli.cli.console import console
+from dibao_cli.cli.console import console, literal, literal_cells, say
 from dibao_cli.cli.ledger import command_line, open_ledger
 from dibao_cli.errors import ExitStatus
 
@@ -78,13 +77,13 @@ def visit(household_id, on, visitors, kind, findings, members_change, income_cha
     finally:
         ledger.close()
     if done.visit_id is None:
-        console().print(f"{household_id} {on.isoformat()} 的{kind_value}已登记过，未重复登记。")
+        say(f"{household_id} {on.isoformat()} 的{kind_value}已登记过，未重复登记。")
         return
-    console().print(f"已登记走访 {done.visit_id}：{household_id} {on.isoformat()} {kind_value}，结果：{outcome}。")
+    say(f"已登记走访 {done.visit_id}：{household_id} {on.isoformat()} {kind_value}，结果：{outcome}。")
     if done.step:
-        console().print(f"同时登记为办理中申请的“{done.step}”。")
+        say(f"同时登记为办理中申请的“{done.step}”。")
     if done.closed_signals:
-        console().print(f"已关闭信号：{'、'.join(str(i) for i in done.closed_signals)}。")
+        say(f"已关闭信号：{'、'.join(str(i) for i in done.closed_signals)}。")
 
 
 @click.group("visits", cls=DibaoSubGroup, context_settings=CONTEXT)
@@ -144,13 +143,13 @@ def visits_due(on_date, within, month, policies, region, db, fmt, output, force)
                 if t is not None:
                     console().print(t)
                 current = key
-                t = Table(title=plain_cells([f"{v.township}{v.village}  走访人：{v.visitor}"])[0], title_justify="left")
+                t = Table(title=literal(f"{v.township}{v.village}  走访人：{v.visitor}"), title_justify="left")
                 for name in ("户编号", "户主或申请人", "事项", "原因", "期限"):
                     t.add_column(name, overflow="fold")
             due = v.due.isoformat() if v.due else "尽快"
-            t.add_row(*plain_cells([v.household_id, v.head_name, v.kind, v.reason]), f"[red]{due} 已逾期[/]" if v.overdue else due)
+            t.add_row(*literal_cells([v.household_id, v.head_name, v.kind, v.reason]), f"[red]{due} 已逾期[/]" if v.overdue else due)
         console().print(t)
-        console().print(f"共 {len(found)} 项，其中逾期 {sum(1 for v in found if v.overdue)} 项。")
+        say(f"共 {len(found)} 项，其中逾期 {sum(1 for v in found if v.overdue)} 项。")
 
     emit(fmt, output, force, table=table,
          sheets=lambda: [SheetSpec("到期走访", DUE_HEADER, [_due_row(v) for v in found], widths={6: 50},
@@ -207,4 +206,4 @@ def visits_sheet(households, output, fmt, force, title, month, on_date, template
         data = render("visit-sheet.html.j2", templates, autoescape=True, households=pages, printed_on=cn_date(day),
                       title=title, tekun=title == "特困入户核查表").encode("utf-8")
     write_output(output, data, force)
-    console().print(f"已写入 {output}：{len(pages)} 户{title}。")
+    say(f"已写入 {output}：{len(pages)} 户{title}。")

@@ -12,6 +12,7 @@ from dibao_cli.assess.result import short_reasons
 from dibao_cli.policy.schema import BY_NAME, ROUNDING
 from dibao_cli.problems import FIELDS_ZH, as_row_zh
 from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec, csv_bytes, csv_chunks, print_cut
+from dibao_cli.reports.screens import literal, literal_cells
 from dibao_cli.status import COVERED, EXIT, INELIGIBLE, MARGINAL, RIGID, TEKUN
 from dibao_cli.status import LABEL as STATUS_LABEL
 from dibao_cli.status import PROGRAMME_LABEL as PROGRAMME_OF_STATUS
@@ -401,11 +402,12 @@ STATUS_STYLE = {"dibao": "green", "single_person": "green", "phase_out": "yellow
 
 def print_table(console, assessment: Assessment, limit: int | None = None) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     p = policy_block(assessment)
-    console.print(f"核算日期 {p['date']}；地区 {p['region']}；政策：{p['name']}（指纹 {p['hash'][:12]}）")
+    console.print(f"核算日期 {p['date']}；地区 {literal(p['region'])}；政策：{literal(p['name'])}（指纹 {p['hash'][:12]}）")
     for note in p["notes"]:
-        console.print(f"[dim]{note}[/]")
+        console.print(Text(note, style="dim"))
     table = Table(title="逐户结果", title_justify="left")
     for name, justify in (("户编号", "left"), ("村(社区)", "left"), ("户主", "left"), ("人数", "right"),
                           ("保障", "right"), ("结果", "left"), ("月人均收入", "right"), ("标准", "right"),
@@ -415,10 +417,10 @@ def print_table(console, assessment: Assessment, limit: int | None = None) -> No
     for r in rows:
         d = household_dict(r)
         total = d["monthly_benefit"]["total"]
-        table.add_row(d["household_id"], d["village"] or "", d["head_name"] or "", str(d["members"]),
+        table.add_row(*literal_cells((d["household_id"], d["village"], d["head_name"])), str(d["members"]),
                       str(d["covered_members"]), f"[{STATUS_STYLE[r.status]}]{d['status_label']}[/]",
                       d["per_capita_monthly_income"], d["monthly_standard"],
-                      "未知" if total is None else total, short_reasons(r))
+                      "未知" if total is None else total, literal(short_reasons(r)))
     console.print(table)
     if limit is not None and len(assessment.results) > limit:
         print_cut(console, len(assessment.results), limit, "户",
@@ -436,7 +438,7 @@ def print_table(console, assessment: Assessment, limit: int | None = None) -> No
     console.print(summary)
     if assessment.left_out:
         console.print(f"[red]{len(assessment.left_out)} 户因名册错误未核算[/]：" +
-                      "、".join(h.household_id for h, _ in assessment.left_out[:20]) +
+                      literal("、".join(h.household_id for h, _ in assessment.left_out[:20])) +
                       ("……" if len(assessment.left_out) > 20 else "") + "。用 dibao check 查看并修改。")
     flagged = sum(1 for r in assessment.results if r.flags)
     if flagged:

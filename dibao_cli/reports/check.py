@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from dibao_cli.model import NO_HOUSEHOLD, Roster
 from dibao_cli.problems import ERROR, FIELDS_ZH, WARNING, Problem, as_row_zh
 from dibao_cli.reports.files import SheetSpec, csv_bytes, json_bytes
+from dibao_cli.reports.screens import literal, literal_cells
 
 
 @dataclass
@@ -85,7 +86,7 @@ def print_summary(console, result: CheckResult) -> None:
         table.add_column("户数", justify="right")
         table.add_column("人数", justify="right")
         for township, v in s["by_township"].items():
-            table.add_row(township, "" if township == NO_HOUSEHOLD else str(v["households"]), str(v["members"]))
+            table.add_row(literal(township), "" if township == NO_HOUSEHOLD else str(v["households"]), str(v["members"]))
         console.print(table)
     if s["errors"] or s["warnings"]:
         console.print(f"发现 [bold red]{s['errors']}[/] 个错误、[yellow]{s['warnings']}[/] 个警告"
@@ -103,9 +104,9 @@ def print_table(console, result: CheckResult, mask, limit: int | None = None) ->
         for name in FIELDS_ZH[:-1]:
             table.add_column(name, overflow="fold")
         for problem in problems:
-            row = as_row_zh(problem, mask)[:-1]
+            row = literal_cells(as_row_zh(problem, mask)[:-1])
             row[5] = f"[red]{row[5]}[/]" if problem.severity == "error" else f"[yellow]{row[5]}[/]"
-            table.add_row(*[str(v) for v in row])
+            table.add_row(*row)
         console.print(table)
         if len(problems) < len(result.problems):
             console.print(f"（屏幕上只显示前 {len(problems)} 个问题；完整清单请用 --format xlsx -o 问题清单.xlsx）")

@@ -12,6 +12,7 @@ from dibao_cli.reports.files import (
     print_cut,
     screen_rows,
 )
+from dibao_cli.reports.screens import literal, literal_cells
 
 HEADER = ("乡镇", "村(社区)", "户编号", "户主", "成员", "成员身份证号", "疑点", "匹配方式", "比对记录", "来源文件", "来源行",
           "后续处理", "依据", "已发月数", "应追缴(元)", "追缴说明")
@@ -80,8 +81,8 @@ def print_table(console, findings, problems, kind, mask, show_all: bool = False)
         shown, cut = screen_rows(findings, show_all)
         for f in shown:
             r = row(f, mask)
-            table.add_row(r[1], r[2], r[3], r[4], r[5], r[6], "身份证号" if f.evidence == "身份证号" else "姓名+出生日期",
-                          f"{f.record.file.split('/')[-1]} 第{f.record.row}行", r[14])
+            table.add_row(*literal_cells(r[1:7]), "身份证号" if f.evidence == "身份证号" else "姓名+出生日期",
+                          literal(f"{f.record.file.split('/')[-1]} 第{f.record.row}行"), literal(r[14]))
         console.print(table)
         if cut:
             matched = ((f.household.township, "按身份证号" if f.evidence == "身份证号" else "按姓名+出生日期") for f in findings)

@@ -16,6 +16,7 @@ from dibao_cli.assess.impact import (
 from dibao_cli.money import fen_number
 from dibao_cli.reports.assess import f2y
 from dibao_cli.reports.files import MONEY_FORMAT, SheetSpec
+from dibao_cli.reports.screens import literal, literal_cells
 from dibao_cli.status import COVERED
 
 ANNUAL_NOTE = f"年度金额 = 月金额 × {MONTHS_PER_YEAR}（按名册中的户和金额全年不变计算）"
@@ -147,20 +148,21 @@ def _amount(side) -> str:
 
 def print_report(console, impact: Impact, limit: int) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     p = policy_block(impact)
-    console.print(f"核算日期 {impact.day.isoformat()}；方案生效日期 {impact.effective.isoformat()}；现行政策：{p['name']}"
+    console.print(f"核算日期 {impact.day.isoformat()}；方案生效日期 {impact.effective.isoformat()}；现行政策：{literal(p['name'])}"
                   f"（指纹 {p['hash'][:12]}）")
     for note in p["notes"]:
-        console.print(f"[dim]{note}[/]")
+        console.print(Text(note, style="dim"))
     console.print(f"名册 {impact.households} 户 {impact.persons} 人" +
                   (f"；[red]{impact.left_out} 户因名册错误未核算[/]（两边都不计入，用 dibao check 查看）" if impact.left_out else ""))
     for number, alt in enumerate(impact.alternatives, start=1):
-        console.print(f"\n[bold]方案 {number}：{alt.reform.name}[/]")
+        console.print(Text.assemble("\n", (f"方案 {number}：{alt.reform.name}", "bold")))
         for d in alt.differences:
-            console.print(f"  {d.label}：{d.before} → {d.after}（{d.source}）")
+            console.print(literal(f"  {d.label}：{d.before} → {d.after}（{d.source}）"))
         for note in alt.notes:
-            console.print(f"  [yellow]{note}[/]")
+            console.print(Text.assemble("  ", (note, "yellow")))
 
     table = Table(title=f"各方案资金测算（元；{ANNUAL_NOTE}）", title_justify="left")
     for name in ("方案", "保障户数", "保障人数", "月合计", "年合计", "月增减", "年增减", "新纳入户", "退出户", "增发户", "减发户"):
@@ -169,7 +171,7 @@ def print_report(console, impact: Impact, limit: int) -> None:
     table.add_row("现行政策", str(now.households), str(now.persons), f2y(now.total), f2y(now.annual), "", "", "", "", "", "")
     for number, alt in enumerate(impact.alternatives, start=1):
         b = budget(impact, alt)
-        table.add_row(f"{number}. {alt.reform.name}", str(b["households"]), str(b["persons"]), b["monthly"], b["annual"],
+        table.add_row(literal(f"{number}. {alt.reform.name}"), str(b["households"]), str(b["persons"]), b["monthly"], b["annual"],
                       _signed(total(alt.money).total - now.total), _signed(total(alt.money).annual - now.annual),
                       str(b["entered"]), str(b["left"]), str(b["rises"]),
                       f"[bold red]{b['decreases']}[/]" if b["decreases"] else "0")
@@ -199,9 +201,9 @@ def _print_decreases(console, alt: Alternative, number: int, limit: int) -> None
         table.add_column(name, justify="right" if name in ("原金额", "新金额", "月增减") else "left", overflow="fold")
     for c in falls[:limit]:
         h = c.household
-        table.add_row(h.household_id, h.township or "", h.village or "", h.head_label or "", status_label(c.before.status),
+        table.add_row(*literal_cells((h.household_id, h.township, h.village, h.head_label)), status_label(c.before.status),
                       _amount(c.before), status_label(c.after.status), _amount(c.after),
-                      "未知" if c.after.total is None else _signed(c.delta), c.after_short)
+                      "未知" if c.after.total is None else _signed(c.delta), literal(c.after_short))
     console.print(table)
     if len(falls) > limit:
         console.print(f"（只显示前 {limit} 户；全部见 --format xlsx）")
@@ -234,7 +236,7 @@ def _print_townships(console, impact: Impact, alt: Alternative) -> None:
                  "现行月合计", "方案月合计", "月增减", "年增减"):
         table.add_column(name, justify="left" if name == "乡镇" else "right", overflow="fold")
     for t, b, a in townships(impact, alt):
-        table.add_row(t, str(b.households), str(a.households), f2y(b.differential), f2y(a.differential),
+        table.add_row(literal(t), str(b.households), str(a.households), f2y(b.differential), f2y(a.differential),
                       f2y(b.classified), f2y(a.classified), f2y(b.phase_out), f2y(a.phase_out), f2y(b.total), f2y(a.total),
                       _signed(a.total - b.total), _signed(a.annual - b.annual))
     console.print(table)
@@ -249,10 +251,10 @@ def _print_changes(console, alt: Alternative, limit: int) -> None:
         table.add_column(name, justify="right" if name in ("原金额", "新金额", "月增减") else "left", overflow="fold")
     for c in changed[:limit]:
         h = c.household
-        table.add_row(h.household_id, h.village or "", h.head_label or "", status_label(c.before.status), _amount(c.before),
-                      status_label(c.after.status), _amount(c.after),
+        table.add_row(*literal_cells((h.household_id, h.village, h.head_label)), status_label(c.before.status),
+                      _amount(c.before), status_label(c.after.status), _amount(c.after),
                       "未知" if c.after.total is None or c.before.total is None else _signed(c.delta),
-                      c.before_short, c.after_short)
+                      *literal_cells((c.before_short, c.after_short)))
     console.print(table)
     if len(changed) > limit:
         console.print(f"（只显示前 {limit} 户；全部见 --format xlsx）")

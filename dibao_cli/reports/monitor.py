@@ -10,6 +10,7 @@ from dibao_cli.reports.files import (
     print_cut,
     screen_rows,
 )
+from dibao_cli.reports.screens import literal, literal_cells
 from dibao_cli.reports.tally import tally_line
 
 HEADER = ("乡镇", "村(社区)", "户编号", "户主", "成员", "信号", "情况", "依据")
@@ -41,7 +42,7 @@ def print_table(console, signals, notes, show_all: bool = False) -> None:
     from rich.table import Table
 
     for note in notes:
-        console.print(f"[yellow]注意[/]：{note}")
+        console.print(f"[yellow]注意[/]：{literal(note)}")
     if not signals:
         console.print("[green]没有发现需要重点走访的户。[/]")
         return
@@ -54,10 +55,10 @@ def print_table(console, signals, notes, show_all: bool = False) -> None:
             if table is not None:
                 console.print(table)
             current = key
-            table = Table(title=f"{s.township}{s.village}", title_justify="left")
+            table = Table(title=literal(f"{s.township}{s.village}"), title_justify="left")
             for name in ("户编号", "户主", "成员", "信号", "情况"):
                 table.add_column(name, overflow="fold", no_wrap=name == "户编号")
-        table.add_row(s.household_id, s.head_name, s.member, s.label, s.figures)
+        table.add_row(*literal_cells((s.household_id, s.head_name, s.member, s.label, s.figures)))
     console.print(table)
     if cut:
         print_cut(console, len(signals), len(shown), "条", ((s.township, s.label) for s in signals), "走访重点")

@@ -14,6 +14,7 @@ from dibao_cli.reports.files import (
     print_cut,
     screen_rows,
 )
+from dibao_cli.reports.screens import literal, literal_cells
 from dibao_cli.reports.tally import tally_line
 
 HEADER = ("乡镇", "村(社区)", "户编号", "户主", "事项", "到期日", "说明", "依据")
@@ -64,7 +65,7 @@ def print_table(console, items: list[DueItem], source: str, as_of: _dt.date, wit
     """The due list; a long list (a province's month) shows a summary per township and its first rows."""
     from rich.table import Table
 
-    console.print(f"来源：{source}；截至 {as_of.isoformat()}，含今后 {within} 天内到期")
+    console.print(f"来源：{literal(source)}；截至 {as_of.isoformat()}，含今后 {within} 天内到期")
     if not items:
         console.print("[green]没有到期的核查。[/]")
         return
@@ -73,7 +74,7 @@ def print_table(console, items: list[DueItem], source: str, as_of: _dt.date, wit
     for index, name in enumerate(HEADER[:-1]):
         table.add_column(name, overflow="fold", no_wrap=index in (2, 5))
     for item in shown:
-        table.add_row(*[str(v) for v in row(item)[:-1]])
+        table.add_row(*literal_cells(row(item)[:-1]))
     console.print(table)
     if cut:
         print_cut(console, len(items), len(shown), "项", ((i.township, i.label) for i in items), "核查清单")
