@@ -123,14 +123,37 @@ HOUSEHOLDS = [
                                      ("子二", dt.date(1982, 1, 1), "部分丧失", None, "否", "是", "否", 0, 9000, 0, 0)]),
     ("B11", "农村", "边缘", None, None, [("卯一", dt.date(1980, 1, 1), "有", None, "是", "是", "否", 0, 6000, 0, 0),
                                       ("卯二", dt.date(1982, 1, 1), "有", None, "否", "是", "否", 0, 5000, 0, 0)]),
-    # decided one at a time: a 特困 member, a running phase-out, property failed
+    # a running phase-out (start dates in PHASE_OUT_STARTS; 12 months end 2026-11-30 for a start on 2025-12-01):
+    # still in it on its last day, with and without the current amount, 渐退期 or 低保 with a start date
+    ("R01", "农村", "渐退期", 200, None, [("辰一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 9000, 0, 0)]),
+    ("R02", "城市", "渐退期", None, None, [("辰二", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 12000, 0, 0)]),
+    ("R03", "城市", "低保", 300, None, [("辰三", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 24000, 0, 0, 0),
+                                     ("辰四", dt.date(1950, 1, 1), "完全丧失", None, "否", "是", "否", 0, 0, 0, 0)]),
+    ("R04", "农村", "低保", None, None, [("辰五", dt.date(1980, 1, 1), "部分丧失", None, "否", "是", "否", 0, 9000, 0, 0)]),
+    # the period over on its first day out: 停保 (脱贫户 members flagged: no one is covered now)
+    ("R05", "农村", "渐退期", 200, None, [("巳一", dt.date(1980, 1, 1), "部分丧失", None, "否", "是", "否", 0, 9000, 0, 0)]),
+    ("R06", "城市", "低保", None, None, [("巳二", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 12000, 0, 0, 0)]),
+    # income back below the standard during it: 低保 again (an amount change only for a 低保 state)
+    ("R07", "农村", "渐退期", 200, None, [("午一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 1000, 0, 0),
+                                       ("午二", dt.date(1945, 1, 1), "部分丧失", None, "否", "是", "否", 0, 0, 0, 0)]),
+    ("R08", "城市", "低保", 100, None, [("午三", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 3000, 0, 0, 0)]),
+    ("R09", "农村", "渐退期", None, None, [("午四", dt.date(1940, 1, 1), "完全丧失", None, "否", "是", "否", 0, 0, 0, 0)]),
+    # 渐退期 without a start date: the rule's own dates from the day
+    ("R10", "农村", "渐退期", 150, None, [("未一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 9000, 0, 0)]),
+    # decided one at a time: a 特困 member, property failed (also in a running phase-out)
     ("P01", "农村", "无", None, None, [("癸一", dt.date(1940, 1, 1), "完全丧失", None, "否", "是", "是", 0, 0, 0, 0)]),
-    ("P03", "农村", "渐退期", 200, None, [("丑一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 9000, 0, 0)]),
+    ("P03", "农村", "渐退期", 200, (0, 2, 1, "否"), [
+        ("丑一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 9000, 0, 0)]),
     ("P04", "农村", "无", None, (0, 2, 1, "否"), [("寅一", dt.date(1980, 1, 1), "有", None, "否", "是", "否", 0, 0, 0, 0)]),
 ]
 
+LAST_DAY_IN, FIRST_DAY_OUT = dt.date(2025, 12, 1), dt.date(2025, 11, 30)  # starts of a phase-out ending on DAY, before
+PHASE_OUT_STARTS = {"R01": LAST_DAY_IN, "R02": LAST_DAY_IN, "R03": dt.date(2026, 3, 1), "R04": LAST_DAY_IN,
+                    "R05": FIRST_DAY_OUT, "R06": FIRST_DAY_OUT, "R07": dt.date(2026, 1, 1), "R08": LAST_DAY_IN,
+                    "R09": FIRST_DAY_OUT, "P03": dt.date(2026, 1, 1)}
 
-LIFTED_OUT = {"B01", "B06", "B07", "B08", "B10"}  # 脱贫户: flagged members only where the household is not covered
+
+LIFTED_OUT = {"B01", "B06", "B07", "B08", "B10", "R04", "R05", "R07"}  # 脱贫户: flagged members only where the household is not covered
 
 
 def write_branch_roster(path: Path) -> None:
@@ -146,7 +169,7 @@ def write_branch_roster(path: Path) -> None:
                               "户主" if index == 0 else "子", "男", born.isoformat(), area, "肢体" if grade else "",
                               f"{grade}级" if grade else "", ill, labour or "", co, "是" if hid in LIFTED_OUT else "否", tekun, wage or "", biz or "",
                               pension or "", old_age or "", deposits, vehicles, homes, business, state,
-                              "2026-01-01" if state == "渐退期" else "", benefit or ""])
+                              PHASE_OUT_STARTS.get(hid, ""), benefit or ""])
 
 
 @pytest.mark.parametrize("county", [False, True])
@@ -159,7 +182,8 @@ def test_every_branch_the_columnar_engine_claims_gives_the_same_json(tmp_path, c
     columnar, per_household, kept = documents(roster, policy)
     assert columnar == per_household == kept
     by_id = {d.household.household_id: d for d in decided(roster, policy) if d is not None}
-    assert sorted(by_id) == [f"B{i:02d}" for i in range(1, 12)]  # the P households go through assess_household
+    # the P households go through assess_household
+    assert sorted(by_id) == [f"B{i:02d}" for i in range(1, 12)] + [f"R{i:02d}" for i in range(1, 11)]
     codes = {hid: (d.status, [c for c, _, _ in d.reasons], [c for c, _, _ in d.flags]) for hid, d in by_id.items()}
     assert codes["B01"] == ("dibao", ["below_standard"], ["amount_changed"])
     assert codes["B02"] == ("dibao", ["below_standard"], ["tekun_candidate", "tekun_candidate"])
@@ -174,12 +198,24 @@ def test_every_branch_the_columnar_engine_claims_gives_the_same_json(tmp_path, c
     assert by_id["B01"].breakdown.classified == 6000  # one elderly member: 15 % of 400.00
     assert by_id["B01"].excluded == {"基础养老金": 216000}
     assert by_id["B05"].employment == Decimal("156345.6")  # capped at 1440 元; 10 % of 1234.56 元 in exact fen
+    assert codes["R01"] == codes["R03"] == ("phase_out", ["above_standard", "phase_out"], [])
+    assert codes["R02"] == codes["R04"] == ("phase_out", ["above_standard", "phase_out"], ["benefit_unknown"])
+    assert codes["R05"] == ("exit", ["above_standard", "phase_out_ended"], ["lifted_out_not_covered"])
+    assert codes["R06"] == ("exit", ["above_standard", "phase_out_ended"], [])
+    assert codes["R07"] == ("dibao", ["below_standard", "phase_out_back"], [])
+    assert codes["R08"] == ("dibao", ["below_standard", "phase_out_back"], ["amount_changed"])
+    assert codes["R09"] == ("dibao", ["below_standard", "phase_out_back"], ["tekun_candidate"])
+    assert codes["R10"] == ("phase_out", ["above_standard", "phase_out"], [])
+    assert by_id["R01"].phase_out == (LAST_DAY_IN, DAY) and by_id["R01"].total == 200
+    assert by_id["R02"].total is None
+    assert by_id["R05"].phase_out == (FIRST_DAY_OUT, DAY - dt.timedelta(days=1)) and by_id["R05"].total == 0
+    assert by_id["R10"].phase_out == (DAY, dt.date(2027, 11, 29))
     assert by_id["B03"].breakdown.minimum_top_up == (2333 if county else 0)  # 6.67 元 raised to the county's 30 元
 
 
 def test_households_a_per_household_rule_applies_to_are_left_to_the_per_household_path():
-    """The columnar engine's predicate: 特困 people, supporters, listed expenses, a running phase-out, a
-    刚性支出 or 单人户 state, or no co-resident member send a household to `assess_household`."""
+    """The columnar engine's predicate: 特困 people, supporters, listed expenses, a 刚性支出 or 单人户 state, or
+    no co-resident member send a household to `assess_household` (a running phase-out does not)."""
     from dibao_cli.assess.columns import simple_household
     from dibao_cli.model import Household, Member
 
@@ -196,7 +232,7 @@ def test_households_a_per_household_rule_applies_to_are_left_to_the_per_househol
     assert not case(tekun=True)
     assert not case(supporter="无")
     assert not case(expenses={"医疗支出": 100})
-    assert not case(state="渐退期") and not case(state="低保", phase_out_start=DAY)
+    assert case(state="渐退期") and case(state="低保", phase_out_start=DAY)
     assert not case(state="刚性支出") and not case(state="单人户")
     assert not case(co_resident=False)
 

@@ -18,6 +18,8 @@ from test_engine import COUNTY
 
 DAY = dt.date(2026, 11, 30)
 POLICIES = {"province": resolve(None, (), DAY), "county": resolve("632521", (COUNTY,), DAY)}
+# phase-out starts at the edges of a 12 months' period on DAY: last day in, first day out, starting today, Feb 29
+PHASE_OUT_EDGES = (dt.date(2025, 12, 1), dt.date(2025, 11, 30), DAY, dt.date(2024, 2, 29), dt.date(2025, 11, 29))
 ITEMS = ("工资性收入", "经营净收入", "转移净收入", "基础养老金", "高龄津贴", "草原生态保护补助奖励")
 
 names = st.text(alphabet=st.sampled_from('王李"\\\n\t卓玛 a\x01'), min_size=1, max_size=4)
@@ -50,9 +52,11 @@ def households(draw, index):
     h.village = draw(st.sampled_from((None, "西台村")))
     h.head_name = draw(st.one_of(st.none(), names))
     h.area_type = draw(st.sampled_from(("农村", "城市")))
-    h.state = draw(st.sampled_from((None, "低保", "低保", "无", "边缘", "渐退期", "单人户", "刚性支出")))
+    h.state = draw(st.sampled_from((None, "低保", "低保", "无", "边缘", "渐退期", "渐退期", "单人户", "刚性支出")))
     h.current_benefit = draw(st.one_of(st.none(), st.integers(0, 200_000)))
-    h.phase_out_start = draw(st.one_of(st.none(), st.none(), st.dates(dt.date(2024, 1, 1), dt.date(2026, 11, 30))))
+    # a running phase-out: any start, and the starts whose 12 months end on the day, the day before, today
+    h.phase_out_start = draw(st.one_of(st.none(), st.none(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 3, 1)),
+                                       st.sampled_from(PHASE_OUT_EDGES)))
     h.lifted_out = draw(st.sampled_from((None, None, False, False, True)))
     h.deposits = draw(st.one_of(st.none(), st.none(), st.integers(0, 1_500_000)))
     h.vehicles = draw(st.sampled_from((None, 0, 0, 0, 1)))

@@ -4,7 +4,8 @@ model (model.Household/Member), so it works for every reader.
 
 `frame(households, policy)` also marks which households the columnar engine may decide (`simple`): those
 none of whose members or values call for a rule that is genuinely per household (特困 people or supporters,
-listed expenses, a running phase-out, a 刚性支出 or 单人户 state). The others
+listed expenses, a 刚性支出 or 单人户 state). A running phase-out is decided on columns too (assess/vector.py).
+The others
 are assessed one at a time (assess/household.py), as they always were.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dibao_cli.model import Household
-from dibao_cli.rules.decision import in_phase_out
 from dibao_cli.rules.income import ItemKinds, employment_deductions, income_parts
 
 ZERO = Decimal(0)
@@ -40,8 +40,7 @@ class Frame:
 def simple_household(household: Household, members: list) -> bool:
     """Whether no rule that is genuinely per household applies (see the module's docstring). Members are the
     co-resident ones; a household without any goes through the per-household path."""
-    if not members or household.state in PER_HOUSEHOLD_STATES \
-            or in_phase_out(household.state, household.phase_out_start):
+    if not members or household.state in PER_HOUSEHOLD_STATES:
         return False
     for m in members:
         if m.tekun or m.supporter is not None or m.expenses:

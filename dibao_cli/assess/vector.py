@@ -1,9 +1,10 @@
 """The columnar engine: the rules of rules/ applied to a block of households held as columns (assess/columns.py),
 as OpenFisca's formulas are applied over entities. It decides the households `columns.simple_household` lets
 through (property passed) when they come out 低保 (below the standard; with 分类施保, the minimum, 特困 candidates
-and changed amounts), entering a phase-out (a 低保 household now above the standard), 低保边缘 (with its members
-covered alone, 单人户, through the per-household path's own `single_covers`), or 不符合 above the 边缘 line
-(脱贫户 members flagged in both); every other
+and changed amounts), entering a phase-out (a 低保 household now above the standard), a running phase-out (kept
+in it, 停保 when its period is over, or back to 低保 below the standard: `rules.decide` itself, per household),
+低保边缘 (with its members covered alone, 单人户, through the per-household path's own `single_covers`), or 不符合
+above the 边缘 line (脱贫户 members flagged in both and in 停保); every other
 household is left to `assess_household` (None in the block's results), which also keeps explain, notices,
 impact and import.
 
@@ -28,7 +29,7 @@ from dibao_cli.rules.benefit import classified, differential, round_benefit, wit
 from dibao_cli.rules.income import adjusted_income, employment_deduction, member_income, rigid_deduction
 from dibao_cli.rules.property import property_failures
 from dibao_cli.rules.members import cannot_work, classified_categories, lost_ability, single_person_ground
-from dibao_cli.status import DIBAO, INELIGIBLE, MARGINAL, PHASE_OUT, SINGLE_PERSON
+from dibao_cli.status import DIBAO, EXIT, INELIGIBLE, MARGINAL, PHASE_OUT, SINGLE_PERSON
 
 ZERO = Decimal(0)
 
@@ -82,21 +83,34 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
     states = [h.state for h in homes]
     multiplier, months = policy.marginal_multiplier, policy.phase_out_months
     branch_col = rules.branches(adjusted, annual, sizes, states, multiplier)
-    # a phase-out starting today: the same dates for every household (a running one is decided one at a time)
+    # a running phase-out (its own dates, from the roster): `rules.decide` for each such household below
+    running_col = [rules.in_phase_out(state, h.phase_out_start) for state, h in zip(states, homes)]
+    # a phase-out starting today: the same dates for every household entering one
     start, end, entering = rules.phase_out_period(None, None, day, months)
-    if rules.phase_out_over(day, end):  # a policy without a phase-out: decided one at a time
-        branch_col = [None if b == rules.PHASE_OUT else b for b in branch_col]
+    if rules.phase_out_over(day, end):  # a policy without a phase-out: entering one is decided one at a time
+        branch_col = [None if b == rules.PHASE_OUT and not running else b
+                      for b, running in zip(branch_col, running_col)]
     share, minimum, unit = policy.classified_share, policy.minimum_monthly_benefit, policy.rounding
     lines: dict = {}  # the 边缘 line's text per area type
     said = _reasons_memo(policy)  # (branch, per-capita income, area type) -> the household's first reason
     phase_out_reason = None  # the same for every household entering a phase-out today
-    for row, household, people, n, count, deduction, adjusted_fen, std, branch in zip(
-            rows, homes, members, sizes, counted, employment, adjusted, standards, branch_col):
+    periods: dict = {}  # a running phase-out's (entering, start, end) -> its reason
+    for row, household, people, n, count, deduction, adjusted_fen, std, branch, running in zip(
+            rows, homes, members, sizes, counted, employment, adjusted, standards, branch_col, running_col):
         annual_std, monthly_std_fen, _, std_text, standard_basis = std
         if branch is None or (household.deposits is not None or household.vehicles is not None
                               or household.homes is not None or household.business is not None) \
                 and property_failures(household, n, monthly_std_fen, policy):
             continue  # property not passed: decided one at a time (with the failures' reasons)
+        decided = None
+        if running:  # the decision tree itself, as `assess_household` calls it for this household
+            decided = rules.decide(covered=n, supported=0, property_ok=True, adjusted_fen=adjusted_fen,
+                                   annual_standard_fen=annual_std, members=n, state=household.state,
+                                   phase_out_start=household.phase_out_start, day=day, phase_out_months=months,
+                                   marginal_multiplier=multiplier)
+            branch = decided.branch
+            if branch not in RUNNING_BRANCHES:
+                continue  # not met here: decided one at a time
         per_capita = adjusted_fen / (1200 * n)
         area = household.area_type
         key = (branch, per_capita, area)
@@ -106,7 +120,7 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
                 said.clear()
             if branch == rules.BELOW:
                 reason = ("below_standard", explain.comparison_text(per_capita, True, std_text), standard_basis)
-            elif branch == rules.PHASE_OUT:
+            elif branch in RUNNING_BRANCHES:  # a phase-out, entering, running or ended
                 reason = ("above_standard", explain.comparison_text(per_capita, False, std_text), standard_basis)
             else:
                 line = lines.get(area) or lines.setdefault(
@@ -133,13 +147,32 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
             old = rules.amount_changed(household.state, DIBAO, household.current_benefit, total)
             if old is not None:
                 flags.append(("amount_changed", explain.amount_changed_text(old, total), basis.BENEFIT))
+            if decided is not None and decided.back_from_phase_out:
+                reasons.append(PHASE_OUT_BACK)
             status = DIBAO
-        elif branch == rules.PHASE_OUT:  # entering it
-            phase_out = (start, end)
-            if phase_out_reason is None:
-                phase_out_reason = ("phase_out", explain.phase_out_text(entering, start, end, months),
-                                    explain.phase_out_basis(policy))
-            reasons.append(phase_out_reason)
+        elif branch == rules.PHASE_OUT_ENDED:  # a running phase-out whose period is over: 停保
+            phase_out = (decided.phase_out_start, decided.phase_out_end)
+            reasons.append(_ended_reason(*phase_out))
+            total, parts = ZERO, None
+            if household.lifted_out:  # 脱贫户 members who lost the ability to work: no one is covered now
+                flags = [("lifted_out_not_covered", explain.lifted_out_text(m), basis.LIFTED_OUT)
+                         for m in people if lost_ability(m)]
+            status = EXIT
+        elif branch == rules.PHASE_OUT:  # entering it, or running
+            if decided is None:
+                phase_out = (start, end)
+                if phase_out_reason is None:
+                    phase_out_reason = ("phase_out", explain.phase_out_text(entering, start, end, months),
+                                        explain.phase_out_basis(policy))
+                reasons.append(phase_out_reason)
+            else:
+                phase_out = (decided.phase_out_start, decided.phase_out_end)
+                key = (decided.entering_phase_out, *phase_out)
+                found = periods.get(key)
+                if found is None:
+                    found = periods[key] = ("phase_out", explain.phase_out_text(*key, months),
+                                            explain.phase_out_basis(policy))
+                reasons.append(found)
             current = household.current_benefit
             if current is None:
                 total = None
@@ -167,6 +200,16 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
         out[row] = Decided(household, people, status, count, cols.excluded[row], deduction, rigid, adjusted_fen,
                            annual_std, per_capita, parts, total, reasons, flags, phase_out, singles)
     return out
+
+
+RUNNING_BRANCHES = (rules.BELOW, rules.PHASE_OUT, rules.PHASE_OUT_ENDED)  # a running phase-out's, decided here
+# the reasons `assess_household` gives a household back below the standard, and one whose phase-out is over
+PHASE_OUT_BACK = ("phase_out_back", "渐退期内收入又低于标准：恢复正常保障", basis.PHASE_OUT)
+
+
+def _ended_reason(start: _dt.date, end: _dt.date) -> tuple:
+    return ("phase_out_ended", f"渐退期 {start.isoformat()} 至 {end.isoformat()} 已满，收入仍不低于标准：停止保障（停保），"
+            "书面告知", basis.PHASE_OUT)
 
 
 MEMO_LIMIT = 1 << 16  # reasons remembered per resolved policy (emptied past it: memory stays flat)
