@@ -126,10 +126,11 @@ _MARGINAL, _ABOVE_MARGINAL = Decision(MARGINAL_STATUS, MARGINAL), Decision(INELI
 
 def branches(adjusted_fen: list, annual_standards_fen: list, members: list[int], states: list, marginal_multiplier: Decimal
              ) -> list[str]:
-    """`decide` over columns of households that have someone to cover, no 特困 person, property passed and no
-    phase-out running (the columnar engine's households): each household's branch, tested in `decide`'s order
-    (below the standard: 低保; a current 低保 household above it: its phase-out starts; then the 边缘 line). The
-    phase-out's dates are then the same for every such household (`phase_out_period` from the day)."""
+    """`decide` over columns of households that have someone to cover, no 特困 person and property passed (the
+    columnar engine's households): each household's branch, tested in `decide`'s order (below the standard:
+    低保; a current 低保 household above it: its phase-out starts; then the 边缘 line). The phase-out's dates are
+    then the same for every household entering one (`phase_out_period` from the day); a household whose
+    phase-out is already running (`in_phase_out`) has its own dates and is decided by `decide` itself."""
     return [BELOW if below_standard(a, s, n) else PHASE_OUT if currently_dibao(state)
             else MARGINAL if below_marginal(a, s, n, marginal_multiplier) else ABOVE_MARGINAL
             for a, s, n, state in zip(adjusted_fen, annual_standards_fen, members, states)]
