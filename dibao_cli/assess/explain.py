@@ -111,6 +111,11 @@ def phase_out_basis(policy) -> str:
 
 
 BENEFIT_UNKNOWN = "渐退期按原金额发放，但名册没有“当前月保障金”：请补填"
+PHASE_OUT_BACK = "渐退期内收入又低于标准：恢复正常保障"
+
+
+def phase_out_ended_text(start: _dt.date, end: _dt.date) -> str:
+    return f"渐退期 {start.isoformat()} 至 {end.isoformat()} 已满，收入仍不低于标准：停止保障（停保），书面告知"
 
 
 def lifted_out_text(member) -> str:

@@ -142,15 +142,14 @@ def assess_household(household: Household, policy: PolicyAt, day: _dt.date, trac
         # 6. 低保 with the differential benefit and 分类施保
         result.reasons.append(Reason("below_standard", comparison, standard_basis))
         if decided.back_from_phase_out:
-            result.reasons.append(Reason("phase_out_back", "渐退期内收入又低于标准：恢复正常保障", basis.PHASE_OUT))
+            result.reasons.append(Reason("phase_out_back", explain.PHASE_OUT_BACK, basis.PHASE_OUT))
         _household_benefit(result, policy, day)
     elif branch in (rules.PHASE_OUT, rules.PHASE_OUT_ENDED):
         # 7. phase-out
         start, end = result.phase_out_start, result.phase_out_end = decided.phase_out_start, decided.phase_out_end
         result.reasons.append(Reason("above_standard", comparison, standard_basis))
         if branch == rules.PHASE_OUT_ENDED:
-            result.reasons.append(Reason("phase_out_ended", f"渐退期 {start.isoformat()} 至 {end.isoformat()} 已满，"
-                                         "收入仍不低于标准：停止保障（停保），书面告知", basis.PHASE_OUT))
+            result.reasons.append(Reason("phase_out_ended", explain.phase_out_ended_text(start, end), basis.PHASE_OUT))
         else:
             result.reasons.append(Reason("phase_out", explain.phase_out_text(decided.entering_phase_out, start, end,
                                                                              policy.phase_out_months),

@@ -204,12 +204,11 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
 
 RUNNING_BRANCHES = (rules.BELOW, rules.PHASE_OUT, rules.PHASE_OUT_ENDED)  # a running phase-out's, decided here
 # the reasons `assess_household` gives a household back below the standard, and one whose phase-out is over
-PHASE_OUT_BACK = ("phase_out_back", "渐退期内收入又低于标准：恢复正常保障", basis.PHASE_OUT)
+PHASE_OUT_BACK = ("phase_out_back", explain.PHASE_OUT_BACK, basis.PHASE_OUT)
 
 
 def _ended_reason(start: _dt.date, end: _dt.date) -> tuple:
-    return ("phase_out_ended", f"渐退期 {start.isoformat()} 至 {end.isoformat()} 已满，收入仍不低于标准：停止保障（停保），"
-            "书面告知", basis.PHASE_OUT)
+    return ("phase_out_ended", explain.phase_out_ended_text(start, end), basis.PHASE_OUT)
 
 
 MEMO_LIMIT = 1 << 16  # reasons remembered per resolved policy (emptied past it: memory stays flat)
