@@ -203,3 +203,22 @@ def test_text_never_keeps_a_control_or_format_character(raw):
 
     out = cells.text(raw)
     assert out is None or all(unicodedata.category(ch) not in ("Cc", "Cf") for ch in out)
+
+
+# the row reader takes a plain name cell as it is, without its cleaner: the cleaner must give it back unchanged
+@given(st.text(alphabet=st.sampled_from("0aZ9一丁龥中国伟芳") | st.characters(), min_size=1, max_size=12))
+def test_plain_text_is_its_own_clean_value(raw):
+    from dibao_cli.reading.converters import plain_text
+
+    if plain_text(raw):
+        assert cells.name(raw) == raw
+        assert cells.text(raw) == raw
+        assert raw[:1] not in cells.SUSPECT
+
+
+def test_plain_text_takes_only_letters_digits_and_chinese():
+    from dibao_cli.reading.converters import plain_text
+
+    assert plain_text("张三") and plain_text("Li2") and plain_text("龥")
+    for raw in ("张 三", "张三 ", "Ｌｉ", "'张三", "#REF!", "张\u200b三", "张三\n", "", "丕\uf900", "\u3400"):
+        assert plain_text(raw) is None, raw

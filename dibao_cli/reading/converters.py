@@ -3,6 +3,7 @@ and a per-column memo (a roster repeats the same few values down a column)."""
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from dibao_cli import cells
@@ -55,6 +56,11 @@ def grade(raw) -> int | None:
 
 
 MISS = object()
+
+# a name or text cell its cleaner gives back unchanged: ASCII letters and digits and Chinese characters only (no
+# space, full-width form, apostrophe, "#" or unprintable character; each is its own NFKC form). The row reader
+# takes such a cell as it is instead of calling the cleaner (tens of thousands of distinct names in a roster).
+plain_text = re.compile(r"[0-9A-Za-z\u4e00-\u9fa5]+").fullmatch
 
 
 class Slot:

@@ -28,7 +28,7 @@ from dibao_cli.reading.apply import (
     target_of,
 )
 from dibao_cli.reading.columns import HOUSEHOLD, REQUIRED
-from dibao_cli.reading.converters import MISS, Slot
+from dibao_cli.reading.converters import MISS, Slot, plain_text
 from dibao_cli.reading.header import (
     HEADER_SCAN_ROWS,
     HeaderLayout,
@@ -256,9 +256,12 @@ class _Reader:
                 raw = row[index_]
                 if raw is None:
                     continue
-                value = MISS if memo_get is None else memo_get(raw if type(raw) is str else (raw, type(raw)), MISS)
-                if value is MISS:
-                    value = slot.value(raw)
+                if memo_get is None:  # a name: nearly all distinct, nearly all plain
+                    value = raw if type(raw) is str and plain_text(raw) else slot.value(raw)
+                else:
+                    value = memo_get(raw if type(raw) is str else (raw, type(raw)), MISS)
+                    if value is MISS:
+                        value = slot.value(raw)
                 if value is None:
                     continue
                 if type(value) is cells.CellError:
@@ -294,9 +297,12 @@ class _Reader:
                     continue
                 last_raw[position] = raw
                 memo = slot.memo
-                value = MISS if memo is None else memo.get(raw if type(raw) is str else (raw, type(raw)), MISS)
-                if value is MISS:
-                    value = slot.value(raw)
+                if memo is None:  # a name: nearly all distinct, nearly all plain
+                    value = raw if type(raw) is str and plain_text(raw) else slot.value(raw)
+                else:
+                    value = memo.get(raw if type(raw) is str else (raw, type(raw)), MISS)
+                    if value is MISS:
+                        value = slot.value(raw)
                 if value is None or (type(value) is not cells.CellError and getattr(household, slot.key) is None):
                     if value is not None:  # the household's first value: nothing to compare it with
                         setattr(household, slot.key, value)
