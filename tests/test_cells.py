@@ -222,3 +222,7 @@ def test_plain_text_takes_only_letters_digits_and_chinese():
     assert plain_text("张三") and plain_text("Li2") and plain_text("龥")
     for raw in ("张 三", "张三 ", "Ｌｉ", "'张三", "#REF!", "张\u200b三", "张三\n", "", "丕\uf900", "\u3400"):
         assert plain_text(raw) is None, raw
+
+
+def test_suspect_first_characters_are_hash_signs_and_whitespace():
+    assert cells.SUSPECT == frozenset(["#", "＃"] + [chr(c) for c in range(0x3001) if chr(c).isspace()])
