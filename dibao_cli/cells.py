@@ -290,10 +290,10 @@ def date(raw) -> _dt.date | None:
 # Excel shows a bare number typed into a cell formatted as a date as the day that many days after 1899-12-30:
 # 3 -> 1900-01-02, 2026 -> 1905-07-18, 3652 -> 1909-12-30. No application, decision, payment or death recorded
 # in a roster is that old, so a date cell before 1910 in such a column is that slip, never a real date.
-_EARLIEST_RECORD = _dt.date(1910, 1, 1)
+EARLIEST_RECORD = _dt.date(1910, 1, 1)
 
 
-_LATEST_RECORD = _dt.date(2099, 12, 31)
+LATEST_RECORD = _dt.date(2099, 12, 31)
 
 
 def record_date(raw, floor: bool = True) -> _dt.date | None:
@@ -301,11 +301,11 @@ def record_date(raw, floor: bool = True) -> _dt.date | None:
     and a date cell before 1910 is refused as a number typed into a date-formatted cell (`floor`); a date after
     2099 (9999-12-01) is refused as a typo in any date column, before any date arithmetic overflows on it."""
     day = date(raw)
-    if day is not None and day > _LATEST_RECORD:
+    if day is not None and day > LATEST_RECORD:
         raise CellError("date_invalid", f"日期 {day.isoformat()} 不可能（晚于 2099 年）", "核对年份，按 2024-03-01 的格式填写")
     if not floor:
         return day
-    if day is not None and day < _EARLIEST_RECORD and isinstance(raw, _dt.date):
+    if day is not None and day < EARLIEST_RECORD and isinstance(raw, _dt.date):
         typed = f" {(day - _dt.date(1899, 12, 30)).days}" if day >= _dt.date(1900, 3, 1) else "（如月份、日）"
         raise CellError("date_number",
                         f"日期 {day.isoformat()} 不可能：多半是在设为日期格式的单元格中只输入了数字{typed}，"

@@ -3,6 +3,7 @@ and a per-column memo (a roster repeats the same few values down a column)."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from typing import Callable
 
@@ -61,6 +62,23 @@ MISS = object()
 # space, full-width form, apostrophe, "#" or unprintable character; each is its own NFKC form). The row reader
 # takes such a cell as it is instead of calling the cleaner (tens of thousands of distinct names in a roster).
 plain_text = re.compile(r"[0-9A-Za-z\u4e00-\u9fa5]+").fullmatch
+
+
+def plain_name(raw) -> bool:
+    """A name cell that is its own clean value."""
+    return type(raw) is str and plain_text(raw) is not None
+
+
+def plain_date(raw) -> bool:
+    """A date cell that is its own clean value in any date column: a date (not a date and time) from 1910 to 2099
+    (a birth date or a record's date; nearly all distinct, so the memo would not find them)."""
+    return type(raw) is _dt.date and cells.EARLIEST_RECORD <= raw <= cells.LATEST_RECORD
+
+
+def plain_check(column: Column) -> Callable | None:
+    """The test of a cell that is its own clean value, for a column whose values are nearly all distinct (the row
+    reader takes such a cell as it is instead of looking it up or cleaning it), or None."""
+    return plain_name if column.kind == "name" else plain_date if column.kind == "date" else None
 
 
 class Slot:
