@@ -100,7 +100,10 @@ class Slot:
     def value(self, raw):
         """The clean value of a cell, or the CellError describing what is wrong with it."""
         memo = self.memo
-        key = raw if type(raw) is str else (raw, type(raw))
+        # a text or a float is its own key (neither equals the other); any other value is keyed with its type, so
+        # that 1, 1.0 and True do not share an entry
+        kind = type(raw)
+        key = raw if kind is str or kind is float else (raw, kind)
         if memo is not None:
             value = memo.get(key, MISS)
             if value is not MISS:

@@ -264,7 +264,8 @@ class _Reader:
                 if plain is not None:
                     value = raw if plain(raw) else slot.value(raw)
                 else:
-                    value = memo_get(raw if type(raw) is str else (raw, type(raw)), MISS)
+                    kind = type(raw)
+                    value = memo_get(raw if kind is str or kind is float else (raw, kind), MISS)
                     if value is MISS:
                         value = slot.value(raw)
                 if value is None:
@@ -305,7 +306,8 @@ class _Reader:
                 if memo is None:  # a name: nearly all distinct, nearly all plain
                     value = raw if type(raw) is str and plain_text(raw) else slot.value(raw)
                 else:
-                    value = memo.get(raw if type(raw) is str else (raw, type(raw)), MISS)
+                    kind = type(raw)
+                    value = memo.get(raw if kind is str or kind is float else (raw, kind), MISS)
                     if value is MISS:
                         value = slot.value(raw)
                 if value is None or (type(value) is not CellError and getattr(household, slot.key) is None):
