@@ -63,7 +63,10 @@ def error_value(literal: str) -> "CellError":
 
 
 # first characters of a text that may be an error value once normalised (callers skip refuse_bad otherwise)
-SUSPECT = frozenset(["#", "＃"] + [chr(c) for c in range(0x3001) if chr(c).isspace()])
+# "#", "＃" and every whitespace character up to U+3000 (spelled out: computing it costs milliseconds at start;
+# tests/test_cells.py checks the list)
+SUSPECT = frozenset("#\uff03\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
 def refuse_bad(raw) -> None:
@@ -139,7 +142,9 @@ def _invisible_removed(s: str) -> str:
     return "".join(ch for ch in s if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
-_CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
+# compiled at its first use (by `re`, which keeps it): most rosters have no spaced name, and compiling it costs
+# about a millisecond at every start
+_CJK_SPACES = r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])"
 
 
 def name(raw) -> str | None:
@@ -149,7 +154,7 @@ def name(raw) -> str | None:
         return s  # no spaces at all
     if s is None:
         return None
-    return _CJK_SPACES.sub("", s)
+    return re.sub(_CJK_SPACES, "", s)
 
 
 MAX_YUAN = 10**12  # a household amount above a trillion yuan is a typing error, not money
@@ -287,10 +292,10 @@ def date(raw) -> _dt.date | None:
 # Excel shows a bare number typed into a cell formatted as a date as the day that many days after 1899-12-30:
 # 3 -> 1900-01-02, 2026 -> 1905-07-18, 3652 -> 1909-12-30. No application, decision, payment or death recorded
 # in a roster is that old, so a date cell before 1910 in such a column is that slip, never a real date.
-_EARLIEST_RECORD = _dt.date(1910, 1, 1)
+EARLIEST_RECORD = _dt.date(1910, 1, 1)
 
 
-_LATEST_RECORD = _dt.date(2099, 12, 31)
+LATEST_RECORD = _dt.date(2099, 12, 31)
 
 
 def record_date(raw, floor: bool = True) -> _dt.date | None:
@@ -298,11 +303,11 @@ def record_date(raw, floor: bool = True) -> _dt.date | None:
     and a date cell before 1910 is refused as a number typed into a date-formatted cell (`floor`); a date after
     2099 (9999-12-01) is refused as a typo in any date column, before any date arithmetic overflows on it."""
     day = date(raw)
-    if day is not None and day > _LATEST_RECORD:
+    if day is not None and day > LATEST_RECORD:
         raise CellError("date_invalid", f"日期 {day.isoformat()} 不可能（晚于 2099 年）", "核对年份，按 2024-03-01 的格式填写")
     if not floor:
         return day
-    if day is not None and day < _EARLIEST_RECORD and isinstance(raw, _dt.date):
+    if day is not None and day < EARLIEST_RECORD and isinstance(raw, _dt.date):
         typed = f" {(day - _dt.date(1899, 12, 30)).days}" if day >= _dt.date(1900, 3, 1) else "（如月份、日）"
         raise CellError("date_number",
                         f"日期 {day.isoformat()} 不可能：多半是在设为日期格式的单元格中只输入了数字{typed}，"

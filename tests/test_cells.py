@@ -203,3 +203,55 @@ def test_text_never_keeps_a_control_or_format_character(raw):
 
     out = cells.text(raw)
     assert out is None or all(unicodedata.category(ch) not in ("Cc", "Cf") for ch in out)
+
+
+# the row reader takes a plain name or household number cell as it is, without its cleaner: the cleaner must
+# give it back unchanged
+@given(st.text(alphabet=st.sampled_from("0aZ9一丁龥中国伟芳H") | st.characters(), min_size=1, max_size=12))
+def test_plain_text_is_its_own_clean_value(raw):
+    from dibao_cli.reading.apply import household_number
+    from dibao_cli.reading.converters import plain_text
+
+    if plain_text(raw):
+        assert cells.name(raw) == raw
+        assert cells.text(raw) == raw
+        assert household_number(raw) == raw
+        assert raw[:1] not in cells.SUSPECT
+
+
+def test_plain_text_takes_only_letters_digits_and_chinese():
+    from dibao_cli.reading.converters import plain_text
+
+    assert plain_text("张三") and plain_text("Li2") and plain_text("龥")
+    for raw in ("张 三", "张三 ", "Ｌｉ", "'张三", "#REF!", "张\u200b三", "张三\n", "", "丕\uf900", "\u3400"):
+        assert plain_text(raw) is None, raw
+
+
+def test_suspect_first_characters_are_hash_signs_and_whitespace():
+    assert cells.SUSPECT == frozenset(["#", "＃"] + [chr(c) for c in range(0x3001) if chr(c).isspace()])
+
+
+# the row reader takes a plain date cell as it is in any date column: both date cleaners must give it back
+@given(st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)) | st.datetimes())
+def test_plain_date_is_its_own_clean_value(raw):
+    from dibao_cli.reading.converters import plain_date
+
+    if plain_date(raw):
+        assert cells.record_date(raw) == raw
+        assert cells.record_date(raw, floor=False) == raw
+        cells.refuse_bad(raw)
+    else:
+        assert type(raw) is dt.datetime or not dt.date(1910, 1, 1) <= raw <= dt.date(2099, 12, 31)
+
+
+def test_plain_checks_by_column_kind():
+    from dibao_cli.reading.columns import BY_KEY
+    from dibao_cli.reading.converters import plain_check, plain_date, plain_name
+
+    assert plain_check(BY_KEY["name"]) is plain_name
+    assert plain_check(BY_KEY["birth_date"]) is plain_date
+    assert plain_check(BY_KEY["household_id"]) is None
+    assert plain_name("张三") and not plain_name("张 三") and not plain_name(3.0)
+    assert plain_date(dt.date(1910, 1, 1)) and plain_date(dt.date(2099, 12, 31))
+    assert not plain_date(dt.date(1909, 12, 31)) and not plain_date(dt.date(2100, 1, 1))
+    assert not plain_date(dt.datetime(2000, 1, 1)) and not plain_date("2000-01-01")

@@ -14,7 +14,6 @@ make this path decline, and the sheet is read row by row as before.
 from __future__ import annotations
 
 import datetime as _dt
-import logging
 import os
 import signal
 from pathlib import Path
@@ -39,6 +38,8 @@ def load(path: Path, sheet_name: str, first_row: int, first_column: int, width: 
 
 
 def _load(path: Path, sheet_name: str, first_row: int):
+    import logging  # imported here: a roster read by rows never logs
+
     import fastexcel
 
     # fastexcel logs a warning for an empty column (read as text): nothing a clerk should see

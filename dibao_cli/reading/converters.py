@@ -3,6 +3,8 @@ and a per-column memo (a roster repeats the same few values down a column)."""
 
 from __future__ import annotations
 
+import datetime as _dt
+import re
 from typing import Callable
 
 from dibao_cli import cells
@@ -56,6 +58,28 @@ def grade(raw) -> int | None:
 
 MISS = object()
 
+# a name or text cell its cleaner gives back unchanged: ASCII letters and digits and Chinese characters only (no
+# space, full-width form, apostrophe, "#" or unprintable character; each is its own NFKC form). The row reader
+# takes such a cell as it is instead of calling the cleaner (tens of thousands of distinct names in a roster).
+plain_text = re.compile(r"[0-9A-Za-z\u4e00-\u9fa5]+").fullmatch
+
+
+def plain_name(raw) -> bool:
+    """A name cell that is its own clean value."""
+    return type(raw) is str and plain_text(raw) is not None
+
+
+def plain_date(raw) -> bool:
+    """A date cell that is its own clean value in any date column: a date (not a date and time) from 1910 to 2099
+    (a birth date or a record's date; nearly all distinct, so the memo would not find them)."""
+    return type(raw) is _dt.date and cells.EARLIEST_RECORD <= raw <= cells.LATEST_RECORD
+
+
+def plain_check(column: Column) -> Callable | None:
+    """The test of a cell that is its own clean value, for a column whose values are nearly all distinct (the row
+    reader takes such a cell as it is instead of looking it up or cleaning it), or None."""
+    return plain_name if column.kind == "name" else plain_date if column.kind == "date" else None
+
 
 class Slot:
     """One recognised column of a sheet with its converter and a memo of converted values."""
@@ -76,7 +100,10 @@ class Slot:
     def value(self, raw):
         """The clean value of a cell, or the CellError describing what is wrong with it."""
         memo = self.memo
-        key = raw if type(raw) is str else (raw, type(raw))
+        # a text or a float is its own key (neither equals the other); any other value is keyed with its type, so
+        # that 1, 1.0 and True do not share an entry
+        kind = type(raw)
+        key = raw if kind is str or kind is float else (raw, kind)
         if memo is not None:
             value = memo.get(key, MISS)
             if value is not MISS:

@@ -28,7 +28,7 @@ from dibao_cli.reading.apply import (
     target_of,
 )
 from dibao_cli.reading.columns import HOUSEHOLD, REQUIRED
-from dibao_cli.reading.converters import MISS, Slot
+from dibao_cli.reading.converters import MISS, Slot, plain_check, plain_text
 from dibao_cli.reading.header import (
     HEADER_SCAN_ROWS,
     HeaderLayout,
@@ -217,8 +217,10 @@ class _Reader:
         household_slots = [s for s in slots if s.level == HOUSEHOLD and s.convert and s.key != "household_id"]
         width = max(s.index for s in slots) + 1
         unknown = {i: h for i, c, h in layout_columns if c is None}
-        plan = [(slot.index, slot.memo.get if slot.memo is not None else None, *target_of(slot), slot)
-                for slot in member_slots]
+        # a column whose cells are nearly all distinct and their own clean values (names, dates) is not looked up
+        plan = [(slot.index, plain_check(slot.column), slot.memo.get if slot.memo is not None else None,
+                 *target_of(slot), slot) for slot in member_slots]
+        CellError = cells.CellError  # noqa: N806 (looked up once, not per cell)
         count = 0
         last_household = None
         last_raw: list = [None] * len(household_slots)
@@ -244,24 +246,31 @@ class _Reader:
             raw_hid = row[hid_slot.index]
             hid_bad = False
             where = (file, sheet, line)
-            try:
-                household_id = household_number(raw_hid)
-            except cells.CellError as exc:
-                self.problem(file, sheet, line, hid_slot.header, raw_hid, exc.message, exc.fix, ERROR, exc.code)
-                member.has_error = True
-                household_id, hid_bad = None, True
+            if type(raw_hid) is str and plain_text(raw_hid):  # its own clean value (nearly every row)
+                household_id = raw_hid
+            else:
+                try:
+                    household_id = household_number(raw_hid)
+                except CellError as exc:
+                    self.problem(file, sheet, line, hid_slot.header, raw_hid, exc.message, exc.fix, ERROR, exc.code)
+                    member.has_error = True
+                    household_id, hid_bad = None, True
             member.household_id = household_id
             # member-level cells (the memo lookup is inlined: this loop runs for every cell)
-            for index_, memo_get, target, name_, slot in plan:
+            for index_, plain, memo_get, target, name_, slot in plan:
                 raw = row[index_]
                 if raw is None:
                     continue
-                value = MISS if memo_get is None else memo_get(raw if type(raw) is str else (raw, type(raw)), MISS)
-                if value is MISS:
-                    value = slot.value(raw)
+                if plain is not None:
+                    value = raw if plain(raw) else slot.value(raw)
+                else:
+                    kind = type(raw)
+                    value = memo_get(raw if kind is str or kind is float else (raw, kind), MISS)
+                    if value is MISS:
+                        value = slot.value(raw)
                 if value is None:
                     continue
-                if type(value) is cells.CellError:
+                if type(value) is CellError:
                     cell_error(problem, where, slot, raw, value, household_id, member)
                     continue
                 if target == ATTRIBUTE:
@@ -294,10 +303,14 @@ class _Reader:
                     continue
                 last_raw[position] = raw
                 memo = slot.memo
-                value = MISS if memo is None else memo.get(raw if type(raw) is str else (raw, type(raw)), MISS)
-                if value is MISS:
-                    value = slot.value(raw)
-                if value is None or (type(value) is not cells.CellError and getattr(household, slot.key) is None):
+                if memo is None:  # a name: nearly all distinct, nearly all plain
+                    value = raw if type(raw) is str and plain_text(raw) else slot.value(raw)
+                else:
+                    kind = type(raw)
+                    value = memo.get(raw if kind is str or kind is float else (raw, kind), MISS)
+                    if value is MISS:
+                        value = slot.value(raw)
+                if value is None or (type(value) is not CellError and getattr(household, slot.key) is None):
                     if value is not None:  # the household's first value: nothing to compare it with
                         setattr(household, slot.key, value)
                     continue

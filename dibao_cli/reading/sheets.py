@@ -154,7 +154,9 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
             pad = [None] * offset
             try:
                 for index, row in enumerate(sheet.iter_rows()):
-                    values = pad + [None if v == "" else v for v in row]
+                    values = [None if v == "" else v for v in row]
+                    if pad:
+                        values = pad + values
                     marks = flags.get(index) if flags else None
                     if marks:
                         for column, bad in marks.items():
