@@ -187,24 +187,11 @@ def _counted(rows, advance, step: int = 1000):
     """The rows, telling `advance` every `step` rows (the progress of writing a large workbook); rows that can
     be gone through twice (a list, packed rows) stay so."""
     from dibao_cli.reports.fastbook import again
+    from dibao_cli.reports.rowstore import Counted, counted_once
 
     if again(rows):
-        from dibao_cli.reports.rowstore import Counted
-
         return Counted(rows, advance, step)
-    return _counted_once(rows, advance, step)
-
-
-def _counted_once(rows, advance, step: int):
-    count = 0
-    for row in rows:
-        yield row
-        count += 1
-        if count == step:
-            advance(count)
-            count = 0
-    if count:
-        advance(count)
+    return counted_once(rows, advance, step)
 
 
 def resolve(region, policies, day):

@@ -73,13 +73,17 @@ class Counted:
         return getattr(self.source, "widest", None)
 
     def __iter__(self):
-        advance, step = self.advance, self.step
-        count = 0
-        for row in self.source:
-            yield row
-            count += 1
-            if count == step:
-                advance(count)
-                count = 0
-        if count:
+        return counted_once(self.source, self.advance, self.step)
+
+
+def counted_once(rows, advance, step: int):
+    """The rows, telling `advance` every `step` rows as they go by (and the rest at the end)."""
+    count = 0
+    for row in rows:
+        yield row
+        count += 1
+        if count == step:
             advance(count)
+            count = 0
+    if count:
+        advance(count)
