@@ -50,13 +50,13 @@ def dump(roster: Path, folder: Path) -> tuple[list[Path], float, int]:
     from dibao_cli.assess.household import plan_assessment
     from dibao_cli.policy import PolicyAt, load_policy
     from dibao_cli.reading.roster import read_rosters
-    from dibao_cli.reports import assess as assess_report
+    from dibao_cli.reports import assess_sheets
     from dibao_cli.reports import fastbook, workbook
     from dibao_cli.reports.files import clean_text, display_width
 
     day = dt.date.fromisoformat(DAY)
     assessment = plan_assessment(read_rosters([roster], on_date=day), PolicyAt(load_policy(), day), day)
-    sheets = assess_report.xlsx_sheets(assessment)
+    sheets = assess_sheets.xlsx_sheets(assessment)
     sheets = [workbook._with_rows(s, list(s.rows) if not fastbook.again(s.rows) else s.rows) for s in sheets]
     t = time.process_time()
     workbook.write_xlsx(folder / "dibao-write.xlsx", sheets, force=True)

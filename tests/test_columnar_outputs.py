@@ -65,7 +65,7 @@ def test_the_assessment_workbook_is_the_same_from_either_writer(tmp_path, monkey
     from dibao_cli.assess.household import assess_roster
     from dibao_cli.policy import PolicyAt, load_policy
     from dibao_cli.reading.roster import read_rosters
-    from dibao_cli.reports import assess as assess_report
+    from dibao_cli.reports import assess_sheets
     from dibao_cli.reports import fastbook
 
     examples = Path(__file__).resolve().parent.parent / "examples"
@@ -79,7 +79,7 @@ def test_the_assessment_workbook_is_the_same_from_either_writer(tmp_path, monkey
         roster = read_rosters([examples / "messy-roster.xlsx", examples / "roster.xlsx"], on_date=day)
         assessment = assess_roster(roster, PolicyAt(load_policy(), day), day)
         path = tmp_path / f"{use_rust}.xlsx"
-        write_xlsx(path, assess_report.xlsx_sheets(assessment), force=False)
+        write_xlsx(path, assess_sheets.xlsx_sheets(assessment), force=False)
         described.append(_describe(path))
     assert used == [1]  # the first workbook came from the Rust writer
     assert described[0]["sheets"] == ["汇总", "户明细", "成员明细", "问题"]

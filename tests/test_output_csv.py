@@ -22,12 +22,12 @@ def _whole_list_csv(roster: Path) -> bytes:
     from dibao_cli.assess.household import assess_roster
     from dibao_cli.policy import PolicyAt, load_policy
     from dibao_cli.reading.roster import read_rosters
-    from dibao_cli.reports import assess as assess_report
+    from dibao_cli.reports import assess_sheets
 
     day = dt.date.fromisoformat(DAY)
     assessment = assess_roster(read_rosters([roster], on_date=day), PolicyAt(load_policy(), day), day)
     assert assessment.results
-    return assess_report.as_csv(assessment)
+    return assess_sheets.as_csv(assessment)
 
 
 @pytest.mark.parametrize(("flags", "exit_code"), [((), 0), (("--messy", "--mixed"), 1)], ids=["clean", "mixed"])

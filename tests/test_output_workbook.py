@@ -55,7 +55,7 @@ def _old_writer(roster: Path, out: Path, monkeypatch) -> None:
     from dibao_cli.assess.household import assess_roster
     from dibao_cli.policy import PolicyAt, load_policy
     from dibao_cli.reading.roster import read_rosters
-    from dibao_cli.reports import assess as assess_report
+    from dibao_cli.reports import assess_sheets
     from dibao_cli.reports import fastbook
 
     day = dt.date(2026, 11, 30)
@@ -63,7 +63,7 @@ def _old_writer(roster: Path, out: Path, monkeypatch) -> None:
     assert assessment.results
     with monkeypatch.context() as m:
         m.setattr(fastbook, "available", lambda: False)
-        write_xlsx(out, assess_report.xlsx_sheets(assessment), force=False)
+        write_xlsx(out, assess_sheets.xlsx_sheets(assessment), force=False)
 
 
 @pytest.mark.parametrize(("flags", "exit_code"), [((), 0), (("--messy",), 1)], ids=["clean", "messy"])
@@ -167,7 +167,7 @@ def test_packed_rows_keep_exact_money():
 def test_money_cells_of_whole_fen_are_the_rounded_ones(fen):
     """The short cuts for whole fen give the very floats of the rounding they skip."""
     from dibao_cli import money
-    from dibao_cli.reports.assess import _fen_float, _fen_number, _yuan_float
+    from dibao_cli.reports.assess_sheets import _fen_float, _fen_number, _yuan_float
 
     assert _fen_number(fen) == money.number(fen / 100)
     assert _yuan_float(fen) == float(Decimal(fen) / 100)

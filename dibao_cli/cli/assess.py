@@ -49,6 +49,7 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
     """
     from dibao_cli.assess.household import assess_roster, plan_assessment
     from dibao_cli.reports import assess as assess_report
+    from dibao_cli.reports import assess_sheets
 
     day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
@@ -67,14 +68,14 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
             assessment.progress = advance
             if advance is not None:
                 advance(len(assessment.left_out))
-            sheets = assess_report.xlsx_sheets(assessment)
+            sheets = assess_sheets.xlsx_sheets(assessment)
         elif fmt == "csv":  # streamed, as JSON: each household is assessed, written and dropped
             assessment = plan_assessment(roster, policy, day)
             assessment.progress = advance
             if advance is not None:
                 advance(len(assessment.left_out))
             emit(fmt, output, force, table=None, sheets=None, json=None,
-                 csv=lambda: assess_report.csv_pieces(assessment))
+                 csv=lambda: assess_sheets.csv_pieces(assessment))
         else:
             assessment = assess_roster(roster, policy, day, progress=advance)
     if fmt not in ("json", "csv"):
