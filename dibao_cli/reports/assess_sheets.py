@@ -3,6 +3,7 @@ household or member, from the assessment's results."""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 from dibao_cli import money
@@ -53,11 +54,23 @@ def as_csv(assessment: Assessment) -> bytes:
 
 def csv_pieces(assessment: Assessment):
     """as_csv's bytes in pieces: when the assessment is only planned (`plan_assessment`), households are
-    assessed, written and dropped a few thousand at a time, so memory stays flat."""
-    from dibao_cli.assess.household import iter_results
+    assessed (by the columnar engine where it decides them: assess/decided_result.py), written and dropped a few
+    thousand at a time, so memory stays flat."""
+    return csv_chunks(HOUSEHOLD_HEADER, (household_row(r) for r in _results(assessment)))
 
-    results = assessment.results if assessment.results or not assessment.pending else iter_results(assessment)
-    return csv_chunks(HOUSEHOLD_HEADER, (household_row(r) for r in results))
+
+def _results(assessment: Assessment, member_figures: bool = False):
+    """The assessment's results, or, when it is only planned, each pending household's result in order from
+    `decided_results` (DIBAO_SHEETS_ENGINE=household: `assess_household` for every one, as the tests compare)."""
+    if assessment.results or not assessment.pending:
+        return assessment.results
+    if os.environ.get("DIBAO_SHEETS_ENGINE") == "household":
+        from dibao_cli.assess.household import iter_results
+
+        return iter_results(assessment)
+    from dibao_cli.assess.decided_result import decided_results
+
+    return decided_results(assessment, member_figures)
 
 
 MEMBER_HEADER = ("户编号", "姓名", "身份证号", "与户主关系", "年龄", "共同生活", "特困", "劳动能力", "残疾", "重病",
@@ -97,10 +110,9 @@ def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpe
     """The workbook's four sheets. When the assessment is only planned (`plan_assessment`), each household is
     assessed here, once: its rows are kept packed (RowStore) and the result dropped, so a province's result
     never holds every household's result and rows at once; the totals are added up on the way."""
-    from dibao_cli.assess.household import iter_results
     from dibao_cli.reports.rowstore import RowStore
 
-    results = assessment.results if assessment.results or not assessment.pending else iter_results(assessment)
+    results = _results(assessment, member_figures=True)
     running = Totals()
     households, members = RowStore(), RowStore()
     day = assessment.day
