@@ -41,31 +41,10 @@ def county_roster(people: int, township: str) -> Path:
     path = HERE / "out" / f"roster-{people}-{township}.xlsx"
     if path.exists():
         return path
-    import datetime as dt
-
-    import xlsxwriter
-    from make_roster import HEADER, rows
+    from make_roster import rows, write_rows
 
     roster(people)
-    workbook = xlsxwriter.Workbook(str(path))
-    sheet = workbook.add_worksheet("名册")
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, HEADER)
-    r = 0
-    for row in rows(people):
-        if row[0] != township:
-            continue
-        r += 1
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if c == 8:
-                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
-            elif isinstance(value, str):
-                sheet.write_string(r, c, value)
-            else:
-                sheet.write_number(r, c, value)
-    workbook.close()
+    write_rows((row for row in rows(people) if row[0] == township), path)
     return path
 
 

@@ -94,13 +94,17 @@ def messy(rows_, mixed: bool, seed: int = 11):
 
 
 def write(n: int, path: Path, spoil: bool = False, mixed: bool = False) -> None:
+    write_rows(messy(rows(n), mixed) if spoil else rows(n), path)
+
+
+def write_rows(source, path: Path) -> None:
+    """A roster workbook of these rows under HEADER."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path))  # shared strings, as Excel and WPS save them
     sheet = workbook.add_worksheet("名册")
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     sheet.write_row(0, 0, HEADER)
-    source = messy(rows(n), mixed) if spoil else rows(n)
     for r, row in enumerate(source, start=1):
         for c, value in enumerate(row):
             if value is None:

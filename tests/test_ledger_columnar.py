@@ -1,6 +1,6 @@
 """`dibao import` stores the households the columnar engine decides (assess/vector.py) from its figures
 (ledger/decided.py). The ledger must be the same, table by table and row by row, as when every household is
-assessed one at a time (DIBAO_IMPORT_ENGINE=household): on the examples under both policies, on generated
+assessed one at a time (DIBAO_ENGINE=household): on the examples under both policies, on generated
 clean, messy and mixed rosters over months whose incomes, members and households change, on both backends; and
 the rows built for random households against random records of last month (hypothesis)."""
 
@@ -98,7 +98,7 @@ def _dump(run, backend: str, db: str) -> dict[str, list]:
 def _import_both(run, monkeypatch, backend, tmp_path, months: list[tuple[str, Path]], *args) -> dict[str, list]:
     dumps, codes = [], []
     for engine in ("household", "columnar"):
-        monkeypatch.setenv("DIBAO_IMPORT_ENGINE", engine)
+        monkeypatch.setenv("DIBAO_ENGINE", engine)
         db = str(tmp_path / f"{engine}.db")
         codes.append([run("import", roster, "--month", month, "--db", db, "--skip-invalid", *args).code
                       for month, roster in months])

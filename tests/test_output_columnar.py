@@ -1,7 +1,7 @@
 """`dibao assess -o x.xlsx` and `--format csv` take the households the columnar engine decides (assess/vector.py)
 from its figures (assess/decided_result.py), the members' own figures by the per-household path's rules. Every
 row, the CSV's bytes and the workbook's cells must be the same as when every household is assessed one at a
-time (DIBAO_SHEETS_ENGINE=household): on the examples under both policies and on generated clean, messy and
+time (DIBAO_ENGINE=household): on the examples under both policies and on generated clean, messy and
 mixed rosters, with most households really taken from the columnar engine."""
 
 from __future__ import annotations
@@ -53,13 +53,13 @@ def _compare(roster, policy, monkeypatch) -> int:
     per_household = list(iter_results(plan_assessment(roster, policy, DAY)))
     assert _rows(columnar, policy) == _rows(per_household, policy)
 
-    monkeypatch.delenv("DIBAO_SHEETS_ENGINE", raising=False)
+    monkeypatch.delenv("DIBAO_ENGINE", raising=False)
     csv_columnar = b"".join(assess_sheets.csv_pieces(plan_assessment(roster, policy, DAY)))
     sheets_columnar = _sheets(assess_sheets.xlsx_sheets(plan_assessment(roster, policy, DAY), MASK))
-    monkeypatch.setenv("DIBAO_SHEETS_ENGINE", "household")
+    monkeypatch.setenv("DIBAO_ENGINE", "household")
     csv_household = b"".join(assess_sheets.csv_pieces(plan_assessment(roster, policy, DAY)))
     sheets_household = _sheets(assess_sheets.xlsx_sheets(plan_assessment(roster, policy, DAY), MASK))
-    monkeypatch.delenv("DIBAO_SHEETS_ENGINE")
+    monkeypatch.delenv("DIBAO_ENGINE")
     assert csv_columnar == csv_household
     assert sheets_columnar == sheets_household
     return len(taken)
@@ -91,9 +91,9 @@ def test_the_cli_writes_the_same_workbook_and_csv_from_both_paths(tmp_path, run,
     outputs = {}
     for engine in ("household", "columnar"):
         if engine == "household":
-            monkeypatch.setenv("DIBAO_SHEETS_ENGINE", "household")
+            monkeypatch.setenv("DIBAO_ENGINE", "household")
         else:
-            monkeypatch.delenv("DIBAO_SHEETS_ENGINE")
+            monkeypatch.delenv("DIBAO_ENGINE")
         book, table = tmp_path / f"{engine}.xlsx", tmp_path / f"{engine}.csv"
         first = run("assess", ROOT / "examples" / name, "--date", DAY.isoformat(), *policy, "-o", book)
         second = run("assess", ROOT / "examples" / name, "--date", DAY.isoformat(), *policy, "--format", "csv",

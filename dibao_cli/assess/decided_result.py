@@ -10,17 +10,18 @@ tests/test_output_columnar.py).
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from typing import NamedTuple
 
-from dibao_cli.assess.household import _income_items, assess_household
+from dibao_cli.assess.household import _income_items, assess_household, iter_results
 from dibao_cli.assess.vector import assess_block
 from dibao_cli.rules.income import employment_deduction, member_income
 from dibao_cli.rules.members import classified_categories
 from dibao_cli.status import DIBAO, SINGLE_PERSON
 
 ZERO = Decimal(0)
-BLOCK = 4096  # households decided on columns at a time (as assess --format json)
+BLOCK = 4096  # households decided on columns at a time (memory stays flat at a province's size)
 NONE: tuple = ()
 
 
@@ -100,22 +101,33 @@ def add_member_figures(r: DecidedResult, policy, day, lookup) -> None:
         r.classified_people = [(s.member, s.categories) for s in r.singles if s.categories]
 
 
-def decided_results(assessment, member_figures: bool = False):
-    """Each pending household's result in order: a DecidedResult where the columnar engine decided it (with the
-    members' figures when `member_figures`), else `assess_household`'s HouseholdResult; `progress` after each
-    block."""
+def decided_blocks(assessment):
+    """(household, Decided or None) for each pending household in the roster's order, decided on columns a block
+    at a time (memory stays flat at a province's size); `progress` after each block."""
     policy, day, progress = assessment.policy, assessment.day, assessment.progress
     lookup = _income_items(policy)
     pending = assessment.pending
     for start in range(0, len(pending), BLOCK):
         block = pending[start:start + BLOCK]
-        for household, decided in zip(block, assess_block(block, policy, day, lookup)):
-            if decided is None:
-                yield assess_household(household, policy, day)
-            else:
-                result = DecidedResult(decided)
-                if member_figures:
-                    add_member_figures(result, policy, day, lookup)
-                yield result
+        yield from zip(block, assess_block(block, policy, day, lookup))
         if progress is not None:
             progress(len(block))
+
+
+def decided_results(assessment, member_figures: bool = False):
+    """Each pending household's result in order: a DecidedResult where the columnar engine decided it (with the
+    members' figures when `member_figures`), else `assess_household`'s HouseholdResult. DIBAO_ENGINE=household
+    assesses every household one at a time (the tests compare the two)."""
+    if os.environ.get("DIBAO_ENGINE") == "household":
+        yield from iter_results(assessment)
+        return
+    policy, day = assessment.policy, assessment.day
+    lookup = _income_items(policy)
+    for household, decided in decided_blocks(assessment):
+        if decided is None:
+            yield assess_household(household, policy, day)
+        else:
+            result = DecidedResult(decided)
+            if member_figures:
+                add_member_figures(result, policy, day, lookup)
+            yield result

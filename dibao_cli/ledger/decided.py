@@ -9,19 +9,12 @@ it (tests/test_ledger_columnar.py compares every table).
 
 from __future__ import annotations
 
-import os
-
 from dibao_cli.assess.decided_result import DecidedResult, decided_results
-from dibao_cli.assess.household import iter_results
 
 __all__ = ["DecidedResult", "month_results"]
 
 
 def month_results(assessment):
     """Each pending household's result in order: a DecidedResult where the columnar engine decided it, else
-    `assess_household`'s HouseholdResult. DIBAO_IMPORT_ENGINE=household assesses every household one at a time
-    (the tests compare the two ledgers)."""
-    if os.environ.get("DIBAO_IMPORT_ENGINE") == "household":
-        yield from iter_results(assessment)
-        return
-    yield from decided_results(assessment)
+    `assess_household`'s HouseholdResult (assess/decided_result.py; DIBAO_ENGINE=household: one at a time)."""
+    return decided_results(assessment)

@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import orjson
 
-from dibao_cli.assess.household import _income_items, assess_household
-from dibao_cli.assess.vector import assess_block
+from dibao_cli.assess.decided_result import decided_blocks
+from dibao_cli.assess.household import assess_household
 from dibao_cli.money import fen_to_fen
 from dibao_cli.reports.assess import _monthly as monthly
 from dibao_cli.reports.assess import _ONE, f2y, household_dict, y
@@ -174,25 +174,16 @@ def household_bytes(d) -> bytes:
     )
 
 
-BLOCK = 4096  # households decided on columns at a time (memory stays flat at a province's size)
-
-
 def columnar_pieces(assessment, running):
     """Each pending household's JSON object in order: from the columnar engine's figures where it decided the
     household, else from `assess_household` as always."""
-    policy, day, progress = assessment.policy, assessment.day, assessment.progress
-    lookup = _income_items(policy)
-    pending = assessment.pending
+    policy, day = assessment.policy, assessment.day
     option = orjson.OPT_INDENT_2
-    for start in range(0, len(pending), BLOCK):
-        block = pending[start:start + BLOCK]
-        for household, decided in zip(block, assess_block(block, policy, day, lookup)):
-            if decided is None:
-                result = assess_household(household, policy, day)
-                running.add(result)
-                yield orjson.dumps(household_dict(result), option=option)
-            else:
-                running.add_decided(decided)
-                yield household_bytes(decided)
-        if progress is not None:
-            progress(len(block))
+    for household, decided in decided_blocks(assessment):
+        if decided is None:
+            result = assess_household(household, policy, day)
+            running.add(result)
+            yield orjson.dumps(household_dict(result), option=option)
+        else:
+            running.add_decided(decided)
+            yield household_bytes(decided)

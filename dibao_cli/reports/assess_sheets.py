@@ -3,7 +3,6 @@ household or member, from the assessment's results."""
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 from dibao_cli import money
@@ -61,13 +60,9 @@ def csv_pieces(assessment: Assessment):
 
 def _results(assessment: Assessment, member_figures: bool = False):
     """The assessment's results, or, when it is only planned, each pending household's result in order from
-    `decided_results` (DIBAO_SHEETS_ENGINE=household: `assess_household` for every one, as the tests compare)."""
+    `decided_results`."""
     if assessment.results or not assessment.pending:
         return assessment.results
-    if os.environ.get("DIBAO_SHEETS_ENGINE") == "household":
-        from dibao_cli.assess.household import iter_results
-
-        return iter_results(assessment)
     from dibao_cli.assess.decided_result import decided_results
 
     return decided_results(assessment, member_figures)
