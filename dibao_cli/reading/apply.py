@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from dibao_cli import cells
-from dibao_cli.idcard import IdError, parse_id
+from dibao_cli.idcard import IdError, clean_id18, parse_id
 from dibao_cli.model import EMPTY, Household
 from dibao_cli.problems import ERROR, WARNING
 
@@ -72,6 +72,16 @@ def check_name(problem, where, slot, raw_name, member, household_id) -> None:
 
 def read_id(problem, where, file, slot, raw, member, household_id, seen_ids: dict) -> None:
     """Parse one ID number cell onto the member, report it if bad, upgraded or already seen."""
+    if type(raw) is str:  # a clean 18-character number (nearly every row): no IdInfo, one look-up of the number
+        clean = clean_id18(raw)
+        if clean is not None:
+            number = member.id_number = clean[0]
+            member.birth = clean[1]
+            member.male = clean[2]
+            previous = seen_ids.setdefault(number, member)
+            if previous is not member:
+                duplicate_id(problem, where, file, slot, raw, member, household_id, previous)
+            return
     try:
         if type(raw) is not str or raw[:1] in cells.SUSPECT:
             cells.refuse_bad(raw)

@@ -16,11 +16,13 @@ from dibao_cli import cells
 from dibao_cli.errors import InputUnreadable
 from dibao_cli.model import EMPTY, Member, Roster, SheetSummary
 from dibao_cli.problems import ERROR, WARNING, Problem
+from dibao_cli.idcard import clean_id18
 from dibao_cli.reading.apply import (
     ATTRIBUTE,
-    add_amount,
+    INCOME,
     cell_error,
     check_name,
+    duplicate_id,
     household_cell,
     household_number,
     join_household,
@@ -206,9 +208,14 @@ class _Reader:
     # ---- rows
     def _read_data(self, file: str, sheet: str, rows, slots: list[Slot], layout_columns, fill,
                    summary: SheetSummary) -> None:
+        # This loop runs for every row of every roster read by rows: the common case (a clean cell, a clean ID
+        # number, a row of the household before) is inlined; anything else goes through the helpers the columnar
+        # reader shares (reading/apply.py), so that both readers report the same problems in the same order.
         roster = self.roster
         problem = self.problem
         seen_ids = self.seen_ids
+        remember_id = seen_ids.setdefault
+        households = roster.households
         progress = self.progress
         id_slot = next(s for s in slots if s.key == "id_number")
         name_slot = next(s for s in slots if s.key == "name")
@@ -217,104 +224,137 @@ class _Reader:
         household_slots = [s for s in slots if s.level == HOUSEHOLD and s.convert and s.key != "household_id"]
         width = max(s.index for s in slots) + 1
         unknown = {i: h for i, c, h in layout_columns if c is None}
+        id_index, name_index, hid_index = id_slot.index, name_slot.index, hid_slot.index
         # a column whose cells are nearly all distinct and their own clean values (names, dates) is not looked up
         plan = [(slot.index, plain_check(slot.column), slot.memo.get if slot.memo is not None else None,
                  *target_of(slot), slot) for slot in member_slots]
+        household_plan = [(position, slot.index, slot.memo.get if slot.memo is not None else None, slot.key, slot)
+                          for position, slot in enumerate(household_slots)]
         CellError = cells.CellError  # noqa: N806 (looked up once, not per cell)
-        count = 0
+        active = fill.active
+        count = data_rows = members = 0
         last_household = None
         last_raw: list = [None] * len(household_slots)
-        for index, row in rows:
-            count += 1
-            if progress is not None and count % 5000 == 0:
-                progress(5000)
-            if fill.active:
-                row = fill.apply(index, row)
-            if len(row) < width:
-                row = row + [None] * (width - len(row))
-            line = index + 1
-            raw_name = row[name_slot.index]
-            raw_id = row[id_slot.index]
-            if raw_name is None and raw_id is None:
-                if self._is_blank_or_note(row):
+        last_hid = None  # the household number cell of the row before, when it was its own clean value
+        try:
+            for index, row in rows:
+                count += 1
+                if progress is not None and count % 5000 == 0:
+                    progress(5000)
+                if active:
+                    row = fill.apply(index, row)
+                if len(row) < width:
+                    row = row + [None] * (width - len(row))
+                line = index + 1
+                raw_name = row[name_index]
+                raw_id = row[id_index]
+                if raw_name is None and raw_id is None:
+                    if self._is_blank_or_note(row):
+                        continue
+                    problem(file, sheet, line, "", "", "这一行有内容，但没有姓名和身份证号",
+                            "补上姓名和身份证号；如果是说明文字，请移到表格下方单独一行的第一列", ERROR, "row_no_person")
                     continue
-                self.problem(file, sheet, line, "", "", "这一行有内容，但没有姓名和身份证号",
-                             "补上姓名和身份证号；如果是说明文字，请移到表格下方单独一行的第一列", ERROR, "row_no_person")
-                continue
-            summary.data_rows += 1
-            member = Member(file, sheet, line)
-            raw_hid = row[hid_slot.index]
-            hid_bad = False
-            where = (file, sheet, line)
-            if type(raw_hid) is str and plain_text(raw_hid):  # its own clean value (nearly every row)
-                household_id = raw_hid
-            else:
-                try:
-                    household_id = household_number(raw_hid)
-                except CellError as exc:
-                    self.problem(file, sheet, line, hid_slot.header, raw_hid, exc.message, exc.fix, ERROR, exc.code)
-                    member.has_error = True
-                    household_id, hid_bad = None, True
-            member.household_id = household_id
-            # member-level cells (the memo lookup is inlined: this loop runs for every cell)
-            for index_, plain, memo_get, target, name_, slot in plan:
-                raw = row[index_]
-                if raw is None:
-                    continue
-                if plain is not None:
-                    value = raw if plain(raw) else slot.value(raw)
+                data_rows += 1
+                member = Member(file, sheet, line)
+                raw_hid = row[hid_index]
+                hid_bad = False
+                where = (file, sheet, line)
+                if type(raw_hid) is str and (raw_hid == last_hid or plain_text(raw_hid)):  # its own clean value
+                    household_id = last_hid = raw_hid
                 else:
-                    kind = type(raw)
-                    value = memo_get(raw if kind is str or kind is float else (raw, kind), MISS)
-                    if value is MISS:
-                        value = slot.value(raw)
-                if value is None:
-                    continue
-                if type(value) is CellError:
-                    cell_error(problem, where, slot, raw, value, household_id, member)
-                    continue
-                if target == ATTRIBUTE:
-                    setattr(member, name_, value)
-                elif value != 0:  # a zero amount changes no sum and lists nothing: no dict for it (memory at 1M rows)
-                    add_amount(member, target, name_, value)
-            read_id(problem, where, file, id_slot, raw_id, member, household_id, seen_ids)
-            if member.name is None:
-                check_name(problem, where, name_slot, raw_name, member, household_id)
-            relation = member.relation
-            member.is_head = relation in HEAD_RELATIONS
-            for index_extra, header in unknown.items():
-                if index_extra < len(row) and row[index_extra] is not None:
-                    if member.extra is EMPTY:
-                        member.extra = {}
-                    value = row[index_extra]
-                    member.extra[header] = str(value) if type(value) is cells.BadCell else value
-            summary.members += 1
-            household = join_household(roster, problem, where, hid_slot, member, household_id, hid_bad)
-            if household is None:
-                continue
-            # household-level cells: a row of the same household repeating the previous row's cell is skipped
-            same = household is last_household
-            last_household = household
-            for position, slot in enumerate(household_slots):
-                raw = row[slot.index]
-                if raw is None:
-                    continue
-                if same and last_raw[position] == raw and type(last_raw[position]) is type(raw):
-                    continue
-                last_raw[position] = raw
-                memo = slot.memo
-                if memo is None:  # a name: nearly all distinct, nearly all plain
-                    value = raw if type(raw) is str and plain_text(raw) else slot.value(raw)
+                    try:
+                        household_id = household_number(raw_hid)
+                    except CellError as exc:
+                        problem(file, sheet, line, hid_slot.header, raw_hid, exc.message, exc.fix, ERROR, exc.code)
+                        member.has_error = True
+                        household_id, hid_bad = None, True
+                member.household_id = household_id
+                # member-level cells (the memo lookup is inlined: this loop runs for every cell)
+                for index_, plain, memo_get, target, name_, slot in plan:
+                    raw = row[index_]
+                    if raw is None:
+                        continue
+                    if plain is not None:
+                        value = raw if plain(raw) else slot.value(raw)
+                    else:
+                        kind = type(raw)
+                        value = memo_get(raw if kind is str or kind is float else (raw, kind), MISS)
+                        if value is MISS:
+                            value = slot.value(raw)
+                    if value is None:
+                        continue
+                    if type(value) is CellError:
+                        cell_error(problem, where, slot, raw, value, household_id, member)
+                        continue
+                    if target == ATTRIBUTE:
+                        setattr(member, name_, value)
+                    elif value != 0:  # a zero amount changes no sum and lists nothing: no dict for it (memory at 1M rows)
+                        if target == INCOME:
+                            items = member.incomes
+                            if items is EMPTY:
+                                items = member.incomes = {}
+                        else:
+                            items = member.expenses
+                            if items is EMPTY:
+                                items = member.expenses = {}
+                        items[name_] = value
+                clean = clean_id18(raw_id) if type(raw_id) is str else None
+                if clean is not None:  # a clean 18-character number (nearly every row)
+                    number = member.id_number = clean[0]
+                    member.birth = clean[1]
+                    member.male = clean[2]
+                    previous = remember_id(number, member)
+                    if previous is not member:
+                        duplicate_id(problem, where, file, id_slot, raw_id, member, household_id, previous)
                 else:
-                    kind = type(raw)
-                    value = memo.get(raw if kind is str or kind is float else (raw, kind), MISS)
-                    if value is MISS:
-                        value = slot.value(raw)
-                if value is None or (type(value) is not CellError and getattr(household, slot.key) is None):
-                    if value is not None:  # the household's first value: nothing to compare it with
-                        setattr(household, slot.key, value)
-                    continue
-                household_cell(problem, where, slot, raw, value, household, household_id)
+                    read_id(problem, where, file, id_slot, raw_id, member, household_id, seen_ids)
+                if member.name is None:
+                    check_name(problem, where, name_slot, raw_name, member, household_id)
+                member.is_head = member.relation in HEAD_RELATIONS
+                if unknown:
+                    for index_extra, header in unknown.items():
+                        if index_extra < len(row) and row[index_extra] is not None:
+                            if member.extra is EMPTY:
+                                member.extra = {}
+                            value = row[index_extra]
+                            member.extra[header] = str(value) if type(value) is cells.BadCell else value
+                members += 1
+                household = households.get(household_id) if household_id is not None else None
+                if household is not None and household.file == file:  # a row of a household begun before
+                    household.members.append(member)
+                    if member.has_error:
+                        household.has_error = True
+                else:
+                    household = join_household(roster, problem, where, hid_slot, member, household_id, hid_bad)
+                    if household is None:
+                        continue
+                # household-level cells: a row of the same household repeating the previous row's cell is skipped
+                same = household is last_household
+                last_household = household
+                for position, index_, memo_get, key, slot in household_plan:
+                    raw = row[index_]
+                    if raw is None:
+                        continue
+                    if same:
+                        last = last_raw[position]
+                        if last == raw and type(last) is type(raw):
+                            continue
+                    last_raw[position] = raw
+                    if memo_get is None:  # a name: nearly all distinct, nearly all plain
+                        value = raw if type(raw) is str and plain_text(raw) else slot.value(raw)
+                    else:
+                        kind = type(raw)
+                        value = memo_get(raw if kind is str or kind is float else (raw, kind), MISS)
+                        if value is MISS:
+                            value = slot.value(raw)
+                    if value is None or (type(value) is not CellError and getattr(household, key) is None):
+                        if value is not None:  # the household's first value: nothing to compare it with
+                            setattr(household, key, value)
+                        continue
+                    household_cell(problem, where, slot, raw, value, household, household_id)
+        finally:
+            summary.data_rows += data_rows
+            summary.members += members
         if progress is not None:
             progress(count % 5000)
 
