@@ -49,7 +49,6 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
     """
     from dibao_cli.assess.household import assess_roster, plan_assessment
     from dibao_cli.reports import assess as assess_report
-    from dibao_cli.reports import assess_sheets
 
     day = on_date or _dt.date.today()
     fmt = resolve_format(fmt, output, FORMATS)
@@ -64,12 +63,16 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
             emit(fmt, output, force, table=None, sheets=None, json=lambda: assess_report.json_chunks(assessment),
                  csv=None)
         elif fmt == "xlsx":  # each household assessed once, its rows kept packed and its result dropped
+            from dibao_cli.reports import assess_sheets
+
             assessment = plan_assessment(roster, policy, day)
             assessment.progress = advance
             if advance is not None:
                 advance(len(assessment.left_out))
             sheets = assess_sheets.xlsx_sheets(assessment)
         elif fmt == "csv":  # streamed, as JSON: each household is assessed, written and dropped
+            from dibao_cli.reports import assess_sheets
+
             assessment = plan_assessment(roster, policy, day)
             assessment.progress = advance
             if advance is not None:

@@ -40,8 +40,6 @@ from dibao_cli.reading.header import (
     first_rows,
 )
 from dibao_cli.reading.households import HEAD_RELATIONS, check_household
-from dibao_cli.reading import frame
-from dibao_cli.reading.columnar import Declined
 from dibao_cli.reading.sheets import Book, Sheet, _LazySheet, open_book
 
 # Sheets with less XML than this (about 14,000 rows of 18 columns) are read row by row: importing pyarrow and
@@ -127,6 +125,8 @@ class _Reader:
         layout = find_header(grid)
         if layout is None or set(layout.header_rows) & head.numeric_rows:
             return None
+        from dibao_cli.reading.columnar import Declined
+
         try:
             table = source.load(layout.header_rows[-1] + 1)
         except Declined:
@@ -139,6 +139,8 @@ class _Reader:
         if fast is not None:
             layout, table, first_column = fast
             first_row = layout.header_rows[-1] + 1
+
+            from dibao_cli.reading import frame
 
             def read(slots, summary):
                 frame.read_table(self, file, sheet.name, table, first_row, first_column, slots, layout.columns,

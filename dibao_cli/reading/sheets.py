@@ -118,12 +118,14 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
     def columnar(name: str, from_bytes: int) -> ColumnarSource | None:
         """The sheet's head and a loader of its data by columns, or None when only the row reader reads it exactly
         (or the sheet has less XML than `from_bytes`)."""
-        from dibao_cli.reading import columnar as _columnar, xlsxhead
-
         if name not in xml_parts or suffix not in (".xlsx", ".xlsm"):
             return None
         budget = _load_budget(zf, xml_parts[name])
-        if budget[0] < from_bytes or not _columnar.available():
+        if budget[0] < from_bytes:
+            return None
+        from dibao_cli.reading import columnar as _columnar, xlsxhead
+
+        if not _columnar.available():
             return None
         if name in scans:  # scanned already (as a sheet after the first): no need to overlap the scan
             found = scans[name]
