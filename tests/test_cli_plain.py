@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import person, write_xlsx
-from dibao_cli.cli.console import plain_table
+from dibao_cli.cli.plain_table import plain_table
 from dibao_cli.reports.screens import literal
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -95,7 +95,8 @@ def print_summary(result) -> None:
     """The roster's summary after a check written to a file: the lines reports/check.py's print_summary prints with
     rich, written directly when standard output is no terminal and every value is plain text (importing rich and
     laying out its table take a tenth of a 10,000-member check), else printed by rich."""
-    from dibao_cli.cli.console import plain_stdout, plain_table
+    from dibao_cli.cli.console import plain_stdout
+    from dibao_cli.cli.plain_table import plain_table
     from dibao_cli.model import NO_HOUSEHOLD
     from dibao_cli.reports import check as check_report
 
