@@ -23,6 +23,8 @@ def plain_table(title: str, columns: list[tuple[str, str]], rows: list[list[str]
         return None
     widths = [max(_width(header), *(_width(row[i]) for row in rows)) for i, (header, _) in enumerate(columns)]
     total = sum(widths) + 3 * len(widths) + 1
+    if _width(title) > total:
+        return None
 
     def line(cells_, left, middle, right):
         parts = []
@@ -37,6 +39,4 @@ def plain_table(title: str, columns: list[tuple[str, str]], rows: list[list[str]
              "┡" + "╇".join("━" * (w + 2) for w in widths) + "┩",
              *(line(row, "│", "│", "│") for row in rows),
              "└" + "┴".join("─" * (w + 2) for w in widths) + "┘"]
-    if total - _width(title) < 0:
-        return None
     return "\n".join(lines) + "\n"
