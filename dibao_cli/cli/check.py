@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -85,44 +84,10 @@ def check(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, 
          sheets=lambda: check_report.xlsx_sheets(result), json=lambda: check_report.as_json(result),
          csv=lambda: check_report.as_csv(result))
     if output is not None:
-        print_summary(result)
+        check_report.print_summary(console(), result)
     errors, warnings = result.error_count(), result.warning_count()
     if errors or (fail_on_warning and warnings):
         raise SystemExit(ExitStatus.PROBLEMS_FOUND)
-
-
-def print_summary(result) -> None:
-    """The roster's summary after a check written to a file: the lines reports/check.py's print_summary prints with
-    rich, written directly when standard output is no terminal and every value is plain text (importing rich and
-    laying out its table take a tenth of a 10,000-member check), else printed by rich."""
-    from dibao_cli.cli.console import plain_stdout
-    from dibao_cli.cli.plain_table import plain_table
-    from dibao_cli.model import NO_HOUSEHOLD
-    from dibao_cli.reports import check as check_report
-
-    text = None
-    if plain_stdout():
-        s = check_report.summary(result)
-        orphans = s["members_without_household"]
-        lines = (f"名册：{len(s['files'])} 个文件，{s['households']} 户，{s['members']} 人"
-                 + (f"（其中 {orphans} 人未填户编号，不属于任何一户）" if orphans else "") + "\n")
-        if s["by_township"]:
-            table = plain_table("按乡镇", [("乡镇", "left"), ("户数", "right"), ("人数", "right")], [
-                [township, "" if township == NO_HOUSEHOLD else str(v["households"]), str(v["members"])]
-                for township, v in s["by_township"].items()])
-            lines = None if table is None else lines + table
-        if lines is not None:
-            if s["errors"] or s["warnings"]:
-                lines += (f"发现 {s['errors']} 个错误、{s['warnings']} 个警告"
-                          f"（{s['households_with_errors']} 户有错误，核算时将被排除）。\n")
-            else:
-                lines += "没有发现问题。\n"
-            text = lines
-    if text is None:
-        check_report.print_summary(console(), result)
-        return
-    sys.stdout.write(text)
-    sys.stdout.flush()
 
 
 @click.command(cls=DibaoCommand, context_settings=CONTEXT)

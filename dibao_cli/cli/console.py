@@ -69,11 +69,6 @@ def say(text: str, stderr: bool = False) -> None:
     console(stderr=stderr).print(text, markup=False)
 
 
-def plain_stdout() -> bool:
-    """True when standard output is no terminal for rich (what it prints there has no colour and no width)."""
-    return _plain(sys.stdout)
-
-
 def _plain(stream) -> bool:
     """True when rich would treat `stream` as no terminal (see rich's Console.is_terminal)."""
     import builtins
