@@ -245,10 +245,13 @@ def json_chunks(assessment: Assessment, columnar: bool = True):
     yield b',\n"households": ['
     if assessment.results or not assessment.pending:
         pieces = (dumps(household_dict(r)) for r in _counted(assessment.results, running))
-    elif columnar:
-        from dibao_cli.reports.assess_json import columnar_pieces
+    elif columnar:  # a chunk of objects per block, written as it comes
+        from dibao_cli.reports.assess_json import columnar_chunks
 
-        pieces = columnar_pieces(assessment, running)
+        for index, chunk in enumerate(columnar_chunks(assessment, running)):
+            yield b",\n" if index else b"\n"
+            yield chunk
+        pieces = ()
     else:
         from dibao_cli.assess.household import iter_results
 
