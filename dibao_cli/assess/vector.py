@@ -29,7 +29,7 @@ from dibao_cli.rules.benefit import classified, differential, round_benefit, wit
 from dibao_cli.rules.income import adjusted_income, employment_deduction, member_income, rigid_deduction
 from dibao_cli.rules.property import property_failures
 from dibao_cli.rules.members import cannot_work, classified_categories, lost_ability, single_person_ground
-from dibao_cli.status import DIBAO, EXIT, INELIGIBLE, MARGINAL, PHASE_OUT, SINGLE_PERSON
+from dibao_cli.status import DIBAO, EXIT, INELIGIBLE, MARGINAL, PHASE_OUT, SINGLE_PERSON, STATE_DIBAO
 
 ZERO = Decimal(0)
 
@@ -95,7 +95,7 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
         wages = wages_col[row]
         std = standards.get(area) or standards.setdefault(area, explain.standard(policy, area))
         annual_std, monthly_std_fen, _, std_text, standard_basis = std
-        deduction, adjusted_fen, per_capita, branch = figures[(area, n, count, wages, state)]
+        deduction, adjusted_fen, per_capita, branch = figures[(area, n, count, wages, rules.currently_dibao(state))]
         # a running phase-out (its own dates, from the roster): `rules.decide` for this household below
         running = rules.in_phase_out(state, household.phase_out_start)
         if branch == rules.PHASE_OUT and no_entering and not running:
@@ -204,19 +204,22 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
 
 
 def _figures(policy: PolicyAt, rigid: Decimal) -> Memo:
-    """A simple household's figures by (area type, co-resident members, counted fen, wage earners' wages, state):
+    """A simple household's figures by (area type, co-resident members, counted fen, wage earners' wages, whether
+    the roster records it as 低保 now (`rules.currently_dibao`, all `rules.branches` reads of its state)):
     (employment deduction, adjusted income, per-capita monthly income, branch), by the rules once per distinct
     input: the employment deduction summed over the wage earners (assess/columns.py), `adjusted_income`, and
-    `rules.branches` (the branch of a household not in a running phase-out). `rigid` is the policy's own."""
+    `rules.branches` (the branch of a household not in a running phase-out). `rigid` is the policy's own.
+    tests/test_engine_memo.py compares it with the rules for any state."""
     employment_of = household_employment(policy)
     multiplier = policy.marginal_multiplier
 
     def make(policy):
         def figures(key):
-            area, n, counted, wages, state = key
+            area, n, counted, wages, dibao_now = key
             employment = ZERO if wages is None else employment_of[(area, wages)]
             adjusted = adjusted_income(counted, employment, rigid)
             annual = explain.standard(policy, area)[0]
+            state = STATE_DIBAO if dibao_now else None
             branch = rules.branches([adjusted], [annual], [n], [state], multiplier)[0]
             return employment, adjusted, adjusted / (1200 * n), branch
 

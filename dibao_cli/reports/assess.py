@@ -206,6 +206,18 @@ class Totals:
         if d.total is not None:
             self.money[status] = self.money.get(status, Decimal(0)) + d.total
 
+    def add_decided_block(self, decided: list) -> None:
+        """`add_decided` for each household of a block the columnar engine decided (none of them None)."""
+        households, people, money = self.households, self.people, self.money
+        zero = Decimal(0)
+        for d in decided:
+            status = d.status
+            households[status] += 1
+            people[status] += len(d.members)
+            total = d.total
+            if total is not None:
+                money[status] = money.get(status, zero) + total
+
     def programmes(self) -> dict:
         """Persons and monthly money per programme beside 低保 (特困供养 by 供养方式)."""
         modes = ("分散供养", "集中供养")

@@ -235,9 +235,13 @@ def columnar_chunks(assessment, running):
     option = orjson.OPT_INDENT_2
     add, add_decided = running.add, running.add_decided
     for block, decided in decided_lists(assessment):
+        write = household_bytes
+        if None not in decided:  # every household of the block decided on columns
+            running.add_decided_block(decided)
+            yield b",\n".join([write(d) for d in decided])
+            continue
         pieces = []
         append = pieces.append
-        write = household_bytes
         for household, d in zip(block, decided):
             if d is None:
                 result = assess_household(household, policy, day)
