@@ -75,6 +75,15 @@ def _templates() -> tuple[bytes, dict]:
 TEMPLATE, _GROUP = _templates()
 
 
+def _string(value) -> bytes:
+    """`orjson.dumps` of a str (or None): a str of printable characters without a quote or backslash is written
+    as it is, between quotes (orjson escapes nothing else); any other value by orjson itself. Measured in the
+    assess process (a large heap), orjson.dumps of a short string costs about ten times as much."""
+    if value.__class__ is str and value.isprintable() and '"' not in value and "\\" not in value:
+        return b'"%b"' % value.encode()
+    return orjson.dumps(value)
+
+
 class _Encoded(dict):
     """JSON strings of values met again and again, each encoded once."""
 
@@ -130,7 +139,7 @@ def _items(items) -> bytes:
         return b"[]"
     encoded = _ENCODED
     return b"[\n    " + b",\n    ".join(
-        b'{\n      "code": %b,\n      "text": %b,\n      "basis": %b\n    }' % (encoded[code], orjson.dumps(text), encoded[why])
+        b'{\n      "code": %b,\n      "text": %b,\n      "basis": %b\n    }' % (encoded[code], _string(text), encoded[why])
         for code, text, why in items) + b"\n  ]"
 
 
@@ -153,7 +162,7 @@ def _singles(singles) -> bytes:
     """The members covered alone (单人户): name, ground, total."""
     return b"[\n    " + b",\n    ".join(
         b'{\n      "name": %b,\n      "ground": %b,\n      "total": "%b"\n    }' % (
-            orjson.dumps(c.member.name), orjson.dumps(c.ground), y(c.total).encode()) for c in singles) + b"\n  ]"
+            _string(c.member.name), _string(c.ground), y(c.total).encode()) for c in singles) + b"\n  ]"
 
 
 _PROGRAMME_BYTES = {status: b"[\n    %b\n  ]" % orjson.dumps(label) for status, label in PROGRAMME_OF_STATUS.items()}
@@ -205,9 +214,17 @@ def _phase_out_bytes(phase_out) -> bytes:
 _TAIL = _Memo(lambda key: _GROUP["phase_out"] % (_phase_out_bytes(key[0]), b"[]", _REASONS[key[1]]))
 
 
-def household_bytes(d) -> bytes:
+# the household template's constant text around its slots; the last one also with the ",\n" that follows a
+# household in a block
+_TEXT = tuple(part.replace(b"%%", b"%") for part in TEMPLATE.split(b"%b"))
+(_T0, _T1, _T2, _T3, _T4, _T5, _T6, _T7, _T8, _T9, _T10, _END) = _TEXT
+_NEXT = _END + b",\n"
+
+
+def household_pieces(d, end: bytes = _END) -> tuple:
     """The household object of a decided household (assess/vector.py `Decided`) as `household_dict` dumped by
-    orjson (OPT_INDENT_2) writes it, without building the object."""
+    orjson (OPT_INDENT_2) writes it, without building the object: pieces whose join is the object, followed by
+    `end` (so a block's households are joined once, in one piece; see `household_bytes`)."""
     h = d.household
     status = d.status
     excluded = d.excluded
@@ -215,16 +232,21 @@ def household_bytes(d) -> bytes:
     singles = d.singles
     reasons = tuple(d.reasons)
     flags = d.flags
-    return TEMPLATE % (
-        orjson.dumps(h.household_id), _PLACE[(h.township, h.village)], orjson.dumps(_head_label(h)),
-        _KIND[(h.area_type, n, (len(singles) if singles else n) if status in COVERED else 0, status)],
-        _FEN[d.counted], _EXCLUDED[tuple(excluded.items())] if excluded else _NO_EXCLUDED,
-        _FIGURES[(d.employment, d.rigid, d.adjusted, d.per_capita, d.annual_standard)],
-        _BENEFIT[(d.breakdown, d.total)],
+    return (
+        _T0, _string(h.household_id), _T1, _PLACE[(h.township, h.village)], _T2, _string(_head_label(h)), _T3,
+        _KIND[(h.area_type, n, (len(singles) if singles else n) if status in COVERED else 0, status)], _T4,
+        _FEN[d.counted], _T5, _EXCLUDED[tuple(excluded.items())] if excluded else _NO_EXCLUDED, _T6,
+        _FIGURES[(d.employment, d.rigid, d.adjusted, d.per_capita, d.annual_standard)], _T7,
+        _BENEFIT[(d.breakdown, d.total)], _T8,
         _GROUP["phase_out"] % (_phase_out_bytes(d.phase_out), _singles(singles), _REASONS[reasons]) if singles
-        else _TAIL[(d.phase_out, reasons)],
-        _items(flags) if flags else b"[]", _PROGRAMME_BYTES.get(status, b"[]"),
+        else _TAIL[(d.phase_out, reasons)], _T9,
+        _items(flags) if flags else b"[]", _T10, _PROGRAMME_BYTES.get(status, b"[]"), end,
     )
+
+
+def household_bytes(d) -> bytes:
+    """The household object of a decided household as `household_dict` dumped by orjson (OPT_INDENT_2)."""
+    return b"".join(household_pieces(d))
 
 
 def columnar_chunks(assessment, running):
@@ -235,19 +257,27 @@ def columnar_chunks(assessment, running):
     option = orjson.OPT_INDENT_2
     add, add_decided = running.add, running.add_decided
     for block, decided in decided_lists(assessment):
-        write = household_bytes
+        # a household's pieces and the ",\n" after it (`_NEXT` ends a decided household's last piece with it)
+        write = household_pieces
+        pieces: list[bytes] = []
+        extend = pieces.extend
         if None not in decided:  # every household of the block decided on columns
             running.add_decided_block(decided)
-            yield b",\n".join([write(d) for d in decided])
-            continue
-        pieces = []
-        append = pieces.append
-        for household, d in zip(block, decided):
-            if d is None:
-                result = assess_household(household, policy, day)
-                add(result)
-                append(orjson.dumps(household_dict(result), option=option))
-            else:
-                add_decided(d)
-                append(write(d))
-        yield b",\n".join(pieces)
+            for d in decided:
+                extend(write(d, _NEXT))
+        else:
+            append = pieces.append
+            for household, d in zip(block, decided):
+                if d is None:
+                    result = assess_household(household, policy, day)
+                    add(result)
+                    append(orjson.dumps(household_dict(result), option=option))
+                    append(b",\n")
+                else:
+                    add_decided(d)
+                    extend(write(d, _NEXT))
+        if pieces[-1] is _NEXT:  # nothing after the block's last household
+            pieces[-1] = _END
+        else:
+            pieces.pop()
+        yield b"".join(pieces)
