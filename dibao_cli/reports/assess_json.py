@@ -73,6 +73,9 @@ def _templates() -> tuple[bytes, dict]:
 
 
 TEMPLATE, _GROUP = _templates()
+# the household template's constant text around its slots (each memo below writes a slot with the text after it)
+(_T0, _T1, _T2, _T3, _T4, _T5, _T6, _T7, _T8, _T9, _T10, _END) = (
+    part.replace(b"%%", b"%") for part in TEMPLATE.split(b"%b"))
 
 
 def _string(value) -> bytes:
@@ -151,11 +154,11 @@ def _excluded_bytes(items: tuple) -> bytes:
     """The "excluded" and "excluded_items" of a household's excluded income items, each (item, fen)."""
     encoded = _ENCODED
     return _GROUP["excluded"] % (_FEN[sum(fen for _, fen in items)], b"{\n      " + b",\n      ".join(
-        encoded[item] + b": " + _FEN[fen] for item, fen in items) + b"\n    }")
+        encoded[item] + b": " + _FEN[fen] for item, fen in items) + b"\n    }") + _T6
 
 
 _EXCLUDED = _Memo(_excluded_bytes)  # excluded items (a few kinds, at set amounts) -> their JSON
-_NO_EXCLUDED = _GROUP["excluded"] % (_ZERO, b"{}")
+_NO_EXCLUDED = _GROUP["excluded"] % (_ZERO, b"{}") + _T6
 
 
 def _singles(singles) -> bytes:
@@ -179,14 +182,15 @@ def _head_label(h) -> str | None:
     return h.head_name if head is None else head.name
 
 
-# the groups of slots, each written once per distinct value (see GROUPS)
-_PLACE = _Memo(lambda key: _GROUP["township"] % (_ENCODED[key[0]], _ENCODED[key[1]]))  # (township, village)
+# the groups of slots, each written once per distinct value (see GROUPS), with the template's text after them
+_PLACE = _Memo(lambda key: _T1 + _GROUP["township"] % (_ENCODED[key[0]], _ENCODED[key[1]]) + _T2)  # (township, village)
 # (area type, members, covered members, status)
 _KIND = _Memo(lambda key: _GROUP["area_type"] % (_ENCODED[key[0]], key[1], key[2], _ENCODED[key[3]],
-                                                 _ENCODED[STATUS_LABEL[key[3]]]))
+                                                 _ENCODED[STATUS_LABEL[key[3]]]) + _T4)
+_COUNTED = _Memo(lambda fen: _FEN[fen] + _T5)
 # (employment deduction, rigid deduction, adjusted income, per-capita income, annual standard)
 _FIGURES = _Memo(lambda key: _GROUP["employment_deduction"] % (_FEN[key[0]], _FEN[key[1]], _FEN[key[2]],
-                                                               _YUAN[key[3]], _MONTHLY[key[4]]))
+                                                               _YUAN[key[3]], _MONTHLY[key[4]]) + _T7)
 
 
 def _benefit_bytes(key) -> bytes:
@@ -195,9 +199,9 @@ def _benefit_bytes(key) -> bytes:
     fen = _FEN
     total = b"null" if total is None else _YUAN[total]
     if parts is None:
-        return _GROUP["differential"] % (_ZERO, _ZERO, _ZERO, _ZERO, total)
+        return _GROUP["differential"] % (_ZERO, _ZERO, _ZERO, _ZERO, total) + _T8
     return _GROUP["differential"] % (fen[parts.differential], fen[parts.classified], fen[parts.minimum_top_up],
-                                     fen[parts.rounding], total)
+                                     fen[parts.rounding], total) + _T8
 
 
 _BENEFIT = _Memo(_benefit_bytes)
@@ -210,21 +214,22 @@ def _phase_out_bytes(phase_out) -> bytes:
         phase_out[0].isoformat().encode(), phase_out[1].isoformat().encode())
 
 
-# (phase-out or None, reasons) of a household without members covered alone
-_TAIL = _Memo(lambda key: _GROUP["phase_out"] % (_phase_out_bytes(key[0]), b"[]", _REASONS[key[1]]))
+def _tail(phase_out, singles, reasons: tuple) -> bytes:
+    return _GROUP["phase_out"] % (_phase_out_bytes(phase_out), _singles(singles) if singles else b"[]",
+                                  _REASONS[reasons]) + _T9
 
 
-# the household template's constant text around its slots; the last one also with the ",\n" that follows a
-# household in a block
-_TEXT = tuple(part.replace(b"%%", b"%") for part in TEMPLATE.split(b"%b"))
-(_T0, _T1, _T2, _T3, _T4, _T5, _T6, _T7, _T8, _T9, _T10, _END) = _TEXT
-_NEXT = _END + b",\n"
+# (figures, breakdown, total, phase-out, reasons) of a household without members covered alone (see household_pieces)
+_REST = _Memo(lambda key: _FIGURES[key[:5]] + _BENEFIT[key[5:7]] + _tail(key[7], (), key[8]))
+# the programmes by status with the rest of the template after them: the object's end, or it and ",\n"
+_LAST = {status: _T10 + _PROGRAMME_BYTES.get(status, b"[]") + _END for status in STATUS_LABEL}
+_FOLLOWED = {status: text + b",\n" for status, text in _LAST.items()}
 
 
-def household_pieces(d, end: bytes = _END) -> tuple:
+def household_pieces(d, programmes: dict = _LAST) -> tuple:
     """The household object of a decided household (assess/vector.py `Decided`) as `household_dict` dumped by
-    orjson (OPT_INDENT_2) writes it, without building the object: pieces whose join is the object, followed by
-    `end` (so a block's households are joined once, in one piece; see `household_bytes`)."""
+    orjson (OPT_INDENT_2) writes it, without building the object: pieces whose join is the object (followed by
+    ",\n" with `programmes=_FOLLOWED`, so a block's households are joined once; see `household_bytes`)."""
     h = d.household
     status = d.status
     excluded = d.excluded
@@ -232,15 +237,17 @@ def household_pieces(d, end: bytes = _END) -> tuple:
     singles = d.singles
     reasons = tuple(d.reasons)
     flags = d.flags
+    if singles:
+        rest = _FIGURES[(d.employment, d.rigid, d.adjusted, d.per_capita, d.annual_standard)] + _BENEFIT[
+            (d.breakdown, d.total)] + _tail(d.phase_out, singles, reasons)
+    else:
+        rest = _REST[(d.employment, d.rigid, d.adjusted, d.per_capita, d.annual_standard, d.breakdown, d.total,
+                      d.phase_out, reasons)]
     return (
-        _T0, _string(h.household_id), _T1, _PLACE[(h.township, h.village)], _T2, _string(_head_label(h)), _T3,
-        _KIND[(h.area_type, n, (len(singles) if singles else n) if status in COVERED else 0, status)], _T4,
-        _FEN[d.counted], _T5, _EXCLUDED[tuple(excluded.items())] if excluded else _NO_EXCLUDED, _T6,
-        _FIGURES[(d.employment, d.rigid, d.adjusted, d.per_capita, d.annual_standard)], _T7,
-        _BENEFIT[(d.breakdown, d.total)], _T8,
-        _GROUP["phase_out"] % (_phase_out_bytes(d.phase_out), _singles(singles), _REASONS[reasons]) if singles
-        else _TAIL[(d.phase_out, reasons)], _T9,
-        _items(flags) if flags else b"[]", _T10, _PROGRAMME_BYTES.get(status, b"[]"), end,
+        _T0, _string(h.household_id), _PLACE[(h.township, h.village)], _string(_head_label(h)), _T3,
+        _KIND[(h.area_type, n, (len(singles) if singles else n) if status in COVERED else 0, status)],
+        _COUNTED[d.counted], _EXCLUDED[tuple(excluded.items())] if excluded else _NO_EXCLUDED, rest,
+        _items(flags) if flags else b"[]", programmes[status],
     )
 
 
@@ -257,14 +264,14 @@ def columnar_chunks(assessment, running):
     option = orjson.OPT_INDENT_2
     add, add_decided = running.add, running.add_decided
     for block, decided in decided_lists(assessment):
-        # a household's pieces and the ",\n" after it (`_NEXT` ends a decided household's last piece with it)
+        # each household's pieces followed by ",\n", taken off after the block's last household
         write = household_pieces
         pieces: list[bytes] = []
         extend = pieces.extend
         if None not in decided:  # every household of the block decided on columns
             running.add_decided_block(decided)
             for d in decided:
-                extend(write(d, _NEXT))
+                extend(write(d, _FOLLOWED))
         else:
             append = pieces.append
             for household, d in zip(block, decided):
@@ -275,9 +282,6 @@ def columnar_chunks(assessment, running):
                     append(b",\n")
                 else:
                     add_decided(d)
-                    extend(write(d, _NEXT))
-        if pieces[-1] is _NEXT:  # nothing after the block's last household
-            pieces[-1] = _END
-        else:
-            pieces.pop()
+                    extend(write(d, _FOLLOWED))
+        pieces[-1] = pieces[-1][:-2]
         yield b"".join(pieces)
