@@ -219,8 +219,8 @@ def _tail(phase_out, singles, reasons: tuple) -> bytes:
                                   _REASONS[reasons]) + _T9
 
 
-# (figures, breakdown, total, phase-out, reasons) of a household without members covered alone (see household_pieces)
-_REST = _Memo(lambda key: _FIGURES[key[:5]] + _BENEFIT[key[5:7]] + _tail(key[7], (), key[8]))
+# (phase-out or None, reasons) of a household without members covered alone
+_TAIL = _Memo(lambda key: _tail(key[0], (), key[1]))
 # the programmes by status with the rest of the template after them: the object's end, or it and ",\n"
 _LAST = {status: _T10 + _PROGRAMME_BYTES.get(status, b"[]") + _END for status in STATUS_LABEL}
 _FOLLOWED = {status: text + b",\n" for status, text in _LAST.items()}
@@ -237,16 +237,13 @@ def household_pieces(d, programmes: dict = _LAST) -> tuple:
     singles = d.singles
     reasons = tuple(d.reasons)
     flags = d.flags
-    if singles:
-        rest = _FIGURES[(d.employment, d.rigid, d.adjusted, d.per_capita, d.annual_standard)] + _BENEFIT[
-            (d.breakdown, d.total)] + _tail(d.phase_out, singles, reasons)
-    else:
-        rest = _REST[(d.employment, d.rigid, d.adjusted, d.per_capita, d.annual_standard, d.breakdown, d.total,
-                      d.phase_out, reasons)]
     return (
         _T0, _string(h.household_id), _PLACE[(h.township, h.village)], _string(_head_label(h)), _T3,
         _KIND[(h.area_type, n, (len(singles) if singles else n) if status in COVERED else 0, status)],
-        _COUNTED[d.counted], _EXCLUDED[tuple(excluded.items())] if excluded else _NO_EXCLUDED, rest,
+        _COUNTED[d.counted], _EXCLUDED[tuple(excluded.items())] if excluded else _NO_EXCLUDED,
+        _FIGURES[(d.employment, d.rigid, d.adjusted, d.per_capita, d.annual_standard)],
+        _BENEFIT[(d.breakdown, d.total)],
+        _tail(d.phase_out, singles, reasons) if singles else _TAIL[(d.phase_out, reasons)],
         _items(flags) if flags else b"[]", programmes[status],
     )
 
