@@ -9,7 +9,8 @@ The others are assessed one at a time (assess/household.py), as they always were
 A roster repeats the same income items at the same amounts and the same wages again and again, so each
 member's income parts (`income_parts`) and each household's employment deduction (`employment_deductions`,
 summed over its wage earners) are worked out by the rule once per distinct input under a resolved policy
-(`Memo`, emptied when full so memory stays flat; tests/test_engine_memo.py compares them with the rules).
+(`Memo`, emptied when full so memory stays flat; tests/test_engine_memo_rules.py compares them with the
+rules).
 """
 
 from __future__ import annotations

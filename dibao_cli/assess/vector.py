@@ -77,7 +77,6 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
     start, end, entering = rules.phase_out_period(None, None, day, months)
     # a policy without a phase-out: entering one is decided one at a time
     no_entering = rules.phase_out_over(day, end)
-    standards: dict = {}  # (annual, monthly, entry, text, basis) of the standard per area type
     lines: dict = {}  # the 边缘 line's text per area type
     said = _reasons_memo(policy)  # (branch, per-capita income, area type) -> the household's first reason
     phase_out_reason = None  # the same for every household entering a phase-out today
@@ -93,9 +92,8 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
         state = household.state
         count = counted_col[row]
         wages = wages_col[row]
-        std = standards.get(area) or standards.setdefault(area, explain.standard(policy, area))
-        annual_std, monthly_std_fen, _, std_text, standard_basis = std
-        deduction, adjusted_fen, per_capita, branch = figures[(area, n, count, wages, rules.currently_dibao(state))]
+        (deduction, adjusted_fen, per_capita, branch, annual_std, monthly_std_fen, std_text,
+         standard_basis) = figures[(area, n, count, wages, rules.currently_dibao(state))]
         # a running phase-out (its own dates, from the roster): `rules.decide` for this household below
         running = rules.in_phase_out(state, household.phase_out_start)
         if branch == rules.PHASE_OUT and no_entering and not running:
@@ -206,10 +204,11 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
 def _figures(policy: PolicyAt, rigid: Decimal) -> Memo:
     """A simple household's figures by (area type, co-resident members, counted fen, wage earners' wages, whether
     the roster records it as 低保 now (`rules.currently_dibao`, all `rules.branches` reads of its state)):
-    (employment deduction, adjusted income, per-capita monthly income, branch), by the rules once per distinct
+    (employment deduction, adjusted income, per-capita monthly income, branch, and the area's standard as
+    `explain.standard` gives it: annual fen, monthly fen, text, basis), by the rules once per distinct
     input: the employment deduction summed over the wage earners (assess/columns.py), `adjusted_income`, and
     `rules.branches` (the branch of a household not in a running phase-out). `rigid` is the policy's own.
-    tests/test_engine_memo.py compares it with the rules for any state."""
+    tests/test_engine_memo_rules.py compares it with the rules for any state."""
     employment_of = household_employment(policy)
     multiplier = policy.marginal_multiplier
 
@@ -218,10 +217,10 @@ def _figures(policy: PolicyAt, rigid: Decimal) -> Memo:
             area, n, counted, wages, dibao_now = key
             employment = ZERO if wages is None else employment_of[(area, wages)]
             adjusted = adjusted_income(counted, employment, rigid)
-            annual = explain.standard(policy, area)[0]
+            annual, monthly, _, text, why = explain.standard(policy, area)
             state = STATE_DIBAO if dibao_now else None
             branch = rules.branches([adjusted], [annual], [n], [state], multiplier)[0]
-            return employment, adjusted, adjusted / (1200 * n), branch
+            return employment, adjusted, adjusted / (1200 * n), branch, annual, monthly, text, why
 
         return figures
 
