@@ -36,12 +36,12 @@ def documents(roster, policy) -> tuple[bytes, bytes, bytes]:
     """(columnar, per household, from a kept assessment) JSON of one roster; every household the columnar
     engine decides is written from its figures (the real writer, counted on its way)."""
     written = []
-    writer = assess_json.household_bytes
-    assess_json.household_bytes = lambda d: written.append(d.household.household_id) or writer(d)
+    writer = assess_json.household_pieces
+    assess_json.household_pieces = lambda d, *end: written.append(d.household.household_id) or writer(d, *end)
     try:
         columnar = b"".join(assess_report.json_chunks(plan_assessment(roster, policy, DAY), columnar=True))
     finally:
-        assess_json.household_bytes = writer
+        assess_json.household_pieces = writer
     assert written == [d.household.household_id for d in decided(roster, policy) if d is not None]
     per_household = b"".join(assess_report.json_chunks(plan_assessment(roster, policy, DAY), columnar=False))
     kept = assess_report.as_json(assess_roster(roster, policy, DAY))

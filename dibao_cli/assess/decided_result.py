@@ -104,12 +104,18 @@ def add_member_figures(r: DecidedResult, policy, day, lookup) -> None:
 def decided_blocks(assessment):
     """(household, Decided or None) for each pending household in the roster's order, decided on columns a block
     at a time (memory stays flat at a province's size); `progress` after each block."""
+    for block, decided in decided_lists(assessment):
+        yield from zip(block, decided)
+
+
+def decided_lists(assessment):
+    """`decided_blocks` a block at a time: (the block's households, their Decided or None), `progress` after each."""
     policy, day, progress = assessment.policy, assessment.day, assessment.progress
     lookup = _income_items(policy)
     pending = assessment.pending
     for start in range(0, len(pending), BLOCK):
         block = pending[start:start + BLOCK]
-        yield from zip(block, assess_block(block, policy, day, lookup))
+        yield block, assess_block(block, policy, day, lookup)
         if progress is not None:
             progress(len(block))
 

@@ -18,7 +18,7 @@ import datetime as _dt
 from decimal import Decimal
 
 from dibao_cli.assess import explain
-from dibao_cli.assess.columns import frame
+from dibao_cli.assess.columns import Memo, frame, household_employment
 from dibao_cli.assess.household import single_covers
 from dibao_cli.model import Household
 from dibao_cli.money import Breakdown, breakdown
@@ -29,7 +29,7 @@ from dibao_cli.rules.benefit import classified, differential, round_benefit, wit
 from dibao_cli.rules.income import adjusted_income, employment_deduction, member_income, rigid_deduction
 from dibao_cli.rules.property import property_failures
 from dibao_cli.rules.members import cannot_work, classified_categories, lost_ability, single_person_ground
-from dibao_cli.status import DIBAO, EXIT, INELIGIBLE, MARGINAL, PHASE_OUT, SINGLE_PERSON
+from dibao_cli.status import DIBAO, EXIT, INELIGIBLE, MARGINAL, PHASE_OUT, SINGLE_PERSON, STATE_DIBAO
 
 ZERO = Decimal(0)
 
@@ -69,50 +69,47 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
     """The households of a block decided on columns, in order; None where the per-household path decides."""
     cols = frame(households, policy, lookup)
     out: list[Decided | None] = [None] * len(households)
-    # the simple households' columns
-    rows = [row for row, simple in enumerate(cols.simple) if simple]
-    homes = [households[row] for row in rows]
-    members = [cols.members[row] for row in rows]
-    sizes = [len(m) for m in members]
     rigid = rigid_deduction((), policy)  # no listed expenses in a simple household: the rule's own 0
-    counted = [cols.counted[row] for row in rows]
-    employment = [cols.employment[row] for row in rows]
-    adjusted = [adjusted_income(c, e, rigid) for c, e in zip(counted, employment)]
-    standards = [explain.standard(policy, h.area_type) for h in homes]  # (annual, monthly, entry, text, basis)
-    annual = [s[0] for s in standards]
-    states = [h.state for h in homes]
+    figures = _figures(policy, rigid)
+    benefits = _benefits(policy, rigid)
     multiplier, months = policy.marginal_multiplier, policy.phase_out_months
-    branch_col = rules.branches(adjusted, annual, sizes, states, multiplier)
-    # a running phase-out (its own dates, from the roster): `rules.decide` for each such household below
-    running_col = [rules.in_phase_out(state, h.phase_out_start) for state, h in zip(states, homes)]
     # a phase-out starting today: the same dates for every household entering one
     start, end, entering = rules.phase_out_period(None, None, day, months)
-    if rules.phase_out_over(day, end):  # a policy without a phase-out: entering one is decided one at a time
-        branch_col = [None if b == rules.PHASE_OUT and not running else b
-                      for b, running in zip(branch_col, running_col)]
-    share, minimum, unit = policy.classified_share, policy.minimum_monthly_benefit, policy.rounding
+    # a policy without a phase-out: entering one is decided one at a time
+    no_entering = rules.phase_out_over(day, end)
     lines: dict = {}  # the 边缘 line's text per area type
     said = _reasons_memo(policy)  # (branch, per-capita income, area type) -> the household's first reason
     phase_out_reason = None  # the same for every household entering a phase-out today
     periods: dict = {}  # a running phase-out's (entering, start, end) -> its reason
-    for row, household, people, n, count, deduction, adjusted_fen, std, branch, running in zip(
-            rows, homes, members, sizes, counted, employment, adjusted, standards, branch_col, running_col):
-        annual_std, monthly_std_fen, _, std_text, standard_basis = std
-        if branch is None or (household.deposits is not None or household.vehicles is not None
-                              or household.homes is not None or household.business is not None) \
-                and property_failures(household, n, monthly_std_fen, policy):
+    members_col, counted_col, wages_col, excluded_col = cols.members, cols.counted, cols.wages, cols.excluded
+    for row, simple in enumerate(cols.simple):
+        if not simple:
+            continue
+        household = households[row]
+        people = members_col[row]
+        n = len(people)
+        area = household.area_type
+        state = household.state
+        count = counted_col[row]
+        wages = wages_col[row]
+        (deduction, adjusted_fen, per_capita, branch, annual_std, monthly_std_fen, std_text,
+         standard_basis) = figures[(area, n, count, wages, rules.currently_dibao(state))]
+        # a running phase-out (its own dates, from the roster): `rules.decide` for this household below
+        running = rules.in_phase_out(state, household.phase_out_start)
+        if branch == rules.PHASE_OUT and no_entering and not running:
+            continue
+        if (household.deposits is not None or household.vehicles is not None or household.homes is not None
+                or household.business is not None) and property_failures(household, n, monthly_std_fen, policy):
             continue  # property not passed: decided one at a time (with the failures' reasons)
         decided = None
         if running:  # the decision tree itself, as `assess_household` calls it for this household
             decided = rules.decide(covered=n, supported=0, property_ok=True, adjusted_fen=adjusted_fen,
-                                   annual_standard_fen=annual_std, members=n, state=household.state,
+                                   annual_standard_fen=annual_std, members=n, state=state,
                                    phase_out_start=household.phase_out_start, day=day, phase_out_months=months,
                                    marginal_multiplier=multiplier)
             branch = decided.branch
             if branch not in RUNNING_BRANCHES:
                 continue  # not met here: decided one at a time
-        per_capita = adjusted_fen / (1200 * n)
-        area = household.area_type
         key = (branch, per_capita, area)
         reason = said.get(key)
         if reason is None:
@@ -136,15 +133,17 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
         phase_out = None
         singles = ()
         if branch == rules.BELOW:
-            persons = sum(1 for m in people if classified_categories(m, day, policy))
-            diff = differential(annual_std, adjusted_fen, n, n)
-            extra = classified(annual_std, share, persons)
-            raised, applied = with_minimum(diff + extra, minimum)
-            total = round_benefit(raised, unit)
-            parts = breakdown(diff, extra, total, minimum if applied else None)
-            if all(cannot_work(m, day, policy) for m in people):
+            persons = 0
+            for m in people:
+                if classified_categories(m, day, policy):
+                    persons += 1
+            total, parts = benefits[(area, n, count, wages, persons)]
+            for m in people:
+                if not cannot_work(m, day, policy):
+                    break
+            else:
                 flags = [("tekun_candidate", explain.tekun_candidate_text(m.name), basis.TEKUN) for m in people]
-            old = rules.amount_changed(household.state, DIBAO, household.current_benefit, total)
+            old = rules.amount_changed(state, DIBAO, household.current_benefit, total)
             if old is not None:
                 flags.append(("amount_changed", explain.amount_changed_text(old, total), basis.BENEFIT))
             if decided is not None and decided.back_from_phase_out:
@@ -197,9 +196,59 @@ def assess_block(households: list[Household], policy: PolicyAt, day: _dt.date, l
                 covered = {id(c.member) for c in singles} if status == SINGLE_PERSON else ()
                 flags = [("lifted_out_not_covered", explain.lifted_out_text(m), basis.LIFTED_OUT)
                          for m in people if lost_ability(m) and id(m) not in covered]
-        out[row] = Decided(household, people, status, count, cols.excluded[row], deduction, rigid, adjusted_fen,
+        out[row] = Decided(household, people, status, count, excluded_col[row], deduction, rigid, adjusted_fen,
                            annual_std, per_capita, parts, total, reasons, flags, phase_out, singles)
     return out
+
+
+def _figures(policy: PolicyAt, rigid: Decimal) -> Memo:
+    """A simple household's figures by (area type, co-resident members, counted fen, wage earners' wages, whether
+    the roster records it as 低保 now (`rules.currently_dibao`, all `rules.branches` reads of its state)):
+    (employment deduction, adjusted income, per-capita monthly income, branch, and the area's standard as
+    `explain.standard` gives it: annual fen, monthly fen, text, basis), by the rules once per distinct
+    input: the employment deduction summed over the wage earners (assess/columns.py), `adjusted_income`, and
+    `rules.branches` (the branch of a household not in a running phase-out). `rigid` is the policy's own.
+    tests/test_engine_memo_rules.py compares it with the rules for any state."""
+    employment_of = household_employment(policy)
+    multiplier = policy.marginal_multiplier
+
+    def make(policy):
+        def figures(key):
+            area, n, counted, wages, dibao_now = key
+            employment = ZERO if wages is None else employment_of[(area, wages)]
+            adjusted = adjusted_income(counted, employment, rigid)
+            annual, monthly, _, text, why = explain.standard(policy, area)
+            state = STATE_DIBAO if dibao_now else None
+            branch = rules.branches([adjusted], [annual], [n], [state], multiplier)[0]
+            return employment, adjusted, adjusted / (1200 * n), branch, annual, monthly, text, why
+
+        return figures
+
+    return Memo.of(policy, "figures", make)
+
+
+def _benefits(policy: PolicyAt, rigid: Decimal) -> Memo:
+    """A 低保 household's (total, breakdown) by (area type, co-resident members, counted fen, wage earners' wages,
+    persons counted for 分类施保): 差额 (`differential`, every member covered), 分类施保 (`classified`), the
+    minimum (`with_minimum`) and the one rounding (`round_benefit`), once per distinct input."""
+    employment_of = household_employment(policy)
+    share, minimum, unit = policy.classified_share, policy.minimum_monthly_benefit, policy.rounding
+
+    def make(policy):
+        def benefit(key):
+            area, n, counted, wages, persons = key
+            employment = ZERO if wages is None else employment_of[(area, wages)]
+            adjusted = adjusted_income(counted, employment, rigid)
+            annual = explain.standard(policy, area)[0]
+            diff = differential(annual, adjusted, n, n)
+            extra = classified(annual, share, persons)
+            raised, applied = with_minimum(diff + extra, minimum)
+            total = round_benefit(raised, unit)
+            return total, breakdown(diff, extra, total, minimum if applied else None)
+
+        return benefit
+
+    return Memo.of(policy, "benefits", make)
 
 
 RUNNING_BRANCHES = (rules.BELOW, rules.PHASE_OUT, rules.PHASE_OUT_ENDED)  # a running phase-out's, decided here

@@ -206,6 +206,18 @@ class Totals:
         if d.total is not None:
             self.money[status] = self.money.get(status, Decimal(0)) + d.total
 
+    def add_decided_block(self, decided: list) -> None:
+        """`add_decided` for each household of a block the columnar engine decided (none of them None)."""
+        households, people, money = self.households, self.people, self.money
+        zero = Decimal(0)
+        for d in decided:
+            status = d.status
+            households[status] += 1
+            people[status] += len(d.members)
+            total = d.total
+            if total is not None:
+                money[status] = money.get(status, zero) + total
+
     def programmes(self) -> dict:
         """Persons and monthly money per programme beside 低保 (特困供养 by 供养方式)."""
         modes = ("分散供养", "集中供养")
@@ -245,10 +257,13 @@ def json_chunks(assessment: Assessment, columnar: bool = True):
     yield b',\n"households": ['
     if assessment.results or not assessment.pending:
         pieces = (dumps(household_dict(r)) for r in _counted(assessment.results, running))
-    elif columnar:
-        from dibao_cli.reports.assess_json import columnar_pieces
+    elif columnar:  # a chunk of objects per block, written as it comes
+        from dibao_cli.reports.assess_json import columnar_chunks
 
-        pieces = columnar_pieces(assessment, running)
+        for index, chunk in enumerate(columnar_chunks(assessment, running)):
+            yield b",\n" if index else b"\n"
+            yield chunk
+        pieces = ()
     else:
         from dibao_cli.assess.household import iter_results
 

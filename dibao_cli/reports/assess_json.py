@@ -2,7 +2,7 @@
 figures through one byte template of the household object: the same bytes as `household_dict` dumped by orjson
 (tests/test_engine*.py compare the two on every branch and on random households). Measured on a 100k-member
 roster, the template takes about half the time of building the object and dumping it with orjson.
-`columnar_pieces` interleaves them, in the roster's order, with the objects of the households assessed one at a
+`columnar_chunks` interleaves them, in the roster's order, with the objects of the households assessed one at a
 time."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import orjson
 
-from dibao_cli.assess.decided_result import decided_blocks
+from dibao_cli.assess.decided_result import decided_lists
 from dibao_cli.assess.household import assess_household
 from dibao_cli.money import fen_to_fen
 from dibao_cli.reports.assess import _monthly as monthly
@@ -23,28 +23,68 @@ from dibao_cli.status import PROGRAMME_LABEL as PROGRAMME_OF_STATUS
 # strings met again and again (townships, villages, statuses, bases) are encoded once; the others by orjson one
 # string at a time, so every escape is orjson's own
 
-_TEXT, _INT = "\x00text\x00", "\x00int\x00"
+# the household object's values in the order orjson writes them, each slot a %b (a %d for the two counts); runs of
+# slots whose text depends on a few values (a place, a kind of household, the figures, the benefit, the phase-out
+# and reasons) are one slot of the household's template, each written once per distinct value from its own template
+SLOTS = ("household_id", "township", "village", "head_name", "area_type", "members", "covered_members", "status",
+         "status_label", "counted", "excluded", "excluded_items", "employment_deduction", "rigid_deduction",
+         "adjusted", "per_capita_monthly_income", "monthly_standard", "differential", "classified",
+         "minimum_top_up", "rounding", "total", "phase_out", "single_person", "reasons", "flags", "programmes")
+GROUPS = (("household_id",), ("township", "village"), ("head_name",),
+          ("area_type", "members", "covered_members", "status", "status_label"), ("counted",),
+          ("excluded", "excluded_items"),
+          ("employment_deduction", "rigid_deduction", "adjusted", "per_capita_monthly_income", "monthly_standard"),
+          ("differential", "classified", "minimum_top_up", "rounding", "total"),
+          ("phase_out", "single_person", "reasons"), ("flags",), ("programmes",))
+_COUNTS = ("members", "covered_members")
 
 
-def _template() -> bytes:
-    """The household object as orjson writes it with OPT_INDENT_2, each variable value a %b slot (a %d slot for the
-    two counts), in the order `household_bytes` fills them."""
-    s, i = _TEXT, _INT
+def _templates() -> tuple[bytes, dict]:
+    """(the household object as orjson writes it with OPT_INDENT_2, one %b slot per group of GROUPS; each group's
+    own template by its first slot's name)."""
+    marks = {name: (900000000 + index if name in _COUNTS else f"\x00slot{index}\x00")
+             for index, name in enumerate(SLOTS)}
+    m = marks
     sample = {
-        "household_id": s, "township": s, "village": s, "head_name": s, "area_type": s, "members": i,
-        "covered_members": i, "status": s, "status_label": s,
-        "annual_income": {"counted": s, "excluded": s, "excluded_items": s, "employment_deduction": s,
-                          "rigid_deduction": s, "adjusted": s},
-        "per_capita_monthly_income": s, "monthly_standard": s,
-        "monthly_benefit": {"differential": s, "classified": s, "minimum_top_up": s, "rounding": s, "total": s},
-        "phase_out": s, "single_person": s, "reasons": s, "flags": s, "programmes": s, "tekun": [],
-        "rigid_expense": None,
+        "household_id": m["household_id"], "township": m["township"], "village": m["village"],
+        "head_name": m["head_name"], "area_type": m["area_type"], "members": m["members"],
+        "covered_members": m["covered_members"], "status": m["status"], "status_label": m["status_label"],
+        "annual_income": {name: m[name] for name in ("counted", "excluded", "excluded_items", "employment_deduction",
+                                                     "rigid_deduction", "adjusted")},
+        "per_capita_monthly_income": m["per_capita_monthly_income"], "monthly_standard": m["monthly_standard"],
+        "monthly_benefit": {name: m[name] for name in ("differential", "classified", "minimum_top_up", "rounding",
+                                                       "total")},
+        "phase_out": m["phase_out"], "single_person": m["single_person"], "reasons": m["reasons"],
+        "flags": m["flags"], "programmes": m["programmes"], "tekun": [], "rigid_expense": None,
     }
     text = orjson.dumps(sample, option=orjson.OPT_INDENT_2).replace(b"%", b"%%")
-    return text.replace(orjson.dumps(s), b"%b").replace(orjson.dumps(i), b"%d")
+    encoded = {name: orjson.dumps(mark) for name, mark in marks.items()}
+    groups = {}
+    whole = text
+    for group in GROUPS:
+        first, last = encoded[group[0]], encoded[group[-1]]
+        begin = text.index(first)
+        span = text[begin:text.index(last) + len(last)]
+        for name in group:
+            span = span.replace(encoded[name], b"%d" if name in _COUNTS else b"%b")
+        groups[group[0]] = span
+        whole = whole.replace(text[begin:text.index(last) + len(last)], b"%b")
+    return whole, groups
 
 
-TEMPLATE = _template()
+TEMPLATE, _GROUP = _templates()
+# the household template's constant text around its slots (each memo below writes a slot with the text after it)
+(_T0, _T1, _T2, _T3, _T4, _T5, _T6, _T7, _T8, _T9, _T10, _END) = (
+    part.replace(b"%%", b"%") for part in TEMPLATE.split(b"%b"))
+
+
+def _string(value) -> bytes:
+    """`orjson.dumps` of a str (or None): a str of printable characters without a quote or backslash is written
+    as it is, between quotes (orjson escapes nothing else); any other value by orjson itself. Measured in the
+    assess process (a large heap), orjson.dumps of a short string costs about ten times as much."""
+    if value.__class__ is str and value.isprintable() and '"' not in value and "\\" not in value:
+        return b'"%b"' % value.encode()
+    return orjson.dumps(value)
 
 
 class _Encoded(dict):
@@ -102,7 +142,7 @@ def _items(items) -> bytes:
         return b"[]"
     encoded = _ENCODED
     return b"[\n    " + b",\n    ".join(
-        b'{\n      "code": %b,\n      "text": %b,\n      "basis": %b\n    }' % (encoded[code], orjson.dumps(text), encoded[why])
+        b'{\n      "code": %b,\n      "text": %b,\n      "basis": %b\n    }' % (encoded[code], _string(text), encoded[why])
         for code, text, why in items) + b"\n  ]"
 
 
@@ -110,22 +150,22 @@ def _items(items) -> bytes:
 _REASONS = _Memo(_items)
 
 
-def _excluded_bytes(items: tuple) -> tuple[bytes, bytes]:
-    """(total, items) of a household's excluded income items, each (item, fen)."""
+def _excluded_bytes(items: tuple) -> bytes:
+    """The "excluded" and "excluded_items" of a household's excluded income items, each (item, fen)."""
     encoded = _ENCODED
-    return _FEN[sum(fen for _, fen in items)], b"{\n      " + b",\n      ".join(
-        encoded[item] + b": " + _FEN[fen] for item, fen in items) + b"\n    }"
+    return _GROUP["excluded"] % (_FEN[sum(fen for _, fen in items)], b"{\n      " + b",\n      ".join(
+        encoded[item] + b": " + _FEN[fen] for item, fen in items) + b"\n    }") + _T6
 
 
-_EXCLUDED = _Memo(_excluded_bytes)  # excluded items (a few kinds, at set amounts) -> (total, items) as JSON
-_NO_EXCLUDED = (_ZERO, b"{}")
+_EXCLUDED = _Memo(_excluded_bytes)  # excluded items (a few kinds, at set amounts) -> their JSON
+_NO_EXCLUDED = _GROUP["excluded"] % (_ZERO, b"{}") + _T6
 
 
 def _singles(singles) -> bytes:
     """The members covered alone (单人户): name, ground, total."""
     return b"[\n    " + b",\n    ".join(
         b'{\n      "name": %b,\n      "ground": %b,\n      "total": "%b"\n    }' % (
-            orjson.dumps(c.member.name), orjson.dumps(c.ground), y(c.total).encode()) for c in singles) + b"\n  ]"
+            _string(c.member.name), _string(c.ground), y(c.total).encode()) for c in singles) + b"\n  ]"
 
 
 _PROGRAMME_BYTES = {status: b"[\n    %b\n  ]" % orjson.dumps(label) for status, label in PROGRAMME_OF_STATUS.items()}
@@ -142,48 +182,103 @@ def _head_label(h) -> str | None:
     return h.head_name if head is None else head.name
 
 
-def household_bytes(d) -> bytes:
+# the groups of slots, each written once per distinct value (see GROUPS), with the template's text after them
+_PLACE = _Memo(lambda key: _T1 + _GROUP["township"] % (_ENCODED[key[0]], _ENCODED[key[1]]) + _T2)  # (township, village)
+# (area type, members, covered members, status)
+_KIND = _Memo(lambda key: _GROUP["area_type"] % (_ENCODED[key[0]], key[1], key[2], _ENCODED[key[3]],
+                                                 _ENCODED[STATUS_LABEL[key[3]]]) + _T4)
+_COUNTED = _Memo(lambda fen: _FEN[fen] + _T5)
+# (employment deduction, rigid deduction, adjusted income, per-capita income, annual standard)
+_FIGURES = _Memo(lambda key: _GROUP["employment_deduction"] % (_FEN[key[0]], _FEN[key[1]], _FEN[key[2]],
+                                                               _YUAN[key[3]], _MONTHLY[key[4]]) + _T7)
+
+
+def _benefit_bytes(key) -> bytes:
+    """The monthly benefit's parts and total of (breakdown or None, total or None)."""
+    parts, total = key
+    fen = _FEN
+    total = b"null" if total is None else _YUAN[total]
+    if parts is None:
+        return _GROUP["differential"] % (_ZERO, _ZERO, _ZERO, _ZERO, total) + _T8
+    return _GROUP["differential"] % (fen[parts.differential], fen[parts.classified], fen[parts.minimum_top_up],
+                                     fen[parts.rounding], total) + _T8
+
+
+_BENEFIT = _Memo(_benefit_bytes)
+
+
+def _phase_out_bytes(phase_out) -> bytes:
+    if phase_out is None:
+        return b"null"
+    return b'{\n    "start": "%b",\n    "end": "%b"\n  }' % (
+        phase_out[0].isoformat().encode(), phase_out[1].isoformat().encode())
+
+
+def _tail(phase_out, singles, reasons: tuple) -> bytes:
+    return _GROUP["phase_out"] % (_phase_out_bytes(phase_out), _singles(singles) if singles else b"[]",
+                                  _REASONS[reasons]) + _T9
+
+
+# (phase-out or None, reasons) of a household without members covered alone
+_TAIL = _Memo(lambda key: _tail(key[0], (), key[1]))
+# the programmes by status with the rest of the template after them: the object's end, or it and ",\n"
+_LAST = {status: _T10 + _PROGRAMME_BYTES.get(status, b"[]") + _END for status in STATUS_LABEL}
+_FOLLOWED = {status: text + b",\n" for status, text in _LAST.items()}
+
+
+def household_pieces(d, programmes: dict = _LAST) -> tuple:
     """The household object of a decided household (assess/vector.py `Decided`) as `household_dict` dumped by
-    orjson (OPT_INDENT_2) writes it, without building the object."""
+    orjson (OPT_INDENT_2) writes it, without building the object: pieces whose join is the object (followed by
+    ",\n" with `programmes=_FOLLOWED`, so a block's households are joined once; see `household_bytes`)."""
     h = d.household
     status = d.status
-    fen = _FEN
-    encoded = _ENCODED
     excluded = d.excluded
-    parts = d.breakdown
-    total = d.total
-    if parts is None:
-        benefit = (_ZERO, _ZERO, _ZERO, _ZERO)
-    else:
-        benefit = (fen[parts.differential], fen[parts.classified], fen[parts.minimum_top_up], fen[parts.rounding])
     n = len(d.members)
-    phase_out = d.phase_out
     singles = d.singles
-    return TEMPLATE % (
-        orjson.dumps(h.household_id), encoded[h.township], encoded[h.village], orjson.dumps(_head_label(h)),
-        encoded[h.area_type], n, (len(singles) if singles else n) if status in COVERED else 0, encoded[status],
-        encoded[STATUS_LABEL[status]],
-        fen[d.counted], *(_EXCLUDED[tuple(excluded.items())] if excluded else _NO_EXCLUDED),
-        fen[d.employment], fen[d.rigid], fen[d.adjusted],
-        _YUAN[d.per_capita], _MONTHLY[d.annual_standard], *benefit,
-        b"null" if total is None else _YUAN[total],
-        b"null" if phase_out is None else b'{\n    "start": "%b",\n    "end": "%b"\n  }' % (
-            phase_out[0].isoformat().encode(), phase_out[1].isoformat().encode()),
-        _singles(singles) if singles else b"[]", _REASONS[tuple(d.reasons)], _items(d.flags),
-        _PROGRAMME_BYTES.get(status, b"[]"),
+    reasons = tuple(d.reasons)
+    flags = d.flags
+    return (
+        _T0, _string(h.household_id), _PLACE[(h.township, h.village)], _string(_head_label(h)), _T3,
+        _KIND[(h.area_type, n, (len(singles) if singles else n) if status in COVERED else 0, status)],
+        _COUNTED[d.counted], _EXCLUDED[tuple(excluded.items())] if excluded else _NO_EXCLUDED,
+        _FIGURES[(d.employment, d.rigid, d.adjusted, d.per_capita, d.annual_standard)],
+        _BENEFIT[(d.breakdown, d.total)],
+        _tail(d.phase_out, singles, reasons) if singles else _TAIL[(d.phase_out, reasons)],
+        _items(flags) if flags else b"[]", programmes[status],
     )
 
 
-def columnar_pieces(assessment, running):
-    """Each pending household's JSON object in order: from the columnar engine's figures where it decided the
-    household, else from `assess_household` as always."""
+def household_bytes(d) -> bytes:
+    """The household object of a decided household as `household_dict` dumped by orjson (OPT_INDENT_2)."""
+    return b"".join(household_pieces(d))
+
+
+def columnar_chunks(assessment, running):
+    """The pending households' JSON objects in order, one chunk of objects joined by ",\n" per block: from the
+    columnar engine's figures where it decided the household (`household_bytes`), else from `assess_household`
+    as always. `running` (reports/assess.py Totals) adds each household up on the way."""
     policy, day = assessment.policy, assessment.day
     option = orjson.OPT_INDENT_2
-    for household, decided in decided_blocks(assessment):
-        if decided is None:
-            result = assess_household(household, policy, day)
-            running.add(result)
-            yield orjson.dumps(household_dict(result), option=option)
+    add, add_decided = running.add, running.add_decided
+    for block, decided in decided_lists(assessment):
+        # each household's pieces followed by ",\n", taken off after the block's last household
+        write = household_pieces
+        pieces: list[bytes] = []
+        extend = pieces.extend
+        if None not in decided:  # every household of the block decided on columns
+            running.add_decided_block(decided)
+            for d in decided:
+                extend(write(d, _FOLLOWED))
         else:
-            running.add_decided(decided)
-            yield household_bytes(decided)
+            append = pieces.append
+            for household, d in zip(block, decided):
+                if d is None:
+                    result = assess_household(household, policy, day)
+                    add(result)
+                    append(orjson.dumps(household_dict(result), option=option))
+                    append(b",\n")
+                else:
+                    add_decided(d)
+                    extend(write(d, _FOLLOWED))
+        pieces[-1] = pieces[-1][:-2]
+        yield b"".join(pieces)
