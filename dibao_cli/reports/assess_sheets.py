@@ -55,7 +55,13 @@ def csv_pieces(assessment: Assessment):
     """as_csv's bytes in pieces: when the assessment is only planned (`plan_assessment`), households are
     assessed (by the columnar engine where it decides them: assess/decided_result.py), written and dropped a few
     thousand at a time, so memory stays flat."""
-    return csv_chunks(HOUSEHOLD_HEADER, (household_row(r) for r in _results(assessment)))
+    from dibao_cli.reports.rowstore import freeze_heap, thaw_heap
+
+    freeze_heap()
+    try:
+        yield from csv_chunks(HOUSEHOLD_HEADER, (household_row(r) for r in _results(assessment)))
+    finally:
+        thaw_heap()
 
 
 def _results(assessment: Assessment, member_figures: bool = False):
@@ -105,8 +111,9 @@ def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpe
     """The workbook's four sheets. When the assessment is only planned (`plan_assessment`), each household is
     assessed here, once: its rows are kept packed (RowStore) and the result dropped, so a province's result
     never holds every household's result and rows at once; the totals are added up on the way."""
-    from dibao_cli.reports.rowstore import RowStore
+    from dibao_cli.reports.rowstore import RowStore, freeze_heap
 
+    freeze_heap()  # thawed when the workbook is written (workbook.write_xlsx)
     results = _results(assessment, member_figures=True)
     running = Totals()
     households, members = RowStore(), RowStore()
