@@ -107,6 +107,25 @@ def member_rows(r: HouseholdResult, day, mask) -> list[list]:
     return rows
 
 
+def _planned_rows(assessment: Assessment, mask, running: Totals, households, members) -> None:
+    """The rows of a planned assessment's households, each assessed here once: a household the columnar engine
+    decided has its rows made with memos (reports/decided_rows.py), any other as `member_rows` makes them."""
+    from dibao_cli.assess.decided_result import DecidedResult, decided_results
+    from dibao_cli.assess.household import _income_items
+    from dibao_cli.reports.decided_rows import DecidedRows
+
+    day = assessment.day
+    decided = DecidedRows(assessment.policy, day, mask, _income_items(assessment.policy))
+    for r in decided_results(assessment):
+        running.add(r)
+        if type(r) is DecidedResult:
+            households.append(decided.household(r))
+            members.extend(decided.members(r))
+        else:
+            households.append(household_row(r, numeric=True))
+            members.extend(member_rows(r, day, mask))
+
+
 def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpec]:
     """The workbook's four sheets. When the assessment is only planned (`plan_assessment`), each household is
     assessed here, once: its rows are kept packed (RowStore) and the result dropped, so a province's result
@@ -114,14 +133,16 @@ def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpe
     from dibao_cli.reports.rowstore import RowStore, freeze_heap
 
     freeze_heap()  # thawed when the workbook is written (workbook.write_xlsx)
-    results = _results(assessment, member_figures=True)
     running = Totals()
     households, members = RowStore(), RowStore()
     day = assessment.day
-    for r in results:
-        running.add(r)
-        households.append(household_row(r, numeric=True))
-        members.extend(member_rows(r, day, mask))
+    if assessment.results or not assessment.pending:
+        for r in assessment.results:
+            running.add(r)
+            households.append(household_row(r, numeric=True))
+            members.extend(member_rows(r, day, mask))
+    else:
+        _planned_rows(assessment, mask, running, households, members)
     policy = policy_block(assessment)
     summary_rows = [["核算日期", policy["date"]], ["地区", policy["region"]], ["政策", policy["name"]],
                     ["政策指纹", policy["hash"][:16]], [], ["认定结果", "户数", "人数", "月保障金(元)"]]
