@@ -20,6 +20,18 @@ MEMO_LIMIT = 50_000  # distinct keys kept per memo (a roster of all-different in
 _NO_FIGURES = (None, None, None)
 
 
+def _fen_cell(fen) -> float:
+    """assess_sheets._fen_number, with nothing to round for none (0, or a Decimal zero: 0.0 either way)."""
+    if type(fen) is int:
+        return fen / 100
+    return _fen_number(fen) if fen else 0.0
+
+
+def _yuan_cell(amount) -> float:
+    """The cell household_row shows for an exact part without a breakdown: its yuan text's number."""
+    return money.number(Decimal(money.plain(amount))) if amount else 0.0
+
+
 class DecidedRows:
     """Makes the rows of decided households for one assessment (its policy, day and ID mask)."""
 
@@ -34,8 +46,13 @@ class DecidedRows:
     def household(self, r) -> list:
         """household_row(r, numeric=True) for a DecidedResult."""
         b = r.breakdown
-        if b is None or type(b.differential) is not int or type(b.classified) is not int \
-                or type(b.minimum_top_up) is not int or type(b.rounding) is not int:
+        if b is None:  # not 低保: the parts are the exact sums (none: "0.00"), no top-up, no rounding
+            differential, classified, adjustment = _yuan_cell(r.differential), _yuan_cell(r.classified), 0.0
+        elif type(b.differential) is int and type(b.classified) is int and type(b.minimum_top_up) is int \
+                and type(b.rounding) is int:  # whole fen shown in yuan: that fen over 100 (see _fen_number)
+            differential, classified = b.differential / 100, b.classified / 100
+            adjustment = (b.minimum_top_up + b.rounding) / 100
+        else:
             return household_row(r, numeric=True)
         h = r.household
         standard = self.standards.get(r.annual_standard)
@@ -45,13 +62,12 @@ class DecidedRows:
             standard = self.standards[r.annual_standard] = money.number(r.annual_standard / 1200)
         status = r.status
         excluded = r.excluded
-        # a whole number of fen shown in yuan is that fen over 100 (see assess_sheets._fen_number)
         return [h.household_id, h.township or "", h.village or "", h.head_label or "", r.area_type,
                 len(r.members), len(r.covered) if status in COVERED else 0, STATUS_LABEL[status],
-                _fen_number(r.counted), _fen_number(sum(excluded.values()) if excluded else 0),
-                _fen_number(r.employment_deduction), _fen_number(r.rigid_deduction), _fen_number(r.adjusted),
-                money.number(r.per_capita), standard, b.differential / 100, b.classified / 100,
-                (b.minimum_top_up + b.rounding) / 100, money.number(r.total) if r.benefit_known else None,
+                _fen_cell(r.counted), _fen_cell(sum(excluded.values()) if excluded else 0),
+                _fen_cell(r.employment_deduction), _fen_cell(r.rigid_deduction), _fen_cell(r.adjusted),
+                money.number(r.per_capita), standard, differential, classified, adjustment,
+                money.number(r.total) if r.benefit_known else None,
                 r.phase_out_start.isoformat() if r.phase_out_start else "",
                 r.phase_out_end.isoformat() if r.phase_out_end else "",
                 "；".join([x.text for x in r.reasons]), "；".join([x.text for x in r.flags])]

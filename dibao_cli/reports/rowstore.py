@@ -32,8 +32,19 @@ class RowStore:
             self._pack()
 
     def extend(self, rows) -> None:
-        for row in rows:
-            self.append(row)
+        rows = rows if type(rows) is list else list(rows)
+        if not rows:
+            return
+        self._open.extend(rows)
+        self._count += len(rows)
+        widest = max(map(len, rows))
+        if widest > self.widest:
+            self.widest = widest
+        while len(self._open) >= CHUNK:
+            rest = self._open[CHUNK:]
+            del self._open[CHUNK:]
+            self._pack()
+            self._open = rest
 
     def _pack(self) -> None:
         try:
