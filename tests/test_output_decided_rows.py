@@ -1,4 +1,4 @@
-"""The workbook rows of a household the columnar engine decided, made with memos (reports/decided_rows.py), are
+"""The workbook and CSV rows of a household the columnar engine decided, made with memos (reports/decided_rows.py), are
 the rows assess_sheets.household_row and member_rows make of the same result with its members' figures (the
 rules applied member by member): every cell equal and of the same type, on the examples under both policies, on
 generated clean, messy and mixed rosters, and on random households; the memos also when they are emptied on the
@@ -44,6 +44,7 @@ def _compare(roster, policy) -> int:
     made = DecidedRows(policy, DAY, MASK, _income_items(policy))
     for full, r in zip(expected, bare):
         assert _typed([made.household(r)]) == _typed([assess_sheets.household_row(full, numeric=True)])
+        assert _typed([made.household_text(r)]) == _typed([assess_sheets.household_row(full)])
         assert _typed(made.members(r)) == _typed(assess_sheets.member_rows(full, DAY, MASK))
     return len(expected)
 
@@ -71,3 +72,18 @@ def test_generated_rosters_give_the_same_rows_both_ways(tmp_path, flags, monkeyp
 @given(roster=rosters(), which=st.sampled_from(sorted(POLICIES)))
 def test_random_households_give_the_same_rows_both_ways(roster, which):
     _compare(roster, POLICIES[which])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.integers(-(10**15), 10**15), st.decimals(-(10**12), 10**12, places=3)))
+def test_money_texts_of_whole_fen_are_the_rounded_ones(fen):
+    """The short cuts give the very texts of the rounding they skip."""
+    from decimal import Decimal
+
+    from dibao_cli.reports.assess import f2y, y
+
+    assert decided_rows._fen_text(fen) == y(fen / 100)
+    if type(fen) is int:
+        other = fen // 3
+        assert y(Decimal(f2y(fen)) + Decimal(f2y(other))) == f2y(fen + other)
+        assert y(Decimal(f2y(fen))) == f2y(fen)

@@ -59,19 +59,25 @@ def csv_pieces(assessment: Assessment):
 
     freeze_heap()
     try:
-        yield from csv_chunks(HOUSEHOLD_HEADER, (household_row(r) for r in _results(assessment)))
+        yield from csv_chunks(HOUSEHOLD_HEADER, _csv_rows(assessment))
     finally:
         thaw_heap()
 
 
-def _results(assessment: Assessment, member_figures: bool = False):
-    """The assessment's results, or, when it is only planned, each pending household's result in order from
-    `decided_results`."""
+def _csv_rows(assessment: Assessment):
+    """Each household's CSV row: a household the columnar engine decided has its row made with memos
+    (reports/decided_rows.py)."""
     if assessment.results or not assessment.pending:
-        return assessment.results
-    from dibao_cli.assess.decided_result import decided_results
+        for r in assessment.results:
+            yield household_row(r)
+        return
+    from dibao_cli.assess.decided_result import DecidedResult, decided_results
+    from dibao_cli.assess.household import _income_items
+    from dibao_cli.reports.decided_rows import DecidedRows
 
-    return decided_results(assessment, member_figures)
+    decided = DecidedRows(assessment.policy, assessment.day, None, _income_items(assessment.policy))
+    for r in decided_results(assessment):
+        yield decided.household_text(r) if type(r) is DecidedResult else household_row(r)
 
 
 MEMBER_HEADER = ("户编号", "姓名", "身份证号", "与户主关系", "年龄", "共同生活", "特困", "劳动能力", "残疾", "重病",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dibao_cli import money
+from dibao_cli.reports.assess import f2y, y
 from dibao_cli.reports.assess_sheets import _fen_float, _fen_number, _yuan_float, household_row
 from dibao_cli.rules.income import employment_deduction, member_income
 from dibao_cli.rules.members import classified_categories
@@ -25,6 +26,13 @@ def _fen_cell(fen) -> float:
     if type(fen) is int:
         return fen / 100
     return _fen_number(fen) if fen else 0.0
+
+
+def _fen_text(fen) -> str:
+    """y(fen / 100) as household_row shows a figure in fen: for whole fen, f2y's text of them."""
+    if type(fen) is int:
+        return f2y(fen)
+    return y(fen / 100) if fen else "0.00"
 
 
 def _yuan_cell(amount) -> float:
@@ -68,6 +76,39 @@ class DecidedRows:
                 _fen_cell(r.employment_deduction), _fen_cell(r.rigid_deduction), _fen_cell(r.adjusted),
                 money.number(r.per_capita), standard, differential, classified, adjustment,
                 money.number(r.total) if r.benefit_known else None,
+                r.phase_out_start.isoformat() if r.phase_out_start else "",
+                r.phase_out_end.isoformat() if r.phase_out_end else "",
+                "；".join([x.text for x in r.reasons]), "；".join([x.text for x in r.flags])]
+
+    def household_text(self, r) -> list:
+        """household_row(r) (the CSV's row, money as text) for a DecidedResult."""
+        b = r.breakdown
+        if b is None:
+            differential = y(r.differential) if r.differential else "0.00"
+            classified = y(r.classified) if r.classified else "0.00"
+            adjustment = "0.00"
+        elif type(b.differential) is int and type(b.classified) is int and type(b.minimum_top_up) is int \
+                and type(b.rounding) is int:
+            differential, classified = f2y(b.differential), f2y(b.classified)
+            adjustment = y(Decimal(f2y(b.minimum_top_up)) + Decimal(f2y(b.rounding))) \
+                if b.minimum_top_up or b.rounding else "0.00"
+        else:
+            return household_row(r)
+        h = r.household
+        key = ("text", r.annual_standard)
+        standard = self.standards.get(key)
+        if standard is None:
+            if len(self.standards) >= MEMO_LIMIT:
+                self.standards.clear()
+            standard = self.standards[key] = y(r.monthly_standard)
+        status = r.status
+        excluded = r.excluded
+        return [h.household_id, h.township or "", h.village or "", h.head_label or "", r.area_type,
+                len(r.members), len(r.covered) if status in COVERED else 0, STATUS_LABEL[status],
+                _fen_text(r.counted), _fen_text(sum(excluded.values()) if excluded else 0),
+                _fen_text(r.employment_deduction), _fen_text(r.rigid_deduction), _fen_text(r.adjusted),
+                y(r.per_capita), standard, differential, classified, adjustment,
+                y(r.total) if r.benefit_known else "",
                 r.phase_out_start.isoformat() if r.phase_out_start else "",
                 r.phase_out_end.isoformat() if r.phase_out_end else "",
                 "；".join([x.text for x in r.reasons]), "；".join([x.text for x in r.flags])]
