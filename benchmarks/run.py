@@ -11,7 +11,9 @@ are measured per process. Memory is given twice: the largest resident set of any
 the peak of the proportional set size (PSS) summed over the process and its children, sampled every 20 ms (a
 command that loads a sheet in a child process while it scans the sheet holds both at once). The bare reads
 (python-calamine `to_python()`, fastexcel `load_sheet` to Arrow) run between dibao's commands on the same file,
-so a ratio compares runs made under the same load; each ratio is to the fastest bare read of the run. With
+so a ratio compares runs made under the same load; each ratio is to the fastest bare read of the run. Beside
+`assess -o x.xlsx` runs the chosen writer alone (rustpy-xlsxwriter, xlsx_writers.py) writing the very cells the
+command writes (dumped once beforehand), and the last table gives the command's ratio to it. With
 several --code checkouts and --rounds, the checkouts take turns within each round. Rosters are generated once
 into benchmarks/out/ (git-ignored). The last lines are a Markdown table of the best of the rounds.
 """
@@ -111,6 +113,7 @@ def main() -> None:
     dibao = [python, "-m", "dibao_cli"]
     wanted = args.only.split(",")
     table: list[str] = []
+    writer_table: list[str] = []
     for n in args.sizes:
         roster = OUT / f"roster-{n}.xlsx"
         if not roster.exists():
@@ -127,10 +130,16 @@ def main() -> None:
         results: dict[tuple[str, str], list[Run]] = {}
         bases: list[Run] = []
         fasts: list[Run] = []
+        writers: list[Run] = []
+        scratch = tempfile.TemporaryDirectory()
+        cells = _dump_cells(roster, Path(scratch.name)) if "xlsx" in wanted else []
         for _ in range(args.rounds):
             for key in wanted:
                 for label, env, cwd in checkouts:
                     bases.append(measure([python, "-c", CALAMINE, str(roster)]))
+                    if key == "xlsx":  # the writer alone writing the cells the command writes, under the same load
+                        writers.append(measure([python, str(HERE / "xlsx_writers.py"), "--writer-alone",
+                                                str(Path(scratch.name) / "w.xlsx"), *map(str, cells)]))
                     if key == "import":
                         with tempfile.TemporaryDirectory() as tmp:
                             run = measure([*dibao, "import", str(roster), "--month", "2026-11", "--db",
@@ -147,6 +156,17 @@ def main() -> None:
               f"{max(b.rss_mb for b in bases):7.0f} MB")
         print(f"{n:>9,} rows  fastexcel load_sheet      {fast:8.2f} s  cpu {fast_cpu:7.2f} s  "
               f"{max(f.rss_mb for f in fasts):7.0f} MB")
+        scratch.cleanup()
+        if writers:
+            writer, writer_cpu = min(w.seconds for w in writers), min(w.cpu for w in writers)
+            print(f"{n:>9,} rows  rustpy-xlsxwriter alone   {writer:8.2f} s  cpu {writer_cpu:7.2f} s  "
+                  f"{max(w.rss_mb for w in writers):7.0f} MB (the cells dibao writes, from a dump)")
+            for label, env, cwd in checkouts:
+                runs = results.get(("xlsx", label), [])
+                if runs:
+                    best, cpu = min(r.seconds for r in runs), min(r.cpu for r in runs)
+                    writer_table.append(f"| {n:,} | {label} | {best:.2f} s | {cpu:.2f} s | {writer:.2f} s | "
+                                        f"{writer_cpu:.2f} s | {best / writer:.2f}x | {cpu / writer_cpu:.2f}x |")
         for (key, label), runs in results.items():
             for run in runs:
                 print(f"{n:>9,} rows  dibao {key:<6} [{label}] {run.seconds:8.2f} s  cpu {run.cpu:7.2f} s  "
@@ -167,6 +187,18 @@ def main() -> None:
           "CPU / fastexcel | calamine / fastexcel wall |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(table))
+    if writer_table:
+        print("\n| rows | code | assess -o x.xlsx wall | CPU | writer alone wall | CPU | wall / writer | CPU / writer |")
+        print("|---|---|---|---|---|---|---|---|")
+        print("\n".join(writer_table))
+
+
+def _dump_cells(roster: Path, folder: Path) -> list[Path]:
+    """The cells of the assessment's workbook as this checkout makes them, dumped for the writer alone
+    (xlsx_writers.py), in a child process."""
+    out = subprocess.run([sys.executable, str(HERE / "xlsx_writers.py"), "--dump", str(folder), str(roster)],
+                         check=True, capture_output=True, text=True).stdout
+    return [folder / f"sheet{i}.marshal" for i in range(int(out.split()[0]))]
 
 
 if __name__ == "__main__":

@@ -55,17 +55,29 @@ def csv_pieces(assessment: Assessment):
     """as_csv's bytes in pieces: when the assessment is only planned (`plan_assessment`), households are
     assessed (by the columnar engine where it decides them: assess/decided_result.py), written and dropped a few
     thousand at a time, so memory stays flat."""
-    return csv_chunks(HOUSEHOLD_HEADER, (household_row(r) for r in _results(assessment)))
+    from dibao_cli.reports.rowstore import freeze_heap, thaw_heap
+
+    freeze_heap()
+    try:
+        yield from csv_chunks(HOUSEHOLD_HEADER, _csv_rows(assessment))
+    finally:
+        thaw_heap()
 
 
-def _results(assessment: Assessment, member_figures: bool = False):
-    """The assessment's results, or, when it is only planned, each pending household's result in order from
-    `decided_results`."""
+def _csv_rows(assessment: Assessment):
+    """Each household's CSV row: a household the columnar engine decided has its row made with memos
+    (reports/decided_rows.py)."""
     if assessment.results or not assessment.pending:
-        return assessment.results
-    from dibao_cli.assess.decided_result import decided_results
+        for r in assessment.results:
+            yield household_row(r)
+        return
+    from dibao_cli.assess.decided_result import DecidedResult, decided_results
+    from dibao_cli.assess.household import _income_items
+    from dibao_cli.reports.decided_rows import DecidedRows
 
-    return decided_results(assessment, member_figures)
+    decided = DecidedRows(assessment.policy, assessment.day, None, _income_items(assessment.policy))
+    for r in decided_results(assessment):
+        yield decided.household_text(r) if type(r) is DecidedResult else household_row(r)
 
 
 MEMBER_HEADER = ("户编号", "姓名", "身份证号", "与户主关系", "年龄", "共同生活", "特困", "劳动能力", "残疾", "重病",
@@ -101,20 +113,42 @@ def member_rows(r: HouseholdResult, day, mask) -> list[list]:
     return rows
 
 
+def _planned_rows(assessment: Assessment, mask, running: Totals, households, members) -> None:
+    """The rows of a planned assessment's households, each assessed here once: a household the columnar engine
+    decided has its rows made with memos (reports/decided_rows.py), any other as `member_rows` makes them."""
+    from dibao_cli.assess.decided_result import DecidedResult, decided_results
+    from dibao_cli.assess.household import _income_items
+    from dibao_cli.reports.decided_rows import DecidedRows
+
+    day = assessment.day
+    decided = DecidedRows(assessment.policy, day, mask, _income_items(assessment.policy))
+    for r in decided_results(assessment):
+        running.add(r)
+        if type(r) is DecidedResult:
+            households.append(decided.household(r))
+            members.extend(decided.members(r))
+        else:
+            households.append(household_row(r, numeric=True))
+            members.extend(member_rows(r, day, mask))
+
+
 def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpec]:
     """The workbook's four sheets. When the assessment is only planned (`plan_assessment`), each household is
     assessed here, once: its rows are kept packed (RowStore) and the result dropped, so a province's result
     never holds every household's result and rows at once; the totals are added up on the way."""
-    from dibao_cli.reports.rowstore import RowStore
+    from dibao_cli.reports.rowstore import RowStore, freeze_heap
 
-    results = _results(assessment, member_figures=True)
+    freeze_heap()  # thawed when the workbook is written (workbook.write_xlsx)
     running = Totals()
     households, members = RowStore(), RowStore()
     day = assessment.day
-    for r in results:
-        running.add(r)
-        households.append(household_row(r, numeric=True))
-        members.extend(member_rows(r, day, mask))
+    if assessment.results or not assessment.pending:
+        for r in assessment.results:
+            running.add(r)
+            households.append(household_row(r, numeric=True))
+            members.extend(member_rows(r, day, mask))
+    else:
+        _planned_rows(assessment, mask, running, households, members)
     policy = policy_block(assessment)
     summary_rows = [["核算日期", policy["date"]], ["地区", policy["region"]], ["政策", policy["name"]],
                     ["政策指纹", policy["hash"][:16]], [], ["认定结果", "户数", "人数", "月保障金(元)"]]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 from decimal import Decimal
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from typing import Sequence
 
 from dibao_cli.reports.files import _CONTROL, clean_text, display_width
@@ -110,7 +110,7 @@ def _checked(rows, width: int):
 
 def row_heights(rows, widths: dict, wrapped, line_height: int) -> dict:
     """{row: points} for the data rows (numbered from 1, under the header) whose wrapped text takes more than
-    one line: each row measured as it comes, nothing kept but the heights."""
+    one line: measured a chunk of rows at a time, the wrapped columns only; nothing kept but the heights."""
     from dibao_cli.reports import workbook
 
     wrapped_widths = [(c, widths[c]) for c in sorted(wrapped)]
@@ -118,17 +118,68 @@ def row_heights(rows, widths: dict, wrapped, line_height: int) -> dict:
     if not wrapped_widths:
         return heights
     lines_of, fast_width = workbook._lines, workbook._fast_width
-    for r, values in enumerate(getattr(rows, "source", rows), start=1):
-        lines = 1
+    first = 1  # the number of the chunk's first row
+    for chunk in chunks_of(getattr(rows, "source", rows)):
+        shortest = min(map(len, chunk), default=0)
+        tall: dict[int, int] = {}  # row within the chunk: its lines, where more than one
         for c, w in wrapped_widths:
-            if c < len(values) and type(values[c]) is str:
-                text = values[c]
-                n = lines_of(len(text) if text.isascii() else fast_width(text), w)
-                if n > lines:
-                    lines = n
-        if lines > 1:
-            heights[r] = line_height * lines + 3
+            column = [values[c] for values in chunk] if c < shortest else \
+                [values[c] if c < len(values) else None for values in chunk]
+            for i, text in enumerate(column):
+                if type(text) is str:
+                    n = lines_of(len(text) if text.isascii() else fast_width(text), w)
+                    if n > 1 and n > tall.get(i, 1):
+                        tall[i] = n
+        for i in sorted(tall):
+            heights[first + i] = line_height * tall[i] + 3
+        first += len(chunk)
     return heights
+
+
+def chunks_of(rows, size: int = 1000):
+    """The rows in lists of at most `size` (a RowStore's own packed chunks); rows counted for a progress bar
+    (rowstore.Counted) are counted a chunk at a time as they go by."""
+    from dibao_cli.reports.rowstore import Counted
+
+    if isinstance(rows, Counted):
+        for chunk in chunks_of(rows.source, size):
+            yield chunk
+            rows.advance(len(chunk))
+        return
+    packed = getattr(rows, "chunks", None)
+    if packed is not None:
+        for chunk in packed():
+            if chunk:
+                yield chunk
+        return
+    rows = iter(rows)
+    while True:
+        chunk = list(islice(rows, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+class _Rows:
+    """A sheet's chunks of rows handed out in runs of a given number of rows (a worksheet's part), a chunk split
+    where a part ends."""
+
+    def __init__(self, chunks):
+        self.chunks = iter(chunks)
+        self.left: list = []
+
+    def take(self, count: int | None):
+        """The next `count` rows (all that are left when None), in chunks."""
+        while count is None or count > 0:
+            chunk = self.left or next(self.chunks, None)
+            self.left = []
+            if not chunk:
+                return
+            if count is not None:
+                if len(chunk) > count:
+                    chunk, self.left = chunk[:count], chunk[count:]
+                count -= len(chunk)
+            yield chunk
 
 
 def _value(value):
@@ -185,7 +236,7 @@ def write(target, sheets: Sequence, rows_of: list, names: Sequence[str], sheet_r
         heights = row_heights(rows, widths, wrapped, workbook.LINE_HEIGHT)  # wrapped: rows gone through twice
         header_lines = max([workbook._lines(display_width(h), widths.get(c, 8)) for c, h in enumerate(header)] or [1])
         header_height = workbook.LINE_HEIGHT * header_lines + 3 if header_lines > 1 else None
-        source = iter(rows)  # the parts take their rows from it in turn (the writer writes the sheets in order)
+        source = _Rows(chunks_of(rows))  # the parts take their rows from it in turn (the sheets are written in order)
         for part, (start, end) in enumerate(_parts(len(rows) if again(rows) else None, sheet_rows), start=1):
             top = 0 if part == 1 else 1  # the header's row: a continuation sheet has its title above
             part_heights = heights if end is None else {top + r - start: h for r, h in heights.items() if start < r <= end}
@@ -198,7 +249,7 @@ def write(target, sheets: Sequence, rows_of: list, names: Sequence[str], sheet_r
                 extra = {"header_row": 1, "merge_ranges": [(0, 0, 0, len(header) - 1,
                                                             clean_text(f"{clean_text(str(spec.name))}（续{part}）"),
                                                             title_format)]}
-            part_rows = source if end is None else islice(source, end - start)
+            part_rows = source.take(None if end is None else end - start)
             book.freeze(row=top + 1, col=0, sheet=part_name)
             book.sheet(part_name, _records(part_rows, header, empty=not rows),
                        column_widths=[widths.get(c, 8) for c in range(len(header))],
@@ -223,22 +274,45 @@ def _parts(count: int | None, sheet_rows: int):
         start, end = end, end + sheet_rows - 2
 
 
-def _records(rows, header: list, empty: bool):
-    """The rows as the writer takes them: a record (column: value) each."""
+def _records(chunks, header: list, empty: bool):
+    """The rows, given in chunks, as the writer takes them: a record (column: value) each."""
     blank = dict.fromkeys(header)
     width = len(header)
     if empty:
         yield blank  # a sheet with no rows still has its header (an empty record writes no cell)
-    for values in rows:
-        kinds = set(map(type, values))
-        if (len(values) == width and kinds <= _PLAIN
-                and (str not in kinds or _CONTROL.search("\n".join([v for v in values if type(v) is str])) is None)):
-            yield dict(zip(header, values))  # nearly every row: nothing to convert ("" is written as blank)
+    for chunk in chunks:
+        if _plain_chunk(chunk, width):  # nearly every chunk: nothing to convert ("" is written as blank)
+            yield from map(dict, map(zip, repeat(header), chunk))
             continue
-        record = dict(blank)  # every column in every record: the writer takes its columns from them
-        for key, v in zip(header, values):
-            record[key] = _value(v)
-        yield record
+        for values in chunk:
+            kinds = set(map(type, values))
+            if (len(values) == width and kinds <= _PLAIN
+                    and (str not in kinds or _CONTROL.search("\n".join([v for v in values if type(v) is str])) is None)):
+                yield dict(zip(header, values))
+                continue
+            record = dict(blank)  # every column in every record: the writer takes its columns from them
+            for key, v in zip(header, values):
+                record[key] = _value(v)
+            yield record
+
+
+_TEXT_OR_NONE = frozenset((str, type(None)))
+
+
+def _plain_chunk(chunk: list, width: int) -> bool:
+    """Every row of the chunk as wide as the header, of cells written as they are, no text with a character to
+    remove: checked a column at a time."""
+    if set(map(len, chunk)) != {width}:
+        return False
+    for column in zip(*chunk):
+        kinds = set(map(type, column))
+        if not kinds <= _PLAIN:
+            return False
+        if str in kinds:
+            texts = filter(None, column) if kinds <= _TEXT_OR_NONE else [v for v in column if type(v) is str]
+            if _CONTROL.search("\n".join(texts)) is not None:
+                return False
+    return True
 
 
 class WriteFailed(Exception):

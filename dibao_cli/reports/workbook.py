@@ -110,6 +110,15 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool, sheet_rows:
     as they come). Strings are never turned into formulas or links (a name starting with "=" stays text);
     control characters are removed. The full-disk case leaves nothing behind (the workbook's scratch files
     live in a private folder). `sheet_rows`: the rows one worksheet holds (Excel's; a test gives fewer)."""
+    from dibao_cli.reports.rowstore import thaw_heap
+
+    try:
+        _write_xlsx(path, sheets, force, sheet_rows)
+    finally:
+        thaw_heap()  # the objects a caller put out of the collector's sight while it made the rows (rowstore.py)
+
+
+def _write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool, sheet_rows: int | None) -> None:
     import xlsxwriter
 
     from dibao_cli.reports import fastbook
