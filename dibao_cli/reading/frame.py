@@ -10,17 +10,18 @@ reader's order.
 
 from __future__ import annotations
 
-from collections import deque
+from itertools import compress, repeat
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 from dibao_cli import cells
 from dibao_cli.idcard import CHECK_CHARS, WEIGHTS
-from dibao_cli.model import EMPTY, Member
+from dibao_cli.model import EMPTY, members_from_columns
 from dibao_cli.problems import ERROR
 from dibao_cli.reading.apply import (
     ATTRIBUTE,
+    EXPENSE,
     INCOME,
-    add_amount,
     cell_error,
     check_name,
     duplicate_id,
@@ -32,8 +33,8 @@ from dibao_cli.reading.apply import (
 )
 from dibao_cli.reading.columnar import column_values
 from dibao_cli.reading.columns import HOUSEHOLD
-from dibao_cli.reading.grouping import join_runs, rows_to_look_at
-from dibao_cli.reading.households import HEAD_RELATIONS
+from dibao_cli.reading import grouping
+from dibao_cli.reading.households import HEAD_RELATIONS, quiet_households
 
 if TYPE_CHECKING:
     from dibao_cli.reading.converters import Slot
@@ -42,15 +43,15 @@ if TYPE_CHECKING:
 _NO_PERSON, _HOUSEHOLD_ID, _MEMBER, _ID, _NAME, _HOUSEHOLD, _HOUSEHOLD_CELL = range(7)
 
 
-def _distinct(column, plain: bool = False) -> tuple[list, list, list | None]:
-    """(code of each row or None, the distinct cell values, and with `plain` whether each distinct value is plain
-    text (_PLAIN), or None) of one Arrow column."""
+def _distinct(column, plain: bool = False) -> tuple[list, list, list | None, object]:
+    """(code of each row or None, the distinct cell values, with `plain` whether each distinct value is plain
+    text (_PLAIN) or None, and the codes as an Arrow array) of one Arrow column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     if pa.types.is_null(array.type):
-        return [None] * len(array), [], None
+        return [None] * len(array), [], None, None
     encoded = pc.dictionary_encode(array)
     raws = column_values(encoded.dictionary)
     codes = encoded.indices.to_pylist()
@@ -60,7 +61,7 @@ def _distinct(column, plain: bool = False) -> tuple[list, list, list | None]:
     chinese = None
     if plain and len(raws) > 256 and pa.types.is_string(encoded.dictionary.type):
         chinese = pc.fill_null(pc.match_substring_regex(encoded.dictionary, _PLAIN), False).to_pylist()
-    return codes, raws, chinese
+    return codes, raws, chinese, encoded.indices
 
 
 # text the text, name and household-number cleaners give back unchanged: ASCII letters and digits and Chinese
@@ -68,15 +69,17 @@ def _distinct(column, plain: bool = False) -> tuple[list, list, list | None]:
 _PLAIN = r"^[0-9A-Za-z\x{4e00}-\x{9fa5}]+$"
 
 
-def _distinct_values(column, slot) -> tuple[list, list, list]:
-    """(code of each row or None, the distinct cell values, their clean values) of one column: each distinct
+def _distinct_values(column, slot) -> tuple[list, list, list, object]:
+    """(code of each row or None, the distinct cell values, their clean values, the codes as an Arrow array) of
+    one column: each distinct
     value cleaned once; in a text or name column, plain values are their own clean values (a large roster has tens
     of thousands of distinct names)."""
-    codes, raws, chinese = _distinct(column, slot.column.kind in ("text", "name"))
+    codes, raws, chinese, indices = _distinct(column, slot.column.kind in ("text", "name"))
     value = slot.value
     if chinese is None:
-        return codes, raws, [None if raw is None else value(raw) for raw in raws]
-    return codes, raws, [raw if plain else (None if raw is None else value(raw)) for raw, plain in zip(raws, chinese)]
+        return codes, raws, [None if raw is None else value(raw) for raw in raws], indices
+    return (codes, raws, [raw if plain else (None if raw is None else value(raw)) for raw, plain in zip(raws, chinese)],
+            indices)
 
 
 def _clean_ids(column):
@@ -176,10 +179,10 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     count = table.num_rows
     summary.data_rows += count
     summary.members += count
-    members = [Member(file, sheet, first_row + p + 1) for p in positions]
+    rows = [first_row + 1 + p for p in positions]  # each member's row as Excel shows it
 
     # household numbers
-    codes, raws, plain = _distinct(column(hid_slot.index), True)
+    codes, raws, plain, _ = _distinct(column(hid_slot.index), True)
     cleaned = []
     for k, raw in enumerate(raws):
         if plain is not None and plain[k]:
@@ -189,7 +192,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             cleaned.append(household_number(raw))
         except cells.CellError as exc:
             cleaned.append(exc)
-    hid_bad = [False] * count
+    hid_bad: set[int] = set()  # rows whose household number cell is bad
     if None not in codes and not any(type(value) is cells.CellError for value in cleaned):
         hids: list = list(map(cleaned.__getitem__, codes))  # every row has a good household number
     else:
@@ -199,82 +202,78 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                 continue
             value = cleaned[code]
             if type(value) is cells.CellError:
-                problem(positions[i], _HOUSEHOLD_ID, 0, file, sheet, members[i].row, hid_slot.header, raws[code],
+                problem(positions[i], _HOUSEHOLD_ID, 0, file, sheet, rows[i], hid_slot.header, raws[code],
                         value.message, value.fix, ERROR, value.code)
-                members[i].has_error = True
-                hid_bad[i] = True
+                hid_bad.add(i)
             else:
                 hids[i] = value
-    deque(map(Member.household_id.__set__, members, hids), maxlen=0)
 
-    # member-level cells, one column at a time
+    # member-level cells, one column at a time, as one value a member; bad cells reported once the members are made
+    columns: dict[str, list] = {"household_id": hids}
+    bad_cells = []
+    amounts: dict[int, list] = {INCOME: [], EXPENSE: []}
     name_raw_codes = name_raws = None
     for order, slot in enumerate(member_slots):
-        codes, raws, values = _distinct_values(column(slot.index), slot)
+        codes, raws, values, indices = _distinct_values(column(slot.index), slot)
         if slot is name_slot:
             name_raw_codes, name_raws = codes, raws
         target, name_ = target_of(slot)
         errors = {c for c, v in enumerate(values) if type(v) is cells.CellError}
-        if not errors and target == ATTRIBUTE:  # nearly every column of a real roster: a plain assignment per member
-            setter = getattr(Member, name_).__set__
-            if None not in codes and None not in values:  # every row filled: assigned without a Python loop
-                deque(map(setter, members, map(values.__getitem__, codes)), maxlen=0)
-                continue
-            for member, code in zip(members, codes):
-                if code is not None:
-                    value = values[code]
-                    if value is not None:
-                        setter(member, value)
-            continue
-        if not errors:  # an income or expense column without a bad cell: the items that are not 0
-            _put_amounts(members, codes, values, target, name_)
-            continue
-        for i, code in enumerate(codes):
-            if code is None:
-                continue
-            value = values[code]
-            if value is None:
-                continue
-            member = members[i]
-            if code in errors:
-                cell_error(problem, (positions[i], _MEMBER, order, file, sheet, member.row), slot, raws[code], value,
-                           hids[i], member)
-            elif target == ATTRIBUTE:
-                setattr(member, name_, value)
-            elif value != 0:
-                add_amount(member, target, name_, value)
+        if errors:
+            bad_cells.append((order, slot, raws, values, codes, [i for i, c in enumerate(codes) if c in errors]))
+            values = [None if c in errors else v for c, v in enumerate(values)]
+        if target == ATTRIBUTE:
+            columns[name_] = (list(map(values.__getitem__, codes)) if None not in codes
+                              else [None if c is None else values[c] for c in codes])
+        else:
+            amounts[target].append((name_, values, indices))
+    for target, key in ((INCOME, "incomes"), (EXPENSE, "expenses")):
+        items = _amount_items(amounts[target])
+        if items is not None:
+            columns[key] = items
+    if "relation" in columns:
+        columns["is_head"] = list(map(HEAD_RELATIONS.__contains__, columns["relation"]))
 
     # ID numbers: clean 18-character numbers checked as a column, the rest one by one as before
     id_column = column(id_slot.index)
     fast = _clean_ids(id_column)
-    raw_ids = column_values(id_column.combine_chunks() if isinstance(id_column, pa.ChunkedArray) else id_column)
     seen = reader.seen_ids
-    if fast is not None and None not in fast[0] and _put_ids(members, fast, seen):
-        members_to_read: list = []  # every number clean and new: put on the members as columns
+    bulk_ids = (fast is not None and None not in fast[0] and len(set(fast[0])) == count
+                and seen.keys().isdisjoint(fast[0]))  # every number clean and new: put on the members as columns
+    if bulk_ids:
+        columns["id_number"], columns["birth"], columns["male"] = fast
+    members = members_from_columns(file, sheet, rows, columns)
+    for i in hid_bad:
+        members[i].has_error = True
+    for order, slot, raws, values, codes, bad in bad_cells:
+        for i in bad:
+            cell_error(problem, (positions[i], _MEMBER, order, file, sheet, rows[i]), slot, raws[codes[i]],
+                       values[codes[i]], hids[i], members[i])
+    if bulk_ids:
+        seen.update(zip(fast[0], members))
     else:
-        members_to_read = members
-    for i, member in enumerate(members_to_read):
-        number = fast[0][i] if fast is not None else None
-        if number is None:
-            read_id(problem, (positions[i], _ID, 0, file, sheet, member.row), file, id_slot, raw_ids[i], member,
-                    hids[i], seen)
-            continue
-        member.id_number = number
-        member.birth = fast[1][i]
-        member.male = fast[2][i]
-        previous = seen.get(number)
-        if previous is None:
-            seen[number] = member
-        else:
-            duplicate_id(problem, (positions[i], _ID, 0, file, sheet, member.row), file, id_slot, raw_ids[i], member,
-                         hids[i], previous)
+        raw_ids = column_values(id_column.combine_chunks() if isinstance(id_column, pa.ChunkedArray) else id_column)
+        for i, member in enumerate(members):
+            number = fast[0][i] if fast is not None else None
+            if number is None:
+                read_id(problem, (positions[i], _ID, 0, file, sheet, rows[i]), file, id_slot, raw_ids[i], member,
+                        hids[i], seen)
+                continue
+            member.id_number = number
+            member.birth = fast[1][i]
+            member.male = fast[2][i]
+            previous = seen.get(number)
+            if previous is None:
+                seen[number] = member
+            else:
+                duplicate_id(problem, (positions[i], _ID, 0, file, sheet, rows[i]), file, id_slot, raw_ids[i], member,
+                             hids[i], previous)
 
-    # names, heads and the columns dibao does not know
-    for i, member in enumerate(members):
-        if member.name is None:
-            raw_name = None if name_raw_codes is None or name_raw_codes[i] is None else name_raws[name_raw_codes[i]]
-            check_name(problem, (positions[i], _NAME, 0, file, sheet, member.row), name_slot, raw_name, member, hids[i])
-        member.is_head = member.relation in HEAD_RELATIONS
+    # members without a name, and the columns dibao does not know
+    names = columns.get("name")
+    for i in range(count) if names is None else compress(range(count), map(is_, names, repeat(None))):
+        raw_name = None if name_raw_codes is None or name_raw_codes[i] is None else name_raws[name_raw_codes[i]]
+        check_name(problem, (positions[i], _NAME, 0, file, sheet, rows[i]), name_slot, raw_name, members[i], hids[i])
     for index, column_, header in layout_columns:
         if column_ is not None:
             continue
@@ -289,26 +288,57 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     # households, in the order their first member appears
     hcodes, hraws, hvalues = [], [], []
     for slot in household_slots:
-        codes, raws, values = _distinct_values(column(slot.index), slot)
+        codes, raws, values, _ = _distinct_values(column(slot.index), slot)
         hcodes.append(codes)
         hraws.append(raws)
         hvalues.append(values)
+    grouped = grouping.group(roster, file, sheet, members, hids)
+    if grouped is None:  # a household read before (another sheet or file): member by member
+        _join_one_by_one(roster, problem, file, sheet, positions, rows, members, hids, hid_bad, hid_slot,
+                         household_slots, hcodes, hraws, hvalues)
+    else:
+        made, owners = grouped
+        for i in compress(range(count), map(is_, hids, repeat(None))):
+            join_household(roster, problem, (positions[i], _HOUSEHOLD, 0, file, sheet, rows[i]), hid_slot,
+                           members[i], None, i in hid_bad)
+        if problems:  # a member in error (each error is a problem) puts its household in error
+            grouping.mark_errors(members, owners, made)
+        # household-level cells: each household's first value, then the rows the row reader would report
+        for k, slot in enumerate(household_slots):
+            bad, other = grouping.household_cells(hcodes[k], hvalues[k], owners, made, slot.key)
+            for i in bad + other:
+                code = hcodes[k][i]
+                household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, rows[i]), slot,
+                               hraws[k][code], hvalues[k][code], made[owners[i]], hids[i])
+        births, males = (fast[1], fast[2]) if bulk_ids else (list(map(_BIRTH, members)), list(map(_MALE, members)))
+        reader.quiet.update(quiet_households(made, owners, columns.get("is_head") or [False] * count,
+                                             names or [None] * count, births, columns.get("birth_date"),
+                                             columns.get("sex"), males, reader.on_date))
+    problems.sort(key=lambda item: item[0])
+    roster.problems.extend(p for _, p in problems)
+    if reader.progress is not None:
+        reader.progress(total)
+
+
+def _join_one_by_one(roster, problem, file, sheet, positions, rows, members, hids, hid_bad, hid_slot,
+                     household_slots, hcodes, hraws, hvalues) -> None:
+    """Members put in their households with join_household, and household-level cells looked at one by one (a
+    household of the sheet was read before from another sheet or file)."""
+    count = len(members)
     owners: list = [None] * count  # each member's household (None: no household number)
     numbers: dict = {}  # household -> its number in this sheet, to compare rows as columns
     owner_numbers: list = [None] * count
-    for i, member in enumerate(join_runs(roster, file, members, hids, owners, owner_numbers)):
-        household = join_household(roster, problem, (positions[i], _HOUSEHOLD, 0, file, sheet, member.row), hid_slot,
-                                   member, hids[i], hid_bad[i])
+    for i, member in enumerate(members):
+        household = join_household(roster, problem, (positions[i], _HOUSEHOLD, 0, file, sheet, rows[i]), hid_slot,
+                                   member, hids[i], i in hid_bad)
         if household is None:
             continue
         owners[i] = household
         owner_numbers[i] = numbers.setdefault(id(household), len(numbers))
-    # household-level cells: a row repeating the cell of the row above in the same household says nothing new
-    # (the row reader skips it); only the other rows are looked at, column by column
-    owner_array = pa.array(owner_numbers, pa.int64())
+    # a row repeating the cell of the row above in the same household says nothing new (the row reader skips it)
     for k, slot in enumerate(household_slots):
         key = slot.key
-        for i in rows_to_look_at(hcodes[k], owner_array):
+        for i in grouping.rows_to_look_at(hcodes[k], owner_numbers):
             code = hcodes[k][i]
             value = hvalues[k][code]
             household = owners[i]
@@ -316,39 +346,43 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                 if value is not None:  # the household's first value: nothing to compare it with
                     setattr(household, key, value)
                 continue
-            household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, members[i].row), slot,
+            household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, rows[i]), slot,
                            hraws[k][code], value, household, hids[i])
-    problems.sort(key=lambda item: item[0])
-    roster.problems.extend(p for _, p in problems)
-    if reader.progress is not None:
-        reader.progress(total)
 
 
-def _put_amounts(members: list, codes: list, values: list, target: int, name: str) -> None:
-    """An income or expense column without a bad cell: its items that are not 0, in the members' dictionaries."""
-    nonzero = [value is not None and value != 0 for value in values]
-    if not any(nonzero):
-        return
-    key = "incomes" if target == INCOME else "expenses"
-    getter = getattr(Member, key).__get__
-    setter = getattr(Member, key).__set__
-    for i in [i for i, code in enumerate(codes) if code is not None and nonzero[code]]:
-        member = members[i]
-        items = getter(member)
-        if items is EMPTY:
-            items = {}
-            setter(member, items)
-        items[name] = values[codes[i]]
+def _amount_items(columns: list) -> list | None:
+    """Each member's dictionary of the income (or expense) items that are not 0, in the columns' order, from
+    (item, clean value of each code, the codes as an Arrow array) of each column; None when no member has one.
+    A roster has few distinct combinations of amounts: one dictionary is built for each, and copied for each
+    member with it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    live = []
+    for name, values, indices in columns:
+        kept = [value is not None and value != 0 for value in values]
+        if indices is not None and any(kept):
+            live.append((name, values, indices, kept))
+    if not live:
+        return None
+    digits = []  # per column, each member's code + 1, or 0 for no item
+    for name, values, indices, kept in live:
+        table = pa.array([c + 1 if k else 0 for c, k in enumerate(kept)], pa.int64())
+        digits.append(pc.fill_null(pc.take(table, indices), 0))
+    # one number for each combination, kept below the row count by encoding after each column
+    key = digits[0]
+    for digit, (_, values, _, _) in zip(digits[1:], live[1:]):
+        key = pc.add(pc.multiply(pc.cast(pc.dictionary_encode(key).indices, pa.int64()), len(values) + 1), digit)
+    encoded = pc.dictionary_encode(key)
+    firsts = pc.index_in(encoded.dictionary, value_set=key)  # a row with each combination
+    picked = [digit.take(firsts).to_pylist() for digit in digits]
+    templates = []
+    for combination in zip(*picked):
+        items = {name: values[digit - 1] for (name, values, _, _), digit in zip(live, combination) if digit}
+        templates.append(items or EMPTY)
+    return [items if items is EMPTY else items.copy() for items in map(templates.__getitem__,
+                                                                       encoded.indices.to_pylist())]
 
 
-def _put_ids(members: list, fast: tuple, seen: dict) -> bool:
-    """Put every member's clean ID number, birth date and sex at once when no number is repeated (in the sheet
-    or among those read before); False (nothing done) otherwise."""
-    numbers, dates, males = fast
-    if len(set(numbers)) != len(numbers) or not seen.keys().isdisjoint(numbers):
-        return False
-    deque(map(Member.id_number.__set__, members, numbers), maxlen=0)
-    deque(map(Member.birth.__set__, members, dates), maxlen=0)
-    deque(map(Member.male.__set__, members, males), maxlen=0)
-    seen.update(zip(numbers, members))
-    return True
+_BIRTH = attrgetter("birth")
+_MALE = attrgetter("male")

@@ -1,58 +1,97 @@
-"""Grouping a sheet's members read by columns: households joined a run of rows at a time, and the rows whose
-household-level cells the row reader would look at."""
+"""Grouping a sheet's members read by columns: households made with a group-by of the household numbers, and the
+household-level cells compared within each household as columns, down to the rows the row reader would report."""
 
 from __future__ import annotations
 
+from collections import deque
+from itertools import compress
 from operator import attrgetter
 
+from dibao_cli.cells import CellError
 from dibao_cli.model import Household
 
-def join_runs(roster, file: str, members: list, hids: list, owners: list, owner_numbers: list) -> list:
-    """Put the members in their households, as join_household would, when every member has a household number
-    and no household was read from another file; return the members left for join_household (all of them
-    otherwise, none then). A household's rows usually follow one another: each run of rows is joined at once."""
-    households = roster.households
-    if None in hids or not hids:
-        return members
-    if households:
-        for hid in set(hids) & households.keys():
-            if households[hid].file != file:
-                return members
+
+def group(roster, file: str, sheet: str, members: list, hids: list) -> tuple[list, list] | None:
+    """Put the members with a household number in their households, as join_household would, when no household
+    of the sheet was read before (from another sheet or file): (the households in the order their first member
+    appears, each member's position in that list or None) ; None (nothing done) otherwise. Members without a
+    household number are left to join_household."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     count = len(members)
-    starts = _run_starts(hids)
-    starts.append(count)
-    any_error = any(map(_HAS_ERROR, members))
-    numbers: dict = {}
-    for a, b in zip(starts, starts[1:]):
-        hid = hids[a]
-        household = households.get(hid)
-        if household is None:
-            first = members[a]
-            household = Household(hid, first.file, first.sheet, first.row)
-            households[hid] = household
-        run = members[a:b]
-        household.members.extend(run)
-        if any_error and any(map(_HAS_ERROR, run)):
-            household.has_error = True
-        owners[a:b] = [household] * (b - a)
-        owner_numbers[a:b] = [numbers.setdefault(id(household), len(numbers))] * (b - a)
-    return []
+    if count == 0:
+        return [], []
+    encoded = pc.dictionary_encode(pa.array(hids, pa.string()))
+    numbers = encoded.dictionary.to_pylist()  # in the order of each number's first row
+    households = roster.households
+    if households and not households.keys().isdisjoint(numbers):
+        return None
+    codes = encoded.indices
+    owners = codes.to_pylist()
+    if codes.null_count:
+        rows = pc.indices_nonzero(pc.is_valid(codes))
+        codes = codes.drop_null()
+    else:
+        rows = None
+    if len(codes) == 0:
+        return [], owners
+    # rows of one household nearly always follow one another: then each household is a slice of the rows in order
+    if len(codes) > 1 and not pc.all(pc.less_equal(codes.slice(0, len(codes) - 1), codes.slice(1))).as_py():
+        order = pc.sort_indices(codes)  # stable: each household's rows stay in their order
+        codes = codes.take(order)
+        rows = order if rows is None else rows.take(order)
+    ordered = members if rows is None else list(map(members.__getitem__, rows.to_pylist()))
+    starts = [0] + pc.add(pc.indices_nonzero(pc.not_equal(codes.slice(1), codes.slice(0, len(codes) - 1))),
+                          1).to_pylist()
+    ends = starts[1:] + [len(ordered)]
+    lists = [ordered[a:b] for a, b in zip(starts, ends)]
+    made = Household.grouped(numbers, file, sheet, [ordered[a].row for a in starts], lists)
+    households.update(zip(numbers, made))
+    return made, owners
+
+
+def mark_errors(members: list, owners: list, made: list) -> None:
+    """A household with a member in error is in error (join_household marks it as the member joins)."""
+    for i in compress(range(len(members)), map(_HAS_ERROR, members)):
+        if owners[i] is not None:
+            made[owners[i]].has_error = True
 
 
 _HAS_ERROR = attrgetter("has_error")
 
 
-def _run_starts(values: list) -> list[int]:
-    """Positions where a run of equal values starts (0 first) in a non-empty list of strings."""
+def household_cells(codes: list, values: list, owners, made: list, key: str) -> tuple[list[int], list[int]]:
+    """One household-level column of households all made in this sheet: each household's first value put on it;
+    returned, the rows the row reader would go on to report (a bad cell, or a value other than the household's
+    first), each looked at again with household_cell."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(values, pa.string())
-    changed = pc.not_equal(array.slice(1), array.slice(0, len(values) - 1))
-    return [0] + pc.add(pc.indices_nonzero(changed), 1).to_pylist()
+    look = rows_to_look_at(codes, owners)
+    if not look:
+        return [], []
+    canonical: dict = {}  # the first code of each clean value: codes of equal values compare equal
+    canon = [canonical.setdefault(value, c) if value is not None and type(value) is not CellError else -1
+             for c, value in enumerate(values)]
+    bad = [i for i in look if canon[codes[i]] == -1 and values[codes[i]] is not None]
+    rows = [i for i in look if canon[codes[i]] != -1]
+    if not rows:
+        return bad, []
+    row_owners = pa.array(list(map(owners.__getitem__, rows)), pa.int64())
+    row_canon = pa.array([canon[codes[i]] for i in rows], pa.int64())
+    distinct = pc.unique(row_owners)  # households in the order of their first value
+    firsts = pc.index_in(distinct, value_set=row_owners)
+    first_canon = row_canon.take(firsts)
+    other = pc.not_equal(row_canon, first_canon.take(pc.index_in(row_owners, value_set=distinct)))
+    setter = getattr(Household, key).__set__
+    first_rows = list(map(rows.__getitem__, firsts.to_pylist()))
+    deque(map(setter, map(made.__getitem__, distinct.to_pylist()),
+              map(values.__getitem__, map(codes.__getitem__, first_rows))), maxlen=0)
+    return bad, list(map(rows.__getitem__, pc.indices_nonzero(other).to_pylist()))
 
 
-def rows_to_look_at(codes: list, owners) -> list[int]:
+def rows_to_look_at(codes: list, owners: list) -> list[int]:
     """Rows whose household cell the row reader looks at: a member with a household and a filled cell, unless
     the member above (with a household) is of the same household and the last filled cell above is the same."""
     import pyarrow as pa
@@ -61,6 +100,7 @@ def rows_to_look_at(codes: list, owners) -> list[int]:
     total = len(codes)
     if total == 0:
         return []
+    owners = pa.array(owners, pa.int64())
     code = pa.array(codes, pa.int64())
     code = pc.if_else(pc.is_null(owners), pa.scalar(None, pa.int64()), code)  # rows without a household say nothing
 

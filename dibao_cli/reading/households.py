@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections import Counter
+from itertools import compress, repeat
+from operator import attrgetter, eq, ne
 from typing import Callable
 
 from dibao_cli.model import Household
@@ -54,3 +57,61 @@ def check_household(household: Household, on_date: _dt.date, problem: Callable[.
             problem(member.file, member.sheet, member.row, "身份证号", member.id_number,
                          "身份证号中的出生日期晚于核查日期", "核对原始证件", ERROR, "id_birth_future", hid)
             household.has_error = True
+
+
+
+def check_households(households, on_date: _dt.date, problem: Callable[..., None], quiet: dict[int, int]) -> None:
+    """check_household for each household in order, but for those found quiet (quiet_households) since: with as
+    many members as then, a household would give no problem and change nothing."""
+    get = quiet.get
+    for household in households:
+        if quiet and get(id(household)) == len(household.members):
+            continue
+        check_household(household, on_date, problem)
+
+
+def quiet_households(made: list[Household], owners: list, is_head: list, names: list, births: list,
+                     birth_dates: list | None, sexes: list | None, males: list, on_date: _dt.date) -> dict[int, int]:
+    """The households of one sheet read by columns in which check_household can find nothing, as {id: number of
+    members}: found with passes over the sheet's columns (each member's household position in `made`, or None, and
+    its values), each a loop in C. A household is left out when any check might fire; check_household decides."""
+    count = len(owners)
+    may: set = set()
+    head_rows = list(compress(range(count), is_head))
+    head_owners = list(map(owners.__getitem__, head_rows))
+    heads = dict(zip(head_owners, head_rows))  # household -> its head's row
+    heads.pop(None, None)
+    if len(heads) != len(made):  # a household without a head
+        may.update(set(range(len(made))).difference(heads))
+    if len(head_owners) != len(heads):  # several heads
+        may.update(k for k, n in Counter(head_owners).items() if n != 1)
+    keys = list(heads)
+    rows = list(heads.values())
+    # a head under MIN_HEAD_AGE was born less than MIN_HEAD_AGE * 366 days before the date
+    young = on_date - _dt.timedelta(days=MIN_HEAD_AGE * 366)
+    head_births = list(map(births.__getitem__, rows))
+    latest = max(filter(None, head_births), default=None)
+    if latest is not None and latest > young:
+        may.update(k for k, birth in zip(keys, head_births) if birth is not None and birth > young)
+    named = list(map(_HEAD_NAME, map(made.__getitem__, keys)))
+    if any(named):  # the 户主姓名 column against the head's name (a head without a name is looked at too)
+        may.update(compress(compress(keys, named), map(ne, map(names.__getitem__, compress(rows, named)),
+                                                       filter(None, named))))
+    if birth_dates is not None:
+        may.update(owners[i] for i in compress(range(count), map(ne, births, birth_dates))
+                   if births[i] is not None and birth_dates[i] is not None)
+    if sexes is not None:
+        may.update(owners[i] for i in compress(range(count), map(ne, map(eq, sexes, repeat("男")), males))
+                   if sexes[i] is not None and males[i] is not None)
+    latest = max(filter(None, births), default=None)
+    if latest is not None and latest > on_date:
+        may.update(owners[i] for i, birth in enumerate(births) if birth is not None and birth > on_date)
+    may.discard(None)
+    quiet = dict(zip(map(id, made), map(len, map(_MEMBERS, made))))
+    for k in may:
+        del quiet[id(made[k])]
+    return quiet
+
+
+_MEMBERS = attrgetter("members")
+_HEAD_NAME = attrgetter("head_name")

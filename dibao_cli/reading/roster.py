@@ -37,7 +37,8 @@ from dibao_cli.reading.header import (
     find_header,
     first_rows,
 )
-from dibao_cli.reading.households import HEAD_RELATIONS, check_household
+from dibao_cli.reading import households as _households
+from dibao_cli.reading.households import HEAD_RELATIONS
 from dibao_cli.reading import frame
 from dibao_cli.reading.columnar import Declined
 from dibao_cli.reading.sheets import Book, Sheet, _LazySheet, open_book
@@ -59,6 +60,8 @@ class _Reader:
         self.on_date = on_date
         self.progress = progress
         self.seen_ids: dict[str, Member] = {}  # id -> first member with it
+        # households read by columns that check_household would find nothing in: id -> number of members then
+        self.quiet: dict[int, int] = {}
         # DIBAO_READER: "rows" or "columnar" forces one reader (the tests compare them); by default a sheet is read
         # by columns from COLUMNAR_FROM_BYTES of XML on, where that costs less than reading it row by row
         mode = os.environ.get("DIBAO_READER", "")
@@ -330,8 +333,7 @@ class _Reader:
 
     # ---- households
     def check_households(self) -> None:
-        for household in self.roster.households.values():
-            check_household(household, self.on_date, self.problem)
+        _households.check_households(self.roster.households.values(), self.on_date, self.problem, self.quiet)
 
 
 def _shown_raw(value) -> str:
