@@ -153,9 +153,21 @@ class Household:
 
 
 def _household(household_id, file, sheet, row, members) -> Household:
-    household = Household(household_id, file, sheet, row)
+    household = _new_household(Household)
+    household.household_id = household_id
+    household.file = file
+    household.sheet = sheet
+    household.row = row
     household.members = members
+    household.has_error = False
+    household.township = household.village = household.head_name = household.area_type = None
+    household.lifted_out = household.deposits = household.vehicles = household.homes = household.business = None
+    household.state = household.enrolled_on = household.phase_out_start = household.last_check = None
+    household.current_benefit = None
     return household
+
+
+_new_household = Household.__new__
 
 
 @dataclass

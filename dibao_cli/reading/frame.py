@@ -55,7 +55,7 @@ def _distinct(column, plain: bool = False) -> tuple[list, list, list | None, obj
     encoded = pc.dictionary_encode(array)
     raws = column_values(encoded.dictionary)
     codes = encoded.indices.to_pylist()
-    if any(raw is None for raw in raws):  # "" read as an empty cell
+    if None in raws:  # "" read as an empty cell
         empty = {i for i, raw in enumerate(raws) if raw is None}
         codes = [None if c in empty else c for c in codes]
     chinese = None
@@ -184,6 +184,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     # household numbers
     codes, raws, plain, _ = _distinct(column(hid_slot.index), True)
     cleaned = []
+    refused = False
     for k, raw in enumerate(raws):
         if plain is not None and plain[k]:
             cleaned.append(raw)  # what household_number gives back for it
@@ -192,8 +193,9 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             cleaned.append(household_number(raw))
         except cells.CellError as exc:
             cleaned.append(exc)
+            refused = True
     hid_bad: set[int] = set()  # rows whose household number cell is bad
-    if None not in codes and not any(type(value) is cells.CellError for value in cleaned):
+    if None not in codes and not refused:
         hids: list = list(map(cleaned.__getitem__, codes))  # every row has a good household number
     else:
         hids = [None] * count
@@ -297,7 +299,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         _join_one_by_one(roster, problem, file, sheet, positions, rows, members, hids, hid_bad, hid_slot,
                          household_slots, hcodes, hraws, hvalues)
     else:
-        made, owners = grouped
+        made, owners, owner_array = grouped
         for i in compress(range(count), map(is_, hids, repeat(None))):
             join_household(roster, problem, (positions[i], _HOUSEHOLD, 0, file, sheet, rows[i]), hid_slot,
                            members[i], None, i in hid_bad)
@@ -305,7 +307,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             grouping.mark_errors(members, owners, made)
         # household-level cells: each household's first value, then the rows the row reader would report
         for k, slot in enumerate(household_slots):
-            bad, other = grouping.household_cells(hcodes[k], hvalues[k], owners, made, slot.key)
+            bad, other = grouping.household_cells(hcodes[k], hvalues[k], owner_array, made, slot.key)
             for i in bad + other:
                 code = hcodes[k][i]
                 household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, rows[i]), slot,

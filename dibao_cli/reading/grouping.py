@@ -11,17 +11,17 @@ from dibao_cli.cells import CellError
 from dibao_cli.model import Household
 
 
-def group(roster, file: str, sheet: str, members: list, hids: list) -> tuple[list, list] | None:
+def group(roster, file: str, sheet: str, members: list, hids: list) -> tuple[list, list, object] | None:
     """Put the members with a household number in their households, as join_household would, when no household
     of the sheet was read before (from another sheet or file): (the households in the order their first member
-    appears, each member's position in that list or None) ; None (nothing done) otherwise. Members without a
+    appears, each member's position in that list or None, the same as an Arrow array); None (nothing done) otherwise. Members without a
     household number are left to join_household."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     count = len(members)
     if count == 0:
-        return [], []
+        return [], [], pa.array([], pa.int64())
     encoded = pc.dictionary_encode(pa.array(hids, pa.string()))
     numbers = encoded.dictionary.to_pylist()  # in the order of each number's first row
     households = roster.households
@@ -29,13 +29,14 @@ def group(roster, file: str, sheet: str, members: list, hids: list) -> tuple[lis
         return None
     codes = encoded.indices
     owners = codes.to_pylist()
+    owner_array = codes.cast(pa.int64())
     if codes.null_count:
         rows = pc.indices_nonzero(pc.is_valid(codes))
         codes = codes.drop_null()
     else:
         rows = None
     if len(codes) == 0:
-        return [], owners
+        return [], owners, owner_array
     # rows of one household nearly always follow one another: then each household is a slice of the rows in order
     if len(codes) > 1 and not pc.all(pc.less_equal(codes.slice(0, len(codes) - 1), codes.slice(1))).as_py():
         order = pc.sort_indices(codes)  # stable: each household's rows stay in their order
@@ -48,7 +49,7 @@ def group(roster, file: str, sheet: str, members: list, hids: list) -> tuple[lis
     lists = [ordered[a:b] for a, b in zip(starts, ends)]
     made = Household.grouped(numbers, file, sheet, [ordered[a].row for a in starts], lists)
     households.update(zip(numbers, made))
-    return made, owners
+    return made, owners, owner_array
 
 
 def mark_errors(members: list, owners: list, made: list) -> None:
@@ -62,33 +63,37 @@ _HAS_ERROR = attrgetter("has_error")
 
 
 def household_cells(codes: list, values: list, owners, made: list, key: str) -> tuple[list[int], list[int]]:
-    """One household-level column of households all made in this sheet: each household's first value put on it;
-    returned, the rows the row reader would go on to report (a bad cell, or a value other than the household's
-    first), each looked at again with household_cell."""
+    """One household-level column of households all made in this sheet (`owners`: each row's household position in
+    `made` as an Arrow array): each household's first value put on it; returned, the rows the row reader would go on
+    to report (a bad cell, or a value other than the household's first), each looked at again with household_cell."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    look = rows_to_look_at(codes, owners)
-    if not look:
+    if not codes:
         return [], []
     canonical: dict = {}  # the first code of each clean value: codes of equal values compare equal
-    canon = [canonical.setdefault(value, c) if value is not None and type(value) is not CellError else -1
-             for c, value in enumerate(values)]
-    bad = [i for i in look if canon[codes[i]] == -1 and values[codes[i]] is not None]
-    rows = [i for i in look if canon[codes[i]] != -1]
-    if not rows:
+    canon = pa.array([-1 if value is None else -2 if type(value) is CellError else canonical.setdefault(value, c)
+                      for c, value in enumerate(values)], pa.int64())
+    code = pa.array(codes, pa.int64())
+    looked = pc.indices_nonzero(_look(code, owners))
+    if len(looked) == 0:
+        return [], []
+    looked_canon = canon.take(code.take(looked))
+    bad = looked.filter(pc.equal(looked_canon, -2)).to_pylist()
+    valid = pc.greater_equal(looked_canon, 0)
+    rows = looked.filter(valid)
+    if len(rows) == 0:
         return bad, []
-    row_owners = pa.array(list(map(owners.__getitem__, rows)), pa.int64())
-    row_canon = pa.array([canon[codes[i]] for i in rows], pa.int64())
+    row_canon = looked_canon.filter(valid)
+    row_owners = owners.take(rows)
     distinct = pc.unique(row_owners)  # households in the order of their first value
     firsts = pc.index_in(distinct, value_set=row_owners)
     first_canon = row_canon.take(firsts)
     other = pc.not_equal(row_canon, first_canon.take(pc.index_in(row_owners, value_set=distinct)))
     setter = getattr(Household, key).__set__
-    first_rows = list(map(rows.__getitem__, firsts.to_pylist()))
     deque(map(setter, map(made.__getitem__, distinct.to_pylist()),
-              map(values.__getitem__, map(codes.__getitem__, first_rows))), maxlen=0)
-    return bad, list(map(rows.__getitem__, pc.indices_nonzero(other).to_pylist()))
+              map(values.__getitem__, code.take(rows.take(firsts)).to_pylist())), maxlen=0)
+    return bad, rows.filter(other).to_pylist()
 
 
 def rows_to_look_at(codes: list, owners: list) -> list[int]:
@@ -97,18 +102,23 @@ def rows_to_look_at(codes: list, owners: list) -> list[int]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    total = len(codes)
-    if total == 0:
+    if not codes:
         return []
-    owners = pa.array(owners, pa.int64())
-    code = pa.array(codes, pa.int64())
+    return pc.indices_nonzero(_look(pa.array(codes, pa.int64()), pa.array(owners, pa.int64()))).to_pylist()
+
+
+def _look(code, owners):
+    """rows_to_look_at as a mask, from Arrow arrays of the codes and the households (null: none)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = len(code)
     code = pc.if_else(pc.is_null(owners), pa.scalar(None, pa.int64()), code)  # rows without a household say nothing
 
     def above(array):
-        shifted = pa.concat_arrays([pa.nulls(1, pa.int64()), array.slice(0, total - 1)])
+        shifted = pa.concat_arrays([pa.nulls(1, array.type), array.slice(0, total - 1)])
         return pc.fill_null_forward(shifted)
 
     same_household = pc.fill_null(pc.equal(above(owners), owners), False)
     same_cell = pc.fill_null(pc.equal(above(code), code), False)
-    look = pc.and_(pc.is_valid(code), pc.invert(pc.and_(same_household, same_cell)))
-    return pc.indices_nonzero(look).to_pylist()
+    return pc.and_(pc.is_valid(code), pc.invert(pc.and_(same_household, same_cell)))
