@@ -2,7 +2,8 @@
 every household with its values and members, every member's values, the members without a household and the
 sheet summaries. On generated clean, messy and mixed rosters, and on hand-made rosters with each problem the
 household checks report (no head, two heads, a minor head, the 户主姓名 column against the head, birth date and
-sex against the ID number, a birth after the date), households spread over rows and sheets, and bad cells."""
+sex against the ID number, a birth after the date), households spread over rows and sheets, and bad cells. The ID
+numbers the columnar reader checks as a column are those parse_id reads the same way."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import pid
+from dibao_cli.idcard import IdError, parse_id
 from dibao_cli.model import HOUSEHOLD_FIELDS, Member
 from dibao_cli.reading import frame
 from dibao_cli.reading.roster import read_rosters
@@ -156,3 +160,38 @@ def test_households_over_two_sheets_and_two_files_read_the_same(tmp_path, monkey
     other = _write(tmp_path / "other.xlsx", {"名册": [_row("H02", "李一", "李二", "1963-03-01", "户主", seq=15)]})
     problems = _same([book, other], monkeypatch, columnar_sheets=2)[0]
     assert {p["code"] for p in problems} >= {"household_in_two_files", "head_count"}
+
+
+ID_TEXT = st.one_of(
+    st.builds(lambda born, seq: pid(born.isoformat(), seq), st.dates(dt.date(1000, 1, 1), dt.date(2099, 12, 31)),
+              st.integers(0, 999)),
+    st.text("0123456789Xx", min_size=17, max_size=19),
+    st.builds(lambda day, seq, last: f"632521{day}{seq:03d}{last}", st.text("0123456789", min_size=8, max_size=8),
+              st.integers(0, 999), st.sampled_from("0123456789Xx")),
+    st.text(min_size=0, max_size=20),
+)
+
+
+@given(st.lists(st.one_of(st.none(), ID_TEXT), max_size=40), st.integers(0, 3))
+@settings(max_examples=300, deadline=None)
+def test_id_numbers_checked_as_a_column_are_those_parse_id_reads(raws, offset):
+    """Each ID number the column check takes is one parse_id reads to the same number, birth date and sex, with
+    nothing to report; a valid 18-character number is always taken."""
+    import pyarrow as pa
+
+    column = pa.array(["x"] * offset + raws, pa.string()).slice(offset)
+    numbers, births, males = frame._clean_ids(column)
+    assert len(numbers) == len(births) == len(males) == len(raws)
+    for raw, number, birth, male in zip(raws, numbers, births, males):
+        if number is None:
+            assert birth is None
+            continue
+        info = parse_id(raw)
+        assert (number, birth, male, info.upgraded) == (info.number, info.birth, info.male, False)
+    for raw in raws:
+        if raw is not None and len(raw) == 18 and raw.isascii() and raw[:17].isdigit():
+            try:
+                info = parse_id(raw)
+            except IdError:
+                continue
+            assert numbers[raws.index(raw)] == info.number

@@ -88,27 +88,36 @@ def _clean_ids(column):
     import pyarrow.compute as pc
 
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+    if not pa.types.is_string(array.type):
         return None
     shaped = pc.fill_null(pc.match_substring_regex(array, r"^[0-9]{17}[0-9Xx]$"), False)
-    text = pc.if_else(shaped, array, pa.scalar("000000190001010000"))
-    total = None
+    upper = pc.utf8_upper(pc.if_else(shaped, array, pa.scalar("000000190001010000")))
+    # every value now has 18 ASCII characters: its bytes, 18 a row, read as small integers (a slice and a cast
+    # of each character cost three times as much)
+    count = len(upper)
+    if count == 0:
+        return [], [], []
+    start = pa.Array.from_buffers(pa.int32(), 1, [None, upper.buffers()[1]], offset=upper.offset)[0].as_py()
+    data = pa.Array.from_buffers(pa.uint8(), 18 * count, [None, upper.buffers()[2]], offset=start)
+    firsts = pc.subtract(pc.cumulative_sum(pa.repeat(pa.scalar(18, pa.int64()), count)), 18)  # each row's first byte
+
+    def byte(position: int):
+        return data.take(pc.add(firsts, position))
+
+    total = pa.scalar(-48 * sum(WEIGHTS), pa.int32())  # the digits are their bytes less 48 ("0")
     for position, weight in enumerate(WEIGHTS):
-        digit = pc.cast(pc.utf8_slice_codeunits(text, position, position + 1), pa.int64())
-        term = pc.multiply(digit, weight)
-        total = term if total is None else pc.add(total, term)
-    expected = pc.take(pa.array(list(CHECK_CHARS)), pc.subtract(total, pc.multiply(pc.divide(total, 11), 11)))
-    upper = pc.utf8_upper(text)
-    last = pc.utf8_slice_codeunits(upper, 17, 18)
-    good = pc.and_(shaped, pc.equal(last, expected))
-    digits = pc.utf8_slice_codeunits(text, 6, 14)
+        total = pc.add(total, pc.multiply(byte(position), pa.scalar(weight, pa.int32())))
+    expected = pc.take(pa.array([ord(c) for c in CHECK_CHARS], pa.int32()),
+                       pc.subtract(total, pc.multiply(pc.divide(total, 11), 11)))
+    good = pc.and_(shaped, pc.equal(byte(17), expected))
+    digits = pc.utf8_slice_codeunits(upper, 6, 14)
     births = pc.strptime(digits, format="%Y%m%d", unit="s", error_is_null=True)
     stated = pc.cast(digits, pa.int64())  # yyyymmdd
     good = pc.and_(pc.and_(good, pc.is_valid(births)), pc.greater_equal(stated, 1000_00_00))
     # strptime rolls 20230230 over to 2023-03-02: a real date gives back the same year, month and day
     read = pc.add(pc.add(pc.multiply(pc.year(births), 10000), pc.multiply(pc.month(births), 100)), pc.day(births))
     good = pc.and_(good, pc.fill_null(pc.equal(read, stated), False))
-    male = pc.equal(pc.bit_wise_and(pc.cast(pc.utf8_slice_codeunits(text, 16, 17), pa.int64()), 1), 1)
+    male = pc.equal(pc.bit_wise_and(byte(16), 1), 1)  # "1" is 49: odd digits have odd bytes
     numbers = pc.if_else(good, upper, pa.scalar(None, pa.string())).to_pylist()
     # a date object per distinct birth date (a roster has a few tens of thousands of them, whatever its size)
     dates = pc.dictionary_encode(pc.cast(pc.if_else(good, births, pa.scalar(None, births.type)), pa.date32()))
