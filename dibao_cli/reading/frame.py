@@ -54,14 +54,14 @@ def _distinct(column, plain: bool = False) -> tuple[list, list, list | None, obj
         return [None] * len(array), [], None, None
     encoded = pc.dictionary_encode(array)
     raws = column_values(encoded.dictionary)
-    codes = encoded.indices.to_pylist()
+    indices = encoded.indices
     if None in raws:  # "" read as an empty cell
-        empty = {i for i, raw in enumerate(raws) if raw is None}
-        codes = [None if c in empty else c for c in codes]
+        empty = pa.array([raw is None for raw in raws], pa.bool_())
+        indices = pc.if_else(pc.fill_null(empty.take(indices), False), pa.scalar(None, indices.type), indices)
     chinese = None
     if plain and len(raws) > 256 and pa.types.is_string(encoded.dictionary.type):
         chinese = pc.fill_null(pc.match_substring_regex(encoded.dictionary, _PLAIN), False).to_pylist()
-    return codes, raws, chinese, encoded.indices
+    return indices.to_pylist(), raws, chinese, indices
 
 
 # text the text, name and household-number cleaners give back unchanged: ASCII letters and digits and Chinese
@@ -297,12 +297,13 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                 member.extra[header] = value
 
     # households, in the order their first member appears
-    hcodes, hraws, hvalues = [], [], []
+    hcodes, hraws, hvalues, hindices = [], [], [], []
     for slot in household_slots:
-        codes, raws, values, _ = _distinct_values(column(slot.index), slot)
+        codes, raws, values, indices = _distinct_values(column(slot.index), slot)
         hcodes.append(codes)
         hraws.append(raws)
         hvalues.append(values)
+        hindices.append(indices)
     grouped = grouping.group(roster, file, sheet, members, hids)
     if grouped is None:  # a household read before (another sheet or file): member by member
         _join_one_by_one(roster, problem, file, sheet, positions, rows, members, hids, hid_bad, hid_slot,
@@ -316,7 +317,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             grouping.mark_errors(members, owners, made)
         # household-level cells: each household's first value, then the rows the row reader would report
         for k, slot in enumerate(household_slots):
-            bad, other = grouping.household_cells(hcodes[k], hvalues[k], owner_array, made, slot.key)
+            bad, other = grouping.household_cells(hcodes[k], hindices[k], hvalues[k], owner_array, made, slot.key)
             for i in bad + other:
                 code = hcodes[k][i]
                 household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, rows[i]), slot,

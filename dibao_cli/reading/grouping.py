@@ -62,19 +62,20 @@ def mark_errors(members: list, owners: list, made: list) -> None:
 _HAS_ERROR = attrgetter("has_error")
 
 
-def household_cells(codes: list, values: list, owners, made: list, key: str) -> tuple[list[int], list[int]]:
-    """One household-level column of households all made in this sheet (`owners`: each row's household position in
-    `made` as an Arrow array): each household's first value put on it; returned, the rows the row reader would go on
-    to report (a bad cell, or a value other than the household's first), each looked at again with household_cell."""
+def household_cells(codes: list, indices, values: list, owners, made: list, key: str) -> tuple[list[int], list[int]]:
+    """One household-level column of households all made in this sheet (each row's code as a list and as an Arrow
+    array or None, and each row's household position in `made` as an Arrow array): each household's first value
+    put on it; returned, the rows the row reader would go on to report (a bad cell, or a value other than the
+    household's first), each looked at again with household_cell."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not codes:
+    if not codes or indices is None:
         return [], []
     canonical: dict = {}  # the first code of each clean value: codes of equal values compare equal
     canon = pa.array([-1 if value is None else -2 if type(value) is CellError else canonical.setdefault(value, c)
                       for c, value in enumerate(values)], pa.int64())
-    code = pa.array(codes, pa.int64())
+    code = indices.cast(pa.int64())
     looked = pc.indices_nonzero(_look(code, owners))
     if len(looked) == 0:
         return [], []
@@ -86,10 +87,18 @@ def household_cells(codes: list, values: list, owners, made: list, key: str) -> 
         return bad, []
     row_canon = looked_canon.filter(valid)
     row_owners = owners.take(rows)
-    distinct = pc.unique(row_owners)  # households in the order of their first value
-    firsts = pc.index_in(distinct, value_set=row_owners)
-    first_canon = row_canon.take(firsts)
-    other = pc.not_equal(row_canon, first_canon.take(pc.index_in(row_owners, value_set=distinct)))
+    last = len(rows) - 1
+    if last == 0 or pc.all(pc.less_equal(row_owners.slice(0, last), row_owners.slice(1))).as_py():
+        # households one after another (nearly always): each household's rows follow its first
+        starts = pa.concat_arrays([pa.array([True]), pc.not_equal(row_owners.slice(1), row_owners.slice(0, last))])
+        firsts = pc.indices_nonzero(starts)
+        distinct = row_owners.filter(starts)
+        first_canon = pc.fill_null_forward(pc.if_else(starts, row_canon, pa.scalar(None, pa.int64())))
+    else:
+        distinct = pc.unique(row_owners)  # households in the order of their first value
+        firsts = pc.index_in(distinct, value_set=row_owners)
+        first_canon = row_canon.take(firsts).take(pc.index_in(row_owners, value_set=distinct))
+    other = pc.not_equal(row_canon, first_canon)
     setter = getattr(Household, key).__set__
     deque(map(setter, map(made.__getitem__, distinct.to_pylist()),
               map(values.__getitem__, code.take(rows.take(firsts)).to_pylist())), maxlen=0)
