@@ -191,7 +191,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     rows = [first_row + 1 + p for p in positions]  # each member's row as Excel shows it
 
     # household numbers
-    codes, raws, plain, _ = _distinct(column(hid_slot.index), True)
+    codes, raws, plain, hid_indices = _distinct(column(hid_slot.index), True)
     cleaned = []
     refused = False
     for k, raw in enumerate(raws):
@@ -304,7 +304,13 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         hraws.append(raws)
         hvalues.append(values)
         hindices.append(indices)
-    grouped = grouping.group(roster, file, sheet, members, hids)
+    numbers: dict = {}  # each good household number -> its position, in the order of its first row
+    # codes are numbered in the order of their first row, so the first code of each number comes first
+    positions_of = [None if value is None or type(value) is cells.CellError
+                    else numbers.setdefault(value, len(numbers)) for value in cleaned]
+    owner_codes = (pa.nulls(count, pa.int64()) if hid_indices is None
+                   else pa.array(positions_of, pa.int64()).take(hid_indices))
+    grouped = grouping.group(roster, file, sheet, members, list(numbers), owner_codes)
     if grouped is None:  # a household read before (another sheet or file): member by member
         _join_one_by_one(roster, problem, file, sheet, positions, rows, members, hids, hid_bad, hid_slot,
                          household_slots, hcodes, hraws, hvalues)

@@ -11,25 +11,24 @@ from dibao_cli.cells import CellError
 from dibao_cli.model import Household
 
 
-def group(roster, file: str, sheet: str, members: list, hids: list) -> tuple[list, list, object] | None:
+def group(roster, file: str, sheet: str, members: list, numbers: list, codes) -> tuple[list, list, object] | None:
     """Put the members with a household number in their households, as join_household would, when no household
-    of the sheet was read before (from another sheet or file): (the households in the order their first member
-    appears, each member's position in that list or None, the same as an Arrow array); None (nothing done) otherwise. Members without a
-    household number are left to join_household."""
+    of the sheet was read before (from another sheet or file). `numbers` are the sheet's household numbers in the
+    order of their first row and `codes` each member's position in it (an Arrow array, null for a member without a
+    household number: those are left to join_household). Returns (the households in that order, each member's
+    position as a list, the same as an Arrow array of int64); None (nothing done) otherwise."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     count = len(members)
     if count == 0:
         return [], [], pa.array([], pa.int64())
-    encoded = pc.dictionary_encode(pa.array(hids, pa.string()))
-    numbers = encoded.dictionary.to_pylist()  # in the order of each number's first row
     households = roster.households
     if households and not households.keys().isdisjoint(numbers):
         return None
-    codes = encoded.indices
+    codes = codes.cast(pa.int64())
     owners = codes.to_pylist()
-    owner_array = codes.cast(pa.int64())
+    owner_array = codes
     if codes.null_count:
         rows = pc.indices_nonzero(pc.is_valid(codes))
         codes = codes.drop_null()
