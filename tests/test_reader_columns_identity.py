@@ -150,16 +150,20 @@ def test_every_household_problem_reads_the_same(tmp_path, monkeypatch):
 
 
 def test_households_over_two_sheets_and_two_files_read_the_same(tmp_path, monkeypatch):
-    """A household of the first sheet that gains a second head on the second sheet is checked again; a household
-    number also used by another file is warned about, as by rows."""
+    """A household of the first sheet that gains a second head on the second sheet is checked again; a person of
+    the first sheet met again on the second or in another file, and a household number also used by another file,
+    are reported as by rows."""
     first = [_row("H01", "王建国", "王建国", "1960-03-01", "户主"), _row("H02", "李一", "李一", "1961-03-01", "户主")]
-    second = [_row("H01", "王建国", "王二", "1965-03-01", "户主", seq=13), _row("H03", "张一", "张一", "1962-03-01", "户主")]
+    second = [_row("H01", "王建国", "王二", "1965-03-01", "户主", seq=13), _row("H03", "张一", "张一", "1962-03-01", "户主"),
+              _row("H04", "李一", "李一", "1961-03-01", "户主")]
     book = _write(tmp_path / "two-sheets.xlsx", {"一": first, "二": second})
     problems = _same([book], monkeypatch, all_sheets=True, columnar_sheets=2)[0]
     assert [p["household_id"] for p in problems if p["code"] == "head_count"] == ["H01"]
-    other = _write(tmp_path / "other.xlsx", {"名册": [_row("H02", "李一", "李二", "1963-03-01", "户主", seq=15)]})
+    assert [p["row"] for p in problems if p["code"] == "id_duplicate_other_household"] == [4]
+    other = _write(tmp_path / "other.xlsx", {"名册": [_row("H02", "李一", "李二", "1963-03-01", "户主", seq=15),
+                                                    _row("H09", "王建国", "王建国", "1960-03-01", "户主")]})
     problems = _same([book, other], monkeypatch, columnar_sheets=2)[0]
-    assert {p["code"] for p in problems} >= {"household_in_two_files", "head_count"}
+    assert {p["code"] for p in problems} >= {"household_in_two_files", "id_duplicate_file"}
 
 
 ID_TEXT = st.one_of(

@@ -261,7 +261,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             cell_error(problem, (positions[i], _MEMBER, order, file, sheet, rows[i]), slot, raws[codes[i]],
                        values[codes[i]], hids[i], members[i])
     if bulk_ids:
-        seen.update(zip(fast[0], members))
+        reader.add_new_ids(fast[0], members)
     else:
         raw_ids = column_values(id_column.combine_chunks() if isinstance(id_column, pa.ChunkedArray) else id_column)
         for i, member in enumerate(members):

@@ -59,7 +59,8 @@ class _Reader:
         self.roster = Roster()
         self.on_date = on_date
         self.progress = progress
-        self.seen_ids: dict[str, Member] = {}  # id -> first member with it
+        self._seen_ids: dict[str, Member] = {}  # id -> first member with it
+        self._new_ids: list[tuple[list, list]] = []  # (numbers, members) of a sheet read by columns, not yet in it
         # households read by columns that check_household would find nothing in: id -> number of members then
         self.quiet: dict[int, int] = {}
         # DIBAO_READER: "rows" or "columnar" forces one reader (the tests compare them); by default a sheet is read
@@ -67,6 +68,20 @@ class _Reader:
         mode = os.environ.get("DIBAO_READER", "")
         self.use_columnar = mode != "rows"
         self.columnar_from_bytes = 0 if mode == "columnar" else COLUMNAR_FROM_BYTES
+
+    @property
+    def seen_ids(self) -> dict[str, Member]:
+        """Each ID number read -> the first member with it."""
+        if self._new_ids:
+            for numbers, members in self._new_ids:
+                self._seen_ids.update(zip(numbers, members))
+            self._new_ids.clear()
+        return self._seen_ids
+
+    def add_new_ids(self, numbers: list, members: list) -> None:
+        """Numbers not read before, each once, of these members: added to seen_ids only when it is next asked for
+        (a roster of one sheet never asks)."""
+        self._new_ids.append((numbers, members))
 
     def problem(self, file, sheet, row, column, value, message, fix, severity=ERROR, code="", household=""):
         self.roster.problems.append(
