@@ -35,7 +35,7 @@ from dibao_cli.reading.amounts import amount_items
 from dibao_cli.reading.columnar import column_values
 from dibao_cli.reading.columns import HOUSEHOLD
 from dibao_cli.reading import grouping
-from dibao_cli.reading.households import HEAD_RELATIONS, quiet_households
+from dibao_cli.reading.households import HEAD_RELATIONS, quiet_by_codes, quiet_households
 
 if TYPE_CHECKING:
     from dibao_cli.reading.converters import Slot
@@ -84,7 +84,8 @@ def _distinct_values(column, slot) -> tuple[list, list, list, object]:
 
 
 def _clean_ids(column):
-    """Numbers, birth dates and sex of the clean 18-character ID numbers (None where the cell needs parse_id)."""
+    """Numbers, birth dates and sex of the clean 18-character ID numbers (None where the cell needs parse_id), and
+    the birth dates and sex again as Arrow arrays (null there)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -97,7 +98,7 @@ def _clean_ids(column):
     # of each character cost three times as much)
     count = len(upper)
     if count == 0:
-        return [], [], []
+        return [], [], [], pa.array([], pa.date32()), pa.array([], pa.bool_())
     start = pa.Array.from_buffers(pa.int32(), 1, [None, upper.buffers()[1]], offset=upper.offset)[0].as_py()
     data = pa.Array.from_buffers(pa.uint8(), 18 * count, [None, upper.buffers()[2]], offset=start)
     firsts = pc.subtract(pc.cumulative_sum(pa.repeat(pa.scalar(18, pa.int64()), count)), 18)  # each row's first byte
@@ -121,13 +122,15 @@ def _clean_ids(column):
     male = pc.equal(pc.bit_wise_and(byte(16), 1), 1)  # "1" is 49: odd digits have odd bytes
     numbers = pc.if_else(good, upper, pa.scalar(None, pa.string())).to_pylist()
     # a date object per distinct birth date (a roster has a few tens of thousands of them, whatever its size)
-    dates = pc.dictionary_encode(pc.cast(pc.if_else(good, births, pa.scalar(None, births.type)), pa.date32()))
+    births = pc.cast(pc.if_else(good, births, pa.scalar(None, births.type)), pa.date32())
+    dates = pc.dictionary_encode(births)
     days = dates.dictionary.to_pylist()
     codes = dates.indices
     if codes.null_count:
         days.append(None)
         codes = pc.fill_null(codes, len(days) - 1)
-    return numbers, list(map(days.__getitem__, codes.to_pylist())), male.to_pylist()
+    return (numbers, list(map(days.__getitem__, codes.to_pylist())), male.to_pylist(), births,
+            pc.if_else(good, male, pa.scalar(None, pa.bool_())))
 
 
 def read_table(reader, file: str, sheet: str, table, first_row: int, first_column: int, slots: list["Slot"],
@@ -223,6 +226,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     # member-level cells, one column at a time, as one value a member; bad cells reported once the members are made
     columns: dict[str, list] = {"household_id": hids}
     bad_cells = []
+    coded: dict[str, tuple] = {}  # attribute -> (the clean value of each code, the codes as an Arrow array)
     amounts: dict[int, list] = {INCOME: [], EXPENSE: []}
     name_raw_codes = name_raws = None
     for order, slot in enumerate(member_slots):
@@ -235,6 +239,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             bad_cells.append((order, slot, raws, values, codes, [i for i, c in enumerate(codes) if c in errors]))
             values = [None if c in errors else v for c, v in enumerate(values)]
         if target == ATTRIBUTE:
+            coded[name_] = (values, indices)
             columns[name_] = (list(map(values.__getitem__, codes)) if None not in codes
                               else [None if c is None else values[c] for c in codes])
         else:
@@ -253,7 +258,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     bulk_ids = (fast is not None and None not in fast[0] and len(set(fast[0])) == count
                 and seen.keys().isdisjoint(fast[0]))  # every number clean and new: put on the members as columns
     if bulk_ids:
-        columns["id_number"], columns["birth"], columns["male"] = fast
+        columns["id_number"], columns["birth"], columns["male"] = fast[:3]
     members = members_from_columns(file, sheet, rows, columns)
     for i in hid_bad:
         members[i].has_error = True
@@ -329,10 +334,13 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                 code = hcodes[k][i]
                 household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, rows[i]), slot,
                                hraws[k][code], hvalues[k][code], made[owners[i]], hids[i])
-        births, males = (fast[1], fast[2]) if bulk_ids else (list(map(_BIRTH, members)), list(map(_MALE, members)))
-        reader.quiet.update(quiet_households(made, owners, columns.get("is_head") or [False] * count,
-                                             names or [None] * count, births, columns.get("birth_date"),
-                                             columns.get("sex"), males, reader.on_date))
+        quiet = quiet_by_codes(made, owner_array, coded, names, fast[3:], reader.on_date) if bulk_ids else None
+        if quiet is None:
+            births, males = ((fast[1], fast[2]) if bulk_ids
+                             else (list(map(_BIRTH, members)), list(map(_MALE, members))))
+            quiet = quiet_households(made, owners, columns.get("is_head") or [False] * count, names or [None] * count,
+                                     births, columns.get("birth_date"), columns.get("sex"), males, reader.on_date)
+        reader.quiet.update(quiet)
     problems.sort(key=lambda item: item[0])
     roster.problems.extend(p for _, p in problems)
     if reader.progress is not None:

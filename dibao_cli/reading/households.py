@@ -114,5 +114,69 @@ def quiet_households(made: list[Household], owners: list, is_head: list, names: 
     return quiet
 
 
+def quiet_households_by_columns(made: list[Household], owners, heads, names: list | None, births, birth_dates,
+                                male_sex, males, on_date: _dt.date) -> dict[int, int] | None:
+    """quiet_households from Arrow columns (each member's household position, is-head, ID birth date, birth date
+    column, sex column is 男, ID sex; null where a member has no value) when every household has exactly one head;
+    None otherwise (then quiet_households tells the households apart)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    head_rows = pc.indices_nonzero(heads)
+    head_owners = owners.take(head_rows)
+    if head_owners.null_count or len(head_owners) != len(made):
+        return None
+    if len(made) and not pc.all(pc.equal(head_owners, pc.subtract(
+            pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), len(made))), 1))).as_py():
+        return None  # every household one head, the heads in the households' order: head_owners is 0, 1, 2...
+    may: set = set()
+
+    def flag(mask) -> None:
+        may.update(owners.filter(pc.fill_null(mask, False)).drop_null().to_pylist())
+
+    # a head under MIN_HEAD_AGE was born less than MIN_HEAD_AGE * 366 days before the date
+    young = pc.fill_null(pc.greater(births.take(head_rows), pa.scalar(
+        on_date - _dt.timedelta(days=MIN_HEAD_AGE * 366), pa.date32())), False)
+    may.update(head_owners.filter(young).to_pylist())
+    named = list(map(_HEAD_NAME, made))  # the 户主姓名 column
+    if any(named):  # against the head's name (a head without a name is looked at too)
+        rows = head_rows.to_pylist()
+        head_names = map(names.__getitem__, compress(rows, named)) if names is not None else repeat(None)
+        may.update(compress(compress(range(len(made)), named), map(ne, head_names, filter(None, named))))
+    if birth_dates is not None:
+        flag(pc.not_equal(births, birth_dates))
+    if male_sex is not None:
+        flag(pc.not_equal(male_sex, males))
+    flag(pc.greater(births, pa.scalar(on_date, pa.date32())))
+    quiet = dict(zip(map(id, made), map(len, map(_MEMBERS, made))))
+    for k in may:
+        del quiet[id(made[k])]
+    return quiet
+
+
+def quiet_by_codes(made: list, owners, coded: dict, names: list | None, from_ids: tuple, on_date):
+    """quiet_households_by_columns from the relation, birth date and sex columns as {attribute: (clean value of
+    each code, the codes as an Arrow array)} and the ID numbers' birth dates and sex as Arrow arrays (`from_ids`,
+    every number clean); None when a column's values cannot be Arrow values, or not every household has one head."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def per_row(attribute: str, clean, kind):
+        values, indices = coded[attribute]
+        if indices is None:
+            return pa.nulls(len(owners), kind)
+        return pa.array([None if value is None else clean(value) for value in values], kind).take(indices)
+
+    try:
+        heads = pc.fill_null(per_row("relation", HEAD_RELATIONS.__contains__, pa.bool_()), False) \
+            if "relation" in coded else pa.repeat(pa.scalar(False), len(owners))
+        dates = per_row("birth_date", lambda value: value, pa.date32()) if "birth_date" in coded else None
+        male_sex = per_row("sex", lambda value: value == "男", pa.bool_()) if "sex" in coded else None
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # a clean value Arrow does not hold as such
+        return None
+    return quiet_households_by_columns(made, owners, heads, names, from_ids[0], dates, male_sex, from_ids[1],
+                                       on_date)
+
+
 _MEMBERS = attrgetter("members")
 _HEAD_NAME = attrgetter("head_name")
