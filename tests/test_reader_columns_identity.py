@@ -198,7 +198,7 @@ def test_id_numbers_checked_as_a_column_are_those_parse_id_reads(raws, offset):
     import pyarrow as pa
 
     column = pa.array(["x"] * offset + raws, pa.string()).slice(offset)
-    numbers, births, males, birth_array, male_array = frame._clean_ids(column)
+    numbers, births, males, birth_array, male_array, _ = frame._clean_ids(column)
     assert len(numbers) == len(births) == len(males) == len(raws)
     assert birth_array.to_pylist() == births
     assert male_array.to_pylist() == [None if number is None else male for number, male in zip(numbers, males)]

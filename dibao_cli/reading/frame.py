@@ -44,15 +44,16 @@ if TYPE_CHECKING:
 _NO_PERSON, _HOUSEHOLD_ID, _MEMBER, _ID, _NAME, _HOUSEHOLD, _HOUSEHOLD_CELL = range(7)
 
 
-def _distinct(column, plain: bool = False) -> tuple[list, list, list | None, object]:
+def _distinct(column, plain: bool = False, listed: bool = True) -> tuple[list | None, list, list | None, object]:
     """(code of each row or None, the distinct cell values, with `plain` whether each distinct value is plain
-    text (_PLAIN) or None, and the codes as an Arrow array) of one Arrow column."""
+    text (_PLAIN) or None, and the codes as an Arrow array, null where None) of one Arrow column; without `listed`
+    the codes only as an Arrow array (None for the list)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     if pa.types.is_null(array.type):
-        return [None] * len(array), [], None, None
+        return [None] * len(array) if listed else None, [], None, None
     encoded = pc.dictionary_encode(array)
     raws = column_values(encoded.dictionary)
     indices = encoded.indices
@@ -62,7 +63,7 @@ def _distinct(column, plain: bool = False) -> tuple[list, list, list | None, obj
     chinese = None
     if plain and len(raws) > 256 and pa.types.is_string(encoded.dictionary.type):
         chinese = pc.fill_null(pc.match_substring_regex(encoded.dictionary, _PLAIN), False).to_pylist()
-    return indices.to_pylist(), raws, chinese, indices
+    return indices.to_pylist() if listed else None, raws, chinese, indices
 
 
 # text the text, name and household-number cleaners give back unchanged: ASCII letters and digits and Chinese
@@ -70,12 +71,12 @@ def _distinct(column, plain: bool = False) -> tuple[list, list, list | None, obj
 _PLAIN = r"^[0-9A-Za-z\x{4e00}-\x{9fa5}]+$"
 
 
-def _distinct_values(column, slot) -> tuple[list, list, list, object]:
+def _distinct_values(column, slot, listed: bool = True) -> tuple[list | None, list, list, object]:
     """(code of each row or None, the distinct cell values, their clean values, the codes as an Arrow array) of
     one column: each distinct
     value cleaned once; in a text or name column, plain values are their own clean values (a large roster has tens
     of thousands of distinct names)."""
-    codes, raws, chinese, indices = _distinct(column, slot.column.kind in ("text", "name"))
+    codes, raws, chinese, indices = _distinct(column, slot.column.kind in ("text", "name"), listed)
     value = slot.value
     if chinese is None:
         return codes, raws, [None if raw is None else value(raw) for raw in raws], indices
@@ -84,8 +85,8 @@ def _distinct_values(column, slot) -> tuple[list, list, list, object]:
 
 
 def _clean_ids(column):
-    """Numbers, birth dates and sex of the clean 18-character ID numbers (None where the cell needs parse_id), and
-    the birth dates and sex again as Arrow arrays (null there)."""
+    """Numbers, birth dates and sex of the clean 18-character ID numbers (None where the cell needs parse_id), the
+    birth dates and sex again as Arrow arrays (null there), and the cells as 18 characters (for _distinct_ids)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -98,7 +99,7 @@ def _clean_ids(column):
     # of each character cost three times as much)
     count = len(upper)
     if count == 0:
-        return [], [], [], pa.array([], pa.date32()), pa.array([], pa.bool_())
+        return [], [], [], pa.array([], pa.date32()), pa.array([], pa.bool_()), upper
     start = pa.Array.from_buffers(pa.int32(), 1, [None, upper.buffers()[1]], offset=upper.offset)[0].as_py()
     data = pa.Array.from_buffers(pa.uint8(), 18 * count, [None, upper.buffers()[2]], offset=start)
     firsts = pc.subtract(pc.cumulative_sum(pa.repeat(pa.scalar(18, pa.int64()), count)), 18)  # each row's first byte
@@ -130,7 +131,16 @@ def _clean_ids(column):
         days.append(None)
         codes = pc.fill_null(codes, len(days) - 1)
     return (numbers, list(map(days.__getitem__, codes.to_pylist())), male.to_pylist(), births,
-            pc.if_else(good, male, pa.scalar(None, pa.bool_())))
+            pc.if_else(good, male, pa.scalar(None, pa.bool_())), upper)
+
+
+def _distinct_ids(numbers) -> bool:
+    """Whether clean ID numbers (an Arrow array) are all different: the first 17 digits decide the last, and as a
+    number they are told apart in a third of the time their text would take."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return len(pc.unique(pc.cast(pc.utf8_slice_codeunits(numbers, 0, 17), pa.int64()))) == len(numbers)
 
 
 def read_table(reader, file: str, sheet: str, table, first_row: int, first_column: int, slots: list["Slot"],
@@ -255,7 +265,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     id_column = column(id_slot.index)
     fast = _clean_ids(id_column)
     seen = reader.seen_ids
-    bulk_ids = (fast is not None and None not in fast[0] and len(set(fast[0])) == count
+    bulk_ids = (fast is not None and None not in fast[0] and _distinct_ids(fast[5])
                 and seen.keys().isdisjoint(fast[0]))  # every number clean and new: put on the members as columns
     if bulk_ids:
         columns["id_number"], columns["birth"], columns["male"] = fast[:3]
@@ -303,10 +313,9 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                 member.extra[header] = value
 
     # households, in the order their first member appears
-    hcodes, hraws, hvalues, hindices = [], [], [], []
+    hraws, hvalues, hindices = [], [], []  # each household-level column's codes only as an Arrow array
     for slot in household_slots:
-        codes, raws, values, indices = _distinct_values(column(slot.index), slot)
-        hcodes.append(codes)
+        _, raws, values, indices = _distinct_values(column(slot.index), slot, listed=False)
         hraws.append(raws)
         hvalues.append(values)
         hindices.append(indices)
@@ -318,6 +327,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                    else pa.array(positions_of, pa.int64()).take(hid_indices))
     grouped = grouping.group(roster, file, sheet, members, list(numbers), owner_codes)
     if grouped is None:  # a household read before (another sheet or file): member by member
+        hcodes = [[None] * count if indices is None else indices.to_pylist() for indices in hindices]
         _join_one_by_one(roster, problem, file, sheet, positions, rows, members, hids, hid_bad, hid_slot,
                          household_slots, hcodes, hraws, hvalues)
     else:
@@ -329,12 +339,12 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             grouping.mark_errors(members, owners, made)
         # household-level cells: each household's first value, then the rows the row reader would report
         for k, slot in enumerate(household_slots):
-            bad, other = grouping.household_cells(hcodes[k], hindices[k], hvalues[k], owner_array, made, slot.key)
+            bad, other = grouping.household_cells(hindices[k], hvalues[k], owner_array, made, slot.key)
             for i in bad + other:
-                code = hcodes[k][i]
+                code = hindices[k][i].as_py()
                 household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, rows[i]), slot,
                                hraws[k][code], hvalues[k][code], made[owners[i]], hids[i])
-        quiet = quiet_by_codes(made, owner_array, coded, names, fast[3:], reader.on_date) if bulk_ids else None
+        quiet = quiet_by_codes(made, owner_array, coded, names, fast[3:5], reader.on_date) if bulk_ids else None
         if quiet is None:
             births, males = ((fast[1], fast[2]) if bulk_ids
                              else (list(map(_BIRTH, members)), list(map(_MALE, members))))

@@ -61,15 +61,15 @@ def mark_errors(members: list, owners: list, made: list) -> None:
 _HAS_ERROR = attrgetter("has_error")
 
 
-def household_cells(codes: list, indices, values: list, owners, made: list, key: str) -> tuple[list[int], list[int]]:
-    """One household-level column of households all made in this sheet (each row's code as a list and as an Arrow
-    array or None, and each row's household position in `made` as an Arrow array): each household's first value
+def household_cells(indices, values: list, owners, made: list, key: str) -> tuple[list[int], list[int]]:
+    """One household-level column of households all made in this sheet (each row's code as an Arrow array, or None
+    for a column of empty cells, and each row's household position in `made` as one): each household's first value
     put on it; returned, the rows the row reader would go on to report (a bad cell, or a value other than the
     household's first), each looked at again with household_cell."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not codes or indices is None:
+    if indices is None or len(indices) == 0:
         return [], []
     canonical: dict = {}  # the first code of each clean value: codes of equal values compare equal
     canon = pa.array([-1 if value is None else -2 if type(value) is CellError else canonical.setdefault(value, c)
