@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from itertools import repeat
 from types import MappingProxyType
+from typing import Iterable
 
 from dibao_cli.idcard import age_on
 from dibao_cli.problems import ERROR, WARNING, Problem
@@ -62,6 +64,54 @@ class Member:
         return None if self.birth is None else age_on(self.birth, day)
 
 
+def members_from_columns(file: str, sheet: str, rows: Iterable[int], columns: dict[str, Iterable]) -> list[Member]:
+    """Members made at once from columns of values, one value a member in each (the reader of a sheet by columns):
+    the same members as Member(file, sheet, row) with each value set after, in half the time at a million rows. A
+    slot without a column keeps Member's starting value."""
+    starting = Member("", "", 0)
+    values = [columns[slot] if slot in columns else repeat(getattr(starting, slot)) for slot in _FILLED]
+    return list(map(_member, repeat(file), repeat(sheet), rows, *values))
+
+
+_FILLED = Member.__slots__[3:]
+_new_member = Member.__new__
+
+
+def _member(file, sheet, row, name, id_number, birth, male, relation, is_head, sex, birth_date, ethnicity,
+            disability_type, disability_grade, serious_illness, labour, student, co_resident, tekun, self_care,
+            support_mode, supporter, school_level, incomes, expenses, extra, has_error, household_id) -> Member:
+    member = _new_member(Member)
+    member.file = file
+    member.sheet = sheet
+    member.row = row
+    member.name = name
+    member.id_number = id_number
+    member.birth = birth
+    member.male = male
+    member.relation = relation
+    member.is_head = is_head
+    member.sex = sex
+    member.birth_date = birth_date
+    member.ethnicity = ethnicity
+    member.disability_type = disability_type
+    member.disability_grade = disability_grade
+    member.serious_illness = serious_illness
+    member.labour = labour
+    member.student = student
+    member.co_resident = co_resident
+    member.tekun = tekun
+    member.self_care = self_care
+    member.support_mode = support_mode
+    member.supporter = supporter
+    member.school_level = school_level
+    member.incomes = incomes
+    member.expenses = expenses
+    member.extra = extra
+    member.has_error = has_error
+    member.household_id = household_id
+    return member
+
+
 
 
 class Household:
@@ -82,6 +132,11 @@ class Household:
         self.deposits = self.vehicles = self.homes = self.business = self.state = None
         self.enrolled_on = self.phase_out_start = self.last_check = self.current_benefit = None
 
+    @classmethod
+    def grouped(cls, household_ids: list[str], file: str, sheet: str, rows: list[int], members: list[list[Member]]):
+        """Households made at once, each with its first row and its members (the reader of a sheet by columns)."""
+        return list(map(_household, household_ids, repeat(file), repeat(sheet), rows, members))
+
     def get(self, key: str):
         return getattr(self, key)
 
@@ -95,6 +150,24 @@ class Household:
         """The head's own name, or the 户主姓名 column when the head cannot be told."""
         head = self.head
         return head.name if head is not None else self.head_name
+
+
+def _household(household_id, file, sheet, row, members) -> Household:
+    household = _new_household(Household)
+    household.household_id = household_id
+    household.file = file
+    household.sheet = sheet
+    household.row = row
+    household.members = members
+    household.has_error = False
+    household.township = household.village = household.head_name = household.area_type = None
+    household.lifted_out = household.deposits = household.vehicles = household.homes = household.business = None
+    household.state = household.enrolled_on = household.phase_out_start = household.last_check = None
+    household.current_benefit = None
+    return household
+
+
+_new_household = Household.__new__
 
 
 @dataclass

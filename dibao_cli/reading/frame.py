@@ -10,17 +10,18 @@ reader's order.
 
 from __future__ import annotations
 
-from collections import deque
+from itertools import compress, repeat
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 from dibao_cli import cells
 from dibao_cli.idcard import CHECK_CHARS, WEIGHTS
-from dibao_cli.model import EMPTY, Member
+from dibao_cli.model import EMPTY, members_from_columns
 from dibao_cli.problems import ERROR
 from dibao_cli.reading.apply import (
     ATTRIBUTE,
+    EXPENSE,
     INCOME,
-    add_amount,
     cell_error,
     check_name,
     duplicate_id,
@@ -30,10 +31,11 @@ from dibao_cli.reading.apply import (
     read_id,
     target_of,
 )
+from dibao_cli.reading.amounts import amount_items
 from dibao_cli.reading.columnar import column_values
 from dibao_cli.reading.columns import HOUSEHOLD
-from dibao_cli.reading.grouping import join_runs, rows_to_look_at
-from dibao_cli.reading.households import HEAD_RELATIONS
+from dibao_cli.reading import grouping
+from dibao_cli.reading.households import HEAD_RELATIONS, quiet_by_codes, quiet_households
 
 if TYPE_CHECKING:
     from dibao_cli.reading.converters import Slot
@@ -42,25 +44,26 @@ if TYPE_CHECKING:
 _NO_PERSON, _HOUSEHOLD_ID, _MEMBER, _ID, _NAME, _HOUSEHOLD, _HOUSEHOLD_CELL = range(7)
 
 
-def _distinct(column, plain: bool = False) -> tuple[list, list, list | None]:
-    """(code of each row or None, the distinct cell values, and with `plain` whether each distinct value is plain
-    text (_PLAIN), or None) of one Arrow column."""
+def _distinct(column, plain: bool = False, listed: bool = True) -> tuple[list | None, list, list | None, object]:
+    """(code of each row or None, the distinct cell values, with `plain` whether each distinct value is plain
+    text (_PLAIN) or None, and the codes as an Arrow array, null where None) of one Arrow column; without `listed`
+    the codes only as an Arrow array (None for the list)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     if pa.types.is_null(array.type):
-        return [None] * len(array), [], None
+        return [None] * len(array) if listed else None, [], None, None
     encoded = pc.dictionary_encode(array)
     raws = column_values(encoded.dictionary)
-    codes = encoded.indices.to_pylist()
-    if any(raw is None for raw in raws):  # "" read as an empty cell
-        empty = {i for i, raw in enumerate(raws) if raw is None}
-        codes = [None if c in empty else c for c in codes]
+    indices = encoded.indices
+    if None in raws:  # "" read as an empty cell
+        empty = pa.array([raw is None for raw in raws], pa.bool_())
+        indices = pc.if_else(pc.fill_null(empty.take(indices), False), pa.scalar(None, indices.type), indices)
     chinese = None
     if plain and len(raws) > 256 and pa.types.is_string(encoded.dictionary.type):
         chinese = pc.fill_null(pc.match_substring_regex(encoded.dictionary, _PLAIN), False).to_pylist()
-    return codes, raws, chinese
+    return indices.to_pylist() if listed else None, raws, chinese, indices
 
 
 # text the text, name and household-number cleaners give back unchanged: ASCII letters and digits and Chinese
@@ -68,53 +71,76 @@ def _distinct(column, plain: bool = False) -> tuple[list, list, list | None]:
 _PLAIN = r"^[0-9A-Za-z\x{4e00}-\x{9fa5}]+$"
 
 
-def _distinct_values(column, slot) -> tuple[list, list, list]:
-    """(code of each row or None, the distinct cell values, their clean values) of one column: each distinct
+def _distinct_values(column, slot, listed: bool = True) -> tuple[list | None, list, list, object]:
+    """(code of each row or None, the distinct cell values, their clean values, the codes as an Arrow array) of
+    one column: each distinct
     value cleaned once; in a text or name column, plain values are their own clean values (a large roster has tens
     of thousands of distinct names)."""
-    codes, raws, chinese = _distinct(column, slot.column.kind in ("text", "name"))
+    codes, raws, chinese, indices = _distinct(column, slot.column.kind in ("text", "name"), listed)
     value = slot.value
     if chinese is None:
-        return codes, raws, [None if raw is None else value(raw) for raw in raws]
-    return codes, raws, [raw if plain else (None if raw is None else value(raw)) for raw, plain in zip(raws, chinese)]
+        return codes, raws, [None if raw is None else value(raw) for raw in raws], indices
+    return (codes, raws, [raw if plain else (None if raw is None else value(raw)) for raw, plain in zip(raws, chinese)],
+            indices)
 
 
 def _clean_ids(column):
-    """Numbers, birth dates and sex of the clean 18-character ID numbers (None where the cell needs parse_id)."""
+    """Numbers, birth dates and sex of the clean 18-character ID numbers (None where the cell needs parse_id), the
+    birth dates and sex again as Arrow arrays (null there), and the cells as 18 characters (for _distinct_ids)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+    if not pa.types.is_string(array.type):
         return None
     shaped = pc.fill_null(pc.match_substring_regex(array, r"^[0-9]{17}[0-9Xx]$"), False)
-    text = pc.if_else(shaped, array, pa.scalar("000000190001010000"))
-    total = None
+    upper = pc.utf8_upper(pc.if_else(shaped, array, pa.scalar("000000190001010000")))
+    # every value now has 18 ASCII characters: its bytes, 18 a row, read as small integers (a slice and a cast
+    # of each character cost three times as much)
+    count = len(upper)
+    if count == 0:
+        return [], [], [], pa.array([], pa.date32()), pa.array([], pa.bool_()), upper
+    start = pa.Array.from_buffers(pa.int32(), 1, [None, upper.buffers()[1]], offset=upper.offset)[0].as_py()
+    data = pa.Array.from_buffers(pa.uint8(), 18 * count, [None, upper.buffers()[2]], offset=start)
+    firsts = pc.subtract(pc.cumulative_sum(pa.repeat(pa.scalar(18, pa.int64()), count)), 18)  # each row's first byte
+
+    def byte(position: int):
+        return data.take(pc.add(firsts, position))
+
+    total = pa.scalar(-48 * sum(WEIGHTS), pa.int32())  # the digits are their bytes less 48 ("0")
     for position, weight in enumerate(WEIGHTS):
-        digit = pc.cast(pc.utf8_slice_codeunits(text, position, position + 1), pa.int64())
-        term = pc.multiply(digit, weight)
-        total = term if total is None else pc.add(total, term)
-    expected = pc.take(pa.array(list(CHECK_CHARS)), pc.subtract(total, pc.multiply(pc.divide(total, 11), 11)))
-    upper = pc.utf8_upper(text)
-    last = pc.utf8_slice_codeunits(upper, 17, 18)
-    good = pc.and_(shaped, pc.equal(last, expected))
-    digits = pc.utf8_slice_codeunits(text, 6, 14)
+        total = pc.add(total, pc.multiply(byte(position), pa.scalar(weight, pa.int32())))
+    expected = pc.take(pa.array([ord(c) for c in CHECK_CHARS], pa.int32()),
+                       pc.subtract(total, pc.multiply(pc.divide(total, 11), 11)))
+    good = pc.and_(shaped, pc.equal(byte(17), expected))
+    digits = pc.utf8_slice_codeunits(upper, 6, 14)
     births = pc.strptime(digits, format="%Y%m%d", unit="s", error_is_null=True)
     stated = pc.cast(digits, pa.int64())  # yyyymmdd
     good = pc.and_(pc.and_(good, pc.is_valid(births)), pc.greater_equal(stated, 1000_00_00))
     # strptime rolls 20230230 over to 2023-03-02: a real date gives back the same year, month and day
     read = pc.add(pc.add(pc.multiply(pc.year(births), 10000), pc.multiply(pc.month(births), 100)), pc.day(births))
     good = pc.and_(good, pc.fill_null(pc.equal(read, stated), False))
-    male = pc.equal(pc.bit_wise_and(pc.cast(pc.utf8_slice_codeunits(text, 16, 17), pa.int64()), 1), 1)
+    male = pc.equal(pc.bit_wise_and(byte(16), 1), 1)  # "1" is 49: odd digits have odd bytes
     numbers = pc.if_else(good, upper, pa.scalar(None, pa.string())).to_pylist()
     # a date object per distinct birth date (a roster has a few tens of thousands of them, whatever its size)
-    dates = pc.dictionary_encode(pc.cast(pc.if_else(good, births, pa.scalar(None, births.type)), pa.date32()))
+    births = pc.cast(pc.if_else(good, births, pa.scalar(None, births.type)), pa.date32())
+    dates = pc.dictionary_encode(births)
     days = dates.dictionary.to_pylist()
     codes = dates.indices
     if codes.null_count:
         days.append(None)
         codes = pc.fill_null(codes, len(days) - 1)
-    return numbers, list(map(days.__getitem__, codes.to_pylist())), male.to_pylist()
+    return (numbers, list(map(days.__getitem__, codes.to_pylist())), male.to_pylist(), births,
+            pc.if_else(good, male, pa.scalar(None, pa.bool_())), upper)
+
+
+def _distinct_ids(numbers) -> bool:
+    """Whether clean ID numbers (an Arrow array) are all different: the first 17 digits decide the last, and as a
+    number they are told apart in a third of the time their text would take."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return len(pc.unique(pc.cast(pc.utf8_slice_codeunits(numbers, 0, 17), pa.int64()))) == len(numbers)
 
 
 def read_table(reader, file: str, sheet: str, table, first_row: int, first_column: int, slots: list["Slot"],
@@ -176,11 +202,12 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     count = table.num_rows
     summary.data_rows += count
     summary.members += count
-    members = [Member(file, sheet, first_row + p + 1) for p in positions]
+    rows = [first_row + 1 + p for p in positions]  # each member's row as Excel shows it
 
     # household numbers
-    codes, raws, plain = _distinct(column(hid_slot.index), True)
+    codes, raws, plain, hid_indices = _distinct(column(hid_slot.index), True)
     cleaned = []
+    refused = False
     for k, raw in enumerate(raws):
         if plain is not None and plain[k]:
             cleaned.append(raw)  # what household_number gives back for it
@@ -189,8 +216,9 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             cleaned.append(household_number(raw))
         except cells.CellError as exc:
             cleaned.append(exc)
-    hid_bad = [False] * count
-    if None not in codes and not any(type(value) is cells.CellError for value in cleaned):
+            refused = True
+    hid_bad: set[int] = set()  # rows whose household number cell is bad
+    if None not in codes and not refused:
         hids: list = list(map(cleaned.__getitem__, codes))  # every row has a good household number
     else:
         hids = [None] * count
@@ -199,82 +227,80 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                 continue
             value = cleaned[code]
             if type(value) is cells.CellError:
-                problem(positions[i], _HOUSEHOLD_ID, 0, file, sheet, members[i].row, hid_slot.header, raws[code],
+                problem(positions[i], _HOUSEHOLD_ID, 0, file, sheet, rows[i], hid_slot.header, raws[code],
                         value.message, value.fix, ERROR, value.code)
-                members[i].has_error = True
-                hid_bad[i] = True
+                hid_bad.add(i)
             else:
                 hids[i] = value
-    deque(map(Member.household_id.__set__, members, hids), maxlen=0)
 
-    # member-level cells, one column at a time
+    # member-level cells, one column at a time, as one value a member; bad cells reported once the members are made
+    columns: dict[str, list] = {"household_id": hids}
+    bad_cells = []
+    coded: dict[str, tuple] = {}  # attribute -> (the clean value of each code, the codes as an Arrow array)
+    amounts: dict[int, list] = {INCOME: [], EXPENSE: []}
     name_raw_codes = name_raws = None
     for order, slot in enumerate(member_slots):
-        codes, raws, values = _distinct_values(column(slot.index), slot)
+        codes, raws, values, indices = _distinct_values(column(slot.index), slot)
         if slot is name_slot:
             name_raw_codes, name_raws = codes, raws
         target, name_ = target_of(slot)
         errors = {c for c, v in enumerate(values) if type(v) is cells.CellError}
-        if not errors and target == ATTRIBUTE:  # nearly every column of a real roster: a plain assignment per member
-            setter = getattr(Member, name_).__set__
-            if None not in codes and None not in values:  # every row filled: assigned without a Python loop
-                deque(map(setter, members, map(values.__getitem__, codes)), maxlen=0)
-                continue
-            for member, code in zip(members, codes):
-                if code is not None:
-                    value = values[code]
-                    if value is not None:
-                        setter(member, value)
-            continue
-        if not errors:  # an income or expense column without a bad cell: the items that are not 0
-            _put_amounts(members, codes, values, target, name_)
-            continue
-        for i, code in enumerate(codes):
-            if code is None:
-                continue
-            value = values[code]
-            if value is None:
-                continue
-            member = members[i]
-            if code in errors:
-                cell_error(problem, (positions[i], _MEMBER, order, file, sheet, member.row), slot, raws[code], value,
-                           hids[i], member)
-            elif target == ATTRIBUTE:
-                setattr(member, name_, value)
-            elif value != 0:
-                add_amount(member, target, name_, value)
+        if errors:
+            bad_cells.append((order, slot, raws, values, codes, [i for i, c in enumerate(codes) if c in errors]))
+            values = [None if c in errors else v for c, v in enumerate(values)]
+        if target == ATTRIBUTE:
+            coded[name_] = (values, indices)
+            columns[name_] = (list(map(values.__getitem__, codes)) if None not in codes
+                              else [None if c is None else values[c] for c in codes])
+        else:
+            amounts[target].append((name_, values, indices))
+    for target, key in ((INCOME, "incomes"), (EXPENSE, "expenses")):
+        items = amount_items(amounts[target])
+        if items is not None:
+            columns[key] = items
+    if "relation" in columns:
+        columns["is_head"] = list(map(HEAD_RELATIONS.__contains__, columns["relation"]))
 
     # ID numbers: clean 18-character numbers checked as a column, the rest one by one as before
     id_column = column(id_slot.index)
     fast = _clean_ids(id_column)
-    raw_ids = column_values(id_column.combine_chunks() if isinstance(id_column, pa.ChunkedArray) else id_column)
     seen = reader.seen_ids
-    if fast is not None and None not in fast[0] and _put_ids(members, fast, seen):
-        members_to_read: list = []  # every number clean and new: put on the members as columns
+    bulk_ids = (fast is not None and None not in fast[0] and _distinct_ids(fast[5])
+                and seen.keys().isdisjoint(fast[0]))  # every number clean and new: put on the members as columns
+    if bulk_ids:
+        columns["id_number"], columns["birth"], columns["male"] = fast[:3]
+    members = members_from_columns(file, sheet, rows, columns)
+    for i in hid_bad:
+        members[i].has_error = True
+    for order, slot, raws, values, codes, bad in bad_cells:
+        for i in bad:
+            cell_error(problem, (positions[i], _MEMBER, order, file, sheet, rows[i]), slot, raws[codes[i]],
+                       values[codes[i]], hids[i], members[i])
+    if bulk_ids:
+        reader.add_new_ids(fast[0], members)
     else:
-        members_to_read = members
-    for i, member in enumerate(members_to_read):
-        number = fast[0][i] if fast is not None else None
-        if number is None:
-            read_id(problem, (positions[i], _ID, 0, file, sheet, member.row), file, id_slot, raw_ids[i], member,
-                    hids[i], seen)
-            continue
-        member.id_number = number
-        member.birth = fast[1][i]
-        member.male = fast[2][i]
-        previous = seen.get(number)
-        if previous is None:
-            seen[number] = member
-        else:
-            duplicate_id(problem, (positions[i], _ID, 0, file, sheet, member.row), file, id_slot, raw_ids[i], member,
-                         hids[i], previous)
+        raw_ids = column_values(id_column.combine_chunks() if isinstance(id_column, pa.ChunkedArray) else id_column)
+        for i, member in enumerate(members):
+            number = fast[0][i] if fast is not None else None
+            if number is None:
+                read_id(problem, (positions[i], _ID, 0, file, sheet, rows[i]), file, id_slot, raw_ids[i], member,
+                        hids[i], seen)
+                continue
+            member.id_number = number
+            member.birth = fast[1][i]
+            member.male = fast[2][i]
+            previous = seen.get(number)
+            if previous is None:
+                seen[number] = member
+            else:
+                duplicate_id(problem, (positions[i], _ID, 0, file, sheet, rows[i]), file, id_slot, raw_ids[i], member,
+                             hids[i], previous)
 
-    # names, heads and the columns dibao does not know
-    for i, member in enumerate(members):
-        if member.name is None:
-            raw_name = None if name_raw_codes is None or name_raw_codes[i] is None else name_raws[name_raw_codes[i]]
-            check_name(problem, (positions[i], _NAME, 0, file, sheet, member.row), name_slot, raw_name, member, hids[i])
-        member.is_head = member.relation in HEAD_RELATIONS
+    # members without a name, and the columns dibao does not know
+    names = columns.get("name")
+    for i in range(count) if names is None else compress(range(count), map(is_, names, repeat(None))):
+        raw_name = None if name_raw_codes is None or name_raw_codes[i] is None else name_raws[name_raw_codes[i]]
+        check_name(problem, (positions[i], _NAME, 0, file, sheet, rows[i]), name_slot, raw_name, members[i], hids[i])
     for index, column_, header in layout_columns:
         if column_ is not None:
             continue
@@ -287,28 +313,69 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                 member.extra[header] = value
 
     # households, in the order their first member appears
-    hcodes, hraws, hvalues = [], [], []
+    hraws, hvalues, hindices = [], [], []  # each household-level column's codes only as an Arrow array
     for slot in household_slots:
-        codes, raws, values = _distinct_values(column(slot.index), slot)
-        hcodes.append(codes)
+        _, raws, values, indices = _distinct_values(column(slot.index), slot, listed=False)
         hraws.append(raws)
         hvalues.append(values)
+        hindices.append(indices)
+    numbers: dict = {}  # each good household number -> its position, in the order of its first row
+    # codes are numbered in the order of their first row, so the first code of each number comes first
+    positions_of = [None if value is None or type(value) is cells.CellError
+                    else numbers.setdefault(value, len(numbers)) for value in cleaned]
+    owner_codes = (pa.nulls(count, pa.int64()) if hid_indices is None
+                   else pa.array(positions_of, pa.int64()).take(hid_indices))
+    grouped = grouping.group(roster, file, sheet, members, list(numbers), owner_codes)
+    if grouped is None:  # a household read before (another sheet or file): member by member
+        hcodes = [[None] * count if indices is None else indices.to_pylist() for indices in hindices]
+        _join_one_by_one(roster, problem, file, sheet, positions, rows, members, hids, hid_bad, hid_slot,
+                         household_slots, hcodes, hraws, hvalues)
+    else:
+        made, owners, owner_array = grouped
+        for i in compress(range(count), map(is_, hids, repeat(None))):
+            join_household(roster, problem, (positions[i], _HOUSEHOLD, 0, file, sheet, rows[i]), hid_slot,
+                           members[i], None, i in hid_bad)
+        if problems:  # a member in error (each error is a problem) puts its household in error
+            grouping.mark_errors(members, owners, made)
+        # household-level cells: each household's first value, then the rows the row reader would report
+        for k, slot in enumerate(household_slots):
+            bad, other = grouping.household_cells(hindices[k], hvalues[k], owner_array, made, slot.key)
+            for i in bad + other:
+                code = hindices[k][i].as_py()
+                household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, rows[i]), slot,
+                               hraws[k][code], hvalues[k][code], made[owners[i]], hids[i])
+        quiet = quiet_by_codes(made, owner_array, coded, names, fast[3:5], reader.on_date) if bulk_ids else None
+        if quiet is None:
+            births, males = ((fast[1], fast[2]) if bulk_ids
+                             else (list(map(_BIRTH, members)), list(map(_MALE, members))))
+            quiet = quiet_households(made, owners, columns.get("is_head") or [False] * count, names or [None] * count,
+                                     births, columns.get("birth_date"), columns.get("sex"), males, reader.on_date)
+        reader.quiet.update(quiet)
+    problems.sort(key=lambda item: item[0])
+    roster.problems.extend(p for _, p in problems)
+    if reader.progress is not None:
+        reader.progress(total)
+
+
+def _join_one_by_one(roster, problem, file, sheet, positions, rows, members, hids, hid_bad, hid_slot,
+                     household_slots, hcodes, hraws, hvalues) -> None:
+    """Members put in their households with join_household, and household-level cells looked at one by one (a
+    household of the sheet was read before from another sheet or file)."""
+    count = len(members)
     owners: list = [None] * count  # each member's household (None: no household number)
     numbers: dict = {}  # household -> its number in this sheet, to compare rows as columns
     owner_numbers: list = [None] * count
-    for i, member in enumerate(join_runs(roster, file, members, hids, owners, owner_numbers)):
-        household = join_household(roster, problem, (positions[i], _HOUSEHOLD, 0, file, sheet, member.row), hid_slot,
-                                   member, hids[i], hid_bad[i])
+    for i, member in enumerate(members):
+        household = join_household(roster, problem, (positions[i], _HOUSEHOLD, 0, file, sheet, rows[i]), hid_slot,
+                                   member, hids[i], i in hid_bad)
         if household is None:
             continue
         owners[i] = household
         owner_numbers[i] = numbers.setdefault(id(household), len(numbers))
-    # household-level cells: a row repeating the cell of the row above in the same household says nothing new
-    # (the row reader skips it); only the other rows are looked at, column by column
-    owner_array = pa.array(owner_numbers, pa.int64())
+    # a row repeating the cell of the row above in the same household says nothing new (the row reader skips it)
     for k, slot in enumerate(household_slots):
         key = slot.key
-        for i in rows_to_look_at(hcodes[k], owner_array):
+        for i in grouping.rows_to_look_at(hcodes[k], owner_numbers):
             code = hcodes[k][i]
             value = hvalues[k][code]
             household = owners[i]
@@ -316,39 +383,9 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                 if value is not None:  # the household's first value: nothing to compare it with
                     setattr(household, key, value)
                 continue
-            household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, members[i].row), slot,
+            household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, rows[i]), slot,
                            hraws[k][code], value, household, hids[i])
-    problems.sort(key=lambda item: item[0])
-    roster.problems.extend(p for _, p in problems)
-    if reader.progress is not None:
-        reader.progress(total)
 
 
-def _put_amounts(members: list, codes: list, values: list, target: int, name: str) -> None:
-    """An income or expense column without a bad cell: its items that are not 0, in the members' dictionaries."""
-    nonzero = [value is not None and value != 0 for value in values]
-    if not any(nonzero):
-        return
-    key = "incomes" if target == INCOME else "expenses"
-    getter = getattr(Member, key).__get__
-    setter = getattr(Member, key).__set__
-    for i in [i for i, code in enumerate(codes) if code is not None and nonzero[code]]:
-        member = members[i]
-        items = getter(member)
-        if items is EMPTY:
-            items = {}
-            setter(member, items)
-        items[name] = values[codes[i]]
-
-
-def _put_ids(members: list, fast: tuple, seen: dict) -> bool:
-    """Put every member's clean ID number, birth date and sex at once when no number is repeated (in the sheet
-    or among those read before); False (nothing done) otherwise."""
-    numbers, dates, males = fast
-    if len(set(numbers)) != len(numbers) or not seen.keys().isdisjoint(numbers):
-        return False
-    deque(map(Member.id_number.__set__, members, numbers), maxlen=0)
-    deque(map(Member.birth.__set__, members, dates), maxlen=0)
-    deque(map(Member.male.__set__, members, males), maxlen=0)
-    seen.update(zip(numbers, members))
-    return True
+_BIRTH = attrgetter("birth")
+_MALE = attrgetter("male")

@@ -1,74 +1,132 @@
-"""Grouping a sheet's members read by columns: households joined a run of rows at a time, and the rows whose
-household-level cells the row reader would look at."""
+"""Grouping a sheet's members read by columns: households made with a group-by of the household numbers, and the
+household-level cells compared within each household as columns, down to the rows the row reader would report."""
 
 from __future__ import annotations
 
+from collections import deque
+from itertools import compress
 from operator import attrgetter
 
+from dibao_cli.cells import CellError
 from dibao_cli.model import Household
 
-def join_runs(roster, file: str, members: list, hids: list, owners: list, owner_numbers: list) -> list:
-    """Put the members in their households, as join_household would, when every member has a household number
-    and no household was read from another file; return the members left for join_household (all of them
-    otherwise, none then). A household's rows usually follow one another: each run of rows is joined at once."""
-    households = roster.households
-    if None in hids or not hids:
-        return members
-    if households:
-        for hid in set(hids) & households.keys():
-            if households[hid].file != file:
-                return members
+
+def group(roster, file: str, sheet: str, members: list, numbers: list, codes) -> tuple[list, list, object] | None:
+    """Put the members with a household number in their households, as join_household would, when no household
+    of the sheet was read before (from another sheet or file). `numbers` are the sheet's household numbers in the
+    order of their first row and `codes` each member's position in it (an Arrow array, null for a member without a
+    household number: those are left to join_household). Returns (the households in that order, each member's
+    position as a list, the same as an Arrow array of int64); None (nothing done) otherwise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     count = len(members)
-    starts = _run_starts(hids)
-    starts.append(count)
-    any_error = any(map(_HAS_ERROR, members))
-    numbers: dict = {}
-    for a, b in zip(starts, starts[1:]):
-        hid = hids[a]
-        household = households.get(hid)
-        if household is None:
-            first = members[a]
-            household = Household(hid, first.file, first.sheet, first.row)
-            households[hid] = household
-        run = members[a:b]
-        household.members.extend(run)
-        if any_error and any(map(_HAS_ERROR, run)):
-            household.has_error = True
-        owners[a:b] = [household] * (b - a)
-        owner_numbers[a:b] = [numbers.setdefault(id(household), len(numbers))] * (b - a)
-    return []
+    if count == 0:
+        return [], [], pa.array([], pa.int64())
+    households = roster.households
+    if households and not households.keys().isdisjoint(numbers):
+        return None
+    codes = codes.cast(pa.int64())
+    owners = codes.to_pylist()
+    owner_array = codes
+    if codes.null_count:
+        rows = pc.indices_nonzero(pc.is_valid(codes))
+        codes = codes.drop_null()
+    else:
+        rows = None
+    if len(codes) == 0:
+        return [], owners, owner_array
+    # rows of one household nearly always follow one another: then each household is a slice of the rows in order
+    if len(codes) > 1 and not pc.all(pc.less_equal(codes.slice(0, len(codes) - 1), codes.slice(1))).as_py():
+        order = pc.sort_indices(codes)  # stable: each household's rows stay in their order
+        codes = codes.take(order)
+        rows = order if rows is None else rows.take(order)
+    ordered = members if rows is None else list(map(members.__getitem__, rows.to_pylist()))
+    starts = [0] + pc.add(pc.indices_nonzero(pc.not_equal(codes.slice(1), codes.slice(0, len(codes) - 1))),
+                          1).to_pylist()
+    ends = starts[1:] + [len(ordered)]
+    lists = [ordered[a:b] for a, b in zip(starts, ends)]
+    made = Household.grouped(numbers, file, sheet, [ordered[a].row for a in starts], lists)
+    households.update(zip(numbers, made))
+    return made, owners, owner_array
+
+
+def mark_errors(members: list, owners: list, made: list) -> None:
+    """A household with a member in error is in error (join_household marks it as the member joins)."""
+    for i in compress(range(len(members)), map(_HAS_ERROR, members)):
+        if owners[i] is not None:
+            made[owners[i]].has_error = True
 
 
 _HAS_ERROR = attrgetter("has_error")
 
 
-def _run_starts(values: list) -> list[int]:
-    """Positions where a run of equal values starts (0 first) in a non-empty list of strings."""
+def household_cells(indices, values: list, owners, made: list, key: str) -> tuple[list[int], list[int]]:
+    """One household-level column of households all made in this sheet (each row's code as an Arrow array, or None
+    for a column of empty cells, and each row's household position in `made` as one): each household's first value
+    put on it; returned, the rows the row reader would go on to report (a bad cell, or a value other than the
+    household's first), each looked at again with household_cell."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(values, pa.string())
-    changed = pc.not_equal(array.slice(1), array.slice(0, len(values) - 1))
-    return [0] + pc.add(pc.indices_nonzero(changed), 1).to_pylist()
+    if indices is None or len(indices) == 0:
+        return [], []
+    canonical: dict = {}  # the first code of each clean value: codes of equal values compare equal
+    canon = pa.array([-1 if value is None else -2 if type(value) is CellError else canonical.setdefault(value, c)
+                      for c, value in enumerate(values)], pa.int64())
+    code = indices.cast(pa.int64())
+    looked = pc.indices_nonzero(_look(code, owners))
+    if len(looked) == 0:
+        return [], []
+    looked_canon = canon.take(code.take(looked))
+    bad = looked.filter(pc.equal(looked_canon, -2)).to_pylist()
+    valid = pc.greater_equal(looked_canon, 0)
+    rows = looked.filter(valid)
+    if len(rows) == 0:
+        return bad, []
+    row_canon = looked_canon.filter(valid)
+    row_owners = owners.take(rows)
+    last = len(rows) - 1
+    if last == 0 or pc.all(pc.less_equal(row_owners.slice(0, last), row_owners.slice(1))).as_py():
+        # households one after another (nearly always): each household's rows follow its first
+        starts = pa.concat_arrays([pa.array([True]), pc.not_equal(row_owners.slice(1), row_owners.slice(0, last))])
+        firsts = pc.indices_nonzero(starts)
+        distinct = row_owners.filter(starts)
+        first_canon = pc.fill_null_forward(pc.if_else(starts, row_canon, pa.scalar(None, pa.int64())))
+    else:
+        distinct = pc.unique(row_owners)  # households in the order of their first value
+        firsts = pc.index_in(distinct, value_set=row_owners)
+        first_canon = row_canon.take(firsts).take(pc.index_in(row_owners, value_set=distinct))
+    other = pc.not_equal(row_canon, first_canon)
+    setter = getattr(Household, key).__set__
+    deque(map(setter, map(made.__getitem__, distinct.to_pylist()),
+              map(values.__getitem__, code.take(rows.take(firsts)).to_pylist())), maxlen=0)
+    return bad, rows.filter(other).to_pylist()
 
 
-def rows_to_look_at(codes: list, owners) -> list[int]:
+def rows_to_look_at(codes: list, owners: list) -> list[int]:
     """Rows whose household cell the row reader looks at: a member with a household and a filled cell, unless
     the member above (with a household) is of the same household and the last filled cell above is the same."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    total = len(codes)
-    if total == 0:
+    if not codes:
         return []
-    code = pa.array(codes, pa.int64())
+    return pc.indices_nonzero(_look(pa.array(codes, pa.int64()), pa.array(owners, pa.int64()))).to_pylist()
+
+
+def _look(code, owners):
+    """rows_to_look_at as a mask, from Arrow arrays of the codes and the households (null: none)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = len(code)
     code = pc.if_else(pc.is_null(owners), pa.scalar(None, pa.int64()), code)  # rows without a household say nothing
 
     def above(array):
-        shifted = pa.concat_arrays([pa.nulls(1, pa.int64()), array.slice(0, total - 1)])
+        shifted = pa.concat_arrays([pa.nulls(1, array.type), array.slice(0, total - 1)])
         return pc.fill_null_forward(shifted)
 
     same_household = pc.fill_null(pc.equal(above(owners), owners), False)
     same_cell = pc.fill_null(pc.equal(above(code), code), False)
-    look = pc.and_(pc.is_valid(code), pc.invert(pc.and_(same_household, same_cell)))
-    return pc.indices_nonzero(look).to_pylist()
+    return pc.and_(pc.is_valid(code), pc.invert(pc.and_(same_household, same_cell)))

@@ -39,7 +39,8 @@ from dibao_cli.reading.header import (
     find_header,
     first_rows,
 )
-from dibao_cli.reading.households import HEAD_RELATIONS, check_household
+from dibao_cli.reading import households as _households
+from dibao_cli.reading.households import HEAD_RELATIONS
 from dibao_cli.reading.sheets import Book, Sheet, _LazySheet, open_book
 
 # Sheets with less XML than this (about 14,000 rows of 18 columns) are read row by row: importing pyarrow and
@@ -58,12 +59,29 @@ class _Reader:
         self.roster = Roster()
         self.on_date = on_date
         self.progress = progress
-        self.seen_ids: dict[str, Member] = {}  # id -> first member with it
+        self._seen_ids: dict[str, Member] = {}  # id -> first member with it
+        self._new_ids: list[tuple[list, list]] = []  # (numbers, members) of a sheet read by columns, not yet in it
+        # households read by columns that check_household would find nothing in: id -> number of members then
+        self.quiet: dict[int, int] = {}
         # DIBAO_READER: "rows" or "columnar" forces one reader (the tests compare them); by default a sheet is read
         # by columns from COLUMNAR_FROM_BYTES of XML on, where that costs less than reading it row by row
         mode = os.environ.get("DIBAO_READER", "")
         self.use_columnar = mode != "rows"
         self.columnar_from_bytes = 0 if mode == "columnar" else COLUMNAR_FROM_BYTES
+
+    @property
+    def seen_ids(self) -> dict[str, Member]:
+        """Each ID number read -> the first member with it."""
+        if self._new_ids:
+            for numbers, members in self._new_ids:
+                self._seen_ids.update(zip(numbers, members))
+            self._new_ids.clear()
+        return self._seen_ids
+
+    def add_new_ids(self, numbers: list, members: list) -> None:
+        """Numbers not read before, each once, of these members: added to seen_ids only when it is next asked for
+        (a roster of one sheet never asks)."""
+        self._new_ids.append((numbers, members))
 
     def problem(self, file, sheet, row, column, value, message, fix, severity=ERROR, code="", household=""):
         self.roster.problems.append(
@@ -372,8 +390,7 @@ class _Reader:
 
     # ---- households
     def check_households(self) -> None:
-        for household in self.roster.households.values():
-            check_household(household, self.on_date, self.problem)
+        _households.check_households(self.roster.households.values(), self.on_date, self.problem, self.quiet)
 
 
 def _shown_raw(value) -> str:

@@ -1,0 +1,39 @@
+"""Income and expense items of a sheet read by columns: each member's dictionary of the amounts that are not 0."""
+
+from __future__ import annotations
+
+from dibao_cli.model import EMPTY
+
+
+def amount_items(columns: list) -> list | None:
+    """Each member's dictionary of the income (or expense) items that are not 0, in the columns' order, from
+    (item, clean value of each code, the codes as an Arrow array) of each column; None when no member has one.
+    A roster has few distinct combinations of amounts: one dictionary is built for each, and copied for each
+    member with it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    live = []
+    for name, values, indices in columns:
+        kept = [value is not None and value != 0 for value in values]
+        if indices is not None and any(kept):
+            live.append((name, values, indices, kept))
+    if not live:
+        return None
+    digits = []  # per column, each member's code + 1, or 0 for no item
+    for name, values, indices, kept in live:
+        table = pa.array([c + 1 if k else 0 for c, k in enumerate(kept)], pa.int64())
+        digits.append(pc.fill_null(pc.take(table, indices), 0))
+    # one number for each combination, kept below the row count by encoding after each column
+    key = digits[0]
+    for digit, (_, values, _, _) in zip(digits[1:], live[1:]):
+        key = pc.add(pc.multiply(pc.cast(pc.dictionary_encode(key).indices, pa.int64()), len(values) + 1), digit)
+    encoded = pc.dictionary_encode(key)
+    firsts = pc.index_in(encoded.dictionary, value_set=key)  # a row with each combination
+    picked = [digit.take(firsts).to_pylist() for digit in digits]
+    templates = []
+    for combination in zip(*picked):
+        items = {name: values[digit - 1] for (name, values, _, _), digit in zip(live, combination) if digit}
+        templates.append(items or EMPTY)
+    return [items if items is EMPTY else items.copy() for items in map(templates.__getitem__,
+                                                                       encoded.indices.to_pylist())]
