@@ -23,7 +23,7 @@ from dibao_cli.assess.household import plan_assessment
 from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.ledger import township as townships
-from dibao_cli.ledger.decided import month_results
+from dibao_cli.ledger.decided import Decided, month_results
 from dibao_cli.ledger.month_rows import MonthRows
 from dibao_cli.ledger.staging import Staging
 from dibao_cli.ledger.store import Ledger, LedgerError
@@ -232,12 +232,14 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
     rows = MonthRows(staging, ledger, previous, day, policy_at.marginal_multiplier, report)
     for hid in carried:
         rows.event(hid, "not_assessed", NOT_ASSESSED, prior[hid]["township"])
-    for result in month_results(assessment):
+    for result in month_results(assessment):  # a HouseholdResult or the columnar engine's Decided
         hid = result.household.household_id
         linked = links.get(hid)
         record = prior.get(linked or hid)
         rows.add(result, linked, record)
-        _paid_after_phase_out(result, record, saved[hid][2], report)
+        status = result.status
+        if status not in COVERED and saved[hid][2]:
+            _paid_after_phase_out(result, record, saved[hid][2], report)
     continuing = present | set(links.values())
     # in the order of their household numbers, whatever order the database read last month's rows in
     for hid in sorted(hid for hid, record in prior.items() if hid not in continuing and CATEGORY.get(record["status"])):
@@ -254,7 +256,11 @@ def _paid_after_phase_out(result, record, roster_benefit, report: ImportReport) 
     ended_before = record is not None and record["status"] == "exit"
     if not (ended_now or ended_before):
         return
-    end = result.phase_out_end or (record["phase_out_end"] if record is not None else None)
+    if type(result) is Decided:
+        end = result.phase_out[1] if result.phase_out is not None else None
+    else:
+        end = result.phase_out_end
+    end = end or (record["phase_out_end"] if record is not None else None)
     h = result.household
     report.warnings.append(Problem(
         h.file, h.sheet, h.row, "当前月保障金", money.fen_text(roster_benefit, False),
