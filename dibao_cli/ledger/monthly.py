@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
-import functools
 import hashlib
 import json
 import re
@@ -100,21 +99,22 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
     state = STATE_OF.get(status, STATE_NONE)
     start = previous["phase_out_start"] if status == PHASE_OUT else None
     start = _dt.date.fromisoformat(start) if start else None
-    warn = functools.partial(_disagrees, report, household)
     if household.state is not None and household.state != state and household.state != "特困":
-        warn("当前保障类别", household.state, f"与台账上月结果“{state}”不一致")
+        _disagrees(report, household, "当前保障类别", household.state, f"与台账上月结果“{state}”不一致")
     if household.phase_out_start is not None and start is not None and household.phase_out_start != start:
-        warn("渐退开始日期", household.phase_out_start.isoformat(), f"与台账记录的渐退开始日期 {start.isoformat()} 不一致")
+        _disagrees(report, household, "渐退开始日期", household.phase_out_start.isoformat(),
+                   f"与台账记录的渐退开始日期 {start.isoformat()} 不一致")
     if household.phase_out_start is not None and start is None and status != PHASE_OUT:
-        warn("渐退开始日期", household.phase_out_start.isoformat(), "台账中本户上月不在渐退期")
+        _disagrees(report, household, "渐退开始日期", household.phase_out_start.isoformat(),
+                   "台账中本户上月不在渐退期")
     household.state = state if household.state != "特困" else household.state
     if status in (RIGID, SINGLE_PERSON) and household.enrolled_on is None and previous["enrolled_on"]:
         household.enrolled_on = _dt.date.fromisoformat(previous["enrolled_on"])  # 刚性支出 validity carries on
     household.phase_out_start = start
     if status in COVERED and previous["total_fen"] is not None:
         if household.current_benefit is not None and household.current_benefit != previous["total_fen"]:
-            warn("当前月保障金", money.fen_text(household.current_benefit, False),
-                 f"与台账上月金额 {money.fen_text(previous['total_fen'], False)} 元不一致")
+            _disagrees(report, household, "当前月保障金", money.fen_text(household.current_benefit, False),
+                       f"与台账上月金额 {money.fen_text(previous['total_fen'], False)} 元不一致")
         household.current_benefit = previous["total_fen"]
 
 
@@ -162,9 +162,10 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                 townships.check_conflict(ledger, previous.existing_id, township, month, replace)
             elif previous.existing_id and not replace:
                 raise LedgerError(f"台账中已有 {month} 月的数据。如要用这份名册替换，请加 --replace（旧版本保留在历史中）。")
-            for hid, household in roster.households.items():
-                (household.state, household.phase_out_start, household.current_benefit,
-                 household.enrolled_on) = saved[hid]
+            if attempts > 1:  # computed again: each household as the roster gave it (carried forward again)
+                for hid, household in roster.households.items():
+                    (household.state, household.phase_out_start, household.current_benefit,
+                     household.enrolled_on) = saved[hid]
             report = ImportReport(month, day)
             staging = Staging(ledger)
             try:
