@@ -51,17 +51,6 @@ def to_fen(value) -> int:
     return money.to_fen(value) if value else 0
 
 
-class IsoDates(dict):
-    """date -> its ISO text (None -> None), each made once: a county's members share a few thousand birth days."""
-
-    def __missing__(self, day):
-        text = self[day] = day.isoformat() if day else None
-        return text
-
-
-MALE = {True: 1, False: 0, None: None}  # a member's sex as stored
-
-
 class _Flags:
     """What tiered_events reads of a household the columnar engine decided (no 特困 decisions)."""
 
@@ -143,7 +132,6 @@ class MonthRows:
         self.members: list[tuple] = []
         self.events: list[tuple] = []
         self._lines: dict = {}  # annual standard -> (monthly standard, 低保边缘 line) in fen
-        self._dates = IsoDates()  # a birth date as stored, made once per date
 
     def event(self, hid: str, kind: str, detail: str, township) -> None:
         self.events.append((hid, kind, detail, township))
@@ -238,15 +226,16 @@ class MonthRows:
             last_check.isoformat() if last_check else None,
             enrolled.isoformat() if enrolled else None,
             1 if can_work(assessed, self.day) else 0, stored, 1, standard, marginal))
-        dates = self._dates
         if covered is None or len(covered) == len(members):  # none or every member covered (the covered are some
             flag = 0 if covered is None else 1                # of the members)
-            self.members += [(hid, m.id_number, m.name, m.relation, MALE[m.male], dates[m.birth],
-                              m.disability_grade, m.labour, flag, seq) for seq, m in enumerate(members, 1)]
+            self.members += [(hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
+                              m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour, flag, seq)
+                             for seq, m in enumerate(members, 1)]
         else:
             covered_ids = {id(m) for m in covered}
-            self.members += [(hid, m.id_number, m.name, m.relation, MALE[m.male], dates[m.birth],
-                              m.disability_grade, m.labour, 1 if id(m) in covered_ids else 0, seq)
+            self.members += [(hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
+                              m.birth.isoformat() if m.birth else None, m.disability_grade, m.labour,
+                              1 if id(m) in covered_ids else 0, seq)
                              for seq, m in enumerate(members, 1)]
         report = self.report
         report.households += 1
