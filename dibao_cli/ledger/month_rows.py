@@ -8,14 +8,15 @@ whose members are the same as last month is told by comparing one string.
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 from decimal import Decimal
 
 from dibao_cli import money
-from dibao_cli.checks.review import can_work
-from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.assess.decided_result import Item
 from dibao_cli.assess.vector import Decided
+from dibao_cli.idcard import age_on
+from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.ledger.store import SEP
 from dibao_cli.rules.tiered_schedule import tiered_events  # 特困 / 刚性支出 and 低保<->特困 转类 of a member
 from dibao_cli.status import (
@@ -49,6 +50,34 @@ def fen(value) -> int | None:
 def to_fen(value) -> int:
     """money.to_fen, with the components most households do not have (zero) at no cost."""
     return money.to_fen(value) if value else 0
+
+
+def working_age(day: _dt.date) -> tuple[_dt.date, _dt.date]:
+    """(born after, born on or before): a member born in between is 16 to 59 years old on `day`, as
+    idcard.age_on counts (checks/review.can_work); one comparison of dates instead of an age per member."""
+    return _latest(day.year - 60, day.month, day.day), _latest(day.year - 16, day.month, day.day)
+
+
+def _latest(year: int, month: int, day: int) -> _dt.date:
+    """The last date on or before (year, month, day): 29 February of a common year is the 28th."""
+    return _dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def able_to_work(members, ages: tuple[_dt.date, _dt.date], day: _dt.date) -> bool:
+    """checks.review.can_work(members, day), with `ages` = working_age(day)."""
+    old, young = ages
+    for m in members:
+        birth = m.birth
+        if birth is None:
+            continue
+        if type(birth) is not _dt.date:  # a datetime: counted as can_work counts it
+            if not 16 <= age_on(birth, day) < 60:
+                continue
+        elif not old < birth <= young:
+            continue
+        if m.labour in (None, "有", "部分丧失"):
+            return True
+    return False
 
 
 class _Flags:
@@ -132,6 +161,7 @@ class MonthRows:
         self.members: list[tuple] = []
         self.events: list[tuple] = []
         self._lines: dict = {}  # annual standard -> (monthly standard, 低保边缘 line) in fen
+        self._ages = working_age(day)
 
     def event(self, hid: str, kind: str, detail: str, township) -> None:
         self.events.append((hid, kind, detail, township))
@@ -225,7 +255,7 @@ class MonthRows:
             phase_out_end.isoformat() if phase_out_end else None,
             last_check.isoformat() if last_check else None,
             enrolled.isoformat() if enrolled else None,
-            1 if can_work(assessed, self.day) else 0, stored, 1, standard, marginal))
+            1 if able_to_work(assessed, self._ages, self.day) else 0, stored, 1, standard, marginal))
         if covered is None or len(covered) == len(members):  # none or every member covered (the covered are some
             flag = 0 if covered is None else 1                # of the members)
             self.members += [(hid, m.id_number, m.name, m.relation, None if m.male is None else int(m.male),
