@@ -120,3 +120,43 @@ def test_members_compared_as_one_string_give_the_events_of_comparing_sets(before
     stored = SEP.join(before)  # last month's members as the ledger reads them (store.PreviousMonth.members)
     made = month_rows.events(result, record, stored, month_rows.member_list(_household(now)), None)
     assert [e for e in made if e[0].startswith("member_")] == _member_events(before, now)
+
+
+LABOUR = st.sampled_from([None, "有", "部分丧失", "无", "完全丧失"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)),
+       st.lists(st.tuples(st.one_of(st.none(), st.dates(dt.date(1850, 1, 1), dt.date(2100, 12, 31)),
+                                    st.datetimes(dt.datetime(1850, 1, 1), dt.datetime(2100, 12, 31))), LABOUR),
+                max_size=5),
+       st.sampled_from([(2, 29), (2, 28), (3, 1), (12, 31), (1, 1)]))
+def test_working_age_by_comparing_dates_is_can_work(day, people, near):
+    """The row builder tells a household with a member able to work (can_work: 16 to 59 years old on the day)
+    by comparing birth dates with two bounds; the same as counting each member's age, across leap days."""
+    from dibao_cli.checks.review import can_work
+
+    members = []
+    for row, (birth, labour) in enumerate(people, 2):
+        member = Member("r.xlsx", "名册", row)
+        member.birth, member.labour = birth, labour
+        members.append(member)
+    for on in (day, *_near(day.year, *near)):
+        assert month_rows.able_to_work(members, month_rows.working_age(on), on) == can_work(members, on), on
+        for years in (16, 60):  # born exactly 16 and 60 years before, and a day either side
+            try:
+                edge = on.replace(year=on.year - years)
+            except ValueError:  # 29 February: no such day that year
+                edge = dt.date(on.year - years, 3, 1)
+            for shift in (-1, 0, 1):
+                one = Member("r.xlsx", "名册", 2)
+                one.birth = edge + dt.timedelta(days=shift)
+                assert month_rows.able_to_work([one], month_rows.working_age(on), on) == can_work([one], on)
+
+
+def _near(year: int, month: int, day: int):
+    """(year, month, day), or the 28th where it is 29 February of a common year."""
+    try:
+        yield dt.date(year, month, day)
+    except ValueError:
+        yield dt.date(year, month, 28)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
-import functools
 import hashlib
 import json
 import re
@@ -23,7 +22,7 @@ from dibao_cli.assess.household import plan_assessment
 from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger import assistance as assistance_store
 from dibao_cli.ledger import township as townships
-from dibao_cli.ledger.decided import month_results
+from dibao_cli.ledger.decided import Decided, month_results
 from dibao_cli.ledger.month_rows import MonthRows
 from dibao_cli.ledger.staging import Staging
 from dibao_cli.ledger.store import Ledger, LedgerError
@@ -100,21 +99,22 @@ def _carry_forward(household, previous, report: ImportReport) -> None:
     state = STATE_OF.get(status, STATE_NONE)
     start = previous["phase_out_start"] if status == PHASE_OUT else None
     start = _dt.date.fromisoformat(start) if start else None
-    warn = functools.partial(_disagrees, report, household)
     if household.state is not None and household.state != state and household.state != "特困":
-        warn("当前保障类别", household.state, f"与台账上月结果“{state}”不一致")
+        _disagrees(report, household, "当前保障类别", household.state, f"与台账上月结果“{state}”不一致")
     if household.phase_out_start is not None and start is not None and household.phase_out_start != start:
-        warn("渐退开始日期", household.phase_out_start.isoformat(), f"与台账记录的渐退开始日期 {start.isoformat()} 不一致")
+        _disagrees(report, household, "渐退开始日期", household.phase_out_start.isoformat(),
+                   f"与台账记录的渐退开始日期 {start.isoformat()} 不一致")
     if household.phase_out_start is not None and start is None and status != PHASE_OUT:
-        warn("渐退开始日期", household.phase_out_start.isoformat(), "台账中本户上月不在渐退期")
+        _disagrees(report, household, "渐退开始日期", household.phase_out_start.isoformat(),
+                   "台账中本户上月不在渐退期")
     household.state = state if household.state != "特困" else household.state
     if status in (RIGID, SINGLE_PERSON) and household.enrolled_on is None and previous["enrolled_on"]:
         household.enrolled_on = _dt.date.fromisoformat(previous["enrolled_on"])  # 刚性支出 validity carries on
     household.phase_out_start = start
     if status in COVERED and previous["total_fen"] is not None:
         if household.current_benefit is not None and household.current_benefit != previous["total_fen"]:
-            warn("当前月保障金", money.fen_text(household.current_benefit, False),
-                 f"与台账上月金额 {money.fen_text(previous['total_fen'], False)} 元不一致")
+            _disagrees(report, household, "当前月保障金", money.fen_text(household.current_benefit, False),
+                       f"与台账上月金额 {money.fen_text(previous['total_fen'], False)} 元不一致")
         household.current_benefit = previous["total_fen"]
 
 
@@ -162,9 +162,10 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
                 townships.check_conflict(ledger, previous.existing_id, township, month, replace)
             elif previous.existing_id and not replace:
                 raise LedgerError(f"台账中已有 {month} 月的数据。如要用这份名册替换，请加 --replace（旧版本保留在历史中）。")
-            for hid, household in roster.households.items():
-                (household.state, household.phase_out_start, household.current_benefit,
-                 household.enrolled_on) = saved[hid]
+            if attempts > 1:  # computed again: each household as the roster gave it (carried forward again)
+                for hid, household in roster.households.items():
+                    (household.state, household.phase_out_start, household.current_benefit,
+                     household.enrolled_on) = saved[hid]
             report = ImportReport(month, day)
             staging = Staging(ledger)
             try:
@@ -232,12 +233,14 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
     rows = MonthRows(staging, ledger, previous, day, policy_at.marginal_multiplier, report)
     for hid in carried:
         rows.event(hid, "not_assessed", NOT_ASSESSED, prior[hid]["township"])
-    for result in month_results(assessment):
+    for result in month_results(assessment):  # a HouseholdResult or the columnar engine's Decided
         hid = result.household.household_id
         linked = links.get(hid)
         record = prior.get(linked or hid)
         rows.add(result, linked, record)
-        _paid_after_phase_out(result, record, saved[hid][2], report)
+        status = result.status
+        if status not in COVERED and saved[hid][2]:
+            _paid_after_phase_out(result, record, saved[hid][2], report)
     continuing = present | set(links.values())
     # in the order of their household numbers, whatever order the database read last month's rows in
     for hid in sorted(hid for hid, record in prior.items() if hid not in continuing and CATEGORY.get(record["status"])):
@@ -254,7 +257,11 @@ def _paid_after_phase_out(result, record, roster_benefit, report: ImportReport) 
     ended_before = record is not None and record["status"] == "exit"
     if not (ended_now or ended_before):
         return
-    end = result.phase_out_end or (record["phase_out_end"] if record is not None else None)
+    if type(result) is Decided:
+        end = result.phase_out[1] if result.phase_out is not None else None
+    else:
+        end = result.phase_out_end
+    end = end or (record["phase_out_end"] if record is not None else None)
     h = result.household
     report.warnings.append(Problem(
         h.file, h.sheet, h.row, "当前月保障金", money.fen_text(roster_benefit, False),

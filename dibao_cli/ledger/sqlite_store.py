@@ -9,12 +9,16 @@ import contextlib
 import os
 import sqlite3
 import time
+from itertools import chain
 from pathlib import Path
 
 from dibao_cli.errors import DibaoError, LedgerError
 from dibao_cli.ledger.schema import MIGRATIONS, VERSION
 from dibao_cli.ledger.sqlite import LedgerBusy, _Connection, _writable, backup_file, read_only_message, translate
 from dibao_cli.ledger.store import Ledger, where_looked
+
+
+STAGED_VALUES = 5000  # values bound by one INSERT of staged rows (200 households, 500 members)
 
 
 class SqliteLedger(Ledger):
@@ -220,18 +224,37 @@ class SqliteLedger(Ledger):
     def stage_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
         """Rows into a staging table in one transaction of the temporary database (outside one, every row would
         be a transaction of its own). It takes no lock on the ledger: only `staging` is written."""
-        insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         if self.db.in_transaction:
-            self.db.executemany(insert, rows)
+            self._stage(table, columns, rows)
             return
         self.db.execute("BEGIN")
         try:
-            self.db.executemany(insert, rows)
+            self._stage(table, columns, rows)
         except BaseException:
             with contextlib.suppress(sqlite3.Error, DibaoError):
                 self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    def _stage(self, table: str, columns: tuple[str, ...], rows: list) -> None:
+        """INSERT of many rows per statement (a VALUES list of up to STAGED_VALUES values), in order: a quarter
+        less work than one statement per row, which binds the same values but steps once for each row."""
+        one = f"({', '.join('?' * len(columns))})"
+        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        per = max(1, min(STAGED_VALUES, self._max_values()) // len(columns))  # rows per statement
+        full = len(rows) - len(rows) % per
+        if full:
+            insert = head + ", ".join([one] * per)
+            for start in range(0, full, per):
+                self.db.execute(insert, list(chain.from_iterable(rows[start:start + per])))
+        if full < len(rows):
+            rest = rows[full:]
+            self.db.execute(head + ", ".join([one] * len(rest)), list(chain.from_iterable(rest)))
+
+    def _max_values(self) -> int:
+        """The most values one statement may bind (999 in SQLite before 3.32)."""
+        getlimit = getattr(self.db, "getlimit", None)  # Python 3.11
+        return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit is not None else 999
 
     def close_staging(self) -> None:
         self.db.execute("DETACH DATABASE staging")

@@ -30,18 +30,30 @@ class TextStore:
         return compact_reasons(reasons, self._local_id, self._memo)
 
     def compact_reason_list(self, reasons) -> str:
-        """compact_reasons of an assessment's Reason objects; each reason's stored form is kept by its code,
-        basis and text (one import's households share a few thousand sentences)."""
+        """compact_reasons of an assessment's Reason objects (compact_reason_tuples)."""
+        return self.compact_reason_tuples([(r.code, r.text, r.basis) for r in reasons])
+
+    def compact_reason_tuples(self, reasons) -> str:
+        """compact_reasons of (code, text, basis) reasons; each reason's stored form is kept by its code, basis and
+        text (one import's households share a few thousand sentences)."""
         parts = self._parts
-        out = []
-        for r in reasons:
-            key = (r.code, r.basis, r.text)
+        if len(reasons) == 1:
+            key = reasons[0]
             part = parts.get(key)
             if part is None:
-                part = parts[key] = compact_reasons([{"code": r.code, "text": r.text, "basis": r.basis}],
-                                                    self._local_id, self._memo)
+                part = parts[key] = self._compact_one(key)
+            return part
+        out = []
+        for key in reasons:
+            part = parts.get(key)
+            if part is None:
+                part = parts[key] = self._compact_one(key)
             out.append(part)
-        return out[0] if len(out) == 1 else ";".join(out)
+        return ";".join(out)
+
+    def _compact_one(self, reason) -> str:
+        code, text, basis = reason
+        return compact_reasons([{"code": code, "text": text, "basis": basis}], self._local_id, self._memo)
 
     def settle_texts(self, table: str) -> None:
         """Store the texts new in this import (one short transaction) and give the staged rows of `table`
