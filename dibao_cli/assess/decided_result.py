@@ -2,10 +2,10 @@
 columnar engine decided it (assess/vector.py), else `assess_household`'s HouseholdResult, as `assess --format
 json` takes them (reports/assess_json.py).
 
-`DecidedResult` shows a columnar `Decided` with the attributes of a HouseholdResult that the ledger's row builder
-(ledger/month_rows.py) and the assessment's CSV and workbook rows (reports/assess_sheets.py) read, so one builder
-writes both and a household's rows are the same whichever engine decided it (tests/test_ledger_columnar.py,
-tests/test_output_columnar.py).
+`DecidedResult` shows a columnar `Decided` with the attributes of a HouseholdResult that the assessment's CSV and
+workbook rows (reports/assess_sheets.py) read, so a household's rows are the same whichever engine decided it
+(tests/test_output_columnar.py). The ledger's row builder (ledger/month_rows.py) reads `Decided` itself, through
+`decided_blocks` (tests/test_ledger_columnar.py).
 """
 
 from __future__ import annotations
