@@ -249,3 +249,25 @@ def test_the_head_written_by_the_template_is_the_households_head_label(heads):
         m.name, m.is_head = f"成员{index}", is_head
         h.members.append(m)
     assert _head_label(h) == h.head_label
+
+
+def test_the_engine_switch_reaches_the_json_command(run, monkeypatch):
+    """DIBAO_ENGINE=household makes `assess --format json` assess every household one at a time (no columnar
+    chunk is written), with the same bytes as the columnar engine."""
+    written = []
+    real = assess_json.columnar_chunks
+
+    def spy(*args):
+        for chunk in real(*args):
+            written.append(chunk)
+            yield chunk
+
+    monkeypatch.setattr(assess_json, "columnar_chunks", spy)
+    args = ("assess", ROOT / "examples" / "roster.xlsx", "--date", DAY.isoformat(), "--format", "json")
+    columnar = run(*args)
+    assert columnar.code == 0 and written
+    written.clear()
+    monkeypatch.setenv("DIBAO_ENGINE", "household")
+    per_household = run(*args)
+    assert per_household.code == 0 and written == []
+    assert per_household.out == columnar.out

@@ -106,7 +106,8 @@ def household_cells(indices, values: list, owners, made: list, key: str) -> tupl
 
 def rows_to_look_at(codes: list, owners: list) -> list[int]:
     """Rows whose household cell the row reader looks at: a member with a household and a filled cell, unless
-    the member above (with a household) is of the same household and the last filled cell above is the same."""
+    the member above (with a household) is of the same household and the household's last filled cell above is the
+    same."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -123,10 +124,13 @@ def _look(code, owners):
     total = len(code)
     code = pc.if_else(pc.is_null(owners), pa.scalar(None, pa.int64()), code)  # rows without a household say nothing
 
-    def above(array):
-        shifted = pa.concat_arrays([pa.nulls(1, array.type), array.slice(0, total - 1)])
-        return pc.fill_null_forward(shifted)
+    def shifted(array):
+        return pa.concat_arrays([pa.nulls(1, array.type), array.slice(0, total - 1)])
 
-    same_household = pc.fill_null(pc.equal(above(owners), owners), False)
-    same_cell = pc.fill_null(pc.equal(above(code), code), False)
+    same_household = pc.fill_null(pc.equal(pc.fill_null_forward(shifted(owners)), owners), False)
+    # the last filled cell above within the household's own rows: a household's first row (after another
+    # household's) compares with nothing, so the forward fill starts again there
+    starts = pc.and_(pc.is_valid(owners), pc.invert(same_household))
+    above = pc.fill_null_forward(pc.if_else(starts, pa.scalar(-1, pa.int64()), shifted(code)))
+    same_cell = pc.fill_null(pc.equal(above, code), False)
     return pc.and_(pc.is_valid(code), pc.invert(pc.and_(same_household, same_cell)))

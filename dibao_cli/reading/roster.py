@@ -254,7 +254,8 @@ class _Reader:
         active = fill.active
         count = data_rows = members = 0
         last_household = None
-        last_raw: list = [None] * len(household_slots)
+        household_count = len(household_slots)
+        last_raw: list = [None] * household_count
         last_hid = None  # the household number cell of the row before, when it was its own clean value
         try:
             for index, row in rows:
@@ -348,9 +349,13 @@ class _Reader:
                     household = join_household(roster, problem, where, hid_slot, member, household_id, hid_bad)
                     if household is None:
                         continue
-                # household-level cells: a row of the same household repeating the previous row's cell is skipped
+                # household-level cells: a row of the same household repeating the household's previous filled cell
+                # is skipped; a household's first row compares with nothing (a value repeating the household above
+                # is this household's value all the same)
                 same = household is last_household
-                last_household = household
+                if not same:
+                    last_household = household
+                    last_raw = [None] * household_count
                 for position, index_, memo_get, key, slot in household_plan:
                     raw = row[index_]
                     if raw is None:

@@ -246,7 +246,9 @@ def json_chunks(assessment: Assessment, columnar: bool = True):
     at a time when the assessment is only planned (`plan_assessment`), so memory stays flat; the summary comes
     last because it is added up on the way. A planned assessment is decided on columns where the columnar
     engine can (assess/vector.py, written from its figures) and one household at a time elsewhere
-    (`columnar=False`: everywhere); the bytes are the same."""
+    (`columnar=False` or DIBAO_ENGINE=household: everywhere); the bytes are the same."""
+    import os
+
     import orjson
 
     def dumps(obj) -> bytes:
@@ -257,7 +259,7 @@ def json_chunks(assessment: Assessment, columnar: bool = True):
     yield b',\n"households": ['
     if assessment.results or not assessment.pending:
         pieces = (dumps(household_dict(r)) for r in _counted(assessment.results, running))
-    elif columnar:  # a chunk of objects per block, written as it comes
+    elif columnar and os.environ.get("DIBAO_ENGINE") != "household":  # a chunk of objects per block, as it comes
         from dibao_cli.reports.assess_json import columnar_chunks
 
         for index, chunk in enumerate(columnar_chunks(assessment, running)):
