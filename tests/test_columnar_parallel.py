@@ -171,6 +171,8 @@ def test_ctrl_c_while_the_child_loads_exits_130_and_leaves_no_child(clean, tmp_p
             child = found[0] if found else None
             time.sleep(0.002)
         assert child is not None, "the loader's child process never appeared"
+        # the load held where it is, so that the command cannot end before Ctrl-C reaches it on a busy machine
+        os.kill(child, signal.SIGSTOP)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     finally:
