@@ -43,6 +43,25 @@ def table(rows: list[dict], header: list[str] | None = None) -> tuple[list[str],
     return header, [[row.get(h) for h in header] for row in rows]
 
 
+def read_by(paths: list[Path], reader: str, monkeypatch, on_date: dt.date, all_sheets: bool = False):
+    """(the roster read with DIBAO_READER=`reader`, how many sheets the columnar reader read)."""
+    from dibao_cli.reading import frame
+    from dibao_cli.reading.roster import read_rosters
+
+    taken = []
+    real = frame.read_table
+
+    def read_table(*args):
+        taken.append(1)
+        return real(*args)
+
+    with monkeypatch.context() as patched:
+        patched.setenv("DIBAO_READER", reader)
+        patched.setattr(frame, "read_table", read_table)
+        roster = read_rosters(paths, on_date=on_date, all_sheets=all_sheets)
+    return roster, len(taken)
+
+
 def write_xlsx(path: Path, rows: list[dict], header=None, title_rows=(), sheet="名册") -> Path:
     from openpyxl import Workbook
 

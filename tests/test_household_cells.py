@@ -9,27 +9,15 @@ import datetime as dt
 
 import pytest
 
-from conftest import person, write_xlsx
-from dibao_cli.reading import frame
-from dibao_cli.reading.roster import read_rosters
+from conftest import person, read_by, write_xlsx
 
 DAY = dt.date(2026, 11, 30)
 READERS = ("rows", "columnar")
 
 
 def _read(path, reader, monkeypatch):
-    taken = []
-    real = frame.read_table
-
-    def read_table(*args):
-        taken.append(1)
-        return real(*args)
-
-    with monkeypatch.context() as patched:
-        patched.setenv("DIBAO_READER", reader)
-        patched.setattr(frame, "read_table", read_table)
-        roster = read_rosters([path], on_date=DAY)
-    assert len(taken) == (1 if reader == "columnar" else 0)
+    roster, taken = read_by([path], reader, monkeypatch, DAY)
+    assert taken == (1 if reader == "columnar" else 0)
     return roster
 
 

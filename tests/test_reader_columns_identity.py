@@ -17,11 +17,10 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import pid
+from conftest import pid, read_by
 from dibao_cli.idcard import IdError, parse_id
 from dibao_cli.model import HOUSEHOLD_FIELDS, Member
 from dibao_cli.reading import frame, households
-from dibao_cli.reading.roster import read_rosters
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 11, 30)
@@ -35,22 +34,12 @@ def _member(member: Member) -> tuple:
 
 def _roster(paths: list[Path], reader: str, monkeypatch, all_sheets: bool = False) -> tuple[tuple, int]:
     """(everything read, how many sheets the columnar reader read)."""
-    taken = []
-    real = frame.read_table
-
-    def read_table(*args):
-        taken.append(1)
-        return real(*args)
-
-    with monkeypatch.context() as patched:
-        patched.setenv("DIBAO_READER", reader)
-        patched.setattr(frame, "read_table", read_table)
-        roster = read_rosters(paths, on_date=DAY, all_sheets=all_sheets)
+    roster, taken = read_by(paths, reader, monkeypatch, DAY, all_sheets)
     households = [(key, h.household_id, h.file, h.sheet, h.row, h.has_error,
                    tuple(getattr(h, name) for name in HOUSEHOLD_FIELDS), [_member(m) for m in h.members])
                   for key, h in roster.households.items()]
     return ([p.as_dict() for p in roster.problems], households, [_member(m) for m in roster.orphans],
-            [vars(s) for s in roster.sheets]), len(taken)
+            [vars(s) for s in roster.sheets]), taken
 
 
 def _same(paths: list[Path], monkeypatch, all_sheets: bool = False, columnar_sheets: int = 1) -> tuple:
