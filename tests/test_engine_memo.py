@@ -1,5 +1,5 @@
-"""The texts the columnar engine and its JSON writer make once per distinct value (reports/assess_json.py `_Memo`,
-assess/vector.py's reasons per resolved policy) are the texts made each time: for any amount, int or Decimal,
+"""The texts the columnar engine and its JSON writer make once per distinct value (assess/columns.py `Memo` in
+reports/assess_json.py, assess/vector.py's reasons per resolved policy) are the texts made each time: for any amount, int or Decimal,
 after the memo was emptied, and for a roster assessed again under a policy whose memo is already full."""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from dibao_cli.assess.vector import assess_block
 from dibao_cli.cli.common import resolve
 from dibao_cli.reading.roster import read_rosters
 from dibao_cli.reports.assess import f2y, y
-from dibao_cli.reports.assess_json import _FEN, _YUAN, _Memo, household_bytes
+from dibao_cli.assess.columns import Memo
+from dibao_cli.reports.assess_json import _FEN, _YUAN, household_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 11, 30)
@@ -44,7 +45,7 @@ def test_equal_ints_and_decimals_share_one_text(fen):
         assert _YUAN[value] == orjson.dumps(y(fen))
 
 
-class _Tiny(_Memo):
+class _Tiny(Memo):
     LIMIT = 3
 
 

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import orjson
 
+from dibao_cli.assess.columns import Memo
 from dibao_cli.assess.decided_result import decided_lists
 from dibao_cli.assess.household import assess_household
 from dibao_cli.money import fen_to_fen
@@ -113,27 +114,9 @@ def _fen_bytes(fen) -> bytes:
     return b'"%d.%02d"' % divmod(fen, 100)
 
 
-class _Memo(dict):
-    """A text of each amount, made once per distinct amount (the text depends on the value alone: equal ints and
-    Decimals share an entry); emptied when it grows past LIMIT, so memory stays flat at a province's size."""
-
-    LIMIT = 1 << 16
-    __slots__ = ("make",)
-
-    def __init__(self, make):
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, value):
-        if len(self) >= self.LIMIT:
-            self.clear()
-        found = self[value] = self.make(value)
-        return found
-
-
-_FEN = _Memo(_fen_bytes)  # fen -> f2y as a JSON string
-_YUAN = _Memo(lambda value: b'"' + y(value).encode() + b'"')  # yuan -> y as a JSON string
-_MONTHLY = _Memo(lambda annual: _ENCODED[monthly(annual)])  # annual standard fen -> the monthly standard shown
+_FEN = Memo(_fen_bytes)  # fen -> f2y as a JSON string
+_YUAN = Memo(lambda value: b'"' + y(value).encode() + b'"')  # yuan -> y as a JSON string
+_MONTHLY = Memo(lambda annual: _ENCODED[monthly(annual)])  # annual standard fen -> the monthly standard shown
 
 
 def _items(items) -> bytes:
@@ -147,7 +130,7 @@ def _items(items) -> bytes:
 
 
 # a decided household's reasons (few distinct under one policy: assess/vector.py shares them) -> their JSON
-_REASONS = _Memo(_items)
+_REASONS = Memo(_items)
 
 
 def _excluded_bytes(items: tuple) -> bytes:
@@ -157,7 +140,7 @@ def _excluded_bytes(items: tuple) -> bytes:
         encoded[item] + b": " + _FEN[fen] for item, fen in items) + b"\n    }") + _T6
 
 
-_EXCLUDED = _Memo(_excluded_bytes)  # excluded items (a few kinds, at set amounts) -> their JSON
+_EXCLUDED = Memo(_excluded_bytes)  # excluded items (a few kinds, at set amounts) -> their JSON
 _NO_EXCLUDED = _GROUP["excluded"] % (_ZERO, b"{}") + _T6
 
 
@@ -183,13 +166,13 @@ def _head_label(h) -> str | None:
 
 
 # the groups of slots, each written once per distinct value (see GROUPS), with the template's text after them
-_PLACE = _Memo(lambda key: _T1 + _GROUP["township"] % (_ENCODED[key[0]], _ENCODED[key[1]]) + _T2)  # (township, village)
+_PLACE = Memo(lambda key: _T1 + _GROUP["township"] % (_ENCODED[key[0]], _ENCODED[key[1]]) + _T2)  # (township, village)
 # (area type, members, covered members, status)
-_KIND = _Memo(lambda key: _GROUP["area_type"] % (_ENCODED[key[0]], key[1], key[2], _ENCODED[key[3]],
+_KIND = Memo(lambda key: _GROUP["area_type"] % (_ENCODED[key[0]], key[1], key[2], _ENCODED[key[3]],
                                                  _ENCODED[STATUS_LABEL[key[3]]]) + _T4)
-_COUNTED = _Memo(lambda fen: _FEN[fen] + _T5)
+_COUNTED = Memo(lambda fen: _FEN[fen] + _T5)
 # (employment deduction, rigid deduction, adjusted income, per-capita income, annual standard)
-_FIGURES = _Memo(lambda key: _GROUP["employment_deduction"] % (_FEN[key[0]], _FEN[key[1]], _FEN[key[2]],
+_FIGURES = Memo(lambda key: _GROUP["employment_deduction"] % (_FEN[key[0]], _FEN[key[1]], _FEN[key[2]],
                                                                _YUAN[key[3]], _MONTHLY[key[4]]) + _T7)
 
 
@@ -204,7 +187,7 @@ def _benefit_bytes(key) -> bytes:
                                      fen[parts.rounding], total) + _T8
 
 
-_BENEFIT = _Memo(_benefit_bytes)
+_BENEFIT = Memo(_benefit_bytes)
 
 
 def _phase_out_bytes(phase_out) -> bytes:
@@ -220,7 +203,7 @@ def _tail(phase_out, singles, reasons: tuple) -> bytes:
 
 
 # (phase-out or None, reasons) of a household without members covered alone
-_TAIL = _Memo(lambda key: _tail(key[0], (), key[1]))
+_TAIL = Memo(lambda key: _tail(key[0], (), key[1]))
 # the programmes by status with the rest of the template after them: the object's end, or it and ",\n"
 _LAST = {status: _T10 + _PROGRAMME_BYTES.get(status, b"[]") + _END for status in STATUS_LABEL}
 _FOLLOWED = {status: text + b",\n" for status, text in _LAST.items()}
