@@ -15,7 +15,6 @@ from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 from dibao_cli import cells
-from dibao_cli.idcard import CHECK_CHARS, WEIGHTS
 from dibao_cli.model import EMPTY, members_from_columns
 from dibao_cli.problems import ERROR
 from dibao_cli.reading.apply import (
@@ -34,7 +33,7 @@ from dibao_cli.reading.apply import (
 from dibao_cli.reading.amounts import amount_items
 from dibao_cli.reading.columnar import column_values
 from dibao_cli.reading.columns import HOUSEHOLD
-from dibao_cli.reading import grouping
+from dibao_cli.reading import grouping, idscreen
 from dibao_cli.reading.households import HEAD_RELATIONS, quiet_by_codes, quiet_households
 
 if TYPE_CHECKING:
@@ -84,68 +83,47 @@ def _distinct_values(column, slot, listed: bool = True) -> tuple[list | None, li
             indices)
 
 
-def _clean_ids(column):
+def _clean_ids(column, screen=None):
     """Numbers, birth dates and sex of the clean 18-character ID numbers (None where the cell needs parse_id), the
-    birth dates and sex again as Arrow arrays (null there), and the cells as 18 characters (for _distinct_ids)."""
-    import pyarrow as pa
+    birth dates and sex again as Arrow arrays (null there), and whether every number is clean and all differ (None:
+    not known), from the column's screen (idscreen.screen_ids, made here when not given); None for a column that is
+    not text."""
     import pyarrow.compute as pc
 
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if not pa.types.is_string(array.type):
-        return None
-    shaped = pc.fill_null(pc.match_substring_regex(array, r"^[0-9]{17}[0-9Xx]$"), False)
-    upper = pc.utf8_upper(pc.if_else(shaped, array, pa.scalar("000000190001010000")))
-    # every value now has 18 ASCII characters: its bytes, 18 a row, read as small integers (a slice and a cast
-    # of each character cost three times as much)
-    count = len(upper)
-    if count == 0:
-        return [], [], [], pa.array([], pa.date32()), pa.array([], pa.bool_()), upper
-    start = pa.Array.from_buffers(pa.int32(), 1, [None, upper.buffers()[1]], offset=upper.offset)[0].as_py()
-    data = pa.Array.from_buffers(pa.uint8(), 18 * count, [None, upper.buffers()[2]], offset=start)
-    firsts = pc.subtract(pc.cumulative_sum(pa.repeat(pa.scalar(18, pa.int64()), count)), 18)  # each row's first byte
-
-    def byte(position: int):
-        return data.take(pc.add(firsts, position))
-
-    total = pa.scalar(-48 * sum(WEIGHTS), pa.int32())  # the digits are their bytes less 48 ("0")
-    for position, weight in enumerate(WEIGHTS):
-        total = pc.add(total, pc.multiply(byte(position), pa.scalar(weight, pa.int32())))
-    expected = pc.take(pa.array([ord(c) for c in CHECK_CHARS], pa.int32()),
-                       pc.subtract(total, pc.multiply(pc.divide(total, 11), 11)))
-    good = pc.and_(shaped, pc.equal(byte(17), expected))
-    digits = pc.utf8_slice_codeunits(upper, 6, 14)
-    births = pc.strptime(digits, format="%Y%m%d", unit="s", error_is_null=True)
-    stated = pc.cast(digits, pa.int64())  # yyyymmdd
-    good = pc.and_(pc.and_(good, pc.is_valid(births)), pc.greater_equal(stated, 1000_00_00))
-    # strptime rolls 20230230 over to 2023-03-02: a real date gives back the same year, month and day
-    read = pc.add(pc.add(pc.multiply(pc.year(births), 10000), pc.multiply(pc.month(births), 100)), pc.day(births))
-    good = pc.and_(good, pc.fill_null(pc.equal(read, stated), False))
-    male = pc.equal(pc.bit_wise_and(byte(16), 1), 1)  # "1" is 49: odd digits have odd bytes
-    numbers = pc.if_else(good, upper, pa.scalar(None, pa.string())).to_pylist()
-    # a date object per distinct birth date (a roster has a few tens of thousands of them, whatever its size)
-    births = pc.cast(pc.if_else(good, births, pa.scalar(None, births.type)), pa.date32())
-    dates = pc.dictionary_encode(births)
-    days = dates.dictionary.to_pylist()
+    if screen is None:
+        screen = idscreen.screen_ids(column)
+        if screen is None:
+            return None
+    numbers = screen.column(0)
+    dates = screen.column(1)
+    males = screen.column(2)
+    days = dates.dictionary.to_pylist()  # a date object per distinct birth date
     codes = dates.indices
     if codes.null_count:
         days.append(None)
         codes = pc.fill_null(codes, len(days) - 1)
-    return (numbers, list(map(days.__getitem__, codes.to_pylist())), male.to_pylist(), births,
-            pc.if_else(good, male, pa.scalar(None, pa.bool_())), upper)
+    distinct = idscreen.all_distinct(screen) if numbers.null_count == 0 else False
+    if distinct is None:
+        distinct = idscreen.numbers_differ(numbers)
+    return (numbers.to_pylist(), list(map(days.__getitem__, codes.to_pylist())), males.to_pylist(),
+            dates.dictionary.take(dates.indices), males, distinct)
 
 
-def _distinct_ids(numbers) -> bool:
-    """Whether clean ID numbers (an Arrow array) are all different: the first 17 digits decide the last, and as a
-    number they are told apart in a third of the time their text would take."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    return len(pc.unique(pc.cast(pc.utf8_slice_codeunits(numbers, 0, 17), pa.int64()))) == len(numbers)
+def _screened(loading, position: int, total: int, rows):
+    """The loader child's screen of the ID column (at `position` of the table, of `total` rows), kept to `rows`
+    (an Arrow array, None: all); None when there is none (no child, or it could not make it)."""
+    if loading is None or loading.id_position != position:
+        return None
+    screen = loading.screen()
+    if screen is None or screen.num_rows != total:
+        return None
+    return screen if rows is None else screen.take(rows).replace_schema_metadata(None)
 
 
 def read_table(reader, file: str, sheet: str, table, first_row: int, first_column: int, slots: list["Slot"],
-               layout_columns, summary) -> None:
-    """Fill the reader's roster from one sheet's data rows (an Arrow table whose row 0 is `first_row`)."""
+               layout_columns, summary, loading=None) -> None:
+    """Fill the reader's roster from one sheet's data rows (an Arrow table whose row 0 is `first_row`). `loading` is
+    the columnar.ParallelLoad that loaded them, whose child screens the ID column meanwhile (see idscreen)."""
     import pyarrow as pa
 
     problems: list = []
@@ -194,11 +172,12 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             problem(position, _NO_PERSON, 0, file, sheet, first_row + position + 1, "", "",
                     "这一行有内容，但没有姓名和身份证号",
                     "补上姓名和身份证号；如果是说明文字，请移到表格下方单独一行的第一列", ERROR, "row_no_person")
-        positions = pc.indices_nonzero(person)
-        table = table.take(positions)
-        positions = positions.to_pylist()
+        screen_rows = pc.indices_nonzero(person)
+        table = table.take(screen_rows)
+        positions = screen_rows.to_pylist()
     else:
         positions = range(total)
+        screen_rows = None
     count = table.num_rows
     summary.data_rows += count
     summary.members += count
@@ -263,10 +242,10 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
 
     # ID numbers: clean 18-character numbers checked as a column, the rest one by one as before
     id_column = column(id_slot.index)
-    fast = _clean_ids(id_column)
+    fast = _clean_ids(id_column, _screened(loading, id_slot.index - first_column, total, screen_rows))
     seen = reader.seen_ids
-    bulk_ids = (fast is not None and None not in fast[0] and _distinct_ids(fast[5])
-                and seen.keys().isdisjoint(fast[0]))  # every number clean and new: put on the members as columns
+    # every number clean and new: put on the members as columns
+    bulk_ids = fast is not None and fast[5] and seen.keys().isdisjoint(fast[0])
     if bulk_ids:
         columns["id_number"], columns["birth"], columns["male"] = fast[:3]
     members = members_from_columns(file, sheet, rows, columns)
