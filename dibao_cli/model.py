@@ -53,7 +53,9 @@ class Member:
         self.support_mode = None
         self.supporter = None
         self.school_level = None
-        # shared read-only empties until a value arrives: most members have few items (memory at 1M rows)
+        # shared read-only empties until a value arrives: most members have few items (memory at 1M rows). Once
+        # read, a member's items are never changed: the reader by columns gives members with the same items one
+        # dictionary (a million rows have a few thousand combinations)
         self.incomes: dict[str, int] = EMPTY  # type: ignore[assignment]
         self.expenses: dict[str, int] = EMPTY  # type: ignore[assignment]
         self.extra: dict[str, object] = EMPTY  # type: ignore[assignment]

@@ -8,8 +8,8 @@ from dibao_cli.model import EMPTY
 def amount_items(columns: list) -> list | None:
     """Each member's dictionary of the income (or expense) items that are not 0, in the columns' order, from
     (item, clean value of each code, the codes as an Arrow array) of each column; None when no member has one.
-    A roster has few distinct combinations of amounts: one dictionary is built for each, and copied for each
-    member with it."""
+    A roster has few distinct combinations of amounts: one dictionary is built for each, and shared by the members
+    with it (a member's items are read, never changed, once read: see model.Member)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -35,5 +35,4 @@ def amount_items(columns: list) -> list | None:
     for combination in zip(*picked):
         items = {name: values[digit - 1] for (name, values, _, _), digit in zip(live, combination) if digit}
         templates.append(items or EMPTY)
-    return [items if items is EMPTY else items.copy() for items in map(templates.__getitem__,
-                                                                       encoded.indices.to_pylist())]
+    return list(map(templates.__getitem__, encoded.indices.to_pylist()))

@@ -33,6 +33,7 @@ from dibao_cli.reading.apply import (
 from dibao_cli.reading.amounts import amount_items
 from dibao_cli.reading.columnar import column_values
 from dibao_cli.reading.columns import HOUSEHOLD
+from dibao_cli.reading.converters import plain_date
 from dibao_cli.reading import grouping, idscreen
 from dibao_cli.reading.households import HEAD_RELATIONS, quiet_by_codes, quiet_households
 
@@ -72,11 +73,12 @@ _PLAIN = r"^[0-9A-Za-z\x{4e00}-\x{9fa5}]+$"
 
 def _distinct_values(column, slot, listed: bool = True) -> tuple[list | None, list, list, object]:
     """(code of each row or None, the distinct cell values, their clean values, the codes as an Arrow array) of
-    one column: each distinct
-    value cleaned once; in a text or name column, plain values are their own clean values (a large roster has tens
-    of thousands of distinct names)."""
+    one column: each distinct value cleaned once; in a text or name column, plain values are their own clean values
+    (a large roster has tens of thousands of distinct names), and so are dates from 1910 to 2099 in a date column."""
     codes, raws, chinese, indices = _distinct(column, slot.column.kind in ("text", "name"), listed)
     value = slot.value
+    if slot.column.kind == "date":  # a date from 1910 to 2099 is its own clean value (nearly all are)
+        return codes, raws, [raw if plain_date(raw) else (None if raw is None else value(raw)) for raw in raws], indices
     if chinese is None:
         return codes, raws, [None if raw is None else value(raw) for raw in raws], indices
     return (codes, raws, [raw if plain else (None if raw is None else value(raw)) for raw, plain in zip(raws, chinese)],
