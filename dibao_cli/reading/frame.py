@@ -183,13 +183,15 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     count = table.num_rows
     summary.data_rows += count
     summary.members += count
-    rows = [first_row + 1 + p for p in positions]  # each member's row as Excel shows it
+    # each member's row as Excel shows it
+    rows = [first_row + 1 + p for p in positions] if others else range(first_row + 1, first_row + 1 + count)
 
     # household numbers
     codes, raws, plain, hid_indices = _distinct(column(hid_slot.index), True)
     cleaned = []
     refused = False
-    for k, raw in enumerate(raws):
+    all_plain = plain is not None and all(plain)  # every number its own clean value (nearly always)
+    for k, raw in enumerate(() if all_plain else raws):
         if plain is not None and plain[k]:
             cleaned.append(raw)  # what household_number gives back for it
             continue
@@ -198,6 +200,8 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         except cells.CellError as exc:
             cleaned.append(exc)
             refused = True
+    if all_plain:
+        cleaned = raws
     hid_bad: set[int] = set()  # rows whose household number cell is bad
     if None not in codes and not refused:
         hids: list = list(map(cleaned.__getitem__, codes))  # every row has a good household number
@@ -302,10 +306,14 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         hindices.append(indices)
     numbers: dict = {}  # each good household number -> its position, in the order of its first row
     # codes are numbered in the order of their first row, so the first code of each number comes first
-    positions_of = [None if value is None or type(value) is cells.CellError
-                    else numbers.setdefault(value, len(numbers)) for value in cleaned]
-    owner_codes = (pa.nulls(count, pa.int64()) if hid_indices is None
-                   else pa.array(positions_of, pa.int64()).take(hid_indices))
+    if all_plain:  # distinct cells, each its own number: the codes are the positions
+        numbers = dict(zip(cleaned, range(len(cleaned))))
+        owner_codes = hid_indices.cast(pa.int64())
+    else:
+        positions_of = [None if value is None or type(value) is cells.CellError
+                        else numbers.setdefault(value, len(numbers)) for value in cleaned]
+        owner_codes = (pa.nulls(count, pa.int64()) if hid_indices is None
+                       else pa.array(positions_of, pa.int64()).take(hid_indices))
     grouped = grouping.group(roster, file, sheet, members, list(numbers), owner_codes)
     if grouped is None:  # a household read before (another sheet or file): member by member
         hcodes = [[None] * count if indices is None else indices.to_pylist() for indices in hindices]
