@@ -314,21 +314,26 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
                         else numbers.setdefault(value, len(numbers)) for value in cleaned]
         owner_codes = (pa.nulls(count, pa.int64()) if hid_indices is None
                        else pa.array(positions_of, pa.int64()).take(hid_indices))
-    grouped = grouping.group(roster, file, sheet, members, list(numbers), owner_codes)
-    if grouped is None:  # a household read before (another sheet or file): member by member
+    numbers = list(numbers)
+    if not grouping.can_group(roster, numbers):  # a household read before (another sheet or file): member by member
         hcodes = [[None] * count if indices is None else indices.to_pylist() for indices in hindices]
         _join_one_by_one(roster, problem, file, sheet, positions, rows, members, hids, hid_bad, hid_slot,
                          household_slots, hcodes, hraws, hvalues)
     else:
-        made, owners, owner_array = grouped
+        owner_array = owner_codes.cast(pa.int64())
+        # household-level cells: each household's first value, and the rows the row reader would report
+        found = [grouping.household_cells(hindices[k], hvalues[k], owner_array, len(numbers))
+                 for k in range(len(household_slots))]
+        made, owners = grouping.group(roster, file, sheet, members, numbers, owner_array,
+                                      {slot.key: firsts for slot, (_, _, firsts) in zip(household_slots, found)
+                                       if firsts is not None})
         for i in compress(range(count), map(is_, hids, repeat(None))):
             join_household(roster, problem, (positions[i], _HOUSEHOLD, 0, file, sheet, rows[i]), hid_slot,
                            members[i], None, i in hid_bad)
         if problems:  # a member in error (each error is a problem) puts its household in error
             grouping.mark_errors(members, owners, made)
-        # household-level cells: each household's first value, then the rows the row reader would report
         for k, slot in enumerate(household_slots):
-            bad, other = grouping.household_cells(hindices[k], hvalues[k], owner_array, made, slot.key)
+            bad, other, _ = found[k]
             for i in bad + other:
                 code = hindices[k][i].as_py()
                 household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, rows[i]), slot,
