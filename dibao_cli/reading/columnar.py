@@ -79,21 +79,23 @@ class ParallelLoad:
     ceiling), the sheet is read as it would be without the child: declined to the row reader.
 
     With `id_position` (the ID column's position in the table), the child goes on, once the columns are handed over,
-    to screen that column (idscreen.screen_ids) while this process builds the members from the others, and hands the
-    screen back through a second in-memory file (screen()). Should that fail in any way, this process screens the
-    column itself with the same function."""
+    to screen that column (idscreen.screen_ids) and to dictionary-encode the columns at `encode_positions` (the
+    household-level ones, needed last) while this process builds the members from the others, and hands them back
+    through a second in-memory file (screen()). Should that fail in any way, this process does the same work itself
+    with the same functions."""
 
     def __init__(self, path: Path, sheet_name: str, first_row: int, width: int, memory_ceiling: int,
-                 id_position: int | None = None):
+                 id_position: int | None = None, encode_positions: tuple = ()):
         import pyarrow as pa
         import pyarrow.compute  # noqa: F401 - imported before the fork, so the child imports nothing
         import pyarrow.ipc  # noqa: F401
         import fastexcel  # noqa: F401
 
-        from dibao_cli.reading import idscreen
+        from dibao_cli.reading import idscreen  # noqa: F401 - for the child, as above
 
         self.width = width
         self.id_position = id_position
+        self._extras = None
         self._pa = pa
         self._memory = os.memfd_create("dibao-columns", os.MFD_CLOEXEC)
         self._screen_memory = os.memfd_create("dibao-id-screen", os.MFD_CLOEXEC)
@@ -118,12 +120,9 @@ class ParallelLoad:
                 os.write(loaded, b"1")  # the columns are all there: the parent may map them
                 os.close(loaded)
                 code = 0
-                if id_position is not None and id_position < table.num_columns:
-                    column = table.column(id_position)
-                    del table
-                    screen = idscreen.screen_ids(column)
-                    if screen is not None:
-                        _write(pa, self._screen_memory, screen)
+                extras = _extras(table, id_position, encode_positions)
+                if extras is not None:
+                    _write(pa, self._screen_memory, extras)
             except BaseException as exc:  # noqa: BLE001 - reported to the parent as a decline
                 code = code or 2  # after the columns: only the screen is missing
                 try:
@@ -171,17 +170,18 @@ class ParallelLoad:
             raise
 
     def screen(self):
-        """The child's screen of the ID column (a record batch, see idscreen), once it has ended; None when it has
-        none (no ID column given, a column not text, or the child failed). Asked once, after result()."""
+        """What the child made after handing over the columns, once it has ended (_extras: a record batch), the same
+        batch each time; None when it has nothing (no ID column given, or the child failed). After result()."""
         pa = self._pa
         try:
             if self._pid is None and self._memory is None:
-                return None
+                return self._extras
             status = self._reap()
             if status != 0 or os.fstat(self._screen_memory).st_size == 0:
                 return None
             with pa.memory_map(f"/proc/self/fd/{self._screen_memory}") as source:
-                return pa.ipc.open_stream(source).read_next_batch()
+                self._extras = pa.ipc.open_stream(source).read_next_batch()
+            return self._extras
         except (OSError, pa.ArrowException):
             return None
         finally:
@@ -220,6 +220,37 @@ class ParallelLoad:
             self.cancel()
         except BaseException:  # noqa: BLE001 - at exit, nothing is left to stop
             pass
+
+
+ENCODED = "encoded:"  # the name of a column's dictionary encoding in _extras, before its position
+
+
+def _extras(table, id_position: int | None, encode_positions):
+    """The child's work after handing over the columns: the screen of the ID column at `id_position` (idscreen's
+    columns and metadata) and the dictionary encoding of each column at `encode_positions` (named ENCODED and its
+    position, left out for a column of empty cells), as one record batch; None without an ID column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from dibao_cli.reading import idscreen
+
+    if id_position is None or not 0 <= id_position < table.num_columns:
+        return None
+    kept = {p: table.column(p) for p in (id_position, *encode_positions) if 0 <= p < table.num_columns}
+    del table  # the other columns are not needed any more
+    screen = idscreen.screen_ids(kept[id_position])
+    if screen is None:
+        return None
+    arrays, names = list(screen.columns), list(screen.schema.names)
+    for position in encode_positions:
+        column = kept.get(position)
+        if column is None:
+            continue
+        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        if not pa.types.is_null(array.type):
+            arrays.append(pc.dictionary_encode(array))
+            names.append(f"{ENCODED}{position}")
+    return pa.RecordBatch.from_arrays(arrays, names, metadata=screen.schema.metadata)
 
 
 def _write(pa, memory: int, batch) -> None:

@@ -31,7 +31,7 @@ from dibao_cli.reading.apply import (
     target_of,
 )
 from dibao_cli.reading.amounts import amount_items
-from dibao_cli.reading.columnar import column_values
+from dibao_cli.reading.columnar import ENCODED, column_values
 from dibao_cli.reading.columns import HOUSEHOLD
 from dibao_cli.reading.converters import plain_date
 from dibao_cli.reading import grouping, idscreen
@@ -44,17 +44,20 @@ if TYPE_CHECKING:
 _NO_PERSON, _HOUSEHOLD_ID, _MEMBER, _ID, _NAME, _HOUSEHOLD, _HOUSEHOLD_CELL = range(7)
 
 
-def _distinct(column, plain: bool = False, listed: bool = True) -> tuple[list | None, list, list | None, object]:
+def _distinct(column, plain: bool = False, listed: bool = True, encoded=None) -> tuple[list | None, list,
+                                                                                     list | None, object]:
     """(code of each row or None, the distinct cell values, with `plain` whether each distinct value is plain
     text (_PLAIN) or None, and the codes as an Arrow array, null where None) of one Arrow column; without `listed`
-    the codes only as an Arrow array (None for the list)."""
+    the codes only as an Arrow array (None for the list). `encoded`: the column's dictionary encoding, made by the
+    loader's child with the same function."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     if pa.types.is_null(array.type):
         return [None] * len(array) if listed else None, [], None, None
-    encoded = pc.dictionary_encode(array)
+    if encoded is None:
+        encoded = pc.dictionary_encode(array)
     raws = column_values(encoded.dictionary)
     indices = encoded.indices
     if None in raws:  # "" read as an empty cell
@@ -71,11 +74,11 @@ def _distinct(column, plain: bool = False, listed: bool = True) -> tuple[list | 
 _PLAIN = r"^[0-9A-Za-z\x{4e00}-\x{9fa5}]+$"
 
 
-def _distinct_values(column, slot, listed: bool = True) -> tuple[list | None, list, list, object]:
+def _distinct_values(column, slot, listed: bool = True, encoded=None) -> tuple[list | None, list, list, object]:
     """(code of each row or None, the distinct cell values, their clean values, the codes as an Arrow array) of
     one column: each distinct value cleaned once; in a text or name column, plain values are their own clean values
     (a large roster has tens of thousands of distinct names), and so are dates from 1910 to 2099 in a date column."""
-    codes, raws, chinese, indices = _distinct(column, slot.column.kind in ("text", "name"), listed)
+    codes, raws, chinese, indices = _distinct(column, slot.column.kind in ("text", "name"), listed, encoded)
     value = slot.value
     if slot.column.kind == "date":  # a date from 1910 to 2099 is its own clean value (nearly all are)
         return codes, raws, [raw if plain_date(raw) else (None if raw is None else value(raw)) for raw in raws], indices
@@ -114,11 +117,15 @@ def _clean_ids(column, screen=None):
 def _screened(loading, position: int, total: int, rows):
     """The loader child's screen of the ID column (at `position` of the table, of `total` rows), kept to `rows`
     (an Arrow array, None: all); None when there is none (no child, or it could not make it)."""
+    import pyarrow as pa
+
     if loading is None or loading.id_position != position:
         return None
-    screen = loading.screen()
-    if screen is None or screen.num_rows != total:
+    extras = loading.screen()
+    if extras is None or extras.num_rows != total:
         return None
+    screen = pa.RecordBatch.from_arrays([extras.column(name) for name in idscreen.COLUMNS], idscreen.COLUMNS,
+                                        metadata=extras.schema.metadata)
     return screen if rows is None else screen.take(rows).replace_schema_metadata(None)
 
 
@@ -299,8 +306,13 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
 
     # households, in the order their first member appears
     hraws, hvalues, hindices = [], [], []  # each household-level column's codes only as an Arrow array
+    extras = loading.screen() if loading is not None and screen_rows is None else None  # the child's encodings
+    if extras is not None and extras.num_rows != total:
+        extras = None
     for slot in household_slots:
-        _, raws, values, indices = _distinct_values(column(slot.index), slot, listed=False)
+        name = f"{ENCODED}{slot.index - first_column}"
+        encoded = extras.column(name) if extras is not None and name in extras.schema.names else None
+        _, raws, values, indices = _distinct_values(column(slot.index), slot, False, encoded)
         hraws.append(raws)
         hvalues.append(values)
         hindices.append(indices)

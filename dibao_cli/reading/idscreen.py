@@ -13,6 +13,7 @@ from dibao_cli.idcard import CHECK_CHARS, WEIGHTS
 # the screen's columns: the clean number (null where parse_id reads the cell), its birth date (dictionary-encoded:
 # a roster has a few tens of thousands of them, whatever its size) and its sex (null there too)
 NUMBER, BIRTH, MALE = "number", "birth", "male"
+COLUMNS = [NUMBER, BIRTH, MALE]
 # schema metadata: b"1"/b"0" whether every cell is clean and all differ (absent when some cell is not clean)
 DISTINCT = b"distinct"
 
@@ -76,8 +77,7 @@ def _batch(numbers, births, males, distinct):
     import pyarrow.compute as pc
 
     metadata = None if distinct is None else {DISTINCT: distinct}
-    return pa.RecordBatch.from_arrays([numbers, pc.dictionary_encode(births), males], [NUMBER, BIRTH, MALE],
-                                      metadata=metadata)
+    return pa.RecordBatch.from_arrays([numbers, pc.dictionary_encode(births), males], COLUMNS, metadata=metadata)
 
 
 def all_distinct(screen) -> bool | None:

@@ -147,8 +147,12 @@ class _Reader:
 
         ids = [index - head.first_column for index, column, _ in layout.columns
                if column is not None and column.key == "id_number"]
+        # the household-level columns, read last (frame.read_table)
+        later = tuple(index - head.first_column for index, column, _ in layout.columns
+                      if column is not None and column.level == HOUSEHOLD and column.key != "household_id"
+                      and index >= head.first_column)
         try:
-            table, loading = source.load(layout.header_rows[-1] + 1, ids[0] if len(ids) == 1 else None)
+            table, loading = source.load(layout.header_rows[-1] + 1, ids[0] if len(ids) == 1 else None, later)
         except Declined:
             return None
         return layout, table, head.first_column, loading

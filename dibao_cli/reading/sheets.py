@@ -196,9 +196,10 @@ class ColumnarSource:
     scan: Callable[[], sheetscan.SheetScan]
     budget: tuple[int, int]
 
-    def load(self, first_row: int, id_position: int | None = None):
+    def load(self, first_row: int, id_position: int | None = None, encode_positions: tuple = ()):
         """(the data rows by columns, the columnar.ParallelLoad whose child goes on to screen the column at
-        `id_position` or None), or columnar.Declined; the scan's refusal (InputUnreadable) as without columns.
+        `id_position` and encode those at `encode_positions`, or None), or columnar.Declined; the scan's refusal
+        (InputUnreadable) as without columns.
         A large sheet is loaded in a child process while this one scans it; the caller cancels that load when it
         does not ask for its screen."""
         from dibao_cli.reading import columnar
@@ -206,7 +207,8 @@ class ColumnarSource:
         xml_bytes, memory = self.budget
         loading = None
         if columnar.can_load_in_parallel(xml_bytes):
-            loading = columnar.ParallelLoad(self.path, self.name, first_row, self.head.width, memory, id_position)
+            loading = columnar.ParallelLoad(self.path, self.name, first_row, self.head.width, memory, id_position,
+                                           encode_positions)
         try:
             found = self.scan()
             if found.flags or found.merged:
