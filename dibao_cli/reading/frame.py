@@ -336,27 +336,31 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         # household-level cells: each household's first value, and the rows the row reader would report
         found = [grouping.household_cells(hindices[k], hvalues[k], owner_array, len(numbers))
                  for k in range(len(household_slots))]
-        made, owners = grouping.group(roster, file, sheet, members, numbers, owner_array,
+        made = grouping.group(roster, file, sheet, members, numbers, owner_array,
                                       {slot.key: firsts for slot, (_, _, firsts) in zip(household_slots, found)
                                        if firsts is not None})
         for i in compress(range(count), map(is_, hids, repeat(None))):
             join_household(roster, problem, (positions[i], _HOUSEHOLD, 0, file, sheet, rows[i]), hid_slot,
                            members[i], None, i in hid_bad)
         if problems:  # a member in error (each error is a problem) puts its household in error
-            grouping.mark_errors(members, owners, made)
+            grouping.mark_errors(members, owner_array.to_pylist(), made)
         for k, slot in enumerate(household_slots):
             bad, other, _ = found[k]
             for i in bad + other:
                 code = hindices[k][i].as_py()
                 household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, rows[i]), slot,
-                               hraws[k][code], hvalues[k][code], made[owners[i]], hids[i])
+                               hraws[k][code], hvalues[k][code], made[owner_array[i].as_py()], hids[i])
         quiet = quiet_by_codes(made, owner_array, coded, names, fast[3:5], reader.on_date) if bulk_ids else None
         if quiet is None:
             births, males = ((fast[1], fast[2]) if bulk_ids
                              else (list(map(_BIRTH, members)), list(map(_MALE, members))))
-            quiet = quiet_households(made, owners, columns.get("is_head") or [False] * count, names or [None] * count,
-                                     births, columns.get("birth_date"), columns.get("sex"), males, reader.on_date)
-        reader.quiet.update(quiet)
+            quiet = quiet_households(made, owner_array.to_pylist(), columns.get("is_head") or [False] * count,
+                                     names or [None] * count, births, columns.get("birth_date"), columns.get("sex"),
+                                     males, reader.on_date)
+        if reader.quiet:
+            reader.quiet.update(quiet)
+        else:  # the first sheet's (a million rows make a third of a million households)
+            reader.quiet = quiet
     problems.sort(key=lambda item: item[0])
     roster.problems.extend(p for _, p in problems)
     if reader.progress is not None:

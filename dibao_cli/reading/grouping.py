@@ -17,25 +17,24 @@ def can_group(roster, numbers: list) -> bool:
     return not households or households.keys().isdisjoint(numbers)
 
 
-def group(roster, file: str, sheet: str, members: list, numbers: list, codes, fields: dict) -> tuple[list, list]:
+def group(roster, file: str, sheet: str, members: list, numbers: list, codes, fields: dict) -> list:
     """Put the members with a household number in their households, as join_household would, when can_group.
     `numbers` are the sheet's household numbers in the order of their first row and `codes` each member's position
     in it (an Arrow array of int64, null for a member without a household number: those are left to join_household);
-    `fields` each household-level value of each household, by attribute (household_cells). Returns (the households
-    in that order, each member's position as a list)."""
+    `fields` each household-level value of each household, by attribute (household_cells). Returns the households
+    in that order."""
     import pyarrow.compute as pc
 
     count = len(members)
     if count == 0:
-        return [], []
-    owners = codes.to_pylist()
+        return []
     if codes.null_count:
         rows = pc.indices_nonzero(pc.is_valid(codes))
         codes = codes.drop_null()
     else:
         rows = None
     if len(codes) == 0:
-        return [], owners
+        return []
     # rows of one household nearly always follow one another: then each household is a slice of the rows in order
     if len(codes) > 1 and not pc.all(pc.less_equal(codes.slice(0, len(codes) - 1), codes.slice(1))).as_py():
         order = pc.sort_indices(codes)  # stable: each household's rows stay in their order
@@ -48,7 +47,7 @@ def group(roster, file: str, sheet: str, members: list, numbers: list, codes, fi
     lists = [ordered[a:b] for a, b in zip(starts, ends)]
     made = Household.grouped(numbers, file, sheet, [ordered[a].row for a in starts], lists, fields)
     roster.households.update(zip(numbers, made))
-    return made, owners
+    return made
 
 
 def mark_errors(members: list, owners: list, made: list) -> None:
