@@ -230,3 +230,44 @@ def test_members_share_their_items_and_assessing_changes_none(tmp_path, monkeypa
     assessment = plan_assessment(roster, PolicyAt(choose_policy(None, ()), DAY), DAY)
     assert sum(len(chunk) for chunk in json_chunks(assessment)) > 0
     assert [(dict(m.incomes), dict(m.expenses)) for m in members] == before
+
+
+AMOUNT_COLUMN = st.lists(st.one_of(st.none(), st.integers(-3, 3), st.sampled_from([120000, 5050, 0])),
+                         min_size=0, max_size=6)
+
+
+@given(st.lists(AMOUNT_COLUMN, min_size=1, max_size=5), st.integers(1, 60), st.data(), st.sampled_from([62, 3]))
+@settings(max_examples=200, deadline=None)
+def test_amount_items_are_each_members_items_that_are_not_0(columns, rows, data, bits):
+    """Each member's items (in the columns' order, the zeros and empty cells left out) whichever way the
+    combinations are numbered (mixed radix, or codes again after each column when the radix would overflow)."""
+    import pyarrow as pa
+
+    from dibao_cli.model import EMPTY
+    from dibao_cli.reading import amounts
+
+    made = []
+    for k, values in enumerate(columns):
+        codes = data.draw(st.lists(st.one_of(st.none(), st.integers(0, len(values) - 1)) if values else st.none(),
+                                   min_size=rows, max_size=rows))
+        made.append((f"item{k}", values, pa.array(codes, pa.int32())))
+    expected = []
+    for i in range(rows):
+        items = {}
+        for name, values, codes in made:
+            code = codes[i].as_py()
+            if code is not None and values[code] is not None and values[code] != 0:
+                items[name] = values[code]
+        expected.append(items)
+    old = amounts.MIXED_BITS
+    amounts.MIXED_BITS = bits
+    try:
+        found = amounts.amount_items(made)
+    finally:
+        amounts.MIXED_BITS = old
+    if found is None:  # no column has a value that is not 0
+        assert not any(expected) and not any(v for _, values, _ in made for v in values)
+        return
+    assert [dict(items) for items in found] == expected
+    assert [list(items.items()) for items in found] == [list(items.items()) for items in expected]
+    assert all(items is EMPTY for items, wanted in zip(found, expected) if not wanted)
