@@ -210,7 +210,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     if all_plain:
         cleaned = raws
     hid_bad: set[int] = set()  # rows whose household number cell is bad
-    if None not in codes and not refused:
+    if hid_indices is not None and hid_indices.null_count == 0 and not refused:
         hids: list = list(map(cleaned.__getitem__, codes))  # every row has a good household number
     else:
         hids = [None] * count
@@ -242,8 +242,12 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             values = [None if c in errors else v for c, v in enumerate(values)]
         if target == ATTRIBUTE:
             coded[name_] = (values, indices)
-            columns[name_] = (list(map(values.__getitem__, codes)) if None not in codes
-                              else [None if c is None else values[c] for c in codes])
+            if indices is None:  # a column of empty cells
+                columns[name_] = [None] * count
+            elif indices.null_count:  # empty cells read as the code after the last
+                columns[name_] = list(map([*values, None].__getitem__, indices.fill_null(len(values)).to_pylist()))
+            else:
+                columns[name_] = list(map(values.__getitem__, codes))
         else:
             amounts[target].append((name_, values, indices))
     for target, key in ((INCOME, "incomes"), (EXPENSE, "expenses")):
