@@ -34,7 +34,8 @@ from dibao_cli.reading.amounts import amount_items
 from dibao_cli.reading.columnar import ENCODED, column_values
 from dibao_cli.reading.columns import HOUSEHOLD
 from dibao_cli.reading.converters import plain_date
-from dibao_cli.reading import grouping, idscreen
+from dibao_cli.reading import grouping
+from dibao_cli.reading.idscreen import clean_ids as _clean_ids, from_loader as _screened
 from dibao_cli.reading.households import HEAD_RELATIONS, quiet_by_codes, quiet_households
 
 if TYPE_CHECKING:
@@ -86,47 +87,6 @@ def _distinct_values(column, slot, listed: bool = True, encoded=None) -> tuple[l
         return codes, raws, [None if raw is None else value(raw) for raw in raws], indices
     return (codes, raws, [raw if plain else (None if raw is None else value(raw)) for raw, plain in zip(raws, chinese)],
             indices)
-
-
-def _clean_ids(column, screen=None):
-    """Numbers, birth dates and sex of the clean 18-character ID numbers (None where the cell needs parse_id), the
-    birth dates and sex again as Arrow arrays (null there), and whether every number is clean and all differ (None:
-    not known), from the column's screen (idscreen.screen_ids, made here when not given); None for a column that is
-    not text."""
-    import pyarrow.compute as pc
-
-    if screen is None:
-        screen = idscreen.screen_ids(column)
-        if screen is None:
-            return None
-    numbers = screen.column(0)
-    dates = screen.column(1)
-    males = screen.column(2)
-    days = dates.dictionary.to_pylist()  # a date object per distinct birth date
-    codes = dates.indices
-    if codes.null_count:
-        days.append(None)
-        codes = pc.fill_null(codes, len(days) - 1)
-    distinct = idscreen.all_distinct(screen) if numbers.null_count == 0 else False
-    if distinct is None:
-        distinct = idscreen.numbers_differ(numbers)
-    return (numbers.to_pylist(), list(map(days.__getitem__, codes.to_pylist())), males.to_pylist(),
-            dates.dictionary.take(dates.indices), males, distinct)
-
-
-def _screened(loading, position: int, total: int, rows):
-    """The loader child's screen of the ID column (at `position` of the table, of `total` rows), kept to `rows`
-    (an Arrow array, None: all); None when there is none (no child, or it could not make it)."""
-    import pyarrow as pa
-
-    if loading is None or loading.id_position != position:
-        return None
-    extras = loading.screen()
-    if extras is None or extras.num_rows != total:
-        return None
-    screen = pa.RecordBatch.from_arrays([extras.column(name) for name in idscreen.COLUMNS], idscreen.COLUMNS,
-                                        metadata=extras.schema.metadata)
-    return screen if rows is None else screen.take(rows).replace_schema_metadata(None)
 
 
 def read_table(reader, file: str, sheet: str, table, first_row: int, first_column: int, slots: list["Slot"],

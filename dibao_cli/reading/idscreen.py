@@ -3,7 +3,8 @@ numbers (shape, checksum, a real birth date), their birth dates and sex, and whe
 
 Pure Arrow, no Python object a row: the loader's child process runs it on its own columns once it has handed them
 over (while this process builds the members), and this process runs the same function when the child could not.
-The cells it does not take are read one by one by idcard.parse_id, as by the row reader.
+The cells it does not take are read one by one by idcard.parse_id, as by the row reader. clean_ids turns a screen
+into the Python values the members are made with.
 """
 
 from __future__ import annotations
@@ -85,3 +86,43 @@ def all_distinct(screen) -> bool | None:
     metadata = screen.schema.metadata or {}
     flag = metadata.get(DISTINCT)
     return None if flag is None else flag == b"1"
+
+
+def clean_ids(column, screen=None):
+    """Numbers, birth dates and sex of the clean 18-character ID numbers (None where the cell needs parse_id), the
+    birth dates and sex again as Arrow arrays (null there), and whether every number is clean and all differ, from
+    the column's screen (screen_ids, made here when not given); None for a column that is not text."""
+    import pyarrow.compute as pc
+
+    if screen is None:
+        screen = screen_ids(column)
+        if screen is None:
+            return None
+    numbers = screen.column(0)
+    dates = screen.column(1)
+    males = screen.column(2)
+    days = dates.dictionary.to_pylist()  # a date object per distinct birth date
+    codes = dates.indices
+    if codes.null_count:
+        days.append(None)
+        codes = pc.fill_null(codes, len(days) - 1)
+    distinct = all_distinct(screen) if numbers.null_count == 0 else False
+    if distinct is None:
+        distinct = numbers_differ(numbers)
+    return (numbers.to_pylist(), list(map(days.__getitem__, codes.to_pylist())), males.to_pylist(),
+            dates.dictionary.take(dates.indices), males, distinct)
+
+
+def from_loader(loading, position: int, total: int, rows):
+    """The loader child's screen of the ID column (at `position` of the table, of `total` rows), kept to `rows`
+    (an Arrow array, None: all); None when there is none (no child, or it could not make it)."""
+    import pyarrow as pa
+
+    if loading is None or loading.id_position != position:
+        return None
+    extras = loading.screen()
+    if extras is None or extras.num_rows != total:
+        return None
+    screen = pa.RecordBatch.from_arrays([extras.column(name) for name in COLUMNS], COLUMNS,
+                                        metadata=extras.schema.metadata)
+    return screen if rows is None else screen.take(rows).replace_schema_metadata(None)
