@@ -1,5 +1,6 @@
 """A roster sheet's data rows read from Arrow columns: each column cleaned once per distinct value, ID
-numbers checked as whole columns, members and households built column by column.
+numbers checked as whole columns (idscreen; by the loader's child while this process builds the members, when a
+child loaded the sheet), members and households built column by column.
 
 The cleaners are the same functions the row reader calls (dibao_cli.cells through converters.Slot, and
 idcard.parse_id for every ID number that is not a clean 18-character number), applied to the same cell
