@@ -33,29 +33,34 @@ needs_two_cores = pytest.mark.skipif(not TWO_CORES, reason="one core, or no fork
 
 
 @contextlib.contextmanager
-def split_everything(ceiling: int | None = None, started=None):
-    """Every roster split between two processes; `started(child)` called right after each fork; yields the list
-    of how each child ended (True: its bytes were used)."""
+def split_everything(ceiling: int | None = None, started=None, block: int | None = None, received=None):
+    """Every roster split between two processes (in blocks of `block` households); `started(child)` called right
+    after each fork, `received(child, count)` after each block from it; yields the list of whether each block the
+    child was asked for came from it (False: written here)."""
     ended: list[bool] = []
-    result, start = assess_halves.Child.result, assess_halves.Child.start
+    next_block, start = assess_halves.Child.next_block, assess_halves.Child.start
 
     def counted(self, wait):
-        got = result(self, wait)
+        got = next_block(self, wait)
         ended.append(got is not None)
+        if received is not None:
+            received(self, len(ended))
         return got
 
-    def forked(self, part):
-        ok = start(self, part)
+    def forked(self, blocks):
+        ok = start(self, blocks)
         if started is not None:
             started(self)
         return ok
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(assess_halves, "PARALLEL_FROM", 0)
-        patch.setattr(assess_halves.Child, "result", counted)
+        patch.setattr(assess_halves.Child, "next_block", counted)
         patch.setattr(assess_halves.Child, "start", forked)
         if ceiling is not None:
             patch.setattr(assess_halves, "MEMORY_CEILING", ceiling)
+        if block is not None:
+            patch.setattr(assess_halves, "BLOCK", block)
         yield ended
 
 
@@ -74,18 +79,16 @@ def test_a_small_roster_stays_in_one_process():
     roster = read_rosters([ROOT / "examples" / "roster.xlsx"], on_date=DAY)
     started = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(assess_halves.Child, "start", lambda self, part: started.append(part) or False)
+        patch.setattr(assess_halves.Child, "start", lambda self, blocks: started.append(blocks) or False)
         assess_report.as_json(plan_assessment(roster, _policy(False), DAY))
     assert started == []
 
 
-@pytest.mark.parametrize("households", [2, 3, 4095, 8192, 10_001, 333_333])
-def test_the_split_leaves_households_on_both_sides(households):
-    split = assess_halves._split(households)
-    assert 0 < split < households
-    assert abs(split - households / 2) <= assess_halves.BLOCK / 2 + 1
-    if households > 4 * assess_halves.BLOCK:
-        assert split % assess_halves.BLOCK == 0
+@pytest.mark.parametrize("households", [2, 3, 4095, 8192, 8193, 333_333])
+def test_blocks_alternate_between_the_processes(households):
+    size = assess_halves.block_size(households)
+    assert size == (assess_halves.BLOCK if households > 2 * assess_halves.BLOCK else (households + 1) // 2)
+    assert -(-households // size) >= 2  # a block at least each way
 
 
 @needs_two_cores
@@ -94,7 +97,7 @@ def test_the_split_leaves_households_on_both_sides(households):
 def test_examples_written_on_two_cores_give_the_same_json(name, county):
     roster = read_rosters([ROOT / "examples" / name], on_date=DAY)
     one, two, per_household, ended = documents(roster, _policy(county))
-    assert ended == [True]
+    assert ended == [True]  # a small roster: one block each way
     assert two == one == per_household
     assert two.count(b'"household_id"') >= 8
 
@@ -114,6 +117,33 @@ def test_generated_rosters_written_on_two_cores_give_the_same_json(generated):
     assert two == one == per_household
     summary = orjson.loads(two)["summary"]
     assert sum(s["households"] for s in summary.values()) == len(plan_assessment(generated, _policy(False), DAY).pending)
+
+
+@needs_two_cores
+def test_many_blocks_each_way_give_the_same_json(generated):
+    one, two, per_household, ended = documents(generated, _policy(False), block=64)
+    households = len(plan_assessment(generated, _policy(False), DAY).pending)
+    assert len(ended) == -(-households // 64) // 2 >= 10
+    assert all(ended)
+    assert two == one == per_household
+
+
+@needs_two_cores
+def test_a_child_killed_midway_leaves_the_rest_to_this_process_with_the_same_json(generated):
+    pids: list[int] = []
+
+    def kill_after_three(child, count):
+        if count == 3:
+            pids.append(child._pid)
+            os.kill(child._pid, signal.SIGKILL)
+
+    one, two, per_household, ended = documents(generated, _policy(False), block=64, received=kill_after_three)
+    households = len(plan_assessment(generated, _policy(False), DAY).pending)
+    # blocks already in the pipe when it was killed still come from it; then the first missing one ends it
+    assert all(ended[:-1]) and ended[-1] is False
+    assert 3 <= len(ended) - 1 < -(-households // 64) // 2
+    assert two == one == per_household
+    assert _gone(pids[0])
 
 
 @needs_two_cores
@@ -176,7 +206,7 @@ def _signal(number: int, pids: list):
 def test_a_child_that_fails_leaves_the_same_json_written_here(generated, how):
     pids: list[int] = []
     if how == "memory ceiling":
-        split = {"ceiling": 100_000}  # the child's bytes are larger
+        split = {"ceiling": 100_000}  # a block's bytes are more
     elif how == "killed":
         split = {"started": _signal(signal.SIGKILL, pids)}
     elif how == "Ctrl-C":

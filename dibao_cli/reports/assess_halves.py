@@ -1,12 +1,13 @@
-"""The households' JSON of a large `assess --format json` built on both cores: a forked child writes the objects of
-the second part of the households (the columnar engine's bytes, reports/assess_json.py) into an anonymous
-in-memory file while this process writes the first part; then this process copies the child's bytes after its own,
-so the document is the one `columnar_chunks` writes alone (tests/test_engine_halves.py compares them).
+"""The households' JSON of a large `assess --format json` built on both cores: the households are cut into blocks,
+a forked child writes the JSON objects of every other block (the columnar engine's bytes, reports/assess_json.py)
+while this process writes the blocks between them, and hands each block's bytes back through a pipe in the
+roster's order; the document is the one `columnar_chunks` writes alone (tests/test_engine_halves.py compares them).
+The child is at most a block ahead of this process, so the bytes in flight stay a block's.
 
-The child shares the households with this process copy-on-write and hands back only bytes: its objects' JSON and its
-totals (households, members and money by status, as exact decimal strings). Whatever happens to it (Ctrl-C, a
-crash, its memory ceiling), this process writes the second part itself, with the same bytes. A small roster, a
-single core or a system without fork or anonymous files is written in this process alone.
+The child shares the households with this process copy-on-write and hands back only bytes: each block's objects
+and its totals (households, members and money by status, as exact decimal strings). Whatever happens to it
+(Ctrl-C, a crash, its memory ceiling, no progress), this process writes the rest of the blocks itself, with the
+same bytes. A small roster, a single core or a system without fork is written in this process alone.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import struct
 import time
 from decimal import Decimal
 
@@ -21,16 +23,15 @@ from dibao_cli.reports import assess_json
 
 # households from which a child writes part of the JSON: below it the fork costs more than it saves
 PARALLEL_FROM = 20_000
-CHILD_SHARE = 0.5  # the part of the households the child writes (this process also copies the child's bytes)
-# what the child may add: address space, and bytes in its anonymous file (either past it: written here instead)
-MEMORY_CEILING = 1024 * 1024 * 1024
-BLOCK = 4096  # the split is at a block of the columnar engine (assess/decided_result.py)
-READ = 16 * 1024 * 1024  # the child's bytes are copied out this much at a time
-WAIT_AT_LEAST, WAIT_FACTOR = 30.0, 4.0  # seconds, and times this process's own time, before the child is given up
+BLOCK = 4096  # households per block (the columnar engine's block, assess/decided_result.py)
+MEMORY_CEILING = 512 * 1024 * 1024  # address space the child may add (a failed allocation: written here instead)
+WAIT_AT_LEAST, WAIT_FACTOR = 30.0, 4.0  # a child's block not there after this many seconds and times the time this
+# process took for its own block is given up (written here)
+_FRAME = struct.Struct("<QQ")  # a block's bytes and its totals' bytes
 
 
 def can_split(households: int) -> bool:
-    if households < max(2, PARALLEL_FROM) or not hasattr(os, "fork") or not hasattr(os, "memfd_create"):
+    if households < max(2, PARALLEL_FROM) or not hasattr(os, "fork"):
         return False
     try:
         return len(os.sched_getaffinity(0)) >= 2
@@ -39,47 +40,41 @@ def can_split(households: int) -> bool:
 
 
 def chunks(assessment, running):
-    """The pending households' JSON objects in order, one chunk per block, each chunk but the first preceded by
-    ",\\n" as its own chunk (reports/assess.py json_chunks joins them so); `running` adds them up."""
+    """The pending households' JSON objects in order, one chunk per block, each after its separator ("\\n" before
+    the first object, ",\\n" between them: reports/assess.py json_chunks); `running` adds them up."""
     pending = assessment.pending
     if not can_split(len(pending)):
         yield from _joined(assess_json.columnar_chunks(assessment, running), True)
         return
-    split = _split(len(pending))
-    first = dataclasses.replace(assessment, pending=pending[:split])
-    second = dataclasses.replace(assessment, pending=pending[split:])
+    size = block_size(len(pending))
+    blocks = [dataclasses.replace(assessment, pending=pending[start:start + size])
+              for start in range(0, len(pending), size)]
     child = Child()
     try:
-        started = child.start(second)
-        begun = time.monotonic()
-        yield from _joined(assess_json.columnar_chunks(first, running), True)
-        # a child that has not ended long after this process wrote its own part is stuck: written here instead
-        written = child.result(WAIT_AT_LEAST + WAIT_FACTOR * (time.monotonic() - begun)) if started else None
-        if written is None:  # the child did not finish: the second part is written here
-            child.cancel()
-            yield from _joined(assess_json.columnar_chunks(second, running), False)
-            return
-        size, totals = written
-        add_totals(running, totals)
-        if assessment.progress is not None:
-            assessment.progress(len(second.pending))
-        offset = 0
-        while offset < size:
-            piece = os.pread(child.memory, min(READ, size - offset), offset)
-            if not piece:
-                raise OSError("short read of the child's output")
-            offset += len(piece)
-            yield piece
+        child.start(blocks[1::2])
+        took = 0.0
+        for index, block in enumerate(blocks):
+            got = child.next_block(WAIT_AT_LEAST + WAIT_FACTOR * took) if index % 2 and child.running else None
+            if got is None:  # this process's block, or the child has stopped: written here
+                if index % 2:
+                    child.cancel()
+                begun = time.monotonic()
+                yield from _joined(assess_json.columnar_chunks(block, running), index == 0)
+                took = time.monotonic() - begun
+            else:
+                data, totals = got
+                add_totals(running, totals)
+                if assessment.progress is not None:
+                    assessment.progress(len(block.pending))
+                yield b",\n"
+                yield data
     finally:
-        child.cancel()
+        child.stop()
 
 
-def _split(households: int) -> int:
-    """Where the child's part starts: at a block's start, both parts holding households."""
-    split = round(households * (1 - CHILD_SHARE))
-    if split > BLOCK and households - split > BLOCK:
-        split = round(split / BLOCK) * BLOCK
-    return min(max(split, 1), households - 1)
+def block_size(households: int) -> int:
+    """BLOCK, or half of a roster too small for two blocks (at least one block each way)."""
+    return BLOCK if households > 2 * BLOCK else (households + 1) // 2
 
 
 def _joined(blocks, first: bool):
@@ -91,27 +86,31 @@ def _joined(blocks, first: bool):
 
 
 class Child:
-    """The forked child writing the JSON objects of `part`'s households into an anonymous file; its status pipe
-    carries its totals when it succeeds, else the reason it stopped."""
+    """The forked child writing the JSON objects of its blocks, each framed with its totals, into a pipe."""
 
     def __init__(self):
-        self.memory = self._status = self._pid = None
+        self._pid = self._pipe = None
 
-    def start(self, part) -> bool:
-        """Fork the child writing `part`; False when the system refuses (no memory, too many processes)."""
+    @property
+    def running(self) -> bool:
+        return self._pid is not None
+
+    def start(self, blocks: list) -> bool:
+        """Fork the child writing `blocks`; False when the system refuses (no memory, too many processes)."""
         writer = None
         try:
-            self.memory = os.memfd_create("dibao-json", os.MFD_CLOEXEC)
-            self._status, writer = os.pipe()
+            self._pipe, writer = os.pipe()
+            _widen(writer)
             pid = os.fork()
         except OSError:
             if writer is not None:
                 os.close(writer)
+            self.stop()
             return False
         if pid == 0:
             code = 1
             try:
-                os.close(self._status)
+                os.close(self._pipe)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops it silently; the parent writes on
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
                 _end_with_parent()
@@ -120,61 +119,70 @@ class Child:
                 gc.disable()  # the shared objects' pages stay shared
                 null = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(null, 1)
-                os.dup2(writer, 2)
+                os.dup2(null, 2)
                 _limit_memory(MEMORY_CEILING)
-                code = _write_part(part, self.memory, writer)
-            except BaseException as exc:  # noqa: BLE001 - the parent writes the part itself
-                try:
-                    os.write(writer, str(exc).encode("utf-8", "replace")[:2000])
-                except BaseException:  # noqa: BLE001
-                    pass
+                _write_blocks(blocks, writer)
+                code = 0
+            except BaseException:  # noqa: BLE001 - the parent writes the blocks itself
+                pass
             finally:
                 os._exit(code)
         self._pid = pid
         os.close(writer)
         return True
 
-    def result(self, wait: float) -> tuple[int, dict] | None:
-        """(bytes written, totals) once the child has ended well, else None (also when it has not ended within
-        `wait` seconds)."""
-        import select
-
-        message = b""
+    def next_block(self, wait: float) -> tuple[bytes, dict] | None:
+        """The child's next block (its bytes, its totals), or None when the child has ended without it or has not
+        sent it within `wait` seconds."""
         deadline = time.monotonic() + wait
-        poller = select.poll()
-        poller.register(self._status, select.POLLIN)
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not poller.poll(left * 1000):
-                return None
-            chunk = os.read(self._status, 65536)
-            if not chunk:
-                break
-            message += chunk
-        status = self._reap()
-        if status != 0:
+        head = self._read(_FRAME.size, deadline)
+        if head is None:
+            return None
+        data, totals = _FRAME.unpack(head)
+        data = self._read(data, deadline)
+        totals = self._read(totals, deadline) if data is not None else None
+        if totals is None:
             return None
         import orjson
 
         try:
-            totals = orjson.loads(message)
+            return data, orjson.loads(totals)
         except orjson.JSONDecodeError:
             return None
-        return os.fstat(self.memory).st_size, totals
+
+    def _read(self, size: int, deadline: float) -> bytes | None:
+        import select
+
+        poller = select.poll()
+        poller.register(self._pipe, select.POLLIN)
+        buffer = bytearray(size)
+        view = memoryview(buffer)
+        got = 0
+        while got < size:
+            left = deadline - time.monotonic()
+            if left <= 0 or not poller.poll(left * 1000):
+                return None
+            n = os.readv(self._pipe, [view[got:]])
+            if not n:
+                return None
+            got += n
+        return bytes(buffer)
 
     def cancel(self) -> None:
-        """Stop the child if it still runs, reap it and close its files."""
+        """Stop the child if it still runs and reap it (the pipe stays open until `stop`)."""
         if self._pid is not None:
             try:
                 os.kill(self._pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             self._reap()
-        for name in ("memory", "_status"):
-            fd = getattr(self, name)
-            if fd is not None:
-                os.close(fd)
-                setattr(self, name, None)
+
+    def stop(self) -> None:
+        """`cancel`, and close the pipe."""
+        self.cancel()
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
 
     def _reap(self) -> int:
         while True:
@@ -188,21 +196,19 @@ class Child:
             return -1 if status is None else os.waitstatus_to_exitcode(status)
 
 
-def _write_part(part, memory: int, status: int) -> int:
-    """In the child: the part's objects into `memory`, each block preceded by ",\\n", then the totals on `status`."""
+def _write_blocks(blocks: list, pipe: int) -> None:
+    """In the child: each block's objects joined by ",\\n" and its totals, framed, into `pipe`."""
     from dibao_cli.reports.assess import Totals
 
-    part = dataclasses.replace(part, progress=None)
-    running = Totals()
-    held = 0
-    for chunk in assess_json.columnar_chunks(part, running):
-        held += 2 + len(chunk)
-        if held > MEMORY_CEILING:  # the anonymous file is memory too
-            raise MemoryError("output over the ceiling")
-        _write_all(memory, b",\n")
-        _write_all(memory, chunk)
-    _write_all(status, totals_bytes(running))
-    return 0
+    for block in blocks:
+        running = Totals()
+        data = b",\n".join(assess_json.columnar_chunks(dataclasses.replace(block, progress=None), running))
+        if len(data) > MEMORY_CEILING:  # held besides the allocations the address-space limit sees
+            raise MemoryError("a block over the memory ceiling")
+        totals = totals_bytes(running)
+        _write_all(pipe, _FRAME.pack(len(data), len(totals)))
+        _write_all(pipe, data)
+        _write_all(pipe, totals)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -231,8 +237,18 @@ def add_totals(running, totals: dict) -> None:
             mine[key] = mine.get(key, Decimal(0)) + Decimal(text)
 
 
+def _widen(pipe: int) -> None:
+    """A pipe of a megabyte where the system allows it (fewer switches between the processes)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
 def _end_with_parent() -> None:
-    """The child is killed when this process ends, however it ends (Linux; elsewhere `cancel` alone stops it)."""
+    """The child is killed when this process ends, however it ends (Linux; elsewhere `stop` alone ends it)."""
     try:
         import ctypes
 
