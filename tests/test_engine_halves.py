@@ -55,6 +55,7 @@ def split_everything(ceiling: int | None = None, started=None, block: int | None
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(assess_halves, "PARALLEL_FROM", 0)
+        patch.setattr(assess_halves, "core_free", lambda: True)  # busy or not, as the tests run
         patch.setattr(assess_halves.Child, "next_block", counted)
         patch.setattr(assess_halves.Child, "start", forked)
         if ceiling is not None:
@@ -73,12 +74,19 @@ def documents(roster, policy, **split) -> tuple[bytes, bytes, bytes, list[bool]]
     return one, two, per_household, ended
 
 
+def test_a_free_core_is_looked_for_in_the_running_tasks():
+    assert assess_halves.running_tasks("0.52 0.58 0.59 2/467 12345\n") == 2
+    assert assess_halves.running_tasks("12.00 9.10 4.00 17/1467 99\n") == 17
+    assert assess_halves.running_tasks(Path("/proc/loadavg").read_text()) >= 1  # this process at least
+
+
 def test_a_small_roster_stays_in_one_process():
     assert not assess_halves.can_split(assess_halves.PARALLEL_FROM - 1)
     assert not assess_halves.can_split(1)
     roster = read_rosters([ROOT / "examples" / "roster.xlsx"], on_date=DAY)
     started = []
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(assess_halves, "core_free", lambda: True)
         patch.setattr(assess_halves.Child, "start", lambda self, blocks: started.append(blocks) or False)
         assess_report.as_json(plan_assessment(roster, _policy(False), DAY))
     assert started == []
@@ -232,6 +240,7 @@ import os, signal, sys
 from dibao_cli.reports import assess_halves
 
 assess_halves.PARALLEL_FROM = 0
+assess_halves.core_free = lambda: True
 start = assess_halves.Child.start
 noted = sys.argv[1]
 

@@ -7,7 +7,7 @@ The child is at most a block ahead of this process, so the bytes in flight stay 
 The child shares the households with this process copy-on-write and hands back only bytes: each block's objects
 and its totals (households, members and money by status, as exact decimal strings). Whatever happens to it
 (Ctrl-C, a crash, its memory ceiling, no progress), this process writes the rest of the blocks itself, with the
-same bytes. A small roster, a single core or a system without fork is written in this process alone.
+same bytes. A small roster, a single core, cores all busy or a system without fork: written in this process alone.
 """
 
 from __future__ import annotations
@@ -31,19 +31,43 @@ _FRAME = struct.Struct("<QQ")  # a block's bytes and its totals' bytes
 
 
 def can_split(households: int) -> bool:
-    if households < max(2, PARALLEL_FROM) or not hasattr(os, "fork"):
-        return False
+    return households >= max(2, PARALLEL_FROM) and hasattr(os, "fork") and _cores() >= 2
+
+
+def _cores() -> int:
     try:
-        return len(os.sched_getaffinity(0)) >= 2
+        return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return (os.cpu_count() or 1) >= 2
+        return os.cpu_count() or 1
+
+
+def core_free() -> bool:
+    """Whether a core is free for the child now: fewer tasks running or ready to run (this process among them) than
+    cores, at the least of three looks 5 ms apart (/proc/loadavg; without it, assumed free). On a machine whose
+    cores are all busy, a child would only add its copying to everyone's time."""
+    least = None
+    for look in range(3):
+        if look:
+            time.sleep(0.005)
+        try:
+            with open("/proc/loadavg") as fh:
+                running = running_tasks(fh.read())
+        except (OSError, ValueError, IndexError):
+            return True
+        least = running if least is None else min(least, running)
+    return least < _cores()
+
+
+def running_tasks(loadavg: str) -> int:
+    """The tasks running or ready to run in /proc/loadavg's text ("0.52 0.58 0.59 2/467 12345": 2)."""
+    return int(loadavg.split()[3].split("/")[0])
 
 
 def chunks(assessment, running):
     """The pending households' JSON objects in order, one chunk per block, each after its separator ("\\n" before
     the first object, ",\\n" between them: reports/assess.py json_chunks); `running` adds them up."""
     pending = assessment.pending
-    if not can_split(len(pending)):
+    if not can_split(len(pending)) or not core_free():
         yield from _joined(assess_json.columnar_chunks(assessment, running), True)
         return
     size = block_size(len(pending))
