@@ -60,15 +60,15 @@ def _columnar():
 
 
 def _processes(choice: str) -> None:
-    """One process or two for the JSON (reports/assess_halves.py, in code that has it)."""
+    """One process or two for the JSON (reports/assess_json_parallel.py, in code that has it)."""
     try:
-        from dibao_cli.reports import assess_halves
+        from dibao_cli.reports import assess_json_parallel
     except ImportError:
         return
     if choice == "1":
-        assess_halves.PARALLEL_FROM = 1 << 62
+        assess_json_parallel.PARALLEL_FROM = 1 << 62
     elif choice == "2":
-        assess_halves.core_free = lambda: True
+        assess_json_parallel.core_free = lambda: True
 
 
 class Clock:

@@ -1,8 +1,9 @@
-"""A large roster's JSON written on two cores (reports/assess_halves.py): a forked child writes the second part of the
-households, this process the first, and the document is byte for byte the one written in one process and the
-per-household engine's: on the examples under both policies, on generated clean, messy and mixed rosters and on
-random households. A child that fails (its memory ceiling, killed, Ctrl-C, stuck) leaves the same document, written
-here; Ctrl-C of the command leaves no file and no process behind. The split is lowered to every roster here."""
+"""A large roster's JSON written on two cores (reports/assess_json_parallel.py): a forked child writes every other
+block of households, this process the blocks between, and the document is byte for byte the one written in one
+process and the per-household engine's: on the examples under both policies, on generated clean, messy and mixed
+rosters (one block each way, and many) and on random households. A child that fails (its memory ceiling, killed at
+once or midway, Ctrl-C, stuck) leaves the same document, written here; Ctrl-C of the command leaves no file and no
+process behind. The threshold is lowered to every roster here, and a free core is taken as found."""
 
 from __future__ import annotations
 
@@ -23,12 +24,12 @@ from hypothesis import strategies as st
 from dibao_cli.assess.household import plan_assessment
 from dibao_cli.reading.roster import read_rosters
 from dibao_cli.reports import assess as assess_report
-from dibao_cli.reports import assess_halves
+from dibao_cli.reports import assess_json_parallel
 from dibao_cli.reports.assess import Totals
 from test_engine import DAY, ROOT, _policy
 from test_engine_random import POLICIES, rosters
 
-TWO_CORES = assess_halves.can_split(assess_halves.PARALLEL_FROM)
+TWO_CORES = assess_json_parallel.can_split(assess_json_parallel.PARALLEL_FROM)
 needs_two_cores = pytest.mark.skipif(not TWO_CORES, reason="one core, or no fork/memfd here: never split")
 
 
@@ -38,7 +39,7 @@ def split_everything(ceiling: int | None = None, started=None, block: int | None
     after each fork, `received(child, count)` after each block from it; yields the list of whether each block the
     child was asked for came from it (False: written here)."""
     ended: list[bool] = []
-    next_block, start = assess_halves.Child.next_block, assess_halves.Child.start
+    next_block, start = assess_json_parallel.Child.next_block, assess_json_parallel.Child.start
 
     def counted(self, wait):
         got = next_block(self, wait)
@@ -54,14 +55,14 @@ def split_everything(ceiling: int | None = None, started=None, block: int | None
         return ok
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(assess_halves, "PARALLEL_FROM", 0)
-        patch.setattr(assess_halves, "core_free", lambda: True)  # busy or not, as the tests run
-        patch.setattr(assess_halves.Child, "next_block", counted)
-        patch.setattr(assess_halves.Child, "start", forked)
+        patch.setattr(assess_json_parallel, "PARALLEL_FROM", 0)
+        patch.setattr(assess_json_parallel, "core_free", lambda: True)  # busy or not, as the tests run
+        patch.setattr(assess_json_parallel.Child, "next_block", counted)
+        patch.setattr(assess_json_parallel.Child, "start", forked)
         if ceiling is not None:
-            patch.setattr(assess_halves, "MEMORY_CEILING", ceiling)
+            patch.setattr(assess_json_parallel, "MEMORY_CEILING", ceiling)
         if block is not None:
-            patch.setattr(assess_halves, "BLOCK", block)
+            patch.setattr(assess_json_parallel, "BLOCK", block)
         yield ended
 
 
@@ -75,27 +76,28 @@ def documents(roster, policy, **split) -> tuple[bytes, bytes, bytes, list[bool]]
 
 
 def test_a_free_core_is_looked_for_in_the_running_tasks():
-    assert assess_halves.running_tasks("0.52 0.58 0.59 2/467 12345\n") == 2
-    assert assess_halves.running_tasks("12.00 9.10 4.00 17/1467 99\n") == 17
-    assert assess_halves.running_tasks(Path("/proc/loadavg").read_text()) >= 1  # this process at least
+    assert assess_json_parallel.running_tasks("0.52 0.58 0.59 2/467 12345\n") == 2
+    assert assess_json_parallel.running_tasks("12.00 9.10 4.00 17/1467 99\n") == 17
+    assert assess_json_parallel.running_tasks(Path("/proc/loadavg").read_text()) >= 1  # this process at least
 
 
 def test_a_small_roster_stays_in_one_process():
-    assert not assess_halves.can_split(assess_halves.PARALLEL_FROM - 1)
-    assert not assess_halves.can_split(1)
+    assert not assess_json_parallel.can_split(assess_json_parallel.PARALLEL_FROM - 1)
+    assert not assess_json_parallel.can_split(1)
     roster = read_rosters([ROOT / "examples" / "roster.xlsx"], on_date=DAY)
     started = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(assess_halves, "core_free", lambda: True)
-        patch.setattr(assess_halves.Child, "start", lambda self, blocks: started.append(blocks) or False)
+        patch.setattr(assess_json_parallel, "core_free", lambda: True)
+        patch.setattr(assess_json_parallel.Child, "start", lambda self, blocks: started.append(blocks) or False)
         assess_report.as_json(plan_assessment(roster, _policy(False), DAY))
     assert started == []
 
 
 @pytest.mark.parametrize("households", [2, 3, 4095, 8192, 8193, 333_333])
 def test_blocks_alternate_between_the_processes(households):
-    size = assess_halves.block_size(households)
-    assert size == (assess_halves.BLOCK if households > 2 * assess_halves.BLOCK else (households + 1) // 2)
+    size = assess_json_parallel.block_size(households)
+    block = assess_json_parallel.BLOCK
+    assert size == (block if households > 2 * block else (households + 1) // 2)
     assert -(-households // size) >= 2  # a block at least each way
 
 
@@ -112,7 +114,7 @@ def test_examples_written_on_two_cores_give_the_same_json(name, county):
 
 @pytest.fixture(scope="module", params=[(), ("--messy",), ("--messy", "--mixed")], ids=["clean", "messy", "mixed"])
 def generated(request, tmp_path_factory):
-    path = tmp_path_factory.mktemp("halves") / "roster.xlsx"
+    path = tmp_path_factory.mktemp("parallel_json") / "roster.xlsx"
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_roster.py"), "6000", str(path), *request.param],
                    check=True)
     return read_rosters([path], on_date=DAY)
@@ -124,7 +126,8 @@ def test_generated_rosters_written_on_two_cores_give_the_same_json(generated):
     assert ended == [True]
     assert two == one == per_household
     summary = orjson.loads(two)["summary"]
-    assert sum(s["households"] for s in summary.values()) == len(plan_assessment(generated, _policy(False), DAY).pending)
+    households = len(plan_assessment(generated, _policy(False), DAY).pending)
+    assert sum(s["households"] for s in summary.values()) == households
 
 
 @needs_two_cores
@@ -186,7 +189,7 @@ def test_totals_added_in_two_parts_are_the_totals_added_in_one(items, cut):
         first.add(r)
     for r in items[cut:]:
         second.add(r)
-    assess_halves.add_totals(first, orjson.loads(assess_halves.totals_bytes(second)))
+    assess_json_parallel.add_totals(first, orjson.loads(assess_json_parallel.totals_bytes(second)))
     assert orjson.dumps(first.as_dict()) == orjson.dumps(whole.as_dict())
     assert orjson.dumps(first.programmes()) == orjson.dumps(whole.programmes())
 
@@ -221,14 +224,14 @@ def test_a_child_that_fails_leaves_the_same_json_written_here(generated, how):
         split = {"started": _signal(signal.SIGINT, pids)}
     else:  # held until this process gives it up
         split = {"started": _signal(signal.SIGSTOP, pids)}
-    waits = (assess_halves.WAIT_AT_LEAST, assess_halves.WAIT_FACTOR)
-    assess_halves.WAIT_AT_LEAST, assess_halves.WAIT_FACTOR = (0.2, 0.0) if how == "stuck" else waits
+    waits = (assess_json_parallel.WAIT_AT_LEAST, assess_json_parallel.WAIT_FACTOR)
+    assess_json_parallel.WAIT_AT_LEAST, assess_json_parallel.WAIT_FACTOR = (0.2, 0.0) if how == "stuck" else waits
     # Ctrl-C held back here, so that the child has it (pending) whether it is ignored here or not
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         one, two, per_household, ended = documents(generated, _policy(False), **split)
     finally:
-        assess_halves.WAIT_AT_LEAST, assess_halves.WAIT_FACTOR = waits
+        assess_json_parallel.WAIT_AT_LEAST, assess_json_parallel.WAIT_FACTOR = waits
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
     assert ended == [False]
     assert two == one == per_household
@@ -237,11 +240,11 @@ def test_a_child_that_fails_leaves_the_same_json_written_here(generated, how):
 
 HARNESS = """
 import os, signal, sys
-from dibao_cli.reports import assess_halves
+from dibao_cli.reports import assess_json_parallel
 
-assess_halves.PARALLEL_FROM = 0
-assess_halves.core_free = lambda: True
-start = assess_halves.Child.start
+assess_json_parallel.PARALLEL_FROM = 0
+assess_json_parallel.core_free = lambda: True
+start = assess_json_parallel.Child.start
 noted = sys.argv[1]
 
 def held(self, part):  # the child held where it is, then Ctrl-C while this process writes its part
@@ -252,7 +255,7 @@ def held(self, part):  # the child held where it is, then Ctrl-C while this proc
     os.kill(os.getpid(), signal.SIGINT)
     return ok
 
-assess_halves.Child.start = held
+assess_json_parallel.Child.start = held
 from dibao_cli.cli import main
 
 sys.argv = ["dibao", *sys.argv[2:]]

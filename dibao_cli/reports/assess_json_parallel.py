@@ -1,7 +1,8 @@
 """The households' JSON of a large `assess --format json` built on both cores: the households are cut into blocks,
 a forked child writes the JSON objects of every other block (the columnar engine's bytes, reports/assess_json.py)
 while this process writes the blocks between them, and hands each block's bytes back through a pipe in the
-roster's order; the document is the one `columnar_chunks` writes alone (tests/test_engine_halves.py compares them).
+roster's order; the document is the one `columnar_chunks` writes alone (tests/test_engine_parallel_json.py
+compares them).
 The child is at most a block ahead of this process, so the bytes in flight stay a block's.
 
 The child shares the households with this process copy-on-write and hands back only bytes: each block's objects
