@@ -215,11 +215,47 @@ class SqliteLedger(Ledger):
         """After rows were copied in with their ids (nothing to do: SQLite continues after the largest id)."""
 
     # ---- the month being imported, staged outside the write lock
-    def open_staging(self, tables: dict[str, tuple[str, ...]]) -> None:
-        """A private temporary database `staging` with the given tables (no durability needed)."""
-        self.db.execute("ATTACH DATABASE '' AS staging")
+    def open_staging(self, tables: dict[str, tuple[str, ...]], path: str | None = None) -> None:
+        """A private temporary database `staging` with the given tables (no durability needed); `path`: a file of
+        a helper process's (ledger/month_helper.py) instead."""
+        self.db.execute("ATTACH DATABASE ? AS staging", (path or "",))
+        if path:
+            self.db.execute("PRAGMA staging.journal_mode=OFF")
+            self.db.execute("PRAGMA staging.synchronous=OFF")
         for table, columns in tables.items():
             self.db.execute(f"CREATE TABLE staging.{table} ({', '.join(columns)})")
+
+    def own_connection(self) -> None:
+        """In a forked helper process: a connection of its own (in memory, for staging into a file of its own);
+        the inherited one belongs to the parent and is never used or closed here."""
+        self.db = sqlite3.connect(":memory:", isolation_level=None, factory=_Connection)
+        self.db.ledger_path = self.path
+
+    def adopt_staged(self, path: str, tables: dict[str, tuple[str, ...]], seq_from: int) -> tuple[str | None, int]:
+        """Copy a helper process's staged rows (the file `path`) into ours, its events' seq after `seq_from`, in
+        one transaction of the temporary database: (its summary or None, the number of its events)."""
+        self.db.execute("ATTACH DATABASE ? AS helper", (path,))
+        try:
+            found = self.db.execute("SELECT COUNT(*) FROM helper.sqlite_master WHERE name = 'summary'").fetchone()[0]
+            row = self.db.execute("SELECT body FROM helper.summary").fetchone() if found else None
+            if row is None:
+                return None, 0
+            self.db.execute("BEGIN")
+            try:
+                for table, columns in tables.items():
+                    names = ", ".join(columns)
+                    picked = ", ".join("seq + ?" if c == "seq" and table == "events" else c for c in columns)
+                    self.db.execute(f"INSERT INTO staging.{table} ({names}) SELECT {picked} FROM helper.{table} "
+                                    "ORDER BY rowid", (seq_from,) if table == "events" else ())
+                events = self.db.execute("SELECT COUNT(*) FROM helper.events").fetchone()[0]
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error, DibaoError):
+                    self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+            return row[0], events
+        finally:
+            self.db.execute("DETACH DATABASE helper")
 
     def stage_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
         """Rows into a staging table in one transaction of the temporary database (outside one, every row would
