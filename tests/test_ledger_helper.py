@@ -7,6 +7,7 @@ runs, the month is the same or not there at all, and no helper process is left."
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -93,8 +94,14 @@ def test_a_large_month_is_split_in_whole_blocks_by_default(run, monkeypatch, tmp
     assert parts == [[n], [n], [BLOCK, n - BLOCK], [BLOCK, n - BLOCK]]  # one part without a helper (off)
 
 
-def test_a_helper_that_fails_leaves_the_month_to_this_process(run, monkeypatch, tmp_path, adopted):
-    monkeypatch.setattr(month_helper, "MEMORY_CEILING", 0)  # the helper cannot allocate anything: it fails
+def test_a_helper_that_dies_leaves_the_month_to_this_process(run, monkeypatch, tmp_path, adopted):
+    start = month_helper.Helper.__init__
+
+    def killed(self, *args):  # the helper dies at once (the system's out-of-memory killer, a crash)
+        start(self, *args)
+        os.kill(self._pid, signal.SIGKILL)
+
+    monkeypatch.setattr(month_helper.Helper, "__init__", killed)
     first = _generate(tmp_path, 3000, "--messy")
     months = [("2026-01", first), ("2026-02", _next_month(first, tmp_path / "second.xlsx"))]
     _import_both(run, monkeypatch, tmp_path, months)
