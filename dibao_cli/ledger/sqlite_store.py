@@ -231,31 +231,36 @@ class SqliteLedger(Ledger):
         self.db = sqlite3.connect(":memory:", isolation_level=None, factory=_Connection)
         self.db.ledger_path = self.path
 
-    def adopt_staged(self, path: str, tables: dict[str, tuple[str, ...]], seq_from: int) -> tuple[str | None, int]:
-        """Copy a helper process's staged rows (the file `path`) into ours, its events' seq after `seq_from`, in
-        one transaction of the temporary database: (its summary or None, the number of its events)."""
+    staging_helper = False  # a helper process's staged rows are attached as `helper` (adopt_staged)
+
+    def adopt_staged(self, path: str, events: tuple[str, ...], seq_from: int) -> tuple[str | None, int]:
+        """A helper process's staged rows (the file `path`): its households and members stay in its file, attached
+        as `helper` until staging is closed (Staging.store copies them from there); its events are copied after
+        ours, their seq after `seq_from`. (Its summary or None: nothing was taken; the number of its events.)"""
         self.db.execute("ATTACH DATABASE ? AS helper", (path,))
-        try:
-            found = self.db.execute("SELECT COUNT(*) FROM helper.sqlite_master WHERE name = 'summary'").fetchone()[0]
-            row = self.db.execute("SELECT body FROM helper.summary").fetchone() if found else None
-            if row is None:
-                return None, 0
-            self.db.execute("BEGIN")
-            try:
-                for table, columns in tables.items():
-                    names = ", ".join(columns)
-                    picked = ", ".join("seq + ?" if c == "seq" and table == "events" else c for c in columns)
-                    self.db.execute(f"INSERT INTO staging.{table} ({names}) SELECT {picked} FROM helper.{table} "
-                                    "ORDER BY rowid", (seq_from,) if table == "events" else ())
-                events = self.db.execute("SELECT COUNT(*) FROM helper.events").fetchone()[0]
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error, DibaoError):
-                    self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
-            return row[0], events
-        finally:
+        self.staging_helper = True
+        found = self.db.execute("SELECT COUNT(*) FROM helper.sqlite_master WHERE name = 'summary'").fetchone()[0]
+        row = self.db.execute("SELECT body FROM helper.summary").fetchone() if found else None
+        if row is None:
+            self.staging_helper = False
             self.db.execute("DETACH DATABASE helper")
+            return None, 0
+        names = ", ".join(events)
+        picked = ", ".join("seq + ?" if c == "seq" else c for c in events)
+        self.stage_copy(f"INSERT INTO staging.events ({names}) SELECT {picked} FROM helper.events ORDER BY rowid",
+                        (seq_from,))
+        return row[0], self.db.execute("SELECT COUNT(*) FROM helper.events").fetchone()[0]
+
+    def stage_copy(self, statement: str, params: tuple) -> None:
+        """One statement writing the staging database, in a transaction of its own (as stage_rows)."""
+        self.db.execute("BEGIN")
+        try:
+            self.db.execute(statement, params)
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error, DibaoError):
+                self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def stage_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
         """Rows into a staging table in one transaction of the temporary database (outside one, every row would
@@ -293,7 +298,16 @@ class SqliteLedger(Ledger):
         return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit is not None else 999
 
     def close_staging(self) -> None:
+        if self.staging_helper:
+            self.staging_helper = False
+            self.db.execute("DETACH DATABASE helper")
         self.db.execute("DETACH DATABASE staging")
+
+    def _remap_reasons(self, table: str, remap) -> None:
+        """The staged reasons get their texts' ids as they are copied into the ledger (Staging.store), not by
+        rewriting every staged row first (each distinct stored value is remapped once)."""
+        self.db.create_function("dibao_remap", 1, remap, deterministic=True)
+        self.staged_reasons = "dibao_remap(reasons)"
 
     def backup(self, target: Path, force: bool) -> bool:
         """A consistent copy of a ledger in use (SQLite's online backup); True when the folder was made."""

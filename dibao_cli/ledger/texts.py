@@ -14,6 +14,8 @@ class TextStore:
     # provisional ids of new texts count down from -(provisional_from + 1): a helper process that stages part of an
     # import (ledger/month_helper.py) numbers its own apart, and its texts are adopted before they are settled
     provisional_from = 0
+    # the staged households' reasons as copied into the ledger (SQLite: through the remap settle_texts defers)
+    staged_reasons = "reasons"
 
     def load_texts(self) -> None:
         """Known texts before an import stages its rows (new ones get provisional negative ids)."""
@@ -73,6 +75,7 @@ class TextStore:
         """Store the texts new in this import (one short transaction) and give the staged rows of `table`
         their ids. Texts are only ever added, so one stored by an import that later fails does no harm."""
         foreign = getattr(self, "_foreign", {})
+        self.staged_reasons = "reasons"
         if not self._new and not foreign:
             return
         bodies = list(dict.fromkeys([*self._new, *foreign.values()]))
@@ -87,6 +90,9 @@ class TextStore:
         def remap(stored: str) -> str:
             out = done.get(stored)
             if out is None:
+                if not stored.startswith("-") and ";-" not in stored:  # no new text in it
+                    done[stored] = stored
+                    return stored
                 parts = []
                 for part in stored.split(";"):
                     text_id, sep, rest = part.partition(":")
