@@ -76,8 +76,7 @@ def test_generated_rosters_over_months_are_stored_the_same_with_a_helper(run, mo
             "disappeared"} <= kinds, kinds
 
 
-def test_a_large_month_is_split_in_whole_blocks_by_default(run, monkeypatch, tmp_path, adopted):
-    monkeypatch.setattr(month_helper, "PARALLEL_FROM", 2 * BLOCK)  # a helper from two blocks on (default: more)
+def test_a_large_month_is_split_in_whole_blocks(run, monkeypatch, tmp_path, adopted):
     parts = []
     split = month_helper.split
 
@@ -87,7 +86,7 @@ def test_a_large_month_is_split_in_whole_blocks_by_default(run, monkeypatch, tmp
 
     monkeypatch.setattr(month_helper, "split", seen)
     roster = _generate(tmp_path, 26_000)  # about 8,700 households: the first block here, the rest in a helper
-    _import_both(run, monkeypatch, tmp_path, [("2026-01", roster), ("2026-02", roster)], helper="")
+    _import_both(run, monkeypatch, tmp_path, [("2026-01", roster), ("2026-02", roster)])
     assert adopted == [True, True]
     n = parts[0][0]
     assert 2 * BLOCK < n < 3 * BLOCK

@@ -33,8 +33,17 @@ MEMORY_CEILING = 1 << 30  # what the helper may map beyond what it inherits (row
 
 def mode() -> str:
     """DIBAO_LEDGER_HELPER: "off" (one process) or "always" (any month of two households or more, for the tests);
-    by default from PARALLEL_FROM pending households on."""
+    by default from PARALLEL_FROM pending households on, when a core is free."""
     return os.environ.get("DIBAO_LEDGER_HELPER", "")
+
+
+def core_free() -> bool:
+    """Whether another core is mostly idle (the last minute's load average leaves one): on a machine whose cores
+    are all busy, a helper only adds the cost of forking (its pages copied as both processes touch them)."""
+    try:
+        return os.getloadavg()[0] < len(os.sched_getaffinity(0)) - 0.5
+    except (OSError, AttributeError):
+        return False
 
 
 def split(ledger, assessment):
@@ -43,7 +52,7 @@ def split(ledger, assessment):
     pending = assessment.pending
     how = mode()
     usable = (ledger.backend == "sqlite" and hasattr(os, "fork") and os.path.isdir("/proc/self/fd") and how != "off")
-    if not usable or len(pending) < (2 if how == "always" else PARALLEL_FROM):
+    if not usable or len(pending) < (2 if how == "always" else PARALLEL_FROM) or not (how == "always" or core_free()):
         return assessment, None
     cut = len(pending) // 2
     if cut >= BLOCK:
