@@ -33,17 +33,9 @@ MEMORY_CEILING = 1 << 30  # what the helper may map beyond what it inherits (row
 
 def mode() -> str:
     """DIBAO_LEDGER_HELPER: "off" (one process) or "always" (any month of two households or more, for the tests);
-    by default from PARALLEL_FROM pending households on, when a core is free."""
+    by default from PARALLEL_FROM pending households on. (On a machine whose cores are all busy the two processes
+    together take no more CPU time than one: the helper's pages copied as both touch them cost little.)"""
     return os.environ.get("DIBAO_LEDGER_HELPER", "")
-
-
-def core_free() -> bool:
-    """Whether another core is mostly idle (the last minute's load average leaves one): on a machine whose cores
-    are all busy, a helper only adds the cost of forking (its pages copied as both processes touch them)."""
-    try:
-        return os.getloadavg()[0] < len(os.sched_getaffinity(0)) - 0.5
-    except (OSError, AttributeError):
-        return False
 
 
 def split(ledger, assessment):
@@ -52,7 +44,7 @@ def split(ledger, assessment):
     pending = assessment.pending
     how = mode()
     usable = (ledger.backend == "sqlite" and hasattr(os, "fork") and os.path.isdir("/proc/self/fd") and how != "off")
-    if not usable or len(pending) < (2 if how == "always" else PARALLEL_FROM) or not (how == "always" or core_free()):
+    if not usable or len(pending) < (2 if how == "always" else PARALLEL_FROM):
         return assessment, None
     cut = len(pending) // 2
     if cut >= BLOCK:
