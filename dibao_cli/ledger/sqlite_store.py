@@ -245,11 +245,12 @@ class SqliteLedger(Ledger):
             self.staging_helper = False
             self.db.execute("DETACH DATABASE helper")
             return None, 0
+        count = self.db.execute("SELECT COUNT(*) FROM helper.events").fetchone()[0]
         names = ", ".join(events)
         picked = ", ".join("seq + ?" if c == "seq" else c for c in events)
         self.stage_copy(f"INSERT INTO staging.events ({names}) SELECT {picked} FROM helper.events ORDER BY rowid",
-                        (seq_from,))
-        return row[0], self.db.execute("SELECT COUNT(*) FROM helper.events").fetchone()[0]
+                        (seq_from,))  # the last step: when it fails, nothing of the helper's was taken
+        return row[0], count
 
     def stage_copy(self, statement: str, params: tuple) -> None:
         """One statement writing the staging database, in a transaction of its own (as stage_rows)."""
