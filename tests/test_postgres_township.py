@@ -228,3 +228,32 @@ def test_a_township_clerk_cannot_see_another_townships_names_or_id_numbers_anywh
         assert "H05" in _visible_text(clerk)["doc_number_decisions"]
     out = run("log", "--db", as_user(DTH), "--format", "json")
     assert out.code == 0 and out.json() == []
+
+
+def test_a_township_clerk_withdraws_only_their_own_announced_imports(clerks):
+    """An import announces its month in `pending_imports` (later months wait for it). A township clerk reads every
+    announcement (to wait for the earlier months) and withdraws their own, never another clerk's: deleting one
+    would let a later month land before the month it must be computed against."""
+    import psycopg
+
+    urls, as_user, users = clerks
+    row = ("2026-01", "host", 1, "2026-01-31T08:00:00")
+    insert = "INSERT INTO pending_imports (month, host, pid, started_at) VALUES (%s, %s, %s, %s) RETURNING id"
+    with psycopg.connect(as_user("county"), autocommit=True) as county:
+        theirs = county.execute(insert, row).fetchone()[0]
+    with psycopg.connect(as_user(QBQ), autocommit=True) as clerk:
+        mine = clerk.execute(insert, row).fetchone()[0]
+        assert {i for (i,) in clerk.execute("SELECT id FROM pending_imports")} == {theirs, mine}
+        assert clerk.execute("DELETE FROM pending_imports WHERE id = %s", (theirs,)).rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            clerk.execute("UPDATE pending_imports SET month = '2027-01' WHERE id = %s", (theirs,))
+        assert clerk.execute("DELETE FROM pending_imports WHERE id = %s", (mine,)).rowcount == 1
+    with psycopg.connect(as_user(DTH), autocommit=True) as other:
+        assert other.execute("DELETE FROM pending_imports").rowcount == 0
+        # an announcement is stamped with the clerk who made it, whatever name it is given
+        forged = other.execute("INSERT INTO pending_imports (month, host, pid, started_at, db_user) "
+                               "VALUES (%s, %s, %s, %s, %s) RETURNING db_user", (*row, users[QBQ])).fetchone()[0]
+        assert forged == users[DTH]
+    with psycopg.connect(urls["townships"]) as owner:
+        assert owner.execute("SELECT id, db_user FROM pending_imports WHERE id = %s", (theirs,)).fetchall() == [
+            (theirs, users["county"])]

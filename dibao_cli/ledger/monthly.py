@@ -21,6 +21,7 @@ from dibao_cli import __version__, money
 from dibao_cli.assess.household import plan_assessment
 from dibao_cli.errors import RosterRefused, UsageInvalid
 from dibao_cli.ledger import assistance as assistance_store
+from dibao_cli.ledger import month_helper
 from dibao_cli.ledger import township as townships
 from dibao_cli.ledger.decided import Decided, month_results
 from dibao_cli.ledger.month_rows import MonthRows
@@ -230,17 +231,37 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
     carried = [hid for hid in report.skipped if hid in prior and hid not in links.values()]
     report.carried = list(carried)
     staging.stage_carried(carried)
-    rows = MonthRows(staging, ledger, previous, day, policy_at.marginal_multiplier, report)
-    for hid in carried:
-        rows.event(hid, "not_assessed", NOT_ASSESSED, prior[hid]["township"])
-    for result in month_results(assessment):  # a HouseholdResult or the columnar engine's Decided
-        hid = result.household.household_id
-        linked = links.get(hid)
-        record = prior.get(linked or hid)
-        rows.add(result, linked, record)
-        status = result.status
-        if status not in COVERED and saved[hid][2]:
-            _paid_after_phase_out(result, record, saved[hid][2], report)
+    multiplier = policy_at.marginal_multiplier
+
+    def stage(part, rows: MonthRows) -> None:
+        for result in month_results(part):  # a HouseholdResult or the columnar engine's Decided
+            hid = result.household.household_id
+            linked = links.get(hid)
+            record = prior.get(linked or hid)
+            rows.add(result, linked, record)
+            if result.status not in COVERED and saved[hid][2]:
+                _paid_after_phase_out(result, record, saved[hid][2], rows.report)
+
+    def stage_apart(part, helper_staging: Staging) -> ImportReport:  # in the helper process
+        rows = MonthRows(helper_staging, ledger, previous, day, multiplier, ImportReport(report.month, day))
+        stage(part, rows)
+        rows.flush()
+        return rows.report
+
+    first, second = month_helper.split(ledger, assessment)  # second: the later households, for a helper
+    helper = month_helper.Helper(ledger, second, stage_apart) if second is not None else None
+    try:
+        rows = MonthRows(staging, ledger, previous, day, multiplier, report)
+        for hid in carried:
+            rows.event(hid, "not_assessed", NOT_ASSESSED, prior[hid]["township"])
+        stage(first, rows)
+        if helper is not None:
+            rows.flush()  # ours first: the helper's events are numbered on from them
+            if not helper.adopt(staging, report):
+                stage(second, rows)
+    finally:
+        if helper is not None:
+            helper.cancel()
     continuing = present | set(links.values())
     # in the order of their household numbers, whatever order the database read last month's rows in
     for hid in sorted(hid for hid, record in prior.items() if hid not in continuing and CATEGORY.get(record["status"])):

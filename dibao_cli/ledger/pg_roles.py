@@ -5,7 +5,8 @@ Four group roles; a person logs in as their own database user, made a member of 
   `township`; members and application steps through their household), records applications, steps and
   visits for it, and imports its roster into a month (`import --township`: its own rows only, the other
   townships copied by a function of the administrator's, ledger/pg_township.py); cannot change decisions,
-  import another township or touch the audit log (of which they read only the entries they wrote).
+  import another township or touch the audit log (of which they read only the entries they wrote), and
+  withdraws only the import announcements they made (`pending_imports`).
 - dibao_county: a county clerk. All townships; imports months, issues notices (document numbers), approves.
 - dibao_auditor: reads everything, the audit log included; writes nothing.
 - dibao_admin: the county clerk's rights plus the structure (dibao db upgrade) and the roles.
@@ -102,6 +103,25 @@ def setup_statements() -> list[str]:
                 f"CREATE POLICY auditor_read ON {table} FOR SELECT TO dibao_auditor USING (true)",
                 f"DROP POLICY IF EXISTS township_own ON {table}",
                 f"CREATE POLICY township_own ON {table} TO dibao_township USING ({rule}) WITH CHECK ({check})"]
+    # imports announced (pending_imports): a township clerk reads them all (to wait for the earlier months) and
+    # withdraws only their own, stamped with their name by the database (another's is never theirs to remove)
+    out += ["ALTER TABLE pending_imports ADD COLUMN IF NOT EXISTS db_user TEXT NOT NULL DEFAULT session_user",
+            "DROP TRIGGER IF EXISTS pending_imports_user ON pending_imports",
+            "CREATE TRIGGER pending_imports_user BEFORE INSERT ON pending_imports FOR EACH ROW "
+            "EXECUTE FUNCTION dibao_stamp_user()",
+            "ALTER TABLE pending_imports ENABLE ROW LEVEL SECURITY",
+            "DROP POLICY IF EXISTS county_all ON pending_imports",
+            "CREATE POLICY county_all ON pending_imports TO dibao_county, dibao_admin USING (true) WITH CHECK (true)",
+            "DROP POLICY IF EXISTS auditor_read ON pending_imports",
+            "CREATE POLICY auditor_read ON pending_imports FOR SELECT TO dibao_auditor USING (true)",
+            "DROP POLICY IF EXISTS township_reads ON pending_imports",
+            "CREATE POLICY township_reads ON pending_imports FOR SELECT TO dibao_township USING (true)",
+            "DROP POLICY IF EXISTS township_announces ON pending_imports",
+            "CREATE POLICY township_announces ON pending_imports FOR INSERT TO dibao_township "
+            "WITH CHECK (db_user = session_user)",
+            "DROP POLICY IF EXISTS township_withdraws ON pending_imports",
+            "CREATE POLICY township_withdraws ON pending_imports FOR DELETE TO dibao_township "
+            "USING (db_user = session_user)"]
     # the audit log: a township clerk reads the entries they wrote themselves, nobody else's
     out += ["ALTER TABLE audit ENABLE ROW LEVEL SECURITY",
             "DROP POLICY IF EXISTS everyone_reads ON audit",

@@ -215,11 +215,53 @@ class SqliteLedger(Ledger):
         """After rows were copied in with their ids (nothing to do: SQLite continues after the largest id)."""
 
     # ---- the month being imported, staged outside the write lock
-    def open_staging(self, tables: dict[str, tuple[str, ...]]) -> None:
-        """A private temporary database `staging` with the given tables (no durability needed)."""
-        self.db.execute("ATTACH DATABASE '' AS staging")
+    def open_staging(self, tables: dict[str, tuple[str, ...]], path: str | None = None) -> None:
+        """A private temporary database `staging` with the given tables (no durability needed); `path`: a file of
+        a helper process's (ledger/month_helper.py) instead."""
+        self.db.execute("ATTACH DATABASE ? AS staging", (path or "",))
+        if path:
+            self.db.execute("PRAGMA staging.journal_mode=OFF")
+            self.db.execute("PRAGMA staging.synchronous=OFF")
         for table, columns in tables.items():
             self.db.execute(f"CREATE TABLE staging.{table} ({', '.join(columns)})")
+
+    def own_connection(self) -> None:
+        """In a forked helper process: a connection of its own (in memory, for staging into a file of its own);
+        the inherited one belongs to the parent and is never used or closed here."""
+        self.db = sqlite3.connect(":memory:", isolation_level=None, factory=_Connection)
+        self.db.ledger_path = self.path
+
+    staging_helper = False  # a helper process's staged rows are attached as `helper` (adopt_staged)
+
+    def adopt_staged(self, path: str, events: tuple[str, ...], seq_from: int) -> tuple[str | None, int]:
+        """A helper process's staged rows (the file `path`): its households and members stay in its file, attached
+        as `helper` until staging is closed (Staging.store copies them from there); its events are copied after
+        ours, their seq after `seq_from`. (Its summary or None: nothing was taken; the number of its events.)"""
+        self.db.execute("ATTACH DATABASE ? AS helper", (path,))
+        self.staging_helper = True
+        found = self.db.execute("SELECT COUNT(*) FROM helper.sqlite_master WHERE name = 'summary'").fetchone()[0]
+        row = self.db.execute("SELECT body FROM helper.summary").fetchone() if found else None
+        if row is None:
+            self.staging_helper = False
+            self.db.execute("DETACH DATABASE helper")
+            return None, 0
+        count = self.db.execute("SELECT COUNT(*) FROM helper.events").fetchone()[0]
+        names = ", ".join(events)
+        picked = ", ".join("seq + ?" if c == "seq" else c for c in events)
+        self.stage_copy(f"INSERT INTO staging.events ({names}) SELECT {picked} FROM helper.events ORDER BY rowid",
+                        (seq_from,))  # the last step: when it fails, nothing of the helper's was taken
+        return row[0], count
+
+    def stage_copy(self, statement: str, params: tuple) -> None:
+        """One statement writing the staging database, in a transaction of its own (as stage_rows)."""
+        self.db.execute("BEGIN")
+        try:
+            self.db.execute(statement, params)
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error, DibaoError):
+                self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def stage_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
         """Rows into a staging table in one transaction of the temporary database (outside one, every row would
@@ -257,7 +299,16 @@ class SqliteLedger(Ledger):
         return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit is not None else 999
 
     def close_staging(self) -> None:
+        if self.staging_helper:
+            self.staging_helper = False
+            self.db.execute("DETACH DATABASE helper")
         self.db.execute("DETACH DATABASE staging")
+
+    def _remap_reasons(self, table: str, remap) -> None:
+        """The staged reasons get their texts' ids as they are copied into the ledger (Staging.store), not by
+        rewriting every staged row first (each distinct stored value is remapped once)."""
+        self.db.create_function("dibao_remap", 1, remap, deterministic=True)
+        self.staged_reasons = "dibao_remap(reasons)"
 
     def backup(self, target: Path, force: bool) -> bool:
         """A consistent copy of a ledger in use (SQLite's online backup); True when the folder was made."""

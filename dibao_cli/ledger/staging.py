@@ -22,11 +22,17 @@ class Staging:
     """The month being imported, written to a private temporary database outside the ledger's write lock
     (each batch commits on its own: the temporary database needs no durability)."""
 
-    def __init__(self, ledger):
+    def __init__(self, ledger, path: str | None = None):
+        """`path`: a file to stage in (a helper process's, ledger/month_helper.py; SQLite only)."""
         self.ledger = ledger
         self.events = 0  # events staged so far: the next one's seq follows
-        ledger.open_staging({"households": HOUSEHOLD_COLUMNS, "members": MEMBER_COLUMNS, "events": EVENT_COLUMNS,
-                             "carried": ("household_id",)})
+        self.helper = False  # a helper process's households and members are attached as `helper` (adopt)
+        tables = {"households": HOUSEHOLD_COLUMNS, "members": MEMBER_COLUMNS, "events": EVENT_COLUMNS,
+                  "carried": ("household_id",)}
+        if path is None:
+            ledger.open_staging(tables)
+        else:
+            ledger.open_staging(tables | {"summary": ("body",)}, path)
 
     def stage_carried(self, household_ids: list[str]) -> None:
         """The households kept unassessed (last month's rows are copied for them by a join)."""
@@ -43,14 +49,29 @@ class Staging:
         members.clear()
         events.clear()
 
+    def note(self, summary: str) -> None:
+        """A helper process's summary of what it staged (JSON), read back by `adopt`."""
+        self.ledger.stage_rows("staging.summary", ("body",), [(summary,)])
+
+    def adopt(self, path: str) -> str | None:
+        """The rows a helper process staged in the file `path`, after the ones staged here (its events numbered on
+        from ours); its summary (None: it left none, nothing was taken)."""
+        summary, events = self.ledger.adopt_staged(path, EVENT_COLUMNS, self.events)
+        self.events += events
+        self.helper = summary is not None
+        return summary
+
     def store(self, db, import_id: int, carried_from: int | None) -> int:
         """Inside the write transaction: copy the staged rows into the month's version `import_id`, and the
         rows (households, members) of the households kept unassessed from `carried_from` (last month's
         version; None: none kept). The number of members carried."""
         columns, members, events = (", ".join(c) for c in (HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, EVENT_COLUMNS))
-        db.execute(f"INSERT INTO households (import_id, {columns}) SELECT ?, {columns} FROM staging.households",
-                   (import_id,))
-        db.execute(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM staging.members", (import_id,))
+        staged = ", ".join(self.ledger.staged_reasons if c == "reasons" else c for c in HOUSEHOLD_COLUMNS)
+        for source in ("staging", "helper") if self.helper else ("staging",):
+            db.execute(f"INSERT INTO households (import_id, {columns}) SELECT ?, {staged} FROM {source}.households",
+                       (import_id,))
+            db.execute(f"INSERT INTO members (import_id, {members}) SELECT ?, {members} FROM {source}.members",
+                       (import_id,))
         carried = 0
         if carried_from is not None:  # last month's rows of the households kept: one join with the staged list
             kept = ", ".join("0" if c == "assessed" else c for c in HOUSEHOLD_COLUMNS)
