@@ -70,6 +70,8 @@ def _end_now(code) -> None:
         return  # a message or an odd status: the interpreter says and maps it
     if threading.active_count() > 1:
         return  # a thread still running: the interpreter waits for it
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return  # run under a profiler or debugger (python -m cProfile), which reports once the program returns
     atexit._run_exitfuncs()  # and forgets them: if the flush below fails, the interpreter does not run them twice
     try:
         sys.stdout.flush()
