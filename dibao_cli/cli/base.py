@@ -40,22 +40,21 @@ def gc_paused():
 # A command that has read a roster of at least this many households ends its process without freeing what it
 # built (see end_quickly); a smaller one ends as any Python program does.
 QUICK_EXIT_HOUSEHOLDS = 2_000
-_QUICK_EXIT = False
+_KEPT: list = []  # what the command asked to keep until the process ends (see end_quickly)
 
 
-def end_quickly(households: int) -> None:
-    """Ask that the process, once this command has finished, end without freeing its objects.
+def end_quickly(roster) -> None:
+    """Ask that the process, once this command has finished, end without freeing the roster it read.
 
-    Freeing a province's roster and results one object at a time is most of a second at exit (a million
-    members). When the command returns or exits with a status, every output is already written: files are
-    fsynced and renamed before the command returns, and standard output is flushed below. So the program
-    then runs the exit handlers (atexit: temporary files, the console), flushes standard output and error,
-    and ends with os._exit and the same status. Only for the real program (`dibao ...`, `python -m
-    dibao_cli`): a caller that runs the command inside its own process (tests, CliRunner) gets it back as
-    before."""
-    global _QUICK_EXIT
-    if households >= QUICK_EXIT_HOUSEHOLDS:
-        _QUICK_EXIT = True
+    Freeing a province's roster one object at a time (a million members, their cells, the households) is most of a
+    second, spent when the command returns. When the command returns or exits with a status, every output is
+    already written: files are fsynced and renamed before the command returns, and standard output is flushed
+    below. So the roster is kept here, and the program then runs the exit handlers (atexit: temporary files, the
+    console), flushes standard output and error, and ends with os._exit and the same status. Only for the real
+    program (`dibao ...`, `python -m dibao_cli`): a caller that runs the command inside its own process (tests,
+    CliRunner) gets it back as before, and the roster is let go when the command ends."""
+    if len(roster.households) >= QUICK_EXIT_HOUSEHOLDS:
+        _KEPT.append(roster)
 
 
 def _end_now(code) -> None:
@@ -104,14 +103,15 @@ class DibaoGroup(ChineseHelp, click.Group):
         try:
             result = self._main(args, prog_name, complete_var, **extra)
         except SystemExit as exc:
-            if args is None and _QUICK_EXIT:  # the program itself, not a caller's process (see end_quickly)
+            if args is None and _KEPT:  # the program itself, not a caller's process (see end_quickly)
                 _end_now(exc.code)
             raise
         else:
-            if args is None and _QUICK_EXIT and result is None:
+            if args is None and _KEPT and result is None:
                 _end_now(0)
             return result
         finally:
+            _KEPT.clear()
             # What the program leaves is frozen: the interpreter's exit then frees it without scanning it for
             # cycles first (a quarter of `dibao --version`; a command has frozen its own objects already).
             gc.freeze()
