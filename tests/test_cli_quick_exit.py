@@ -164,3 +164,14 @@ def test_a_command_run_in_process_returns_to_its_caller(tmp_path, monkeypatch, r
     with pytest.raises(SystemExit) as exc:
         main(["check", str(rosters[1]), "--date", DAY, "--format", "json"])
     assert exc.value.code == 1
+
+
+def test_a_profiler_still_gets_its_report(tmp_path, rosters):
+    """Run under `python -m cProfile`, the program ends the ordinary way, so that the profile is written."""
+    profile = tmp_path / "check.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "dibao_cli", "check",
+                           str(rosters[1]), "--date", DAY, "--format", "json"], capture_output=True, cwd=tmp_path)
+    assert done.returncode == 0  # cProfile's own: it takes the command's SystemExit and ends normally
+    import pstats
+
+    assert any(name == "end_quickly" for (_, _, name) in pstats.Stats(str(profile)).stats)
