@@ -7,6 +7,7 @@ one at a time); `--per-household` writes it with the per-household engine only, 
     python benchmarks/stages.py benchmarks/out/roster-100000.xlsx --per-household
     python benchmarks/stages.py benchmarks/out/roster-100000.xlsx --assess-only    # the columnar pass alone
     PYTHONPATH=/other/checkout python benchmarks/stages.py roster.xlsx --profile prof.out   # cProfile of the last stage
+    python benchmarks/stages.py benchmarks/out/roster-1000000.xlsx --processes 2   # the JSON on two processes
 
 The cycle collector is paused as the CLI pauses it. CPU time (process_time) is shown beside wall time: the
 benchmark machine is shared, so CPU time is the steadier figure.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import gc
+import os
 import time
 from pathlib import Path
 
@@ -57,14 +59,32 @@ def _columnar():
     return assess_block, _income_items, assess_household
 
 
+def _processes(choice: str) -> None:
+    """One process or two for the JSON (reports/assess_json_parallel.py, in code that has it)."""
+    try:
+        from dibao_cli.reports import assess_json_parallel
+    except ImportError:
+        return
+    if choice == "1":
+        assess_json_parallel.PARALLEL_FROM = 1 << 62
+    elif choice == "2":
+        assess_json_parallel.core_free = lambda: True
+
+
 class Clock:
     def __init__(self):
-        self.cpu, self.wall = time.process_time(), time.perf_counter()
+        self.cpu, self.wall, self.children = time.process_time(), time.perf_counter(), self._children()
+
+    @staticmethod
+    def _children() -> float:
+        times = os.times()
+        return times.children_user + times.children_system
 
     def lap(self, name: str) -> None:
-        cpu, wall = time.process_time(), time.perf_counter()
-        print(f"  {name:<12} cpu {cpu - self.cpu:7.2f} s   wall {wall - self.wall:7.2f} s", flush=True)
-        self.cpu, self.wall = cpu, wall
+        cpu, wall, children = time.process_time(), time.perf_counter(), self._children()
+        print(f"  {name:<12} cpu {cpu - self.cpu:7.2f} s   wall {wall - self.wall:7.2f} s   child processes' cpu "
+              f"{children - self.children:5.2f} s", flush=True)
+        self.cpu, self.wall, self.children = cpu, wall, children
 
 
 def main() -> None:
@@ -73,7 +93,11 @@ def main() -> None:
     parser.add_argument("--profile", help="write a cProfile of the assess/JSON stage here")
     parser.add_argument("--assess-only", action="store_true", help="assess without building the JSON")
     parser.add_argument("--per-household", action="store_true", help="the per-household engine only (no columns)")
+    parser.add_argument("--processes", choices=("auto", "1", "2"), default="auto",
+                        help="the JSON of a large roster in one process, on two (a forked child writes every other "
+                             "block, even when no core looks free), or as the command chooses")
     args = parser.parse_args()
+    _processes(args.processes)
     read_rosters, plan_assessment, iter_results, json_chunks, resolve = _imports()
     gc.disable()
     clock = Clock()

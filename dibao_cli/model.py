@@ -53,7 +53,9 @@ class Member:
         self.support_mode = None
         self.supporter = None
         self.school_level = None
-        # shared read-only empties until a value arrives: most members have few items (memory at 1M rows)
+        # shared read-only empties until a value arrives: most members have few items (memory at 1M rows). Once
+        # read, a member's items are never changed: the reader by columns gives members with the same items one
+        # dictionary (a million rows have a few thousand combinations)
         self.incomes: dict[str, int] = EMPTY  # type: ignore[assignment]
         self.expenses: dict[str, int] = EMPTY  # type: ignore[assignment]
         self.extra: dict[str, object] = EMPTY  # type: ignore[assignment]
@@ -133,9 +135,14 @@ class Household:
         self.enrolled_on = self.phase_out_start = self.last_check = self.current_benefit = None
 
     @classmethod
-    def grouped(cls, household_ids: list[str], file: str, sheet: str, rows: list[int], members: list[list[Member]]):
-        """Households made at once, each with its first row and its members (the reader of a sheet by columns)."""
-        return list(map(_household, household_ids, repeat(file), repeat(sheet), rows, members))
+    def grouped(cls, household_ids: list[str], file: str, sheet: str, rows: list[int], members: list[list[Member]],
+                fields: dict[str, list] | None = None):
+        """Households made at once, each with its first row, its members and its value of each of `fields` (one
+        value a household by attribute of HOUSEHOLD_FIELDS; None for an attribute not given) (the reader of a sheet
+        by columns)."""
+        fields = fields or {}
+        return list(map(_household, household_ids, repeat(file), repeat(sheet), rows, members,
+                        *(fields[name] if name in fields else repeat(None) for name in HOUSEHOLD_FIELDS)))
 
     def get(self, key: str):
         return getattr(self, key)
@@ -152,7 +159,9 @@ class Household:
         return head.name if head is not None else self.head_name
 
 
-def _household(household_id, file, sheet, row, members) -> Household:
+def _household(household_id, file, sheet, row, members, township, village, head_name, area_type, lifted_out,
+               deposits, vehicles, homes, business, state, enrolled_on, phase_out_start, last_check,
+               current_benefit) -> Household:
     household = _new_household(Household)
     household.household_id = household_id
     household.file = file
@@ -160,10 +169,20 @@ def _household(household_id, file, sheet, row, members) -> Household:
     household.row = row
     household.members = members
     household.has_error = False
-    household.township = household.village = household.head_name = household.area_type = None
-    household.lifted_out = household.deposits = household.vehicles = household.homes = household.business = None
-    household.state = household.enrolled_on = household.phase_out_start = household.last_check = None
-    household.current_benefit = None
+    household.township = township
+    household.village = village
+    household.head_name = head_name
+    household.area_type = area_type
+    household.lifted_out = lifted_out
+    household.deposits = deposits
+    household.vehicles = vehicles
+    household.homes = homes
+    household.business = business
+    household.state = state
+    household.enrolled_on = enrolled_on
+    household.phase_out_start = phase_out_start
+    household.last_check = last_check
+    household.current_benefit = current_benefit
     return household
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dibao_cli.model import EMPTY
 
 
+MIXED_BITS = 62  # the combinations' numbers are the digits in mixed radix below 2 ** MIXED_BITS
+
+
 def amount_items(columns: list) -> list | None:
     """Each member's dictionary of the income (or expense) items that are not 0, in the columns' order, from
     (item, clean value of each code, the codes as an Arrow array) of each column; None when no member has one.
-    A roster has few distinct combinations of amounts: one dictionary is built for each, and copied for each
-    member with it."""
+    A roster has few distinct combinations of amounts: one dictionary is built for each, and shared by the members
+    with it (a member's items are read, never changed, once read: see model.Member)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -24,16 +27,31 @@ def amount_items(columns: list) -> list | None:
     for name, values, indices, kept in live:
         table = pa.array([c + 1 if k else 0 for c, k in enumerate(kept)], pa.int64())
         digits.append(pc.fill_null(pc.take(table, indices), 0))
-    # one number for each combination, kept below the row count by encoding after each column
+    # one number for each combination: the digits in mixed radix while that fits in 62 bits (nearly always), the
+    # combinations' codes so far times the next radix otherwise
+    radixes = [len(values) + 1 for _, values, _, _ in live]
     key = digits[0]
-    for digit, (_, values, _, _) in zip(digits[1:], live[1:]):
-        key = pc.add(pc.multiply(pc.cast(pc.dictionary_encode(key).indices, pa.int64()), len(values) + 1), digit)
+    span = radixes[0]  # the key is below this
+    mixed = True
+    for digit, radix in zip(digits[1:], radixes[1:]):
+        if mixed and span * radix < 1 << MIXED_BITS:
+            span *= radix
+        else:
+            mixed = False
+            key = pc.cast(pc.dictionary_encode(key).indices, pa.int64())
+        key = pc.add(pc.multiply(key, radix), digit)
     encoded = pc.dictionary_encode(key)
-    firsts = pc.index_in(encoded.dictionary, value_set=key)  # a row with each combination
-    picked = [digit.take(firsts).to_pylist() for digit in digits]
+    if mixed:  # each combination's digits read back from its number
+        picked = [[] for _ in digits]
+        for number in encoded.dictionary.to_pylist():
+            for k in range(len(radixes) - 1, -1, -1):
+                number, digit = divmod(number, radixes[k])
+                picked[k].append(digit)
+    else:
+        firsts = pc.index_in(encoded.dictionary, value_set=key)  # a row with each combination
+        picked = [digit.take(firsts).to_pylist() for digit in digits]
     templates = []
     for combination in zip(*picked):
         items = {name: values[digit - 1] for (name, values, _, _), digit in zip(live, combination) if digit}
         templates.append(items or EMPTY)
-    return [items if items is EMPTY else items.copy() for items in map(templates.__getitem__,
-                                                                       encoded.indices.to_pylist())]
+    return list(map(templates.__getitem__, encoded.indices.to_pylist()))

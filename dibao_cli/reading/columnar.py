@@ -76,22 +76,38 @@ class ParallelLoad:
     the sheet against the size limits: a file built to exhaust memory stops the child, never the machine, and the
     scan then refuses the file with its usual message. The child hands back its Arrow columns through an anonymous
     in-memory file, mapped here without a copy. Whatever happens to the child (refused column types, a crash, the
-    ceiling), the sheet is read as it would be without the child: declined to the row reader."""
+    ceiling), the sheet is read as it would be without the child: declined to the row reader.
 
-    def __init__(self, path: Path, sheet_name: str, first_row: int, width: int, memory_ceiling: int):
+    With `id_position` (the ID column's position in the table), the child goes on, once the columns are handed over,
+    to screen that column (idscreen.screen_ids) and to dictionary-encode the columns at `encode_positions` (the
+    household-level ones, needed last) while this process builds the members from the others, and hands them back
+    through a second in-memory file (screen()). Should that fail in any way, this process does the same work itself
+    with the same functions."""
+
+    def __init__(self, path: Path, sheet_name: str, first_row: int, width: int, memory_ceiling: int,
+                 id_position: int | None = None, encode_positions: tuple = ()):
         import pyarrow as pa
-        import pyarrow.ipc  # noqa: F401 - imported before the fork, so the child imports nothing
+        import pyarrow.compute  # noqa: F401 - imported before the fork, so the child imports nothing
+        import pyarrow.ipc  # noqa: F401
         import fastexcel  # noqa: F401
 
+        from dibao_cli.reading import idscreen  # noqa: F401 - for the child, as above
+
         self.width = width
+        self.id_position = id_position
+        self._extras = None
         self._pa = pa
         self._memory = os.memfd_create("dibao-columns", os.MFD_CLOEXEC)
+        self._screen_memory = os.memfd_create("dibao-id-screen", os.MFD_CLOEXEC)
+        self._exit: int | None = None
         reader, writer = os.pipe()
+        ready, loaded = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: load, write the columns, leave without running any of the parent's exit code
             code = 1
             try:
                 os.close(reader)
+                os.close(ready)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops it silently; the parent reports it
                 # nothing the child says reaches the clerk's screen (a failed allocation is reported on stderr):
                 # its stderr goes to the parent as the reason of a decline
@@ -100,11 +116,15 @@ class ParallelLoad:
                 os.dup2(writer, 2)
                 _limit_memory(memory_ceiling)
                 table = _load(path, sheet_name, first_row)
-                with pa.OSFile(f"/proc/self/fd/{self._memory}", "wb") as sink:
-                    with pa.ipc.new_stream(sink, table.schema) as stream:
-                        stream.write_batch(table)
+                _write(pa, self._memory, table)
+                os.write(loaded, b"1")  # the columns are all there: the parent may map them
+                os.close(loaded)
                 code = 0
+                extras = _extras(table, id_position, encode_positions)
+                if extras is not None:
+                    _write(pa, self._screen_memory, extras)
             except BaseException as exc:  # noqa: BLE001 - reported to the parent as a decline
+                code = code or 2  # after the columns: only the screen is missing
                 try:
                     os.write(writer, str(exc).encode("utf-8", "replace")[:2000])
                 except BaseException:  # noqa: BLE001
@@ -112,11 +132,13 @@ class ParallelLoad:
             finally:
                 os._exit(code)
         os.close(writer)
+        os.close(loaded)
         self._pid = pid
         self._status = reader
+        self._loaded = ready
 
     def cancel(self) -> None:
-        """Stop the child (the scan refused the sheet, or Ctrl-C) and reap it."""
+        """Stop the child (the scan refused the sheet, Ctrl-C, or its screen is not wanted) and reap it."""
         if self._pid is not None:
             try:
                 os.kill(self._pid, signal.SIGKILL)
@@ -126,23 +148,55 @@ class ParallelLoad:
         self._close()
 
     def result(self):
-        """The child's Arrow columns (a record batch), or Declined."""
+        """The child's Arrow columns (a record batch), or Declined (the child stopped). The child may go on to
+        screen the ID column: screen() or cancel() after."""
         try:
-            status = self._reap()
-            message = b""
-            while chunk := os.read(self._status, 4096):
-                message += chunk
-            if status != 0:
+            while True:
+                try:
+                    loaded = os.read(self._loaded, 1)
+                    break
+                except InterruptedError:
+                    continue
+            if loaded != b"1":  # the child ended without the columns
+                status = self._reap()
+                message = self._message()
                 raise Declined(message.decode("utf-8", "replace") or f"loader ended with {status}")
             pa = self._pa
             with pa.memory_map(f"/proc/self/fd/{self._memory}") as source:
                 table = pa.ipc.open_stream(source).read_next_batch()
             return _checked(table, self.width)
+        except BaseException:
+            self.cancel()
+            raise
+
+    def screen(self):
+        """What the child made after handing over the columns, once it has ended (_extras: a record batch), the same
+        batch each time; None when it has nothing (no ID column given, or the child failed). After result()."""
+        pa = self._pa
+        try:
+            if self._pid is None and self._memory is None:
+                return self._extras
+            status = self._reap()
+            if status != 0 or os.fstat(self._screen_memory).st_size == 0:
+                return None
+            with pa.memory_map(f"/proc/self/fd/{self._screen_memory}") as source:
+                self._extras = pa.ipc.open_stream(source).read_next_batch()
+            return self._extras
+        except (OSError, pa.ArrowException):
+            return None
         finally:
             self.cancel()
 
+    def _message(self) -> bytes:
+        message = b""
+        while chunk := os.read(self._status, 4096):
+            message += chunk
+        return message
+
     def _reap(self) -> int:
         """Wait for the child; it stays this object's to stop (cancel) until it has ended."""
+        if self._pid is None:
+            return -1 if self._exit is None else self._exit
         while True:
             try:
                 _, status = os.waitpid(self._pid, 0)
@@ -151,14 +205,59 @@ class ParallelLoad:
             except ChildProcessError:
                 status = None
             self._pid = None
-            return -1 if status is None else os.waitstatus_to_exitcode(status)
+            self._exit = -1 if status is None else os.waitstatus_to_exitcode(status)
+            return self._exit
 
     def _close(self) -> None:
-        for name in ("_memory", "_status"):
+        for name in ("_memory", "_screen_memory", "_status", "_loaded"):
             fd = getattr(self, name)
             if fd is not None:
                 os.close(fd)
                 setattr(self, name, None)
+
+    def __del__(self):
+        try:
+            self.cancel()
+        except BaseException:  # noqa: BLE001 - at exit, nothing is left to stop
+            pass
+
+
+ENCODED = "encoded:"  # the name of a column's dictionary encoding in _extras, before its position
+
+
+def _extras(table, id_position: int | None, encode_positions):
+    """The child's work after handing over the columns: the screen of the ID column at `id_position` (idscreen's
+    columns and metadata) and the dictionary encoding of each column at `encode_positions` (named ENCODED and its
+    position, left out for a column of empty cells), as one record batch; None without an ID column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from dibao_cli.reading import idscreen
+
+    if id_position is None or not 0 <= id_position < table.num_columns:
+        return None
+    kept = {p: table.column(p) for p in (id_position, *encode_positions) if 0 <= p < table.num_columns}
+    del table  # the other columns are not needed any more
+    screen = idscreen.screen_ids(kept[id_position])
+    if screen is None:
+        return None
+    arrays, names = list(screen.columns), list(screen.schema.names)
+    for position in encode_positions:
+        column = kept.get(position)
+        if column is None:
+            continue
+        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        if not pa.types.is_null(array.type):
+            arrays.append(pc.dictionary_encode(array))
+            names.append(f"{ENCODED}{position}")
+    return pa.RecordBatch.from_arrays(arrays, names, metadata=screen.schema.metadata)
+
+
+def _write(pa, memory: int, batch) -> None:
+    """A record batch written as an Arrow stream into an in-memory file."""
+    with pa.OSFile(f"/proc/self/fd/{memory}", "wb") as sink:
+        with pa.ipc.new_stream(sink, batch.schema) as stream:
+            stream.write_batch(batch)
 
 
 def _limit_memory(ceiling: int) -> None:

@@ -1,5 +1,6 @@
 """A roster sheet's data rows read from Arrow columns: each column cleaned once per distinct value, ID
-numbers checked as whole columns, members and households built column by column.
+numbers checked as whole columns (idscreen; by the loader's child while this process builds the members, when a
+child loaded the sheet), members and households built column by column.
 
 The cleaners are the same functions the row reader calls (dibao_cli.cells through converters.Slot, and
 idcard.parse_id for every ID number that is not a clean 18-character number), applied to the same cell
@@ -15,7 +16,6 @@ from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 from dibao_cli import cells
-from dibao_cli.idcard import CHECK_CHARS, WEIGHTS
 from dibao_cli.model import EMPTY, members_from_columns
 from dibao_cli.problems import ERROR
 from dibao_cli.reading.apply import (
@@ -32,9 +32,11 @@ from dibao_cli.reading.apply import (
     target_of,
 )
 from dibao_cli.reading.amounts import amount_items
-from dibao_cli.reading.columnar import column_values
+from dibao_cli.reading.columnar import ENCODED, column_values
 from dibao_cli.reading.columns import HOUSEHOLD
+from dibao_cli.reading.converters import plain_date
 from dibao_cli.reading import grouping
+from dibao_cli.reading.idscreen import clean_ids as _clean_ids, from_loader as _screened
 from dibao_cli.reading.households import HEAD_RELATIONS, quiet_by_codes, quiet_households
 
 if TYPE_CHECKING:
@@ -44,17 +46,20 @@ if TYPE_CHECKING:
 _NO_PERSON, _HOUSEHOLD_ID, _MEMBER, _ID, _NAME, _HOUSEHOLD, _HOUSEHOLD_CELL = range(7)
 
 
-def _distinct(column, plain: bool = False, listed: bool = True) -> tuple[list | None, list, list | None, object]:
+def _distinct(column, plain: bool = False, listed: bool = True, encoded=None) -> tuple[list | None, list,
+                                                                                     list | None, object]:
     """(code of each row or None, the distinct cell values, with `plain` whether each distinct value is plain
     text (_PLAIN) or None, and the codes as an Arrow array, null where None) of one Arrow column; without `listed`
-    the codes only as an Arrow array (None for the list)."""
+    the codes only as an Arrow array (None for the list). `encoded`: the column's dictionary encoding, made by the
+    loader's child with the same function."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     if pa.types.is_null(array.type):
         return [None] * len(array) if listed else None, [], None, None
-    encoded = pc.dictionary_encode(array)
+    if encoded is None:
+        encoded = pc.dictionary_encode(array)
     raws = column_values(encoded.dictionary)
     indices = encoded.indices
     if None in raws:  # "" read as an empty cell
@@ -71,81 +76,24 @@ def _distinct(column, plain: bool = False, listed: bool = True) -> tuple[list | 
 _PLAIN = r"^[0-9A-Za-z\x{4e00}-\x{9fa5}]+$"
 
 
-def _distinct_values(column, slot, listed: bool = True) -> tuple[list | None, list, list, object]:
+def _distinct_values(column, slot, listed: bool = True, encoded=None) -> tuple[list | None, list, list, object]:
     """(code of each row or None, the distinct cell values, their clean values, the codes as an Arrow array) of
-    one column: each distinct
-    value cleaned once; in a text or name column, plain values are their own clean values (a large roster has tens
-    of thousands of distinct names)."""
-    codes, raws, chinese, indices = _distinct(column, slot.column.kind in ("text", "name"), listed)
+    one column: each distinct value cleaned once; in a text or name column, plain values are their own clean values
+    (a large roster has tens of thousands of distinct names), and so are dates from 1910 to 2099 in a date column."""
+    codes, raws, chinese, indices = _distinct(column, slot.column.kind in ("text", "name"), listed, encoded)
     value = slot.value
+    if slot.column.kind == "date":  # a date from 1910 to 2099 is its own clean value (nearly all are)
+        return codes, raws, [raw if plain_date(raw) else (None if raw is None else value(raw)) for raw in raws], indices
     if chinese is None:
         return codes, raws, [None if raw is None else value(raw) for raw in raws], indices
     return (codes, raws, [raw if plain else (None if raw is None else value(raw)) for raw, plain in zip(raws, chinese)],
             indices)
 
 
-def _clean_ids(column):
-    """Numbers, birth dates and sex of the clean 18-character ID numbers (None where the cell needs parse_id), the
-    birth dates and sex again as Arrow arrays (null there), and the cells as 18 characters (for _distinct_ids)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if not pa.types.is_string(array.type):
-        return None
-    shaped = pc.fill_null(pc.match_substring_regex(array, r"^[0-9]{17}[0-9Xx]$"), False)
-    upper = pc.utf8_upper(pc.if_else(shaped, array, pa.scalar("000000190001010000")))
-    # every value now has 18 ASCII characters: its bytes, 18 a row, read as small integers (a slice and a cast
-    # of each character cost three times as much)
-    count = len(upper)
-    if count == 0:
-        return [], [], [], pa.array([], pa.date32()), pa.array([], pa.bool_()), upper
-    start = pa.Array.from_buffers(pa.int32(), 1, [None, upper.buffers()[1]], offset=upper.offset)[0].as_py()
-    data = pa.Array.from_buffers(pa.uint8(), 18 * count, [None, upper.buffers()[2]], offset=start)
-    firsts = pc.subtract(pc.cumulative_sum(pa.repeat(pa.scalar(18, pa.int64()), count)), 18)  # each row's first byte
-
-    def byte(position: int):
-        return data.take(pc.add(firsts, position))
-
-    total = pa.scalar(-48 * sum(WEIGHTS), pa.int32())  # the digits are their bytes less 48 ("0")
-    for position, weight in enumerate(WEIGHTS):
-        total = pc.add(total, pc.multiply(byte(position), pa.scalar(weight, pa.int32())))
-    expected = pc.take(pa.array([ord(c) for c in CHECK_CHARS], pa.int32()),
-                       pc.subtract(total, pc.multiply(pc.divide(total, 11), 11)))
-    good = pc.and_(shaped, pc.equal(byte(17), expected))
-    digits = pc.utf8_slice_codeunits(upper, 6, 14)
-    births = pc.strptime(digits, format="%Y%m%d", unit="s", error_is_null=True)
-    stated = pc.cast(digits, pa.int64())  # yyyymmdd
-    good = pc.and_(pc.and_(good, pc.is_valid(births)), pc.greater_equal(stated, 1000_00_00))
-    # strptime rolls 20230230 over to 2023-03-02: a real date gives back the same year, month and day
-    read = pc.add(pc.add(pc.multiply(pc.year(births), 10000), pc.multiply(pc.month(births), 100)), pc.day(births))
-    good = pc.and_(good, pc.fill_null(pc.equal(read, stated), False))
-    male = pc.equal(pc.bit_wise_and(byte(16), 1), 1)  # "1" is 49: odd digits have odd bytes
-    numbers = pc.if_else(good, upper, pa.scalar(None, pa.string())).to_pylist()
-    # a date object per distinct birth date (a roster has a few tens of thousands of them, whatever its size)
-    births = pc.cast(pc.if_else(good, births, pa.scalar(None, births.type)), pa.date32())
-    dates = pc.dictionary_encode(births)
-    days = dates.dictionary.to_pylist()
-    codes = dates.indices
-    if codes.null_count:
-        days.append(None)
-        codes = pc.fill_null(codes, len(days) - 1)
-    return (numbers, list(map(days.__getitem__, codes.to_pylist())), male.to_pylist(), births,
-            pc.if_else(good, male, pa.scalar(None, pa.bool_())), upper)
-
-
-def _distinct_ids(numbers) -> bool:
-    """Whether clean ID numbers (an Arrow array) are all different: the first 17 digits decide the last, and as a
-    number they are told apart in a third of the time their text would take."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    return len(pc.unique(pc.cast(pc.utf8_slice_codeunits(numbers, 0, 17), pa.int64()))) == len(numbers)
-
-
 def read_table(reader, file: str, sheet: str, table, first_row: int, first_column: int, slots: list["Slot"],
-               layout_columns, summary) -> None:
-    """Fill the reader's roster from one sheet's data rows (an Arrow table whose row 0 is `first_row`)."""
+               layout_columns, summary, loading=None) -> None:
+    """Fill the reader's roster from one sheet's data rows (an Arrow table whose row 0 is `first_row`). `loading` is
+    the columnar.ParallelLoad that loaded them, whose child screens the ID column meanwhile (see idscreen)."""
     import pyarrow as pa
 
     problems: list = []
@@ -194,21 +142,24 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             problem(position, _NO_PERSON, 0, file, sheet, first_row + position + 1, "", "",
                     "这一行有内容，但没有姓名和身份证号",
                     "补上姓名和身份证号；如果是说明文字，请移到表格下方单独一行的第一列", ERROR, "row_no_person")
-        positions = pc.indices_nonzero(person)
-        table = table.take(positions)
-        positions = positions.to_pylist()
+        screen_rows = pc.indices_nonzero(person)
+        table = table.take(screen_rows)
+        positions = screen_rows.to_pylist()
     else:
         positions = range(total)
+        screen_rows = None
     count = table.num_rows
     summary.data_rows += count
     summary.members += count
-    rows = [first_row + 1 + p for p in positions]  # each member's row as Excel shows it
+    # each member's row as Excel shows it
+    rows = [first_row + 1 + p for p in positions] if others else range(first_row + 1, first_row + 1 + count)
 
     # household numbers
     codes, raws, plain, hid_indices = _distinct(column(hid_slot.index), True)
     cleaned = []
     refused = False
-    for k, raw in enumerate(raws):
+    all_plain = plain is not None and all(plain)  # every number its own clean value (nearly always)
+    for k, raw in enumerate(() if all_plain else raws):
         if plain is not None and plain[k]:
             cleaned.append(raw)  # what household_number gives back for it
             continue
@@ -217,8 +168,10 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         except cells.CellError as exc:
             cleaned.append(exc)
             refused = True
+    if all_plain:
+        cleaned = raws
     hid_bad: set[int] = set()  # rows whose household number cell is bad
-    if None not in codes and not refused:
+    if hid_indices is not None and hid_indices.null_count == 0 and not refused:
         hids: list = list(map(cleaned.__getitem__, codes))  # every row has a good household number
     else:
         hids = [None] * count
@@ -250,8 +203,12 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             values = [None if c in errors else v for c, v in enumerate(values)]
         if target == ATTRIBUTE:
             coded[name_] = (values, indices)
-            columns[name_] = (list(map(values.__getitem__, codes)) if None not in codes
-                              else [None if c is None else values[c] for c in codes])
+            if indices is None:  # a column of empty cells
+                columns[name_] = [None] * count
+            elif indices.null_count:  # empty cells read as the code after the last
+                columns[name_] = list(map([*values, None].__getitem__, indices.fill_null(len(values)).to_pylist()))
+            else:
+                columns[name_] = list(map(values.__getitem__, codes))
         else:
             amounts[target].append((name_, values, indices))
     for target, key in ((INCOME, "incomes"), (EXPENSE, "expenses")):
@@ -263,10 +220,10 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
 
     # ID numbers: clean 18-character numbers checked as a column, the rest one by one as before
     id_column = column(id_slot.index)
-    fast = _clean_ids(id_column)
+    fast = _clean_ids(id_column, _screened(loading, id_slot.index - first_column, total, screen_rows))
     seen = reader.seen_ids
-    bulk_ids = (fast is not None and None not in fast[0] and _distinct_ids(fast[5])
-                and seen.keys().isdisjoint(fast[0]))  # every number clean and new: put on the members as columns
+    # every number clean and new: put on the members as columns
+    bulk_ids = fast is not None and fast[5] and seen.keys().isdisjoint(fast[0])
     if bulk_ids:
         columns["id_number"], columns["birth"], columns["male"] = fast[:3]
     members = members_from_columns(file, sheet, rows, columns)
@@ -314,43 +271,61 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
 
     # households, in the order their first member appears
     hraws, hvalues, hindices = [], [], []  # each household-level column's codes only as an Arrow array
+    extras = loading.screen() if loading is not None and screen_rows is None else None  # the child's encodings
+    if extras is not None and extras.num_rows != total:
+        extras = None
     for slot in household_slots:
-        _, raws, values, indices = _distinct_values(column(slot.index), slot, listed=False)
+        name = f"{ENCODED}{slot.index - first_column}"
+        encoded = extras.column(name) if extras is not None and name in extras.schema.names else None
+        _, raws, values, indices = _distinct_values(column(slot.index), slot, False, encoded)
         hraws.append(raws)
         hvalues.append(values)
         hindices.append(indices)
     numbers: dict = {}  # each good household number -> its position, in the order of its first row
     # codes are numbered in the order of their first row, so the first code of each number comes first
-    positions_of = [None if value is None or type(value) is cells.CellError
-                    else numbers.setdefault(value, len(numbers)) for value in cleaned]
-    owner_codes = (pa.nulls(count, pa.int64()) if hid_indices is None
-                   else pa.array(positions_of, pa.int64()).take(hid_indices))
-    grouped = grouping.group(roster, file, sheet, members, list(numbers), owner_codes)
-    if grouped is None:  # a household read before (another sheet or file): member by member
+    if all_plain:  # distinct cells, each its own number: the codes are the positions
+        numbers = dict(zip(cleaned, range(len(cleaned))))
+        owner_codes = hid_indices.cast(pa.int64())
+    else:
+        positions_of = [None if value is None or type(value) is cells.CellError
+                        else numbers.setdefault(value, len(numbers)) for value in cleaned]
+        owner_codes = (pa.nulls(count, pa.int64()) if hid_indices is None
+                       else pa.array(positions_of, pa.int64()).take(hid_indices))
+    numbers = list(numbers)
+    if not grouping.can_group(roster, numbers):  # a household read before (another sheet or file): member by member
         hcodes = [[None] * count if indices is None else indices.to_pylist() for indices in hindices]
         _join_one_by_one(roster, problem, file, sheet, positions, rows, members, hids, hid_bad, hid_slot,
                          household_slots, hcodes, hraws, hvalues)
     else:
-        made, owners, owner_array = grouped
+        owner_array = owner_codes.cast(pa.int64())
+        # household-level cells: each household's first value, and the rows the row reader would report
+        found = [grouping.household_cells(hindices[k], hvalues[k], owner_array, len(numbers))
+                 for k in range(len(household_slots))]
+        made = grouping.group(roster, file, sheet, members, numbers, owner_array,
+                                      {slot.key: firsts for slot, (_, _, firsts) in zip(household_slots, found)
+                                       if firsts is not None})
         for i in compress(range(count), map(is_, hids, repeat(None))):
             join_household(roster, problem, (positions[i], _HOUSEHOLD, 0, file, sheet, rows[i]), hid_slot,
                            members[i], None, i in hid_bad)
         if problems:  # a member in error (each error is a problem) puts its household in error
-            grouping.mark_errors(members, owners, made)
-        # household-level cells: each household's first value, then the rows the row reader would report
+            grouping.mark_errors(members, owner_array.to_pylist(), made)
         for k, slot in enumerate(household_slots):
-            bad, other = grouping.household_cells(hindices[k], hvalues[k], owner_array, made, slot.key)
+            bad, other, _ = found[k]
             for i in bad + other:
                 code = hindices[k][i].as_py()
                 household_cell(problem, (positions[i], _HOUSEHOLD_CELL, k, file, sheet, rows[i]), slot,
-                               hraws[k][code], hvalues[k][code], made[owners[i]], hids[i])
+                               hraws[k][code], hvalues[k][code], made[owner_array[i].as_py()], hids[i])
         quiet = quiet_by_codes(made, owner_array, coded, names, fast[3:5], reader.on_date) if bulk_ids else None
         if quiet is None:
             births, males = ((fast[1], fast[2]) if bulk_ids
                              else (list(map(_BIRTH, members)), list(map(_MALE, members))))
-            quiet = quiet_households(made, owners, columns.get("is_head") or [False] * count, names or [None] * count,
-                                     births, columns.get("birth_date"), columns.get("sex"), males, reader.on_date)
-        reader.quiet.update(quiet)
+            quiet = quiet_households(made, owner_array.to_pylist(), columns.get("is_head") or [False] * count,
+                                     names or [None] * count, births, columns.get("birth_date"), columns.get("sex"),
+                                     males, reader.on_date)
+        if reader.quiet:
+            reader.quiet.update(quiet)
+        else:  # the first sheet's (a million rows make a third of a million households)
+            reader.quiet = quiet
     problems.sort(key=lambda item: item[0])
     roster.problems.extend(p for _, p in problems)
     if reader.progress is not None:

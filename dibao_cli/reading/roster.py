@@ -145,26 +145,36 @@ class _Reader:
             return None
         from dibao_cli.reading.columnar import Declined
 
+        ids = [index - head.first_column for index, column, _ in layout.columns
+               if column is not None and column.key == "id_number"]
+        # the household-level columns, read last (frame.read_table)
+        later = tuple(index - head.first_column for index, column, _ in layout.columns
+                      if column is not None and column.level == HOUSEHOLD and column.key != "household_id"
+                      and index >= head.first_column)
         try:
-            table = source.load(layout.header_rows[-1] + 1)
+            table, loading = source.load(layout.header_rows[-1] + 1, ids[0] if len(ids) == 1 else None, later)
         except Declined:
             return None
-        return layout, table, head.first_column
+        return layout, table, head.first_column, loading
 
     def read_sheet(self, book: Book, sheet: Sheet, required: bool) -> bool:
         file = str(book.path)
         fast = self._columnar(sheet)
         if fast is not None:
-            layout, table, first_column = fast
+            layout, table, first_column, loading = fast
             first_row = layout.header_rows[-1] + 1
 
             from dibao_cli.reading import frame
 
             def read(slots, summary):
                 frame.read_table(self, file, sheet.name, table, first_row, first_column, slots, layout.columns,
-                                 summary)
+                                 summary, loading)
 
-            self._read_layout(file, sheet, layout, read)
+            try:
+                self._read_layout(file, sheet, layout, read)
+            finally:
+                if loading is not None:
+                    loading.cancel()
             return True
         rows = sheet.rows()
         grid = first_rows(rows)

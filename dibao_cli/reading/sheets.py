@@ -196,15 +196,19 @@ class ColumnarSource:
     scan: Callable[[], sheetscan.SheetScan]
     budget: tuple[int, int]
 
-    def load(self, first_row: int):
-        """The data rows by columns, or columnar.Declined; the scan's refusal (InputUnreadable) as without columns.
-        A large sheet is loaded in a child process while this one scans it."""
+    def load(self, first_row: int, id_position: int | None = None, encode_positions: tuple = ()):
+        """(the data rows by columns, the columnar.ParallelLoad whose child goes on to screen the column at
+        `id_position` and encode those at `encode_positions`, or None), or columnar.Declined; the scan's refusal
+        (InputUnreadable) as without columns.
+        A large sheet is loaded in a child process while this one scans it; the caller cancels that load when it
+        does not ask for its screen."""
         from dibao_cli.reading import columnar
 
         xml_bytes, memory = self.budget
         loading = None
         if columnar.can_load_in_parallel(xml_bytes):
-            loading = columnar.ParallelLoad(self.path, self.name, first_row, self.head.width, memory)
+            loading = columnar.ParallelLoad(self.path, self.name, first_row, self.head.width, memory, id_position,
+                                           encode_positions)
         try:
             found = self.scan()
             if found.flags or found.merged:
@@ -212,12 +216,13 @@ class ColumnarSource:
             if loading is None:
                 table = columnar.load(self.path, self.name, first_row, self.head.first_column, self.head.width)
             else:
-                table, loading = loading.result(), None
-        finally:
+                table = loading.result()
+            columnar.check_columns(table)
+        except BaseException:
             if loading is not None:
                 loading.cancel()
-        columnar.check_columns(table)
-        return table
+            raise
+        return table, loading
 
 
 class _LazySheet(Sheet):

@@ -260,11 +260,9 @@ def json_chunks(assessment: Assessment, columnar: bool = True):
     if assessment.results or not assessment.pending:
         pieces = (dumps(household_dict(r)) for r in _counted(assessment.results, running))
     elif columnar and os.environ.get("DIBAO_ENGINE") != "household":  # a chunk of objects per block, as it comes
-        from dibao_cli.reports.assess_json import columnar_chunks
+        from dibao_cli.reports.assess_json_parallel import chunks
 
-        for index, chunk in enumerate(columnar_chunks(assessment, running)):
-            yield b",\n" if index else b"\n"
-            yield chunk
+        yield from chunks(assessment, running)  # a large roster on both cores (reports/assess_json_parallel.py)
         pieces = ()
     else:
         from dibao_cli.assess.household import iter_results

@@ -1,0 +1,293 @@
+"""The households' JSON of a large `assess --format json` built on both cores: the households are cut into blocks,
+a forked child writes the JSON objects of every other block (the columnar engine's bytes, reports/assess_json.py)
+while this process writes the blocks between them, and hands each block's bytes back through a pipe in the
+roster's order; the document is the one `columnar_chunks` writes alone (tests/test_engine_parallel_json.py
+compares them).
+The child is at most a block ahead of this process, so the bytes in flight stay a block's.
+
+The child shares the households with this process copy-on-write and hands back only bytes: each block's objects
+and its totals (households, members and money by status, as exact decimal strings). Whatever happens to it
+(Ctrl-C, a crash, its memory ceiling, no progress), this process writes the rest of the blocks itself, with the
+same bytes. A small roster, a single core, cores all busy or a system without fork: written in this process alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import struct
+import time
+from decimal import Decimal
+
+from dibao_cli.reports import assess_json
+
+# households from which a child writes part of the JSON: below it the fork costs more than it saves
+PARALLEL_FROM = 20_000
+BLOCK = 4096  # households per block (the columnar engine's block, assess/decided_result.py)
+MEMORY_CEILING = 512 * 1024 * 1024  # address space the child may add (a failed allocation: written here instead)
+WAIT_AT_LEAST, WAIT_FACTOR = 30.0, 4.0  # a child's block not there after this many seconds and times the time this
+# process took for its own block is given up (written here)
+_FRAME = struct.Struct("<QQ")  # a block's bytes and its totals' bytes
+
+
+def can_split(households: int) -> bool:
+    return households >= max(2, PARALLEL_FROM) and hasattr(os, "fork") and _cores() >= 2
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def core_free() -> bool:
+    """Whether a core is free for the child now: fewer tasks running or ready to run (this process among them) than
+    cores, at the least of three looks 5 ms apart (/proc/loadavg; without it, assumed free). On a machine whose
+    cores are all busy, a child would only add its copying to everyone's time."""
+    least = None
+    for look in range(3):
+        if look:
+            time.sleep(0.005)
+        try:
+            with open("/proc/loadavg") as fh:
+                running = running_tasks(fh.read())
+        except (OSError, ValueError, IndexError):
+            return True
+        least = running if least is None else min(least, running)
+    return least < _cores()
+
+
+def running_tasks(loadavg: str) -> int:
+    """The tasks running or ready to run in /proc/loadavg's text ("0.52 0.58 0.59 2/467 12345": 2)."""
+    return int(loadavg.split()[3].split("/")[0])
+
+
+def chunks(assessment, running):
+    """The pending households' JSON objects in order, one chunk per block, each after its separator ("\\n" before
+    the first object, ",\\n" between them: reports/assess.py json_chunks); `running` adds them up."""
+    pending = assessment.pending
+    if not can_split(len(pending)) or not core_free():
+        yield from _joined(assess_json.columnar_chunks(assessment, running), True)
+        return
+    size = block_size(len(pending))
+    blocks = [dataclasses.replace(assessment, pending=pending[start:start + size])
+              for start in range(0, len(pending), size)]
+    child = Child()
+    try:
+        child.start(blocks[1::2])
+        took = 0.0
+        for index, block in enumerate(blocks):
+            got = child.next_block(WAIT_AT_LEAST + WAIT_FACTOR * took) if index % 2 and child.running else None
+            if got is None:  # this process's block, or the child has stopped: written here
+                if index % 2:
+                    child.cancel()
+                begun = time.monotonic()
+                yield from _joined(assess_json.columnar_chunks(block, running), index == 0)
+                took = time.monotonic() - begun
+            else:
+                data, totals = got
+                add_totals(running, totals)
+                if assessment.progress is not None:
+                    assessment.progress(len(block.pending))
+                yield b",\n"
+                yield data
+    finally:
+        child.stop()
+
+
+def block_size(households: int) -> int:
+    """BLOCK, or half of a roster too small for two blocks (at least one block each way)."""
+    return BLOCK if households > 2 * BLOCK else (households + 1) // 2
+
+
+def _joined(blocks, first: bool):
+    """The blocks' chunks, each after its separator (the document's first object after a line break)."""
+    for chunk in blocks:
+        yield b"\n" if first else b",\n"
+        first = False
+        yield chunk
+
+
+class Child:
+    """The forked child writing the JSON objects of its blocks, each framed with its totals, into a pipe."""
+
+    def __init__(self):
+        self._pid = self._pipe = None
+
+    @property
+    def running(self) -> bool:
+        return self._pid is not None
+
+    def start(self, blocks: list) -> bool:
+        """Fork the child writing `blocks`; False when the system refuses (no memory, too many processes)."""
+        writer = None
+        try:
+            self._pipe, writer = os.pipe()
+            _widen(writer)
+            pid = os.fork()
+        except OSError:
+            if writer is not None:
+                os.close(writer)
+            self.stop()
+            return False
+        if pid == 0:
+            code = 1
+            try:
+                os.close(self._pipe)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops it silently; the parent writes on
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+                _end_with_parent()
+                import gc
+
+                gc.disable()  # the shared objects' pages stay shared
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 1)
+                os.dup2(null, 2)
+                _limit_memory(MEMORY_CEILING)
+                _write_blocks(blocks, writer)
+                code = 0
+            except BaseException:  # noqa: BLE001 - the parent writes the blocks itself
+                pass
+            finally:
+                os._exit(code)
+        self._pid = pid
+        os.close(writer)
+        return True
+
+    def next_block(self, wait: float) -> tuple[bytes, dict] | None:
+        """The child's next block (its bytes, its totals), or None when the child has ended without it or has not
+        sent it within `wait` seconds."""
+        deadline = time.monotonic() + wait
+        head = self._read(_FRAME.size, deadline)
+        if head is None:
+            return None
+        data, totals = _FRAME.unpack(head)
+        data = self._read(data, deadline)
+        totals = self._read(totals, deadline) if data is not None else None
+        if totals is None:
+            return None
+        import orjson
+
+        try:
+            return data, orjson.loads(totals)
+        except orjson.JSONDecodeError:
+            return None
+
+    def _read(self, size: int, deadline: float) -> bytes | None:
+        import select
+
+        poller = select.poll()
+        poller.register(self._pipe, select.POLLIN)
+        buffer = bytearray(size)
+        view = memoryview(buffer)
+        got = 0
+        while got < size:
+            left = deadline - time.monotonic()
+            if left <= 0 or not poller.poll(left * 1000):
+                return None
+            n = os.readv(self._pipe, [view[got:]])
+            if not n:
+                return None
+            got += n
+        return bytes(buffer)
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs and reap it (the pipe stays open until `stop`)."""
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._reap()
+
+    def stop(self) -> None:
+        """`cancel`, and close the pipe."""
+        self.cancel()
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+
+    def _reap(self) -> int:
+        while True:
+            try:
+                _, status = os.waitpid(self._pid, 0)
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                status = None
+            self._pid = None
+            return -1 if status is None else os.waitstatus_to_exitcode(status)
+
+
+def _write_blocks(blocks: list, pipe: int) -> None:
+    """In the child: each block's objects joined by ",\\n" and its totals, framed, into `pipe`."""
+    from dibao_cli.reports.assess import Totals
+
+    for block in blocks:
+        running = Totals()
+        data = b",\n".join(assess_json.columnar_chunks(dataclasses.replace(block, progress=None), running))
+        if len(data) > MEMORY_CEILING:  # held besides the allocations the address-space limit sees
+            raise MemoryError("a block over the memory ceiling")
+        totals = totals_bytes(running)
+        _write_all(pipe, _FRAME.pack(len(data), len(totals)))
+        _write_all(pipe, data)
+        _write_all(pipe, totals)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def totals_bytes(running) -> bytes:
+    """A Totals (reports/assess.py) as JSON bytes: counts, and money as exact decimal strings."""
+    import orjson
+
+    return orjson.dumps({"households": dict(running.households), "people": dict(running.people),
+                         "money": {k: str(v) for k, v in running.money.items()},
+                         "tekun_people": dict(running.tekun_people),
+                         "tekun_money": {k: str(v) for k, v in running.tekun_money.items()}})
+
+
+def add_totals(running, totals: dict) -> None:
+    """Totals read back from `totals_bytes` added to `running` (exact sums: the order of adding changes nothing)."""
+    running.households.update(totals["households"])
+    running.people.update(totals["people"])
+    running.tekun_people.update(totals["tekun_people"])
+    for mine, theirs in ((running.money, totals["money"]), (running.tekun_money, totals["tekun_money"])):
+        for key, text in theirs.items():
+            mine[key] = mine.get(key, Decimal(0)) + Decimal(text)
+
+
+def _widen(pipe: int) -> None:
+    """A pipe of a megabyte where the system allows it (fewer switches between the processes)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
+def _end_with_parent() -> None:
+    """The child is killed when this process ends, however it ends (Linux; elsewhere `stop` alone ends it)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _limit_memory(ceiling: int) -> None:
+    import resource
+
+    try:
+        with open("/proc/self/statm") as fh:
+            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + ceiling, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (OSError, ValueError):
+        pass
