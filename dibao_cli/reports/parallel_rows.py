@@ -17,8 +17,14 @@ CHILD_CEILING = 1 << 30  # address space the child may add to what it inherits (
 
 
 def can_split(assessment) -> bool:
-    return (len(assessment.pending) >= PARALLEL_FROM and hasattr(os, "fork") and hasattr(os, "memfd_create")
-            and not assessment.results)
+    """A large planned assessment, on a system with fork and a core free now (as for the JSON: on a machine whose
+    cores are all busy the child would only add its copying, a tenth more CPU time)."""
+    if not (len(assessment.pending) >= PARALLEL_FROM and hasattr(os, "fork") and hasattr(os, "memfd_create")
+            and not assessment.results):
+        return False
+    from dibao_cli.reports.assess_json_parallel import _cores, core_free
+
+    return _cores() >= 2 and core_free()
 
 
 def planned_rows(assessment, make_rows, running, households, members) -> None:
