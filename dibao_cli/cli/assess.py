@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from dibao_cli.cli.base import end_quickly
 from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (
     CONTEXT,
@@ -54,6 +55,7 @@ def assess(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt,
     fmt = resolve_format(fmt, output, FORMATS)
     policy = resolve(region, policies, day)
     roster = load_roster(rosters, sheet, all_sheets, encoding, day)
+    end_quickly(roster)
     with progress_bar("核算", total=len(roster.households), unit="户") as advance:
         if fmt == "json":  # streamed: each household is assessed, written and dropped, inside this stage
             assessment = plan_assessment(roster, policy, day)

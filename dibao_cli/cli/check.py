@@ -20,6 +20,7 @@ from dibao_cli.cli.common import (
     resolve_format,
     rosters_argument,
 )
+from dibao_cli.cli.base import end_quickly
 from dibao_cli.cli.console import console, progress_bar, say
 from dibao_cli.errors import ExitStatus
 
@@ -79,6 +80,7 @@ def check(rosters, sheet, all_sheets, encoding, policies, region, on_date, fmt, 
     fmt = resolve_format(fmt, output, FORMATS)
     policy = resolve(region, policies, day)
     roster = load_roster(rosters, sheet, all_sheets, encoding, day)
+    end_quickly(roster)
     result = check_report.validate(roster, policy, day)
     emit(fmt, output, force, table=lambda: check_report.print_table(console(), result, problem_value(show_id), limit),
          sheets=lambda: check_report.xlsx_sheets(result), json=lambda: check_report.as_json(result),

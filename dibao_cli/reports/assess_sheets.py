@@ -148,7 +148,15 @@ def xlsx_sheets(assessment: Assessment, mask=lambda v: v or "") -> list[SheetSpe
             households.append(household_row(r, numeric=True))
             members.extend(member_rows(r, day, mask))
     else:
-        _planned_rows(assessment, mask, running, households, members)
+        from dibao_cli.reports import parallel_rows
+
+        def make_rows(part, running, households, members):
+            _planned_rows(part, mask, running, households, members)
+
+        if parallel_rows.can_split(assessment):
+            parallel_rows.planned_rows(assessment, make_rows, running, households, members)
+        else:
+            make_rows(assessment, running, households, members)
     policy = policy_block(assessment)
     summary_rows = [["核算日期", policy["date"]], ["地区", policy["region"]], ["政策", policy["name"]],
                     ["政策指纹", policy["hash"][:16]], [], ["认定结果", "户数", "人数", "月保障金(元)"]]

@@ -38,6 +38,14 @@ def validate(roster: Roster, policy, day: _dt.date) -> CheckResult:
 
 
 def summary(result: CheckResult) -> dict:
+    """The roster's figures (worked out once per result: the file and the screen show the same)."""
+    made = result.__dict__.get("_summary")
+    if made is None:
+        made = result.__dict__["_summary"] = _summary(result)
+    return made
+
+
+def _summary(result: CheckResult) -> dict:
     roster = result.roster
     return {
         "files": roster.files,

@@ -50,6 +50,7 @@ class DecidedRows:
         self.ages: dict = {}  # birth date -> age on the day
         self.categories: dict = {}  # (disability grade, serious illness, age) -> 分类施保 categories
         self.standards: dict = {}  # annual standard (fen) -> the monthly standard's cell
+        self.numbers: dict = {}  # an exact amount in yuan -> its cell (money.number)
 
     def household(self, r) -> list:
         """household_row(r, numeric=True) for a DecidedResult."""
@@ -68,14 +69,24 @@ class DecidedRows:
             if len(self.standards) >= MEMO_LIMIT:
                 self.standards.clear()
             standard = self.standards[r.annual_standard] = money.number(r.annual_standard / 1200)
+        numbers = self.numbers  # an amount's cell depends on its value only (a province has a few thousand)
+        if len(numbers) >= MEMO_LIMIT:
+            numbers.clear()
+        per_capita = numbers.get(r.per_capita)
+        if per_capita is None:
+            per_capita = numbers[r.per_capita] = money.number(r.per_capita)
+        total = None
+        if r.benefit_known:
+            total = numbers.get(r.total)
+            if total is None:
+                total = numbers[r.total] = money.number(r.total)
         status = r.status
         excluded = r.excluded
         return [h.household_id, h.township or "", h.village or "", h.head_label or "", r.area_type,
                 len(r.members), len(r.covered) if status in COVERED else 0, STATUS_LABEL[status],
                 _fen_cell(r.counted), _fen_cell(sum(excluded.values()) if excluded else 0),
                 _fen_cell(r.employment_deduction), _fen_cell(r.rigid_deduction), _fen_cell(r.adjusted),
-                money.number(r.per_capita), standard, differential, classified, adjustment,
-                money.number(r.total) if r.benefit_known else None,
+                per_capita, standard, differential, classified, adjustment, total,
                 r.phase_out_start.isoformat() if r.phase_out_start else "",
                 r.phase_out_end.isoformat() if r.phase_out_end else "",
                 "；".join([x.text for x in r.reasons]), "；".join([x.text for x in r.flags])]
@@ -123,7 +134,9 @@ class DecidedRows:
         if len(incomes) >= MEMO_LIMIT or len(texts) >= MEMO_LIMIT or len(ages) >= MEMO_LIMIT \
                 or len(categories) >= MEMO_LIMIT:
             incomes.clear(), texts.clear(), ages.clear(), categories.clear()
-        counted_ids = {id(m) for m in r.members}
+        members = household.members
+        everyone = r.members == members  # nearly always: every member lives in the household (counted)
+        counted_ids = None if everyone else {id(m) for m in r.members}
         status = r.status
         classified: dict = {}
         singles: set = set()
@@ -133,14 +146,14 @@ class DecidedRows:
             classified = {id(s.member): "、".join(s.categories) for s in r.singles if s.categories}
         if r.singles:
             singles = {id(s.member) for s in r.singles}
+        by_id = bool(classified or singles)  # a member's own cells depend on who the member is
         rows = []
-        for m in household.members:
-            key = id(m)
+        for m in members:
             birth = m.birth
             age = ages.get(birth, ages)
             if age is ages:
                 age = ages[birth] = m.age(day)
-            if key in counted_ids:
+            if everyone or id(m) in counted_ids:
                 item_key = (tuple(m.incomes.items()), area)
                 figures = incomes.get(item_key)
                 if figures is None:
@@ -158,14 +171,18 @@ class DecidedRows:
                 cells = texts[entries] = (
                     m.relation or "", "否" if m.co_resident is False else "是", "是" if m.tekun else "", m.labour or "",
                     f"{m.disability_type or ''}{grade or ''}{'级' if grade else ''}", "是" if illness else "")
-            shown = ""
-            if key in classified:
-                shown = classified[key]
-                if shown is None:
-                    category_key = (grade, not illness, age)
-                    shown = categories.get(category_key)
+            shown = single = ""
+            if by_id:
+                key = id(m)
+                if key in classified:
+                    shown = classified[key]
                     if shown is None:
-                        shown = categories[category_key] = "、".join(classified_categories(m, day, policy))
+                        category_key = (grade, not illness, age)
+                        shown = categories.get(category_key)
+                        if shown is None:
+                            shown = categories[category_key] = "、".join(classified_categories(m, day, policy))
+                if key in singles:
+                    single = "是"
             rows.append([hid, m.name, mask(m.id_number), cells[0], age, cells[1], cells[2], cells[3], cells[4],
-                         cells[5], *figures, shown, "是" if key in singles else ""])
+                         cells[5], *figures, shown, single])
         return rows

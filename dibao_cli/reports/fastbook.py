@@ -20,6 +20,7 @@ from typing import Sequence
 from dibao_cli.reports.files import _CONTROL, clean_text, display_width
 
 HEADER_FILL = "#DDEBF7"
+MEMO_LIMIT = 50_000  # texts whose lines row_heights remembers, per column
 _PLAIN = frozenset((str, int, float, bool, type(None), _dt.date, _dt.datetime))  # written as they are
 
 
@@ -118,16 +119,21 @@ def row_heights(rows, widths: dict, wrapped, line_height: int) -> dict:
     if not wrapped_widths:
         return heights
     lines_of, fast_width = workbook._lines, workbook._fast_width
+    known = [{} for _ in wrapped_widths]  # per wrapped column, text -> its lines (a province repeats its reasons)
     first = 1  # the number of the chunk's first row
     for chunk in chunks_of(getattr(rows, "source", rows)):
         shortest = min(map(len, chunk), default=0)
         tall: dict[int, int] = {}  # row within the chunk: its lines, where more than one
-        for c, w in wrapped_widths:
+        for (c, w), memo in zip(wrapped_widths, known):
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
             column = [values[c] for values in chunk] if c < shortest else \
                 [values[c] if c < len(values) else None for values in chunk]
             for i, text in enumerate(column):
                 if type(text) is str:
-                    n = lines_of(len(text) if text.isascii() else fast_width(text), w)
+                    n = memo.get(text)
+                    if n is None:
+                        n = memo[text] = lines_of(len(text) if text.isascii() else fast_width(text), w)
                     if n > 1 and n > tall.get(i, 1):
                         tall[i] = n
         for i in sorted(tall):

@@ -53,6 +53,20 @@ class RowStore:
             self._chunks.append((False, pickle.dumps(self._open, protocol=pickle.HIGHEST_PROTOCOL)))
         self._open = []
 
+    def packed(self) -> tuple[list, int, int]:
+        """(the packed chunks, the rows, the most cells in one row): all a RowStore holds, as marshal keeps it."""
+        if self._open:
+            self._pack()
+        return self._chunks, self._count, self.widest
+
+    def adopt(self, chunks: list, count: int, widest: int) -> None:
+        """Append the rows of another RowStore's `packed()` (made in another process), after the rows here."""
+        if self._open:
+            self._pack()
+        self._chunks.extend((bool(marshalled), data) for marshalled, data in chunks)
+        self._count += count
+        self.widest = max(self.widest, widest)
+
     def __len__(self) -> int:
         return self._count
 

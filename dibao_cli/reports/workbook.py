@@ -119,8 +119,6 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool, sheet_rows:
 
 
 def _write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool, sheet_rows: int | None) -> None:
-    import xlsxwriter
-
     from dibao_cli.reports import fastbook
 
     path = Path(path)
@@ -138,6 +136,8 @@ def _write_xlsx(path: Path, sheets: Sequence[SheetSpec], force: bool, sheet_rows
                 raise OutputRefused(f"无法写入 {path}：写工作簿时出错。请检查磁盘空间和临时文件夹后重试。") from None
             return
         sheets = [_with_rows(spec, rows) for spec, rows in zip(sheets, rows_of)]
+    import xlsxwriter  # only here: the fast writer above needs none of it
+
     scratch = tempfile.mkdtemp(prefix="dibao-xlsx-")
     try:
         with atomic_path(path, force) as tmp:

@@ -1,0 +1,161 @@
+"""The workbook's rows of a province's households made by two processes at once: a forked child assesses the second
+half of the households and makes their rows, while this process does the first half; the child hands back its rows
+already packed (rowstore.py: marshal bytes) and its totals as text, through an anonymous in-memory file, never as
+Python objects. Each household is assessed and shown by the same code either way, so the rows and the totals are
+those one process makes; whatever happens to the child (a crash, the memory ceiling, a signal), this process makes
+the second half itself, and Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import signal
+from decimal import Decimal
+
+PARALLEL_FROM = 60_000  # households: a smaller roster is done in one process (the fork would cost more than it saves)
+CHILD_CEILING = 1 << 30  # address space the child may add to what it inherits (its half of the rows, a block's work)
+
+
+def can_split(assessment) -> bool:
+    """A large planned assessment, on a system with fork and a core free now (as for the JSON: on a machine whose
+    cores are all busy the child would only add its copying, a tenth more CPU time)."""
+    if not (len(assessment.pending) >= PARALLEL_FROM and hasattr(os, "fork") and hasattr(os, "memfd_create")
+            and not assessment.results):
+        return False
+    from dibao_cli.reports.assess_json_parallel import _cores, core_free
+
+    return _cores() >= 2 and core_free()
+
+
+def planned_rows(assessment, make_rows, running, households, members) -> None:
+    """make_rows(assessment, running, households, members) for the planned assessment's households, the second
+    half in a child process (see module docstring)."""
+    import copy
+
+    from dibao_cli.assess.decided_result import BLOCK
+
+    pending = assessment.pending
+    split = max(BLOCK, (len(pending) // 2) // BLOCK * BLOCK)  # whole blocks on each side
+    first, second = copy.copy(assessment), copy.copy(assessment)
+    first.pending, second.pending = pending[:split], pending[split:]
+    second.progress = None
+    child = _Child(second, make_rows)
+    try:
+        make_rows(first, running, households, members)
+        taken = child.result()
+    finally:
+        child.stop()
+    if taken is None:  # the child did not finish: this process makes the second half itself
+        second.progress = assessment.progress
+        make_rows(second, running, households, members)
+        return
+    (house_chunks, house_count, house_widest), (member_chunks, member_count, member_widest), totals = taken
+    households.adopt(house_chunks, house_count, house_widest)
+    members.adopt(member_chunks, member_count, member_widest)
+    _add_totals(running, totals)
+    if assessment.progress is not None:
+        assessment.progress(len(second.pending))
+
+
+class _Child:
+    """The forked child making the rows of `part`; result() waits for them (None when it did not finish)."""
+
+    def __init__(self, part, make_rows):
+        self._memory = os.memfd_create("dibao-rows", os.MFD_CLOEXEC)
+        pid = os.fork()
+        if pid == 0:  # the child: make the rows, write them, leave without running any of the parent's exit code
+            code = 1
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops it silently; the parent reports it
+                null = os.open(os.devnull, os.O_WRONLY)  # nothing the child says reaches the clerk's screen
+                os.dup2(null, 1)
+                os.dup2(null, 2)
+                _limit_memory(CHILD_CEILING)
+                code = _make(part, make_rows, self._memory)
+            except BaseException:  # noqa: BLE001 - the parent makes these rows itself
+                code = 1
+            finally:
+                os._exit(code)
+        self._pid = pid
+
+    def result(self):
+        """((household chunks, count, widest), (member chunks, count, widest), totals), or None."""
+        status = self._reap()
+        if status != 0:
+            return None
+        try:
+            with os.fdopen(os.dup(self._memory), "rb") as source:
+                source.seek(0)
+                taken = marshal.load(source), marshal.load(source), marshal.load(source)
+        except (EOFError, ValueError, TypeError, OSError):
+            return None
+        (house_chunks, _, _), (member_chunks, _, _), totals = taken
+        if not (type(house_chunks) is list and type(member_chunks) is list and len(totals) == 5):
+            return None
+        return taken
+
+    def stop(self) -> None:
+        """Stop the child if it still runs (Ctrl-C, an error here) and reap it; close the in-memory file."""
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._reap()
+        if self._memory is not None:
+            os.close(self._memory)
+            self._memory = None
+
+    def _reap(self) -> int:
+        while True:
+            try:
+                _, status = os.waitpid(self._pid, 0)
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                status = None
+            self._pid = None
+            return -1 if status is None else os.waitstatus_to_exitcode(status)
+
+
+def _make(part, make_rows, memory: int) -> int:
+    """In the child: the part's rows and totals, written to the in-memory file; 0 when all is written."""
+    from dibao_cli.reports.assess import Totals
+    from dibao_cli.reports.rowstore import RowStore
+
+    running, households, members = Totals(), RowStore(), RowStore()
+    make_rows(part, running, households, members)
+    with os.fdopen(os.dup(memory), "wb") as sink:
+        marshal.dump(households.packed(), sink)
+        marshal.dump(members.packed(), sink)
+        marshal.dump(_totals(running), sink)
+    return 0
+
+
+def _totals(running) -> tuple:
+    """A Totals' sums as marshal keeps them: counts as they are, money as its exact text."""
+    return (dict(running.households), dict(running.people), {k: str(v) for k, v in running.money.items()},
+            dict(running.tekun_people), {k: str(v) for k, v in running.tekun_money.items()})
+
+
+def _add_totals(running, totals: tuple) -> None:
+    """Add the child's sums to this process's, key by key (an exact sum of Decimals does not depend on its order)."""
+    households, people, money, tekun_people, tekun_money = totals
+    for counter, counts in ((running.households, households), (running.people, people),
+                            (running.tekun_people, tekun_people)):
+        for key, count in counts.items():
+            counter[key] += count
+    for sums, texts in ((running.money, money), (running.tekun_money, tekun_money)):
+        for key, text in texts.items():
+            sums[key] = sums.get(key, Decimal(0)) + Decimal(text)
+
+
+def _limit_memory(ceiling: int) -> None:
+    import resource
+
+    try:
+        with open("/proc/self/statm") as fh:
+            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + ceiling, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (OSError, ValueError):
+        pass
