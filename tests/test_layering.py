@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "dibao_cli"
 
 # bottom to top; a unit is a top-level module (model) or package (rules) of dibao_cli
 LAYERS = [
-    ("foundation", {"dibao_cli", "errors", "problems", "money", "status", "cells", "idcard", "model"}),
+    ("foundation", {"dibao_cli", "errors", "problems", "money", "status", "cells", "idcard", "model", "forked"}),
     ("reading and policy", {"reading", "policy"}),
     ("registers", {"registers"}),  # the townships' paper registers, read with the roster reader's pieces
     ("rules", {"rules"}),

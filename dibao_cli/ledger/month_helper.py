@@ -20,6 +20,7 @@ import os
 import signal
 import tempfile
 
+from dibao_cli import forked
 from dibao_cli.assess.decided_result import BLOCK
 from dibao_cli.errors import DibaoError
 from dibao_cli.ledger.staging import Staging
@@ -100,11 +101,8 @@ class Helper:
     def cancel(self) -> None:
         """Stop the helper if it still runs (Ctrl-C, a failure here) and let go of its file."""
         if self._pid is not None:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self._reap()
+            forked.stop(self._pid)
+            self._pid = None
         for name in ("_file", "_status"):
             fd = getattr(self, name)
             if fd is not None:
@@ -112,15 +110,9 @@ class Helper:
                 setattr(self, name, None)
 
     def _reap(self) -> int:
-        while True:
-            try:
-                _, status = os.waitpid(self._pid, 0)
-            except InterruptedError:
-                continue
-            except ChildProcessError:
-                status = None
-            self._pid = None
-            return -1 if status is None else os.waitstatus_to_exitcode(status)
+        code = forked.reap(self._pid)
+        self._pid = None
+        return code
 
 
 def _child(ledger, part, work, path: str, reader: int, writer: int) -> None:
@@ -133,7 +125,7 @@ def _child(ledger, part, work, path: str, reader: int, writer: int) -> None:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(writer, 2)
-        _limit_memory(MEMORY_CEILING)
+        forked.limit_memory(MEMORY_CEILING)
         ledger.provisional_from = HELPER_TEXTS
         ledger.own_connection()  # the inherited connection is the parent's: never used here
         staging = Staging(ledger, path)
@@ -150,14 +142,3 @@ def _child(ledger, part, work, path: str, reader: int, writer: int) -> None:
             pass
     finally:
         os._exit(code)
-
-
-def _limit_memory(ceiling: int) -> None:
-    import resource
-
-    try:
-        with open("/proc/self/statm") as fh:
-            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        resource.setrlimit(resource.RLIMIT_AS, (mapped + ceiling, resource.getrlimit(resource.RLIMIT_AS)[1]))
-    except (OSError, ValueError):
-        pass

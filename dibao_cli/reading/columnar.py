@@ -18,6 +18,8 @@ import os
 import signal
 from pathlib import Path
 
+from dibao_cli import forked
+
 
 class Declined(Exception):
     """The sheet cannot be loaded by columns with the exact cell values; the row reader reads it."""
@@ -114,7 +116,7 @@ class ParallelLoad:
                 null = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(null, 1)
                 os.dup2(writer, 2)
-                _limit_memory(memory_ceiling)
+                forked.limit_memory(memory_ceiling)
                 table = _load(path, sheet_name, first_row)
                 _write(pa, self._memory, table)
                 os.write(loaded, b"1")  # the columns are all there: the parent may map them
@@ -140,11 +142,8 @@ class ParallelLoad:
     def cancel(self) -> None:
         """Stop the child (the scan refused the sheet, Ctrl-C, or its screen is not wanted) and reap it."""
         if self._pid is not None:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self._reap()
+            self._exit = forked.stop(self._pid)
+            self._pid = None
         self._close()
 
     def result(self):
@@ -197,16 +196,9 @@ class ParallelLoad:
         """Wait for the child; it stays this object's to stop (cancel) until it has ended."""
         if self._pid is None:
             return -1 if self._exit is None else self._exit
-        while True:
-            try:
-                _, status = os.waitpid(self._pid, 0)
-            except InterruptedError:
-                continue
-            except ChildProcessError:
-                status = None
-            self._pid = None
-            self._exit = -1 if status is None else os.waitstatus_to_exitcode(status)
-            return self._exit
+        self._exit = forked.reap(self._pid)
+        self._pid = None
+        return self._exit
 
     def _close(self) -> None:
         for name in ("_memory", "_screen_memory", "_status", "_loaded"):
@@ -258,18 +250,6 @@ def _write(pa, memory: int, batch) -> None:
     with pa.OSFile(f"/proc/self/fd/{memory}", "wb") as sink:
         with pa.ipc.new_stream(sink, batch.schema) as stream:
             stream.write_batch(batch)
-
-
-def _limit_memory(ceiling: int) -> None:
-    import resource
-
-    try:
-        with open("/proc/self/statm") as fh:
-            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        limit = mapped + ceiling
-        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
-    except (OSError, ValueError):
-        pass
 
 
 def column_values(column) -> list:

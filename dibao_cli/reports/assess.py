@@ -218,6 +218,22 @@ class Totals:
             if total is not None:
                 money[status] = money.get(status, zero) + total
 
+    def exact(self) -> dict:
+        """The sums as plain values another process can be handed (JSON or marshal): counts as they are, money as
+        its exact decimal text."""
+        return {"households": dict(self.households), "people": dict(self.people),
+                "money": {k: str(v) for k, v in self.money.items()}, "tekun_people": dict(self.tekun_people),
+                "tekun_money": {k: str(v) for k, v in self.tekun_money.items()}}
+
+    def add_exact(self, sums: dict) -> None:
+        """Add another process's `exact()` sums, key by key (an exact sum of Decimals does not depend on its order)."""
+        self.households.update(sums["households"])
+        self.people.update(sums["people"])
+        self.tekun_people.update(sums["tekun_people"])
+        for mine, theirs in ((self.money, sums["money"]), (self.tekun_money, sums["tekun_money"])):
+            for key, text in theirs.items():
+                mine[key] = mine.get(key, Decimal(0)) + Decimal(text)
+
     def programmes(self) -> dict:
         """Persons and monthly money per programme beside 低保 (特困供养 by 供养方式)."""
         modes = ("分散供养", "集中供养")

@@ -18,8 +18,8 @@ import os
 import signal
 import struct
 import time
-from decimal import Decimal
 
+from dibao_cli import forked
 from dibao_cli.reports import assess_json
 
 # households from which a child writes part of the JSON: below it the fork costs more than it saves
@@ -88,7 +88,7 @@ def chunks(assessment, running):
                 took = time.monotonic() - begun
             else:
                 data, totals = got
-                add_totals(running, totals)
+                running.add_exact(totals)
                 if assessment.progress is not None:
                     assessment.progress(len(block.pending))
                 yield b",\n"
@@ -138,14 +138,14 @@ class Child:
                 os.close(self._pipe)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops it silently; the parent writes on
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-                _end_with_parent()
+                forked.end_with_parent()
                 import gc
 
                 gc.disable()  # the shared objects' pages stay shared
                 null = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(null, 1)
                 os.dup2(null, 2)
-                _limit_memory(MEMORY_CEILING)
+                forked.limit_memory(MEMORY_CEILING)
                 _write_blocks(blocks, writer)
                 code = 0
             except BaseException:  # noqa: BLE001 - the parent writes the blocks itself
@@ -196,11 +196,8 @@ class Child:
     def cancel(self) -> None:
         """Stop the child if it still runs and reap it (the pipe stays open until `stop`)."""
         if self._pid is not None:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self._reap()
+            forked.stop(self._pid)
+            self._pid = None
 
     def stop(self) -> None:
         """`cancel`, and close the pipe."""
@@ -210,19 +207,15 @@ class Child:
             self._pipe = None
 
     def _reap(self) -> int:
-        while True:
-            try:
-                _, status = os.waitpid(self._pid, 0)
-            except InterruptedError:
-                continue
-            except ChildProcessError:
-                status = None
-            self._pid = None
-            return -1 if status is None else os.waitstatus_to_exitcode(status)
+        code = forked.reap(self._pid)
+        self._pid = None
+        return code
 
 
 def _write_blocks(blocks: list, pipe: int) -> None:
     """In the child: each block's objects joined by ",\\n" and its totals, framed, into `pipe`."""
+    import orjson
+
     from dibao_cli.reports.assess import Totals
 
     for block in blocks:
@@ -230,7 +223,7 @@ def _write_blocks(blocks: list, pipe: int) -> None:
         data = b",\n".join(assess_json.columnar_chunks(dataclasses.replace(block, progress=None), running))
         if len(data) > MEMORY_CEILING:  # held besides the allocations the address-space limit sees
             raise MemoryError("a block over the memory ceiling")
-        totals = totals_bytes(running)
+        totals = orjson.dumps(running.exact())
         _write_all(pipe, _FRAME.pack(len(data), len(totals)))
         _write_all(pipe, data)
         _write_all(pipe, totals)
@@ -242,26 +235,6 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def totals_bytes(running) -> bytes:
-    """A Totals (reports/assess.py) as JSON bytes: counts, and money as exact decimal strings."""
-    import orjson
-
-    return orjson.dumps({"households": dict(running.households), "people": dict(running.people),
-                         "money": {k: str(v) for k, v in running.money.items()},
-                         "tekun_people": dict(running.tekun_people),
-                         "tekun_money": {k: str(v) for k, v in running.tekun_money.items()}})
-
-
-def add_totals(running, totals: dict) -> None:
-    """Totals read back from `totals_bytes` added to `running` (exact sums: the order of adding changes nothing)."""
-    running.households.update(totals["households"])
-    running.people.update(totals["people"])
-    running.tekun_people.update(totals["tekun_people"])
-    for mine, theirs in ((running.money, totals["money"]), (running.tekun_money, totals["tekun_money"])):
-        for key, text in theirs.items():
-            mine[key] = mine.get(key, Decimal(0)) + Decimal(text)
-
-
 def _widen(pipe: int) -> None:
     """A pipe of a megabyte where the system allows it (fewer switches between the processes)."""
     try:
@@ -269,25 +242,4 @@ def _widen(pipe: int) -> None:
 
         fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)
     except (ImportError, AttributeError, OSError):
-        pass
-
-
-def _end_with_parent() -> None:
-    """The child is killed when this process ends, however it ends (Linux; elsewhere `stop` alone ends it)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _limit_memory(ceiling: int) -> None:
-    import resource
-
-    try:
-        with open("/proc/self/statm") as fh:
-            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        resource.setrlimit(resource.RLIMIT_AS, (mapped + ceiling, resource.getrlimit(resource.RLIMIT_AS)[1]))
-    except (OSError, ValueError):
         pass

@@ -10,7 +10,8 @@ from __future__ import annotations
 import marshal
 import os
 import signal
-from decimal import Decimal
+
+from dibao_cli import forked
 
 PARALLEL_FROM = 60_000  # households: a smaller roster is done in one process (the fork would cost more than it saves)
 CHILD_CEILING = 1 << 30  # address space the child may add to what it inherits (its half of the rows, a block's work)
@@ -70,7 +71,7 @@ class _Child:
                 null = os.open(os.devnull, os.O_WRONLY)  # nothing the child says reaches the clerk's screen
                 os.dup2(null, 1)
                 os.dup2(null, 2)
-                _limit_memory(CHILD_CEILING)
+                forked.limit_memory(CHILD_CEILING)
                 code = _make(part, make_rows, self._memory)
             except BaseException:  # noqa: BLE001 - the parent makes these rows itself
                 code = 1
@@ -90,32 +91,23 @@ class _Child:
         except (EOFError, ValueError, TypeError, OSError):
             return None
         (house_chunks, _, _), (member_chunks, _, _), totals = taken
-        if not (type(house_chunks) is list and type(member_chunks) is list and len(totals) == 5):
+        if not (type(house_chunks) is list and type(member_chunks) is list and type(totals) is dict):
             return None
         return taken
 
     def stop(self) -> None:
         """Stop the child if it still runs (Ctrl-C, an error here) and reap it; close the in-memory file."""
         if self._pid is not None:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self._reap()
+            forked.stop(self._pid)
+            self._pid = None
         if self._memory is not None:
             os.close(self._memory)
             self._memory = None
 
     def _reap(self) -> int:
-        while True:
-            try:
-                _, status = os.waitpid(self._pid, 0)
-            except InterruptedError:
-                continue
-            except ChildProcessError:
-                status = None
-            self._pid = None
-            return -1 if status is None else os.waitstatus_to_exitcode(status)
+        code = forked.reap(self._pid)
+        self._pid = None
+        return code
 
 
 def _make(part, make_rows, memory: int) -> int:
@@ -128,34 +120,10 @@ def _make(part, make_rows, memory: int) -> int:
     with os.fdopen(os.dup(memory), "wb") as sink:
         marshal.dump(households.packed(), sink)
         marshal.dump(members.packed(), sink)
-        marshal.dump(_totals(running), sink)
+        marshal.dump(running.exact(), sink)
     return 0
 
 
-def _totals(running) -> tuple:
-    """A Totals' sums as marshal keeps them: counts as they are, money as its exact text."""
-    return (dict(running.households), dict(running.people), {k: str(v) for k, v in running.money.items()},
-            dict(running.tekun_people), {k: str(v) for k, v in running.tekun_money.items()})
-
-
-def _add_totals(running, totals: tuple) -> None:
-    """Add the child's sums to this process's, key by key (an exact sum of Decimals does not depend on its order)."""
-    households, people, money, tekun_people, tekun_money = totals
-    for counter, counts in ((running.households, households), (running.people, people),
-                            (running.tekun_people, tekun_people)):
-        for key, count in counts.items():
-            counter[key] += count
-    for sums, texts in ((running.money, money), (running.tekun_money, tekun_money)):
-        for key, text in texts.items():
-            sums[key] = sums.get(key, Decimal(0)) + Decimal(text)
-
-
-def _limit_memory(ceiling: int) -> None:
-    import resource
-
-    try:
-        with open("/proc/self/statm") as fh:
-            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        resource.setrlimit(resource.RLIMIT_AS, (mapped + ceiling, resource.getrlimit(resource.RLIMIT_AS)[1]))
-    except (OSError, ValueError):
-        pass
+def _add_totals(running, totals: dict) -> None:
+    """The child's sums added to this process's."""
+    running.add_exact(totals)
