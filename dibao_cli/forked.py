@@ -11,6 +11,19 @@ import os
 import signal
 
 
+def become_child(memory_ceiling: int, stderr: int | None = None) -> None:
+    """In a child, first: Ctrl-C ends it silently (its parent reports it), nothing it says reaches the clerk's
+    screen (its stderr goes to `stderr`, a pipe its parent reads as the reason of a failure, or nowhere), and its
+    memory is capped (limit_memory)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null if stderr is None else stderr, 2)
+    os.close(null)
+    limit_memory(memory_ceiling)
+
+
 def limit_memory(ceiling: int) -> None:
     """In a child: allow it `ceiling` bytes of address space beyond what it has mapped now (an allocation past it
     fails in the child, never on the machine)."""

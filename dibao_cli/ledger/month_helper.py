@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import signal
 import tempfile
 
 from dibao_cli import forked
@@ -121,11 +120,7 @@ def _child(ledger, part, work, path: str, reader: int, writer: int) -> None:
     code = 1
     try:
         os.close(reader)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops it silently; the parent handles it
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.dup2(writer, 2)
-        forked.limit_memory(MEMORY_CEILING)
+        forked.become_child(MEMORY_CEILING, stderr=writer)
         ledger.provisional_from = HELPER_TEXTS
         ledger.own_connection()  # the inherited connection is the parent's: never used here
         staging = Staging(ledger, path)

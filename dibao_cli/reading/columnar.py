@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import signal
 from pathlib import Path
 
 from dibao_cli import forked
@@ -110,13 +109,8 @@ class ParallelLoad:
             try:
                 os.close(reader)
                 os.close(ready)
-                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops it silently; the parent reports it
-                # nothing the child says reaches the clerk's screen (a failed allocation is reported on stderr):
-                # its stderr goes to the parent as the reason of a decline
-                null = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(null, 1)
-                os.dup2(writer, 2)
-                forked.limit_memory(memory_ceiling)
+                # a failed allocation is reported on stderr: it goes to the parent as the reason of a decline
+                forked.become_child(memory_ceiling, stderr=writer)
                 table = _load(path, sheet_name, first_row)
                 _write(pa, self._memory, table)
                 os.write(loaded, b"1")  # the columns are all there: the parent may map them

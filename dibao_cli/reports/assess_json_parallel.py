@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import signal
 import struct
 import time
 
@@ -136,16 +135,11 @@ class Child:
             code = 1
             try:
                 os.close(self._pipe)
-                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops it silently; the parent writes on
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+                forked.become_child(MEMORY_CEILING)  # Ctrl-C stops it silently; the parent writes on
                 forked.end_with_parent()
                 import gc
 
                 gc.disable()  # the shared objects' pages stay shared
-                null = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(null, 1)
-                os.dup2(null, 2)
-                forked.limit_memory(MEMORY_CEILING)
                 _write_blocks(blocks, writer)
                 code = 0
             except BaseException:  # noqa: BLE001 - the parent writes the blocks itself

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import signal
 
 from dibao_cli import forked
 
@@ -67,11 +66,7 @@ class _Child:
         if pid == 0:  # the child: make the rows, write them, leave without running any of the parent's exit code
             code = 1
             try:
-                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops it silently; the parent reports it
-                null = os.open(os.devnull, os.O_WRONLY)  # nothing the child says reaches the clerk's screen
-                os.dup2(null, 1)
-                os.dup2(null, 2)
-                forked.limit_memory(CHILD_CEILING)
+                forked.become_child(CHILD_CEILING)
                 code = _make(part, make_rows, self._memory)
             except BaseException:  # noqa: BLE001 - the parent makes these rows itself
                 code = 1
