@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from hypothesis import strategies as st
 from conftest import pid
 from dibao_cli.idcard import IdError, check_char, parse_id
 from dibao_cli.reading import columnar, frame, idscreen
-from test_reader_columns_identity import _roster, _row, _write
+from test_reader_columns_identity import _generate, _roster, _row, _write
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 11, 30)
@@ -99,13 +97,6 @@ def test_clean_ids_over_two_sheets_read_the_same_with_the_child_screening(tmp_pa
     book = _write(tmp_path / "two-sheets.xlsx", {"一": first, "二": second})
     problems = _same_with_child([book], monkeypatch, all_sheets=True)
     assert [p["row"] for p in problems if p["code"] == "id_duplicate_other_household"] == [3]
-
-
-def _generate(tmp_path: Path, n: int, *flags: str) -> Path:
-    path = tmp_path / f"roster-{n}{''.join(flags)}.xlsx"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_roster.py"), str(n), str(path), *flags],
-                   check=True)
-    return path
 
 
 @pytest.mark.parametrize("flags", [(), ("--messy",)], ids=["clean", "messy"])
