@@ -20,7 +20,6 @@ from dibao_cli.idcard import IdError, check_char, parse_id
 from dibao_cli.reading import columnar, frame, idscreen
 from test_reader_columns_identity import _generate, _roster, _row, _write
 
-ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 11, 30)
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "memfd_create") or not hasattr(os, "fork"), reason="Linux only")
