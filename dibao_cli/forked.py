@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import os
 import signal
+import time
+
+# a child's part not done this many seconds, plus this many times what the parent took for its own part, after the
+# parent has done its own is given up: the child is stopped and the parent does the part itself
+WAIT_AT_LEAST, WAIT_FACTOR = 30.0, 4.0
 
 
 def become_child(memory_ceiling: int, stderr: int | None = None) -> None:
-    """In a child, first: Ctrl-C ends it silently (its parent reports it), nothing it says reaches the clerk's
+    """In a child, first: Ctrl-C ends it silently (its parent reports it), it ends when its parent ends, nothing it says reaches the clerk's
     screen (its stderr goes to `stderr`, a pipe its parent reads as the reason of a failure, or nowhere), and its
     memory is capped (limit_memory)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    end_with_parent()
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null if stderr is None else stderr, 2)
@@ -66,3 +72,28 @@ def stop(pid: int) -> int:
     except ProcessLookupError:
         pass
     return reap(pid)
+
+
+def patience(own_seconds: float) -> float:
+    """How long a parent that took `own_seconds` for its own part waits for its child's part."""
+    return WAIT_AT_LEAST + WAIT_FACTOR * own_seconds
+
+
+def wait(pid: int, seconds: float) -> int | None:
+    """`reap` within `seconds`; None when the child is still running then (it is left running: `stop` it)."""
+    deadline = time.monotonic() + seconds
+    pause = 0.001
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            return -1
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 0.05)

@@ -266,8 +266,8 @@ def test_db_upgrade_export_and_roles_on_a_ledger_file(run, tmp_path):
     """dibao db upgrade sets up or reports the structure of a SQLite ledger too; db export copies it to a
     new file and never over an existing one; roles belong to the shared PostgreSQL ledger only."""
     db = tmp_path / "l.db"
-    assert run("db", "upgrade", "--db", db).out.strip() == f"已建立台账结构（版本 7）：{db}"
-    assert run("db", "upgrade", "--db", db).out.strip() == f"台账结构已是最新（版本 7）：{db}"
+    assert run("db", "upgrade", "--db", db).out.strip() == f"已建立台账结构（版本 8）：{db}"
+    assert run("db", "upgrade", "--db", db).out.strip() == f"台账结构已是最新（版本 8）：{db}"
     (tmp_path / "copy.db").write_bytes(b"")
     refused = run("db", "export", tmp_path / "copy.db", "--db", db)
     assert refused.code == 5 and "已存在，未覆盖" in refused.err

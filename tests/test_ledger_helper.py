@@ -6,8 +6,11 @@ runs, the month is the same or not there at all, and no helper process is left."
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
+import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
+from dibao_cli import forked
 from dibao_cli.assess.decided_result import BLOCK
 from dibao_cli.ledger import month_helper
 from dibao_cli.ledger.month_rows import MonthRows
@@ -172,3 +176,57 @@ class _Connect:
         import sqlite3
 
         return sqlite3.connect(db)
+
+
+def test_a_helper_leaves_no_staging_file_behind(run, monkeypatch, tmp_path, adopted):
+    """The helper's staging file holds names and ID numbers: it lives in a folder only this user can read, and
+    the folder is gone once the import has ended."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    folders = []
+    start = month_helper.Helper.__init__
+
+    def seen(self, *args):
+        start(self, *args)
+        folders.append((Path(self._folder), stat.S_IMODE(os.stat(self._folder).st_mode)))
+
+    monkeypatch.setattr(month_helper.Helper, "__init__", seen)
+    first = _generate(tmp_path, 3000)
+    _import_both(run, monkeypatch, tmp_path, [("2026-01", first), ("2026-02", first)])
+    assert adopted == [True, True]
+    assert [(folder.parent, mode) for folder, mode in folders] == [(temporary, 0o700)] * 2
+    assert list(temporary.iterdir()) == []
+
+
+def test_no_helper_to_be_had_leaves_the_month_to_this_process(run, monkeypatch, tmp_path, adopted):
+    """The system refuses a new process (fork: EAGAIN, as under a process limit): the import does both halves."""
+    def refused():
+        raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(month_helper.os, "fork", refused)
+    first = _generate(tmp_path, 3000, "--messy")
+    _import_both(run, monkeypatch, tmp_path, [("2026-01", first), ("2026-02", _next_month(first, tmp_path / "b.xlsx"))])
+    assert adopted == []
+
+
+def test_a_helper_that_hangs_is_given_up_and_its_part_done_here(run, monkeypatch, tmp_path, adopted):
+    """A helper that makes no progress (stopped, deadlocked) is stopped once this process has waited its patience
+    after its own part; the month is the same."""
+    monkeypatch.setattr(forked, "WAIT_AT_LEAST", 0.5)
+    start = month_helper.Helper.__init__
+    helpers = []
+
+    def stopped(self, *args):
+        start(self, *args)
+        os.kill(self._pid, signal.SIGSTOP)
+        helpers.append(self._pid)
+
+    monkeypatch.setattr(month_helper.Helper, "__init__", stopped)
+    first = _generate(tmp_path, 3000)
+    _import_both(run, monkeypatch, tmp_path, [("2026-01", first)])
+    assert adopted == [False]
+    for pid in helpers:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # stopped and reaped: nothing left

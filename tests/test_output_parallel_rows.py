@@ -6,6 +6,7 @@ household at a time, and through the CLI."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from dibao_cli import forked
 from dibao_cli.assess.decided_result import BLOCK
 from dibao_cli.assess.household import plan_assessment
 from dibao_cli.cli.common import resolve
@@ -133,3 +135,31 @@ def test_no_child_when_every_core_is_busy(generated, monkeypatch):
     monkeypatch.setattr(parallel_rows, "PARALLEL_FROM", 1)
     monkeypatch.setattr(assess_json_parallel, "core_free", lambda: False)
     assert not parallel_rows.can_split(plan_assessment(generated["clean"], resolve(None, (), DAY), DAY))
+
+
+def test_no_child_to_be_had_leaves_the_rows_to_this_process(generated, monkeypatch):
+    """The system refuses a new process (fork: EAGAIN, as under a process limit): the rows are made here."""
+    policy = resolve(None, (), DAY)
+    roster = generated["clean"]
+    one = _sheets(roster, policy, False, monkeypatch)
+
+    def refused():
+        raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel_rows.os, "fork", refused)
+    assert _sheets(roster, policy, True, monkeypatch, child_rows=False) == one
+
+
+def test_a_child_that_hangs_is_given_up_and_its_rows_made_here(generated, monkeypatch):
+    """A child that makes no progress is stopped once this process has waited its patience after its own half."""
+    policy = resolve(None, (), DAY)
+    roster = generated["clean"]
+    one = _sheets(roster, policy, False, monkeypatch)
+    monkeypatch.setattr(forked, "WAIT_AT_LEAST", 0.5)
+
+    def hang(part, make_rows, memory):
+        os.kill(os.getpid(), signal.SIGSTOP)
+        return 0
+
+    monkeypatch.setattr(parallel_rows, "_make", hang)
+    assert _sheets(roster, policy, True, monkeypatch, child_rows=False) == one

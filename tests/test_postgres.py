@@ -101,8 +101,8 @@ def test_a_database_newer_than_dibao_is_refused_and_an_empty_one_is_set_up(run, 
         out = run("review", "--db", empty)
         assert out.code == 7 and "还没有 dibao 台账。请先运行 dibao db upgrade" in out.err
         out = run("db", "upgrade", "--db", empty)
-        assert out.code == 0 and "已建立台账结构（版本 7）" in out.out
-        assert "已是最新（版本 7）" in run("db", "upgrade", "--db", empty).out
+        assert out.code == 0 and "已建立台账结构（版本 8）" in out.out
+        assert "已是最新（版本 8）" in run("db", "upgrade", "--db", empty).out
     finally:
         with psycopg.connect(server, autocommit=True) as con:
             con.execute("DROP DATABASE IF EXISTS dibao_t_empty WITH (FORCE)")
@@ -270,7 +270,7 @@ def test_processes_opening_an_empty_database_at_once_set_it_up_once(pg_server):
         procs = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True) for _ in range(6)]
         assert [(p.wait(), p.stderr.read()) for p in procs] == [(0, "")] * 6
         with psycopg.connect(url) as con:
-            assert con.execute("SELECT version FROM dibao_schema").fetchall() == [(7,)]
+            assert con.execute("SELECT version FROM dibao_schema").fetchall() == [(8,)]
     finally:
         with psycopg.connect(server, autocommit=True) as con:
             con.execute("DROP DATABASE IF EXISTS dibao_t_race WITH (FORCE)")
@@ -305,11 +305,11 @@ def test_a_version_5_database_is_upgraded_with_its_events_given_township_and_ord
                         "(2, 'H1', 'disappeared', '本月名册中没有这一户（迁出、死亡或漏报？）')")
         out = run("db", "upgrade", "--db", url)
         assert out.code == 0, out.err
-        assert "已把台账结构从版本 5 升级到 7" in out.out
+        assert "已把台账结构从版本 5 升级到 8" in out.out
         with psycopg.connect(url) as con:
             assert con.execute("SELECT import_id, kind, township, seq FROM events ORDER BY import_id, seq").fetchall() == [
                 (1, "new", "恰卜恰镇", 1), (1, "member_added", "恰卜恰镇", 2), (2, "disappeared", "恰卜恰镇", 1)]
-            assert con.execute("SELECT version FROM dibao_schema").fetchall() == [(7,)]
+            assert con.execute("SELECT version FROM dibao_schema").fetchall() == [(8,)]
             # a row stored before the 低保边缘 line was kept: none, its notice reads the reason
             assert con.execute("SELECT marginal_line_fen FROM households").fetchall() == [(None,)]
         history = run("history", "H1", "--db", url, "--format", "json").json()

@@ -257,3 +257,35 @@ def test_a_township_clerk_withdraws_only_their_own_announced_imports(clerks):
     with psycopg.connect(urls["townships"]) as owner:
         assert owner.execute("SELECT id, db_user FROM pending_imports WHERE id = %s", (theirs,)).fetchall() == [
             (theirs, users["county"])]
+
+
+def test_db_upgrade_of_a_shared_ledger_made_before_gives_its_announcements_their_rules(run, clerks):
+    """A shared ledger of the structure before announcements had a user (version 7, its roles set up then):
+    `dibao db upgrade` adds the user and the rules. An announcement made before has no user: whoever made it may
+    still withdraw it; one made after is its maker's alone."""
+    import psycopg
+
+    urls, as_user, users = clerks
+    with psycopg.connect(urls["townships"], autocommit=True) as owner:
+        for policy in ("county_all", "auditor_read", "township_reads", "township_announces", "township_withdraws"):
+            owner.execute(f"DROP POLICY {policy} ON pending_imports")
+        owner.execute("DROP TRIGGER pending_imports_user ON pending_imports")
+        owner.execute("ALTER TABLE pending_imports DISABLE ROW LEVEL SECURITY")
+        owner.execute("ALTER TABLE pending_imports DROP COLUMN db_user")
+        owner.execute("UPDATE dibao_schema SET version = 7")
+        before = owner.execute("INSERT INTO pending_imports (month, host, pid, started_at) "
+                               "VALUES ('2026-01', 'host', 1, '2026-01-31T08:00:00') RETURNING id").fetchone()[0]
+    out = run("db", "upgrade", "--db", urls["townships"])
+    assert out.code == 0, out.err
+    assert out.out.startswith("已把台账结构从版本 7 升级到 8：")
+    row = ("2026-02", "host", 2, "2026-02-28T08:00:00")
+    insert = "INSERT INTO pending_imports (month, host, pid, started_at) VALUES (%s, %s, %s, %s) RETURNING id"
+    with psycopg.connect(as_user("county"), autocommit=True) as county:
+        theirs = county.execute(insert, row).fetchone()[0]
+    with psycopg.connect(as_user(QBQ), autocommit=True) as clerk:
+        assert clerk.execute("DELETE FROM pending_imports WHERE id = %s", (theirs,)).rowcount == 0
+        assert clerk.execute("DELETE FROM pending_imports WHERE id = %s", (before,)).rowcount == 1
+    with psycopg.connect(urls["townships"]) as owner:
+        assert owner.execute("SELECT relrowsecurity FROM pg_catalog.pg_class WHERE oid = 'pending_imports'::regclass"
+                             ).fetchone()[0] is True
+        assert owner.execute("SELECT id, db_user FROM pending_imports").fetchall() == [(theirs, users["county"])]

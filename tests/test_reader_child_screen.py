@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import pid
+from dibao_cli import forked
 from dibao_cli.idcard import IdError, check_char, parse_id
 from dibao_cli.reading import columnar, frame, idscreen
 from test_reader_columns_identity import _generate, _roster, _row, _write
@@ -143,6 +144,21 @@ def test_a_child_that_dies_after_handing_over_the_columns_changes_nothing(tmp_pa
     assert taken == 1 and screens and all(found is None for found in screens)
     assert by_columns == by_rows
 
+
+
+def test_a_child_that_hangs_after_handing_over_the_columns_is_given_up(tmp_path, monkeypatch):
+    """The child stops making progress while it screens (stopped, deadlocked): once this process has waited its
+    patience it stops the child, screens and encodes itself, the same roster."""
+    path = _write(tmp_path / "ids.xlsx", {"名册": _damaged_ids()})
+    by_rows, _ = _roster([path], "rows", monkeypatch)
+    monkeypatch.setattr(forked, "WAIT_AT_LEAST", 0.5)
+    monkeypatch.setattr(columnar, "_extras", lambda *args: os.kill(os.getpid(), signal.SIGSTOP))
+    screens = []
+    real = columnar.ParallelLoad.screen
+    monkeypatch.setattr(columnar.ParallelLoad, "screen", lambda self: screens.append(real(self)) or screens[-1])
+    by_columns, taken = _roster([path], "columnar", monkeypatch)
+    assert taken == 1 and screens and all(found is None for found in screens)
+    assert by_columns == by_rows
 
 FULL_WIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
 ID_TEXT = st.one_of(

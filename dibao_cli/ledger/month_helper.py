@@ -3,8 +3,8 @@ while this process does the first half (a SQLite ledger; PostgreSQL stages in on
 
 The helper inherits the month as it is planned (carried forward, households in the roster's order) and the
 ledger's known texts. It assesses the later households, builds their rows exactly as this process would
-(ledger/month_rows.py) and stages them in a private SQLite file of its own (an unlinked temporary file: nothing
-is left behind); new texts get provisional ids apart from ours. Nothing comes back as Python objects: the
+(ledger/month_rows.py) and stages them in a SQLite file of its own, in a temporary folder only this user can
+read, removed once the rows are taken or given up; new texts get provisional ids apart from ours. Nothing comes back as Python objects: the
 rows are adopted from that file with SQL (events renumbered after ours), and the counts, 特困 rows and warnings
 come back as JSON text in it. The ledger itself is only ever written by this process, as before.
 
@@ -17,7 +17,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import tempfile
+import time
 
 from dibao_cli import forked
 from dibao_cli.assess.decided_result import BLOCK
@@ -59,24 +61,34 @@ class Helper:
 
     def __init__(self, ledger, part, work):
         self.ledger = ledger
-        self._pid = None
-        fd, name = tempfile.mkstemp(prefix="dibao-staging-", suffix=".db")
-        os.unlink(name)  # open while either process needs it, gone when both have closed it
-        self._file = fd
-        self.path = f"/proc/self/fd/{fd}"  # the same file in the helper (the descriptor is inherited)
-        reader, writer = os.pipe()
-        pid = os.fork()
+        self._pid = self._status = None
+        # a folder only this user can read, removed with everything SQLite put in it as soon as the rows are taken
+        # (cancel); a process killed outright leaves it, still readable by this user alone
+        self._folder = tempfile.mkdtemp(prefix="dibao-staging-")
+        self.path = os.path.join(self._folder, "staging.db")
+        writer = None
+        try:
+            self._status, writer = os.pipe()
+            pid = os.fork()
+        except BaseException:
+            if writer is not None:
+                os.close(writer)
+            self.cancel()
+            raise
+        reader = self._status
         if pid == 0:
             _child(ledger, part, work, self.path, reader, writer)
         os.close(writer)
         self._pid = pid
-        self._status = reader
+        self._started = time.monotonic()
 
     def adopt(self, staging, report) -> bool:
         """Wait for the helper and take over its rows (after the ones staged here), counts, 特困 rows, warnings and
         texts. False when the helper failed: nothing of it was taken, the part is this process's to do."""
         try:
-            if self._reap() != 0:
+            code = forked.wait(self._pid, forked.patience(time.monotonic() - self._started))
+            self._pid = None if code is not None else self._pid
+            if code != 0:  # failed, or still at it long after this process did its own part
                 return False
             try:
                 summary = staging.adopt(self.path)
@@ -102,16 +114,21 @@ class Helper:
         if self._pid is not None:
             forked.stop(self._pid)
             self._pid = None
-        for name in ("_file", "_status"):
-            fd = getattr(self, name)
-            if fd is not None:
-                os.close(fd)
-                setattr(self, name, None)
+        if self._status is not None:
+            os.close(self._status)
+            self._status = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
-    def _reap(self) -> int:
-        code = forked.reap(self._pid)
-        self._pid = None
-        return code
+
+def start(ledger, part, work) -> Helper | None:
+    """A helper staging `part`, or None when the system cannot make one now (no process or file to spare): this
+    process then does the part itself."""
+    try:
+        return Helper(ledger, part, work)
+    except OSError:
+        return None
 
 
 def _child(ledger, part, work, path: str, reader: int, writer: int) -> None:

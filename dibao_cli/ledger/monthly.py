@@ -249,7 +249,7 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
         return rows.report
 
     first, second = month_helper.split(ledger, assessment)  # second: the later households, for a helper
-    helper = month_helper.Helper(ledger, second, stage_apart) if second is not None else None
+    helper = month_helper.start(ledger, second, stage_apart) if second is not None else None
     try:
         rows = MonthRows(staging, ledger, previous, day, multiplier, report)
         for hid in carried:
@@ -259,6 +259,8 @@ def _assess_into(staging: Staging, ledger: Ledger, roster, policy_at, day, previ
             rows.flush()  # ours first: the helper's events are numbered on from them
             if not helper.adopt(staging, report):
                 stage(second, rows)
+        elif second is not None:  # no helper could be made
+            stage(second, rows)
     finally:
         if helper is not None:
             helper.cancel()

@@ -105,8 +105,8 @@ def setup_statements() -> list[str]:
                 f"CREATE POLICY township_own ON {table} TO dibao_township USING ({rule}) WITH CHECK ({check})"]
     # imports announced (pending_imports): a township clerk reads them all (to wait for the earlier months) and
     # withdraws only their own, stamped with their name by the database (another's is never theirs to remove)
-    out += ["ALTER TABLE pending_imports ADD COLUMN IF NOT EXISTS db_user TEXT NOT NULL DEFAULT session_user",
-            "DROP TRIGGER IF EXISTS pending_imports_user ON pending_imports",
+    # (an announcement made before this structure has no user: whoever made it may withdraw it)
+    out += ["DROP TRIGGER IF EXISTS pending_imports_user ON pending_imports",
             "CREATE TRIGGER pending_imports_user BEFORE INSERT ON pending_imports FOR EACH ROW "
             "EXECUTE FUNCTION dibao_stamp_user()",
             "ALTER TABLE pending_imports ENABLE ROW LEVEL SECURITY",
@@ -121,7 +121,7 @@ def setup_statements() -> list[str]:
             "WITH CHECK (db_user = session_user)",
             "DROP POLICY IF EXISTS township_withdraws ON pending_imports",
             "CREATE POLICY township_withdraws ON pending_imports FOR DELETE TO dibao_township "
-            "USING (db_user = session_user)"]
+            "USING (db_user = session_user OR db_user IS NULL)"]
     # the audit log: a township clerk reads the entries they wrote themselves, nobody else's
     out += ["ALTER TABLE audit ENABLE ROW LEVEL SECURITY",
             "DROP POLICY IF EXISTS everyone_reads ON audit",

@@ -71,7 +71,8 @@ def _v6() -> list[str]:
 
 
 # version -> statements taking a PostgreSQL ledger from version-1 to version
-PG_STEPS: dict[int, list[str]] = {6: _v6(), 7: ["ALTER TABLE households ADD COLUMN marginal_line_fen INTEGER"]}
+PG_STEPS: dict[int, list[str]] = {6: _v6(), 7: ["ALTER TABLE households ADD COLUMN marginal_line_fen INTEGER"],
+                                  8: ["ALTER TABLE pending_imports ADD COLUMN db_user TEXT"]}
 
 
 def steps_from(version: int | None, target: int) -> list[tuple[int, list[str]]]:

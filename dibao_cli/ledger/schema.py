@@ -382,5 +382,11 @@ V7 = """
     ALTER TABLE households ADD COLUMN marginal_line_fen INTEGER
 """
 
-MIGRATIONS = [V1, CASEWORK, ASSISTANCE, _v4, V5, V6, V7]
+# 8: who announced an import (pending_imports.db_user: the database user on a shared PostgreSQL ledger, where a
+# township clerk withdraws only their own announcements; NULL for those made before, and in a SQLite file)
+V8 = """
+    ALTER TABLE pending_imports ADD COLUMN db_user TEXT
+"""
+
+MIGRATIONS = [V1, CASEWORK, ASSISTANCE, _v4, V5, V6, V7, V8]
 VERSION = len(MIGRATIONS)

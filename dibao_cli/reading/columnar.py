@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import time
 from pathlib import Path
 
 from dibao_cli import forked
@@ -130,6 +131,7 @@ class ParallelLoad:
         os.close(writer)
         os.close(loaded)
         self._pid = pid
+        self._handed = time.monotonic()  # when the columns were handed over (result())
         self._status = reader
         self._loaded = ready
 
@@ -157,6 +159,7 @@ class ParallelLoad:
             pa = self._pa
             with pa.memory_map(f"/proc/self/fd/{self._memory}") as source:
                 table = pa.ipc.open_stream(source).read_next_batch()
+            self._handed = time.monotonic()
             return _checked(table, self.width)
         except BaseException:
             self.cancel()
@@ -169,7 +172,12 @@ class ParallelLoad:
         try:
             if self._pid is None and self._memory is None:
                 return self._extras
-            status = self._reap()
+            # the child screens while this process builds the members: given up (and stopped) when it is still at it
+            # long after
+            status = forked.wait(self._pid, forked.patience(time.monotonic() - self._handed))
+            if status is None:
+                return None
+            self._pid, self._exit = None, status
             if status != 0 or os.fstat(self._screen_memory).st_size == 0:
                 return None
             with pa.memory_map(f"/proc/self/fd/{self._screen_memory}") as source:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import time
 
 from dibao_cli import forked
 
@@ -39,12 +40,17 @@ def planned_rows(assessment, make_rows, running, households, members) -> None:
     first, second = copy.copy(assessment), copy.copy(assessment)
     first.pending, second.pending = pending[:split], pending[split:]
     second.progress = None
-    child = _Child(second, make_rows)
+    try:
+        child = _Child(second, make_rows)
+    except OSError:  # no process or memory to spare now: this process makes both halves
+        child = None
+    started = time.monotonic()
     try:
         make_rows(first, running, households, members)
-        taken = child.result()
+        taken = child.result(forked.patience(time.monotonic() - started)) if child is not None else None
     finally:
-        child.stop()
+        if child is not None:
+            child.stop()
     if taken is None:  # the child did not finish: this process makes the second half itself
         second.progress = assessment.progress
         make_rows(second, running, households, members)
@@ -61,8 +67,13 @@ class _Child:
     """The forked child making the rows of `part`; result() waits for them (None when it did not finish)."""
 
     def __init__(self, part, make_rows):
+        self._pid = None
         self._memory = os.memfd_create("dibao-rows", os.MFD_CLOEXEC)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except BaseException:
+            self.stop()
+            raise
         if pid == 0:  # the child: make the rows, write them, leave without running any of the parent's exit code
             code = 1
             try:
@@ -74,9 +85,13 @@ class _Child:
                 os._exit(code)
         self._pid = pid
 
-    def result(self):
-        """((household chunks, count, widest), (member chunks, count, widest), totals), or None."""
-        status = self._reap()
+    def result(self, seconds: float):
+        """((household chunks, count, widest), (member chunks, count, widest), totals), or None (failed, or not
+        done within `seconds`)."""
+        status = forked.wait(self._pid, seconds)
+        if status is None:
+            return None  # still at it: stopped by stop()
+        self._pid = None
         if status != 0:
             return None
         try:
@@ -98,11 +113,6 @@ class _Child:
         if self._memory is not None:
             os.close(self._memory)
             self._memory = None
-
-    def _reap(self) -> int:
-        code = forked.reap(self._pid)
-        self._pid = None
-        return code
 
 
 def _make(part, make_rows, memory: int) -> int:
