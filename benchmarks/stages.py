@@ -68,7 +68,9 @@ def _processes(choice: str) -> None:
     if choice == "1":
         assess_json_parallel.PARALLEL_FROM = 1 << 62
     elif choice == "2":
-        assess_json_parallel.core_free = lambda: True
+        from dibao_cli import forked
+
+        forked.core_free = lambda: True
 
 
 class Clock:

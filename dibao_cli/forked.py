@@ -97,3 +97,33 @@ def wait(pid: int, seconds: float) -> int | None:
             return None
         time.sleep(min(pause, left))
         pause = min(pause * 2, 0.05)
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def core_free() -> bool:
+    """Whether a core is free for a child now: fewer tasks running or ready to run (this process among them) than
+    cores, at the least of three looks 5 ms apart (/proc/loadavg; without it, assumed free). On a machine whose
+    cores are all busy, a child would only add its copying (of the pages both touch) to everyone's time."""
+    least = None
+    for look in range(3):
+        if look:
+            time.sleep(0.005)
+        try:
+            with open("/proc/loadavg") as fh:
+                running = running_tasks(fh.read())
+        except (OSError, ValueError, IndexError):
+            return True
+        least = running if least is None else min(least, running)
+    return least < cores()
+
+
+def running_tasks(loadavg: str) -> int:
+    """The tasks running or ready to run in /proc/loadavg's text ("0.52 0.58 0.59 2/467 12345": 2)."""
+    return int(loadavg.split()[3].split("/")[0])

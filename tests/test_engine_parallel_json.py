@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dibao_cli import forked
 from dibao_cli.assess.household import plan_assessment
 from dibao_cli.reading.roster import read_rosters
 from dibao_cli.reports import assess as assess_report
@@ -48,7 +49,7 @@ def split_everything(ceiling: int | None = None, started=None, block: int | None
             received(self, len(ended))
         return got
 
-    def forked(self, blocks):
+    def started_child(self, blocks):
         ok = start(self, blocks)
         if started is not None:
             started(self)
@@ -56,9 +57,9 @@ def split_everything(ceiling: int | None = None, started=None, block: int | None
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(assess_json_parallel, "PARALLEL_FROM", 0)
-        patch.setattr(assess_json_parallel, "core_free", lambda: True)  # busy or not, as the tests run
+        patch.setattr(forked, "core_free", lambda: True)  # busy or not, as the tests run
         patch.setattr(assess_json_parallel.Child, "next_block", counted)
-        patch.setattr(assess_json_parallel.Child, "start", forked)
+        patch.setattr(assess_json_parallel.Child, "start", started_child)
         if ceiling is not None:
             patch.setattr(assess_json_parallel, "MEMORY_CEILING", ceiling)
         if block is not None:
@@ -76,9 +77,9 @@ def documents(roster, policy, **split) -> tuple[bytes, bytes, bytes, list[bool]]
 
 
 def test_a_free_core_is_looked_for_in_the_running_tasks():
-    assert assess_json_parallel.running_tasks("0.52 0.58 0.59 2/467 12345\n") == 2
-    assert assess_json_parallel.running_tasks("12.00 9.10 4.00 17/1467 99\n") == 17
-    assert assess_json_parallel.running_tasks(Path("/proc/loadavg").read_text()) >= 1  # this process at least
+    assert forked.running_tasks("0.52 0.58 0.59 2/467 12345\n") == 2
+    assert forked.running_tasks("12.00 9.10 4.00 17/1467 99\n") == 17
+    assert forked.running_tasks(Path("/proc/loadavg").read_text()) >= 1  # this process at least
 
 
 def test_a_small_roster_stays_in_one_process():
@@ -87,7 +88,7 @@ def test_a_small_roster_stays_in_one_process():
     roster = read_rosters([ROOT / "examples" / "roster.xlsx"], on_date=DAY)
     started = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(assess_json_parallel, "core_free", lambda: True)
+        patch.setattr(forked, "core_free", lambda: True)
         patch.setattr(assess_json_parallel.Child, "start", lambda self, blocks: started.append(blocks) or False)
         assess_report.as_json(plan_assessment(roster, _policy(False), DAY))
     assert started == []
@@ -240,10 +241,11 @@ def test_a_child_that_fails_leaves_the_same_json_written_here(generated, how):
 
 HARNESS = """
 import os, signal, sys
+from dibao_cli import forked
 from dibao_cli.reports import assess_json_parallel
 
 assess_json_parallel.PARALLEL_FROM = 0
-assess_json_parallel.core_free = lambda: True
+forked.core_free = lambda: True
 start = assess_json_parallel.Child.start
 noted = sys.argv[1]
 

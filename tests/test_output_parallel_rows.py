@@ -20,12 +20,12 @@ from dibao_cli.assess.decided_result import BLOCK
 from dibao_cli.assess.household import plan_assessment
 from dibao_cli.cli.common import resolve
 from dibao_cli.reading.roster import read_rosters
-from dibao_cli.reports import assess_json_parallel, assess_sheets, parallel_rows
+from dibao_cli.reports import assess_sheets, parallel_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 11, 30)
 COUNTY = ROOT / "examples" / "632521-共和县.toml"
-pytestmark = pytest.mark.skipif(assess_json_parallel._cores() < 2 or not hasattr(os, "memfd_create"),
+pytestmark = pytest.mark.skipif(forked.cores() < 2 or not hasattr(os, "memfd_create"),
                                 reason="one core, or no fork/memfd here: never split")
 MEMBERS = 16_000  # about 5,300 households: more than one block, so that the child has households of its own
 
@@ -57,7 +57,7 @@ def _sheets(roster, policy, parallel: bool, monkeypatch, child_rows: bool = True
 
     with monkeypatch.context() as patched:
         patched.setattr(parallel_rows, "PARALLEL_FROM", 1 if parallel else 10**9)
-        patched.setattr(assess_json_parallel, "core_free", lambda: True)  # busy or not, as the tests run
+        patched.setattr(forked, "core_free", lambda: True)  # busy or not, as the tests run
         patched.setattr(parallel_rows, "_add_totals", add_totals)
         assessment = plan_assessment(roster, policy, DAY)
         assert parallel_rows.can_split(assessment) is parallel
@@ -120,7 +120,7 @@ def test_the_cli_writes_the_same_workbook(tmp_path, run, monkeypatch):
         return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
 
     written = {}
-    monkeypatch.setattr(assess_json_parallel, "core_free", lambda: True)
+    monkeypatch.setattr(forked, "core_free", lambda: True)
     for parallel in (False, True):
         monkeypatch.setattr(parallel_rows, "PARALLEL_FROM", 1 if parallel else 10**9)
         out = tmp_path / f"{parallel}.xlsx"
@@ -133,7 +133,7 @@ def test_the_cli_writes_the_same_workbook(tmp_path, run, monkeypatch):
 
 def test_no_child_when_every_core_is_busy(generated, monkeypatch):
     monkeypatch.setattr(parallel_rows, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(assess_json_parallel, "core_free", lambda: False)
+    monkeypatch.setattr(forked, "core_free", lambda: False)
     assert not parallel_rows.can_split(plan_assessment(generated["clean"], resolve(None, (), DAY), DAY))
 
 

@@ -117,7 +117,9 @@ class ParallelLoad:
                 os.write(loaded, b"1")  # the columns are all there: the parent may map them
                 os.close(loaded)
                 code = 0
-                extras = _extras(table, id_position, encode_positions)
+                kept = _kept(table, id_position, encode_positions)
+                del table  # the other columns are freed while the screen runs
+                extras = _extras(kept, id_position, encode_positions)
                 if extras is not None:
                     _write(pa, self._screen_memory, extras)
             except BaseException as exc:  # noqa: BLE001 - reported to the parent as a decline
@@ -219,19 +221,25 @@ class ParallelLoad:
 ENCODED = "encoded:"  # the name of a column's dictionary encoding in _extras, before its position
 
 
-def _extras(table, id_position: int | None, encode_positions):
+def _kept(table, id_position: int | None, encode_positions) -> dict:
+    """The columns _extras works on, by position (none without an ID column)."""
+    if id_position is None or not 0 <= id_position < table.num_columns:
+        return {}
+    return {p: table.column(p) for p in (id_position, *encode_positions) if 0 <= p < table.num_columns}
+
+
+def _extras(kept: dict, id_position: int | None, encode_positions):
     """The child's work after handing over the columns: the screen of the ID column at `id_position` (idscreen's
     columns and metadata) and the dictionary encoding of each column at `encode_positions` (named ENCODED and its
-    position, left out for a column of empty cells), as one record batch; None without an ID column."""
+    position, left out for a column of empty cells), from the columns `_kept` picked, as one record batch; None
+    without an ID column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     from dibao_cli.reading import idscreen
 
-    if id_position is None or not 0 <= id_position < table.num_columns:
+    if id_position not in kept:
         return None
-    kept = {p: table.column(p) for p in (id_position, *encode_positions) if 0 <= p < table.num_columns}
-    del table  # the other columns are not needed any more
     screen = idscreen.screen_ids(kept[id_position])
     if screen is None:
         return None

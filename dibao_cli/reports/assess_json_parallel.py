@@ -31,43 +31,14 @@ _FRAME = struct.Struct("<QQ")  # a block's bytes and its totals' bytes
 
 
 def can_split(households: int) -> bool:
-    return households >= max(2, PARALLEL_FROM) and hasattr(os, "fork") and _cores() >= 2
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def core_free() -> bool:
-    """Whether a core is free for the child now: fewer tasks running or ready to run (this process among them) than
-    cores, at the least of three looks 5 ms apart (/proc/loadavg; without it, assumed free). On a machine whose
-    cores are all busy, a child would only add its copying to everyone's time."""
-    least = None
-    for look in range(3):
-        if look:
-            time.sleep(0.005)
-        try:
-            with open("/proc/loadavg") as fh:
-                running = running_tasks(fh.read())
-        except (OSError, ValueError, IndexError):
-            return True
-        least = running if least is None else min(least, running)
-    return least < _cores()
-
-
-def running_tasks(loadavg: str) -> int:
-    """The tasks running or ready to run in /proc/loadavg's text ("0.52 0.58 0.59 2/467 12345": 2)."""
-    return int(loadavg.split()[3].split("/")[0])
+    return households >= max(2, PARALLEL_FROM) and hasattr(os, "fork") and forked.cores() >= 2
 
 
 def chunks(assessment, running):
     """The pending households' JSON objects in order, one chunk per block, each after its separator ("\\n" before
     the first object, ",\\n" between them: reports/assess.py json_chunks); `running` adds them up."""
     pending = assessment.pending
-    if not can_split(len(pending)) or not core_free():
+    if not can_split(len(pending)) or not forked.core_free():
         yield from _joined(assess_json.columnar_chunks(assessment, running), True)
         return
     size = block_size(len(pending))

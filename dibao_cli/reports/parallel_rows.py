@@ -23,9 +23,7 @@ def can_split(assessment) -> bool:
     if not (len(assessment.pending) >= PARALLEL_FROM and hasattr(os, "fork") and hasattr(os, "memfd_create")
             and not assessment.results):
         return False
-    from dibao_cli.reports.assess_json_parallel import _cores, core_free
-
-    return _cores() >= 2 and core_free()
+    return forked.cores() >= 2 and forked.core_free()
 
 
 def planned_rows(assessment, make_rows, running, households, members) -> None:
