@@ -139,8 +139,11 @@ def test_ctrl_c_exits_130_with_a_chinese_line(tmp_path):
     """The roster is a named pipe nobody writes to: dibao waits reading it, and is interrupted there."""
     fifo = tmp_path / "名册.csv"
     os.mkfifo(fifo)
+    # Ctrl-C as a clerk's terminal delivers it, even when the tests themselves run in the background (a shell starts
+    # a background job with Ctrl-C ignored, and a program started from it inherits that)
     proc = subprocess.Popen([sys.executable, "-m", "dibao_cli", "check", str(fifo)], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     writer = None
     try:
         deadline = time.monotonic() + 30
