@@ -30,6 +30,14 @@ def become_child(memory_ceiling: int, stderr: int | None = None) -> None:
     limit_memory(memory_ceiling)
 
 
+def tell_parent(fd: int, text: str) -> None:
+    """In a child that failed: why, into the pipe `fd` its parent reads (at most 2,000 bytes; never raises)."""
+    try:
+        os.write(fd, text.encode("utf-8", "replace")[:2000])
+    except BaseException:  # noqa: BLE001 - the child is ending anyway
+        pass
+
+
 def limit_memory(ceiling: int) -> None:
     """In a child: allow it `ceiling` bytes of address space beyond what it has mapped now (an allocation past it
     fails in the child, never on the machine)."""

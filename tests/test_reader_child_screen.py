@@ -132,27 +132,14 @@ def _first_sheet(path: Path) -> str:
     return open_book(path).sheets[0].name
 
 
-def test_a_child_that_dies_after_handing_over_the_columns_changes_nothing(tmp_path, monkeypatch):
-    """The child killed while it screens: this process screens and encodes itself, the same roster."""
-    path = _write(tmp_path / "ids.xlsx", {"名册": _damaged_ids()})
-    by_rows, _ = _roster([path], "rows", monkeypatch)
-    monkeypatch.setattr(columnar, "_extras", lambda *args: os.kill(os.getpid(), signal.SIGKILL))
-    screens = []
-    real = columnar.ParallelLoad.screen
-    monkeypatch.setattr(columnar.ParallelLoad, "screen", lambda self: screens.append(real(self)) or screens[-1])
-    by_columns, taken = _roster([path], "columnar", monkeypatch)
-    assert taken == 1 and screens and all(found is None for found in screens)
-    assert by_columns == by_rows
-
-
-
-def test_a_child_that_hangs_after_handing_over_the_columns_is_given_up(tmp_path, monkeypatch):
-    """The child stops making progress while it screens (stopped, deadlocked): once this process has waited its
-    patience it stops the child, screens and encodes itself, the same roster."""
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGSTOP], ids=["killed", "hangs"])
+def test_a_child_that_fails_after_handing_over_the_columns_changes_nothing(tmp_path, monkeypatch, how):
+    """The child killed while it screens, or making no progress (stopped, deadlocked: given up once this process
+    has waited its patience): this process screens and encodes itself, the same roster."""
     path = _write(tmp_path / "ids.xlsx", {"名册": _damaged_ids()})
     by_rows, _ = _roster([path], "rows", monkeypatch)
     monkeypatch.setattr(forked, "WAIT_AT_LEAST", 0.5)
-    monkeypatch.setattr(columnar, "_extras", lambda *args: os.kill(os.getpid(), signal.SIGSTOP))
+    monkeypatch.setattr(columnar, "_extras", lambda *args: os.kill(os.getpid(), how))
     screens = []
     real = columnar.ParallelLoad.screen
     monkeypatch.setattr(columnar.ParallelLoad, "screen", lambda self: screens.append(real(self)) or screens[-1])

@@ -148,9 +148,6 @@ def _child(ledger, part, work, path: str, reader: int, writer: int) -> None:
             "texts": ledger.new_texts()}, ensure_ascii=False))
         code = 0
     except BaseException as exc:  # noqa: BLE001 - the parent does the part itself
-        try:
-            os.write(writer, repr(exc).encode("utf-8", "replace")[:2000])
-        except BaseException:  # noqa: BLE001
-            pass
+        forked.tell_parent(writer, repr(exc))
     finally:
         os._exit(code)

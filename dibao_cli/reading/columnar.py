@@ -124,10 +124,7 @@ class ParallelLoad:
                     _write(pa, self._screen_memory, extras)
             except BaseException as exc:  # noqa: BLE001 - reported to the parent as a decline
                 code = code or 2  # after the columns: only the screen is missing
-                try:
-                    os.write(writer, str(exc).encode("utf-8", "replace")[:2000])
-                except BaseException:  # noqa: BLE001
-                    pass
+                forked.tell_parent(writer, str(exc))
             finally:
                 os._exit(code)
         os.close(writer)
