@@ -147,7 +147,7 @@ class Run:
 BACKEND_MODULES = {"test_ledger", "test_ledger_history", "test_crosscheck", "test_paperwork", "test_tiered_notices",
                    "test_tiered_ledger", "test_tiered_paper", "test_golden", "test_casework", "test_casework_paperwork",
                    "test_assistance", "test_monitor", "test_documents", "test_tiered_examples",
-                   "test_notices_from_ledger", "test_monitor_review_outputs"}
+                   "test_notices_from_ledger", "test_monitor_review_outputs", "test_ledger_early_read"}
 PG_URL = "DIBAO_TEST_POSTGRES"  # postgresql://user:password@host:port/postgres of a server the tests may use
 PG_REQUIRED = "DIBAO_TEST_POSTGRES_REQUIRED"  # set by .ci/run: a missing server fails instead of skipping
 

@@ -123,6 +123,32 @@ def test_files_written_are_complete_and_the_summary_is_said(tmp_path, monkeypatc
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary file left
 
 
+def test_an_import_ends_quickly_with_the_month_stored_as_in_process(tmp_path, monkeypatch, rosters):
+    """The ledger is closed (committed, its staging files gone) before the process ends without its teardown."""
+    import sqlite3
+    from types import SimpleNamespace
+
+    from test_ledger_columnar import _dump
+
+    messy = rosters[1]  # its households in error are skipped: status 1
+    args = ("import", str(messy), "--month", "2026-11", "--skip-invalid", "--db")
+    done, handler_ran = program(tmp_path, *args, "quick.db")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")
+    # named as the program is: the audit log records the command's name
+    expected = CliRunner().invoke(main, [*args, "ordinary.db"], prog_name="dibao", catch_exceptions=False)
+    assert (done.returncode, expected.exit_code) == (1, 1)
+    assert handler_ran
+    assert done.stderr.decode() == "[quick exit 1]"
+    assert done.stdout.decode().replace("quick.db", "X") == expected.stdout.replace("ordinary.db", "X")
+    assert "2026-11" in expected.stdout
+    connect = SimpleNamespace(connect=sqlite3.connect)
+    quick, ordinary = (_dump(connect, "sqlite", str(tmp_path / name)) for name in ("quick.db", "ordinary.db"))
+    assert quick == ordinary
+    assert len(quick["members"]) > 6000
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("quick.db")) == ["quick.db"]  # no WAL left
+
+
 def test_a_refused_output_keeps_its_message_and_status(tmp_path, rosters):
     target = tmp_path / "there.json"
     target.write_text("kept")

@@ -27,13 +27,14 @@ from dibao_cli.errors import ExitStatus
 FORMATS = ("table", "json", "csv", "xlsx")
 
 
-def load_roster(paths, sheet, all_sheets, encoding, on_date):
-    """Read rosters with a progress bar (shared by every command that reads rosters)."""
+def load_roster(paths, sheet, all_sheets, encoding, on_date, while_loading=None):
+    """Read rosters with a progress bar (shared by every command that reads rosters); `while_loading` as in
+    read_rosters."""
     from dibao_cli.reading.roster import read_rosters
 
     with progress_bar("读取名册") as advance:
         return read_rosters([Path(p) for p in paths], sheet=sheet, all_sheets=all_sheets, encoding=encoding,
-                            on_date=on_date, progress=advance)
+                            on_date=on_date, progress=advance, while_loading=while_loading)
 
 
 def problem_value(show_id: bool):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from dibao_cli.cli.base import end_quickly
 from dibao_cli.cli.check import load_roster
 from dibao_cli.cli.common import (
     CONTEXT,
@@ -155,7 +156,7 @@ def import_(rosters, month, sheet, all_sheets, encoding, policies, region, on_da
 
 def _import(ledger, month, options, replace, ticket):
     """Read the rosters named in `options` and import them as `month` (also used to compute a month again)."""
-    from dibao_cli.ledger.monthly import import_month, month_end, reporting_day
+    from dibao_cli.ledger.monthly import EarlyRead, import_month, month_end, reporting_day
     from dibao_cli.policy import PolicyAt
     from dibao_cli.policy.config import choose_policy
 
@@ -167,12 +168,15 @@ def _import(ledger, month, options, replace, ticket):
         if cutoff:
             day = reporting_day(month, cutoff)
     policy = policy_on(chosen, day)
-    roster = load_roster([Path(p) for p in options["files"]], options.get("sheet"), options.get("all_sheets"),
-                         options.get("encoding"), day)
+    paths = [Path(p) for p in options["files"]]
+    early = EarlyRead(ledger, month, paths, options.get("township"))
+    roster = load_roster(paths, options.get("sheet"), options.get("all_sheets"), options.get("encoding"), day,
+                         while_loading=early.read)
+    end_quickly(roster)
     with progress_bar(f"核算并存入台账（{month}）"):
-        report = import_month(ledger, roster, policy, month, day, [Path(p) for p in options["files"]],
+        report = import_month(ledger, roster, policy, month, day, paths,
                               options.get("skip_invalid"), replace, command_line(), ticket=ticket, options=options,
-                              township=options.get("township"),
+                              township=options.get("township"), early=early,
                               on_wait=lambda months: click.echo(
                                   f"等待 {'、'.join(months)} 月的导入完成后再导入 {month} 月……", err=True))
     return report, day

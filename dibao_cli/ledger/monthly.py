@@ -75,6 +75,44 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
+class EarlyRead:
+    """What an import reads before it needs it, while the roster's rows are still loading (read_rosters'
+    `while_loading`): the month before, as committed then, and the input files' hashes. import_month takes the
+    month before only when it is still the one the ledger holds (else reads it again), and the hashes only when the
+    files are the same size and age (else hashes again). A failure here is left for import_month to meet."""
+
+    def __init__(self, ledger: Ledger, month: str, paths: list[Path], township: str | None = None):
+        self.ledger, self.month, self.paths, self.township = ledger, month, paths, township
+        self.previous = None
+        self.hashes: dict[str, tuple] = {}  # file -> (size and time of change, SHA-256)
+
+    def read(self) -> None:
+        try:
+            for path in self.paths:
+                self.hashes[str(path)] = (_stamp(path), file_hash(path))
+            self.previous = self.ledger.previous_month(self.month, self.township)
+        except Exception:  # noqa: BLE001 - the same reads are done again where the import needs them, and fail there
+            return
+
+    def take_previous(self, ledger: Ledger, month: str, township: str | None):
+        """The month before as read early, when it is still the ledger's; None otherwise."""
+        previous, self.previous = self.previous, None
+        if previous is None or ledger is not self.ledger or (month, township) != (self.month, self.township):
+            return None
+        return previous if ledger.month_key(month) == previous.key else None
+
+    def file_hash(self, path: Path) -> str:
+        early = self.hashes.get(str(path))
+        if early is not None and early[0] == _stamp(path):
+            return early[1]
+        return file_hash(path)
+
+
+def _stamp(path: Path) -> tuple:
+    status = path.stat()
+    return (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
 @dataclass
 class ImportReport:
     month: str
@@ -130,13 +168,15 @@ NOT_ASSESSED = "本月名册中本户有错误，未核算：保留上月结果"
 
 def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, paths: list[Path],
                  skip_invalid: bool, replace: bool, command: str, ticket: int | None = None,
-                 options: dict | None = None, on_wait=None, township: str | None = None) -> ImportReport:
+                 options: dict | None = None, on_wait=None, township: str | None = None,
+                 early: EarlyRead | None = None) -> ImportReport:
     """Validate, carry forward, assess and store one month.
 
     The month is computed outside the write lock against the month before it as committed, and stored in
     one short transaction that first checks that month is still the one it was computed against (else it is
     computed again). Months announced by other imports (`ticket`s) land in month order. With `township`, the
-    roster is that township's and the month's other townships are kept (ledger/township.py)."""
+    roster is that township's and the month's other townships are kept (ledger/township.py). `early`: what was
+    read while the roster loaded (EarlyRead)."""
     errors = roster.error_count()
     if errors and not skip_invalid:
         raise RosterRefused(f"名册有 {errors} 个错误，未导入。请用 dibao check 查看并修改，"
@@ -151,14 +191,16 @@ def import_month(ledger: Ledger, roster, policy_at, month: str, day: _dt.date, p
         ticket = ledger.register_import(month)
     saved = {hid: (h.state, h.phase_out_start, h.current_benefit, h.enrolled_on) for hid, h in roster.households.items()}
     policy = policy_at.policy
-    inputs = {str(p): file_hash(Path(p)) for p in paths}
+    inputs = {str(p): (early.file_hash if early is not None else file_hash)(Path(p)) for p in paths}
     started = time.monotonic()
     try:
         attempts = 0
         while True:
             attempts += 1
             ledger.wait_for_earlier_imports(month, ticket, on_wait=on_wait)
-            previous = ledger.previous_month(month, township)
+            previous = early.take_previous(ledger, month, township) if early is not None else None
+            if previous is None:
+                previous = ledger.previous_month(month, township)
             if township is not None:
                 townships.check_conflict(ledger, previous.existing_id, township, month, replace)
             elif previous.existing_id and not replace:

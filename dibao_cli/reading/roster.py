@@ -55,10 +55,12 @@ NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审�
 
 
 class _Reader:
-    def __init__(self, on_date: _dt.date, progress: Callable[[int], None] | None):
+    def __init__(self, on_date: _dt.date, progress: Callable[[int], None] | None,
+                 while_loading: Callable[[], None] | None = None):
         self.roster = Roster()
         self.on_date = on_date
         self.progress = progress
+        self.while_loading = while_loading  # the caller's work for while a child loads a sheet (run once, see load)
         self._seen_ids: dict[str, Member] = {}  # id -> first member with it
         self._new_ids: list[tuple[list, list]] = []  # (numbers, members) of a sheet read by columns, not yet in it
         # households read by columns that check_household would find nothing in: id -> number of members then
@@ -152,10 +154,17 @@ class _Reader:
                       if column is not None and column.level == HOUSEHOLD and column.key != "household_id"
                       and index >= head.first_column)
         try:
-            table, loading = source.load(layout.header_rows[-1] + 1, ids[0] if len(ids) == 1 else None, later)
+            table, loading = source.load(layout.header_rows[-1] + 1, ids[0] if len(ids) == 1 else None, later,
+                                         self._while_loading)
         except Declined:
             return None
         return layout, table, head.first_column, loading
+
+    def _while_loading(self) -> None:
+        """The caller's work for while a child loads a sheet's rows, the first time one does (then never again)."""
+        work, self.while_loading = self.while_loading, None
+        if work is not None:
+            work()
 
     def read_sheet(self, book: Book, sheet: Sheet, required: bool) -> bool:
         file = str(book.path)
@@ -425,9 +434,14 @@ def read_rosters(
     encoding: str | None = None,
     on_date: _dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    while_loading: Callable[[], None] | None = None,
 ) -> Roster:
-    """Read one or more roster files into one Roster; problems are collected, not raised."""
-    reader = _Reader(on_date or _dt.date.today(), progress)
+    """Read one or more roster files into one Roster; problems are collected, not raised.
+
+    `while_loading`: work of the caller's that needs no roster (reading the ledger, hashing the files), run in this
+    process while a child process loads a large sheet's rows, instead of waiting idle; run at most once, and not at
+    all when no sheet is loaded that way (the caller then does it after)."""
+    reader = _Reader(on_date or _dt.date.today(), progress, while_loading)
     for path in paths:
         reader.read_file(Path(path), sheet, all_sheets, encoding)
     reader.check_households()

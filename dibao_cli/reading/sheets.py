@@ -196,12 +196,14 @@ class ColumnarSource:
     scan: Callable[[], sheetscan.SheetScan]
     budget: tuple[int, int]
 
-    def load(self, first_row: int, id_position: int | None = None, encode_positions: tuple = ()):
+    def load(self, first_row: int, id_position: int | None = None, encode_positions: tuple = (),
+             while_loading: Callable[[], None] | None = None):
         """(the data rows by columns, the columnar.ParallelLoad whose child goes on to screen the column at
         `id_position` and encode those at `encode_positions`, or None), or columnar.Declined; the scan's refusal
         (InputUnreadable) as without columns.
-        A large sheet is loaded in a child process while this one scans it; the caller cancels that load when it
-        does not ask for its screen."""
+        A large sheet is loaded in a child process while this one scans it, then does `while_loading` (the caller's
+        work that needs no roster) rather than wait; the caller cancels that load when it does not ask for its
+        screen."""
         from dibao_cli.reading import columnar
 
         xml_bytes, memory = self.budget
@@ -213,6 +215,8 @@ class ColumnarSource:
             found = self.scan()
             if found.flags or found.merged:
                 raise columnar.Declined("cells the columns cannot hold")
+            if loading is not None and while_loading is not None:
+                while_loading()
             if loading is None:
                 table = columnar.load(self.path, self.name, first_row, self.head.first_column, self.head.width)
             else:
