@@ -149,6 +149,25 @@ def test_an_import_ends_quickly_with_the_month_stored_as_in_process(tmp_path, mo
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("quick.db")) == ["quick.db"]  # no WAL left
 
 
+def test_an_import_that_computes_later_months_again_keeps_only_the_last_roster(tmp_path, monkeypatch, rosters):
+    """--replace of a month computes the later months again, each from its own roster: only the last one read is
+    kept to the end of the process (the others are let go as each month is done, as before)."""
+    from dibao_cli.cli import ledger as ledger_cli
+
+    kept: list = []
+    monkeypatch.setattr(ledger_cli, "end_quickly", kept.append)
+    monkeypatch.chdir(tmp_path)
+    small = str(rosters[2])
+    for month in ("2026-01", "2026-02", "2026-03"):
+        assert CliRunner().invoke(main, ["import", small, "--month", month, "--db", "l.db"]).exit_code == 0
+    assert len(kept) == 3
+    kept.clear()
+    done = CliRunner().invoke(main, ["import", small, "--month", "2026-01", "--db", "l.db", "--replace"])
+    assert done.exit_code == 0
+    assert "2026-02" in done.output and "2026-03" in done.output  # computed again
+    assert len(kept) == 1 and len(kept[0].households) > 50
+
+
 def test_a_refused_output_keeps_its_message_and_status(tmp_path, rosters):
     target = tmp_path / "there.json"
     target.write_text("kept")

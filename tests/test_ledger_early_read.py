@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
 import pytest
 
@@ -106,6 +107,12 @@ def test_an_input_file_changed_after_it_was_hashed_is_hashed_again(tmp_path):
         assert early.file_hash(roster) == hashlib.sha256(b"the first version").hexdigest()
         roster.write_bytes(b"the second version, longer")
         assert early.file_hash(roster) == hashlib.sha256(b"the second version, longer").hexdigest()
+        early.read()
+        before = roster.stat()
+        roster.write_bytes(b"the third version, longer!")  # as long, with the time of change put back (cp -p)
+        os.utime(roster, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert roster.stat().st_size == before.st_size and roster.stat().st_mtime_ns == before.st_mtime_ns
+        assert early.file_hash(roster) == hashlib.sha256(b"the third version, longer!").hexdigest()
     finally:
         ledger.close()
 
@@ -128,9 +135,16 @@ def test_an_early_read_that_fails_leaves_the_import_to_read_the_month(tmp_path, 
     ledger = Ledger(tmp_path / "l.db")
     try:
         import_month(ledger, _roster(first), policy, "2026-01", DAY, [first], True, False, "t")
-        early = EarlyRead(ledger, "2026-02", [tmp_path / "gone.xlsx"])  # no such file: the read stops there
+        # a file that cannot be read is left to be hashed (and refused) later; the month is still read early
+        early = EarlyRead(ledger, "2026-02", [tmp_path / "gone.xlsx"])
         early.read()
-        assert early.previous is None and early.hashes == {}
+        assert early.hashes == {} and early.previous is not None and early.previous.month == "2026-01"
+        # a ledger that cannot be read early (here its connection is gone): the import reads the month itself
+        lost = Ledger(tmp_path / "l.db")
+        lost.close()
+        early = EarlyRead(lost, "2026-02", [first])
+        early.read()
+        assert early.previous is None and str(first) in early.hashes
         report = import_month(ledger, _roster(first), policy, "2026-02", DAY, [first], True, False, "t", early=early)
         assert report.households > 50 and not report.events.get("new")  # January was read: nobody is new
     finally:

@@ -172,13 +172,14 @@ def _import(ledger, month, options, replace, ticket):
     early = EarlyRead(ledger, month, paths, options.get("township"))
     roster = load_roster(paths, options.get("sheet"), options.get("all_sheets"), options.get("encoding"), day,
                          while_loading=early.read)
-    end_quickly(roster)
     with progress_bar(f"核算并存入台账（{month}）"):
         report = import_month(ledger, roster, policy, month, day, paths,
                               options.get("skip_invalid"), replace, command_line(), ticket=ticket, options=options,
                               township=options.get("township"), early=early,
                               on_wait=lambda months: click.echo(
                                   f"等待 {'、'.join(months)} 月的导入完成后再导入 {month} 月……", err=True))
+    if not report.later:  # the last month this command imports (later ones are computed again, each its roster)
+        end_quickly(roster)
     return report, day
 
 

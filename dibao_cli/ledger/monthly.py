@@ -78,8 +78,9 @@ def file_hash(path: Path) -> str:
 class EarlyRead:
     """What an import reads before it needs it, while the roster's rows are still loading (read_rosters'
     `while_loading`): the month before, as committed then, and the input files' hashes. import_month takes the
-    month before only when it is still the one the ledger holds (else reads it again), and the hashes only when the
-    files are the same size and age (else hashes again). A failure here is left for import_month to meet."""
+    month before only when it is still the one the ledger holds, to its own id (else reads it again), and the hashes
+    only when the files have not been written since (else hashes again). A failure here is left for import_month to
+    meet."""
 
     def __init__(self, ledger: Ledger, month: str, paths: list[Path], township: str | None = None):
         self.ledger, self.month, self.paths, self.township = ledger, month, paths, township
@@ -87,12 +88,17 @@ class EarlyRead:
         self.hashes: dict[str, tuple] = {}  # file -> (size and time of change, SHA-256)
 
     def read(self) -> None:
-        try:
-            for path in self.paths:
+        for path in self.paths:
+            try:
                 self.hashes[str(path)] = (_stamp(path), file_hash(path))
+            except OSError:  # hashed again (and said) where the import needs it
+                continue
+        try:
             self.previous = self.ledger.previous_month(self.month, self.township)
-        except Exception:  # noqa: BLE001 - the same reads are done again where the import needs them, and fail there
-            return
+        except MemoryError:
+            raise
+        except Exception:  # noqa: BLE001 - read again where the import needs it, and failing there as before
+            self.previous = None
 
     def take_previous(self, ledger: Ledger, month: str, township: str | None):
         """The month before as read early, when it is still the ledger's; None otherwise."""
@@ -109,8 +115,9 @@ class EarlyRead:
 
 
 def _stamp(path: Path) -> tuple:
+    """What changes when a file is written (its change time even when a copy keeps the time of change)."""
     status = path.stat()
-    return (status.st_size, status.st_mtime_ns, status.st_ino)
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 @dataclass
