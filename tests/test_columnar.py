@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,54 @@ def test_messy_benchmark_roster_is_read_by_columns_with_the_same_problems(tmp_pa
     assert "身份证号校验码不符" in output
 
 
+def _with_bad_cells(source: Path, out: Path, in_header: bool = False, extra: dict | None = None) -> Path:
+    """The roster with Excel error values and formulas saved without their result in every kind of column: the ID
+    number, the name, both in one row, the household number, household-level columns (a first member's row and a
+    later one's), money, a date, a column dibao does not know; and a row holding nothing but an error value."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(source)
+    sheet = book.active
+    sheet.cell(1, 19).value = "#REF!" if in_header else "联系人备注"
+    for r in range(2, sheet.max_row + 1, 7):
+        sheet.cell(r, 19).value = f"备注{r}"
+    marks = {(5, 6): "#N/A", (9, 5): "#REF!", (12, 5): "#VALUE!", (12, 6): "#N/A", (20, 3): "#DIV/0!",
+             (30, 10): "#N/A", (31, 17): "=Q30", (40, 13): "=M39*2", (41, 9): "=TODAY()", (50, 19): "#NULL!",
+             (60, 14): "#NUM!", (2, 1): "#N/A", (3, 18): "=R2"}
+    for c in range(1, 20):
+        sheet.cell(70, c).value = None
+    marks[(70, 13)] = "#N/A"
+    marks.update(extra or {})
+    for (r, c), value in marks.items():
+        sheet.cell(r, c).value = value  # openpyxl writes "#N/A" as an error value, "=…" as a formula without result
+    book.save(out)
+    return out
+
+
+def test_error_values_and_formulas_without_result_are_read_by_columns_as_by_rows(tmp_path):
+    roster = _with_bad_cells(_generate(tmp_path, 3000), tmp_path / "bad-cells.xlsx")
+    from dibao_cli.reading import sheetscan
+
+    with zipfile.ZipFile(roster) as zf:  # the cells are what Excel saves: t="e", and <f> without a value
+        flags = sheetscan.scan_xlsx_sheet(roster, zf, "xl/worksheets/sheet1.xml", "x").flags
+    assert sum(len(v) for v in flags.values()) == 14
+    assert {b.kind for v in flags.values() for b in v.values()} == {"error", "uncached"}
+    assert _columnar_taken(roster)
+    _same(tmp_path, roster)
+    code, output = _run(["check", str(roster), "--date", DAY], "columnar")
+    assert code == 1
+    for said in ("单元格是 Excel 错误值 #N/A", "单元格是 Excel 错误值 #DIV/0!", "没有保存公式的计算结果", "这一行有内容，但没有姓名和身份证号"):
+        assert said in output, said
+
+
+@pytest.mark.parametrize("where", ["in the header", "#NAME? (fastexcel refuses it)"])
+def test_an_error_value_the_columns_cannot_take_hands_the_sheet_to_the_row_reader(tmp_path, where):
+    header = where == "in the header"
+    roster = _with_bad_cells(_generate(tmp_path, 300), tmp_path / "bad.xlsx", header, None if header else {(8, 19): "#NAME?"})
+    assert not _columnar_taken(roster)
+    _same(tmp_path, roster)
+
+
 def test_cells_of_mixed_kinds_hand_the_sheet_to_the_row_reader(tmp_path):
     roster = _generate(tmp_path, 10000, "--messy", "--mixed")
     assert not _columnar_taken(roster)
@@ -172,8 +221,12 @@ _HEADER = ["户编号", "姓名", "身份证号", "与户主关系", "性别", "
            "当前保障类别", "当前月保障金", "户主姓名", "备注栏"]
 
 
-_TEXT = st.lists(st.one_of(st.none(), st.sampled_from(_TEXT_CELLS)), min_size=12, max_size=12)
-_NUMBERS = st.lists(st.one_of(st.none(), st.sampled_from(_NUMBER_CELLS)), min_size=12, max_size=12)
+# formulas as Excel saves them: with an error value, without their result, or with a result of the column's kind
+_BAD_CELLS = [("=NA()", "#N/A"), ("=#REF!+1", "#REF!"), ("=1/0", "#DIV/0!"), ("=\"a\"+1", "#VALUE!"), ("=A2", "")]
+_TEXT = st.lists(st.one_of(st.none(), st.sampled_from(_TEXT_CELLS), st.sampled_from(_BAD_CELLS + [("=\"户主\"", "户主")])),
+                 min_size=12, max_size=12)
+_NUMBERS = st.lists(st.one_of(st.none(), st.sampled_from(_NUMBER_CELLS), st.sampled_from(_BAD_CELLS + [("=1+1", 2)])),
+                    min_size=12, max_size=12)
 _MIXED = st.lists(st.one_of(st.none(), st.sampled_from(_TEXT_CELLS), st.sampled_from(_NUMBER_CELLS)),
                   min_size=12, max_size=12)
 _ONE_KIND = st.lists(st.one_of(_TEXT, _TEXT, _NUMBERS), min_size=len(_HEADER), max_size=len(_HEADER))
@@ -196,10 +249,10 @@ def _dump(roster):
 @given(one_kind=st.booleans(), data=st.data(),
        households=st.lists(st.sampled_from(["H1", "H2", "H3", None, "H1 "]), min_size=12, max_size=12))
 def test_random_rosters_read_the_same_by_columns_and_by_rows(tmp_path, one_kind, data, households):
-    """Messy cells of every kind (error literals typed as text, full-width digits, dates that do not exist,
-    duplicated and 15-digit IDs, notes and blank household numbers): the two engines give the same members,
-    households and problems. Columns of one kind each are read by columns; a mixed column hands the sheet to
-    the row reader."""
+    """Messy cells of every kind (error literals typed as text, error values and formulas without their result,
+    full-width digits, dates that do not exist, duplicated and 15-digit IDs, notes and blank household numbers):
+    the two engines give the same members, households and problems. Columns of one kind each are read by columns;
+    a mixed column hands the sheet to the row reader."""
     import xlsxwriter
 
     columns = data.draw(_ONE_KIND if one_kind else _ANY_KIND)
@@ -214,7 +267,9 @@ def test_random_rosters_read_the_same_by_columns_and_by_rows(tmp_path, one_kind,
         for r, value in enumerate(cells, start=1):
             if value is None:
                 continue
-            if isinstance(value, str):
+            if isinstance(value, tuple):  # a formula and what the file keeps as its result
+                sheet.write_formula(r, c, value[0], None, value[1])
+            elif isinstance(value, str):
                 sheet.write_string(r, c, value)
             else:
                 sheet.write_number(r, c, value)

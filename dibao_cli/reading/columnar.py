@@ -6,9 +6,11 @@ Arrow columns in Rust, in 0.6-0.8 of the time on a large roster. The header is f
 of the sheet's XML (xlsxhead), then the rows below it are loaded with `dtype_coercion="strict"` over
 every row: a column whose cells are all text, all numbers, all dates or all yes/no comes back exactly as
 python-calamine would give each cell, so the cell cleaners see the same values and every problem keeps
-its row, column and wording. A column mixing kinds (an ID typed as a number among text IDs, "1,200元"
-among numbers), an error cell, a formula without its result, merged cells or a date with a time of day
-make this path decline, and the sheet is read row by row as before.
+its row, column and wording. fastexcel gives a cell holding an Excel error value or a formula saved without its
+result as empty; the scan of the sheet's XML finds each of them, and the reader puts a cells.BadCell in its place,
+as the row reader does (bad_cells). A column mixing kinds (an ID typed as a number among text IDs, "1,200元"
+among numbers), such a cell in the header or one fastexcel refuses (#NAME?), merged cells or a date with a time
+of day make this path decline, and the sheet is read row by row as before.
 """
 
 from __future__ import annotations
@@ -72,7 +74,8 @@ def can_load_in_parallel(xml_bytes: int) -> bool:
 
 class ParallelLoad:
     """fastexcel loading a sheet's rows in a forked child while this process scans the same sheet's XML (the scan
-    decides whether the load may be used at all: size limits, error cells, formulas without a value, merged cells).
+    decides whether the load may be used at all: size limits, merged cells; and finds the error values and formulas
+    without a value the columns hold as empty).
 
     The child gets a memory ceiling in proportion to the sheet's XML, since it starts before the scan has checked
     the sheet against the size limits: a file built to exhaust memory stops the child, never the machine, and the
@@ -294,6 +297,28 @@ def column_values(column) -> list:
     if pa.types.is_date(kind):
         return column.to_pylist()
     raise Declined(f"type {kind}")
+
+
+def bad_cells(flags: dict, table, first_row: int, first_column: int) -> dict[int, dict[int, object]]:
+    """The sheet's cells that hold an error value or a formula without its result (the scan's flags: row -> column
+    -> cells.BadCell, from the sheet's first row and column) by the table's row and column. fastexcel gives each
+    such cell as empty; the reader puts the BadCell in its place, as the row reader does. Declined when one lies
+    above the data (in the header) or outside the table, or is not empty in the table."""
+    import pyarrow.compute as pc
+
+    out: dict[int, dict[int, object]] = {}
+    for row0, marks in flags.items():
+        row = row0 - first_row
+        for column0, bad in marks.items():
+            column = column0 - first_column
+            if not (0 <= row < table.num_rows and 0 <= column < table.num_columns):
+                raise Declined("an error value or a formula without its result in the header or outside the table")
+            out.setdefault(column, {})[row] = bad
+    for column, rows in out.items():
+        picked = table.column(column).take(sorted(rows))
+        if pc.any(pc.is_valid(picked)).as_py():
+            raise Declined("a cell the scan found bad has a value in the columns")
+    return out
 
 
 def check_columns(table) -> None:

@@ -46,12 +46,33 @@ if TYPE_CHECKING:
 _NO_PERSON, _HOUSEHOLD_ID, _MEMBER, _ID, _NAME, _HOUSEHOLD, _HOUSEHOLD_CELL = range(7)
 
 
-def _distinct(column, plain: bool = False, listed: bool = True, encoded=None) -> tuple[list | None, list,
-                                                                                     list | None, object]:
+def _distinct(column, plain: bool = False, listed: bool = True, encoded=None, bad=None) -> tuple[list | None, list,
+                                                                                               list | None, object]:
     """(code of each row or None, the distinct cell values, with `plain` whether each distinct value is plain
     text (_PLAIN) or None, and the codes as an Arrow array, null where None) of one Arrow column; without `listed`
     the codes only as an Arrow array (None for the list). `encoded`: the column's dictionary encoding, made by the
-    loader's child with the same function."""
+    loader's child with the same function. `bad`: row -> cells.BadCell, the column's cells holding an error value
+    or a formula without its result (empty in the column), each a distinct value of its own."""
+    import pyarrow as pa
+
+    codes, raws, chinese, indices = _encoded(column, plain, listed, encoded)
+    if not bad:
+        return codes, raws, chinese, indices
+    listing = codes if codes is not None else ([None] * len(column) if indices is None else indices.to_pylist())
+    added: dict = {}  # equal cells have one code, as equal values do (a household's cell repeated is not news)
+    for row, cell in bad.items():
+        code = added.get(cell)
+        if code is None:
+            code = added[cell] = len(raws)
+            raws.append(cell)
+            if chinese is not None:
+                chinese.append(False)
+        listing[row] = code
+    return listing if listed else None, raws, chinese, pa.array(listing, pa.int32())
+
+
+def _encoded(column, plain: bool, listed: bool, encoded) -> tuple[list | None, list, list | None, object]:
+    """_distinct without the bad cells."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -76,11 +97,12 @@ def _distinct(column, plain: bool = False, listed: bool = True, encoded=None) ->
 _PLAIN = r"^[0-9A-Za-z\x{4e00}-\x{9fa5}]+$"
 
 
-def _distinct_values(column, slot, listed: bool = True, encoded=None) -> tuple[list | None, list, list, object]:
+def _distinct_values(column, slot, listed: bool = True, encoded=None, bad=None) -> tuple[list | None, list, list,
+                                                                                      object]:
     """(code of each row or None, the distinct cell values, their clean values, the codes as an Arrow array) of
     one column: each distinct value cleaned once; in a text or name column, plain values are their own clean values
     (a large roster has tens of thousands of distinct names), and so are dates from 1910 to 2099 in a date column."""
-    codes, raws, chinese, indices = _distinct(column, slot.column.kind in ("text", "name"), listed, encoded)
+    codes, raws, chinese, indices = _distinct(column, slot.column.kind in ("text", "name"), listed, encoded, bad)
     value = slot.value
     if slot.column.kind == "date":  # a date from 1910 to 2099 is its own clean value (nearly all are)
         return codes, raws, [raw if plain_date(raw) else (None if raw is None else value(raw)) for raw in raws], indices
@@ -91,9 +113,11 @@ def _distinct_values(column, slot, listed: bool = True, encoded=None) -> tuple[l
 
 
 def read_table(reader, file: str, sheet: str, table, first_row: int, first_column: int, slots: list["Slot"],
-               layout_columns, summary, loading=None) -> None:
+               layout_columns, summary, loading=None, flagged=None) -> None:
     """Fill the reader's roster from one sheet's data rows (an Arrow table whose row 0 is `first_row`). `loading` is
-    the columnar.ParallelLoad that loaded them, whose child screens the ID column meanwhile (see idscreen)."""
+    the columnar.ParallelLoad that loaded them, whose child screens the ID column meanwhile (see idscreen). `flagged`:
+    table column -> row -> cells.BadCell, the cells holding an error value or a formula without its result (empty
+    in the table), read as the row reader reads them (columnar.bad_cells)."""
     import pyarrow as pa
 
     problems: list = []
@@ -129,7 +153,11 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             valid = pc.and_(valid, pc.fill_null(pc.not_equal(col, ""), False))
         return valid
 
+    flagged = flagged or {}
     person = pc.or_(present(name_slot.index), present(id_slot.index))
+    marked = {row for index in (name_slot.index, id_slot.index) for row in flagged.get(index - first_column, ())}
+    if marked:  # a bad name or ID cell is not an empty one: the row has a person (whose cell is reported)
+        person = pc.or_(person, pa.array([row in marked for row in range(total)], pa.bool_()))
     others = pc.indices_nonzero(pc.invert(person)).to_pylist()
     if others:
         width = first_column + table.num_columns
@@ -137,6 +165,9 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             row = [None] * first_column + [column_values(table.column(i).slice(position, 1))[0]
                                            for i in range(table.num_columns)]
             row += [None] * (width - len(row))
+            for index, cells_ in flagged.items():
+                if position in cells_:
+                    row[first_column + index] = cells_[position]
             if reader._is_blank_or_note(row):
                 continue
             problem(position, _NO_PERSON, 0, file, sheet, first_row + position + 1, "", "",
@@ -145,6 +176,10 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         screen_rows = pc.indices_nonzero(person)
         table = table.take(screen_rows)
         positions = screen_rows.to_pylist()
+        if flagged:  # counted among the rows kept
+            kept = {position: k for k, position in enumerate(positions)}
+            flagged = {index: {kept[r]: cell for r, cell in cells_.items() if r in kept}
+                       for index, cells_ in flagged.items()}
     else:
         positions = range(total)
         screen_rows = None
@@ -154,8 +189,11 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     # each member's row as Excel shows it
     rows = [first_row + 1 + p for p in positions] if others else range(first_row + 1, first_row + 1 + count)
 
+    def bad_of(index: int):
+        return flagged.get(index - first_column)
+
     # household numbers
-    codes, raws, plain, hid_indices = _distinct(column(hid_slot.index), True)
+    codes, raws, plain, hid_indices = _distinct(column(hid_slot.index), True, bad=bad_of(hid_slot.index))
     cleaned = []
     refused = False
     all_plain = plain is not None and all(plain)  # every number its own clean value (nearly always)
@@ -193,7 +231,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     amounts: dict[int, list] = {INCOME: [], EXPENSE: []}
     name_raw_codes = name_raws = None
     for order, slot in enumerate(member_slots):
-        codes, raws, values, indices = _distinct_values(column(slot.index), slot)
+        codes, raws, values, indices = _distinct_values(column(slot.index), slot, bad=bad_of(slot.index))
         if slot is name_slot:
             name_raw_codes, name_raws = codes, raws
         target, name_ = target_of(slot)
@@ -237,6 +275,8 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
         reader.add_new_ids(fast[0], members)
     else:
         raw_ids = column_values(id_column.combine_chunks() if isinstance(id_column, pa.ChunkedArray) else id_column)
+        for i, cell in (bad_of(id_slot.index) or {}).items():
+            raw_ids[i] = cell
         for i, member in enumerate(members):
             number = fast[0][i] if fast is not None else None
             if number is None:
@@ -263,6 +303,8 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
             continue
         col = column(index)
         values = column_values(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col)
+        for i, cell in (bad_of(index) or {}).items():
+            values[i] = str(cell)  # as the row reader keeps it
         for member, value in zip(members, values):
             if value is not None:
                 if member.extra is EMPTY:
@@ -277,7 +319,7 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     for slot in household_slots:
         name = f"{ENCODED}{slot.index - first_column}"
         encoded = extras.column(name) if extras is not None and name in extras.schema.names else None
-        _, raws, values, indices = _distinct_values(column(slot.index), slot, False, encoded)
+        _, raws, values, indices = _distinct_values(column(slot.index), slot, False, encoded, bad_of(slot.index))
         hraws.append(raws)
         hvalues.append(values)
         hindices.append(indices)

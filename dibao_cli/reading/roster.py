@@ -134,8 +134,9 @@ class _Reader:
         )
 
     def _columnar(self, sheet: Sheet):
-        """(layout, data table, its first column) when the sheet can be read by columns with the same cell
-        values, else None."""
+        """(layout, data table, its first column, the loader whose child screens the IDs or None, the cells holding
+        an error value or a formula without its result by table column and row) when the sheet can be read by
+        columns with the same cell values, else None."""
         source = (sheet.columnar(self.columnar_from_bytes) if self.use_columnar and isinstance(sheet, _LazySheet)
                   else None)
         if source is None:
@@ -154,11 +155,11 @@ class _Reader:
                       if column is not None and column.level == HOUSEHOLD and column.key != "household_id"
                       and index >= head.first_column)
         try:
-            table, loading = source.load(layout.header_rows[-1] + 1, ids[0] if len(ids) == 1 else None, later,
-                                         self._while_loading)
+            table, loading, bad = source.load(layout.header_rows[-1] + 1, ids[0] if len(ids) == 1 else None, later,
+                                              self._while_loading)
         except Declined:
             return None
-        return layout, table, head.first_column, loading
+        return layout, table, head.first_column, loading, bad
 
     def _while_loading(self) -> None:
         """The caller's work for while a child loads a sheet's rows, the first time one does (then never again)."""
@@ -170,14 +171,14 @@ class _Reader:
         file = str(book.path)
         fast = self._columnar(sheet)
         if fast is not None:
-            layout, table, first_column, loading = fast
+            layout, table, first_column, loading, bad = fast
             first_row = layout.header_rows[-1] + 1
 
             from dibao_cli.reading import frame
 
             def read(slots, summary):
                 frame.read_table(self, file, sheet.name, table, first_row, first_column, slots, layout.columns,
-                                 summary, loading)
+                                 summary, loading, bad)
 
             try:
                 self._read_layout(file, sheet, layout, read)

@@ -128,8 +128,7 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
         if not _columnar.available():
             return None
         if name in scans:  # scanned already (as a sheet after the first): no need to overlap the scan
-            found = scans[name]
-            if found.flags or found.merged:
+            if scans[name].merged:
                 return None
         # the head is read before the sheet is scanned (it reads no more than the first rows' bytes), so the scan
         # can run while the data are loaded
@@ -199,8 +198,9 @@ class ColumnarSource:
     def load(self, first_row: int, id_position: int | None = None, encode_positions: tuple = (),
              while_loading: Callable[[], None] | None = None):
         """(the data rows by columns, the columnar.ParallelLoad whose child goes on to screen the column at
-        `id_position` and encode those at `encode_positions`, or None), or columnar.Declined; the scan's refusal
-        (InputUnreadable) as without columns.
+        `id_position` and encode those at `encode_positions`, or None, and the cells that hold an error value or a
+        formula without its result: row -> column -> cells.BadCell, counted from the table's first row and column
+        (empty in the table)), or columnar.Declined; the scan's refusal (InputUnreadable) as without columns.
         A large sheet is loaded in a child process while this one scans it, then does `while_loading` (the caller's
         work that needs no roster) rather than wait; the caller cancels that load when it does not ask for its
         screen."""
@@ -213,8 +213,8 @@ class ColumnarSource:
                                            encode_positions)
         try:
             found = self.scan()
-            if found.flags or found.merged:
-                raise columnar.Declined("cells the columns cannot hold")
+            if found.merged:
+                raise columnar.Declined("merged cells")
             if loading is not None and while_loading is not None:
                 while_loading()
             if loading is None:
@@ -222,11 +222,12 @@ class ColumnarSource:
             else:
                 table = loading.result()
             columnar.check_columns(table)
+            bad = columnar.bad_cells(found.flags, table, first_row, self.head.first_column)
         except BaseException:
             if loading is not None:
                 loading.cancel()
             raise
-        return table, loading
+        return table, loading, bad
 
 
 class _LazySheet(Sheet):

@@ -304,18 +304,23 @@ def _scan_segment(seg: bytes, scan: SheetScan, path: Path, sheet_name: str) -> N
         col0 = column_number(ref.group(1)) - 1
         row0 = int(ref.group(2)) - 1
         kind = _TYPE.search(tag)
-        cell_type = kind.group(1) if kind else b"n"
-        value = _VALUE.search(body)
-        if cell_type == b"e":
-            text = unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
-            bad = BadCell("error", text or "#N/A")
-        elif b"<f" in body and (value is None or (not value.group(1) and cell_type not in (b"str", b"s", b"inlineStr"))):
-            formula = _FORMULA.search(body)
-            text = unescape(formula.group(1).decode("utf-8", "replace")) if formula and formula.group(1) else "（共享公式）"
-            bad = BadCell("uncached", text)
-        else:
-            continue
-        scan.flags.setdefault(row0, {})[col0] = bad
+        bad = bad_cell(kind.group(1) if kind else b"n", body)
+        if bad is not None:
+            scan.flags.setdefault(row0, {})[col0] = bad
+
+
+def bad_cell(cell_type: bytes, body: bytes) -> BadCell | None:
+    """What a cell of type `cell_type` (its t attribute, b"n" without one) with the XML `body` (between <c ...> and
+    </c>) holds in place of a value: an error value, or a formula saved without its result; None for a value."""
+    value = _VALUE.search(body)
+    if cell_type == b"e":
+        text = unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
+        return BadCell("error", text or "#N/A")
+    if b"<f" in body and (value is None or (not value.group(1) and cell_type not in (b"str", b"s", b"inlineStr"))):
+        formula = _FORMULA.search(body)
+        text = unescape(formula.group(1).decode("utf-8", "replace")) if formula and formula.group(1) else "（共享公式）"
+        return BadCell("uncached", text)
+    return None
 
 
 # --------------------------------------------------------------------------- ods

@@ -108,10 +108,11 @@ def _read_head(path: Path, zf: zipfile.ZipFile, part: str, limit: int) -> Head |
     for row, cells in raw_rows.items():
         values: list = []
         for column, kind, body in cells:
-            if b"<f" in body:
-                raise Unsupported("formula in the head")
             value = _VALUE.search(body)
-            if kind == b"s":
+            bad = sheetscan.bad_cell(kind, body)  # as the row reader has it (the scan's flags); a formula with
+            if bad is not None:                   # its result is that result, as python-calamine gives it
+                item = bad
+            elif kind == b"s":
                 item = strings[int(value.group(1))] if value is not None else None
             elif kind == b"inlineStr":
                 item = "".join(_text(t.group(1) or b"") for t in _TEXT.finditer(body))
