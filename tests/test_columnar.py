@@ -159,6 +159,47 @@ def test_an_error_value_the_columns_cannot_take_hands_the_sheet_to_the_row_reade
     _same(tmp_path, roster)
 
 
+def test_rows_of_formulas_without_result_after_the_last_value_are_reported(tmp_path):
+    """A household copied by formulas at the bottom of the sheet, in a file no spreadsheet program has saved: the
+    workbook readers end with the last row holding a value, yet these rows are the sheet's and are reported."""
+    from openpyxl import Workbook
+
+    header = ["户编号", "姓名", "身份证号", "与户主关系", "性别", "城乡类别", "当前保障类别"]
+    path = tmp_path / "formulas-last.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "名册"
+    sheet.append(header)
+    sheet.append(["H1", "张三", "632521199001010032", "户主", "男", "农村", "低保"])
+    sheet.append(["H1", "李四", "632521199102020045", "配偶", "女", "农村", "低保"])
+    for r in (2, 3):
+        sheet.append([f"=原始!{c}{r}" for c in "ABCDEFG"])
+    book.create_sheet("原始")
+    book.save(path)
+    _same(tmp_path, path)
+    code, output = _run(["check", str(path), "--date", DAY], "columnar")
+    assert code == 1
+    assert output.count("没有保存公式的计算结果") == 10  # the two rows' cells the roster reads, each reported
+    assert "名册：1 个文件，1 户，4 人" in output
+
+
+def test_a_dimension_that_does_not_start_at_the_values_hands_the_sheet_to_the_row_reader(tmp_path):
+    """<dimension> says the used area starts one column right of where the values do (and ends one column right):
+    the columns must not be placed from it."""
+    source = _generate(tmp_path, 300)
+    shifted = tmp_path / "shifted.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(shifted, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert b'<dimension ref="A1:R301"/>' in data
+                data = data.replace(b'<dimension ref="A1:R301"/>', b'<dimension ref="B1:S301"/>')
+            zout.writestr(info, data)
+    assert _columnar_taken(source)
+    assert not _columnar_taken(shifted)
+    _same(tmp_path, shifted)
+
+
 def test_cells_of_mixed_kinds_hand_the_sheet_to_the_row_reader(tmp_path):
     roster = _generate(tmp_path, 10000, "--messy", "--mixed")
     assert not _columnar_taken(roster)

@@ -153,6 +153,7 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
 
         def rows() -> Iterator[tuple[int, list]]:
             pad = [None] * offset
+            index = -1
             try:
                 for index, row in enumerate(sheet.iter_rows()):
                     values = [None if v == "" else v for v in row]
@@ -160,17 +161,27 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
                         values = pad + values
                     marks = flags.get(index) if flags else None
                     if marks:
-                        for column, bad in marks.items():
-                            if column >= len(values):
-                                values.extend([None] * (column + 1 - len(values)))
-                            values[column] = bad
+                        _mark(values, marks)
                     yield index, values
             except Exception as exc:
                 raise _damaged(path, head, exc) from None
+            # python-calamine's rows end with the last one holding a value: rows after it holding only formulas
+            # without their result (or error values) are still rows of the sheet, whose cells are reported
+            for later in sorted(r for r in flags if r > index) if flags else ():
+                yield later, _mark([], flags[later])
 
         return Sheet(name, rows, merged, height)
 
     return Book(path, "workbook", [_LazySheet(name, make, columnar) for name in names])
+
+
+def _mark(values: list, marks: dict) -> list:
+    """A row's values with the scan's bad cells (column -> cells.BadCell) put in their places."""
+    for column, bad in marks.items():
+        if column >= len(values):
+            values.extend([None] * (column + 1 - len(values)))
+        values[column] = bad
+    return values
 
 
 HEAD_ROWS = 30  # rows of the head given to the columnar path (the header is looked for among them)
@@ -187,7 +198,8 @@ def _load_budget(zf, part: str) -> tuple[int, int]:
 @dataclass
 class ColumnarSource:
     """An .xlsx sheet that may be read by columns: its first rows, where its used area starts, the scan of its
-    XML (which must find nothing the columns cannot hold) and the loader's memory budget."""
+    XML (which must find no merged cells; the cells it finds holding an error value or a formula without its result
+    are put back in the columns) and the loader's memory budget."""
 
     path: Path
     name: str
@@ -199,8 +211,8 @@ class ColumnarSource:
              while_loading: Callable[[], None] | None = None):
         """(the data rows by columns, the columnar.ParallelLoad whose child goes on to screen the column at
         `id_position` and encode those at `encode_positions`, or None, and the cells that hold an error value or a
-        formula without its result: row -> column -> cells.BadCell, counted from the table's first row and column
-        (empty in the table)), or columnar.Declined; the scan's refusal (InputUnreadable) as without columns.
+        formula without its result: table column -> table row -> cells.BadCell (empty in the table)), or
+        columnar.Declined; the scan's refusal (InputUnreadable) as without columns.
         A large sheet is loaded in a child process while this one scans it, then does `while_loading` (the caller's
         work that needs no roster) rather than wait; the caller cancels that load when it does not ask for its
         screen."""

@@ -6,7 +6,8 @@ first rows are taken from the start of the sheet's XML, and the few shared strin
 start of the shared-strings part (Excel, WPS and other writers list strings in order of first use).
 
 Anything this small parser does not handle exactly as the full reader would (a cell without a
-reference, a typed date, phonetic runs, escaped control characters, a sheet without a dimension)
+reference, a typed date, phonetic runs, escaped control characters, a sheet without a dimension or whose
+dimension does not start at the leftmost value of the first rows)
 makes it return None: the sheet is then read by the row reader.
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
+from dibao_cli.cells import BadCell
 from dibao_cli.reading import sheetscan
 
 _ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
@@ -105,6 +107,7 @@ def _read_head(path: Path, zf: zipfile.ZipFile, part: str, limit: int) -> Head |
     strings = _shared_strings(path, zf, max(wanted) + 1) if wanted else []
     rows: dict[int, list] = {}
     numeric: set[int] = set()
+    leftmost = None  # the leftmost column holding a value (what the full reader's table starts with)
     for row, cells in raw_rows.items():
         values: list = []
         for column, kind, body in cells:
@@ -130,11 +133,15 @@ def _read_head(path: Path, zf: zipfile.ZipFile, part: str, limit: int) -> Head |
                 item = None
             if item is None:
                 continue
+            if not (type(item) is BadCell and item.kind == "uncached") and (leftmost is None or column < leftmost):
+                leftmost = column
             if len(values) <= column:
                 values.extend([None] * (column + 1 - len(values)))
             values[column] = item
         if any(v is not None for v in values):
             rows[row] = values
+    if leftmost != first_column:  # a dimension that does not start where the values do would shift every column
+        raise Unsupported("dimension")
     return Head(rows, first_column, width, numeric)
 
 
