@@ -200,6 +200,51 @@ def test_a_dimension_that_does_not_start_at_the_values_hands_the_sheet_to_the_ro
     _same(tmp_path, shifted)
 
 
+@pytest.mark.parametrize("saved", [False, True], ids=["as written by xlsxwriter", "as saved by Excel"])
+def test_formula_results_a_program_saved_without_calculating_are_not_figures(tmp_path, saved):
+    """xlsxwriter saves 0 as the result of a formula given without one and marks the workbook to be calculated when
+    opened: such a result is not the formula's, and the cell is reported as a formula without its result."""
+    import xlsxwriter
+
+    path = tmp_path / "placeholder.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("名册")
+    sheet.write_row(0, 0, ["户编号", "姓名", "身份证号", "与户主关系", "性别", "城乡类别", "工资性收入", "当前保障类别"])
+    sheet.write_row(1, 0, ["H1", "张三", "632521199001010032", "户主", "男", "农村"])
+    sheet.write_formula(1, 6, "=3000*12")  # saved as <f>3000*12</f><v>0</v>
+    sheet.write(1, 7, "低保")
+    book.close()
+    if saved:
+        _as_saved_by_a_spreadsheet_program(path)
+    _same(tmp_path, path)
+    code, output = _run(["check", str(path), "--date", DAY], "columnar")
+    if saved:  # Excel saved the result it calculated (here the placeholder stands for it)
+        assert code == 0 and "没有保存公式的计算结果" not in output
+    else:
+        assert code == 1
+        assert "工资性收入" in output and "没有保存公式的计算结果" in output and "=3000*12" in output
+
+
+@pytest.mark.parametrize("literal", ["#SPILL!", "#CALC!"])
+def test_an_error_value_of_newer_excel_is_named_with_its_cell(tmp_path, literal):
+    """The workbook readers refuse a sheet holding an error value they do not know: the clerk is told which cell,
+    not that the file is damaged."""
+    source = _with_bad_cells(_generate(tmp_path, 300), tmp_path / "bad.xlsx")
+    newer = tmp_path / "newer.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(newer, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert data.count(b'<c r="S50" t="e"><v>#NULL!</v></c>') == 1
+                data = data.replace(b"<v>#NULL!</v>", f"<v>{literal}</v>".encode())
+            zout.writestr(info, data)
+    for reader in ("rows", "columnar"):
+        code, output = _run(["check", str(newer), "--date", DAY], reader)
+        assert code == 3
+        assert output == (f"错误：{newer} 的工作表“名册”中 S50 单元格是较新版本 Excel 的错误值 {literal}（公式出错），"
+                          f"dibao 读不了含这种错误值的工作表。请改正 S50 的公式（或直接填入正确的值）后保存，再重新读取。\n")
+
+
 def test_cells_of_mixed_kinds_hand_the_sheet_to_the_row_reader(tmp_path):
     roster = _generate(tmp_path, 10000, "--messy", "--mixed")
     assert not _columnar_taken(roster)
@@ -286,6 +331,19 @@ def _dump(roster):
             [vars(s) for s in roster.sheets])
 
 
+def _as_saved_by_a_spreadsheet_program(path: Path) -> None:
+    """The workbook as Excel saves it once calculated: the formulas' saved results are theirs (xlsxwriter marks its
+    workbooks to be calculated on opening, its results being placeholders; sheetscan.results_unsaved)."""
+    with zipfile.ZipFile(path) as zin:
+        parts = [(info, zin.read(info)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in parts:
+            if info.filename == "xl/workbook.xml":
+                assert b' fullCalcOnLoad="1"' in data
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            zout.writestr(info, data)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(one_kind=st.booleans(), data=st.data(),
        households=st.lists(st.sampled_from(["H1", "H2", "H3", None, "H1 "]), min_size=12, max_size=12))
@@ -315,6 +373,7 @@ def test_random_rosters_read_the_same_by_columns_and_by_rows(tmp_path, one_kind,
             else:
                 sheet.write_number(r, c, value)
     workbook.close()
+    _as_saved_by_a_spreadsheet_program(path)
     day = dt.date(2026, 11, 30)
     if one_kind:
         assert _columnar_taken(path)

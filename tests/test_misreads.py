@@ -25,10 +25,15 @@ def ref(column: str, row: int) -> str:
     return f"{chr(65 + index)}{row}"
 
 
-def patch_xlsx(path: Path, cells: dict[str, str]) -> Path:
-    """Replace cells of the first sheet's XML by the given raw XML (as Excel would have saved them)."""
+def patch_xlsx(path: Path, cells: dict[str, str], saved_by_excel: bool = True) -> Path:
+    """Replace cells of the first sheet's XML by the given raw XML (as Excel would have saved them: without the
+    mark of the writing program, openpyxl, that the formulas' saved results are not calculated, unless not
+    `saved_by_excel`)."""
     with zipfile.ZipFile(path) as zf:
         parts = {info.filename: zf.read(info) for info in zf.infolist()}
+    assert b' fullCalcOnLoad="1"' in parts["xl/workbook.xml"]
+    if saved_by_excel:
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b' fullCalcOnLoad="1"', b"")
     sheet = "xl/worksheets/sheet1.xml"
     xml = parts[sheet].decode()
     for cell_ref, raw in cells.items():
@@ -138,6 +143,16 @@ def test_formula_with_a_cached_number_stays_accepted(run, tmp_path):
         result, data = assess(run, path)
         assert result.code == 0
         assert data["households"] == [dict(h, file=str(path)) if "file" in h else h for h in expected]
+
+
+def test_formula_results_saved_by_a_program_that_does_not_calculate_are_not_figures(run, tmp_path):
+    """A workbook marked to be calculated when opened (xlsxwriter, openpyxl): its formulas' saved results are
+    placeholders, and each formula is reported as one without its result, never read as a figure."""
+    cell = ref("工资性收入", 2)
+    path = patch_xlsx(roster(tmp_path), {cell: f'<c r="{cell}"><f>3000*2</f><v>0</v></c>'}, saved_by_excel=False)
+    result, data = check(run, path)
+    problem = only(data["problems"], "formula_uncached")
+    assert result.code == 1 and (problem["row"], problem["column"], problem["value"]) == (2, "工资性收入", "=3000*2")
 
 
 def test_error_text_in_csv_is_an_error(run, tmp_path):

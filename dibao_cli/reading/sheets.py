@@ -89,6 +89,7 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
         )
     zf = sheetscan.guard_zip(path) if head.startswith(_ZIP) else None
     xml_parts: dict[str, str] = {}
+    unsaved = False  # formulas' saved results are placeholders (sheetscan.results_unsaved)
     ods_flags: dict = {}
     if zf is not None:
         names_in_zip = set(zf.namelist())
@@ -97,6 +98,7 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
             sheetscan.check_parts(path, zf, {"content.xml"})
         else:
             xml_parts = sheetscan.xlsx_sheet_parts(zf)
+            unsaved = sheetscan.results_unsaved(zf)
             sheetscan.check_parts(path, zf, set(xml_parts.values()))
     try:
         workbook = pc.CalamineWorkbook.from_path(str(path))
@@ -112,7 +114,7 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
 
     def scan(name: str) -> sheetscan.SheetScan:
         if name not in scans:
-            scans[name] = sheetscan.scan_xlsx_sheet(path, zf, xml_parts[name], name)
+            scans[name] = sheetscan.scan_xlsx_sheet(path, zf, xml_parts[name], name, unsaved)
         return scans[name]
 
     def columnar(name: str, from_bytes: int) -> ColumnarSource | None:
@@ -132,7 +134,7 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
                 return None
         # the head is read before the sheet is scanned (it reads no more than the first rows' bytes), so the scan
         # can run while the data are loaded
-        head = xlsxhead.read_head(path, zf, xml_parts[name], HEAD_ROWS)
+        head = xlsxhead.read_head(path, zf, xml_parts[name], HEAD_ROWS, unsaved)
         if head is None:
             return None
         return ColumnarSource(path, name, head, lambda: scan(name), budget)
@@ -146,7 +148,7 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
         try:
             sheet = workbook.get_sheet_by_name(name)
         except Exception as exc:
-            raise _damaged(path, head, exc) from None
+            raise _newer_error_value(path, name, flags) or _damaged(path, head, exc) from None
         merged = list(sheet.merged_cell_ranges or [])
         offset = sheet.start[1] if sheet.start else 0
         height = sheet.total_height or 0
@@ -270,6 +272,26 @@ class _LazySheet(Sheet):
     @property
     def size_hint(self):  # type: ignore[override]
         return self._load().size_hint
+
+
+# the error values python-calamine reads; a newer one (#SPILL!, #CALC! ...) stops it reading the whole sheet
+READABLE_ERRORS = frozenset(("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!"))
+
+
+def _newer_error_value(path: Path, name: str, flags: dict) -> InputUnreadable | None:
+    """The refusal of a sheet holding an error value the workbook reader does not know, naming its first such cell;
+    None when it holds none (the sheet failed for another reason)."""
+    for row in sorted(flags):
+        for column in sorted(flags[row]):
+            bad = flags[row][column]
+            if bad.kind == "error" and bad.text not in READABLE_ERRORS:
+                from openpyxl.utils import get_column_letter
+
+                cell = f"{get_column_letter(column + 1)}{row + 1}"
+                return InputUnreadable(
+                    f"{path} 的工作表“{name}”中 {cell} 单元格是较新版本 Excel 的错误值 {bad.text}（公式出错），dibao 读不了"
+                    f"含这种错误值的工作表。请改正 {cell} 的公式（或直接填入正确的值）后保存，再重新读取。")
+    return None
 
 
 def _damaged(path: Path, head: bytes, exc: Exception) -> InputUnreadable:

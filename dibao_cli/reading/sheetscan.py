@@ -144,9 +144,8 @@ def check_parts(path: Path, zf: zipfile.ZipFile, skip: set[str]) -> None:
 # --------------------------------------------------------------------------- xlsx sheets
 
 
-def xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> the zip part holding its XML (empty when the workbook does not say)."""
-    names = set(zf.namelist())
+def _workbook_part(zf: zipfile.ZipFile) -> str:
+    """The zip part holding the workbook (its sheets and settings)."""
     main = "xl/workbook.xml"
     try:
         rels = ET.fromstring(zf.read("_rels/.rels"))
@@ -155,6 +154,27 @@ def xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
                 main = rel.get("Target", main).lstrip("/")
     except (KeyError, ET.ParseError, zipfile.BadZipFile):
         pass
+    return main
+
+
+def results_unsaved(zf: zipfile.ZipFile) -> bool:
+    """Whether the workbook asks to be calculated in full when opened (calcPr fullCalcOnLoad): what a program that
+    writes workbooks without calculating them sets (xlsxwriter, openpyxl), with a placeholder (0) or nothing as the
+    saved result of each formula. Excel, WPS and LibreOffice calculate and save real results, without it."""
+    try:
+        book = ET.fromstring(zf.read(_workbook_part(zf)))
+    except (KeyError, ET.ParseError, zipfile.BadZipFile):
+        return False
+    for element in book:
+        if element.tag.rsplit("}", 1)[-1] == "calcPr":
+            return element.get("fullCalcOnLoad", "").strip().lower() in ("1", "true")
+    return False
+
+
+def xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the zip part holding its XML (empty when the workbook does not say)."""
+    names = set(zf.namelist())
+    main = _workbook_part(zf)
     if main not in names:
         return {}
     base = PurePosixPath(main).parent
@@ -232,8 +252,9 @@ def column_number(letters: bytes) -> int:
     return n
 
 
-def scan_xlsx_sheet(path: Path, zf: zipfile.ZipFile, part: str, sheet_name: str) -> SheetScan:
-    """Stream one sheet's XML: enforce the size and cell limits, and find error and uncached cells."""
+def scan_xlsx_sheet(path: Path, zf: zipfile.ZipFile, part: str, sheet_name: str, unsaved: bool = False) -> SheetScan:
+    """Stream one sheet's XML: enforce the size and cell limits, and find error and uncached cells (with `unsaved`,
+    every formula's saved result is a placeholder: results_unsaved)."""
     info = zf.getinfo(part)
     scan = SheetScan()
     carry = b""
@@ -246,14 +267,14 @@ def scan_xlsx_sheet(path: Path, zf: zipfile.ZipFile, part: str, sheet_name: str)
             carry = buffer
             continue
         cut += len(b"</row>")
-        _scan_segment(buffer[:cut], scan, path, sheet_name)
+        _scan_segment(buffer[:cut], scan, path, sheet_name, unsaved)
         carry = buffer[cut:]
     if carry:
-        _scan_segment(carry, scan, path, sheet_name)
+        _scan_segment(carry, scan, path, sheet_name, unsaved)
     return scan
 
 
-def _scan_segment(seg: bytes, scan: SheetScan, path: Path, sheet_name: str) -> None:
+def _scan_segment(seg: bytes, scan: SheetScan, path: Path, sheet_name: str, unsaved: bool) -> None:
     scan.cells += seg.count(b"<c ")  # one pass per measure: each costs about as much as the unzip
     if not scan.merged and b"<mergeCell " in seg:
         scan.merged = True
@@ -304,19 +325,21 @@ def _scan_segment(seg: bytes, scan: SheetScan, path: Path, sheet_name: str) -> N
         col0 = column_number(ref.group(1)) - 1
         row0 = int(ref.group(2)) - 1
         kind = _TYPE.search(tag)
-        bad = bad_cell(kind.group(1) if kind else b"n", body)
+        bad = bad_cell(kind.group(1) if kind else b"n", body, unsaved)
         if bad is not None:
             scan.flags.setdefault(row0, {})[col0] = bad
 
 
-def bad_cell(cell_type: bytes, body: bytes) -> BadCell | None:
+def bad_cell(cell_type: bytes, body: bytes, unsaved: bool = False) -> BadCell | None:
     """What a cell of type `cell_type` (its t attribute, b"n" without one) with the XML `body` (between <c ...> and
-    </c>) holds in place of a value: an error value, or a formula saved without its result; None for a value."""
+    </c>) holds in place of a value: an error value, or a formula saved without its result (with `unsaved`: any
+    formula, its saved result being a placeholder); None for a value."""
     value = _VALUE.search(body)
     if cell_type == b"e":
         text = unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
         return BadCell("error", text or "#N/A")
-    if b"<f" in body and (value is None or (not value.group(1) and cell_type not in (b"str", b"s", b"inlineStr"))):
+    if b"<f" in body and (unsaved or value is None
+                          or (not value.group(1) and cell_type not in (b"str", b"s", b"inlineStr"))):
         formula = _FORMULA.search(body)
         text = unescape(formula.group(1).decode("utf-8", "replace")) if formula and formula.group(1) else "（共享公式）"
         return BadCell("uncached", text)

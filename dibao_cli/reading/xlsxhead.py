@@ -58,14 +58,15 @@ def _text(raw: bytes) -> str:
     return unescape(raw.decode("utf-8"))
 
 
-def read_head(path: Path, zf: zipfile.ZipFile, part: str, limit: int) -> Head | None:
+def read_head(path: Path, zf: zipfile.ZipFile, part: str, limit: int, unsaved: bool = False) -> Head | None:
+    """The first `limit` rows (`unsaved`: formulas' saved results are placeholders, sheetscan.results_unsaved)."""
     try:
-        return _read_head(path, zf, part, limit)
+        return _read_head(path, zf, part, limit, unsaved)
     except (Unsupported, UnicodeDecodeError, ValueError, KeyError):
         return None
 
 
-def _read_head(path: Path, zf: zipfile.ZipFile, part: str, limit: int) -> Head | None:
+def _read_head(path: Path, zf: zipfile.ZipFile, part: str, limit: int, unsaved: bool) -> Head | None:
     data = b""
     for chunk in sheetscan.stream_part(path, zf, zf.getinfo(part)):
         data += chunk
@@ -112,7 +113,7 @@ def _read_head(path: Path, zf: zipfile.ZipFile, part: str, limit: int) -> Head |
         values: list = []
         for column, kind, body in cells:
             value = _VALUE.search(body)
-            bad = sheetscan.bad_cell(kind, body)  # as the row reader has it (the scan's flags); a formula with
+            bad = sheetscan.bad_cell(kind, body, unsaved)  # as the row reader has it (the scan's flags); a formula with
             if bad is not None:                   # its result is that result, as python-calamine gives it
                 item = bad
             elif kind == b"s":
