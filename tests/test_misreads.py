@@ -130,12 +130,17 @@ def test_formula_element_without_any_value_element_is_uncached(run, tmp_path):
     assert result.code == 1 and (problem["row"], problem["value"]) == (2, "=SUM(B2:B9)")
 
 
-def test_formula_with_a_cached_number_stays_accepted(run, tmp_path):
+@pytest.mark.parametrize("saved_by_excel", [True, False], ids=["saved by Excel", "calculated by its writing program"])
+def test_formula_with_a_cached_number_stays_accepted(run, tmp_path, saved_by_excel):
+    """A formula's saved result is read, also in a workbook marked to be calculated when opened when that result is
+    not the placeholder 0 (Apache POI and EPPlus calculate and save real results under that mark)."""
     plain = roster(tmp_path, name="plain.xlsx")
     cell = ref("工资性收入", 2)
-    cached = patch_xlsx(roster(tmp_path, name="cached.xlsx"), {cell: f'<c r="{cell}"><f>3000*2</f><v>6000</v></c>'})
+    cached = patch_xlsx(roster(tmp_path, name="cached.xlsx"), {cell: f'<c r="{cell}"><f>3000*2</f><v>6000</v></c>'},
+                        saved_by_excel)
     shared = patch_xlsx(roster(tmp_path, name="shared.xlsx"),
-                        {cell: f'<c r="{cell}"><f t="shared" ref="{cell}:{cell}" si="0">3000*2</f><v>6000</v></c>'})
+                        {cell: f'<c r="{cell}"><f t="shared" ref="{cell}:{cell}" si="0">3000*2</f><v>6000</v></c>'},
+                        saved_by_excel)
     result, data = check(run, cached)
     assert result.code == 0 and data["problems"] == []
     expected = assess(run, plain)[1]["households"]
@@ -153,6 +158,18 @@ def test_formula_results_saved_by_a_program_that_does_not_calculate_are_not_figu
     result, data = check(run, path)
     problem = only(data["problems"], "formula_uncached")
     assert result.code == 1 and (problem["row"], problem["column"], problem["value"]) == (2, "工资性收入", "=3000*2")
+
+
+def test_a_row_of_formulas_without_result_and_nothing_else_is_not_a_person(run, tmp_path):
+    """A total row under the roster, its sum never calculated (a file no spreadsheet program saved): no name, no ID
+    number, no data of anyone; it is passed over as a note row is."""
+    rows = [dict(r) for r in ROWS] + [{"工资性收入": 1}]
+    last = len(rows) + 1
+    cell = ref("工资性收入", last)
+    path = patch_xlsx(write_xlsx(tmp_path / "total.xlsx", rows, header=HEADER),
+                      {cell: f'<c r="{cell}"><f>SUM({ref("工资性收入", 2)}:{ref("工资性收入", last - 1)})</f></c>'})
+    result, data = check(run, path)
+    assert result.code == 0 and data["problems"] == []
 
 
 def test_error_text_in_csv_is_an_error(run, tmp_path):

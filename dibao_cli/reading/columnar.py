@@ -299,11 +299,14 @@ def column_values(column) -> list:
     raise Declined(f"type {kind}")
 
 
-def bad_cells(flags: dict, table, first_row: int, first_column: int) -> dict[int, dict[int, object]]:
+def bad_cells(flags: dict, table, first_row: int, first_column: int,
+              id_position: int | None = None) -> dict[int, dict[int, object]]:
     """The sheet's cells that hold an error value or a formula without its result (the scan's flags: row -> column
-    -> cells.BadCell, from the sheet's first row and column) by the table's row and column. fastexcel gives each
-    such cell as empty; the reader puts the BadCell in its place, as the row reader does. Declined when one lies
-    above the data (in the header) or outside the table, or is not empty in the table."""
+    -> cells.BadCell, from the sheet's first row and column) by the table's column and row. fastexcel gives an error
+    value or a formula saved without any result as empty, and a placeholder result (sheetscan.bad_cell) as that
+    value; the reader puts the BadCell in its place whatever the column holds, as the row reader does. Declined when
+    one lies above the data (in the header) or outside the table, when an error value is not empty in the table,
+    and when a placeholder is in the ID column at `id_position` (whose numbers are screened from the column)."""
     import pyarrow.compute as pc
 
     out: dict[int, dict[int, object]] = {}
@@ -315,8 +318,8 @@ def bad_cells(flags: dict, table, first_row: int, first_column: int) -> dict[int
                 raise Declined("an error value or a formula without its result in the header or outside the table")
             out.setdefault(column, {})[row] = bad
     for column, rows in out.items():
-        picked = table.column(column).take(sorted(rows))
-        if pc.any(pc.is_valid(picked)).as_py():
+        must_be_empty = sorted(r for r, bad in rows.items() if bad.kind == "error" or column == id_position)
+        if must_be_empty and pc.any(pc.is_valid(table.column(column).take(must_be_empty))).as_py():
             raise Declined("a cell the scan found bad has a value in the columns")
     return out
 

@@ -409,7 +409,9 @@ class _Reader:
         if not filled:
             return True
         if type(filled[0]) is cells.BadCell:
-            return False
+            # formulas without their result and nothing else (a total row of a file no spreadsheet program saved):
+            # no person's data to report
+            return all(type(v) is cells.BadCell and v.kind == "uncached" for v in filled)
         first = cells.text(filled[0]) or ""
         return first.startswith(NOTE_PREFIXES) or len(filled) == 1
 

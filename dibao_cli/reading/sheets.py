@@ -148,7 +148,8 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
         try:
             sheet = workbook.get_sheet_by_name(name)
         except Exception as exc:
-            raise _newer_error_value(path, name, flags) or _damaged(path, head, exc) from None
+            refused = _unknown_error_value(path, name, flags, len(names)) if name in xml_parts else None
+            raise refused or _damaged(path, head, exc) from None
         merged = list(sheet.merged_cell_ranges or [])
         offset = sheet.start[1] if sheet.start else 0
         height = sheet.total_height or 0
@@ -236,7 +237,7 @@ class ColumnarSource:
             else:
                 table = loading.result()
             columnar.check_columns(table)
-            bad = columnar.bad_cells(found.flags, table, first_row, self.head.first_column)
+            bad = columnar.bad_cells(found.flags, table, first_row, self.head.first_column, id_position)
         except BaseException:
             if loading is not None:
                 loading.cancel()
@@ -274,13 +275,13 @@ class _LazySheet(Sheet):
         return self._load().size_hint
 
 
-# the error values python-calamine reads; a newer one (#SPILL!, #CALC! ...) stops it reading the whole sheet
+# the error values python-calamine reads; another (#SPILL!, #CALC!, #GETTING_DATA ...) stops it reading the sheet
 READABLE_ERRORS = frozenset(("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!"))
 
 
-def _newer_error_value(path: Path, name: str, flags: dict) -> InputUnreadable | None:
-    """The refusal of a sheet holding an error value the workbook reader does not know, naming its first such cell;
-    None when it holds none (the sheet failed for another reason)."""
+def _unknown_error_value(path: Path, name: str, flags: dict, sheets: int) -> InputUnreadable | None:
+    """The refusal of an .xlsx sheet holding an error value the workbook reader does not know, naming its first such
+    cell; None when it holds none (the sheet failed for another reason)."""
     for row in sorted(flags):
         for column in sorted(flags[row]):
             bad = flags[row][column]
@@ -288,9 +289,11 @@ def _newer_error_value(path: Path, name: str, flags: dict) -> InputUnreadable | 
                 from openpyxl.utils import get_column_letter
 
                 cell = f"{get_column_letter(column + 1)}{row + 1}"
+                other = "；如果这不是名册所在的工作表，请用 --sheet 指定名册的工作表" if sheets > 1 else ""
                 return InputUnreadable(
-                    f"{path} 的工作表“{name}”中 {cell} 单元格是较新版本 Excel 的错误值 {bad.text}（公式出错），dibao 读不了"
-                    f"含这种错误值的工作表。请改正 {cell} 的公式（或直接填入正确的值）后保存，再重新读取。")
+                    f"{path} 的工作表“{name}”中 {cell} 单元格是 Excel 错误值 {bad.text}（公式出错），dibao 读取表格的程序库"
+                    f"不认识这种错误值，整张工作表无法读取。请改正 {cell} 的公式（或直接填入正确的值）后保存，再重新读取"
+                    f"{other}。")
     return None
 
 

@@ -158,9 +158,9 @@ def _workbook_part(zf: zipfile.ZipFile) -> str:
 
 
 def results_unsaved(zf: zipfile.ZipFile) -> bool:
-    """Whether the workbook asks to be calculated in full when opened (calcPr fullCalcOnLoad): what a program that
-    writes workbooks without calculating them sets (xlsxwriter, openpyxl), with a placeholder (0) or nothing as the
-    saved result of each formula. Excel, WPS and LibreOffice calculate and save real results, without it."""
+    """Whether the workbook asks to be calculated in full when opened (calcPr fullCalcOnLoad). Programs that write
+    workbooks without calculating them set it (xlsxwriter, openpyxl) and save 0 or nothing as a formula's result;
+    others set it and save real results (Apache POI, EPPlus). Excel clears it when it saves."""
     try:
         book = ET.fromstring(zf.read(_workbook_part(zf)))
     except (KeyError, ET.ParseError, zipfile.BadZipFile):
@@ -332,14 +332,16 @@ def _scan_segment(seg: bytes, scan: SheetScan, path: Path, sheet_name: str, unsa
 
 def bad_cell(cell_type: bytes, body: bytes, unsaved: bool = False) -> BadCell | None:
     """What a cell of type `cell_type` (its t attribute, b"n" without one) with the XML `body` (between <c ...> and
-    </c>) holds in place of a value: an error value, or a formula saved without its result (with `unsaved`: any
-    formula, its saved result being a placeholder); None for a value."""
+    </c>) holds in place of a value: an error value, or a formula saved without its result (with `unsaved`, a
+    workbook marked to be calculated when opened: also a formula whose saved result is the placeholder 0 such a
+    program writes, results_unsaved); None for a value."""
     value = _VALUE.search(body)
     if cell_type == b"e":
         text = unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
         return BadCell("error", text or "#N/A")
-    if b"<f" in body and (unsaved or value is None
-                          or (not value.group(1) and cell_type not in (b"str", b"s", b"inlineStr"))):
+    if b"<f" in body and (value is None
+                          or (not value.group(1) and cell_type not in (b"str", b"s", b"inlineStr"))
+                          or (unsaved and cell_type == b"n" and value.group(1).strip() == b"0")):
         formula = _FORMULA.search(body)
         text = unescape(formula.group(1).decode("utf-8", "replace")) if formula and formula.group(1) else "（共享公式）"
         return BadCell("uncached", text)

@@ -15,6 +15,9 @@ def template_bytes() -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
+    # not marked "calculate when opened" (openpyxl's default): a formula a clerk types into the filled template keeps
+    # its saved result whatever program saves it (sheetscan.results_unsaved)
+    workbook.calculation.fullCalcOnLoad = False
     ws = workbook.active
     ws.title = "名册"
     columns = [c for c in COLUMNS if c.kind != "ignore"]
