@@ -336,7 +336,7 @@ def _dump(roster):
 
 def _as_saved_by_a_spreadsheet_program(path: Path) -> None:
     """The workbook as Excel saves it once calculated: the formulas' saved results are theirs (xlsxwriter marks its
-    workbooks to be calculated on opening, its results being placeholders; sheetscan.results_unsaved)."""
+    workbooks to be calculated on opening, its results being placeholders; sheetscan.xlsx_workbook)."""
     with zipfile.ZipFile(path) as zin:
         parts = [(info, zin.read(info)) for info in zin.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:

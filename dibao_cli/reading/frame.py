@@ -157,7 +157,10 @@ def read_table(reader, file: str, sheet: str, table, first_row: int, first_colum
     person = pc.or_(present(name_slot.index), present(id_slot.index))
     marked = {row for index in (name_slot.index, id_slot.index) for row in flagged.get(index - first_column, ())}
     if marked:  # a bad name or ID cell is not an empty one: the row has a person (whose cell is reported)
-        person = pc.or_(person, pa.array([row in marked for row in range(total)], pa.bool_()))
+        mask = [False] * total
+        for row in marked:
+            mask[row] = True
+        person = pc.or_(person, pa.array(mask, pa.bool_()))
     others = pc.indices_nonzero(pc.invert(person)).to_pylist()
     if others:
         width = first_column + table.num_columns

@@ -89,7 +89,7 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
         )
     zf = sheetscan.guard_zip(path) if head.startswith(_ZIP) else None
     xml_parts: dict[str, str] = {}
-    unsaved = False  # formulas' saved results are placeholders (sheetscan.results_unsaved)
+    unsaved = False  # formulas' saved results are placeholders (sheetscan.xlsx_workbook)
     ods_flags: dict = {}
     if zf is not None:
         names_in_zip = set(zf.namelist())
@@ -97,8 +97,7 @@ def _open_workbook(path: Path, head: bytes, suffix: str) -> Book:
             ods_flags = sheetscan.scan_ods(path, zf)
             sheetscan.check_parts(path, zf, {"content.xml"})
         else:
-            xml_parts = sheetscan.xlsx_sheet_parts(zf)
-            unsaved = sheetscan.results_unsaved(zf)
+            xml_parts, unsaved = sheetscan.xlsx_workbook(zf)
             sheetscan.check_parts(path, zf, set(xml_parts.values()))
     try:
         workbook = pc.CalamineWorkbook.from_path(str(path))

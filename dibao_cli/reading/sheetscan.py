@@ -144,39 +144,21 @@ def check_parts(path: Path, zf: zipfile.ZipFile, skip: set[str]) -> None:
 # --------------------------------------------------------------------------- xlsx sheets
 
 
-def _workbook_part(zf: zipfile.ZipFile) -> str:
-    """The zip part holding the workbook (its sheets and settings)."""
+def xlsx_workbook(zf: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
+    """(sheet name -> the zip part holding its XML, empty when the workbook does not say; whether the workbook asks
+    to be calculated in full when opened). The second is calcPr fullCalcOnLoad: programs that write workbooks without
+    calculating them set it (xlsxwriter, openpyxl) and save 0 or nothing as a formula's result; others set it and
+    save real results (Apache POI, EPPlus); Excel clears it when it saves."""
+    names = set(zf.namelist())
     main = "xl/workbook.xml"
     try:
-        rels = ET.fromstring(zf.read("_rels/.rels"))
-        for rel in rels:
+        for rel in ET.fromstring(zf.read("_rels/.rels")):
             if rel.get("Type", "").endswith("/officeDocument"):
                 main = rel.get("Target", main).lstrip("/")
     except (KeyError, ET.ParseError, zipfile.BadZipFile):
         pass
-    return main
-
-
-def results_unsaved(zf: zipfile.ZipFile) -> bool:
-    """Whether the workbook asks to be calculated in full when opened (calcPr fullCalcOnLoad). Programs that write
-    workbooks without calculating them set it (xlsxwriter, openpyxl) and save 0 or nothing as a formula's result;
-    others set it and save real results (Apache POI, EPPlus). Excel clears it when it saves."""
-    try:
-        book = ET.fromstring(zf.read(_workbook_part(zf)))
-    except (KeyError, ET.ParseError, zipfile.BadZipFile):
-        return False
-    for element in book:
-        if element.tag.rsplit("}", 1)[-1] == "calcPr":
-            return element.get("fullCalcOnLoad", "").strip().lower() in ("1", "true")
-    return False
-
-
-def xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> the zip part holding its XML (empty when the workbook does not say)."""
-    names = set(zf.namelist())
-    main = _workbook_part(zf)
     if main not in names:
-        return {}
+        return {}, False
     base = PurePosixPath(main).parent
     rels_part = str(base / "_rels" / (PurePosixPath(main).name + ".rels"))
     try:
@@ -188,7 +170,11 @@ def xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
                 full = target.lstrip("/") if target.startswith("/") else str(base / target)
                 targets[rel.get("Id")] = _normalise(full)
     except (ET.ParseError, zipfile.BadZipFile):
-        return {}
+        return {}, False
+    unsaved = False
+    for element in book:
+        if element.tag.rsplit("}", 1)[-1] == "calcPr":
+            unsaved = element.get("fullCalcOnLoad", "").strip().lower() in ("1", "true")
     out = {}
     for element in book.iter():
         if element.tag.rsplit("}", 1)[-1] != "sheet":
@@ -197,7 +183,7 @@ def xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         part = targets.get(rid)
         if part in names:
             out[element.get("name", "")] = part
-    return out
+    return out, unsaved
 
 
 def _normalise(path: str) -> str:
@@ -254,7 +240,7 @@ def column_number(letters: bytes) -> int:
 
 def scan_xlsx_sheet(path: Path, zf: zipfile.ZipFile, part: str, sheet_name: str, unsaved: bool = False) -> SheetScan:
     """Stream one sheet's XML: enforce the size and cell limits, and find error and uncached cells (with `unsaved`,
-    every formula's saved result is a placeholder: results_unsaved)."""
+    every formula's saved result is a placeholder: xlsx_workbook)."""
     info = zf.getinfo(part)
     scan = SheetScan()
     carry = b""
@@ -334,7 +320,7 @@ def bad_cell(cell_type: bytes, body: bytes, unsaved: bool = False) -> BadCell | 
     """What a cell of type `cell_type` (its t attribute, b"n" without one) with the XML `body` (between <c ...> and
     </c>) holds in place of a value: an error value, or a formula saved without its result (with `unsaved`, a
     workbook marked to be calculated when opened: also a formula whose saved result is the placeholder 0 such a
-    program writes, results_unsaved); None for a value."""
+    program writes, xlsx_workbook); None for a value."""
     value = _VALUE.search(body)
     if cell_type == b"e":
         text = unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""

@@ -16,7 +16,7 @@ def template_bytes() -> bytes:
 
     workbook = Workbook()
     # not marked "calculate when opened" (openpyxl's default): a formula a clerk types into the filled template keeps
-    # its saved result whatever program saves it (sheetscan.results_unsaved)
+    # its saved result whatever program saves it (sheetscan.xlsx_workbook)
     workbook.calculation.fullCalcOnLoad = False
     ws = workbook.active
     ws.title = "名册"

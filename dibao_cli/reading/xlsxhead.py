@@ -59,7 +59,7 @@ def _text(raw: bytes) -> str:
 
 
 def read_head(path: Path, zf: zipfile.ZipFile, part: str, limit: int, unsaved: bool = False) -> Head | None:
-    """The first `limit` rows (`unsaved`: formulas' saved results are placeholders, sheetscan.results_unsaved)."""
+    """The first `limit` rows (`unsaved`: formulas' saved results are placeholders, sheetscan.xlsx_workbook)."""
     try:
         return _read_head(path, zf, part, limit, unsaved)
     except (Unsupported, UnicodeDecodeError, ValueError, KeyError):
